@@ -1,0 +1,1 @@
+"""Typed, validated views of the files in content/ (one module per content kind)."""

@@ -1,0 +1,58 @@
+"""All content loaded and validated together, and a store that swaps it atomically on /reload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from bot.catalog import coping, crisis, locales, referrals, training
+from bot.catalog import risk as risk_catalog
+from bot.catalog._base import collect
+from bot.risk import RiskScreen
+
+
+def default_content_dir() -> Path:
+    """The content/ folder shipped with the package."""
+    return Path(str(resources.files("content")))
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything in content/, validated."""
+
+    directory: Path
+    locales: locales.Locales
+    crisis: crisis.CrisisDirectory
+    referrals: referrals.ReferralDirectory
+    coping: coping.CopingLibrary
+    training: training.TrainingCourse
+    risk: RiskScreen
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Load every content file, reporting all problems at once (ContentError)."""
+    root = directory or default_content_dir()
+    loaded = collect(
+        [
+            lambda: locales.load(root),
+            lambda: crisis.load(root),
+            lambda: referrals.load(root),
+            lambda: coping.load(root),
+            lambda: training.load(root),
+            lambda: RiskScreen.from_lexicons(risk_catalog.load(root)),
+        ]
+    )
+    return Content(root, *loaded)
+
+
+class ContentStore:
+    """Holds the live content; `reload` keeps the old content if the new one is invalid."""
+
+    def __init__(self, content: Content) -> None:
+        self.current = content
+
+    def reload(self) -> Content:
+        """Re-read the same folder; raises ContentError and keeps serving the old content."""
+        self.current = load_content(self.current.directory)
+        return self.current

@@ -1,0 +1,214 @@
+"""The priority rate limiter every outgoing request passes through.
+
+PTB's stock AIORateLimiter has no per-chat pacing and no priorities, so a wave of scheduled
+nudges would sit in front of a crisis reply. Here each request waits in a lane
+(crisis > interactive > relay > scheduled > broadcast); one dispatcher grants send slots in lane
+order while keeping under Telegram's limits (global per second, per chat per second with a small
+burst, per group per minute). A 429 pauses only the chat it concerns and honours retry_after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from bot.lanes import Lane
+
+log = logging.getLogger(__name__)
+
+# Methods Telegram counts against flood limits; everything else (answerCallbackQuery,
+# getChatMember, setMyCommands...) passes straight through.
+PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
+SCAN_DEPTH = 64  # how far into a lane we look for a chat that is ready to receive
+MAX_429_RETRIES = 5
+
+
+@dataclass
+class Bucket:
+    """A token bucket: `rate` tokens per second, holding at most `burst`."""
+
+    rate: float
+    burst: float
+    tokens: float = field(init=False)
+    stamp: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+
+    def _refill(self, now: float) -> None:
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until a token is available (0 if now)."""
+        self._refill(now)
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def take(self, now: float) -> None:
+        """Spend one token (may go negative after a forced send)."""
+        self._refill(now)
+        self.tokens -= 1
+
+
+@dataclass
+class _Waiter:
+    chat_id: int | None
+    granted: asyncio.Future[None]
+
+
+class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
+    """Lane-ordered pacing under Telegram's global, per-chat and per-group limits."""
+
+    def __init__(
+        self,
+        global_per_second: float = 25.0,
+        chat_per_second: float = 1.0,
+        group_per_minute: float = 20.0,
+        chat_burst: int = 3,
+    ) -> None:
+        self.global_bucket = Bucket(global_per_second, max(1.0, global_per_second))
+        self.chat_rate, self.chat_burst = chat_per_second, float(chat_burst)
+        self.group_rate = group_per_minute / 60.0
+        self.group_burst = float(min(chat_burst, max(1, int(group_per_minute))))
+        self.chat_buckets: dict[int, Bucket] = {}
+        self.paused_until: dict[int | None, float] = {}  # chat id (None = everything) -> time
+        self.lanes: dict[Lane, deque[_Waiter]] = {lane: deque() for lane in Lane}
+        self.granted_by_lane: dict[Lane, int] = dict.fromkeys(Lane, 0)
+        self.retries_429 = 0
+        self._wakeup = asyncio.Event()
+        self._dispatcher: asyncio.Task[None] | None = None
+
+    async def initialize(self) -> None:
+        """Start the dispatcher."""
+        if self._dispatcher is None:
+            self._dispatcher = asyncio.create_task(self._dispatch(), name="rate-limiter")
+
+    async def shutdown(self) -> None:
+        """Stop the dispatcher; waiting requests are released so nothing hangs."""
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dispatcher
+            self._dispatcher = None
+        for queue in self.lanes.values():
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.granted.done():
+                    waiter.granted.set_result(None)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Wait for a slot in the request's lane, send, and retry after a 429."""
+        if not endpoint.startswith(PACED_PREFIXES):
+            return await callback(*args, **kwargs)
+        lane = Lane((rate_limit_args or {}).get("lane", Lane.INTERACTIVE))
+        chat_id = data.get("chat_id") if isinstance(data.get("chat_id"), int) else None
+        for attempt in range(MAX_429_RETRIES + 1):
+            await self._wait_for_slot(lane, chat_id)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == MAX_429_RETRIES:
+                    raise
+                self.retries_429 += 1
+                delay = (
+                    exc.retry_after
+                    if isinstance(exc.retry_after, int | float)
+                    else exc.retry_after.total_seconds()
+                )
+                # Telegram's 429 in reply to a chat's message is about that chat: pause only it.
+                self.paused_until[chat_id] = time.monotonic() + float(delay)
+                log.warning(
+                    "429 from Telegram for a %s message; pausing that chat %.0fs",
+                    lane.name.lower(),
+                    delay,
+                )
+        raise AssertionError("unreachable")
+
+    async def _wait_for_slot(self, lane: Lane, chat_id: int | None) -> None:
+        if self._dispatcher is None:
+            await self.initialize()
+        waiter = _Waiter(chat_id, asyncio.get_running_loop().create_future())
+        self.lanes[lane].append(waiter)
+        self._wakeup.set()
+        await waiter.granted
+
+    def _chat_bucket(self, chat_id: int) -> Bucket:
+        bucket = self.chat_buckets.get(chat_id)
+        if bucket is None:
+            if chat_id < 0:  # groups: 20 a minute
+                bucket = Bucket(self.group_rate, self.group_burst)
+            else:
+                bucket = Bucket(self.chat_rate, self.chat_burst)
+            self.chat_buckets[chat_id] = bucket
+        return bucket
+
+    def _ready_in(self, waiter: _Waiter, lane: Lane, now: float) -> float:
+        """Seconds until this waiter's chat may receive (0 = now)."""
+        if waiter.chat_id is None:
+            return 0.0
+        paused = max(0.0, self.paused_until.get(waiter.chat_id, 0.0) - now)
+        if lane is Lane.CRISIS:
+            return paused  # a crisis reply is never held back by the chat's own pacing
+        return max(paused, self._chat_bucket(waiter.chat_id).wait_time(now))
+
+    def _pick(self, now: float) -> tuple[Lane, _Waiter] | float:
+        """The best waiter that may go now, or how long until one might."""
+        soonest = float("inf")
+        for lane in Lane:
+            queue = self.lanes[lane]
+            for index, waiter in enumerate(queue):
+                if index >= SCAN_DEPTH:
+                    break
+                if waiter.granted.done():  # its requester was cancelled
+                    del queue[index]
+                    return self._pick(now)
+                wait = self._ready_in(waiter, lane, now)
+                if wait == 0.0:
+                    del queue[index]
+                    return lane, waiter
+                soonest = min(soonest, wait)
+        return soonest
+
+    async def _dispatch(self) -> None:
+        """Grant slots one at a time, in lane order, as the buckets allow."""
+        while True:
+            if not any(self.lanes.values()):
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            now = time.monotonic()
+            global_wait = max(
+                self.global_bucket.wait_time(now), self.paused_until.get(None, 0.0) - now
+            )
+            if global_wait > 0:
+                await asyncio.sleep(global_wait)
+                continue
+            choice = self._pick(now)
+            if isinstance(choice, float):
+                self._wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=min(choice, 1.0))
+                continue
+            lane, waiter = choice
+            self.global_bucket.take(now)
+            if waiter.chat_id is not None:
+                self._chat_bucket(waiter.chat_id).take(now)
+            self.granted_by_lane[lane] += 1
+            waiter.granted.set_result(None)

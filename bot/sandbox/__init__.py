@@ -1,0 +1,1 @@
+"""A local stand-in for Telegram: fake Bot API, transport, HTTP front and test client."""

@@ -1,0 +1,410 @@
+"""A fake Telegram Bot API: chats, messages, updates, validation and fault injection.
+
+It answers the way Telegram does ({"ok": ..., "result"/"description"}, with the same status codes)
+so the real PTB client, its error mapping and our rate limiter all run unchanged against it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.sandbox.spec import ApiSpec, RequestViolation, check_limits, load_spec, spec_path
+
+BOT_ID = 5_000_000_001
+BOT_USERNAME = "companion_sandbox_bot"
+SEND_METHODS = {
+    "sendMessage",
+    "sendPhoto",
+    "sendDocument",
+    "sendSticker",
+    "sendVoice",
+    "sendVideo",
+    "sendAudio",
+    "sendAnimation",
+    "copyMessage",
+}
+
+
+@dataclass
+class Faults:
+    """What can go wrong, by probability or as a queue of one-off failures."""
+
+    rate_429: float = 0.0
+    rate_5xx: float = 0.0
+    rate_timeout: float = 0.0
+    retry_after: int = 1
+    latency: float = 0.0
+    queued: list[str] = field(default_factory=list)  # "429", "500", "timeout", "timeout_delivered"
+    seed: int = 1234
+
+    def __post_init__(self) -> None:
+        self.random = random.Random(self.seed)
+
+
+@dataclass
+class Limits:
+    """Telegram's flood limits, enforced when `enforce` is on (benchmarks)."""
+
+    enforce: bool = False
+    global_per_second: float = 30.0
+    chat_per_second: float = 1.0
+    chat_burst: int = 3
+    group_per_minute: float = 20.0
+
+
+class SandboxTimeout(Exception):
+    """The request 'timed out'; `delivered` says whether Telegram nevertheless acted on it."""
+
+    def __init__(self, delivered: bool) -> None:
+        super().__init__("timed out")
+        self.delivered = delivered
+
+
+class FakeTelegram:
+    """In-memory Telegram: what the bot sent, what users did, and every violation."""
+
+    def __init__(self, *, spec: ApiSpec | bool | None = True) -> None:
+        self.spec: ApiSpec | None = load_spec(spec_path()) if spec is True else (spec or None)
+        self.messages: dict[int, dict[int, dict[str, Any]]] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.violations: list[tuple[str, str]] = []
+        self.faults = Faults()
+        self.limits = Limits()
+        self.counts_429 = 0
+        self.blocked: set[int] = set()
+        self.chat_members: dict[int, dict[int, str]] = {}
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.files: dict[str, bytes] = {}
+        self.updates: list[dict[str, Any]] = []
+        self.confirmed_offset = 0
+        self.on_call: list[Callable[[str, dict[str, Any]], None]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._new_update = asyncio.Event()
+        self._send_times: dict[int, list[float]] = {}
+        self._global_times: list[float] = []
+        self.clock: Callable[[], float] = time.monotonic
+        self.topics = itertools.count(100)
+
+    # ---- the bot side -------------------------------------------------------------------
+    async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Answer one Bot API call with (HTTP status, JSON body)."""
+        if self.faults.latency:
+            await asyncio.sleep(self.faults.latency)
+        if method != "getUpdates":
+            self.calls.append((method, params))
+            for listener in self.on_call:
+                listener(method, params)
+        fault = self._pick_fault(method)
+        if fault in {"429", "500"}:
+            return self._fault_response(fault)
+        try:
+            if self.spec is not None:
+                self.spec.check_call(method, params)
+            check_limits(method, params)
+        except RequestViolation as exc:
+            self.violations.append((method, str(exc)))
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}
+        if fault == "timeout":
+            raise SandboxTimeout(delivered=False)
+        chat_id = params.get("chat_id")
+        if method in SEND_METHODS and isinstance(chat_id, int):
+            if chat_id in self.blocked:
+                return 403, {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                }
+            flood = self._flood_check(chat_id)
+            if flood:
+                return flood
+        result = await self._dispatch(method, params)
+        if fault == "timeout_delivered":
+            raise SandboxTimeout(delivered=True)
+        if isinstance(result, tuple):
+            return result
+        return 200, {"ok": True, "result": result}
+
+    def _pick_fault(self, method: str) -> str | None:
+        if method in {"getUpdates", "getMe", "setMyCommands", "deleteWebhook"}:
+            return None
+        if self.faults.queued:
+            return self.faults.queued.pop(0)
+        roll = self.faults.random.random()
+        if roll < self.faults.rate_429:
+            return "429"
+        if roll < self.faults.rate_429 + self.faults.rate_5xx:
+            return "500"
+        if roll < self.faults.rate_429 + self.faults.rate_5xx + self.faults.rate_timeout:
+            return "timeout"
+        return None
+
+    def _fault_response(self, fault: str) -> tuple[int, dict[str, Any]]:
+        if fault == "429":
+            self.counts_429 += 1
+            after = self.faults.retry_after
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {after}",
+                "parameters": {"retry_after": after},
+            }
+        return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+
+    def _flood_check(self, chat_id: int) -> tuple[int, dict[str, Any]] | None:
+        """Telegram's limits: global per second, per chat per second (small burst), group per minute."""
+        if not self.limits.enforce:
+            return None
+        now = self.clock()
+        self._global_times = [t for t in self._global_times if now - t < 1.0]
+        chat_times = [t for t in self._send_times.get(chat_id, []) if now - t < 60.0]
+        per_second = sum(1 for t in chat_times if now - t < 1.0)
+        too_many = len(self._global_times) >= self.limits.global_per_second or (
+            per_second >= max(self.limits.chat_burst, self.limits.chat_per_second)
+        )
+        if chat_id < 0 and len(chat_times) >= self.limits.group_per_minute:
+            too_many = True
+        if too_many:
+            return self._fault_response("429")
+        self._global_times.append(now)
+        chat_times.append(now)
+        self._send_times[chat_id] = chat_times
+        return None
+
+    async def _dispatch(self, method: str, params: dict[str, Any]) -> Any:
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            return True
+        return await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
+
+    def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Companion (sandbox)",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0) or 0)
+        if offset > self.confirmed_offset:
+            self.confirmed_offset = offset
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        pending = [u for u in self.updates if u["update_id"] >= self.confirmed_offset]
+        if not pending and params.get("timeout"):
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(
+                    self._new_update.wait(), timeout=min(float(params["timeout"]), 1.0)
+                )
+            except TimeoutError:
+                return []
+            pending = [u for u in self.updates if u["update_id"] >= self.confirmed_offset]
+        return pending[: int(params.get("limit", 100) or 100)]
+
+    def _store(self, chat_id: int, message: dict[str, Any]) -> dict[str, Any]:
+        self.messages.setdefault(chat_id, {})[message["message_id"]] = message
+        return message
+
+    def next_message_id(self, chat_id: int) -> int:
+        """Message ids count per chat, like Telegram's."""
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def _bot_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message = {
+            "message_id": self.next_message_id(chat_id),
+            "from": self._m_getMe({}),
+            "chat": self.chat(chat_id),
+            "date": int(time.time()),
+            **content,
+        }
+        for key in ("reply_markup", "message_thread_id", "protect_content"):
+            if key in params:
+                message[key] = params[key]
+        if "reply_parameters" in params:
+            message["reply_to_message_id"] = params["reply_parameters"].get("message_id")
+        return self._store(chat_id, message)
+
+    def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._bot_message(params, text=params["text"], parse_mode=params.get("parse_mode"))
+
+    def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"photo-{len(self.files) + 1}"
+        photo = params.get("photo")
+        self.files[file_id] = photo if isinstance(photo, bytes) else b""
+        return self._bot_message(
+            params,
+            photo=[{"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}],
+            caption=params.get("caption"),
+        )
+
+    def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"doc-{len(self.files) + 1}"
+        document = params.get("document")
+        self.files[file_id] = document if isinstance(document, bytes) else b""
+        return self._bot_message(
+            params,
+            document={"file_id": file_id, "file_unique_id": file_id},
+            caption=params.get("caption"),
+        )
+
+    def _m_copyMessage(self, params: dict[str, Any]) -> Any:
+        source = self.messages.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
+        if source is None:
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message to copy not found",
+            }
+        content = {
+            k: v
+            for k, v in source.items()
+            if k in {"text", "photo", "sticker", "voice", "caption", "document", "video"}
+        }
+        copied = self._bot_message(
+            params, **content, copied_from=(source["chat"]["id"], source["message_id"])
+        )
+        return {"message_id": copied["message_id"]}
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> Any:
+        message = self._find(params)
+        if message is None:
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message to edit not found",
+            }
+        if message.get("text") == params["text"] and message.get("reply_markup") == params.get(
+            "reply_markup"
+        ):
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message is not modified",
+            }
+        message["text"] = params["text"]
+        message["parse_mode"] = params.get("parse_mode")
+        message.pop("reply_markup", None)
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        message["edited"] = message.get("edited", 0) + 1
+        return message
+
+    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
+        message = self._find(params)
+        if message is None:
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message to edit not found",
+            }
+        message.pop("reply_markup", None)
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def _m_deleteMessage(self, params: dict[str, Any]) -> bool:
+        self.messages.get(int(params["chat_id"]), {}).pop(int(params["message_id"]), None)
+        return True
+
+    def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        status = self.chat_members.get(int(params["chat_id"]), {}).get(
+            int(params["user_id"]), "left"
+        )
+        user = {"id": int(params["user_id"]), "is_bot": False, "first_name": "Member"}
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "administrator":
+            member.update(
+                {
+                    key: True
+                    for key in (
+                        "can_be_edited",
+                        "is_anonymous",
+                        "can_manage_chat",
+                        "can_delete_messages",
+                        "can_manage_video_chats",
+                        "can_restrict_members",
+                        "can_promote_members",
+                        "can_change_info",
+                        "can_invite_users",
+                        "can_post_stories",
+                        "can_edit_stories",
+                        "can_delete_stories",
+                    )
+                }
+            )
+            member["is_anonymous"] = False
+            member["can_be_edited"] = False
+        if status == "restricted":
+            member.update({"is_member": True, "until_date": 0})
+        if status == "kicked":
+            member["until_date"] = 0
+        return member
+
+    def _m_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = dict(self.chat(int(params["chat_id"])))
+        chat.update(
+            {
+                "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": {
+                    "unlimited_gifts": False,
+                    "limited_gifts": False,
+                    "unique_gifts": False,
+                    "premium_subscription": False,
+                    "gifts_from_channels": False,
+                },
+            }
+        )
+        return chat
+
+    def _m_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "message_thread_id": next(self.topics),
+            "name": params["name"],
+            "icon_color": 7322096,
+        }
+
+    # ---- the user side ------------------------------------------------------------------
+    def chat(self, chat_id: int) -> dict[str, Any]:
+        """The Chat object for an id (private chats for positive ids)."""
+        if chat_id not in self.chats:
+            if chat_id > 0:
+                self.chats[chat_id] = {
+                    "id": chat_id,
+                    "type": "private",
+                    "first_name": f"User{chat_id}",
+                }
+            else:
+                self.chats[chat_id] = {
+                    "id": chat_id,
+                    "type": "supergroup",
+                    "title": f"Group {chat_id}",
+                }
+        return self.chats[chat_id]
+
+    def push_update(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates (and return it, for in-process delivery)."""
+        update = {"update_id": next(self._update_ids), **payload}
+        self.updates.append(update)
+        self._new_update.set()
+        return update
+
+    def _find(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        return self.messages.get(int(params.get("chat_id", 0)), {}).get(
+            int(params.get("message_id", 0))
+        )
+
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """Every message currently in a chat, oldest first (bot's and user's)."""
+        return list(self.messages.get(chat_id, {}).values())

@@ -1,0 +1,45 @@
+"""Telegram adapters. `register` is the one place that lists every handler and its group."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import access, errors, fallback, gate, onboarding, support
+
+# Groups run in order; within a group the first matching handler wins.
+GATE, SAFETY, FLOWS = -3, -1, 0
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add every handler to the application, in priority order."""
+    # -4..-2: drop replayed updates, forged buttons, and coordinator actions from non-coordinators.
+    app.add_handler(TypeHandler(Update, gate.drop_replayed_update), group=GATE - 1)
+    app.add_handler(TypeHandler(Update, gate.refuse_forged_button), group=GATE)
+    app.add_handler(TypeHandler(Update, access.guard_coordinator_actions), group=GATE + 1)
+
+    # -1: the crisis path, reachable from any state, before consent, mid-flow.
+    app.add_handler(CommandHandler(["crisis", "sos"], support.crisis_command), group=SAFETY)
+    app.add_handler(CallbackQueryHandler(support.crisis_button, pattern=r"^crisis:"), group=SAFETY)
+
+    # 0: flows, then the fallbacks that make sure nothing goes unanswered.
+    app.add_handler(onboarding.conversation(), group=FLOWS)
+    app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
+    app.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
+        group=FLOWS,
+    )
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_message),
+        group=FLOWS,
+    )
+
+    app.add_error_handler(errors.on_error)

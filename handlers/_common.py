@@ -1,0 +1,57 @@
+"""Small helpers every handler uses: who is this, which language, how to reply."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+
+from bot.lanes import Lane, lane_args
+from bot.services import BotContext
+from storage import members
+from storage.members import Member
+
+Button = tuple[str, str]  # (label, signed callback data)
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def current_member(update: Update, context: BotContext) -> Member | None:
+    """The member behind this update, if they have consented."""
+    if update.effective_user is None:
+        return None
+    return await members.get_by_telegram_id(context.services.db, update.effective_user.id)
+
+
+def language_of(update: Update, context: BotContext, member: Member | None = None) -> str:
+    """Member's chosen language, else their Telegram app language, else the default."""
+    if member is not None:
+        return member.language
+    code = update.effective_user.language_code if update.effective_user else None
+    return context.services.t.language_for(code)
+
+
+async def reply(
+    update: Update,
+    context: BotContext,
+    text: str,
+    buttons: Sequence[Sequence[Button]] | None = None,
+    lane: Lane = Lane.INTERACTIVE,
+) -> Message:
+    """Send HTML text (already escaped by the translator) to the update's chat."""
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(
+        chat_id=chat.id,
+        text=text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(buttons) if buttons else None,
+        link_preview_options=None,
+        rate_limit_args=lane_args(lane),
+    )

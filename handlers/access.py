@@ -1,0 +1,96 @@
+"""Coordinator access: only in COORDINATOR_CHAT_ID, only for current members of that group.
+
+Coordinator modules declare their commands with `coordinator_commands(...)` and use callback data
+starting with "co:" (e.g. "co:approve:..."); the gate refuses both anywhere else, answering exactly
+like an unknown command so nothing about the console is revealed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.services import BotContext
+
+log = logging.getLogger(__name__)
+MEMBERSHIP_TTL_SECONDS = 300  # re-check group membership at least every 5 minutes
+ALLOWED_STATUSES = {"creator", "administrator", "member", "restricted"}
+COORDINATOR_CALLBACK_PREFIX = "co:"
+_COMMANDS: set[str] = set()
+
+
+def coordinator_commands(*names: str) -> None:
+    """Declare commands that only coordinators may use."""
+    _COMMANDS.update(names)
+
+
+def is_coordinator_command(update: Update) -> bool:
+    """True if the update is a declared coordinator command (with or without @botname)."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return False
+    name = message.text.split()[0][1:].split("@")[0].lower()
+    return name in _COMMANDS
+
+
+def is_coordinator_button(update: Update) -> bool:
+    """True for a press of a coordinator-console button."""
+    query = update.callback_query
+    return query is not None and (query.data or "").startswith(COORDINATOR_CALLBACK_PREFIX)
+
+
+async def is_coordinator(update: Update, context: BotContext) -> bool:
+    """In the coordinators' group, and (still) a member of it."""
+    services = context.services
+    chat = update.effective_chat
+    if chat is None or chat.id != services.settings.coordinator_chat_id:
+        return False
+    message = update.effective_message
+    # Anonymous group admins post as the group itself: Telegram only lets admins of this very
+    # group do that, so a message "from" the group is a coordinator by construction.
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id
+    user = update.effective_user
+    if user is None:
+        return False
+    cache: dict[int, tuple[float, bool]] = services.extras.setdefault("coordinator_cache", {})
+    cached = cache.get(user.id)
+    if cached and time.monotonic() - cached[0] < MEMBERSHIP_TTL_SECONDS:
+        return cached[1]
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+        allowed = member.status in ALLOWED_STATUSES
+    except TelegramError:
+        log.warning("could not check coordinator membership; refusing")
+        return False
+    cache[user.id] = (time.monotonic(), allowed)
+    return allowed
+
+
+def forget_membership(context: BotContext, user_id: int) -> None:
+    """Drop a cached answer (e.g. when Telegram tells us someone left the group)."""
+    context.services.extras.setdefault("coordinator_cache", {}).pop(user_id, None)
+
+
+async def guard_coordinator_actions(update: Update, context: BotContext) -> None:
+    """Gate: refuse coordinator commands and buttons from anyone but current coordinators."""
+    if not (is_coordinator_command(update) or is_coordinator_button(update)):
+        return
+    if await is_coordinator(update, context):
+        return
+    log.info("refused a coordinator action outside the group or from a non-member")
+    services = context.services
+    language = services.t.language_for(
+        update.effective_user.language_code if update.effective_user else None
+    )
+    if update.callback_query is not None:
+        await update.callback_query.answer(services.t(language, "common.invalid_button"))
+    elif update.effective_chat is not None and update.effective_chat.type == "private":
+        await context.bot.send_message(
+            update.effective_chat.id, services.t(language, "common.unknown_command")
+        )
+    raise ApplicationHandlerStop

@@ -1,0 +1,36 @@
+"""The error handler: log the failure by update id only, and tell the person plainly."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+
+from bot.lanes import Lane, lane_args
+from bot.services import BotContext
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the exception (never the message text) and apologise to the user."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(context.error, Forbidden):
+        return  # they blocked us; nothing to say and no one to say it to
+    try:
+        language = context.services.t.language_for(
+            update.effective_user.language_code if update.effective_user else None
+        )
+        await context.bot.send_message(
+            chat_id=update.effective_chat.id,
+            text=context.services.t(language, "common.error"),
+            parse_mode=ParseMode.HTML,
+            rate_limit_args=lane_args(Lane.INTERACTIVE),
+        )
+    except TelegramError:
+        log.warning("could not tell chat of update %s about the error", update_id)

@@ -1,0 +1,1 @@
+"""Persistence: aiosqlite connection, migrations, repositories returning dataclasses."""

@@ -1,0 +1,106 @@
+"""The anonymised engagement log: hour bucket, event kind, role, pseudonym, one number.
+
+Never a Telegram id, name, username, alias or free text: `record` takes the id only to turn it
+into a keyed pseudonym, and has no parameter that could carry text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.clock import to_db
+from bot.pseudonym import pair_ref, subject
+from storage.db import Database
+
+KINDS = frozenset(
+    {
+        "joined",
+        "consented",
+        "intake_done",
+        "trained",
+        "approved",
+        "paired",
+        "accepted",
+        "checkin_done",
+        "measure_score",
+        "message_relayed",
+        "nudge_sent",
+        "nudge_acted",
+        "crisis_entered",
+        "escalation_raised",
+        "escalation_claimed",
+        "escalation_resolved",
+        "coping_helpful",
+        "coping_not_helpful",
+        "paused",
+        "resumed",
+        "ended",
+        "forgot",
+        "fit_check",
+        "exit_survey",
+        "pulse_done",
+        "report_raised",
+        "reachout_done",
+    }
+)
+
+
+@dataclass(frozen=True)
+class EngagementEvent:
+    """One anonymised row."""
+
+    hour: str
+    kind: str
+    role: str | None
+    subject: str | None
+    pair_ref: str | None
+    value: float | None
+
+
+def hour_bucket(moment: datetime) -> str:
+    """The hour a moment falls in (finer times could re-identify people)."""
+    return to_db(moment.replace(minute=0, second=0, microsecond=0))
+
+
+async def record(
+    target: Database | aiosqlite.Connection,
+    key: bytes,
+    *,
+    kind: str,
+    now: datetime,
+    telegram_id: int | None = None,
+    role: str | None = None,
+    pair_code: str | None = None,
+    value: float | None = None,
+) -> None:
+    """Add one anonymised event (kind must be a known one: no free-form strings)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown engagement kind {kind!r}")
+    if role not in (None, "mentee", "mentor", "coordinator"):
+        raise ValueError(f"unknown role {role!r}")
+    params = (
+        hour_bucket(now),
+        kind,
+        role,
+        subject(key, telegram_id) if telegram_id is not None else None,
+        pair_ref(key, pair_code) if pair_code else None,
+        value,
+    )
+    sql = (
+        "INSERT INTO engagement (hour, kind, role, subject, pair_ref, value) "
+        "VALUES (?, ?, ?, ?, ?, ?)"
+    )
+    await target.execute(sql, params)
+
+
+async def events(db: Database, kind: str | None = None) -> list[EngagementEvent]:
+    """Events, optionally of one kind, oldest first."""
+    where, params = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+    rows = await db.fetch_all(
+        f"SELECT hour, kind, role, subject, pair_ref, value FROM engagement {where} ORDER BY id",
+        params,
+    )
+    return [EngagementEvent(**dict(row)) for row in rows]

@@ -1,0 +1,115 @@
+"""Escalations: crisis alerts to coordinators and their lifecycle (open -> claimed -> resolved)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import to_db
+from storage.db import Database
+
+ESCALATION_COLUMNS = (
+    "id, member_id, member_code, pair_id, severity, source, status, detections, created_at, "
+    "updated_at, claimed_by, claimed_by_name, claimed_at, resolved_at, outcome, alert_message_id, "
+    "realerts, next_realert_at"
+)
+SEVERITY_ORDER = {"concern": 1, "high": 2, "imminent": 3, "urgent": 4}
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """One escalation row."""
+
+    id: int
+    member_id: int | None
+    member_code: str | None
+    pair_id: int | None
+    severity: str
+    source: str
+    status: str
+    detections: int
+    created_at: str
+    updated_at: str
+    claimed_by: int | None
+    claimed_by_name: str | None
+    claimed_at: str | None
+    resolved_at: str | None
+    outcome: str | None
+    alert_message_id: int | None
+    realerts: int
+    next_realert_at: str | None
+
+
+def escalation_from_row(row: Any) -> Escalation:
+    """Build an Escalation from a row selected with ESCALATION_COLUMNS."""
+    return Escalation(**dict(row))
+
+
+async def get(db: Database, escalation_id: int) -> Escalation | None:
+    """One escalation."""
+    row = await db.fetch_one(
+        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE id = ?", (escalation_id,)
+    )
+    return escalation_from_row(row) if row else None
+
+
+async def recent_open_for(db: Database, member_id: int, since: datetime) -> Escalation | None:
+    """An unresolved escalation for this member raised since `since` (to merge repeats)."""
+    row = await db.fetch_one(
+        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE member_id = ? AND status != 'resolved'"
+        " AND created_at >= ? ORDER BY id DESC LIMIT 1",
+        (member_id, to_db(since)),
+    )
+    return escalation_from_row(row) if row else None
+
+
+async def open_new(
+    db: Database,
+    *,
+    member_id: int | None,
+    member_code: str | None,
+    pair_id: int | None,
+    severity: str,
+    source: str,
+    now: datetime,
+    realert_after: timedelta,
+) -> Escalation:
+    """Create an open escalation whose re-alert timer starts now."""
+    escalation_id = await db.execute(
+        "INSERT INTO escalations (member_id, member_code, pair_id, severity, source, created_at, "
+        "updated_at, next_realert_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            member_id,
+            member_code,
+            pair_id,
+            severity,
+            source,
+            to_db(now),
+            to_db(now),
+            to_db(now + realert_after),
+        ),
+    )
+    escalation = await get(db, escalation_id)
+    assert escalation is not None
+    return escalation
+
+
+async def add_detection(db: Database, escalation_id: int, severity: str, now: datetime) -> None:
+    """Another detection for the same escalation: count it, keep the highest severity."""
+    current = await get(db, escalation_id)
+    assert current is not None
+    highest = max(current.severity, severity, key=lambda value: SEVERITY_ORDER[value])
+    await db.execute(
+        "UPDATE escalations SET detections = detections + 1, severity = ?, updated_at = ? "
+        "WHERE id = ?",
+        (highest, to_db(now), escalation_id),
+    )
+
+
+async def open_escalations(db: Database) -> list[Escalation]:
+    """Every escalation not yet resolved, oldest first."""
+    rows = await db.fetch_all(
+        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE status != 'resolved' ORDER BY id"
+    )
+    return [escalation_from_row(row) for row in rows]
