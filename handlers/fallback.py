@@ -23,14 +23,24 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """The member's list of commands."""
+    """The member's list of commands (each feature contributes its `<area>.help_line` texts)."""
     language = language_of(update, context, await current_member(update, context))
-    await reply(update, context, context.services.t(language, "help.member"))
+    await reply(update, context, member_help(context, language))
+
+
+def member_help(context: BotContext, language: str) -> str:
+    """Help text: the intro, then every feature's help lines in key order."""
+    t = context.services.t
+    keys = sorted(key for key in context.services.content.locales["en"] if key.endswith(".help_line"))
+    lines = [t(language, "help.member")] + [t(language, key) for key in keys]
+    return "\n".join([*lines, "", t(language, "help.not_emergency")])
 
 
 async def private_message(update: Update, context: BotContext) -> None:
     """Anything else in a private chat from someone who has not joined: point to /start."""
     member = await current_member(update, context)
     language = language_of(update, context, member)
-    key = "help.member" if member else "common.not_a_member"
-    await reply(update, context, context.services.t(language, key))
+    if member is None:
+        await reply(update, context, context.services.t(language, "common.not_a_member"))
+    else:
+        await reply(update, context, member_help(context, language))
