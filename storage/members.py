@@ -115,3 +115,29 @@ async def create_on_consent(
     member = await get_by_telegram_id(db, telegram_id)
     assert member is not None
     return member
+
+
+PROFILE_FIELDS = frozenset({
+    "role", "alias", "language", "country", "timezone", "age_band", "languages_spoken",
+    "focus_areas", "lived_experience", "preferences", "checkin_weekday", "checkin_time",
+    "quiet_start", "quiet_end", "capacity", "status", "intake_done_at", "trained_at",
+    "approved_at", "stepped_back", "paused_until", "unreachable", "next_checkin_at",
+})
+_JSON_FIELDS = frozenset({"languages_spoken", "focus_areas", "lived_experience", "preferences"})
+
+
+async def update_profile(db: Database, member_id: int, now: datetime, **fields: Any) -> Member:
+    """Change profile columns (named explicitly; lists/dicts stored as JSON)."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    columns = sorted(fields)
+    values = [json.dumps(fields[c]) if c in _JSON_FIELDS else fields[c] for c in columns]
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    await db.execute(
+        f"UPDATE members SET {assignments}, updated_at = ? WHERE id = ?",
+        (*values, to_db(now), member_id),
+    )
+    member = await get_by_id(db, member_id)
+    assert member is not None
+    return member
