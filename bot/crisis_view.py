@@ -27,10 +27,12 @@ def render_crisis(
     country_code: str | None,
     *,
     not_safe: bool = False,
+    gentle: bool = False,
 ) -> Html:
     """The full crisis message for a member's country, in their language."""
     country: CountryCrisis | None = directory.for_country(country_code)
-    lines = [t(language, "crisis.intro_not_safe" if not_safe else "crisis.intro"), ""]
+    intro = "crisis.intro_not_safe" if not_safe else "crisis.intro_gentle" if gentle else "crisis.intro"
+    lines = [t(language, intro), ""]
     if country is not None:
         lines.append(t(language, "crisis.emergency", number=country.emergency))
         for line in country.lines:

@@ -13,6 +13,7 @@ from bot.clock import from_db
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
+from bot.pseudonym import subject
 from storage import engagement, escalations, pairs
 from storage.members import Member
 
@@ -38,6 +39,14 @@ async def raise_alert(
     """
     now = services.clock.now()
     db = services.db
+    if member is None and telegram_id is not None:
+        # Nothing about a person is stored before consent, so repeats from someone who has not
+        # joined are merged in memory, keyed by pseudonym, for the merge window.
+        recent: dict[str, tuple[object, int]] = services.extras.setdefault("anon_alerts", {})
+        key = subject(services.pseudonym_key, telegram_id)
+        seen = recent.get(key)
+        if seen is not None and now - seen[0] < MERGE_WINDOW:  # type: ignore[operator]
+            return seen[1]
     if member is not None:
         existing = await escalations.recent_open_for(db, member.id, now - MERGE_WINDOW)
         if existing is not None:
@@ -71,6 +80,11 @@ async def raise_alert(
         value=escalations.SEVERITY_ORDER[severity],
     )
     await _send_alert(services, escalation, member, text, version="new")
+    if member is None and telegram_id is not None:
+        services.extras["anon_alerts"][subject(services.pseudonym_key, telegram_id)] = (
+            now,
+            escalation.id,
+        )
     return escalation.id
 
 

@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import access, errors, fallback, gate, onboarding, support
+from handlers import access, errors, fallback, gate, onboarding, screening, support
 
 # Groups run in order; within a group the first matching handler wins.
 GATE, SAFETY, FLOWS = -3, -1, 0
@@ -28,6 +28,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     # -1: the crisis path, reachable from any state, before consent, mid-flow.
     app.add_handler(CommandHandler(["crisis", "sos"], support.crisis_command), group=SAFETY)
     app.add_handler(CallbackQueryHandler(support.crisis_button, pattern=r"^crisis:"), group=SAFETY)
+    # Also -1 (disjoint filters): screen free text; does not stop the update.
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
+                                   & ~filters.COMMAND, screening.screen_message), group=SAFETY)
 
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)

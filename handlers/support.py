@@ -36,13 +36,18 @@ async def crisis_button(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def send_crisis(update: Update, context: BotContext, *, not_safe: bool = False) -> None:
-    """Send the crisis message with the "are you safe?" buttons, in the crisis lane."""
+async def send_crisis(update: Update, context: BotContext, *, not_safe: bool = False,
+                      severity: str | None = None) -> None:
+    """Send the crisis message with the "are you safe?" buttons, in the crisis lane.
+
+    `severity` (from risk detection) picks gentler words for a concern; None = asked for help.
+    """
     services = context.services
     member = await current_member(update, context)
     language = language_of(update, context, member)
     country = (member.country if member else None) or services.settings.default_country
-    text = render_crisis(services.t, language, services.content.crisis, country, not_safe=not_safe)
+    text = render_crisis(services.t, language, services.content.crisis, country, not_safe=not_safe,
+                         gentle=severity == "concern")
     buttons = [
         [
             (services.t(language, "crisis.safe"), services.signer.sign("crisis", "safe")),

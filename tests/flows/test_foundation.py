@@ -109,3 +109,16 @@ async def test_replayed_update_is_dropped(sandbox: Sandbox) -> None:
     update = Update.de_json(last, sandbox.app.bot)
     await sandbox.app.update_processor.process_update(update, sandbox.app.process_update(update))
     assert len(ana.bot_messages()) == sent_before
+
+
+async def test_crisis_language_before_consent_gets_lines_and_alerts(sandbox: Sandbox) -> None:
+    ana = sandbox.user("Ana")
+    await ana.send("/start")
+    replies = await ana.send("i dont want to live anymore")
+    assert "988" in replies[0].text
+    assert replies[-1].button_labels == ["I agree", "Not now"]  # the consent step continues
+    alerts = sandbox.group.bot_messages()
+    assert len(alerts) == 1 and "URGENT" in alerts[0].text
+    assert "want to live" not in alerts[0].text  # the words are not shared by default
+    await ana.send("i dont want to live anymore")
+    assert len(sandbox.group.bot_messages()) == 1  # repeats merge into the one alert
