@@ -19,15 +19,11 @@ def parse_hhmm(value: str) -> time:
 def local_datetime(day: date, at: time, zone: ZoneInfo) -> datetime:
     """A wall-clock moment in a zone, as aware UTC.
 
-    In the spring-forward gap (e.g. 02:30 that does not exist) the moment is shifted forward by
-    the gap, like a person would; in the autumn overlap the first occurrence is used.
+    PEP 495 semantics with fold=0: a time in the spring-forward gap (02:30 that does not exist)
+    lands after the gap (03:30), as a person would expect; in the autumn overlap the first
+    occurrence is used.
     """
-    naive = datetime.combine(day, at)
-    candidate = naive.replace(tzinfo=zone, fold=0)
-    roundtrip = candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    if roundtrip != naive:  # nonexistent local time: use the post-transition offset
-        candidate = naive.replace(tzinfo=zone, fold=1)
-    return candidate.astimezone(UTC)
+    return datetime.combine(day, at).replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 def next_weekly(after: datetime, timezone: str, weekday: int, at: str) -> datetime:
