@@ -22,10 +22,15 @@ log = logging.getLogger(__name__)
 MEMBER_COMMANDS = [
     ("start", "Join, or see where you are"),
     ("crisis", "Crisis lines, at any time"),
+    ("cope", "Coping ideas for right now"),
+    ("resources", "Support services where you live"),
+    ("refer", "Mentors: send your mentee a service"),
     ("help", "What I can do"),
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
+    ("escalations", "Open crisis alerts and their age"),
+    ("reload", "Reload content files (keeps the old if invalid)"),
 ]
 
 

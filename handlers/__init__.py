@@ -12,7 +12,19 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import access, errors, fallback, gate, onboarding, screening, support
+from handlers import (
+    access,
+    alerts,
+    cope,
+    errors,
+    fallback,
+    gate,
+    onboarding,
+    reload,
+    resources,
+    screening,
+    support,
+)
 
 # Groups run in order; within a group the first matching handler wins.
 GATE, SAFETY, FLOWS = -3, -1, 0
@@ -34,6 +46,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
+    _register_safety_features(app)
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(
@@ -46,3 +59,32 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     )
 
     app.add_error_handler(errors.on_error)
+
+
+def _register_safety_features(app: Application) -> None:  # type: ignore[type-arg]
+    """Issue 6: /cope, /resources, /refer, and the coordinators' alert console and /reload."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("cope", cope.cope_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.open_button, pattern=r"^cope:open~"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.feeling_button, pattern=r"^cope:f:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.another_button, pattern=r"^cope:n:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.rate_button, pattern=r"^cope:r:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.back_button, pattern=r"^cope:b~"), group=FLOWS)
+    app.add_handler(CommandHandler("resources", resources.resources_command, private),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.category_button, pattern=r"^res:c:"),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.back_button, pattern=r"^res:b~"), group=FLOWS)
+    app.add_handler(CommandHandler("refer", resources.refer_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.refer_button, pattern=r"^ref:"), group=FLOWS)
+
+    coordinators = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
+    app.add_handler(CommandHandler("escalations", alerts.list_command, coordinators), group=FLOWS)
+    app.add_handler(CommandHandler("reload", reload.reload_command, coordinators), group=FLOWS)
+    for action, callback in (
+        ("claim", alerts.claim_button),
+        ("resolve", alerts.resolve_button),
+        ("out", alerts.outcome_button),
+        ("back", alerts.back_button),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=rf"^co:esc:{action}:"), group=FLOWS)

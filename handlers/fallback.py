@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.services import BotContext
 from handlers._common import current_member, language_of, reply
+from handlers.support import help_now_row
 
 
 async def expired_button(update: Update, context: BotContext) -> None:
@@ -25,7 +26,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     """The member's list of commands (each feature contributes its `<area>.help_line` texts)."""
     language = language_of(update, context, await current_member(update, context))
-    await reply(update, context, member_help(context, language))
+    await reply(update, context, member_help(context, language), [help_now_row(context, language)])
 
 
 def member_help(context: BotContext, language: str) -> str:
@@ -43,4 +44,6 @@ async def private_message(update: Update, context: BotContext) -> None:
     if member is None:
         await reply(update, context, context.services.t(language, "common.not_a_member"))
     else:
-        await reply(update, context, member_help(context, language))
+        await reply(
+            update, context, member_help(context, language), [help_now_row(context, language)]
+        )
