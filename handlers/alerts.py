@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from bot import escalation_lifecycle as lifecycle
 from bot.callbacks import payload_parts
 from bot.escalation import alert_view, member_of, minutes_between
-from bot.lanes import Lane, lane_args
+from bot.lanes import Lane
 from bot.services import BotContext
 from handlers import access
-from handlers._common import Button, keyboard, reply
+from handlers._common import Button, reply
+from handlers._edit import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation
 
@@ -34,14 +33,7 @@ async def _show(update: Update, context: BotContext, escalation: Escalation,
         context.services, escalation, await member_of(context.services, escalation)
     )
     shown = default_buttons if buttons is None else buttons
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(shown) if shown else None,
-            rate_limit_args=lane_args(Lane.CRISIS),
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:  # a second press showing the same state is fine
-            raise
+    await edit_pressed(context, query, text, shown, Lane.CRISIS)
 
 
 async def claim_button(update: Update, context: BotContext) -> None:

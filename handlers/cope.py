@@ -8,16 +8,14 @@ is still on the message (the message is edited right after), so a second device 
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from bot.callbacks import payload_parts
 from bot.catalog.coping import Feeling, Strategy
 from bot.coping import position_after, ranked
 from bot.i18n import Html
-from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers._common import Button, current_member, keyboard, language_of, reply
+from handlers._common import Button, current_member, language_of, reply
+from handlers._edit import edit_pressed
 from storage import coping, engagement
 
 
@@ -62,18 +60,6 @@ def _strategy_view(
     return Html("\n".join(lines)), rows
 
 
-async def _edit(query: CallbackQuery, text: str, rows: list[list[Button]]) -> None:
-    """Replace the pressed message's text and buttons (a repeated press changes nothing)."""
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(rows),
-            rate_limit_args=lane_args(Lane.INTERACTIVE),
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
-
-
 def _still_offered(query: CallbackQuery) -> bool:
     """True while the pressed button is still on the message (not already used)."""
     markup = query.message.reply_markup if query.message is not None else None
@@ -110,7 +96,7 @@ async def back_button(update: Update, context: BotContext) -> None:
     assert query is not None
     language = language_of(update, context, await current_member(update, context))
     await query.answer()
-    await _edit(query, *_feelings_menu(context, language))
+    await edit_pressed(context, query, *_feelings_menu(context, language))
 
 
 async def _show_strategy(update: Update, context: BotContext, feeling_id: str,
@@ -125,7 +111,7 @@ async def _show_strategy(update: Update, context: BotContext, feeling_id: str,
         return
     strategies = ranked(feeling, await coping.all_feedback(context.services.db))
     position %= len(strategies)
-    await _edit(query, *_strategy_view(context, language, feeling, strategies[position], position))
+    await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategies[position], position))
 
 
 async def feeling_button(update: Update, context: BotContext) -> None:
@@ -169,10 +155,10 @@ async def rate_button(update: Update, context: BotContext) -> None:
     if helpful:
         await query.answer(services.t(language, "cope.helped_toast"))
         position = [item.id for item in strategies].index(strategy_id)
-        await _edit(query, *_strategy_view(context, language, feeling, strategy, position,
+        await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategy, position,
                                             rated=True))
         return
     await query.answer(services.t(language, "cope.not_for_me_toast"))
     position = position_after(strategies, strategy_id)
-    await _edit(query, *_strategy_view(context, language, feeling, strategies[position],
+    await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategies[position],
                                         position))

@@ -3,35 +3,22 @@ a referral card to their mentee through the outbox)."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram import Update
 
 from bot.callbacks import payload_parts
 from bot.catalog.referrals import CATEGORIES, Referral
 from bot.i18n import Html, attr, escape
-from bot.lanes import Lane, lane_args
+from bot.lanes import Lane
 from bot.outbox import message_payload
 from bot.resources_view import render_category, render_referral
 from bot.services import BotContext
-from handlers._common import Button, current_member, keyboard, language_of, reply
+from handlers._common import Button, current_member, language_of, reply
+from handlers._edit import edit_pressed
 from storage import engagement, members, outbox, pairs
 from storage.members import Member
 from storage.pairs import Pair
 
 BUTTON_CHARS = 48  # long service names are cut on buttons (the card shows them whole)
-
-
-async def _edit(query: CallbackQuery, text: str, rows: list[list[Button]] | None) -> None:
-    """Replace the pressed message (a repeated press changes nothing)."""
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard(rows) if rows else None,
-            link_preview_options=None, rate_limit_args=lane_args(Lane.INTERACTIVE),
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
 
 
 def _country(context: BotContext, member: Member | None) -> str:
@@ -91,12 +78,12 @@ async def category_button(update: Update, context: BotContext) -> None:
     entries = services.content.referrals.for_country(_country(context, member), category)
     await query.answer()
     if category not in CATEGORIES or not entries:
-        await _edit(query, *_menu(context, language, _country(context, member)))
+        await edit_pressed(context, query, *_menu(context, language, _country(context, member)))
         return
     text = render_category(services.t, language, services.content.referrals.label(category, language),
                            entries)
     back = [[(services.t(language, "resources.back"), services.signer.sign("res", "b"))]]
-    await _edit(query, text, back)
+    await edit_pressed(context, query, text, back)
 
 
 async def back_button(update: Update, context: BotContext) -> None:
@@ -106,7 +93,7 @@ async def back_button(update: Update, context: BotContext) -> None:
     member = await current_member(update, context)
     await query.answer()
     text, rows = _menu(context, language_of(update, context, member), _country(context, member))
-    await _edit(query, text, rows)
+    await edit_pressed(context, query, text, rows)
 
 
 # --- mentors: /refer -------------------------------------------------------------------------
@@ -182,14 +169,14 @@ async def refer_button(update: Update, context: BotContext) -> None:
     language = mentor.language
     if parts[1] == "p":
         await query.answer()
-        await _edit(query, *_refer_categories(context, language, pair, mentee))
+        await edit_pressed(context, query, *_refer_categories(context, language, pair, mentee))
     elif parts[1] == "c" and len(parts) == 4:
         await query.answer()
         entries = services.content.referrals.for_country(_country(context, mentee), parts[3])
         rows = [[(entry.name[:BUTTON_CHARS], services.signer.sign("ref", "s", pair.code, entry.id))]
                 for entry in entries]
         text = services.t(language, "resources.refer_pick_service", alias=mentee.display_alias)
-        await _edit(query, text, rows)
+        await edit_pressed(context, query, text, rows)
     elif parts[1] == "s" and len(parts) == 4:
         await _send_card(update, context, mentor, pair, mentee, parts[3])
 
@@ -234,5 +221,5 @@ async def _send_card(update: Update, context: BotContext, mentor: Member, pair: 
         )
     key = "resources.refer_sent" if queued else "resources.refer_already_sent"
     await query.answer()
-    await _edit(query, services.t(mentor.language, key, name=referral.name,
+    await edit_pressed(context, query, services.t(mentor.language, key, name=referral.name,
                                   alias=mentee.display_alias), None)
