@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from conftest import shipped_content
+
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from storage import members
-from tests.conftest import shipped_content
 from tests.safety_helpers import active_pair, engagement_values, escalation_rows, joined
 
 CONCERN, HIGH, IMMINENT = "i feel hopeless", "i want to kill myself", "im going to end it tonight"
