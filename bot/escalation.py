@@ -232,8 +232,8 @@ async def edit_alert(
         return False  # still queued: the re-alert or the next change will show the new state
     text, buttons = await alert_view(services, escalation, member)
     now = services.clock.now()
+    # Without buttons (resolved) the payload has no reply_markup, which removes the keyboard.
     payload = message_payload(text, buttons, message_id=escalation.alert_message_id)
-    payload.setdefault("reply_markup", {"inline_keyboard": []})
     queued = await outbox.enqueue(
         services.db,
         key=f"escalation:{escalation.id}:edit:{escalation.updated_at}:{escalation.detections}"
