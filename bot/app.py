@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import warnings
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 import handlers
 from bot.delivery import PriorityRateLimiter
@@ -18,6 +21,10 @@ from storage import updates
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
+
+# Our ConversationHandlers track one flow per chat on purpose (per_message=False); PTB warns about
+# that combination with button handlers at construction. It is a design choice, not a defect.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 MEMBER_COMMANDS = [
     ("start", "Join, or see where you are"),
@@ -108,8 +115,12 @@ async def _sweep_job(context: BotContext) -> None:
     context.services.outbox.wake()
 
 
-def start_background_work(app: Application) -> None:  # type: ignore[type-arg]
-    """Schedule the sweep (at start-up and every 30 s) and start the outbox sender."""
+def start_background_work(app: Application) -> asyncio.Task[None]:  # type: ignore[type-arg]
+    """Schedule the sweep (at start-up and every 30 s) and start the outbox sender.
+
+    Returns the sender task; the caller cancels it before `app.stop()` (which would otherwise
+    wait for it forever).
+    """
     services: Services = app.bot_data["services"]
     assert app.job_queue is not None
     app.job_queue.run_repeating(
@@ -121,4 +132,4 @@ def start_background_work(app: Application) -> None:  # type: ignore[type-arg]
         # missed runs coalesce into one, and never two at once.
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
-    app.create_task(services.outbox.run_forever(app.bot), name="outbox-sender")
+    return asyncio.create_task(services.outbox.run_forever(app.bot), name="outbox-sender")
