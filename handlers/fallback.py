@@ -26,7 +26,9 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     """The member's list of commands (each feature contributes its `<area>.help_line` texts)."""
     language = language_of(update, context, await current_member(update, context))
-    await reply(update, context, member_help(context, language), [help_now_row(context, language)])
+    private = update.effective_chat is not None and update.effective_chat.type == "private"
+    buttons = [help_now_row(context, language)] if private else None
+    await reply(update, context, member_help(context, language), buttons)
 
 
 def member_help(context: BotContext, language: str) -> str:
