@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.services import BotContext
 from handlers._common import current_member, language_of, reply
+from handlers.screening import detected_risk
 from handlers.support import help_now_row
 
 
@@ -41,6 +42,8 @@ def member_help(context: BotContext, language: str) -> str:
 
 async def private_message(update: Update, context: BotContext) -> None:
     """Anything else in a private chat from someone who has not joined: point to /start."""
+    if detected_risk(update, context) is not None:
+        return  # the safety screen has just answered with the crisis message; a menu would jar
     member = await current_member(update, context)
     language = language_of(update, context, member)
     if member is None:

@@ -199,3 +199,26 @@ async def test_members_words_are_shared_only_when_configured(tmp_path: Path) -> 
         assert box.violations == []
     finally:
         await box.stop()
+
+
+async def test_help_now_button_during_consent_leaves_the_consent_step_waiting(
+    sandbox: Sandbox,
+) -> None:
+    ana = sandbox.user("Ana")
+    help_message = (await ana.send("/help"))[0]
+    consent = (await ana.send("/start"))[1]
+    crisis = (await ana.click(help_message, "I need help now"))[0]
+    assert "988" in crisis.text
+    assert (await ana.send("ok"))[-1].button_labels == ["I agree", "Not now"]
+    await ana.click(consent, "I agree")
+    assert await members.get_by_telegram_id(sandbox.db, ana.id) is not None
+
+
+async def test_detected_crisis_outside_a_flow_gets_only_the_crisis_answer(
+    sandbox: Sandbox,
+) -> None:
+    ana = sandbox.user("Ana")
+    await joined(sandbox, ana)
+    replies = await ana.send(HIGH)
+    assert len(replies) == 1 and "988" in replies[0].text
+    assert "What I can do" in (await ana.send("hello"))[0].text  # ordinary text: the menu
