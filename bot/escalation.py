@@ -79,7 +79,7 @@ async def raise_alert(
         services.pseudonym_key,
         kind="escalation_raised",
         now=now,
-        telegram_id=member.telegram_id if member else telegram_id,
+        telegram_id=member.telegram_id if member else None,  # no pseudonym before consent
         role=member.role if member else None,
         pair_code=current[0].code if current else None,
         value=SEVERITY_ORDER[severity],

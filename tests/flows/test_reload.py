@@ -22,6 +22,7 @@ class _ShippedRisk:
 
     @staticmethod
     def from_lexicons(_lexicons: object) -> object:
+        """The shipped, already compiled screen."""
         return shipped_content().risk
 
 
