@@ -59,7 +59,8 @@ async def claim_button(update: Update, context: BotContext) -> None:
             show_alert=True,
         )
     if payload_parts(query.data)[4:] == ["l"]:  # pressed in the /escalations list: keep the list
-        await lifecycle.refresh_alert(services, escalation, pressed_message_id=None)
+        if result.changed:
+            await lifecycle.refresh_alert(services, escalation, pressed_message_id=None)
         return
     await _show(update, context, escalation)
     await lifecycle.refresh_alert(services, escalation, query.message.message_id)
