@@ -113,3 +113,17 @@ def test_ranking_is_a_permutation(feedback: dict[str, tuple[int, int]]) -> None:
     assert sorted(s.id for s in result) == sorted(s.id for s in feeling.strategies)
     scores = [score(*keyed.get(s.id, (0, 0))) for s in result]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_unverified_lines_are_shown_with_a_caution(content: Content) -> None:
+    """Every line marked unverified carries the caution next to it, in every language."""
+    t = Translator(content.locales)
+    flagged = [(code, line) for code, country in content.crisis.countries.items()
+               for line in country.lines if line.unverified]
+    assert flagged, "the shipped file marks its uncertain lines"
+    for language in t.languages:
+        caution = parse_html(t(language, "crisis.unverified"))
+        for code, line in flagged:
+            shown = parse_html(render_crisis(t, language, content.crisis, code))
+            row = next(text for text in shown.splitlines() if line.name in text)
+            assert caution in row, (language, code, line.name)
