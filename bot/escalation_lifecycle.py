@@ -98,14 +98,17 @@ async def realert_unclaimed(context: SweepContext) -> int:
             minutes=minutes_between(escalation.created_at, now),
             count=escalation.realerts + 1,
         )
-        # The message and the new due time commit together: a crash re-sends at most once.
+        # The message and the new due time commit together: a crash re-sends at most once,
+        # and an alert claimed since it was selected is not posted again.
         async with services.db.transaction() as connection:
+            if not await escalations.mark_realerted(
+                connection, escalation.id, next_at=now + every, now=now
+            ):
+                continue
             await send_alert(
                 services, escalation, member, version=f"realert{escalation.realerts + 1}",
                 banner=banner, connection=connection,
             )
-            await escalations.mark_realerted(connection, escalation.id, next_at=now + every,
-                                             now=now)
         await engagement.record(
             services.db, services.pseudonym_key, kind="escalation_realerted", now=now,
             value=escalation.realerts + 1,

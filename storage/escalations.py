@@ -170,10 +170,12 @@ async def due_realerts(db: Database, now: datetime) -> list[Escalation]:
 
 async def mark_realerted(
     connection: aiosqlite.Connection, escalation_id: int, *, next_at: datetime, now: datetime
-) -> None:
-    """Count a re-alert and set the next one (inside the caller's transaction)."""
-    await connection.execute(
+) -> bool:
+    """Count a re-alert and set the next one (inside the caller's transaction); False if it
+    was claimed or resolved in the meantime."""
+    cursor = await connection.execute(
         "UPDATE escalations SET realerts = realerts + 1, next_realert_at = ?, updated_at = ? "
         "WHERE id = ? AND status = 'open'",
         (to_db(next_at), to_db(now), escalation_id),
     )
+    return cursor.rowcount == 1
