@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 
-from telegram.error import InvalidToken, NetworkError, TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
 from bot.app import build_application, set_command_menus, start_background_work
@@ -54,15 +54,14 @@ def configure_logging(level: str, token: str = "") -> None:
         handler.addFilter(RedactToken(token))
 
 
-async def initialise_with_retry(app: Application, stop: asyncio.Event) -> bool:  # type: ignore[type-arg]
-    """Connect to Telegram, retrying with backoff while it is unreachable."""
-    for attempt, delay in enumerate((*STARTUP_BACKOFF, *([60] * 1000)), start=1):
+async def initialise_with_retry(app: Application, stop: asyncio.Event,  # type: ignore[type-arg]
+                                delays: tuple[float, ...] = STARTUP_BACKOFF) -> bool:
+    """Connect to Telegram, retrying with backoff while it is unreachable (until stopped)."""
+    for attempt, delay in enumerate((*delays, *([delays[-1]] * 100_000)), start=1):
         try:
             await app.initialize()
             return True
         except (NetworkError, TimedOut) as exc:
-            if isinstance(exc, InvalidToken):
-                raise
             log.warning(
                 "Telegram is unreachable (attempt %d: %s); retrying in %ds",
                 attempt,
