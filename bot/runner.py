@@ -19,6 +19,9 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 STARTUP_BACKOFF = (1, 2, 5, 10, 30, 60)
+# chat_member: Telegram tells an admin bot when someone leaves the coordinators' group, so their
+# cached coordinator access is dropped at once (handlers/access.py).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "chat_member"]
 
 
 def configure_logging(level: str) -> None:
@@ -79,14 +82,14 @@ async def run(settings: Settings) -> int:
                 url_path="telegram",
                 webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
                 secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"],
+                allowed_updates=ALLOWED_UPDATES,
             )
             log.info(
                 "listening for webhooks on %s:%s", settings.webhook_listen, settings.webhook_port
             )
         else:
             await app.updater.start_polling(
-                allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"],
+                allowed_updates=ALLOWED_UPDATES,
             )
             log.info("polling for updates")
         await app.start()
