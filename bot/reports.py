@@ -86,6 +86,7 @@ class Report:
     stats: dict[str, Stat] = field(default_factory=dict)
     retention: dict[int, float] = field(default_factory=dict)  # percent, only when published
     top_coping: list[tuple[int, int]] = field(default_factory=list)  # (content number, votes)
+    groups: tuple[Group, ...] = ()  # the published sums (for audits of the suppression)
 
     @property
     def empty(self) -> bool:
@@ -268,4 +269,4 @@ def build_report(
             retention[k] = 100.0 * kept / total
     top = sorted(((n, votes) for n, votes in coping.items() if votes >= THRESHOLD),
                  key=lambda item: (-item[1], item[0]))[:3]
-    return Report(weeks, cells, weekly_mood, completion, stats, retention, top)
+    return Report(weeks, cells, weekly_mood, completion, stats, retention, top, tuple(groups))

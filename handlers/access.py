@@ -69,7 +69,10 @@ async def is_coordinator(update: Update, context: BotContext, *, fresh: bool = F
         return cached[1]
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)
-        allowed = member.status in ALLOWED_STATUSES
+        # "restricted" covers people who left while restricted too: only is_member says they are in.
+        allowed = member.status in ALLOWED_STATUSES and (
+            member.status != "restricted" or bool(getattr(member, "is_member", False))
+        )
     except TelegramError:
         log.warning("could not check coordinator membership; refusing")
         return False

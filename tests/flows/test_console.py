@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import struct
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import aiosqlite
 
 from bot.sandbox.harness import Sandbox
 from storage import audit, engagement, members, pairs
@@ -57,24 +59,29 @@ async def seed_programme(sandbox: Sandbox, people: int = 30) -> None:
     assert services is not None
     start = sandbox.clock.now()
     key = services.pseudonym_key
+    async with services.db.transaction() as db:
+        await _seed(db, key, start, people)
+    sandbox.clock.advance(timedelta(weeks=3))
+
+
+async def _seed(db: aiosqlite.Connection, key: bytes, start: datetime, people: int) -> None:
     for index in range(people):
         telegram_id = 700_000 + index
         role = "mentee" if index % 2 == 0 else "mentor"
-        await engagement.record(services.db, key, kind="consented", now=start,
+        await engagement.record(db, key, kind="consented", now=start,
                                 telegram_id=telegram_id, role=role)
         if role == "mentee":
             pair_code = f"P{index:04d}"
-            await engagement.record(services.db, key, kind="paired", now=start,
+            await engagement.record(db, key, kind="paired", now=start,
                                     telegram_id=telegram_id, role=role, pair_code=pair_code)
-            await engagement.record(services.db, key, kind="message_relayed",
+            await engagement.record(db, key, kind="message_relayed",
                                     now=start + timedelta(hours=3), telegram_id=telegram_id,
                                     role=role, pair_code=pair_code)
             for week in range(3):
-                await engagement.record(services.db, key, kind="checkin_done",
+                await engagement.record(db, key, kind="checkin_done",
                                         now=start + timedelta(weeks=week, hours=1),
                                         telegram_id=telegram_id, role=role,
                                         pair_code=pair_code, value=2 + week)
-    sandbox.clock.advance(timedelta(weeks=3))
 
 
 async def test_dashboard_and_export_with_data_suppress_small_counts(sandbox: Sandbox) -> None:
