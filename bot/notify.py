@@ -32,7 +32,7 @@ async def notify_coordinators(
     With `pair`, the message goes to the pair's forum topic when it has one (bot/topics.py).
     """
     now = services.clock.now()
-    extra = {}
+    extra: dict[str, int] = {}
     if pair is not None:
         topic = pair.forum_topic_id or await console.forum_topic_of(services.db, pair.id)
         if topic:

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.services import BotContext
+from handlers import fallback
 
 log = logging.getLogger(__name__)
 # Membership answers are cached for at most 5 minutes (getChatMember on every command would be
@@ -116,7 +117,7 @@ async def guard_coordinator_actions(update: Update, context: BotContext) -> None
     if update.callback_query is not None:
         await update.callback_query.answer(services.t(language, "common.invalid_button"))
     elif update.effective_chat is not None and update.effective_chat.type == "private":
-        await context.bot.send_message(
-            update.effective_chat.id, services.t(language, "common.unknown_command")
-        )
+        # Exactly the unknown-command answer (same handler, same language choice): nothing
+        # tells a member that the command exists.
+        await fallback.unknown_command(update, context)
     raise ApplicationHandlerStop

@@ -199,3 +199,15 @@ async def test_anonymous_admins_of_the_group_are_coordinators(sandbox: Sandbox) 
 async def test_restricted_but_still_in_the_group_is_allowed(sandbox: Sandbox) -> None:
     rita = sandbox.group.coordinator("Rita", status="restricted")
     assert await rita.send("/audit")
+
+
+async def test_refusal_uses_the_members_own_language_like_unknown_commands(
+    sandbox: Sandbox,
+) -> None:
+    ana = sandbox.user("Ana")  # Telegram app in English, but she chose Spanish
+    await ana.click((await ana.send("/start"))[1], "I agree")
+    member = await members.get_by_telegram_id(sandbox.db, ana.id)
+    assert member is not None
+    await members.update_profile(sandbox.db, member.id, sandbox.clock.now(), language="es")
+    unknown = (await ana.send("/frobnicate"))[0].text
+    assert [r.text for r in await ana.send("/dashboard")] == [unknown]
