@@ -77,9 +77,9 @@ def dashboard_text(services: Services, report: Report) -> Html:
         t(
             language,
             "console.dashboard_pairs",
-            formed=report.text("new_pairs:total"),
-            active=report.text("now:active_pairs"),
-            ended=report.text("pairs_ended:total"),
+            formed=report.text("pairs:formed"),
+            active=report.text("pairs:active"),
+            ended=report.text("pairs:ended"),
         ),
         t(
             language,

@@ -23,27 +23,27 @@ FLOW_COLUMNS = (
     "new_mentees",
     "new_mentors",
     "new_unassigned",
-    "new_pairs",
-    "pairs_ended",
-    "checkins",
+    "checkins",  # mentees who checked in that week (one per mentee per week)
     "escalations",
     "escalations_claimed",
     "crisis_paths",
-    "coping_helpful",
     "messages_relayed",
 )
-# Weekly columns that are stocks (no meaningful total): each cell stands alone.
-STOCK_COLUMNS = ("active_pairs", "mentees_checked_in")
+# Pairs active at the start of each week (a stock: each cell stands alone, no total).
+STOCK_COLUMNS = ("active_pairs",)
 RETENTION_WEEKS = (4, 8, 12)
 JOIN_KINDS = ("joined", "consented")
 _EVENT_COLUMN = {
-    "checkin_done": "checkins",
     "escalation_raised": "escalations",
     "escalation_claimed": "escalations_claimed",
     "crisis_entered": "crisis_paths",
-    "coping_helpful": "coping_helpful",
     "message_relayed": "messages_relayed",
 }
+# Why some figures are NOT published: a stock series (active pairs per week) together with
+# weekly new/ended pairs would let a reader subtract one from the other and recover a small
+# weekly count, so pairs are published as the stock plus one protected group
+# (formed = active + ended); and the total of "this helped" votes is never published, so the
+# votes of strategies outside the top list cannot be worked out by subtraction.
 
 
 def week_of(moment: datetime) -> str:
@@ -175,10 +175,6 @@ def build_report(
         role = facts.role.get(subject)
         column = {"mentee": "new_mentees", "mentor": "new_mentors"}.get(role or "", "new_unassigned")
         counts[f"{column}:{week_of(moment)}"] += 1
-    for moment in facts.paired_at.values():
-        counts[f"new_pairs:{week_of(moment)}"] += 1
-    for moment, _ in facts.ended.values():
-        counts[f"pairs_ended:{week_of(moment)}"] += 1
     checked_in: dict[str, set[str]] = defaultdict(set)
     mood_values: dict[str, list[float]] = defaultdict(list)
     claim_minutes: list[float] = []
@@ -197,14 +193,17 @@ def build_report(
         elif event.kind == "coping_helpful" and event.value is not None:
             coping[int(event.value)] += 1
     for week in weeks:
-        counts[f"mentees_checked_in:{week}"] = len(checked_in.get(week, ()))
+        counts[f"checkins:{week}"] = len(checked_in.get(week, ()))
         start = datetime.fromisoformat(week).replace(tzinfo=now.tzinfo)
         counts[f"active_pairs:{week}"] = sum(
             1
             for pair, paired in facts.paired_at.items()
-            if paired < start + timedelta(days=7)
-            and (pair not in facts.ended or facts.ended[pair][0] >= start)
+            if paired < start and (pair not in facts.ended or facts.ended[pair][0] >= start)
         )
+    ended_pairs = sum(1 for pair in facts.ended if pair in facts.paired_at)
+    counts["pairs:formed"] = len(facts.paired_at)
+    counts["pairs:ended"] = ended_pairs
+    counts["pairs:active"] = len(facts.paired_at) - ended_pairs
     for name in FLOW_COLUMNS:
         counts[f"{name}:total"] = sum(counts[f"{name}:{week}"] for week in weeks)
 
@@ -243,6 +242,7 @@ def build_report(
         counts[f"now:{name}"] = value
 
     groups: list[Group] = [weekly_group(name, weeks) for name in FLOW_COLUMNS]
+    groups.append(Group(("pairs:active", "pairs:ended"), "pairs:formed"))
     groups += [
         Group((f"retention{k}:kept", f"retention{k}:ended"), f"retention{k}:pairs")
         for k in RETENTION_WEEKS
@@ -259,9 +259,9 @@ def build_report(
     }
     completion = {}
     for week in weeks:
-        done, due = published(f"mentees_checked_in:{week}"), published(f"active_pairs:{week}")
+        done, due = published(f"checkins:{week}"), published(f"active_pairs:{week}")
         if done is not None and due:
-            completion[week] = 100.0 * done / due
+            completion[week] = min(100.0, 100.0 * done / due)
     retention = {}
     for k in RETENTION_WEEKS:
         kept, total = published(f"retention{k}:kept"), published(f"retention{k}:pairs")

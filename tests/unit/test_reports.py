@@ -54,13 +54,14 @@ def test_weeks_are_mondays() -> None:
 
 def test_figures_of_a_programme() -> None:
     report = build_report(programme(pairs=14, dropouts=0), START + timedelta(weeks=9))
-    assert report.text("new_mentees:total") == "14" and report.text("new_pairs:total") == "14"
+    assert report.text("new_mentees:total") == "14" and report.text("pairs:formed") == "14"
     assert report.stats["mood_change"].value == 1 and report.stats["mood_change"].shown
     assert report.stats["who5_change"].value == 12
     assert report.stats["first_contact_hours"].value == 8.5  # median of 2..15 hours
     assert report.retention == {4: 100.0, 8: 100.0}  # 12 weeks not reached yet
     assert report.top_coping == [(content_number("low-one-tiny-step"), 14)]
-    assert report.weekly_completion[report.weeks[0]] == 100.0
+    assert report.weekly_completion[report.weeks[1]] == 100.0
+    assert report.weeks[0] not in report.weekly_completion  # no pair was active at its start
 
 
 def test_small_groups_hide_means_and_percentages() -> None:
