@@ -6,11 +6,13 @@ import csv
 import io
 import struct
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import aiosqlite
 
-from bot.sandbox.harness import Sandbox
+from bot.sandbox.harness import Sandbox, sandbox_settings
 from storage import audit, engagement, members, pairs
+from tests.conftest import shipped_content
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -147,8 +149,26 @@ async def test_audit_when_empty(sandbox: Sandbox) -> None:
     assert "No coordinator actions" in (await cleo.send("/audit"))[0].text
 
 
-async def test_weekly_digest_is_posted_once_at_the_configured_time(sandbox: Sandbox) -> None:
-    # The fake clock starts Monday 2026-03-02 09:00 UTC; the default digest is Monday 09:00 UTC.
+async def test_weekly_digest_is_posted_once_at_the_configured_time(tmp_path: Path) -> None:
+    # The fake clock starts Monday 2026-03-02 09:00 UTC, the production default digest moment.
+    sandbox = Sandbox(sandbox_settings(tmp_path, digest_weekday=0, digest_time="09:00"),
+                      content=shipped_content())
+    await sandbox.start()
+    try:
+        await _digest_weekly(sandbox)
+    finally:
+        await sandbox.stop()
+    assert sandbox.violations == []
+
+
+async def test_sandbox_default_digest_stays_out_of_other_tests(sandbox: Sandbox) -> None:
+    await sandbox.advance(timedelta(days=6, hours=8))  # Sunday 17:00
+    assert not [m for m in sandbox.group.bot_messages() if "Weekly digest" in m.text]
+    await sandbox.advance(timedelta(hours=1))  # Sunday 18:00
+    assert [m for m in sandbox.group.bot_messages() if "Weekly digest" in m.text]
+
+
+async def _digest_weekly(sandbox: Sandbox) -> None:
     await sandbox.advance(timedelta(minutes=1))
     digests = [m for m in sandbox.group.bot_messages() if "Weekly digest" in m.text]
     assert len(digests) == 1 and "Active pairs: 0" in digests[0].text

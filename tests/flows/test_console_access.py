@@ -211,3 +211,17 @@ async def test_refusal_uses_the_members_own_language_like_unknown_commands(
     await members.update_profile(sandbox.db, member.id, sandbox.clock.now(), language="es")
     unknown = (await ana.send("/frobnicate"))[0].text
     assert [r.text for r in await ana.send("/dashboard")] == [unknown]
+
+
+async def test_command_menus_are_set_per_scope(sandbox: Sandbox) -> None:
+    from bot.app import set_command_menus
+
+    assert sandbox.app is not None
+    await set_command_menus(sandbox.app, sandbox.group.chat_id)
+    menus = {
+        params["scope"]["type"]: [c["command"] for c in params["commands"]]
+        for method, params in sandbox.fake.calls
+        if method == "setMyCommands"
+    }
+    assert "dashboard" not in menus["all_private_chats"] and "crisis" in menus["all_private_chats"]
+    assert {"help", "dashboard", "export", "audit", "member", "digest"} <= set(menus["chat"])
