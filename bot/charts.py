@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.reports import RETENTION_WEEKS, Report
 
@@ -37,15 +38,20 @@ def _short(week: str) -> str:
 
 
 def _bars(axes: Axes, weeks: Sequence[str], series: dict[str, list[int | None]]) -> None:
-    """Grouped weekly bars; hidden values drawn as a flat grey marker labelled '<11'."""
+    """Grouped weekly bars; hidden values drawn as grey crosses on the axis, never at height."""
     width = 0.8 / max(1, len(series))
+    tallest = 1
     for index, (label, values) in enumerate(series.items()):
         xs = [position + index * width for position in range(len(weeks))]
         shown = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
         hidden = [x for x, v in zip(xs, values, strict=True) if v is None]
         axes.bar([x for x, _ in shown], [v for _, v in shown], width=width, label=label)
+        tallest = max([tallest, *(v for _, v in shown)])
         if hidden:
-            axes.scatter(hidden, [0] * len(hidden), marker="_", s=200, color=HIDDEN_COLOR)
+            axes.scatter(hidden, [0] * len(hidden), marker="x", s=18, color=HIDDEN_COLOR,
+                         clip_on=False, zorder=3)
+    axes.set_ylim(0, tallest * 1.15)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xticks([p + 0.4 - width / 2 for p in range(len(weeks))])
     axes.set_xticklabels([_short(w) for w in weeks], rotation=45, fontsize=7)
     axes.legend(fontsize=7, loc="upper left")
@@ -87,7 +93,7 @@ def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> byte
         return report.column(name)[offset:]
 
     panels = figure.subplots(2, 3)
-    figure.suptitle("Programme overview (counts 1-10 shown as <11; grey = hidden)", fontsize=12)
+    figure.suptitle("Programme overview (grey x = a count from 1 to 10, or hidden to protect one)", fontsize=12)
     members = panels[0][0]
     _bars(members, weeks, {
         "new mentees": column("new_mentees"),

@@ -165,8 +165,9 @@ def build_report(
     operational: Mapping[str, int] | None = None,
 ) -> Report:
     """Compute and suppress every figure (operational: stand-alone counts such as open alerts)."""
-    facts, timed = _gather(events)
-    weeks = weeks_between(min(m for m, _ in timed), now) if timed else []
+    # Oldest first (stable): "first seen", "first message" etc. rely on it.
+    facts, timed = _gather(sorted(events, key=lambda event: event.hour))
+    weeks = weeks_between(timed[0][0], max(now, timed[-1][0])) if timed else []
     counts: dict[str, int] = defaultdict(int)
     for name in FLOW_COLUMNS + STOCK_COLUMNS:
         for week in weeks:

@@ -139,7 +139,7 @@ async def reveal_identity(update: Update, context: BotContext) -> None:
         name=name,
         username=username,
         telegram_id=member.telegram_id,
-    )
+    ).replace("  ", " ")
     # Pop-ups are plain text: undo the HTML escaping the translator applied to the values.
     plain = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     await query.answer(plain[:ALERT_LIMIT], show_alert=True)
