@@ -50,3 +50,17 @@ async def test_ordinary_group_has_no_topics(sandbox: Sandbox) -> None:
     await notify_coordinators(sandbox.services, key="t3", text="summary", pair=pair)
     await sandbox.flush_outbox()
     assert "message_thread_id" not in sandbox.group.bot_messages()[-1].raw
+
+
+async def test_console_answers_in_the_topic_it_was_asked_in(sandbox: Sandbox) -> None:
+    sandbox.fake.chats[sandbox.group.chat_id]["is_forum"] = True
+    cleo = sandbox.group.coordinator("Cleo")
+    await cleo._message(
+        text="/dashboard",
+        entities=[{"type": "bot_command", "offset": 0, "length": 10}],
+        message_thread_id=77,
+        is_topic_message=True,
+    )
+    sends = [(m, p) for m, p in sandbox.fake.calls if m in ("sendPhoto", "sendMessage")]
+    assert [m for m, _ in sends] == ["sendPhoto", "sendMessage"]
+    assert all(params.get("message_thread_id") == 77 for _, params in sends)
