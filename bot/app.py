@@ -33,6 +33,11 @@ MEMBER_COMMANDS = [
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
+    ("dashboard", "Programme chart and summary (anonymised)"),
+    ("export", "Weekly figures as CSV (anonymised)"),
+    ("digest", "This week's digest"),
+    ("audit", "Recent coordinator actions"),
+    ("member", "A member's profile: /member CODE"),
 ]
 
 

@@ -12,7 +12,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import access, errors, fallback, gate, onboarding, screening, support
+from handlers import (
+    access,
+    console,
+    console_member,
+    errors,
+    fallback,
+    gate,
+    onboarding,
+    screening,
+    support,
+)
 
 # Groups run in order; within a group the first matching handler wins.
 GATE, SAFETY, FLOWS = -3, -1, 0
@@ -34,6 +44,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
+    register_console(app)
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(
@@ -46,3 +57,20 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     )
 
     app.add_error_handler(errors.on_error)
+
+
+def register_console(app: Application) -> None:  # type: ignore[type-arg]
+    """Coordinators' console commands and buttons, only in the coordinators' group (group 0)."""
+    coordinators = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
+    for name, callback in (
+        ("help", console.coordinator_help),
+        ("dashboard", console.dashboard),
+        ("export", console.export),
+        ("digest", console.digest_now),
+        ("audit", console.audit_log),
+        ("member", console_member.member_command),
+    ):
+        app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
+    app.add_handler(
+        CallbackQueryHandler(console_member.reveal_identity, pattern=r"^co:reveal:"), group=FLOWS
+    )
