@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import access, errors, fallback, gate, onboarding, screening, support
+from handlers import access, errors, fallback, gate, matching, onboarding, pair, screening, support
 
 # Groups run in order; within a group the first matching handler wins.
 GATE, SAFETY, FLOWS = -3, -1, 0
@@ -34,6 +34,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
+    coordinator_chat_id = app.bot_data["services"].settings.coordinator_chat_id
+    for handler in [*matching.handlers(coordinator_chat_id), *pair.handlers()]:
+        app.add_handler(handler, group=FLOWS)
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(

@@ -1,0 +1,433 @@
+"""Making pairs: the matching pool, /suggest, approval, manual pairing, introductions, [I'm in].
+
+Every pair is created inside ONE transaction that re-checks both members (so two coordinators
+approving at once, or a suggestion gone stale, can never make a second pair) and queues the
+introductions in the same transaction, so a pair never exists without its introductions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+from bot.assignment import plan
+from bot.clock import from_db, to_db
+from bot.i18n import Html, Translator
+from bot.lanes import Lane
+from bot.matching import Assessment, Mentee, Mentor, Reason, assess
+from bot.outbox import message_payload
+from bot.schedule import is_paused
+from storage import audit, engagement, outbox, pairs, suggestions
+from storage.members import MEMBER_COLUMNS, Member, member_from_row
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The coordinator who acted (for the audit log and 'approved by')."""
+
+    id: int
+    name: str
+
+
+def languages_of(member: Member) -> frozenset[str]:
+    """Languages someone can talk in: what they listed, else their bot language."""
+    return frozenset(member.languages_spoken) or frozenset({member.language})
+
+
+def mentee_profile(member: Member, past: set[int] | frozenset[int] = frozenset()) -> Mentee:
+    """Matching's view of a mentee."""
+    return Mentee(
+        id=member.id,
+        code=member.code,
+        languages=languages_of(member),
+        focus_areas=frozenset(member.focus_areas),
+        age_band=member.age_band,
+        timezone=member.timezone,
+        checkin_time=member.checkin_time,
+        wishes={str(k): str(v) for k, v in member.preferences.items() if v is not None},
+        waiting_since=from_db(member.intake_done_at or member.consented_at),
+        past_mentors=frozenset(past),
+    )
+
+
+def mentor_profile(member: Member, load: int, now: datetime) -> Mentor:
+    """Matching's view of a mentor (load = their current pairs)."""
+    return Mentor(
+        id=member.id,
+        code=member.code,
+        languages=languages_of(member),
+        lived_experience=frozenset(member.lived_experience),
+        age_band=member.age_band,
+        timezone=member.timezone,
+        quiet_start=member.quiet_start,
+        quiet_end=member.quiet_end,
+        attributes={str(k): str(v) for k, v in member.preferences.items() if v is not None},
+        approved=member.approved_at is not None and member.status in ("waiting", "active"),
+        trained=member.trained_at is not None,
+        stepped_back=member.stepped_back,
+        paused=is_paused(now, member.paused_until),
+        unreachable=member.unreachable,
+        free_slots=member.capacity - load,
+    )
+
+
+def render_reasons(t: Translator, language: str, reasons: Sequence[Reason]) -> Html:
+    """'both: grief, anxiety · speak: en · 1 h apart'."""
+    return Html(" · ".join(t(language, f"matching.reason_{r.key}", **r.params) for r in reasons))
+
+
+def render_broken(t: Translator, language: str, broken: Sequence[str]) -> Html:
+    """The broken hard constraints, one per line."""
+    lines = []
+    for item in broken:
+        if item.startswith("preference:"):
+            lines.append(t(language, "matching.broken_preference", name=item.split(":", 1)[1]))
+        else:
+            lines.append(t(language, f"matching.broken_{item}"))
+    return Html("\n".join(f"• {line}" for line in lines))
+
+
+async def assess_members(services: Services, mentee: Member, mentor: Member) -> Assessment:
+    """Score, broken constraints and reasons for two members as they are now."""
+    now = services.clock.now()
+    load = len(await pairs.current_pairs_of(services.db, mentor.id))
+    past = {mentor.id} if await pairs.ever_paired(services.db, mentee.id, mentor.id) else set()
+    return assess(
+        mentee_profile(mentee, past),
+        mentor_profile(mentor, load, now),
+        services.content.matching,
+        now,
+    )
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A proposal stored for /suggest, with its alternatives."""
+
+    suggestion_id: int
+    mentee: Member
+    mentor: Member
+    score: float
+    reasons: Html
+    alternatives: int
+
+
+async def suggest(services: Services) -> tuple[list[Posted], int, int]:
+    """Plan the whole waiting list; store and return the first batch (longest waiting first).
+
+    Returns (proposals, how many waiting mentees, how many proposals the plan holds).
+    """
+    db, now, config = services.db, services.clock.now(), services.content.matching
+    waiting = await suggestions.waiting_mentees(db)
+    all_mentors = await suggestions.mentors(db)
+    loads = await pairs.mentor_loads(db)
+    excluded = await pairs.past_mentors(db)
+    for mentee_id, skipped in (await suggestions.skipped_pairs(db)).items():
+        excluded.setdefault(mentee_id, set()).update(skipped)
+    mentees = [mentee_profile(m, excluded.get(m.id, set())) for m in waiting]
+    mentors = [mentor_profile(m, loads.get(m.id, 0), now) for m in all_mentors]
+    # Scoring and the assignment are CPU work: keep the event loop free for other chats.
+    result = await asyncio.to_thread(plan, mentees, mentors, config, now)
+    by_id = {m.id: m for m in (*waiting, *all_mentors)}
+    profiles = {p.id: p for p in mentees} | {p.id: p for p in mentors}  # ids are unique rows
+    order = {m.id: index for index, m in enumerate(waiting)}
+    language, t = services.settings.default_language, services.t
+    posted = []
+    for proposal in sorted(result.proposals, key=lambda p: order[p.mentee_id])[
+        : config.suggest_batch
+    ]:
+        ids = [proposal.mentor_id, *(mentor_id for mentor_id, _ in proposal.alternatives)]
+        first_id = 0
+        for rank, mentor_id in enumerate(ids):
+            mentee_p, mentor_p = profiles[proposal.mentee_id], profiles[mentor_id]
+            assert isinstance(mentee_p, Mentee) and isinstance(mentor_p, Mentor)
+            assessment = assess(mentee_p, mentor_p, config, now)
+            reasons = render_reasons(t, language, assessment.reasons)
+            suggestion_id = await suggestions.add(
+                db,
+                mentee_id=proposal.mentee_id,
+                mentor_id=mentor_id,
+                score=assessment.score,
+                reasons=reasons,
+                rank=rank,
+                now=now,
+            )
+            if rank == 0:
+                first_id = suggestion_id
+                posted.append(
+                    Posted(
+                        suggestion_id=first_id,
+                        mentee=by_id[proposal.mentee_id],
+                        mentor=by_id[mentor_id],
+                        score=assessment.score,
+                        reasons=reasons,
+                        alternatives=len(ids) - 1,
+                    )
+                )
+    return posted, len(waiting), len(result.proposals)
+
+
+async def member_in(connection: aiosqlite.Connection, member_id: int) -> Member | None:
+    """A member read inside the caller's transaction."""
+    async with connection.execute(
+        f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return member_from_row(row) if row else None
+
+
+async def pair_problem(
+    connection: aiosqlite.Connection,
+    mentee_id: int,
+    mentor_id: int,
+    now: datetime,
+    *,
+    strict: bool,
+) -> str | None:
+    """Why these two cannot be paired right now (a locale key suffix), or None.
+
+    Always: both exist with the right roles, the mentee has no pair, the mentor has room.
+    `strict` (approving a suggestion) also requires the mentee still waiting, the mentor still
+    available, and that they were never paired before.
+    """
+    mentee, mentor = await member_in(connection, mentee_id), await member_in(connection, mentor_id)
+    if mentee is None or mentor is None:
+        return "gone"
+    if mentee.role != "mentee":
+        return "not_mentee"
+    if mentor.role != "mentor":
+        return "not_mentor"
+    if await pairs.current_pairs_of(connection, mentee.id):
+        return "mentee_paired"
+    if len(await pairs.current_pairs_of(connection, mentor.id)) >= mentor.capacity:
+        return "mentor_full"
+    if strict:
+        if mentee.status != "waiting" or mentee.unreachable:
+            return "mentee_not_waiting"
+        profile = mentor_profile(mentor, 0, now)
+        if not profile.approved or not profile.trained or profile.stepped_back or (
+            profile.paused or profile.unreachable
+        ):
+            return "mentor_unavailable"
+        if await pairs.ever_paired(connection, mentee.id, mentor.id):
+            return "paired_before"
+    return None
+
+
+@dataclass(frozen=True)
+class PairOutcome:
+    """What an attempt to pair produced: a pair, or the reason it was refused."""
+
+    pair: pairs.Pair | None = None
+    problem: str | None = None
+    decided_by: str | None = None  # for a suggestion someone else already approved
+
+
+async def approve_suggestion(services: Services, suggestion_id: int, actor: Actor) -> PairOutcome:
+    """Approve a suggestion: re-check and create the pair in one transaction (exactly once)."""
+    now = services.clock.now()
+    async with services.db.transaction() as connection:
+        suggestion = await suggestions.get(connection, suggestion_id)
+        if suggestion is None:
+            return PairOutcome(problem="gone")
+        if suggestion.status == "approved":
+            return PairOutcome(problem="already_approved", decided_by=suggestion.decided_by_name)
+        if suggestion.status != "open":
+            return PairOutcome(problem=f"suggestion_{suggestion.status}")
+        problem = await pair_problem(
+            connection, suggestion.mentee_id, suggestion.mentor_id, now, strict=True
+        )
+        if problem is not None:
+            await suggestions.decide(
+                connection, suggestion.id, status="stale", actor_id=actor.id,
+                actor_name=actor.name, now=now,
+            )
+            return PairOutcome(problem=problem)
+        pair = await _create(services, connection, suggestion.mentee_id, suggestion.mentor_id,
+                             actor, now, action="approve")
+        await suggestions.decide(
+            connection, suggestion.id, status="approved", actor_id=actor.id,
+            actor_name=actor.name, now=now, pair_id=pair.id,
+        )
+    services.outbox.wake()
+    return PairOutcome(pair=pair)
+
+
+async def skip_suggestion(services: Services, suggestion_id: int, actor: Actor) -> bool:
+    """Skip a suggestion (that pair is not proposed again); False if it was no longer open."""
+    now = services.clock.now()
+    async with services.db.transaction() as connection:
+        suggestion = await suggestions.get(connection, suggestion_id)
+        if suggestion is None or not await suggestions.decide(
+            connection, suggestion_id, status="skipped", actor_id=actor.id,
+            actor_name=actor.name, now=now,
+        ):
+            return False
+        await audit.record(connection, actor_id=actor.id, actor_name=actor.name,
+                           action="skip_suggestion", now=now, subject=str(suggestion_id))
+    return True
+
+
+async def pair_by_hand(
+    services: Services, mentee_id: int, mentor_id: int, actor: Actor, *, forced: bool
+) -> PairOutcome:
+    """/pair: create the pair if both are free (hard-constraint warnings were handled before)."""
+    now = services.clock.now()
+    async with services.db.transaction() as connection:
+        problem = await pair_problem(connection, mentee_id, mentor_id, now, strict=False)
+        if problem is not None:
+            return PairOutcome(problem=problem)
+        pair = await _create(services, connection, mentee_id, mentor_id, actor, now,
+                             action="pair_forced" if forced else "pair")
+    services.outbox.wake()
+    return PairOutcome(pair=pair)
+
+
+async def _create(
+    services: Services,
+    connection: aiosqlite.Connection,
+    mentee_id: int,
+    mentor_id: int,
+    actor: Actor,
+    now: datetime,
+    *,
+    action: str,
+) -> pairs.Pair:
+    """Insert the pair, close the mentee's other suggestions, log, and queue introductions."""
+    pair = await pairs.insert(
+        connection, mentee_id=mentee_id, mentor_id=mentor_id, approved_by=actor.id, now=now
+    )
+    await suggestions.close_open_for_mentee(connection, mentee_id, now)
+    mentee, mentor = await member_in(connection, mentee_id), await member_in(connection, mentor_id)
+    assert mentee is not None and mentor is not None
+    await audit.record(connection, actor_id=actor.id, actor_name=actor.name, action=action,
+                       now=now, subject=pair.code, detail=f"{mentee.code}+{mentor.code}")
+    for member in (mentee, mentor):
+        await engagement.record(connection, services.pseudonym_key, kind="paired", now=now,
+                                telegram_id=member.telegram_id, role=member.role,
+                                pair_code=pair.code)
+    await _introduce(services, connection, pair, mentee, mentor, now)
+    return pair
+
+
+def shared_text(t: Translator, language: str, mentee: Member, mentor: Member) -> Html:
+    """What the two have in common, for the introductions."""
+    areas = sorted(set(mentee.focus_areas) & set(mentor.lived_experience))
+    if areas:
+        return t(language, "pair.shared_areas", areas=", ".join(a.replace("_", " ") for a in areas))
+    return t(language, "pair.shared_none")
+
+
+async def _introduce(
+    services: Services,
+    connection: aiosqlite.Connection,
+    pair: pairs.Pair,
+    mentee: Member,
+    mentor: Member,
+    now: datetime,
+) -> None:
+    """Queue both introductions with their [I'm in] button (in the pair's transaction)."""
+    t, weeks = services.t, services.settings.program_weeks
+    button = services.signer.sign("pair", "in", pair.id)
+    for member, partner in ((mentee, mentor), (mentor, mentee)):
+        language = member.language
+        text = t(
+            language,
+            f"pair.intro_{member.role}",
+            partner=partner.display_alias,
+            shared=shared_text(t, language, mentee, mentor),
+            weeks=weeks,
+        )
+        await outbox.enqueue(
+            connection,
+            key=f"pair:{pair.code}:intro:{member.role}",
+            chat_id=member.telegram_id,
+            member_id=member.id,
+            lane=Lane.INTERACTIVE,
+            kind="introduction",
+            payload=message_payload(text, [[(t(language, "pair.im_in"), button)]]),
+            not_before=now,
+            now=now,
+        )
+
+
+async def set_status(connection: aiosqlite.Connection, member_id: int, status: str,
+                     now: datetime) -> None:
+    """Change a member's status inside the caller's transaction (pair start / rematch)."""
+    await connection.execute(
+        "UPDATE members SET status = ?, updated_at = ? WHERE id = ?",
+        (status, to_db(now), member_id),
+    )
+
+
+async def accept(services: Services, pair_id: int, member: Member) -> tuple[str, pairs.Pair | None]:
+    """[I'm in]: 'waiting' (partner not yet), 'started' (both in), 'already' or 'stale'."""
+    now = services.clock.now()
+    config = services.content.matching
+    async with services.db.transaction() as connection:
+        pair = await pairs.get(connection, pair_id)
+        role = pair.role_of(member.id) if pair else None
+        if pair is None or role is None or pair.status != "introduced":
+            return "stale", pair
+        if pair.accepted_by(member.id):
+            return "already", pair
+        await pairs.record_acceptance(connection, pair, role, now)
+        await engagement.record(connection, services.pseudonym_key, kind="accepted", now=now,
+                                telegram_id=member.telegram_id, role=role, pair_code=pair.code)
+        pair = await pairs.get(connection, pair_id)
+        assert pair is not None
+        if not (pair.mentee_accepted_at and pair.mentor_accepted_at):
+            return "waiting", pair
+        await pairs.activate(
+            connection,
+            pair.id,
+            now=now,
+            ends_at=now + timedelta(weeks=services.settings.program_weeks),
+            fit_check_at=now + timedelta(days=config.fit_check_days),
+        )
+        assert pair.mentee_id is not None
+        await set_status(connection, pair.mentee_id, "active", now)
+        partner = await member_in(connection, pair.partner_of(member.id) or 0)
+        if partner is not None:
+            await queue_to_member(services, connection, partner, key=f"pair:{pair.code}:started",
+                         text=services.t(partner.language, "pair.started",
+                                         partner=member.display_alias,
+                                         weeks=services.settings.program_weeks),
+                         kind="pair_started", now=now)
+        pair = await pairs.get(connection, pair_id)
+    services.outbox.wake()
+    return "started", pair
+
+
+async def queue_to_member(
+    services: Services,
+    connection: aiosqlite.Connection,
+    member: Member,
+    *,
+    key: str,
+    text: str,
+    kind: str,
+    now: datetime,
+    buttons: Sequence[Sequence[tuple[str, str]]] | None = None,
+    lane: Lane = Lane.INTERACTIVE,
+) -> None:
+    """Queue a message to a member in the caller's transaction."""
+    await outbox.enqueue(
+        connection, key=key, chat_id=member.telegram_id, member_id=member.id, lane=lane,
+        kind=kind, payload=message_payload(text, buttons), not_before=now, now=now,
+    )
+
+
+def days_since(value: str | None, now: datetime) -> int | None:
+    """Whole days since a stored time, None if unknown."""
+    moment = from_db(value)
+    return None if moment is None else max(0, int((now - moment).total_seconds() // 86400))
+
