@@ -240,8 +240,13 @@ async def approve_suggestion(services: Services, suggestion_id: int, actor: Acto
             return PairOutcome(problem="gone")
         if suggestion.status == "approved":
             return PairOutcome(problem="already_approved", decided_by=suggestion.decided_by_name)
-        if suggestion.status != "open":
-            return PairOutcome(problem=f"suggestion_{suggestion.status}")
+        if suggestion.status == "skipped":
+            return PairOutcome(problem="suggestion_skipped")
+        if suggestion.status != "open":  # stale: say why, if the reason is still visible
+            why = await pair_problem(
+                connection, suggestion.mentee_id, suggestion.mentor_id, now, strict=True
+            )
+            return PairOutcome(problem=why or "suggestion_stale")
         problem = await pair_problem(
             connection, suggestion.mentee_id, suggestion.mentor_id, now, strict=True
         )

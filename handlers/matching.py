@@ -104,7 +104,7 @@ async def suggest_command(update: Update, context: BotContext) -> None:
         suggestion = await suggestions.get(services.db, item.suggestion_id)
         assert suggestion is not None
         await reply(update, context, await _suggestion_text(context, suggestion),
-                    _proposal_buttons(context, item.suggestion_id, item.alternatives > 0))
+                    _proposal_buttons(context, item.suggestion_id, with_alternatives=True))
 
 
 async def _note(update: Update, context: BotContext, suggestion_id: int, note: str) -> None:
