@@ -262,6 +262,7 @@ async def approve_suggestion(services: Services, suggestion_id: int, actor: Acto
             connection, suggestion.id, status="approved", actor_id=actor.id,
             actor_name=actor.name, now=now, pair_id=pair.id,
         )
+        await suggestions.close_open_for_mentee(connection, suggestion.mentee_id, now)
     services.outbox.wake()
     return PairOutcome(pair=pair)
 
@@ -292,6 +293,7 @@ async def pair_by_hand(
             return PairOutcome(problem=problem)
         pair = await _create(services, connection, mentee_id, mentor_id, actor, now,
                              action="pair_forced" if forced else "pair")
+        await suggestions.close_open_for_mentee(connection, mentee_id, now)
     services.outbox.wake()
     return PairOutcome(pair=pair)
 
@@ -306,11 +308,10 @@ async def _create(
     *,
     action: str,
 ) -> pairs.Pair:
-    """Insert the pair, close the mentee's other suggestions, log, and queue introductions."""
+    """Insert the pair, log it, and queue the introductions."""
     pair = await pairs.insert(
         connection, mentee_id=mentee_id, mentor_id=mentor_id, approved_by=actor.id, now=now
     )
-    await suggestions.close_open_for_mentee(connection, mentee_id, now)
     mentee, mentor = await member_in(connection, mentee_id), await member_in(connection, mentor_id)
     assert mentee is not None and mentor is not None
     await audit.record(connection, actor_id=actor.id, actor_name=actor.name, action=action,
