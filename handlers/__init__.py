@@ -12,7 +12,18 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import access, errors, fallback, gate, matching, onboarding, pair, screening, support
+from handlers import (
+    access,
+    errors,
+    fallback,
+    gate,
+    matching,
+    onboarding,
+    pair,
+    pair_console,
+    screening,
+    support,
+)
 
 # Groups run in order; within a group the first matching handler wins.
 GATE, SAFETY, FLOWS = -3, -1, 0
@@ -35,7 +46,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
     coordinator_chat_id = app.bot_data["services"].settings.coordinator_chat_id
-    for handler in [*matching.handlers(coordinator_chat_id), *pair.handlers()]:
+    for handler in [*matching.handlers(coordinator_chat_id),
+                    *pair_console.handlers(coordinator_chat_id), *pair.handlers()]:
         app.add_handler(handler, group=FLOWS)
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)

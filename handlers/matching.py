@@ -1,7 +1,7 @@
-"""Coordinator console for matching: /pending, /suggest, /pair, /pairs, /unpair and their buttons.
+"""Coordinator console for suggestions: /pending, /suggest and [Approve] [Skip] [Alternatives].
 
 Only in the coordinators' group (the gate refuses these commands and every "co:" button
-elsewhere). Coordinator texts use DEFAULT_LANGUAGE.
+elsewhere). Coordinator texts use DEFAULT_LANGUAGE. /pair, /pairs, /unpair: handlers/pair_console.py.
 """
 
 from __future__ import annotations
@@ -10,38 +10,37 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import closure, pairing
+from bot import pairing, proposals
 from bot.callbacks import payload_parts
-from bot.clock import from_db
 from bot.i18n import Html
 from bot.pairing import Actor
 from bot.services import BotContext
 from handlers import access
 from handlers._common import reply
-from storage import members, pairs, suggestions
-from storage.members import Member
+from storage import members, suggestions
 
-access.coordinator_commands("pending", "suggest", "pair", "pairs", "unpair")
+access.coordinator_commands("pending", "suggest")
 LIST_LIMIT = 30
 
 
-def _actor(update: Update) -> Actor:
+def actor_of(update: Update) -> Actor:
     """Who pressed or typed (a Telegram user id and first name, for audit and notes)."""
     user = update.effective_user
     return Actor(user.id if user else 0, user.first_name if user else "?")
 
 
-def _lang(context: BotContext) -> str:
+def coordinator_language(context: BotContext) -> str:
+    """The coordinators' group language (DEFAULT_LANGUAGE)."""
     return context.services.settings.default_language
 
 
-def _max(context: BotContext) -> str:
+def max_score(context: BotContext) -> str:
+    """The best possible score, as shown after "score N/"."""
     return f"{context.services.content.matching.weights.total:g}"
-
 
 async def pending_command(update: Update, context: BotContext) -> None:
     """/pending: waiting mentees, and mentors awaiting approval."""
-    services, language = context.services, _lang(context)
+    services, language = context.services, coordinator_language(context)
     t, now = services.t, services.clock.now()
     waiting = await suggestions.waiting_mentees(services.db)
     lines = [t(language, "matching.pending_title", count=len(waiting))]
@@ -49,7 +48,7 @@ async def pending_command(update: Update, context: BotContext) -> None:
         lines.append(t(
             language, "matching.pending_mentee", code=mentee.code, alias=mentee.alias or "-",
             days=pairing.days_since(mentee.intake_done_at or mentee.consented_at, now) or 0,
-            languages=", ".join(sorted(pairing.languages_of(mentee))),
+            languages=", ".join(sorted(proposals.languages_of(mentee))),
             focus=", ".join(area.replace("_", " ") for area in mentee.focus_areas) or "-",
         ))
     if not waiting:
@@ -69,7 +68,7 @@ async def pending_command(update: Update, context: BotContext) -> None:
 def _proposal_buttons(context: BotContext, suggestion_id: int, with_alternatives: bool
                       ) -> list[list[tuple[str, str]]]:
     """[Approve] [Skip] [Alternatives]."""
-    t, sign, language = context.services.t, context.services.signer.sign, _lang(context)
+    t, sign, language = context.services.t, context.services.signer.sign, coordinator_language(context)
     row = [(t(language, "matching.approve"), sign("co", "ok", suggestion_id)),
            (t(language, "matching.skip"), sign("co", "skip", suggestion_id))]
     if with_alternatives:
@@ -79,7 +78,7 @@ def _proposal_buttons(context: BotContext, suggestion_id: int, with_alternatives
 
 async def _suggestion_text(context: BotContext, suggestion: suggestions.Suggestion) -> Html:
     """A proposal (rank 0) or an alternative, rendered from the stored row."""
-    services, language = context.services, _lang(context)
+    services, language = context.services, coordinator_language(context)
     mentee = await members.get_by_id(services.db, suggestion.mentee_id)
     mentor = await members.get_by_id(services.db, suggestion.mentor_id)
     key = "matching.proposal" if suggestion.rank == 0 else "matching.alternative"
@@ -87,14 +86,14 @@ async def _suggestion_text(context: BotContext, suggestion: suggestions.Suggesti
         language, key, rank=suggestion.rank,
         mentee=mentee.code if mentee else "?", mentee_alias=mentee.alias or "-" if mentee else "-",
         mentor=mentor.code if mentor else "?", mentor_alias=mentor.alias or "-" if mentor else "-",
-        score=f"{suggestion.score:.0f}", max=_max(context), reasons=Html(suggestion.reasons),
+        score=f"{suggestion.score:.0f}", max=max_score(context), reasons=Html(suggestion.reasons),
     )
 
 
 async def suggest_command(update: Update, context: BotContext) -> None:
     """/suggest: plan the whole waiting list and post the first proposals with buttons."""
-    services, language = context.services, _lang(context)
-    posted, waiting, planned = await pairing.suggest(services)
+    services, language = context.services, coordinator_language(context)
+    posted, waiting, planned = await proposals.suggest(services)
     if not posted:
         await reply(update, context, services.t(language, "matching.suggest_none"))
         return
@@ -120,40 +119,41 @@ async def _note(update: Update, context: BotContext, suggestion_id: int, note: s
                                   reply_markup=None)
 
 
-def _why(context: BotContext, problem: str) -> Html:
-    return context.services.t(_lang(context), f"matching.problem_{problem}")
+def problem_text(context: BotContext, problem: str) -> Html:
+    """Why a pairing was refused, in words."""
+    return context.services.t(coordinator_language(context), f"matching.problem_{problem}")
 
 
 async def approve_button(update: Update, context: BotContext) -> None:
     """[Approve]: pair them, exactly once, unless the suggestion went stale."""
     query = update.callback_query
     assert query is not None
-    services, language = context.services, _lang(context)
+    services, language = context.services, coordinator_language(context)
     suggestion_id = int(payload_parts(query.data)[2])
-    outcome = await pairing.approve_suggestion(services, suggestion_id, _actor(update))
+    outcome = await pairing.approve_suggestion(services, suggestion_id, actor_of(update))
     t = services.t
     if outcome.problem == "already_approved":
         await query.answer(t(language, "matching.already_approved", name=outcome.decided_by or "?"),
                            show_alert=True)
         return
     if outcome.problem is not None:
-        why = _why(context, outcome.problem)
+        why = problem_text(context, outcome.problem)
         await query.answer(t(language, "matching.stale_note", why=why), show_alert=True)
         await _note(update, context, suggestion_id, t(language, "matching.stale_note", why=why))
         return
     assert outcome.pair is not None
     await query.answer()
     await _note(update, context, suggestion_id, t(language, "matching.approved_note",
-                                                  name=_actor(update).name, pair=outcome.pair.code))
+                                                  name=actor_of(update).name, pair=outcome.pair.code))
 
 
 async def skip_button(update: Update, context: BotContext) -> None:
     """[Skip]: not this pair (it is not proposed again)."""
     query = update.callback_query
     assert query is not None
-    services, language = context.services, _lang(context)
+    services, language = context.services, coordinator_language(context)
     suggestion_id = int(payload_parts(query.data)[2])
-    if not await pairing.skip_suggestion(services, suggestion_id, _actor(update)):
+    if not await pairing.skip_suggestion(services, suggestion_id, actor_of(update)):
         suggestion = await suggestions.get(services.db, suggestion_id)
         problem = f"suggestion_{suggestion.status}" if suggestion else "gone"
         if suggestion is not None and suggestion.status == "approved":
@@ -161,18 +161,18 @@ async def skip_button(update: Update, context: BotContext) -> None:
                                           name=suggestion.decided_by_name or "?"), show_alert=True)
             return
         await query.answer(services.t(language, "matching.stale_note",
-                                      why=_why(context, problem)), show_alert=True)
+                                      why=problem_text(context, problem)), show_alert=True)
         return
     await query.answer()
     await _note(update, context, suggestion_id,
-                services.t(language, "matching.skipped_note", name=_actor(update).name))
+                services.t(language, "matching.skipped_note", name=actor_of(update).name))
 
 
 async def alternatives_button(update: Update, context: BotContext) -> None:
     """[Alternatives]: post the next two mentors for this mentee, each with its own buttons."""
     query = update.callback_query
     assert query is not None
-    services, language = context.services, _lang(context)
+    services, language = context.services, coordinator_language(context)
     suggestion = await suggestions.get(services.db, int(payload_parts(query.data)[2]))
     await query.answer()
     others = await suggestions.alternatives_of(services.db, suggestion) if suggestion else []
@@ -184,158 +184,13 @@ async def alternatives_button(update: Update, context: BotContext) -> None:
                     _proposal_buttons(context, other.id, with_alternatives=False))
 
 
-async def _lookup(update: Update, context: BotContext, code: str) -> Member | None:
-    """A member by code, or a clear 'no such code' reply."""
-    member = await members.get_by_code(context.services.db, code)
-    if member is None:
-        await reply(update, context, context.services.t(_lang(context), "matching.unknown_code",
-                                                        code=code.upper()))
-    return member
-
-
-async def pair_command(update: Update, context: BotContext) -> None:
-    """/pair MENTEE MENTOR: pair by hand; a broken hard constraint needs a second confirmation."""
-    services, language, t = context.services, _lang(context), context.services.t
-    args = context.args or []
-    if len(args) != 2:
-        await reply(update, context, t(language, "matching.pair_usage"))
-        return
-    mentee = await _lookup(update, context, args[0])
-    mentor = await _lookup(update, context, args[1]) if mentee else None
-    if mentee is None or mentor is None:
-        return
-    refusal = None
-    if mentee.role != "mentee":
-        refusal = "not_mentee"
-    elif mentor.role != "mentor":
-        refusal = "not_mentor"
-    elif await pairs.current_pairs_of(services.db, mentee.id):
-        refusal = "mentee_paired"
-    elif len(await pairs.current_pairs_of(services.db, mentor.id)) >= mentor.capacity:
-        refusal = "mentor_full"
-    if refusal:
-        await reply(update, context, t(language, "matching.pair_refused", mentee=mentee.code,
-                                       mentor=mentor.code, why=_why(context, refusal)))
-        return
-    assessment = await pairing.assess_members(services, mentee, mentor)
-    if assessment.broken:
-        sign = services.signer.sign
-        await reply(
-            update, context,
-            t(language, "matching.pair_warning", mentee=mentee.code, mentor=mentor.code,
-              broken=pairing.render_broken(t, language, assessment.broken),
-              score=f"{assessment.score:.0f}", max=_max(context)),
-            [[(t(language, "matching.pair_anyway"), sign("co", "force", mentee.code, mentor.code)),
-              (t(language, "matching.cancel"), sign("co", "cancel"))]],
-        )
-        return
-    await _make_pair(update, context, mentee, mentor, forced=False)
-
-
-async def _make_pair(update: Update, context: BotContext, mentee: Member, mentor: Member, *,
-                     forced: bool) -> None:
-    """Create the pair (re-checked in one transaction) and say what happened."""
-    services, language, t = context.services, _lang(context), context.services.t
-    outcome = await pairing.pair_by_hand(services, mentee.id, mentor.id, _actor(update),
-                                         forced=forced)
-    if outcome.pair is None:
-        await reply(update, context, t(language, "matching.pair_refused", mentee=mentee.code,
-                                       mentor=mentor.code, why=_why(context, outcome.problem or "")))
-        return
-    await reply(update, context, t(language, "matching.paired", mentee=mentee.code,
-                                   mentor=mentor.code, pair=outcome.pair.code))
-
-
-async def force_button(update: Update, context: BotContext) -> None:
-    """[Pair anyway]: the second confirmation of a /pair that breaks a hard constraint."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    _, _, mentee_code, mentor_code = payload_parts(query.data)
-    mentee = await _lookup(update, context, mentee_code)
-    mentor = await _lookup(update, context, mentor_code) if mentee else None
-    if mentee is not None and mentor is not None:
-        await _make_pair(update, context, mentee, mentor, forced=True)
-
-
-async def cancel_button(update: Update, context: BotContext) -> None:
-    """[Cancel] on a /pair warning."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await reply(update, context, context.services.t(_lang(context), "matching.cancelled"))
-
-
-async def pairs_command(update: Update, context: BotContext) -> None:
-    """/pairs: current pairs with their last contact."""
-    services, language, t = context.services, _lang(context), context.services.t
-    now = services.clock.now()
-    current = await pairs.all_current(services.db)
-    if not current:
-        await reply(update, context, t(language, "matching.pairs_none"))
-        return
-    lines = [t(language, "matching.pairs_title", count=len(current))]
-    for pair in current[:LIST_LIMIT]:
-        mentee = await members.get_by_id(services.db, pair.mentee_id or 0)
-        mentor = await members.get_by_id(services.db, pair.mentor_id or 0)
-        contact = pairing.days_since(pair.last_contact_at, now)
-        since = from_db(pair.started_at or pair.created_at)
-        lines.append(t(
-            language, "matching.pairs_line", pair=pair.code,
-            mentee=mentee.code if mentee else "-", mentee_alias=(mentee.alias if mentee else "") or "",
-            mentor=mentor.code if mentor else "-", mentor_alias=(mentor.alias if mentor else "") or "",
-            status=t(language, f"matching.status_{pair.status}"),
-            since=since.strftime("%Y-%m-%d") if since else "-",
-            contact=t(language, "matching.never") if contact is None
-            else t(language, "matching.days_ago", days=contact),
-        ))
-    if len(current) > LIST_LIMIT:
-        lines.append(t(language, "matching.pending_more", count=len(current) - LIST_LIMIT))
-    await reply(update, context, "\n".join(lines))
-
-
-async def unpair_command(update: Update, context: BotContext) -> None:
-    """/unpair CODE REASON: end a pair (pair code, or the code of a member in one pair)."""
-    services, language, t = context.services, _lang(context), context.services.t
-    args = context.args or []
-    if len(args) < 2:
-        await reply(update, context, t(language, "matching.unpair_usage"))
-        return
-    code, reason = args[0].upper(), " ".join(args[1:])
-    pair = await pairs.get_by_code(services.db, code)
-    if pair is None or pair.status == "ended":
-        member = await members.get_by_code(services.db, code)
-        current = await pairs.current_pairs_of(services.db, member.id) if member else []
-        if len(current) > 1:
-            await reply(update, context, t(language, "matching.unpair_several", code=code,
-                                           pairs=", ".join(p.code for p in current)))
-            return
-        pair = current[0] if current else None
-    if pair is None:
-        await reply(update, context, t(language, "matching.unpair_unknown", code=code))
-        return
-    closed = await closure.close_pair(services, pair.id, reason=reason, ended_by="coordinator",
-                                      actor=_actor(update))
-    if closed is None:
-        await reply(update, context, t(language, "matching.unpair_unknown", code=code))
-        return
-    await reply(update, context, t(language, "matching.unpaired", pair=closed.code))
-
-
 def handlers(coordinator_chat_id: int) -> list[BaseHandler]:  # type: ignore[type-arg]
-    """Every coordinator matching handler, limited to the coordinators' group."""
+    """/pending, /suggest and the proposal buttons, limited to the coordinators' group."""
     group = filters.Chat(coordinator_chat_id)
     return [
         CommandHandler("pending", pending_command, group),
         CommandHandler("suggest", suggest_command, group),
-        CommandHandler("pair", pair_command, group),
-        CommandHandler("pairs", pairs_command, group),
-        CommandHandler("unpair", unpair_command, group),
         CallbackQueryHandler(approve_button, pattern=r"^co:ok:"),
         CallbackQueryHandler(skip_button, pattern=r"^co:skip:"),
         CallbackQueryHandler(alternatives_button, pattern=r"^co:alt:"),
-        CallbackQueryHandler(force_button, pattern=r"^co:force:"),
-        CallbackQueryHandler(cancel_button, pattern=r"^co:cancel"),
     ]
