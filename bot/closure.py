@@ -160,10 +160,11 @@ async def answer_fit(services: Services, pair_id: int, member: Member, answer: s
                             telegram_id=member.telegram_id, role=role, pair_code=pair.code,
                             value=FIT_VALUES[answer])
     if answer == "not_fit":
+        language = services.settings.default_language
         await notify_coordinators(
             services, key=f"pair:{pair.code}:notfit:{role}", kind="fit_check",
-            text=services.t(services.settings.default_language, "matching.not_a_fit",
-                            pair=pair.code, code=member.code, role=role),
+            text=services.t(language, "matching.not_a_fit", pair=pair.code, code=member.code,
+                            role=services.t(language, f"matching.role_{role}")),
         )
     return "recorded"
 

@@ -199,3 +199,15 @@ async def test_alternatives_and_skip(sandbox: Sandbox) -> None:
     await coord.click(proposal, "Approve")
     assert "already has a mentor" in coord.answers()[-1]["text"]
     assert await count(sandbox, "SELECT COUNT(*) FROM pairs") == 1
+
+
+async def test_members_get_their_own_language(sandbox: Sandbox) -> None:
+    eva, eva_m = await mentee(sandbox, "Eva", language="es", languages_spoken=["es", "en"])
+    ben, ben_m = await mentor(sandbox, languages_spoken=["en", "es"])
+    coord = sandbox.group.coordinator("Cleo")
+    await coord.send(f"/pair {eva_m.code} {ben_m.code}")
+    assert "Te presento a tu mentor: Ben" in eva.last_message().text
+    assert eva.last_message().button_labels == ["¡Me apunto!"]
+    assert "new mentee: Eva" in ben.last_message().text
+    await eva.click(eva.last_message(), "Me apunto")
+    assert "en cuanto Ben se apunte" in eva.last_message().text
