@@ -110,6 +110,9 @@ async def _note(update: Update, context: BotContext, suggestion_id: int, note: s
     """Replace a proposal's buttons with what happened to it."""
     query = update.callback_query
     assert query is not None
+    message = query.message
+    if message is None or not getattr(message, "reply_markup", None):
+        return  # already annotated (a press from a screen that had not refreshed yet)
     suggestion = await suggestions.get(context.services.db, suggestion_id)
     if suggestion is None:
         await query.edit_message_reply_markup(reply_markup=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -15,6 +15,12 @@ from storage import members, pairs
 from storage.members import Member
 
 END_REASONS = ("done", "fit", "life", "none")
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Remove the pressed message's buttons, once (Telegram refuses an edit that changes nothing)."""
+    if query.message is not None and getattr(query.message, "reply_markup", None):
+        await query.edit_message_reply_markup(reply_markup=None)
 
 
 async def _partner_alias(context: BotContext, pair: pairs.Pair, member: Member) -> str:
@@ -53,7 +59,7 @@ async def accept_button(update: Update, context: BotContext) -> None:
         await query.answer(t(member.language, "pair.already_accepted"))
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     partner = await _partner_alias(context, pair, member)
     if outcome == "waiting":
         await reply(update, context, t(member.language, "pair.accepted_waiting", partner=partner))
@@ -74,7 +80,7 @@ async def fit_button(update: Update, context: BotContext) -> None:
         await fallback.expired_button(update, context)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     t, sign = context.services.t, context.services.signer.sign
     buttons = None
     if answer == "not_fit":
@@ -92,7 +98,7 @@ async def rematch_button(update: Update, context: BotContext) -> None:
         await fallback.expired_button(update, context)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     if parts[3:] == ["yes"]:
         await closure.rematch(context.services, pair.id, member)
     else:
@@ -139,7 +145,7 @@ async def end_pick_button(update: Update, context: BotContext) -> None:
         await fallback.expired_button(update, context)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     await reply(update, context, context.services.t(
         member.language, "pair.end_confirm", partner=await _partner_alias(context, pair, member)),
         _end_buttons(context, member.language, pair))
@@ -163,7 +169,7 @@ async def end_button(update: Update, context: BotContext) -> None:
         await fallback.expired_button(update, context)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
 
 
 async def keep_button(update: Update, context: BotContext) -> None:
@@ -175,7 +181,7 @@ async def keep_button(update: Update, context: BotContext) -> None:
         await fallback.expired_button(update, context)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     await reply(update, context, context.services.t(member.language, "pair.end_kept"))
 
 

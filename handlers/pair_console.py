@@ -19,6 +19,7 @@ from handlers.matching import (
     max_score,
     problem_text,
 )
+from handlers.pair import drop_buttons
 from storage import members, pairs
 from storage.members import Member
 
@@ -92,7 +93,7 @@ async def force_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     _, _, mentee_code, mentor_code = payload_parts(query.data)
     mentee = await _lookup(update, context, mentee_code)
     mentor = await _lookup(update, context, mentor_code) if mentee else None
@@ -105,7 +106,7 @@ async def cancel_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await drop_buttons(query)
     await reply(update, context, context.services.t(coordinator_language(context), "matching.cancelled"))
 
 

@@ -88,6 +88,8 @@ async def test_stale_suggestion_after_a_manual_pair_and_a_mentor_leaving(sandbox
     assert await count(sandbox, PAIRS) == 1
     marked = next(m for m in sandbox.group.bot_messages() if m.id == second.id)
     assert "Out of date" in marked.text and marked.buttons == []
+    await coord.click(second, "Approve")  # pressed again from a screen that had not refreshed
+    assert "not available any more" in coord.answers()[-1]["text"]
     assert eva_m.id not in [p.mentee_id for p in await pairs.all_current(sandbox.db)]
 
 
