@@ -115,6 +115,21 @@ async def close_pair(
     return pair
 
 
+async def end_pairs_of(services: Services, member: Member, reason: str = "left the programme"
+                       ) -> int:
+    """End every current pair of a member who leaves (call before /forget deletes the row).
+
+    The partner gets the kind "has ended your pairing" message and the survey; the leaving
+    member's own queued messages are deleted with their row (outbox rows cascade).
+    """
+    ended = 0
+    for pair in await pairs.current_pairs_of(services.db, member.id):
+        role = pair.role_of(member.id) or "mentee"
+        if await close_pair(services, pair.id, reason=reason, ended_by=role) is not None:
+            ended += 1
+    return ended
+
+
 async def answer_survey(
     services: Services, pair_id: int, member: Member, index: int, label: str
 ) -> tuple[str, Html | None, Buttons | None]:

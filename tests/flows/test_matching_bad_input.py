@@ -221,3 +221,19 @@ async def test_pending_lists_waiting_mentees_and_mentors_to_approve(sandbox: San
     assert "Waiting mentees (1)" in text and ana_m.code in text and "waiting 5 d" in text
     assert "Mentors awaiting approval (1)" in text and ned_m.code in text
     assert "No suggestions" in (await coord.send("/suggest"))[0].text  # Ned is not approved
+
+
+async def test_a_member_leaving_ends_their_pairs_and_frees_the_place(sandbox: Sandbox) -> None:
+    from bot.closure import end_pairs_of
+
+    _, ana_m = await mentee(sandbox)
+    ben, ben_m = await mentor(sandbox)
+    coord = sandbox.group.coordinator("Cleo")
+    await coord.send(f"/pair {ana_m.code} {ben_m.code}")
+    assert sandbox.services is not None
+    assert await end_pairs_of(sandbox.services, ana_m) == 1
+    await sandbox.db.execute("DELETE FROM members WHERE id = ?", (ana_m.id,))  # /forget
+    await sandbox.flush_outbox()
+    assert "Ana has ended your pairing" in ben.bot_messages()[-2].text
+    assert await pairs.current_pairs_of(sandbox.db, ben_m.id) == []
+    assert await count(sandbox, "SELECT COUNT(*) FROM pairs WHERE mentee_id IS NULL") == 1
