@@ -132,31 +132,18 @@ async def suggest(services: Services) -> tuple[list[Posted], int, int]:
         : config.suggest_batch
     ]:
         ids = [proposal.mentor_id, *(mentor_id for mentor_id, _ in proposal.alternatives)]
-        first_id = 0
+        proposal_id: int | None = None
         for rank, mentor_id in enumerate(ids):
             mentee_p, mentor_p = profiles[proposal.mentee_id], profiles[mentor_id]
             assert isinstance(mentee_p, Mentee) and isinstance(mentor_p, Mentor)
             assessment = assess(mentee_p, mentor_p, config, now)
             reasons = render_reasons(t, language, assessment.reasons)
             suggestion_id = await suggestions.add(
-                db,
-                mentee_id=proposal.mentee_id,
-                mentor_id=mentor_id,
-                score=assessment.score,
-                reasons=reasons,
-                rank=rank,
-                now=now,
+                db, mentee_id=proposal.mentee_id, mentor_id=mentor_id, score=assessment.score,
+                reasons=reasons, rank=rank, now=now, proposal_id=proposal_id,
             )
-            if rank == 0:
-                first_id = suggestion_id
-                posted.append(
-                    Posted(
-                        suggestion_id=first_id,
-                        mentee=by_id[proposal.mentee_id],
-                        mentor=by_id[mentor_id],
-                        score=assessment.score,
-                        reasons=reasons,
-                        alternatives=len(ids) - 1,
-                    )
-                )
+            if proposal_id is None:
+                proposal_id = suggestion_id
+                posted.append(Posted(suggestion_id, by_id[proposal.mentee_id], by_id[mentor_id],
+                                     assessment.score, reasons, len(ids) - 1))
     return posted, len(waiting), len(result.proposals)

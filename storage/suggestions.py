@@ -13,8 +13,8 @@ from storage.db import Database
 from storage.members import MEMBER_COLUMNS, Member, member_from_row
 
 SUGGESTION_COLUMNS = (
-    "id, mentee_id, mentor_id, score, reasons, rank, status, created_at, decided_by, "
-    "decided_by_name, decided_at, pair_id"
+    "id, mentee_id, mentor_id, score, reasons, rank, proposal_id, status, created_at, "
+    "decided_by, decided_by_name, decided_at, pair_id"
 )
 
 
@@ -28,6 +28,7 @@ class Suggestion:
     score: float
     reasons: str
     rank: int
+    proposal_id: int | None
     status: str
     created_at: str
     decided_by: int | None
@@ -49,12 +50,13 @@ async def add(
     reasons: str,
     rank: int,
     now: datetime,
+    proposal_id: int | None = None,
 ) -> int:
-    """Store a suggestion; returns its id (carried by the buttons)."""
+    """Store a suggestion (an alternative names its proposal); returns its id for the buttons."""
     return await db.execute(
-        "INSERT INTO suggestions (mentee_id, mentor_id, score, reasons, rank, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (mentee_id, mentor_id, score, reasons, rank, to_db(now)),
+        "INSERT INTO suggestions (mentee_id, mentor_id, score, reasons, rank, proposal_id, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (mentee_id, mentor_id, score, reasons, rank, proposal_id, to_db(now)),
     )
 
 
@@ -70,11 +72,10 @@ async def get(target: Database | aiosqlite.Connection, suggestion_id: int) -> Su
 
 
 async def alternatives_of(db: Database, suggestion: Suggestion) -> list[Suggestion]:
-    """The alternatives stored with a proposal (same mentee, same moment, higher rank)."""
+    """The alternatives stored with a proposal, best first."""
     rows = await db.fetch_all(
-        f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE mentee_id = ? AND created_at = ? "
-        "AND rank > 0 ORDER BY rank",
-        (suggestion.mentee_id, suggestion.created_at),
+        f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE proposal_id = ? ORDER BY rank",
+        (suggestion.id,),
     )
     return [_suggestion(row) for row in rows]
 

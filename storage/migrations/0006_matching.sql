@@ -18,6 +18,7 @@ CREATE TABLE suggestions (
     score           REAL    NOT NULL,
     reasons         TEXT    NOT NULL DEFAULT '',          -- rendered reasons, no free text
     rank            INTEGER NOT NULL DEFAULT 0,
+    proposal_id     INTEGER REFERENCES suggestions (id) ON DELETE CASCADE,  -- alternatives: their proposal
     status          TEXT    NOT NULL DEFAULT 'open'
                     CHECK (status IN ('open', 'approved', 'skipped', 'stale')),
     created_at      TEXT    NOT NULL,
