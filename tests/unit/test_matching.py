@@ -126,7 +126,8 @@ mentors = st.builds(
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(mentees, min_size=1, max_size=4), st.lists(mentors, min_size=1, max_size=4))
+@given(st.lists(mentees, min_size=1, max_size=4),
+       st.lists(mentors, min_size=1, max_size=4, unique_by=lambda mentor: mentor.id))
 def test_matrix_agrees_with_single_pair_assessment(es: list[Mentee], rs: list[Mentor]) -> None:
     scores = score_matrix(es, rs, CONFIG, NOW)
     for (i, mentee), (j, mentor) in itertools.product(enumerate(es), enumerate(rs)):
