@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.clock import to_db
 from bot.sandbox.harness import Sandbox
 from storage import engagement, pairs, surveys
 from storage.members import get_by_id
@@ -212,3 +213,15 @@ async def test_members_get_their_own_language(sandbox: Sandbox) -> None:
     assert "new mentee: Eva" in ben.last_message().text
     await eva.click(eva.last_message(), "Me apunto")
     assert "en cuanto Ben se apunte" in eva.last_message().text
+
+
+async def test_suggest_posts_one_batch_longest_waiting_first(sandbox: Sandbox) -> None:
+    now = sandbox.clock.now()
+    for index in range(12):
+        await mentee(sandbox, f"E{index:02d}", intake_done_at=to_db(now - timedelta(days=index)))
+        await mentor(sandbox, f"R{index:02d}")
+    coord = sandbox.group.coordinator("Cleo")
+    posted = await coord.send("/suggest")
+    assert "10 of 12 proposed pairs (12 mentees waiting)" in posted[0].text
+    assert len(posted) == 11
+    assert "E11" in posted[1].text and "E02" in posted[-1].text  # longest waiting first
