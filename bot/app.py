@@ -30,6 +30,7 @@ MEMBER_COMMANDS = [
     ("start", "Join, or see where you are"),
     ("crisis", "Crisis lines, at any time"),
     ("help", "What I can do"),
+    ("end", "End your mentoring pair"),
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
@@ -38,6 +39,11 @@ COORDINATOR_COMMANDS = [
     ("digest", "This week's digest"),
     ("audit", "Recent coordinator actions"),
     ("member", "A member's profile: /member CODE"),
+    ("pending", "Waiting mentees and mentors to approve"),
+    ("suggest", "Proposed pairs to approve"),
+    ("pair", "Pair MENTEE MENTOR by hand"),
+    ("pairs", "Current pairs and last contact"),
+    ("unpair", "End a pair: CODE REASON"),
 ]
 
 

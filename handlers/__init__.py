@@ -19,7 +19,10 @@ from handlers import (
     errors,
     fallback,
     gate,
+    matching,
     onboarding,
+    pair,
+    pair_console,
     screening,
     support,
 )
@@ -45,6 +48,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
     register_console(app)
+    coordinator_chat_id = app.bot_data["services"].settings.coordinator_chat_id
+    for handler in [*matching.handlers(coordinator_chat_id),
+                    *pair_console.handlers(coordinator_chat_id), *pair.handlers()]:
+        app.add_handler(handler, group=FLOWS)
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(
