@@ -33,11 +33,22 @@ MEMBER_COMMANDS = [
     ("resources", "Support services where you live"),
     ("refer", "Mentors: send your mentee a service"),
     ("help", "What I can do"),
+    ("end", "End your mentoring pair"),
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
     ("escalations", "Open crisis alerts and their age"),
     ("reload", "Reload content files (keeps the old if invalid)"),
+    ("dashboard", "Programme chart and summary (anonymised)"),
+    ("export", "Weekly figures as CSV (anonymised)"),
+    ("digest", "This week's digest"),
+    ("audit", "Recent coordinator actions"),
+    ("member", "A member's profile: /member CODE"),
+    ("pending", "Waiting mentees and mentors to approve"),
+    ("suggest", "Proposed pairs to approve"),
+    ("pair", "Pair MENTEE MENTOR by hand"),
+    ("pairs", "Current pairs and last contact"),
+    ("unpair", "End a pair: CODE REASON"),
 ]
 
 

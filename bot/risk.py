@@ -2,8 +2,8 @@
 
 Pipeline for one message:
 
-1. ``normalise``: drop apostrophes ("don't" -> "dont"), case-fold, NFKD and strip combining marks
-   ("está" -> "esta"), turn everything that is not a-z/0-9 (emoji, punctuation) into spaces, and
+1. ``normalise``: drop apostrophes ("don't" -> "dont"), NFKD and strip combining marks ("está"
+   -> "esta"), case-fold, turn everything that is not a-z/0-9 (emoji, punctuation) into spaces, and
    shorten runs of 3+ identical letters to 2 ("sooo" -> "soo", "kiiill" -> "kiill"). For
    matching, every run is then reduced to one letter, like the patterns ("kill", "kil" -> "kil").
 2. For every language lexicon (all of them, whatever the member's language):
@@ -59,7 +59,6 @@ class RiskResult:
 _SEVERITIES = {"concern": Severity.CONCERN, "high": Severity.HIGH, "imminent": Severity.IMMINENT}
 _APOSTROPHES = re.compile("['\u2018\u2019\u201b`\u00b4\u02b9\u02bb\u02bc\u02bd\u2032\uff07]")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NON_WORD = re.compile("[^a-z0-9]+")
 _ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _NON_WORD_OR_BAR = re.compile("[^a-z0-9|]+")
 # Clause punctuation and emoji; "|" is included so that a typed "|" cannot pose as a marker.
@@ -215,7 +214,7 @@ class RiskScreen:
 
     @classmethod
     def from_lexicons(cls, lexicons: Mapping[str, RiskLexicon]) -> RiskScreen:
-        """Compile the lexicons (keyed by language code) into a screen."""
+        """Compile lexicons keyed by language code (PatternError if one was never validated)."""
         return cls(tuple(_compiled(code, lex) for code, lex in sorted(lexicons.items())))
 
     @property

@@ -20,7 +20,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 STARTUP_BACKOFF = (1, 2, 5, 10, 30, 60)
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "chat_member"]
+# chat_member: Telegram tells an admin bot when someone leaves the coordinators' group, so their
+# cached coordinator access is dropped at once (handlers/access.py).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "chat_member"]
 
 

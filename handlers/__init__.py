@@ -15,11 +15,16 @@ from telegram.ext import (
 from handlers import (
     access,
     alerts,
+    console,
+    console_member,
     cope,
     errors,
     fallback,
     gate,
+    matching,
     onboarding,
+    pair,
+    pair_console,
     reload,
     resources,
     screening,
@@ -47,6 +52,11 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
     _register_safety_features(app)
+    register_console(app)
+    coordinator_chat_id = app.bot_data["services"].settings.coordinator_chat_id
+    for handler in [*matching.handlers(coordinator_chat_id),
+                    *pair_console.handlers(coordinator_chat_id), *pair.handlers()]:
+        app.add_handler(handler, group=FLOWS)
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(
@@ -88,3 +98,20 @@ def _register_safety_features(app: Application) -> None:  # type: ignore[type-ar
         ("back", alerts.back_button),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=rf"^co:esc:{action}:"), group=FLOWS)
+
+
+def register_console(app: Application) -> None:  # type: ignore[type-arg]
+    """Coordinators' console commands and buttons, only in the coordinators' group (group 0)."""
+    coordinators = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
+    for name, callback in (
+        ("help", console.coordinator_help),
+        ("dashboard", console.dashboard),
+        ("export", console.export),
+        ("digest", console.digest_now),
+        ("audit", console.audit_log),
+        ("member", console_member.member_command),
+    ):
+        app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
+    app.add_handler(
+        CallbackQueryHandler(console_member.reveal_identity, pattern=r"^co:reveal:"), group=FLOWS
+    )

@@ -13,6 +13,7 @@ from bot.callbacks import payload_parts
 from bot.catalog.coping import Feeling, Strategy
 from bot.coping import position_after, ranked
 from bot.i18n import Html
+from bot.pseudonym import content_number
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
 from handlers._edit import edit_pressed
@@ -145,10 +146,11 @@ async def rate_button(update: Update, context: BotContext) -> None:
         await query.answer(services.t(language, "common.expired_button"), show_alert=True)
         return
     await coping.record(services.db, strategy_id, helpful=helpful)
+    # Which strategy, but not who: no pseudonym on this row, so answers cannot be linked.
     await engagement.record(
         services.db, services.pseudonym_key,
         kind="coping_helpful" if helpful else "coping_not_helpful", now=services.clock.now(),
-        telegram_id=member.telegram_id if member else None, role=member.role if member else None,
+        value=content_number(strategy_id),
     )
     strategies = ranked(feeling, await coping.all_feedback(services.db))
     strategy = next(item for item in strategies if item.id == strategy_id)

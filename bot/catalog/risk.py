@@ -286,10 +286,7 @@ def load(content_dir: Path) -> dict[str, RiskLexicon]:
 def _load_one(path: Path, root: Path) -> RiskLexicon:
     """Validate one lexicon file, including that every pattern compiles."""
     lexicon = load_yaml_model(RiskLexicon, path, root)
-    try:
-        relative = str(path.relative_to(root))
-    except ValueError:
-        relative = str(path)
+    relative = path.relative_to(root).as_posix()  # paths come from a glob under root
     problems = [
         ContentProblem(relative, entry, field, message)
         for entry, field, message in _pattern_problems(lexicon, path.stem)

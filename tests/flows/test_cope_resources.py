@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.pseudonym import content_number
 from bot.sandbox.harness import Sandbox
 from storage import coping
 from tests.safety_helpers import active_pair, engagement_values, joined
@@ -42,7 +43,11 @@ async def test_helpfulness_is_counted_once_anonymously_and_ranks_strategies(
     await ana.click(grounding, "This helped")  # the same old button again (second device)
     assert "expired" in ana.answers()[-1]["text"]
     assert (await coping.all_feedback(sandbox.db))["anxious-grounding-54321"] == (1, 0)
-    assert await engagement_values(sandbox, "coping_helpful") == [None]
+    assert await engagement_values(sandbox, "coping_helpful") == [
+        content_number("anxious-grounding-54321")
+    ]
+    rows = await sandbox.db.fetch_all("SELECT subject FROM engagement WHERE kind LIKE 'coping_%'")
+    assert rows and all(row["subject"] is None for row in rows[1:])  # answers carry no pseudonym
     columns = {row[1] for row in await sandbox.db.fetch_all("PRAGMA table_info(coping_feedback)")}
     assert columns == {"strategy_id", "helpful", "not_helpful"}  # nobody's id is kept
 
@@ -61,7 +66,7 @@ async def test_not_for_me_counts_and_offers_something_else(sandbox: Sandbox) -> 
     assert "Here is something different" in ana.answers()[-1]["text"]
     second = ana.bot_messages()[-1]
     assert second.text != first.text and "💚 This helped" in second.button_labels
-    assert await engagement_values(sandbox, "coping_not_helpful") == [None]
+    assert len(await engagement_values(sandbox, "coping_not_helpful")) == 1
     feedback = await coping.all_feedback(sandbox.db)
     assert sum(counts[1] for counts in feedback.values()) == 1
 

@@ -19,7 +19,7 @@ from bot.webhook import SECRET_HEADER, WebhookReceiver
 REPO = Path(__file__).resolve().parents[2]
 
 
-async def wait_for(condition, what: str, limit: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_for(condition, what: str, limit: float = 90.0) -> None:  # type: ignore[no-untyped-def]
     """Poll a condition while a separate process works (bounded; asserts nothing about time)."""
     for _ in range(int(limit / 0.05)):
         if condition():
@@ -52,7 +52,7 @@ async def test_real_process_polls_answers_and_stops_cleanly(tmp_path: Path) -> N
         await wait_for(lambda: len(fake.sent_to(4242)) >= 3, "the re-ask after free text")
     finally:
         process.send_signal(signal.SIGTERM)
-        output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=90)
         await server.stop()
     assert process.returncode == 0
     assert fake.confirmed_offset > update["update_id"]  # the offset was confirmed on shutdown
