@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.sandbox.client import SandboxMessage
 from bot.sandbox.harness import Sandbox
 from storage import audit
 from tests.safety_helpers import engagement_values, escalation_rows, joined
 
 HIGH = "i want to kill myself"
+
+
+def alerts(sandbox: Sandbox) -> list[SandboxMessage]:
+    """Crisis alerts in the group (other features post digests and notices there too)."""
+    return [m for m in sandbox.group.bot_messages() if "Source:" in m.text]
 
 
 async def _alert(sandbox: Sandbox) -> None:
@@ -20,7 +26,7 @@ async def _alert(sandbox: Sandbox) -> None:
 
 async def test_alert_shows_who_what_and_when_without_the_words(sandbox: Sandbox) -> None:
     await _alert(sandbox)
-    [alert] = sandbox.group.bot_messages()
+    [alert] = alerts(sandbox)
     rows = await escalation_rows(sandbox)
     assert rows[0]["member_code"] in alert.text and "Sunny" in alert.text and "mentee" in alert.text
     assert "Source: chat message" in alert.text and "2026-03-02 09:00 UTC" in alert.text
@@ -33,10 +39,10 @@ async def test_claim_records_who_and_when_and_updates_the_alert(sandbox: Sandbox
     await _alert(sandbox)
     cleo, dan = sandbox.group.coordinator("Cleo"), sandbox.group.coordinator("Dan")
     sandbox.clock.advance(timedelta(minutes=4))
-    [alert] = sandbox.group.bot_messages()
+    [alert] = alerts(sandbox)
     claim_data = alert.buttons[0][0][1]  # group messages are live: keep the old button's data
     await cleo.click(alert, "I'm on it")
-    [edited] = sandbox.group.bot_messages()
+    [edited] = alerts(sandbox)
     assert "Claimed by Cleo at 09:04 UTC (4 min after the alert)" in edited.text
     assert edited.button_labels == ["✅ Resolved"]
     assert "yours" in cleo.answers()[-1]["text"]
@@ -53,22 +59,22 @@ async def test_claim_records_who_and_when_and_updates_the_alert(sandbox: Sandbox
 async def test_unclaimed_alert_is_raised_again_until_claimed(sandbox: Sandbox) -> None:
     await _alert(sandbox)
     await sandbox.advance(timedelta(minutes=10))
-    assert len(sandbox.group.bot_messages()) == 1
+    assert len(alerts(sandbox)) == 1
     await sandbox.advance(timedelta(minutes=5))
-    messages = sandbox.group.bot_messages()
+    messages = alerts(sandbox)
     assert len(messages) == 2
     assert "Still unclaimed after 15 min (reminder 1)" in messages[-1].text
     assert messages[-1].button_labels == ["I'm on it"]
     await sandbox.advance(timedelta(minutes=15))
-    assert "reminder 2" in sandbox.group.bot_messages()[-1].text
+    assert "reminder 2" in alerts(sandbox)[-1].text
     await sandbox.advance(timedelta(seconds=30))  # sweeps run often; nothing doubles
-    assert len(sandbox.group.bot_messages()) == 3
+    assert len(alerts(sandbox)) == 3
     assert await engagement_values(sandbox, "escalation_realerted") == [1, 2]
 
     cleo = sandbox.group.coordinator("Cleo")
-    await cleo.click(sandbox.group.bot_messages()[-1], "I'm on it")
+    await cleo.click(alerts(sandbox)[-1], "I'm on it")
     await sandbox.advance(timedelta(hours=2))
-    assert len(sandbox.group.bot_messages()) == 3
+    assert len(alerts(sandbox)) == 3
     rows = await escalation_rows(sandbox)
     assert rows[0]["realerts"] == 2 and rows[0]["status"] == "claimed"
 
@@ -76,17 +82,17 @@ async def test_unclaimed_alert_is_raised_again_until_claimed(sandbox: Sandbox) -
 async def test_resolve_asks_for_an_outcome_and_closes_the_alert(sandbox: Sandbox) -> None:
     await _alert(sandbox)
     cleo = sandbox.group.coordinator("Cleo")
-    await cleo.click(sandbox.group.bot_messages()[0], "I'm on it")
+    await cleo.click(alerts(sandbox)[0], "I'm on it")
     sandbox.clock.advance(timedelta(minutes=30))
-    await cleo.click(sandbox.group.bot_messages()[0], "Resolved")
-    choice = sandbox.group.bot_messages()[0]
+    await cleo.click(alerts(sandbox)[0], "Resolved")
+    choice = alerts(sandbox)[0]
     false_alarm = next(data for label, data in choice.buttons[2] if label == "False alarm")
     assert "Reached, safe for now" in choice.button_labels and "↩️ Back" in choice.button_labels
     await cleo.click(choice, "Back")
-    assert sandbox.group.bot_messages()[0].button_labels == ["✅ Resolved"]
-    await cleo.click(sandbox.group.bot_messages()[0], "Resolved")
-    await cleo.click(sandbox.group.bot_messages()[0], "Referred to services")
-    final = sandbox.group.bot_messages()[0]
+    assert alerts(sandbox)[0].button_labels == ["✅ Resolved"]
+    await cleo.click(alerts(sandbox)[0], "Resolved")
+    await cleo.click(alerts(sandbox)[0], "Referred to services")
+    final = alerts(sandbox)[0]
     assert "Resolved by Cleo at 09:30 UTC: Referred to services" in final.text
     assert final.button_labels == []
     rows = await escalation_rows(sandbox)
@@ -101,12 +107,12 @@ async def test_new_episode_after_resolution_is_a_new_alert(sandbox: Sandbox) -> 
     await joined(sandbox, ana)
     await ana.send(HIGH)
     cleo = sandbox.group.coordinator("Cleo")
-    await cleo.click(sandbox.group.bot_messages()[0], "I'm on it")
-    await cleo.click(sandbox.group.bot_messages()[0], "Resolved")
-    await cleo.click(sandbox.group.bot_messages()[0], "Reached, safe")
+    await cleo.click(alerts(sandbox)[0], "I'm on it")
+    await cleo.click(alerts(sandbox)[0], "Resolved")
+    await cleo.click(alerts(sandbox)[0], "Reached, safe")
     await ana.send(HIGH)
     assert len(await escalation_rows(sandbox)) == 2
-    assert sandbox.group.bot_messages()[-1].button_labels == ["I'm on it"]
+    assert alerts(sandbox)[-1].button_labels == ["I'm on it"]
 
 
 async def test_escalations_lists_open_alerts_with_their_age(sandbox: Sandbox) -> None:
@@ -123,7 +129,7 @@ async def test_escalations_lists_open_alerts_with_their_age(sandbox: Sandbox) ->
     assert "🟡 concern" in lines[2] and "pair -" in lines[2]
     assert listing.button_labels == ["I'm on it: #1", "I'm on it: #2"]
     await cleo.click(listing, "#1")
-    alert = next(m for m in sandbox.group.bot_messages() if "URGENT" in m.text)
+    alert = next(m for m in alerts(sandbox) if "URGENT" in m.text)
     assert "Claimed by Cleo" in alert.text  # the alert itself was updated
     listing = (await cleo.send("/escalations"))[0]
     assert "claimed by Cleo" in listing.text and listing.button_labels == ["I'm on it: #2"]
@@ -135,5 +141,5 @@ async def test_coordinator_commands_and_buttons_are_refused_elsewhere(sandbox: S
     assert "don't know that command" in (await eve.send("/escalations"))[0].text
     assert "don't know that command" in (await eve.send("/reload"))[0].text
     outsider = sandbox.group.coordinator("Olly", status="left")
-    await outsider.click(sandbox.group.bot_messages()[0], "I'm on it")
+    await outsider.click(alerts(sandbox)[0], "I'm on it")
     assert (await escalation_rows(sandbox))[0]["status"] == "open"
