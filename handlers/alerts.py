@@ -16,7 +16,7 @@ from storage import escalations, pairs
 from storage.escalations import Escalation
 
 access.coordinator_commands("escalations")
-MAX_LISTED = 30  # keeps /escalations under Telegram's 4096 characters
+MAX_LISTED = 20  # keeps /escalations well under Telegram's 4096 characters
 
 
 def _language(context: BotContext) -> str:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.sandbox.client import SandboxMessage
 from bot.sandbox.harness import Sandbox
-from storage import audit
+from storage import audit, escalations
 from tests.safety_helpers import engagement_values, escalation_rows, joined
 
 HIGH = "i want to kill myself"
@@ -143,3 +143,17 @@ async def test_coordinator_commands_and_buttons_are_refused_elsewhere(sandbox: S
     outsider = sandbox.group.coordinator("Olly", status="left")
     await outsider.click(alerts(sandbox)[0], "I'm on it")
     assert (await escalation_rows(sandbox))[0]["status"] == "open"
+
+
+async def test_a_long_list_of_open_alerts_fits_one_message(sandbox: Sandbox) -> None:
+    assert sandbox.services is not None
+    for _ in range(25):
+        await escalations.open_new(
+            sandbox.db, member_id=None, member_code=None, pair_id=None, severity="imminent",
+            source="relay", now=sandbox.services.clock.now(), realert_after=timedelta(minutes=15),
+        )
+    await escalations.claim(sandbox.db, 1, by=1, name="A" * 64 + " " + "B" * 64,
+                            now=sandbox.services.clock.now())
+    listing = (await sandbox.group.coordinator("Cleo").send("/escalations"))[0]
+    assert "Open alerts (25)" in listing.text and "… and 5 more." in listing.text
+    assert len(listing.button_labels) == 19  # one claim button per unclaimed alert shown
