@@ -9,10 +9,12 @@ What happens to the alert afterwards (claim, re-alert, resolve) is in bot/escala
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.clock import from_db
+from bot.clock import from_db, to_db
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
@@ -236,8 +238,9 @@ async def edit_alert(
     payload = message_payload(text, buttons, message_id=escalation.alert_message_id)
     queued = await outbox.enqueue(
         services.db,
-        key=f"escalation:{escalation.id}:edit:{escalation.updated_at}:{escalation.detections}"
-        f":{escalation.status}",
+        # Edits are idempotent by nature; the key only stops the same redraw twice a second.
+        key=f"escalation:{escalation.id}:edit:{to_db(now)}:"
+        f"{hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:12]}",
         chat_id=services.settings.coordinator_chat_id,
         lane=Lane.CRISIS,
         kind="escalation_edit",

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -25,6 +26,7 @@ from handlers import (
     onboarding,
     pair,
     pair_console,
+    reachability,
     reload,
     resources,
     screening,
@@ -48,6 +50,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     # Also -1 (disjoint filters): screen free text; does not stop the update.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
                                    & ~filters.COMMAND, screening.screen_message), group=SAFETY)
+
+    # Also -1: a member blocked or unblocked the bot (open crisis alerts say so at once).
+    app.add_handler(ChatMemberHandler(reachability.bot_blocked_or_unblocked,
+                                      ChatMemberHandler.MY_CHAT_MEMBER), group=SAFETY)
 
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)

@@ -222,3 +222,19 @@ async def test_detected_crisis_outside_a_flow_gets_only_the_crisis_answer(
     replies = await ana.send(HIGH)
     assert len(replies) == 1 and "988" in replies[0].text
     assert "What I can do" in (await ana.send("hello"))[0].text  # ordinary text: the menu
+
+
+async def test_blocking_after_the_alert_updates_it_and_unblocking_clears_it(
+    sandbox: Sandbox,
+) -> None:
+    ana = sandbox.user("Ana")
+    member = await joined(sandbox, ana)
+    await ana.send(HIGH)
+    await ana.block()
+    [alert] = [m for m in sandbox.group.bot_messages() if "Source:" in m.text]
+    assert "cannot reach this member" in alert.text and alert.button_labels == ["I'm on it"]
+    await ana.unblock()
+    refreshed = await members.get_by_id(sandbox.db, member.id)
+    assert refreshed is not None and not refreshed.unreachable
+    [alert] = [m for m in sandbox.group.bot_messages() if "Source:" in m.text]
+    assert "cannot reach" not in alert.text
