@@ -4,7 +4,8 @@ This is the single entry point for every source (chat, button, command, check-in
 measure). Repeats within MERGE_WINDOW are merged into the open alert: a repeat at the same
 severity edits the alert in place (detections counted), a higher severity posts it again so the
 group is notified, and the mentor of a mentee gets the crisis-protocol card once per episode.
-What happens to the alert afterwards (claim, re-alert, resolve) is in bot/escalation_lifecycle.py.
+The mentor's card is in bot/crisis_card.py; what happens to the alert afterwards (claim,
+re-alert, resolve) is in bot/escalation_lifecycle.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db, to_db
+from bot.crisis_card import send_mentor_card
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 MERGE_WINDOW = timedelta(minutes=30)
-CARD_SEVERITIES = frozenset({"high", "imminent", "urgent"})  # a concern alone sends no card
 _WORDS_KEPT = 200  # alerts whose words are remembered in memory (never in the database)
 
 
@@ -61,7 +62,7 @@ async def raise_alert(
             words[existing.id] = text
         if SEVERITY_ORDER[updated.severity] > SEVERITY_ORDER[existing.severity]:
             await send_alert(services, updated, member, version=updated.severity)
-            await _send_mentor_card(services, updated, member)
+            await send_mentor_card(services, updated, member)
         else:
             await edit_alert(services, updated, member)
         return existing.id
@@ -91,7 +92,7 @@ async def raise_alert(
         while len(words) > _WORDS_KEPT:
             words.pop(next(iter(words)))
     await send_alert(services, escalation, member, version="new")
-    await _send_mentor_card(services, escalation, member)
+    await send_mentor_card(services, escalation, member)
     if member is None and telegram_id is not None:
         services.extras.setdefault("anon_alerts", {})[
             subject(services.pseudonym_key, telegram_id)
@@ -213,7 +214,15 @@ async def send_alert(
     banner: str | None = None,
     connection: aiosqlite.Connection | None = None,
 ) -> None:
-    """Post the alert (a new message, so the group is notified) in the crisis lane."""
+    """Post the alert (a new message, so the group is notified) in the crisis lane.
+
+    The previous alert message, if any, loses its buttons and points to the new one, so nobody
+    scrolling up acts on an out-of-date copy.
+    """
+    if escalation.alert_message_id is not None:
+        await edit_alert(services, escalation, member, connection=connection,
+                         banner=services.t(services.settings.default_language,
+                                           "escalation.superseded"))
     text, buttons = await alert_view(services, escalation, member, banner=banner)
     await notify_coordinators(
         services,
@@ -227,17 +236,26 @@ async def send_alert(
 
 
 async def edit_alert(
-    services: Services, escalation: Escalation, member: Member | None
+    services: Services,
+    escalation: Escalation,
+    member: Member | None,
+    *,
+    banner: str | None = None,
+    connection: aiosqlite.Connection | None = None,
 ) -> bool:
-    """Bring the newest alert message up to date in place (queued); False if not yet sent."""
+    """Bring the newest alert message up to date in place (queued); False if not yet sent.
+
+    With a `banner` the message is marked superseded: that text on top, and no buttons.
+    """
     if escalation.alert_message_id is None:
         return False  # still queued: the re-alert or the next change will show the new state
-    text, buttons = await alert_view(services, escalation, member)
+    text, buttons = await alert_view(services, escalation, member, banner=banner)
     now = services.clock.now()
     # Without buttons (resolved) the payload has no reply_markup, which removes the keyboard.
-    payload = message_payload(text, buttons, message_id=escalation.alert_message_id)
+    payload = message_payload(text, None if banner else buttons,
+                              message_id=escalation.alert_message_id)
     queued = await outbox.enqueue(
-        services.db,
+        connection or services.db,
         # Edits are idempotent by nature; the key only stops the same redraw twice a second.
         key=f"escalation:{escalation.id}:edit:{to_db(now)}:"
         f"{hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:12]}",
@@ -260,33 +278,3 @@ async def _remember_alert_message(services: Services, item: outbox.OutboxItem, r
     message_id = getattr(result, "message_id", None)
     if message_id is not None:
         await escalations.set_alert_message(services.db, escalation_id, int(message_id))
-
-
-async def _send_mentor_card(
-    services: Services, escalation: Escalation, member: Member | None
-) -> None:
-    """Tell the mentor of a mentee in crisis what to do and not do (once per escalation)."""
-    if member is None or escalation.severity not in CARD_SEVERITIES:
-        return
-    for pair in await pairs.current_pairs_of(services.db, member.id):
-        if pair.status != "active" or pair.mentee_id != member.id or pair.mentor_id is None:
-            continue
-        mentor = await members.get_by_id(services.db, pair.mentor_id)
-        if mentor is None:
-            continue
-        now = services.clock.now()
-        text = services.t(
-            mentor.language, "mentor_crisis.card", alias=member.display_alias, pair=pair.code
-        )
-        await outbox.enqueue(
-            services.db,
-            key=f"crisis_card:{escalation.id}:{pair.id}",
-            chat_id=mentor.telegram_id,
-            member_id=mentor.id,
-            lane=Lane.CRISIS,
-            kind="crisis_card",
-            payload=message_payload(text),
-            not_before=now,
-            now=now,
-        )
-        services.outbox.wake()

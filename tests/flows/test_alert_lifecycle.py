@@ -65,6 +65,7 @@ async def test_unclaimed_alert_is_raised_again_until_claimed(sandbox: Sandbox) -
     assert len(messages) == 2
     assert "Still unclaimed after 15 min (reminder 1)" in messages[-1].text
     assert messages[-1].button_labels == ["I'm on it"]
+    assert messages[0].button_labels == [] and "see the newer message below" in messages[0].text
     await sandbox.advance(timedelta(minutes=15))
     assert "reminder 2" in alerts(sandbox)[-1].text
     await sandbox.advance(timedelta(seconds=30))  # sweeps run often; nothing doubles

@@ -102,6 +102,7 @@ async def test_not_safe_raises_the_open_alert_to_urgent_without_a_second_one(
     assert rows[0]["severity"] == "urgent" and rows[0]["member_code"] == member.code
     alerts = sandbox.group.bot_messages()
     assert "said they are not safe" in alerts[-1].text  # re-posted so the group is notified
+    assert len(alerts) == 2 and alerts[0].button_labels == []  # the old copy points below
     assert await engagement_values(sandbox, "crisis_answered") == [0]
 
 
