@@ -100,10 +100,10 @@ async def back_button(update: Update, context: BotContext) -> None:
 
 
 async def _mentored_pairs(context: BotContext, mentor: Member) -> list[tuple[Pair, Member]]:
-    """The mentor's current pairs with their mentees."""
+    """The mentor's running pairs (both accepted) with their mentees."""
     found = []
     for pair in await pairs.current_pairs_of(context.services.db, mentor.id):
-        if pair.mentor_id == mentor.id and pair.mentee_id is not None:
+        if pair.status == "active" and pair.mentor_id == mentor.id and pair.mentee_id is not None:
             mentee = await members.get_by_id(context.services.db, pair.mentee_id)
             if mentee is not None:
                 found.append((pair, mentee))
