@@ -61,13 +61,24 @@ def _strategy_view(
     return Html("\n".join(lines)), rows
 
 
-def _still_offered(query: CallbackQuery) -> bool:
-    """True while the pressed button is still on the message (not already used)."""
-    markup = query.message.reply_markup if query.message is not None else None
-    if markup is None:
+def _still_offered(query: CallbackQuery, context: BotContext) -> bool:
+    """True while the pressed button is still on the message and not already used.
+
+    Telegram sends the message as it was at the press, so two presses from two devices before
+    the edit both show the button; the per-chat memory of rated messages catches that.
+    """
+    markup = getattr(query.message, "reply_markup", None)
+    if markup is None or not any(button.callback_data == query.data
+                                 for row in markup.inline_keyboard for button in row):
         return False
-    return any(button.callback_data == query.data for row in markup.inline_keyboard
-               for button in row)
+    if context.chat_data is None or query.message is None:
+        return True
+    key = f"{query.message.message_id}:{payload_parts(query.data)[2]}"
+    rated: list[str] = context.chat_data.setdefault("cope_rated", [])
+    if key in rated:
+        return False
+    rated[:] = [*rated[-49:], key]  # only recent presses can race
+    return True
 
 
 async def cope_command(update: Update, context: BotContext) -> None:
@@ -142,7 +153,7 @@ async def rate_button(update: Update, context: BotContext) -> None:
     parts = payload_parts(query.data)
     strategy_id, helpful = parts[2], parts[3:] == ["y"]
     feeling = services.content.coping.feeling_of(strategy_id)
-    if feeling is None or not _still_offered(query):
+    if feeling is None or not _still_offered(query, context):
         await query.answer(services.t(language, "common.expired_button"), show_alert=True)
         return
     await coping.record(services.db, strategy_id, helpful=helpful)

@@ -69,6 +69,9 @@ async def test_not_for_me_counts_and_offers_something_else(sandbox: Sandbox) -> 
     assert len(await engagement_values(sandbox, "coping_not_helpful")) == 1
     feedback = await coping.all_feedback(sandbox.db)
     assert sum(counts[1] for counts in feedback.values()) == 1
+    await ana.click(second, "This helped")  # the next strategy, on the same message, counts
+    feedback = await coping.all_feedback(sandbox.db)
+    assert sum(counts[0] for counts in feedback.values()) == 1
 
 
 async def test_cope_in_spanish(sandbox: Sandbox) -> None:
