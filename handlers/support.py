@@ -46,9 +46,9 @@ async def crisis_button(update: Update, context: BotContext) -> None:
         member = await current_member(update, context)
         language = language_of(update, context, member)
         await _record_answer(update, context, member, safe=True)
-        await reply(
-            update, context, context.services.t(language, "crisis.safe_reply"), lane=Lane.CRISIS
-        )
+        t, sign = context.services.t, context.services.signer.sign
+        await reply(update, context, t(language, "crisis.safe_reply"),
+                    [[(t(language, "cope.menu_button"), sign("cope", "open"))]], lane=Lane.CRISIS)
     else:
         await send_crisis(update, context)
         await record_entry(update, context, ENTRY_BUTTON)

@@ -122,6 +122,8 @@ async def test_safe_for_now_is_answered_and_counted(sandbox: Sandbox) -> None:
     crisis = (await ana.send("/crisis"))[0]
     replies = await ana.click(crisis, "I'm safe for now")
     assert "glad you're safe" in replies[0].text
+    menu = (await ana.click(replies[0], "Coping ideas"))[0]
+    assert "How are you feeling" in menu.text
     assert await engagement_values(sandbox, "crisis_answered") == [1]
 
 
