@@ -9,6 +9,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+import bot.reminders  # noqa: F401  (registers the check-in prompt and nudge sweeps)
 import handlers
 from bot.delivery import PriorityRateLimiter
 from bot.processor import PerChatUpdateProcessor

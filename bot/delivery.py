@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
 SCAN_DEPTH = 64  # how far into a lane we look for a chat that is ready to receive
 MAX_429_RETRIES = 5
+GLOBAL_BURST = 0.2  # seconds' worth of global sends that may go at once
 
 
 @dataclass
@@ -75,7 +76,10 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         group_per_minute: float = 20.0,
         chat_burst: int = 3,
     ) -> None:
-        self.global_bucket = Bucket(global_per_second, max(1.0, global_per_second))
+        # Telegram counts messages in sliding one-second windows: a bucket may send its burst
+        # plus one second of refill inside one window, so the burst is a fifth of the rate
+        # (25/s + 5 = 30, Telegram's ceiling), not a whole second's worth.
+        self.global_bucket = Bucket(global_per_second, max(1.0, global_per_second * GLOBAL_BURST))
         self.chat_rate, self.chat_burst = chat_per_second, float(chat_burst)
         self.group_rate = group_per_minute / 60.0
         self.group_burst = float(min(chat_burst, max(1, int(group_per_minute))))

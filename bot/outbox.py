@@ -1,4 +1,14 @@
-"""Sending what the outbox holds, through the rate limiter, and recording the outcome."""
+"""The sender: delivers due outbox rows through the rate limiter and records each outcome.
+
+At send time (not at enqueue time: people pause, block the bot, or change quiet hours in between)
+every non-crisis row is checked against its recipient's window: quiet hours and /pause hold it,
+an unreachable member holds it (a broadcast skips them), and a row past its `expires_at` is
+skipped as stale and counted. Crisis rows are never held.
+
+Crash safety: rows are claimed ('sending') in one transaction before their sends start and marked
+'sent' as soon as each send returns; at start-up rows still 'sending' go back to 'pending'. Only a
+send that Telegram accepted in the instant before the crash can arrive twice.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +16,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.clock import from_db
 from bot.lanes import Lane, lane_args
+from bot.schedule import next_deliverable
 from storage import outbox
 
 if TYPE_CHECKING:
@@ -20,6 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+WINDOW = 64  # rows handed to the rate limiter at once; it orders them with every other request
+RECHECK = timedelta(hours=1)  # how often a row held for an open-ended reason is looked at again
 
 
 def message_payload(
@@ -49,64 +63,207 @@ async def call_bot(bot: Bot, method: str, chat_id: int, params: dict[str, Any], 
     return await function(chat_id=chat_id, **kwargs, rate_limit_args=lane_args(lane))
 
 
+def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
+    """What to do with a due row now: ("send", None), ("hold", until) or ("skip", reason)."""
+    item, recipient = due.item, due.recipient
+    expires = from_db(item.expires_at)
+    if expires is not None and now >= expires:
+        return "skip", "stale"
+    if item.lane == "crisis" or recipient is None:
+        return "send", None
+    if recipient.unreachable:
+        if item.broadcast_id is not None:
+            return "skip", "unreachable"
+        until: datetime | None = now + RECHECK
+    else:
+        until = next_deliverable(
+            now,
+            timezone=recipient.timezone,
+            quiet_start=recipient.quiet_start,
+            quiet_end=recipient.quiet_end,
+            paused_until=recipient.paused_until,
+        )
+        if until is None:  # paused until they resume: look again later
+            until = now + RECHECK
+        if until <= now:
+            return "send", None
+    if expires is not None and until >= expires:
+        return "skip", "stale"  # it could only arrive after it stopped making sense
+    return "hold", until
+
+
 class Outbox:
     """Queues messages and delivers the due ones."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, window: int = WINDOW) -> None:
         self.services = services
+        self.window = window
+        self.stats: dict[str, int] = {"sent": 0, "held": 0, "skipped": 0, "failed": 0, "retried": 0}
         self._wake = asyncio.Event()
+        self._recovered = False
+        self._broadcasts: set[int] = set()
 
     def wake(self) -> None:
         """Ask the background sender to look at the outbox now (after enqueuing urgent work)."""
         self._wake.set()
 
     async def run_forever(self, bot: Bot, idle_seconds: float = 5.0) -> None:
-        """Background sender: deliver due items whenever woken, or every `idle_seconds`."""
+        """Background sender: deliver due rows continuously, looking again when woken."""
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=idle_seconds)
-            self._wake.clear()
             try:
-                await self.send_due(bot)
+                await self._pump(bot, until_idle=False, idle_seconds=idle_seconds)
             except Exception:  # keep the sender alive; the next round retries
-                log.exception("outbox round failed")
+                log.exception("outbox sender failed; restarting it")
+                await asyncio.sleep(1)
 
     async def send_due(self, bot: Bot) -> int:
-        """Deliver every due item once; returns how many were sent."""
-        services = self.services
-        sent = 0
-        for item in await outbox.due(services.db, services.clock.now()):
-            if await self._send(bot, item):
-                sent += 1
-        return sent
+        """Deliver everything due now and wait for the outcomes; returns how many were sent."""
+        before = self.stats["sent"]
+        await self._pump(bot, until_idle=True)
+        return self.stats["sent"] - before
 
-    async def _send(self, bot: Bot, item: outbox.OutboxItem) -> bool:
-        db, now = self.services.db, self.services.clock.now()
-        params = dict(item.payload)
+    async def _recover(self) -> None:
+        if not self._recovered:
+            self._recovered = True
+            count = await outbox.recover_interrupted(self.services.db)
+            if count:
+                log.warning("%d outbox rows were cut off by a restart; sending them again", count)
+
+    async def _claim(self, bot: Bot, room: int, tasks: set[asyncio.Task[None]]) -> int:
+        """Look at up to `room` due rows: start sends, hold or skip; returns rows looked at."""
+        now = self.services.clock.now()
+        due = await outbox.due_with_recipients(self.services.db, now, room)
+        claim, hold, skip, starting = [], [], [], []
+        for entry in due:
+            action, value = plan(entry, now)
+            if action == "send":
+                claim.append(entry.item.id)
+                starting.append(entry)
+            elif action == "hold":
+                hold.append((entry.item.id, value))
+            else:
+                skip.append((entry.item.id, value))
+            if entry.item.broadcast_id is not None:
+                self._broadcasts.add(entry.item.broadcast_id)
+        if due:
+            await outbox.settle(self.services.db, now, claim=claim, hold=hold, skip=skip)
+            self.stats["held"] += len(hold)
+            self.stats["skipped"] += len(skip)
+            if skip:
+                log.info("skipped %d outbox rows on purpose (stale or unreachable)", len(skip))
+        for entry in starting:
+            tasks.add(asyncio.create_task(self._deliver(bot, entry), name="outbox-send"))
+        return len(due)
+
+    async def _pump(self, bot: Bot, *, until_idle: bool, idle_seconds: float = 5.0) -> None:
+        await self._recover()
+        tasks: set[asyncio.Task[None]] = set()
         try:
-            await call_bot(bot, item.method, item.chat_id, params, Lane[item.lane.upper()])
+            while True:
+                woken = self._wake.is_set()
+                self._wake.clear()
+                room = self.window - len(tasks)
+                looked = 0
+                # Refill in batches (fewer queries) unless woken for urgent work or idle.
+                if room > 0 and (woken or not tasks or room >= self.window // 4):
+                    looked = await self._claim(bot, room, tasks)
+                    if looked == room:
+                        continue  # a full page: there may be more due right now
+                await self._report_broadcasts(bot)
+                if not tasks and until_idle:
+                    if looked == 0:
+                        return
+                    continue  # everything looked at was held or skipped: look for more
+                waker = asyncio.create_task(self._wake.wait())
+                done, _ = await asyncio.wait(
+                    {*tasks, waker},
+                    timeout=None if tasks else idle_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                waker.cancel()
+                for task in done - {waker}:
+                    tasks.discard(task)
+                    if task.exception() is not None:
+                        log.error("outbox send crashed: %r", task.exception())
+                if not done and until_idle:
+                    return
+        finally:
+            if tasks:  # cancelled (shutdown): let in-flight sends finish recording their outcome
+                with contextlib.suppress(Exception):
+                    await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _report_broadcasts(self, bot: Bot) -> None:
+        if not self._broadcasts:
+            return
+        from bot.broadcast import refresh_progress  # the broadcast feature uses this module
+
+        for broadcast_id in list(self._broadcasts):
+            try:
+                if await refresh_progress(self.services, bot, broadcast_id):
+                    self._broadcasts.discard(broadcast_id)
+            except Exception:
+                log.exception("broadcast progress update failed")
+
+    async def _deliver(self, bot: Bot, due: outbox.DueItem) -> None:
+        """Send one claimed row and record the outcome."""
+        item = due.item
+        db, lane = self.services.db, Lane[item.lane.upper()]
+        try:
+            await call_bot(bot, item.method, item.chat_id, dict(item.payload), lane)
         except Forbidden:
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
+            self.stats["failed"] += 1
             if item.member_id is not None:
-                await db.execute(
-                    "UPDATE members SET unreachable = 1 WHERE id = ?", (item.member_id,)
-                )
-            return False
+                from bot.delivery_notices import member_unreachable
+
+                await member_unreachable(self.services, item.member_id)
         except BadRequest as exc:
-            log.error(
-                "outbox item %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message
-            )
+            log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
             await outbox.mark_failed(db, item.id, "bad request", final=True)
-            return False
-        except (TimedOut, NetworkError, RetryAfter) as exc:
-            final = item.attempts + 1 >= MAX_ATTEMPTS
-            delay = timedelta(seconds=min(300, 2**item.attempts * 5))
-            log.warning(
-                "outbox item %s: %s (attempt %d)", item.id, type(exc).__name__, item.attempts + 1
-            )
-            await outbox.mark_failed(
-                db, item.id, type(exc).__name__, final=final, retry_at=now + delay
-            )
-            return False
-        await outbox.mark_sent(db, item.id, now)
-        return True
+            self.stats["failed"] += 1
+        except TimedOut:
+            if lane is Lane.INTERACTIVE:
+                # It may well have arrived; a reply shown twice confuses more than one shown late.
+                await outbox.mark_failed(db, item.id, "timed out, may have arrived", final=True)
+                self.stats["failed"] += 1
+            else:
+                await self._retry(item, "timed out")
+        except RetryAfter as exc:  # the limiter already retried; come back when Telegram says
+            delay = exc.retry_after
+            seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
+            await self._retry(item, "429", timedelta(seconds=float(seconds)))
+        except NetworkError as exc:
+            await self._retry(item, f"network: {type(exc).__name__}")
+        except Exception as exc:  # a bug in a payload must not wedge the sender
+            log.exception("outbox row %s (%s) failed", item.id, item.kind)
+            await self._retry(item, f"error: {type(exc).__name__}")
+        else:
+            await outbox.mark_sent(db, item.id, self.services.clock.now())
+            self.stats["sent"] += 1
+            if item.kind == "nudge" and due.recipient is not None:
+                from storage import engagement
+
+                await engagement.record(
+                    db,
+                    self.services.pseudonym_key,
+                    kind="nudge_sent",
+                    now=self.services.clock.now(),
+                    telegram_id=due.recipient.telegram_id,
+                    role=due.recipient.role,
+                )
+
+    async def _retry(
+        self, item: outbox.OutboxItem, error: str, delay: timedelta | None = None
+    ) -> None:
+        """Try again later with exponential backoff (5 s, 10 s, ... 5 min), or give up."""
+        final = item.attempts + 1 >= MAX_ATTEMPTS
+        wait = delay or timedelta(seconds=min(300, 5 * 2**item.attempts))
+        log.warning("outbox row %s: %s (attempt %d)", item.id, error, item.attempts + 1)
+        await outbox.mark_failed(
+            self.services.db,
+            item.id,
+            error,
+            final=final,
+            retry_at=self.services.clock.now() + wait,
+        )
+        self.stats["failed" if final else "retried"] += 1
