@@ -27,6 +27,7 @@ MEMBER_COMMANDS = [
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
+    ("broadcast", "Message mentors, mentees or everyone"),
 ]
 
 

@@ -12,7 +12,16 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import access, errors, fallback, gate, onboarding, screening, support
+from handlers import (
+    access,
+    broadcast,
+    errors,
+    fallback,
+    gate,
+    onboarding,
+    screening,
+    support,
+)
 
 # Groups run in order; within a group the first matching handler wins.
 GATE, SAFETY, FLOWS = -3, -1, 0
@@ -34,6 +43,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
+    broadcast.register(app)  # coordinators' group only; group 0
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(
