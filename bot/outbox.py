@@ -102,6 +102,9 @@ class Outbox:
         self._wake = asyncio.Event()
         self._recovered = False
         self._broadcasts: set[int] = set()
+        # Two rounds in one process (the background sender and a test's flush) must never
+        # select the same pending row before either has claimed it.
+        self._claim_lock = asyncio.Lock()
 
     def wake(self) -> None:
         """Ask the background sender to look at the outbox now (after enqueuing urgent work)."""
@@ -131,6 +134,10 @@ class Outbox:
 
     async def _claim(self, bot: Bot, room: int, tasks: set[asyncio.Task[None]]) -> int:
         """Look at up to `room` due rows: start sends, hold or skip; returns rows looked at."""
+        async with self._claim_lock:
+            return await self._claim_locked(bot, room, tasks)
+
+    async def _claim_locked(self, bot: Bot, room: int, tasks: set[asyncio.Task[None]]) -> int:
         now = self.services.clock.now()
         due = await outbox.due_with_recipients(self.services.db, now, room)
         claim, hold, skip, starting = [], [], [], []
