@@ -118,4 +118,8 @@ def start_background_work(app: Application) -> None:  # type: ignore[type-arg]
         # missed runs coalesce into one, and never two at once.
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
-    app.create_task(services.outbox.run_forever(app.bot), name="outbox-sender")
+    # The sender returns once the application stops running (Application.stop waits for tasks
+    # made with create_task), after recording the outcome of the sends in flight.
+    app.create_task(
+        services.outbox.run_forever(app.bot, running=lambda: app.running), name="outbox-sender"
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 WINDOW = 64  # rows handed to the rate limiter at once; it orders them with every other request
+STOP_CHECK_SECONDS = 1.0  # an idle sender notices a stopping application this fast
 RECHECK = timedelta(hours=1)  # how often a row held for an open-ended reason is looked at again
 
 
@@ -110,11 +111,18 @@ class Outbox:
         """Ask the background sender to look at the outbox now (after enqueuing urgent work)."""
         self._wake.set()
 
-    async def run_forever(self, bot: Bot, idle_seconds: float = 5.0) -> None:
-        """Background sender: deliver due rows continuously, looking again when woken."""
-        while True:
+    async def run_forever(
+        self, bot: Bot, idle_seconds: float = 5.0, running: Callable[[], bool] = lambda: True
+    ) -> None:
+        """Background sender: deliver due rows continuously, looking again when woken.
+
+        Returns soon after `running()` turns False (the application stopping waits for this
+        task), once the sends in flight have recorded their outcome.
+        """
+        while running():
             try:
-                await self._pump(bot, until_idle=False, idle_seconds=idle_seconds)
+                await self._pump(bot, until_idle=False, idle_seconds=idle_seconds,
+                                 running=running)
             except Exception:  # keep the sender alive; the next round retries
                 log.exception("outbox sender failed; restarting it")
                 await asyncio.sleep(1)
@@ -162,11 +170,18 @@ class Outbox:
             tasks.add(asyncio.create_task(self._deliver(bot, entry), name="outbox-send"))
         return len(due)
 
-    async def _pump(self, bot: Bot, *, until_idle: bool, idle_seconds: float = 5.0) -> None:
+    async def _pump(
+        self,
+        bot: Bot,
+        *,
+        until_idle: bool,
+        idle_seconds: float = 5.0,
+        running: Callable[[], bool] = lambda: True,
+    ) -> None:
         await self._recover()
         tasks: set[asyncio.Task[None]] = set()
         try:
-            while True:
+            while running():
                 woken = self._wake.is_set()
                 self._wake.clear()
                 room = self.window - len(tasks)
@@ -184,7 +199,7 @@ class Outbox:
                 waker = asyncio.create_task(self._wake.wait())
                 done, _ = await asyncio.wait(
                     {*tasks, waker},
-                    timeout=None if tasks else idle_seconds,
+                    timeout=None if tasks else min(idle_seconds, STOP_CHECK_SECONDS),
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 waker.cancel()

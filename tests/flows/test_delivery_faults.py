@@ -124,3 +124,25 @@ async def test_crisis_rows_ignore_quiet_hours_and_pauses(sandbox: Sandbox) -> No
     await sandbox.flush_outbox()
     assert [m.text for m in ana.bot_messages()] == ["now"]
     assert (await row(sandbox, "calm")).status == "pending"
+
+
+async def test_background_sender_delivers_and_stops_with_the_application(
+    sandbox: Sandbox,
+) -> None:
+    import asyncio
+
+    assert sandbox.app is not None and sandbox.services is not None
+    ana = sandbox.user("Ana")
+    running = [True]
+    sender = asyncio.create_task(
+        sandbox.services.outbox.run_forever(sandbox.app.bot, running=lambda: running[0]))
+    arrived = asyncio.Event()
+    sandbox.fake.on_call.append(lambda method, params: arrived.set())
+    await queue(sandbox, ana, "k")
+    sandbox.services.outbox.wake()
+    await asyncio.wait_for(arrived.wait(), timeout=5)  # woken: the sender delivers at once
+    await asyncio.sleep(0)
+    assert [m.text for m in ana.bot_messages()] == ["hello"]
+    running[0] = False
+    sandbox.services.outbox.wake()
+    await asyncio.wait_for(sender, timeout=2)  # returns: Application.stop would not hang
