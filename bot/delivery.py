@@ -118,19 +118,27 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        """Wait for a slot in the request's lane, send, and retry after a 429."""
+        """Wait for a slot in the request's lane, send, and retry after a 429.
+
+        `rate_limit_args`: "lane" (a Lane); optionally "before_send", an async callable awaited
+        once the slot is granted, just before the request goes out (the outbox uses it to keep
+        at most one unrecorded send in flight), and "retry_429": False to hand a 429 back to
+        the caller at once (after pausing the chat) instead of retrying here.
+        """
         if not endpoint.startswith(PACED_PREFIXES):
             return await callback(*args, **kwargs)
-        lane = Lane((rate_limit_args or {}).get("lane", Lane.INTERACTIVE))
+        options = rate_limit_args or {}
+        lane = Lane(options.get("lane", Lane.INTERACTIVE))
+        before_send = options.get("before_send")
+        retries = MAX_429_RETRIES if options.get("retry_429", True) else 0
         chat_id = data.get("chat_id") if isinstance(data.get("chat_id"), int) else None
-        for attempt in range(MAX_429_RETRIES + 1):
+        for attempt in range(retries + 1):
             await self._wait_for_slot(lane, chat_id)
+            if before_send is not None:
+                await before_send()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt == MAX_429_RETRIES:
-                    raise
-                self.retries_429 += 1
                 delay = (
                     exc.retry_after
                     if isinstance(exc.retry_after, int | float)
@@ -138,11 +146,14 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 )
                 # Telegram's 429 in reply to a chat's message is about that chat: pause only it.
                 self.paused_until[chat_id] = time.monotonic() + float(delay)
+                self.retries_429 += 1
                 log.warning(
                     "429 from Telegram for a %s message; pausing that chat %.0fs",
                     lane.name.lower(),
                     delay,
                 )
+                if attempt == retries:
+                    raise
         raise AssertionError("unreachable")
 
     async def _wait_for_slot(self, lane: Lane, chat_id: int | None) -> None:

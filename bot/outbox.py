@@ -55,13 +55,21 @@ def _snake(method: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in method)
 
 
-async def call_bot(bot: Bot, method: str, chat_id: int, params: dict[str, Any], lane: Lane) -> Any:
+async def call_bot(
+    bot: Bot,
+    method: str,
+    chat_id: int,
+    params: dict[str, Any],
+    lane: Lane,
+    limiter_options: dict[str, Any] | None = None,
+) -> Any:
     """Call the PTB method for a stored Bot API method name (e.g. sendMessage -> send_message)."""
     kwargs = dict(params)
     if isinstance(kwargs.get("reply_markup"), dict):
         kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], bot)
     function = getattr(bot, _snake(method))
-    return await function(chat_id=chat_id, **kwargs, rate_limit_args=lane_args(lane))
+    options: dict[str, Any] = {**lane_args(lane), **(limiter_options or {})}
+    return await function(chat_id=chat_id, **kwargs, rate_limit_args=options)
 
 
 def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
@@ -96,9 +104,13 @@ def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
 class Outbox:
     """Queues messages and delivers the due ones."""
 
-    def __init__(self, services: Services, window: int = WINDOW) -> None:
+    def __init__(self, services: Services, window: int = WINDOW, in_flight: int = 1) -> None:
         self.services = services
         self.window = window
+        # At most `in_flight` non-crisis sends may be between "request out" and "outcome
+        # recorded": exactly the ones a kill -9 could make arrive twice. One keeps the promise
+        # of at most one duplicate per crash; the rows still queue in the limiter meanwhile.
+        self._gate = asyncio.Semaphore(in_flight)
         self.stats: dict[str, int] = {"sent": 0, "held": 0, "skipped": 0, "failed": 0, "retried": 0}
         self._wake = asyncio.Event()
         self._recovered = False
@@ -229,9 +241,29 @@ class Outbox:
     async def _deliver(self, bot: Bot, due: outbox.DueItem) -> None:
         """Send one claimed row and record the outcome."""
         item = due.item
-        db, lane = self.services.db, Lane[item.lane.upper()]
+        lane = Lane[item.lane.upper()]
+        holding = False
+
+        async def before_send() -> None:
+            nonlocal holding
+            if not holding:
+                await self._gate.acquire()
+                holding = True
+
+        # Crisis rows skip the gate: a duplicate crisis alert beats a late one.
+        options = None if lane is Lane.CRISIS else {"before_send": before_send, "retry_429": False}
         try:
-            await call_bot(bot, item.method, item.chat_id, dict(item.payload), lane)
+            await self._send_and_record(bot, due, lane, options)
+        finally:
+            if holding:
+                self._gate.release()
+
+    async def _send_and_record(
+        self, bot: Bot, due: outbox.DueItem, lane: Lane, options: dict[str, Any] | None
+    ) -> None:
+        item, db = due.item, self.services.db
+        try:
+            await call_bot(bot, item.method, item.chat_id, dict(item.payload), lane, options)
         except Forbidden:
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
             self.stats["failed"] += 1
@@ -250,7 +282,7 @@ class Outbox:
                 self.stats["failed"] += 1
             else:
                 await self._retry(item, "timed out")
-        except RetryAfter as exc:  # the limiter already retried; come back when Telegram says
+        except RetryAfter as exc:  # the limiter paused the chat; come back when Telegram says
             delay = exc.retry_after
             seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
             await self._retry(item, "429", timedelta(seconds=float(seconds)))

@@ -30,7 +30,7 @@ async def row(sandbox: Sandbox, key: str) -> outbox.OutboxItem:
     return outbox.item_from_row(found)
 
 
-async def test_429_is_retried_by_the_limiter_and_delivered_once(sandbox: Sandbox) -> None:
+async def test_429_pauses_the_chat_and_the_row_is_retried_once(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana")
     sandbox.fake.faults.retry_after = 0.05  # type: ignore[assignment]  # keep the test short
     sandbox.fake.faults.queued = ["429"]
