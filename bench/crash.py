@@ -86,12 +86,19 @@ async def main() -> None:
     def total() -> int:
         return sum(delivered(fake, chats).values())
 
+    def duplicates_so_far() -> int:
+        return sum(n - 1 for n in delivered(fake, chats).values() if n > 1)
+
+    per_kill: list[int] = []  # duplicates that showed up in the life after each kill
+
     print(f"{args.members} mentees due a prompt, global rate {args.rate:g}/s, "
           f"{args.kills} SIGKILLs at random moments")
     kills = 0
     started = time.perf_counter()
     for round_ in range(args.kills):
-        before = total()
+        before, dups_before = total(), duplicates_so_far()
+        if round_:
+            per_kill.append(0)
         if before >= args.members:
             print(f"the wave finished after {round_} kills")
             break
@@ -104,8 +111,11 @@ async def main() -> None:
         process.send_signal(signal.SIGKILL)
         await asyncio.to_thread(process.wait)
         kills += 1
+        if round_:
+            per_kill[-1] = duplicates_so_far() - dups_before
         print(f"  kill {kills:2}: {total() - before:4} messages in this life, "
               f"{total():5} delivered so far", flush=True)
+    dups_before = duplicates_so_far()
     process = start()
     finished = await wait_for(lambda: sum(1 for n in delivered(fake, chats).values() if n) ==
                               args.members, limit=120)
@@ -113,6 +123,7 @@ async def main() -> None:
     process.send_signal(signal.SIGTERM)
     await asyncio.to_thread(process.wait)
     elapsed = time.perf_counter() - started
+    per_kill.append(duplicates_so_far() - dups_before)
     counts = delivered(fake, chats)
     lost = sum(1 for n in counts.values() if n == 0)
     duplicates = sum(n - 1 for n in counts.values() if n > 1)
@@ -123,6 +134,7 @@ async def main() -> None:
     log.close()
     print(f"finished: {finished} in {elapsed:.0f} s · kills: {kills} · lost: {lost} · "
           f"duplicates: {duplicates} ({duplicates / max(kills, 1):.2f} per kill, target <= 1) · "
+          f"most from one kill: {max(per_kill, default=0)} · "
           f"outbox: {statuses} · API violations: {len(fake.violations)}")
 
 

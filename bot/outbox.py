@@ -162,7 +162,11 @@ class Outbox:
         due = await outbox.due_with_recipients(self.services.db, now, room)
         claim, hold, skip, starting = [], [], [], []
         for entry in due:
-            action, value = plan(entry, now)
+            try:
+                action, value = plan(entry, now)
+            except (ValueError, KeyError):  # an unusable time zone: better sent than stuck
+                log.warning("outbox row %s: recipient's delivery window unreadable", entry.item.id)
+                action, value = "send", None
             if action == "send":
                 claim.append(entry.item.id)
                 starting.append(entry)
