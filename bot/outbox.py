@@ -16,15 +16,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.clock import from_db
+from bot.holds import plan
 from bot.lanes import Lane, lane_args
-from bot.schedule import next_deliverable
 from storage import outbox
 
 if TYPE_CHECKING:
@@ -34,7 +33,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 WINDOW = 64  # rows handed to the rate limiter at once; it orders them with every other request
 STOP_CHECK_SECONDS = 1.0  # an idle sender notices a stopping application this fast
-RECHECK = timedelta(hours=1)  # how often a row held for an open-ended reason is looked at again
 
 
 def message_payload(
@@ -70,35 +68,6 @@ async def call_bot(
     function = getattr(bot, _snake(method))
     options: dict[str, Any] = {**lane_args(lane), **(limiter_options or {})}
     return await function(chat_id=chat_id, **kwargs, rate_limit_args=options)
-
-
-def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
-    """What to do with a due row now: ("send", None), ("hold", until) or ("skip", reason)."""
-    item, recipient = due.item, due.recipient
-    expires = from_db(item.expires_at)
-    if expires is not None and now >= expires:
-        return "skip", "stale"
-    if item.lane == "crisis" or recipient is None:
-        return "send", None
-    if recipient.unreachable:
-        if item.broadcast_id is not None:
-            return "skip", "unreachable"
-        until: datetime | None = now + RECHECK
-    else:
-        until = next_deliverable(
-            now,
-            timezone=recipient.timezone,
-            quiet_start=recipient.quiet_start,
-            quiet_end=recipient.quiet_end,
-            paused_until=recipient.paused_until,
-        )
-        if until is None:  # paused until they resume: look again later
-            until = now + RECHECK
-        if until <= now:
-            return "send", None
-    if expires is not None and until >= expires:
-        return "skip", "stale"  # it could only arrive after it stopped making sense
-    return "hold", until
 
 
 class Outbox:
