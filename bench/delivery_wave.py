@@ -27,7 +27,7 @@ from telegram import Update
 import bot.app
 from bench._seed import seed_mentees
 from bot.clock import FakeClock
-from bot.delivery import PriorityRateLimiter
+from bot.delivery import GateTicket, PriorityRateLimiter
 from bot.lanes import Lane
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox, sandbox_settings
@@ -40,8 +40,10 @@ NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)
 class FifoRateLimiter(PriorityRateLimiter):
     """The same pacing with every request in one lane: first come, first served."""
 
-    async def _wait_for_slot(self, lane: Lane, chat_id: int | None) -> None:
-        await super()._wait_for_slot(Lane.SCHEDULED, chat_id)
+    async def _wait_for_slot(
+        self, lane: Lane, chat_id: int | None, ticket: GateTicket | None = None
+    ) -> None:
+        await super()._wait_for_slot(Lane.SCHEDULED, chat_id, ticket)
 
 
 def percentile(values: list[float], fraction: float) -> float:

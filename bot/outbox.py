@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.delivery import GateTicket, SendGate
 from bot.holds import plan
 from bot.lanes import Lane, lane_args
 from storage import outbox
@@ -79,7 +80,7 @@ class Outbox:
         # At most `in_flight` non-crisis sends may be between "request out" and "outcome
         # recorded": exactly the ones a kill -9 could make arrive twice. One keeps the promise
         # of at most one duplicate per crash; the rows still queue in the limiter meanwhile.
-        self._gate = asyncio.Semaphore(in_flight)
+        self._gate = SendGate(in_flight)
         self.stats: dict[str, int] = {"sent": 0, "held": 0, "skipped": 0, "failed": 0, "retried": 0}
         self._wake = asyncio.Event()
         self._recovered = False
@@ -182,12 +183,14 @@ class Outbox:
                         return
                     continue  # everything looked at was held or skipped: look for more
                 waker = asyncio.create_task(self._wake.wait())
-                done, _ = await asyncio.wait(
-                    {*tasks, waker},
-                    timeout=None if tasks else min(idle_seconds, STOP_CHECK_SECONDS),
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
-                waker.cancel()
+                try:
+                    done, _ = await asyncio.wait(
+                        {*tasks, waker},
+                        timeout=None if tasks else min(idle_seconds, STOP_CHECK_SECONDS),
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                finally:
+                    waker.cancel()
                 for task in done - {waker}:
                     tasks.discard(task)
                     if task.exception() is not None:
@@ -215,21 +218,14 @@ class Outbox:
         """Send one claimed row and record the outcome."""
         item = due.item
         lane = Lane[item.lane.upper()]
-        holding = False
-
-        async def before_send() -> None:
-            nonlocal holding
-            if not holding:
-                await self._gate.acquire()
-                holding = True
-
         # Crisis rows skip the gate: a duplicate crisis alert beats a late one.
-        options = None if lane is Lane.CRISIS else {"before_send": before_send, "retry_429": False}
+        ticket = None if lane is Lane.CRISIS else GateTicket(self._gate)
+        options = None if ticket is None else {"ticket": ticket, "retry_429": False}
         try:
             await self._send_and_record(bot, due, lane, options)
         finally:
-            if holding:
-                self._gate.release()
+            if ticket is not None:
+                ticket.release()  # only now: the outcome is recorded
 
     async def _send_and_record(
         self, bot: Bot, due: outbox.DueItem, lane: Lane, options: dict[str, Any] | None

@@ -98,3 +98,33 @@ async def test_unpaced_methods_pass_straight_through() -> None:
     await limiter.initialize()
     assert await limiter.process_request(answer, (), {}, "answerCallbackQuery", {}, None)
     await limiter.shutdown()
+
+
+async def test_gated_requests_go_one_at_a_time_and_ungated_ones_pass() -> None:
+    from bot.delivery import GateTicket, SendGate
+
+    limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=1000)
+    gate = SendGate(1)
+    sent: list[str] = []
+
+    def request(label: str, chat: int, lane: Lane, ticket: GateTicket | None) -> Any:
+        async def callback() -> bool:
+            sent.append(label)
+            return True
+
+        args = {**lane_args(lane), **({"ticket": ticket} if ticket else {})}
+        return limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": chat}, args)
+
+    await limiter.initialize()
+    first, second = GateTicket(gate), GateTicket(gate)
+    await request("a", 1, Lane.SCHEDULED, first)
+    assert first.taken and not gate.has_room()  # held until its outcome is recorded
+    waiting = asyncio.create_task(request("b", 2, Lane.SCHEDULED, second))
+    await request("c", 3, Lane.CRISIS, None)
+    assert sent == ["a", "c"]  # b waits for the gate, the crisis reply does not
+    first.release()
+    await waiting
+    assert sent == ["a", "c", "b"] and second.taken
+    second.release()
+    assert gate.has_room()
+    await limiter.shutdown()
