@@ -15,6 +15,7 @@ from storage import broadcasts
 
 access.coordinator_commands("broadcast")
 AUDIENCES = tuple(broadcasts.AUDIENCE_ROLES)
+MAX_TEXT = 3500
 
 
 async def broadcast_command(update: Update, context: BotContext) -> None:
@@ -28,6 +29,9 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         await reply(update, context, t(language, "delivery.broadcast_usage"))
         return
     audience, text = parts[1].lower(), parts[2].strip()
+    if len(text) > MAX_TEXT:  # room for the header inside Telegram's 4,096 characters
+        await reply(update, context, t(language, "delivery.broadcast_too_long", limit=MAX_TEXT))
+        return
     reachable, _ = await broadcasts.audience_counts(services.db, audience)
     if reachable == 0:
         await reply(update, context, t(language, "delivery.broadcast_nobody"))

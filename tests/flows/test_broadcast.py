@@ -67,3 +67,11 @@ async def test_broadcast_cancel_usage_and_outside_the_group(sandbox: Sandbox) ->
     assert ana.bot_messages() == []
     # A member trying it in private gets the unknown-command answer, nothing more.
     assert "don't know that command" in (await ana.send("/broadcast everyone hi"))[0].text
+
+
+async def test_broadcast_too_long_is_refused_before_the_preview(sandbox: Sandbox) -> None:
+    ana = sandbox.user("Ana")
+    await make_member(sandbox, ana)
+    cleo = sandbox.group.coordinator("Cleo")
+    reply = (await cleo.send("/broadcast everyone " + "x" * 3600))[0]
+    assert "too long" in reply.text and reply.buttons == []

@@ -146,3 +146,23 @@ async def test_background_sender_delivers_and_stops_with_the_application(
     running[0] = False
     sandbox.services.outbox.wake()
     await asyncio.wait_for(sender, timeout=2)  # returns: Application.stop would not hang
+
+
+async def test_relayed_copy_is_rechecked_at_send_time(sandbox: Sandbox) -> None:
+    sandbox.clock.set(NOON)
+    ana, max_ = sandbox.user("Ana"), sandbox.user("Max")
+    mentor = await make_member(sandbox, max_, role="mentor")
+    await make_member(sandbox, ana)
+    await ana.send_sticker()
+    original = ana.messages()[0]  # what Ana sent, to be copied to her mentor
+    # The relay queued the copy for now; Max paused a moment later (until 15:00).
+    await members.update_profile(sandbox.db, mentor.id, NOON, paused_until="2026-03-04T15:00:00")
+    await outbox.enqueue(sandbox.db, key="relay:1", chat_id=max_.id, lane=Lane.RELAY,
+                         kind="relay", method="copyMessage", member_id=mentor.id,
+                         payload={"from_chat_id": ana.id, "message_id": original.id},
+                         not_before=NOON, now=NOON)
+    await sandbox.flush_outbox()
+    assert max_.bot_messages() == []
+    await sandbox.advance(timedelta(hours=3))
+    copies = max_.bot_messages()
+    assert len(copies) == 1 and tuple(copies[0].raw["copied_from"]) == (ana.id, original.id)
