@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="try the bot in the terminal against a local sandbox")
     demo.add_argument("--script", type=Path, help="run a scripted walkthrough and print it")
     demo.add_argument("--database", type=Path, help="keep the demo's data in this file")
+    demo.add_argument("--files", type=Path, help="where charts and exports are saved "
+                      "(default: demo-output)")
     check = commands.add_parser("check-content", help="validate content/ and list every problem")
     check.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
     backup = commands.add_parser(
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "demo":
             from bot.demo import run_demo
 
-            return asyncio.run(run_demo(script=args.script, database=args.database))
+            return asyncio.run(run_demo(script=args.script, database=args.database, files=args.files))
         if command == "check-content":
             from bot.catalog.bundle import load_content
 

@@ -1,52 +1,66 @@
-"""`python -m bot demo`: the real bot against the local sandbox, in the terminal.
+"""`python -m bot demo`: the real bot and a seeded programme against the local sandbox, in the terminal.
 
-You type as a member or as the coordinators' group; the bot's replies are printed with their
+You type as any member or as the coordinators' group; the bot's replies are printed with their
 buttons numbered; type a number to press a button. Demo controls (handled here, not by the bot):
-  /as NAME      act as someone else (/as group: the coordinators' group)
-  /who          list everyone and their ids
-  /wait 1d      move the clock (30m, 2h, 1d, 1w) and run what became due
-  /quit         leave
+  /as NAME                  act as someone else (/as group: the coordinators' group)
+  /who                      who is who: role, stage, member code
+  /wait 30m|2h|1d|1w        move the clock and run whatever became due on the way
+  /wait until monday 18:00  ... or until a moment (also: /wait until the morning)
+  /quit                     leave
 """
 
 from __future__ import annotations
 
-import re
+import logging
 import tempfile
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.clock import FakeClock
+from bot.demo_seed import CAST, COORDINATOR_ID, DEMO_START, Seeded, seed_programme
+from bot.demo_time import USAGE, steps, target_of
 from bot.sandbox.client import GroupMember, SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox, sandbox_settings
 
-DURATION = re.compile(r"^(\d+)\s*([mhdw])$")
-UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+Person = SandboxUser | GroupMember
 
 
-def parse_duration(text: str) -> timedelta:
-    """'30m', '2h', '1d', '1w' -> timedelta."""
-    match = DURATION.match(text.strip().lower())
-    if not match:
-        raise ValueError("use a number and m, h, d or w, e.g. /wait 1d")
-    return timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
+class StepFailed(Exception):
+    """A scripted line could not be carried out (no such button, nothing to press)."""
+
+
+class ErrorLog(logging.Handler):
+    """Collects ERROR records (a handler crashed, a send failed) so a scripted run can fail."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Remember the message and the exception type (never update contents)."""
+        kind = f" ({record.exc_info[0].__name__})" if record.exc_info and record.exc_info[0] else ""
+        self.records.append(f"{record.name}: {record.getMessage()}{kind}")
 
 
 class Demo:
-    """Keeps track of personas and prints whatever the bot sends, wherever it sends it."""
+    """Keeps track of the cast and prints whatever the bot sends, wherever it sends it."""
 
-    def __init__(self, sandbox: Sandbox, out: Callable[[str], None] = print) -> None:
-        self.sandbox, self.out = sandbox, out
-        self.people: dict[str, SandboxUser | GroupMember] = {}
+    def __init__(self, sandbox: Sandbox, out: Callable[[str], None] = print,
+                 files: Path | None = None, strict: bool = False) -> None:
+        self.sandbox, self.out, self.strict = sandbox, out, strict
+        self.files = files or Path("demo-output")
+        self.people: dict[str, Person] = {}
         self.names_by_chat: dict[int, str] = {}
         self.seen: dict[tuple[int, int], int] = {}
+        self.saved: list[Path] = []
+        self.seeded: Seeded | None = None
         self.current = ""
 
-    def add_person(self, key: str, person: SandboxUser | GroupMember) -> None:
+    def add_person(self, key: str, person: Person, name: str | None = None) -> None:
         """Make someone available to /as."""
         self.people[key.lower()] = person
-        self.names_by_chat.setdefault(person.chat_id, key)
+        self.names_by_chat.setdefault(person.chat_id, name or key)
         if not self.current:
             self.current = key.lower()
 
@@ -66,116 +80,205 @@ class Demo:
     def _print(self, chat_id: int, message: SandboxMessage, edited: bool) -> None:
         who = self.names_by_chat.get(chat_id, str(chat_id))
         label = f"bot → {who}" + (" (edited)" if edited else "")
-        body = (
-            message.text
-            if message.html
-            else "[photo/file]"
-            if message.raw.get("photo") or message.raw.get("document")
-            else "[copied message]"
-        )
-        self.out(f"\n{label}:\n" + "\n".join("  " + line for line in body.splitlines()))
+        lines = message.text.splitlines()
+        saved = self._save_file(message.raw)
+        if saved is not None:
+            lines.insert(0, f"[{saved[0]} saved as {saved[1]}]")
+        elif not lines:
+            lines = ["[copied message]"]
+        self.out(f"\n{label}:\n" + "\n".join("  " + line for line in lines))
         numbered = [f"[{i}] {text}" for i, text in enumerate(message.button_labels, start=1)]
         if numbered:
             self.out("  " + "  ".join(numbered))
+
+    def _save_file(self, raw: dict[str, Any]) -> tuple[str, str] | None:
+        """Write a chart or an export the bot sent to a file; (what, path) for the transcript."""
+        if raw.get("photo"):
+            what, file_id, suffix = "chart", raw["photo"][-1]["file_id"], ".png"
+        elif raw.get("document"):
+            what, file_id, suffix = "export", raw["document"]["file_id"], ".csv"
+        else:
+            return None
+        data = self.sandbox.fake.files.get(file_id, b"")
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / f"{len(self.saved) + 1:02d}-{what}{suffix}"
+        path.write_bytes(data)
+        self.saved.append(path)
+        return what, f"{self.files.name}/{path.name}"
 
     async def handle(self, line: str) -> bool:
         """Act on one typed line; returns False to quit."""
         line = line.strip()
         if not line or line.startswith("#"):
             return True
-        person = self.people[self.current]
         if line in {"/quit", "/exit"}:
             return False
         if line == "/who":
-            for key, someone in self.people.items():
-                self.out(
-                    f"  {key}{' (you)' if key == self.current else ''}: chat {someone.chat_id}"
-                )
-            return True
-        if line.startswith("/as "):
-            key = line[4:].strip().lower()
-            if key not in self.people:
-                self.out(f"  no one called {key!r}; try /who")
-            else:
-                self.current = key
-                self.out(f"  you are now {key}")
-            return True
-        if line.startswith("/wait "):
-            await self.wait(line[6:])
-        elif line.isdigit():
-            try:
-                message = person.last_with_buttons()
-                labels = message.button_labels
-                index = int(line) - 1
-                if not 0 <= index < len(labels):
-                    raise AssertionError(f"press 1 to {len(labels)}")
-                await person.click(message, labels[index])
-            except AssertionError as exc:
-                self.out(f"  {exc}")
-        elif line == "/sticker":
-            await person.send_sticker()
+            self.who()
+        elif line.startswith("/as"):
+            self._switch(line[3:].strip().lower())
+        elif line.startswith("/wait"):
+            await self.wait(line[5:])
         else:
-            await person.send(line)
+            await self._act(line)
         self.show_new()
         return True
 
-    async def wait(self, text: str) -> None:
-        """Move the demo clock and run whatever became due."""
-        try:
-            delta = parse_duration(text)
-        except ValueError as exc:
-            self.out(f"  {exc}")
+    def _switch(self, key: str) -> None:
+        if key not in self.people:
+            self._problem(f"no one called {key!r}; try /who")
+        else:
+            self.current = key
+            self.out(f"  (you are now {key})")
+
+    async def _act(self, line: str) -> None:
+        """Send a line as the current person, or press a button by its number."""
+        person = self.people[self.current]
+        if not line.isdigit():
+            await (person.send_sticker() if line == "/sticker" else person.send(line))
             return
-        assert isinstance(self.sandbox.clock, FakeClock)
-        now = self.sandbox.clock.advance(delta)
-        self.out(f"  ⏩ it is now {now:%a %d %b %H:%M} UTC")
-        tick = self.sandbox.services.extras.get("tick") if self.sandbox.services else None
-        if tick is not None:
-            await tick()
+        try:
+            message = person.last_with_buttons()
+        except AssertionError:
+            self._problem("there is no message with buttons here")
+            return
+        labels, index = message.button_labels, int(line) - 1
+        if not 0 <= index < len(labels):
+            self._problem(f"press a number from 1 to {len(labels)}")
+            return
+        await person.click(message, labels[index])
+
+    def _problem(self, text: str) -> None:
+        """Tell the person; in a scripted run it is a failure."""
+        if self.strict:
+            raise StepFailed(text)
+        self.out(f"  {text}")
+
+    async def wait(self, argument: str) -> None:
+        """Move the demo clock, stopping every hour so due work happens at its own time."""
+        clock = self.sandbox.clock
+        assert isinstance(clock, FakeClock)
+        try:
+            target = target_of(argument, clock.now())
+        except ValueError:
+            self._problem(USAGE)
+            return
+        self.out(f"  ⏩ waiting until {target:%a %d %b %H:%M} UTC")
+        self.show_new()
+        for moment in steps(clock.now(), target):
+            clock.set(moment)
+            await self.sandbox.tick()
+            if self._unseen():
+                self.out(f"\n  ⏰ {moment:%a %d %b %H:%M}")
+                self.show_new()
+
+    def _unseen(self) -> bool:
+        return any(
+            raw.get("from", {}).get("is_bot")
+            and self.seen.get((chat_id, raw["message_id"]), 0) < raw.get("edited", 0) + 1
+            for chat_id, messages in self.sandbox.fake.messages.items()
+            for raw in messages.values()
+        )
+
+    def who(self, seeded: Seeded | None = None) -> None:
+        """Print the cast: who they are, their code, how to become them."""
+        if seeded is not None:
+            self.seeded = seeded
+        codes = self.seeded
+        for persona in CAST:
+            code = codes.codes.get(persona.key) if codes else None
+            mark = " ←you" if persona.key == self.current else ""
+            self.out(f"  /as {persona.key:<5} {persona.name} ({code or 'no code yet'}): "
+                     f"{persona.story}{mark}")
+        mark = " ←you" if self.current == "group" else ""
+        self.out(f"  /as group  Cleo, a coordinator, in the coordinators' group{mark}")
+        if codes:
+            self.out(f"  Sam and Max are pair {codes.pair_code}; a past cohort of 36 pairs left "
+                     "anonymised history for /dashboard.")
 
 
-def seed_people(demo: Demo) -> None:
-    """The demo's cast."""
-    sandbox = demo.sandbox
-    demo.add_person("ana", sandbox.user("Ana", language_code="en", user_id=111))
-    demo.add_person("eva", sandbox.user("Eva", language_code="es", user_id=222))
-    demo.add_person("sam", sandbox.user("Sam", language_code="en", user_id=333))
-    coordinator = sandbox.group.coordinator("Cleo", user_id=999)
-    demo.add_person("group", coordinator)
+def cast(demo: Demo) -> None:
+    """Give every persona a chat, plus Cleo in the coordinators' group."""
+    for persona in CAST:
+        user = demo.sandbox.user(persona.name, language_code=persona.language,
+                                 user_id=persona.telegram_id)
+        demo.add_person(persona.key, user, persona.name)
+    demo.add_person("group", demo.sandbox.group.coordinator("Cleo", user_id=COORDINATOR_ID),
+                    "group")
 
 
 async def run_demo(
-    script: Path | None = None, database: Path | None = None, out: Callable[[str], None] = print
+    script: Path | None = None,
+    database: Path | None = None,
+    out: Callable[[str], None] = print,
+    files: Path | None = None,
 ) -> int:
-    """Start the sandboxed bot and read lines from the terminal (or a script)."""
-    with tempfile.TemporaryDirectory(prefix="companion-demo-") as folder:
-        overrides: dict[str, Any] = {}
-        if database is not None:
-            overrides["database_path"] = database
-        settings = sandbox_settings(Path(folder), **overrides)
-        start = datetime.now(UTC).replace(second=0, microsecond=0)
-        sandbox = Sandbox(settings, clock=FakeClock(start))
-        await sandbox.start()
-        demo = Demo(sandbox, out)
-        seed_people(demo)
-        try:
-            out(__doc__ or "")
-            out("People: " + ", ".join(demo.people) + f". You are {demo.current}. Try /start.")
-            lines: Iterable[str] = (
-                script.read_text("utf-8").splitlines() if script else _stdin(demo)
-            )
-            for line in lines:
-                if script:
-                    out(f"\n{demo.current}> {line}")
+    """Start the seeded, sandboxed bot and read lines from the terminal (or run a script).
+
+    A scripted run returns 1 if a step fails, a button is missing, a handler logs an error or
+    the bot breaks a Bot API rule; 0 otherwise.
+    """
+    errors = ErrorLog()
+    logging.getLogger().addHandler(errors)
+    try:
+        with tempfile.TemporaryDirectory(prefix="companion-demo-") as folder:
+            return await _run(script, database, out, files, Path(folder), errors)
+    finally:
+        logging.getLogger().removeHandler(errors)
+
+
+async def _run(script: Path | None, database: Path | None, out: Callable[[str], None],
+               files: Path | None, folder: Path, errors: ErrorLog) -> int:
+    overrides: dict[str, Any] = {"digest_enabled": True}
+    if database is not None:
+        overrides["database_path"] = database
+    settings = sandbox_settings(folder, **overrides)
+    sandbox = Sandbox(settings, clock=FakeClock(DEMO_START))
+    await sandbox.start()
+    assert sandbox.services is not None
+    demo = Demo(sandbox, out, files, strict=script is not None)
+    cast(demo)
+    failure = ""
+    try:
+        fresh = await sandbox.db.fetch_one("SELECT COUNT(*) FROM members")
+        seeded = None
+        if fresh is not None and fresh[0] == 0:
+            seeded = await seed_programme(sandbox.db, sandbox.services.pseudonym_key,
+                                          sandbox.services.content)
+        out(__doc__ or "")
+        out(f"It is {DEMO_START:%A %d %B %Y, %H:%M} UTC. The programme so far:")
+        demo.who(seeded)
+        demo.current = "ana"
+        out("You are ana. Try /start, or /as group then /help.")
+        lines: Iterable[str] = script.read_text("utf-8").splitlines() if script else _stdin(demo)
+        for number, line in enumerate(lines, start=1):
+            if script and line.startswith("#"):
+                out(f"\n{line}")
+            elif script and line.strip():
+                out(f"{demo.current}> {line}")
+            try:
                 if not await demo.handle(line):
                     break
-        finally:
-            await sandbox.stop()
-        violations = sandbox.fake.violations
-        if violations:
-            out(f"\n{len(violations)} Bot API violation(s): {violations}")
-            return 1
-    return 0
+            except Exception as exc:  # a script must stop; a person at the keyboard goes on
+                if script:
+                    failure = f"line {number} ({line!r}) failed: {type(exc).__name__}: {exc}"
+                    break
+                out(f"  that did not work: {type(exc).__name__}: {exc}")
+            if script and errors.records:
+                failure = f"line {number} ({line!r}) logged an error: {errors.records[0]}"
+                break
+    finally:
+        await sandbox.stop()
+    if demo.saved:
+        out(f"\nFiles the bot sent are in {demo.files.resolve()}")
+    problems = [failure] if failure else []
+    if sandbox.fake.violations:
+        problems.append(f"{len(sandbox.fake.violations)} Bot API violation(s): "
+                        f"{sandbox.fake.violations}")
+    problems += [f"error logged: {record}" for record in errors.records if record not in failure]
+    for problem in problems:
+        out(f"\n✗ {problem}")
+    return 1 if problems and script else 0
 
 
 def _stdin(demo: Demo) -> Iterable[str]:

@@ -228,7 +228,7 @@ class FakeTelegram:
             "date": int(time.time()),
             **content,
         }
-        for key in ("reply_markup", "message_thread_id", "protect_content"):
+        for key in ("reply_markup", "message_thread_id", "protect_content", "parse_mode"):
             if key in params:
                 message[key] = params[key]
         if "reply_parameters" in params:

@@ -1,26 +1,120 @@
-"""`python -m bot demo --script` runs the shipped walkthrough without errors or violations."""
+"""`python -m bot demo`: the seeded programme, the shipped walkthrough, and failure detection."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from pathlib import Path
 
-from bot.demo import parse_duration, run_demo
+import pytest
+
+from bot.demo import run_demo
 
 REPO = Path(__file__).resolve().parents[2]
+CODE = re.compile(r"\b([MP])[2-9A-HJ-NP-Z]{4}\b")  # member and pair codes are random per run
 
 
-async def test_walkthrough_runs_cleanly() -> None:
+def normalise(text: str) -> str:
+    """Member and pair codes differ between runs; everything else must not."""
+    return CODE.sub(r"\1····", text.rstrip())
+
+
+@pytest.fixture(scope="module")
+def walkthrough(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path]:
+    """Run examples/walkthrough.txt once for every test here (exit code, transcript, files)."""
+    files = tmp_path_factory.mktemp("demo") / "demo-output"
     lines: list[str] = []
-    code = await run_demo(script=REPO / "examples" / "walkthrough.txt", out=lines.append)
-    output = "\n".join(lines)
-    assert code == 0, output
+    code = asyncio.run(run_demo(script=REPO / "examples" / "walkthrough.txt",
+                                out=lines.append, files=files))
+    return code, "\n".join(lines), files
+
+
+def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
+    code, output, _ = walkthrough
+    assert code == 0, output[-3000:]
+    assert "✗" not in output
     assert "[1] I agree  [2] Not now" in output
-    assert "Thank you for joining" in output
     assert "Emergency: 911" in output
-    assert "No soy un servicio de crisis" in output  # Eva gets Spanish
-    assert "violation" not in output
+    assert "Claimed by Cleo" in output
+    assert "Introductions sent" in output
+    assert "Weekly digest" in output
 
 
-def test_durations() -> None:
-    assert parse_duration("1d").days == 1
-    assert parse_duration("90m").seconds == 5400
+def test_seeded_cast_is_introduced(walkthrough: tuple[int, str, Path]) -> None:
+    _, output, _ = walkthrough
+    for name in ("ana", "eva", "lea", "sam", "max", "tom", "group"):
+        assert f"/as {name}" in output
+    assert re.search(r"Sam \(M[2-9A-Z]{4}\): mentee, paired with Max", output)
+    assert re.search(r"Sam and Max are pair P[2-9A-Z]{4}", output)
+    # the past cohort gives the dashboard published figures, not only "<11"
+    assert re.search(r"Pairs: \d\d formed", output)
+    assert "Most helpful coping strategies: Slow breathing" in output
+
+
+def test_charts_and_exports_are_saved(walkthrough: tuple[int, str, Path]) -> None:
+    _, output, files = walkthrough
+    charts = sorted(files.glob("*-chart.png"))
+    exports = sorted(files.glob("*-export.csv"))
+    assert charts and charts[0].read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert exports and exports[0].read_text("utf-8").splitlines()[0].startswith("week")
+    assert f"[chart saved as {files.name}/{charts[0].name}]" in output
+
+
+def test_readme_tour_is_the_walkthrough_output(walkthrough: tuple[int, str, Path]) -> None:
+    """Every line of the README's tour appears in the walkthrough's output, in the same order."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    block = re.search(r"<!-- tour:start -->\n```text\n(.*?)```\n<!-- tour:end -->", readme, re.S)
+    assert block, "README.md needs a tour block between <!-- tour:start --> and <!-- tour:end -->"
+    shown = [normalise(line) for line in block.group(1).splitlines()]
+    shown = [line for line in shown if line.strip() and line.strip() != "…"]
+    assert len(shown) > 30
+    output = [normalise(line) for line in walkthrough[1].splitlines()]
+    position = 0
+    for line in shown:
+        try:
+            position = output.index(line, position) + 1
+        except ValueError:
+            pytest.fail(f"README tour line not in the walkthrough output (in order): {line!r}")
+
+
+async def _run(tmp_path: Path, script: str) -> tuple[int, str]:
+    path = tmp_path / "script.txt"
+    path.write_text(script, "utf-8")
+    lines: list[str] = []
+    code = await run_demo(script=path, out=lines.append, files=tmp_path / "files")
+    return code, "\n".join(lines)
+
+
+async def test_missing_button_fails_a_script(tmp_path: Path) -> None:
+    code, output = await _run(tmp_path, "/start\n3\n")
+    assert code == 1
+    assert "line 2 ('3') failed: StepFailed: press a number from 1 to 2" in output
+
+
+async def test_unknown_person_and_bad_wait_fail_a_script(tmp_path: Path) -> None:
+    assert (await _run(tmp_path, "/as nobody\n"))[0] == 1
+    assert (await _run(tmp_path, "/wait soon\n"))[0] == 1
+
+
+async def test_handler_error_fails_a_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from handlers import fallback
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(fallback, "help_command", broken)
+    code, output = await _run(tmp_path, "/help\n/start\n")
+    assert code == 1
+    assert "line 1 ('/help') logged an error: handlers.errors" in output
+    assert "ana> /start" not in output  # the run stops at the failing step
+
+
+async def test_interactive_mode_carries_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    typed = iter(["/as nobody", "9", "/wait soon", "/who", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda _prompt: next(typed))
+    lines: list[str] = []
+    assert await run_demo(out=lines.append, files=tmp_path) == 0
+    output = "\n".join(lines)
+    assert "no one called 'nobody'" in output
+    assert "there is no message with buttons here" in output
+    assert "use /wait 30m" in output
