@@ -105,7 +105,10 @@ async def _training_progress(db: Database, member_id: int, content: Content, now
         from storage import training  # type: ignore[attr-defined]
     except ImportError:  # the training feature is not in this build
         return
-    del training, member_id, content, now  # filled in when the training storage is merged
+    for day, module in enumerate(content.training.modules[:-1]):
+        for question in module.questions:
+            await training.record_answer(db, member_id, module.id, question.id, correct=True,
+                                         now=now - timedelta(days=5 - day))
 
 
 async def _active_pair(
@@ -140,15 +143,34 @@ async def _active_pair(
                                         now=moment + timedelta(hours=hours),
                                         telegram_id=sender.telegram_id, role=sender.role,
                                         pair_code=pair.code)
-    await pairs_touch(db, pair.id, now - timedelta(days=1))
+    await _pair_records(db, pair, mentee, mentor, started, now)
     refreshed = await pairs.get(db, pair.id)
     assert refreshed is not None
     return refreshed
 
 
-async def pairs_touch(db: Database, pair_id: int, moment: datetime) -> None:
-    """The pair's last contact (what the relay stamps; seeded yesterday)."""
-    await db.execute("UPDATE pairs SET last_contact_at = ? WHERE id = ?", (to_db(moment), pair_id))
+async def _pair_records(db: Database, pair: pairs.Pair, mentee: members.Member,
+                        mentor: members.Member, started: datetime, now: datetime) -> None:
+    """Sam's weekly check-ins and the relay map of their messages (ids and times, no content)."""
+    try:
+        from bot.checkins import iso_week  # type: ignore[attr-defined]
+        from storage import checkins, relay  # type: ignore[attr-defined]
+    except ImportError:  # check-ins and the relay are not in this build
+        return
+    for week, mood in enumerate((2, 3, 3)):
+        moment = started + timedelta(weeks=week, hours=9)
+        await checkins.save_checkin(db, member_id=mentee.id, pair_id=pair.id,
+                                    period=iso_week(moment, mentee.timezone), mood=mood,
+                                    answers={}, note_shared=False, wants_contact=False, now=moment)
+    for number, days_ago in enumerate((20, 18, 13, 11, 6, 1)):
+        sender, receiver = (mentee, mentor) if number % 2 == 0 else (mentor, mentee)
+        moment = now - timedelta(days=days_ago, hours=-2)
+        await relay.record(db, pair_id=pair.id, from_member_id=sender.id,
+                           to_member_id=receiver.id, from_chat=sender.telegram_id,
+                           from_msg=90_000 + number, to_chat=receiver.telegram_id, now=moment,
+                           deliver_at=moment, into_quiet=False, sender_night=False)
+        await relay.mark_delivered(db, sender.telegram_id, 90_000 + number,
+                                   receiver.telegram_id, 90_100 + number, moment)
 
 
 COPING_VOTES = {"anxious": 14, "low": 12, "cant_sleep": 11, "lonely": 6}
