@@ -34,6 +34,7 @@ class Persona:
     language: str
     story: str  # who they are, for the who-is-who table
     profile: dict[str, Any] | None = None  # None: not a member yet (they will /start)
+    joined_days_ago: float = 0.02  # when they consented
 
 
 def _days(n: float) -> str:
@@ -47,22 +48,24 @@ CAST: tuple[Persona, ...] = (
     Persona("lea", "Lea", 333, "en", "mentee, intake done, waiting for a match for 12 days",
             {"role": "mentee", "status": "waiting", "alias": "Lea", "age_band": "a25_34",
              "languages_spoken": ["en"], "focus_areas": ["anxiety", "loneliness"],
-             "checkin_weekday": 2, "checkin_time": "18:00", "intake_done_at": _days(12)}),
-    Persona("sam", "Sam", 444, "en", "mentee, paired with Max for 3 weeks (check-ins Mondays 18:00)",
+             "checkin_weekday": 2, "checkin_time": "18:00", "intake_done_at": _days(12)}, 13),
+    Persona("sam", "Sam", 444, "en", "mentee, paired with Max for 3 weeks, check-ins Mondays "
+            "18:00, last message 6 days ago",
             {"role": "mentee", "status": "active", "alias": "Sam", "age_band": "a35_44",
              "languages_spoken": ["en"], "focus_areas": ["grief", "low_mood"],
-             "checkin_weekday": 0, "checkin_time": "18:00", "intake_done_at": _days(30)}),
+             "checkin_weekday": 0, "checkin_time": "18:00", "intake_done_at": _days(30)}, 31),
     Persona("max", "Max", 555, "en", "mentor, approved, mentoring Sam, room for one more "
             "(quiet hours 21:00-08:00)",
             {"role": "mentor", "status": "active", "alias": "Max", "age_band": "a35_44",
              "languages_spoken": ["en", "es"], "focus_areas": ["grief", "low_mood", "anxiety"],
              "lived_experience": ["grief", "low_mood"], "capacity": 2,
-             "intake_done_at": _days(60), "trained_at": _days(55), "approved_at": _days(54)}),
+             "intake_done_at": _days(60), "code_agreed_at": _days(60), "trained_at": _days(55),
+             "approved_at": _days(54)}, 61),
     Persona("tom", "Tom", 666, "en", "mentor in training: 5 of 6 modules done (try /training)",
             {"role": "mentor", "status": "training", "alias": "Tom", "age_band": "a25_34",
              "languages_spoken": ["en"], "focus_areas": ["anxiety", "loneliness"],
              "lived_experience": ["anxiety", "loneliness"], "capacity": 1,
-             "intake_done_at": _days(6)}),
+             "intake_done_at": _days(6), "code_agreed_at": _days(6)}, 7),
 )
 
 
@@ -81,9 +84,7 @@ async def seed_programme(db: Database, key: bytes, content: Content) -> Seeded:
     for persona in CAST:
         if persona.profile is None:
             continue
-        joined = now - timedelta(days=60 if persona.key == "max" else 30 if persona.key == "sam"
-                                 else 12 if persona.key == "lea" else 6 if persona.key == "tom"
-                                 else 0.02)
+        joined = now - timedelta(days=persona.joined_days_ago)
         member = await members.create_on_consent(
             db, telegram_id=persona.telegram_id, language=persona.language,
             country="ES" if persona.language == "es" else "US",
@@ -111,6 +112,14 @@ async def _training_progress(db: Database, member_id: int, content: Content, now
                                          now=now - timedelta(days=5 - day))
 
 
+MOODS = (2, 3, 3)  # Sam's check-ins so far: a little better each week
+
+
+def checkin_moments(started: datetime) -> list[datetime]:
+    """Sam's past check-ins: the Mondays after the pair started, at 18:30 (prompts come at 18:00)."""
+    return [started + timedelta(days=4 + 7 * week, hours=9) for week in range(len(MOODS))]
+
+
 async def _active_pair(
     db: Database, key: bytes, mentee: members.Member, mentor: members.Member, now: datetime
 ) -> pairs.Pair:
@@ -133,8 +142,7 @@ async def _active_pair(
             await engagement.record(connection, key, kind="fit_check", now=started + timedelta(days=7),
                                     telegram_id=member.telegram_id, role=role, pair_code=pair.code,
                                     value=2)
-        for week, mood in enumerate((2, 3, 3)):
-            moment = started + timedelta(weeks=week, hours=9)
+        for moment, mood in zip(checkin_moments(started), MOODS, strict=True):
             await engagement.record(connection, key, kind="checkin_done", now=moment,
                                     telegram_id=mentee.telegram_id, role="mentee",
                                     pair_code=pair.code, value=mood)
@@ -157,12 +165,12 @@ async def _pair_records(db: Database, pair: pairs.Pair, mentee: members.Member,
         from storage import checkins, relay  # type: ignore[attr-defined]
     except ImportError:  # check-ins and the relay are not in this build
         return
-    for week, mood in enumerate((2, 3, 3)):
-        moment = started + timedelta(weeks=week, hours=9)
+    for moment, mood in zip(checkin_moments(started), MOODS, strict=True):
         await checkins.save_checkin(db, member_id=mentee.id, pair_id=pair.id,
                                     period=iso_week(moment, mentee.timezone), mood=mood,
                                     answers={}, note_shared=False, wants_contact=False, now=moment)
-    for number, days_ago in enumerate((20, 18, 13, 11, 6, 1)):
+    # The last message was six days ago: the weekly nudge comes on the first demo day.
+    for number, days_ago in enumerate((20, 18, 13, 11, 7, 6)):
         sender, receiver = (mentee, mentor) if number % 2 == 0 else (mentor, mentee)
         moment = now - timedelta(days=days_ago, hours=-2)
         await relay.record(db, pair_id=pair.id, from_member_id=sender.id,
