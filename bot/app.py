@@ -23,9 +23,17 @@ MEMBER_COMMANDS = [
     ("start", "Join, or see where you are"),
     ("crisis", "Crisis lines, at any time"),
     ("help", "What I can do"),
+    ("settings", "Change your answers, language, times"),
+    ("training", "Mentor training"),
+    ("pause", "Take a break from reminders"),
+    ("resume", "Start reminders again"),
+    ("stepback", "Mentors: take no new mentees"),
+    ("mydata", "Everything held about you"),
+    ("forget", "Delete everything about you"),
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
+    ("approve", "Approve a trained mentor: /approve CODE"),
 ]
 
 
