@@ -33,9 +33,23 @@ async def pause_command(update: Update, context: BotContext) -> None:
     member = await _joined(update, context)
     if member is None:
         return
-    t, sign, lang = context.services.t, context.services.signer.sign, member.language
-    buttons = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key))] for key in PAUSES]
-    await reply(update, context, t(lang, "account.pause_ask"), buttons)
+    services = context.services
+    t, sign, lang = services.t, services.signer.sign, member.language
+    # The button remembers whether the member was paused when asked, so a second press of the
+    # same question (another device) is answered as expired instead of pausing again.
+    state = _pause_state(context, member)
+    buttons = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))]
+               for key in PAUSES]
+    text = t(lang, "account.pause_ask")
+    if state != "r":
+        text = f"{t(lang, 'account.paused_now', until=_until_text(context, member))}\n{text}"
+    await reply(update, context, text, buttons)
+
+
+def _pause_state(context: BotContext, member: Member) -> str:
+    """'p' while paused (until a given moment), 'r' while running."""
+    paused = is_paused(context.services.clock.now(), member.paused_until)
+    return f"p{member.paused_until}".replace(":", "") if paused else "r"
 
 
 def _until_text(context: BotContext, member: Member) -> str:
@@ -56,8 +70,9 @@ async def pause_button(update: Update, context: BotContext) -> None:
     services = context.services
     member = await current_member(update, context)
     parts = services.signer.verify(query.data) or []
-    key = parts[2] if len(parts) == 3 else ""
-    if member is None or member.intake_done_at is None or key not in PAUSES:
+    key = parts[2] if len(parts) == 4 else ""
+    if (member is None or member.intake_done_at is None or key not in PAUSES
+            or parts[3] != _pause_state(context, member)):
         await query.answer(services.t(language_of(update, context, member),
                                       "common.expired_button"), show_alert=True)
         return

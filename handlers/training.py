@@ -29,12 +29,23 @@ async def position(services: Services, member: Member) -> tuple[Module, Question
     return None
 
 
-def _question_view(services: Services, member: Member, module: Module,
-                   question: Question) -> tuple[str, list[list[Button]]]:
+async def _attempts(services: Services, member: Member, module: Module,
+                    question: Question) -> int:
+    """Answers given so far to this question (part of its buttons, so old copies expire)."""
+    for answered in await training.progress(services.db, member.id):
+        if (answered.module_id, answered.question_id) == (module.id, question.id):
+            return answered.attempts
+    return 0
+
+
+async def _question_view(services: Services, member: Member, module: Module,
+                         question: Question) -> tuple[str, list[list[Button]]]:
+    """The question and one button per choice."""
     lang, sign = member.language, services.signer.sign
     index = module.questions.index(question)
+    tries = await _attempts(services, member, module, question)
     buttons = [
-        [(choice.text.get(lang), sign(NS, "a", module.order, index, number))]
+        [(choice.text.get(lang), sign(NS, "a", module.order, index, number, tries))]
         for number, choice in enumerate(question.choices)
     ]
     return f"❓ {question.prompt.get(lang)}", buttons
@@ -54,7 +65,7 @@ async def _show_current(update: Update, context: BotContext, member: Member) -> 
         header = services.t(lang, "training.module_header", n=number, total=total,
                             title=module.title.get(lang), minutes=module.minutes)
         await reply(update, context, f"{header}\n\n{module.lesson.get(lang)}")
-    text, buttons = _question_view(services, member, module, question)
+    text, buttons = await _question_view(services, member, module, question)
     await reply(update, context, text, buttons)
 
 
@@ -110,14 +121,15 @@ async def answer_button(update: Update, context: BotContext) -> None:
     member = await _trainee(update, context)
     parts = services.signer.verify(query.data) or []
     spot = await position(services, member) if member else None
-    if member is None or spot is None or len(parts) != 5:
+    if member is None or spot is None or len(parts) != 6:
         await query.answer(services.t(language_of(update, context, member),
                                       "common.expired_button"), show_alert=True)
         return
     module, question = spot
-    order, index, number = parts[2], int(parts[3]), int(parts[4])
+    order, index, number, tries = parts[2], int(parts[3]), int(parts[4]), int(parts[5])
     if (order != str(module.order) or index != module.questions.index(question)
-            or not 0 <= number < len(question.choices)):
+            or not 0 <= number < len(question.choices)
+            or tries != await _attempts(services, member, module, question)):
         await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
         return
     choice = question.choices[number]
@@ -129,14 +141,14 @@ async def answer_button(update: Update, context: BotContext) -> None:
     mark = "training.right" if choice.correct else "training.wrong"
     await reply(update, context, f"{t(lang, mark)} {choice.feedback.get(lang)}")
     if not choice.correct:
-        text, buttons = _question_view(services, member, module, question)
+        text, buttons = await _question_view(services, member, module, question)
         await reply(update, context, text, buttons)
         return
     following = await position(services, member)
     if following is None:
         await _finish(update, context, member)
     elif following[0] is module:
-        text, buttons = _question_view(services, member, *following)
+        text, buttons = await _question_view(services, member, *following)
         await reply(update, context, text, buttons)
     else:
         modules = services.content.training.modules
