@@ -12,6 +12,7 @@ from bot.notify import notify_coordinators
 from bot.schedule import INDEFINITE, is_paused
 from bot.services import BotContext
 from handlers._common import current_member, language_of, reply
+from handlers._edits import remove_buttons
 from storage import engagement, members
 from storage.members import Member
 
@@ -77,7 +78,7 @@ async def pause_button(update: Update, context: BotContext) -> None:
                                       "common.expired_button"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     now = services.clock.now()
     length = PAUSES[key]
     until = INDEFINITE if length is None else to_db(now + length)
@@ -138,7 +139,7 @@ async def stepback_button(update: Update, context: BotContext) -> None:
                                       "common.expired_button"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     now = services.clock.now()
     member = await members.update_profile(services.db, member.id, now, stepped_back=int(wanted))
     language = services.settings.default_language

@@ -8,6 +8,7 @@ from bot import data_rights
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers._common import current_member, language_of, reply
+from handlers._edits import remove_buttons
 
 
 async def mydata_command(update: Update, context: BotContext) -> None:
@@ -56,7 +57,7 @@ async def forget_button(update: Update, context: BotContext) -> None:
         await query.answer(services.t(language, "common.expired_button"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     if parts[1] != "yes":
         await reply(update, context, services.t(language, "data.forget_cancelled"))
         return

@@ -13,7 +13,8 @@ from bot import intake as steps
 from bot.clock import to_db
 from bot.services import BotContext
 from handlers import questions
-from handlers._common import current_member, keyboard, language_of, reply
+from handlers._common import current_member, language_of, reply
+from handlers._edits import remove_buttons, set_buttons
 from handlers.fallback import member_help
 from storage import engagement, members
 from storage.members import Member
@@ -66,9 +67,9 @@ async def on_button(update: Update, context: BotContext) -> str | int | None:
     await query.answer()
     if outcome.kind == "stay":  # a multi-choice toggle: redraw the ticks in place
         _, buttons = questions.question(services, member, step, NS)
-        await query.edit_message_reply_markup(reply_markup=keyboard(buttons))
+        await set_buttons(query, buttons)
         return None
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     return await _advance(update, context, member, outcome.step if outcome.kind == "goto"
                           else steps.next_step(member.role, step))
 
@@ -117,7 +118,8 @@ async def finish(update: Update, context: BotContext, member: Member) -> int:
                             telegram_id=member.telegram_id, role=member.role)
     t, lang = services.t, member.language
     if member.role == "mentor":
-        buttons = [[(t(lang, "training.start_button"), services.signer.sign("tr", "next"))]]
+        first = services.content.training.modules[0].order
+        buttons = [[(t(lang, "training.start_button"), services.signer.sign("tr", "next", first))]]
         await reply(update, context, t(lang, "intake.done_mentor", code=member.code), buttons)
     else:
         await reply(update, context, t(lang, "intake.done_mentee", code=member.code))

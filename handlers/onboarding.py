@@ -16,6 +16,7 @@ from bot import intake as steps
 from bot.services import BotContext
 from handlers import intake
 from handlers._common import current_member, language_of, reply
+from handlers._edits import remove_buttons
 from storage import engagement, members
 
 CONSENT = "consent"
@@ -64,7 +65,7 @@ async def agree(update: Update, context: BotContext) -> str | int:
         timezone=services.settings.default_timezone,
         now=services.clock.now(),
     )
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     if existing is not None:  # consented already (e.g. on another device): just carry on
         return await start(update, context)
     await engagement.record(
@@ -83,7 +84,7 @@ async def decline(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     await reply(update, context, context.services.t(language_of(update, context), "start.declined"))
     return ConversationHandler.END
 

@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
 from telegram.ext import filters
 
 from bot.services import BotContext, Services
 from handlers import questions
-from handlers._common import Button, current_member, keyboard, language_of, reply
+from handlers._common import Button, current_member, language_of, reply
+from handlers._edits import remove_buttons, replace
 from storage.members import Member
 
 NS = "st"
@@ -110,8 +110,7 @@ async def _edit(update: Update, text: str, buttons: list[list[Button]]) -> None:
     """Replace the pressed message's text and buttons."""
     query = update.callback_query
     assert query is not None
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML,
-                                  reply_markup=keyboard(buttons) if buttons else None)
+    await replace(query, text, buttons)
 
 
 def _ask(services: Services, member: Member, step: str) -> tuple[str, list[list[Button]]]:
@@ -148,7 +147,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer()
         _await_text(services, chat_id, None)
         if action == "close":
-            await query.edit_message_reply_markup(reply_markup=None)
+            await remove_buttons(query)
             await reply(update, context, services.t(member.language, "settings.closed"))
         else:
             await _edit(update, *menu(services, member))

@@ -13,6 +13,7 @@ from bot.clock import to_db
 from bot.notify import notify_coordinators
 from bot.services import BotContext, Services
 from handlers._common import Button, current_member, language_of, reply
+from handlers._edits import remove_buttons
 from storage import engagement, members, training
 from storage.members import Member
 
@@ -109,7 +110,7 @@ async def next_button(update: Update, context: BotContext) -> None:
                                       "common.expired_button"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     await _show_current(update, context, member)
 
 
@@ -136,7 +137,7 @@ async def answer_button(update: Update, context: BotContext) -> None:
     await training.record_answer(services.db, member.id, module.id, question.id,
                                  correct=choice.correct, now=services.clock.now())
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     lang, t = member.language, services.t
     mark = "training.right" if choice.correct else "training.wrong"
     await reply(update, context, f"{t(lang, mark)} {choice.feedback.get(lang)}")
