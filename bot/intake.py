@@ -18,11 +18,11 @@ OTHER_COUNTRY = "ZZ"  # ISO "unknown or unspecified": crisis help falls back to 
 
 # Steps everyone answers, in order; role-specific ones are inserted by `steps_for`.
 MENTEE_STEPS = (
-    "role", "alias", "age", "langs", "country", "tz", "focus", "gender", "pref", "day", "time",
+    "lang", "role", "alias", "age", "langs", "country", "tz", "focus", "gender", "pref", "day", "time",
     "quiet",
 )
 MENTOR_STEPS = (
-    "role", "alias", "age", "langs", "country", "tz", "focus", "lived", "cap", "gender", "day",
+    "lang", "role", "alias", "age", "langs", "country", "tz", "focus", "lived", "cap", "gender", "day",
     "time", "quiet", "code",
 )
 # Sub-steps reached from a step's "change" choice; they continue with the step after it.

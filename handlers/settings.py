@@ -15,7 +15,7 @@ from telegram import Message, Update
 from telegram.ext import filters
 
 from bot.services import BotContext, Services
-from handlers import questions
+from handlers import fallback, questions
 from handlers._common import Button, current_member, language_of, reply
 from handlers._edits import remove_buttons, replace
 from storage.members import Member
@@ -183,7 +183,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     assert chat is not None and message is not None
     pending = services.extras.get(_PENDING, {}).get(chat.id)
     member = await _member(update, context)
-    if member is None or pending is None:
+    if member is None or pending is None:  # they used /forget meanwhile: stop waiting
+        _await_text(services, chat.id, None)
+        await fallback.private_message(update, context)
         return
     outcome = await questions.apply_text(services, member, pending[0], message.text or "")
     if outcome.kind != "advance":

@@ -16,9 +16,11 @@ async def member_of(sandbox: Sandbox, user: SandboxUser) -> Member:
 
 
 async def consent(user: SandboxUser) -> SandboxMessage:
-    """/start and I agree; returns the role question."""
+    """/start, I agree, and the language they use; returns the role question."""
+    english = user.language_code == "en"
     replies = await user.send("/start")
-    replies = await user.click(replies[1], "I agree" if user.language_code == "en" else "Acepto")
+    replies = await user.click(replies[1], "I agree" if english else "Acepto")
+    replies = await user.click(replies[-1], "English" if english else "Español")
     return replies[-1]
 
 

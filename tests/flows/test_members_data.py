@@ -101,7 +101,8 @@ async def test_forget_erases_every_trace_from_the_file(sandbox: Sandbox) -> None
 async def test_forget_in_the_middle_of_intake(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana", user_id=TELEGRAM_ID)
     replies = await ana.send("/start")
-    role = (await ana.click(replies[1], "I agree"))[-1]
+    language = (await ana.click(replies[1], "I agree"))[-1]
+    role = (await ana.click(language, "English"))[-1]
     await ana.click(role, "I'd like support")
     await ana.send(ALIAS)
     await sandbox.db.checkpoint()

@@ -43,9 +43,9 @@ async def test_mentor_intake_ends_in_training(sandbox: Sandbox) -> None:
 async def test_intake_shows_progress_and_mentor_steps(sandbox: Sandbox) -> None:
     rob = sandbox.user("Rob")
     role = await consent(rob)
-    assert "Step 1 of 12" in role.text
+    assert "Step 2 of 13" in role.text
     await rob.click(role, "support others")
-    assert "Step 2 of 14" in rob.last_message().text
+    assert "Step 3 of 15" in rob.last_message().text
 
 
 async def test_alias_is_validated_with_clear_answers(sandbox: Sandbox) -> None:
@@ -184,7 +184,7 @@ async def test_spanish_intake(sandbox: Sandbox) -> None:
     role = await consent(eva)
     assert "¿Cómo te gustaría participar?" in role.text
     replies = await eva.click(role, "Me gustaría recibir apoyo")
-    assert "Paso 2 de 12" in replies[-1].text
+    assert "Paso 3 de 13" in replies[-1].text
     age = (await eva.send("Luna"))[-1]
     langs = (await eva.click(age, "25-34"))[-1]
     await eva.click(langs, "Español")
@@ -192,3 +192,13 @@ async def test_spanish_intake(sandbox: Sandbox) -> None:
     assert "México" in country.button_labels and "España" in country.button_labels
     tz = (await eva.click(country, "México"))[-1]
     assert "America/Mexico_City" in tz.text
+
+
+async def test_language_picked_in_intake_is_used_from_then_on(sandbox: Sandbox) -> None:
+    sam = sandbox.user("Sam", language_code="en")
+    replies = await sam.send("/start")
+    language = (await sam.click(replies[1], "I agree"))[-1]
+    assert language.button_labels == ["English", "Español"]
+    role = (await sam.click(language, "Español"))[-1]
+    assert "¿Cómo te gustaría participar?" in role.text
+    assert (await member_of(sandbox, sam)).language == "es"

@@ -101,7 +101,7 @@ def test_timezones() -> None:
 
 
 def test_step_order() -> None:
-    assert next_step(None, "role") == "alias"
+    assert next_step(None, "lang") == "role" and next_step(None, "role") == "alias"
     assert next_step("mentee", "quiet") is None and next_step("mentor", "quiet") == "code"
     assert next_step("mentor", "focus") == "lived" and next_step("mentee", "focus") == "gender"
     assert next_step("mentee", "tzpick") == "focus"  # a sub-step continues after its parent
