@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import to_db
 from bot.lanes import Lane
@@ -25,14 +26,25 @@ async def export_document(services: Services, member: Member) -> bytes:
     document: dict[str, object] = {
         "generated_at": to_db(services.clock.now()) + "Z",
         "about": services.t(member.language, "data.export_about"),
-        "member": await data_rights.member_row(db, member.id),
+        "member": _readable(await data_rights.member_row(db, member.id)),
     }
     for table, columns in (await data_rights.tables_referencing_members(db)).items():
-        document[table] = await data_rights.rows_of(db, table, columns, member.id)
+        rows = await data_rights.rows_of(db, table, columns, member.id)
+        document[table] = [_readable(row) for row in rows]
     document["anonymised_events"] = await data_rights.engagement_of(
         db, subject(services.pseudonym_key, member.telegram_id)
     )
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def _readable(row: dict[str, Any]) -> dict[str, Any]:
+    """Columns that hold JSON (lists, preferences, payloads) shown as JSON, not as strings."""
+    readable = dict(row)
+    for key, value in row.items():
+        if isinstance(value, str) and value[:1] in ("[", "{"):
+            with contextlib.suppress(ValueError):
+                readable[key] = json.loads(value)
+    return readable
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if outcome.kind in ("stay", "goto"):
         step = outcome.step if outcome.kind == "goto" and outcome.step else action
-        _await_text(services, chat_id, step)
+        _await_text(services, chat_id, "tzpick" if step == "tz" else step)
         await _edit(update, *_ask(services, outcome.member, step))
         return
     _await_text(services, chat_id, None)

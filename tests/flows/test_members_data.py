@@ -43,7 +43,8 @@ async def test_mydata_sends_every_row_as_json(sandbox: Sandbox) -> None:
     data = json.loads(sandbox.fake.files[document["file_id"]])
     member = await member_of(sandbox, rob)
     assert data["member"]["telegram_id"] == rob.id and data["member"]["alias"] == "Rowan"
-    assert data["member"]["lived_experience"] == '["anxiety"]'
+    assert data["member"]["lived_experience"] == ["anxiety"]
+    assert data["member"]["preferences"] == {"gender": "man"}
     assert data["member"]["code"] == member.code
     assert [event["kind"] for event in data["anonymised_events"]] == ["consented", "intake_done"]
     assert "subject" not in data["anonymised_events"][0]

@@ -171,3 +171,20 @@ async def test_stepback_for_mentors(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana")
     await join_as_mentee(ana)
     assert "for mentors" in (await ana.send("/stepback"))[0].text
+
+
+async def test_html_alias_shows_as_typed_and_other_country_asks_for_a_zone(
+    sandbox: Sandbox,
+) -> None:
+    ana = sandbox.user("Ana")
+    await join_as_mentee(ana, alias="Jo & Mo's \"crew\"")
+    menu = (await ana.send("/settings"))[-1]
+    assert 'Alias: Jo & Mo\'s "crew"' in menu.text
+    assert "Welcome back, Jo & Mo's" in (await ana.send("/start"))[0].text
+    question = await open_setting(ana, "Country")
+    pick = await press(ana, question, "Another country")
+    assert "Pick your time zone" in pick.text
+    replies = await ana.send("Asia/Kolkata")
+    assert "Saved" in replies[-1].text
+    member = await member_of(sandbox, ana)
+    assert (member.country, member.timezone) == ("ZZ", "Asia/Kolkata")
