@@ -13,6 +13,7 @@ from handlers._common import Button, keyboard
 
 
 def _unchanged(exc: BadRequest) -> bool:
+    """Telegram's answer to an edit that changes nothing."""
     return "not modified" in exc.message.lower()
 
 

@@ -38,6 +38,7 @@ class Outcome:
 
 
 def _rows(buttons: list[Button], per_row: int) -> list[list[Button]]:
+    """Buttons laid out `per_row` to a row."""
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 

@@ -29,6 +29,7 @@ class AwaitingText(filters.MessageFilter):
     """True for a private text message while /settings waits for a typed answer from that chat."""
 
     def __init__(self, services: Services) -> None:
+        """Remember the services (the clock and the pending answers live there)."""
         super().__init__(name="AwaitingText")
         self.services = services
 

@@ -40,6 +40,7 @@ async def tables_referencing_members(db: Database) -> dict[str, list[str]]:
 
 
 async def _columns(db: Database, table: str) -> list[str]:
+    """Column names of a table, in schema order."""
     rows = await db.fetch_all(f"PRAGMA table_info({_quote(table)})")
     return [row["name"] for row in rows]
 
