@@ -82,7 +82,11 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
         return t(lang, key), []
     if step in SINGLE:
         kind, field = SINGLE[step]
-        options = [(o.label.get(lang), sign(ns, step, o.id)) for o in intake.options(kind)]
+        # In /settings the current answer is ticked; in intake nothing is pre-chosen.
+        current = (member.age_band if step == "age" else member.preferences.get(field)
+                   ) if ns == "st" else None
+        options = [((CHECK if o.id == current else "") + o.label.get(lang), sign(ns, step, o.id))
+                   for o in intake.options(kind)]
         return t(lang, key), _rows(options, 3 if step == "age" else 2)
     if step in MULTI:
         kind, field = MULTI[step]
@@ -111,9 +115,13 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
         options = [(zone.replace("_", " "), sign(ns, "tzpick", zone)) for zone in intake.timezones]
         return t(lang, key, zone=member.timezone), _rows(options, 2)
     if step == "cap":
-        return t(lang, key), [[(str(n), sign(ns, "cap", n)) for n in (1, 2, 3)]]
+        ticked = member.capacity if ns == "st" else None
+        return t(lang, key), [[((CHECK if n == ticked else "") + str(n), sign(ns, "cap", n))
+                               for n in (1, 2, 3)]]
     if step == "day":
-        days = [(t(lang, f"intake.day_{n}"), sign(ns, "day", n)) for n in range(7)]
+        today = member.checkin_weekday if ns == "st" else None
+        days = [((CHECK if n == today else "") + t(lang, f"intake.day_{n}"), sign(ns, "day", n))
+                for n in range(7)]
         return t(lang, key), _rows(days, 4)
     if step == "time":
         times = [(value, sign(ns, "time", value.replace(":", ""))) for value in intake.checkin_times]

@@ -59,6 +59,7 @@ async def test_every_setting_of_a_mentee_can_be_changed(sandbox: Sandbox) -> Non
     question = await press(ana, question, "Grief")  # on
     await ana.click(question, "Done")
     question = await open_setting(ana, "Gender")
+    assert "✅ Woman" in question.button_labels and "Man" in question.button_labels
     await ana.click(question, "Non-binary")
     question = await open_setting(ana, "Mentor preference")
     await ana.click(question, "A woman")
