@@ -7,6 +7,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+from telegram.error import InvalidToken
+
 from bot.catalog._base import ContentError
 from bot.settings import SettingsError, load_settings
 from storage.db import DatabaseError
@@ -73,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except DatabaseError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except InvalidToken:
+        print("Telegram rejected BOT_TOKEN. Copy the token again from @BotFather into .env "
+              "(or revoke and create a new one).", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
+import bot.reminders  # noqa: F401  (registers the check-in prompt and nudge sweeps)
 import handlers
 from bot.delivery import PriorityRateLimiter
 from bot.processor import PerChatUpdateProcessor
@@ -19,10 +22,18 @@ from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
+# Our ConversationHandlers track one flow per chat on purpose (per_message=False); PTB warns about
+# that combination with button handlers at construction. It is a design choice, not a defect.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+
 MEMBER_COMMANDS = [
     ("start", "Join, or see where you are"),
     ("crisis", "Crisis lines, at any time"),
+    ("cope", "Coping ideas for right now"),
+    ("resources", "Support services where you live"),
+    ("refer", "Mentors: send your mentee a service"),
     ("help", "What I can do"),
+    ("end", "End your mentoring pair"),
     ("settings", "Change your answers, language, times"),
     ("training", "Mentor training"),
     ("pause", "Take a break from reminders"),
@@ -33,6 +44,19 @@ MEMBER_COMMANDS = [
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
+    ("escalations", "Open crisis alerts and their age"),
+    ("reload", "Reload content files (keeps the old if invalid)"),
+    ("dashboard", "Programme chart and summary (anonymised)"),
+    ("export", "Weekly figures as CSV (anonymised)"),
+    ("digest", "This week's digest"),
+    ("audit", "Recent coordinator actions"),
+    ("member", "A member's profile: /member CODE"),
+    ("pending", "Waiting mentees and mentors to approve"),
+    ("suggest", "Proposed pairs to approve"),
+    ("pair", "Pair MENTEE MENTOR by hand"),
+    ("pairs", "Current pairs and last contact"),
+    ("unpair", "End a pair: CODE REASON"),
+    ("broadcast", "Message mentors, mentees or everyone"),
     ("approve", "Approve a trained mentor: /approve CODE"),
 ]
 
@@ -124,4 +148,8 @@ def start_background_work(app: Application) -> None:  # type: ignore[type-arg]
         # missed runs coalesce into one, and never two at once.
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
-    app.create_task(services.outbox.run_forever(app.bot), name="outbox-sender")
+    # The sender returns once the application stops running (Application.stop waits for tasks
+    # made with create_task), after recording the outcome of the sends in flight.
+    app.create_task(
+        services.outbox.run_forever(app.bot, running=lambda: app.running), name="outbox-sender"
+    )

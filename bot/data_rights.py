@@ -67,10 +67,14 @@ async def forget(services: Services, member: Member) -> Forgotten:
     }
     async with db.transaction() as connection:
         for pair in current:
-            await data_rights.end_pair(connection, pair.id, now)
+            role = pair.role_of(member.id) or "mentee"
+            if not await pairs.end(connection, pair.id, reason="left the programme (/forget)",
+                                   ended_by=role, now=now):
+                continue
             partner = partners.get(pair.id)
             if partner is None:
                 continue
+            # A neutral message without the leaver's alias, so no copy of it stays behind.
             await outbox.enqueue(
                 connection,
                 key=f"forget:{pair.code}:{partner.code}",
@@ -84,6 +88,10 @@ async def forget(services: Services, member: Member) -> Forgotten:
             )
             # Matchable again unless they still have another pair (a mentor with several).
             await data_rights.matchable_again(connection, partner.id, now)
+            await engagement.record(
+                connection, services.pseudonym_key, kind="ended", now=now,
+                telegram_id=partner.telegram_id, role=partner.role, pair_code=pair.code,
+            )
         await engagement.record(
             connection, services.pseudonym_key, kind="forgot", now=now,
             telegram_id=member.telegram_id, role=member.role,

@@ -9,10 +9,11 @@ import aiosqlite
 
 from bot.lanes import Lane
 from bot.outbox import message_payload
-from storage import outbox
+from storage import console, outbox
 
 if TYPE_CHECKING:
     from bot.services import Services
+    from storage.pairs import Pair
 
 
 async def notify_coordinators(
@@ -24,16 +25,25 @@ async def notify_coordinators(
     buttons: Sequence[Sequence[tuple[str, str]]] | None = None,
     lane: Lane = Lane.INTERACTIVE,
     connection: aiosqlite.Connection | None = None,
+    pair: Pair | None = None,
 ) -> bool:
-    """Queue a message (already-escaped HTML) for the coordinators' group; idempotent by key."""
+    """Queue a message (already-escaped HTML) for the coordinators' group; idempotent by key.
+
+    With `pair`, the message goes to the pair's forum topic when it has one (bot/topics.py).
+    """
     now = services.clock.now()
+    extra: dict[str, int] = {}
+    if pair is not None:
+        topic = pair.forum_topic_id or await console.forum_topic_of(services.db, pair.id)
+        if topic:
+            extra["message_thread_id"] = topic
     queued = await outbox.enqueue(
         connection or services.db,
         key=key,
         chat_id=services.settings.coordinator_chat_id,
         lane=lane,
         kind=kind,
-        payload=message_payload(text, buttons),
+        payload=message_payload(text, buttons, **extra),
         not_before=now,
         now=now,
     )

@@ -16,13 +16,23 @@ from telegram.ext import (
 from handlers import (
     access,
     account,
+    alerts,
     approve,
+    broadcast,
+    console,
+    console_member,
+    cope,
     data,
     errors,
     fallback,
     gate,
+    matching,
     onboarding,
+    pair,
+    pair_console,
     reachability,
+    reload,
+    resources,
     screening,
     settings,
     support,
@@ -47,9 +57,83 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
                                    & ~filters.COMMAND, screening.screen_message), group=SAFETY)
 
+    # Also -1: a member blocked or unblocked the bot (open crisis alerts say so at once).
+    app.add_handler(ChatMemberHandler(reachability.bot_blocked_or_unblocked,
+                                      ChatMemberHandler.MY_CHAT_MEMBER), group=SAFETY)
+
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
-    # Members (issue 3): settings, training, breaks, data rights, reachability, /approve.
+    _register_members(app)
+    _register_safety_features(app)
+    register_console(app)
+    coordinator_chat_id = app.bot_data["services"].settings.coordinator_chat_id
+    for handler in [*matching.handlers(coordinator_chat_id),
+                    *pair_console.handlers(coordinator_chat_id), *pair.handlers()]:
+        app.add_handler(handler, group=FLOWS)
+    broadcast.register(app)  # coordinators' group only; group 0
+    app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
+    app.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
+        group=FLOWS,
+    )
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_message),
+        group=FLOWS,
+    )
+
+    app.add_error_handler(errors.on_error)
+
+
+def _register_safety_features(app: Application) -> None:  # type: ignore[type-arg]
+    """Issue 6: /cope, /resources, /refer, and the coordinators' alert console and /reload."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("cope", cope.cope_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.open_button, pattern=r"^cope:open~"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.feeling_button, pattern=r"^cope:f:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.another_button, pattern=r"^cope:n:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.rate_button, pattern=r"^cope:r:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.back_button, pattern=r"^cope:b~"), group=FLOWS)
+    app.add_handler(CommandHandler("resources", resources.resources_command, private),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.category_button, pattern=r"^res:c:"),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.back_button, pattern=r"^res:b~"), group=FLOWS)
+    app.add_handler(CommandHandler("refer", resources.refer_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.refer_button, pattern=r"^ref:"), group=FLOWS)
+
+    coordinators = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
+    app.add_handler(CommandHandler("escalations", alerts.list_command, coordinators), group=FLOWS)
+    app.add_handler(CommandHandler("reload", reload.reload_command, coordinators), group=FLOWS)
+    for action, callback in (
+        ("claim", alerts.claim_button),
+        ("resolve", alerts.resolve_button),
+        ("out", alerts.outcome_button),
+        ("back", alerts.back_button),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=rf"^co:esc:{action}:"), group=FLOWS)
+
+
+def register_console(app: Application) -> None:  # type: ignore[type-arg]
+    """Coordinators' console commands and buttons, only in the coordinators' group (group 0)."""
+    coordinators = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
+    for name, callback in (
+        ("help", console.coordinator_help),
+        ("dashboard", console.dashboard),
+        ("export", console.export),
+        ("digest", console.digest_now),
+        ("audit", console.audit_log),
+        ("member", console_member.member_command),
+    ):
+        app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
+    app.add_handler(
+        CallbackQueryHandler(console_member.reveal_identity, pattern=r"^co:reveal:"), group=FLOWS
+    )
+
+
+def _register_members(app: Application) -> None:  # type: ignore[type-arg]
+    """Issue 3: settings, training, breaks, data rights, /approve (before other free-text users,
+    so a typed answer /settings is waiting for is not taken as a message for a partner)."""
     services = app.bot_data["services"]
     private = filters.ChatType.PRIVATE
     app.add_handler(
@@ -76,19 +160,3 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
                        filters.Chat(services.settings.coordinator_chat_id)),
         group=FLOWS,
     )
-    app.add_handler(
-        ChatMemberHandler(reachability.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
-        group=FLOWS,
-    )
-    app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
-    app.add_handler(
-        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
-        group=FLOWS,
-    )
-    app.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.private_message),
-        group=FLOWS,
-    )
-
-    app.add_error_handler(errors.on_error)

@@ -8,16 +8,22 @@ like an unknown command so nothing about the console is revealed.
 from __future__ import annotations
 
 import logging
-import time
+from datetime import datetime, timedelta
 
-from telegram import Update
+from telegram import ChatMemberUpdated, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.services import BotContext
+from handlers import fallback
 
 log = logging.getLogger(__name__)
-MEMBERSHIP_TTL_SECONDS = 300  # re-check group membership at least every 5 minutes
+# Membership answers are cached for at most 5 minutes (getChatMember on every command would be
+# slow and rate-limited). Telegram also tells us when someone leaves or is removed (a `chat_member`
+# update when the bot is an admin, a "left" service message otherwise); either drops the cached
+# answer at once, so the 5-minute window only matters if both are lost. Identity lookups
+# re-check without the cache.
+MEMBERSHIP_TTL = timedelta(minutes=5)
 ALLOWED_STATUSES = {"creator", "administrator", "member", "restricted"}
 COORDINATOR_CALLBACK_PREFIX = "co:"
 _COMMANDS: set[str] = set()
@@ -43,8 +49,8 @@ def is_coordinator_button(update: Update) -> bool:
     return query is not None and (query.data or "").startswith(COORDINATOR_CALLBACK_PREFIX)
 
 
-async def is_coordinator(update: Update, context: BotContext) -> bool:
-    """In the coordinators' group, and (still) a member of it."""
+async def is_coordinator(update: Update, context: BotContext, *, fresh: bool = False) -> bool:
+    """In the coordinators' group, and (still) a member of it (`fresh`: skip the cache)."""
     services = context.services
     chat = update.effective_chat
     if chat is None or chat.id != services.settings.coordinator_chat_id:
@@ -57,17 +63,21 @@ async def is_coordinator(update: Update, context: BotContext) -> bool:
     user = update.effective_user
     if user is None:
         return False
-    cache: dict[int, tuple[float, bool]] = services.extras.setdefault("coordinator_cache", {})
+    cache: dict[int, tuple[datetime, bool]] = services.extras.setdefault("coordinator_cache", {})
     cached = cache.get(user.id)
-    if cached and time.monotonic() - cached[0] < MEMBERSHIP_TTL_SECONDS:
+    now = services.clock.now()
+    if cached and not fresh and timedelta(0) <= now - cached[0] < MEMBERSHIP_TTL:
         return cached[1]
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)
-        allowed = member.status in ALLOWED_STATUSES
+        # "restricted" covers people who left while restricted too: only is_member says they are in.
+        allowed = member.status in ALLOWED_STATUSES and (
+            member.status != "restricted" or bool(getattr(member, "is_member", False))
+        )
     except TelegramError:
         log.warning("could not check coordinator membership; refusing")
         return False
-    cache[user.id] = (time.monotonic(), allowed)
+    cache[user.id] = (now, allowed)
     return allowed
 
 
@@ -76,8 +86,25 @@ def forget_membership(context: BotContext, user_id: int) -> None:
     context.services.extras.setdefault("coordinator_cache", {}).pop(user_id, None)
 
 
+def track_membership(update: Update, context: BotContext) -> None:
+    """Forget cached answers for people Telegram says joined, left or were removed."""
+    chat = update.effective_chat
+    if chat is None or chat.id != context.services.settings.coordinator_chat_id:
+        return
+    changed: ChatMemberUpdated | None = update.chat_member
+    if changed is not None:
+        forget_membership(context, changed.new_chat_member.user.id)
+    message = update.message
+    if message is not None:
+        if message.left_chat_member is not None:
+            forget_membership(context, message.left_chat_member.id)
+        for person in message.new_chat_members or ():
+            forget_membership(context, person.id)
+
+
 async def guard_coordinator_actions(update: Update, context: BotContext) -> None:
     """Gate: refuse coordinator commands and buttons from anyone but current coordinators."""
+    track_membership(update, context)
     if not (is_coordinator_command(update) or is_coordinator_button(update)):
         return
     if await is_coordinator(update, context):
@@ -90,7 +117,7 @@ async def guard_coordinator_actions(update: Update, context: BotContext) -> None
     if update.callback_query is not None:
         await update.callback_query.answer(services.t(language, "common.invalid_button"))
     elif update.effective_chat is not None and update.effective_chat.type == "private":
-        await context.bot.send_message(
-            update.effective_chat.id, services.t(language, "common.unknown_command")
-        )
+        # Exactly the unknown-command answer (same handler, same language choice): nothing
+        # tells a member that the command exists.
+        await fallback.unknown_command(update, context)
     raise ApplicationHandlerStop

@@ -17,6 +17,7 @@ from bot.services import BotContext
 from handlers import intake
 from handlers._common import current_member, language_of, reply
 from handlers._edits import remove_buttons
+from handlers.support import help_now_row
 from storage import engagement, members
 
 CONSENT = "consent"
@@ -42,7 +43,8 @@ async def start(update: Update, context: BotContext) -> str | int:
         await reply(update, context, t(language, "intake.resume"))
         return await intake.ask(update, context, member, member.intake_step)
     if member is not None:
-        await reply(update, context, t(language, "start.welcome_back", alias=member.display_alias))
+        await reply(update, context, t(language, "start.welcome_back", alias=member.display_alias),
+                    [help_now_row(context, language)])
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
     await reply(update, context, t(language, "start.privacy"), consent_buttons(context, language))

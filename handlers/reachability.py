@@ -1,37 +1,40 @@
-"""Telegram says a member blocked or unblocked the bot (my_chat_member): mark and tell coordinators."""
+"""Group -1: a member blocks or unblocks the bot. Kept current for crisis alerts, so
+coordinators working an open alert see at once that the bot can no longer reach the person;
+the coordinators are also told the member's code, and the member's nudges stop (or restart)."""
 
 from __future__ import annotations
 
-from telegram import ChatMember, Update
+from telegram import Update
 
 from bot.clock import to_db
+from bot.escalation import edit_alert
 from bot.notify import notify_coordinators
 from bot.services import BotContext
-from storage import members
+from handlers._common import current_member
+from storage import escalations, members
 
 
-async def chat_member_changed(update: Update, context: BotContext) -> None:
-    """Blocked ('kicked'): unreachable, nudges stop. Unblocked ('member'): reachable again."""
+async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
+    """Record whether the member can be reached, tell coordinators, redraw their open alert."""
     change = update.my_chat_member
     if change is None or change.chat.type != "private":
         return
+    member = await current_member(update, context)
+    if member is None:
+        return  # nothing is stored about people who have not joined
+    blocked = change.new_chat_member.status in ("kicked", "left")
+    if member.unreachable == blocked:
+        return
     services = context.services
-    member = await members.get_by_telegram_id(services.db, change.chat.id)
-    if member is None:  # nothing is stored about people who have not joined
-        return
-    status = change.new_chat_member.status
-    if status in (ChatMember.BANNED, ChatMember.LEFT):
-        unreachable = True
-    elif status == ChatMember.MEMBER:
-        unreachable = False
-    else:
-        return
-    if member.unreachable == unreachable:
-        return
     now = services.clock.now()
-    await members.update_profile(services.db, member.id, now, unreachable=int(unreachable),
-                                 next_checkin_at=None)
-    state = "blocked" if unreachable else "unblocked"
+    # next_checkin_at is cleared so the scheduler works it out afresh (or not, while blocked).
+    member = await members.update_profile(
+        services.db, member.id, now, unreachable=blocked, next_checkin_at=None
+    )
+    for escalation in await escalations.open_escalations(services.db):
+        if escalation.member_id == member.id:
+            await edit_alert(services, escalation, member)
+    state = "blocked" if blocked else "unblocked"
     await notify_coordinators(
         services, key=f"reach:{member.code}:{state}:{to_db(now)}",
         text=services.t(services.settings.default_language, f"account.coordinators_{state}",

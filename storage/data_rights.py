@@ -16,7 +16,10 @@ from bot.clock import to_db
 from storage.db import Database
 
 # Columns that identify someone else (a coordinator), left out of a member's export.
-OTHER_PEOPLES_COLUMNS = frozenset({"claimed_by", "claimed_by_name", "approved_by"})
+OTHER_PEOPLES_COLUMNS = frozenset({
+    "claimed_by", "claimed_by_name", "approved_by", "resolved_by", "resolved_by_name",
+    "decided_by", "decided_by_name", "created_by", "created_by_name",
+})
 
 
 def _quote(name: str) -> str:
@@ -73,14 +76,6 @@ async def engagement_of(db: Database, subject: str) -> list[dict[str, Any]]:
         "SELECT hour, kind, role, value FROM engagement WHERE subject = ? ORDER BY id", (subject,)
     )
     return [dict(row) for row in rows]
-
-
-async def end_pair(connection: aiosqlite.Connection, pair_id: int, now: datetime) -> None:
-    """End a pair because a member left (inside the caller's transaction)."""
-    await connection.execute(
-        "UPDATE pairs SET status = 'ended', ended_at = ?, end_reason = 'member_left' WHERE id = ?",
-        (to_db(now), pair_id),
-    )
 
 
 async def matchable_again(connection: aiosqlite.Connection, member_id: int, now: datetime) -> None:

@@ -26,6 +26,8 @@ KINDS = frozenset(
         "accepted",
         "checkin_done",
         "measure_score",
+        "who5_score",
+        "phq2_score",
         "message_relayed",
         "nudge_sent",
         "nudge_acted",
@@ -33,6 +35,10 @@ KINDS = frozenset(
         "escalation_raised",
         "escalation_claimed",
         "escalation_resolved",
+        "escalation_realerted",
+        "crisis_answered",
+        "coping_opened",
+        "referral_sent",
         "coping_helpful",
         "coping_not_helpful",
         "paused",
@@ -46,6 +52,23 @@ KINDS = frozenset(
         "reachout_done",
     }
 )
+
+
+# What `value` means for some kinds (the row holds one number, never text):
+#   checkin_done: mood 1-5 · who5_score: WHO-5 percentage 0-100 · phq2_score: 0-6 ·
+#   escalation_raised: severity order · escalation_claimed/resolved: minutes since raised ·
+#   coping_helpful/coping_not_helpful: bot.pseudonym.content_number(strategy id) ·
+#   ended: END_REASONS[reason] · message_relayed: none (one row per relayed message).
+END_REASONS = {
+    "completed": 1,
+    "mentee_left": 2,
+    "mentor_left": 3,
+    "coordinator": 4,
+    "forgot": 5,
+    "no_fit": 6,
+    "unreachable": 7,
+    "other": 9,
+}
 
 
 @dataclass(frozen=True)

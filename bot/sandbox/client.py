@@ -201,6 +201,8 @@ class SandboxUser(_Participant):
         self.language_code, self.username = language_code, username
         self.chat_id = user_id
         sandbox.fake.chats[user_id] = {"id": user_id, "type": "private", "first_name": name}
+        if username:  # getChat returns it, as Telegram does
+            sandbox.fake.chats[user_id]["username"] = username
 
     def _user(self) -> dict[str, Any]:
         user = {

@@ -42,6 +42,12 @@ def sandbox_settings(folder: Path, **overrides: Any) -> Settings:
         "rate_global_per_second": 10_000.0,
         "rate_chat_per_second": 10_000.0,
         "rate_group_per_minute": 600_000.0,
+        # The fake clock starts on a Monday 09:00, the production digest moment: move the weekly
+        # coordinators' digest to Sunday evening so it does not land in every test's group chat.
+        # Tests that are about the digest switch it on (digest_enabled=True).
+        "digest_enabled": False,
+        "digest_weekday": 6,
+        "digest_time": "18:00",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -10,68 +10,43 @@ Only binds to loopback by default.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.httpserver import DropConnection, Request, TinyHttpServer
 from bot.sandbox.fake_telegram import FakeTelegram, SandboxTimeout
 from bot.sandbox.spec import decode_form_value
 
 
 class SandboxHttpServer:
-    """A minimal HTTP/1.1 server (keep-alive) in front of a FakeTelegram."""
+    """The Bot API and a small control API over HTTP, in front of a FakeTelegram."""
 
     def __init__(self, fake: FakeTelegram, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.fake, self.host, self.port = fake, host, port
-        self._server: asyncio.Server | None = None
+        self.fake = fake
+        self._http = TinyHttpServer(self._handle, host, port)
 
     @property
     def base_url(self) -> str:
         """The TELEGRAM_BASE_URL to give the bot."""
-        return f"http://{self.host}:{self.port}/bot"
+        return f"http://{self._http.host}:{self._http.port}/bot"
 
     async def start(self) -> SandboxHttpServer:
-        """Start listening; `port=0` picks a free port."""
-        self._server = await asyncio.start_server(self._serve, self.host, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
+        """Start listening; port 0 picks a free port."""
+        await self._http.start()
         return self
 
     async def stop(self) -> None:
-        """Stop listening and close connections."""
-        if self._server is not None:
-            self._server.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._server.wait_closed(), timeout=2)
+        """Stop listening."""
+        await self._http.stop()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _handle(self, request: Request) -> tuple[int, Any]:
         try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                lines = head.decode("latin-1").split("\r\n")
-                method, target, _ = lines[0].split(" ", 2)
-                headers = {
-                    k.strip().lower(): v.strip()
-                    for k, _, v in (line.partition(":") for line in lines[1:] if line)
-                }
-                body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
-                try:
-                    status, payload = await self._route(method, target, headers, body)
-                except SandboxTimeout:
-                    break  # drop the connection: the client sees a network error / timeout
-                data = json.dumps(payload).encode()
-                writer.write(
-                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(data)}\r\nConnection: keep-alive\r\n\r\n".encode()
-                    + data
-                )
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
-            pass
-        finally:
-            writer.close()
+            return await self._route(request.method, request.target, request.headers, request.body)
+        except SandboxTimeout:
+            raise DropConnection from None
 
     async def _route(
         self, method: str, target: str, headers: dict[str, str], body: bytes

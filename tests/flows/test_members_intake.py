@@ -26,7 +26,8 @@ async def test_mentee_from_start_to_finished_profile(sandbox: Sandbox) -> None:
     assert kinds[:2] == ["consented", "intake_done"]
     # /start again: a greeting, no new consent, no change.
     replies = await ana.send("/start")
-    assert "Welcome back, Sunny" in replies[0].text and not replies[0].buttons
+    assert "Welcome back, Sunny" in replies[0].text
+    assert replies[0].button_labels == ["🆘 I need help now"]
 
 
 async def test_mentor_intake_ends_in_training(sandbox: Sandbox) -> None:

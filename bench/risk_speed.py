@@ -1,0 +1,110 @@
+"""Time the crisis-language screen per message (run from the repo root: python bench/risk_speed.py).
+
+Messages are built from the words of the evaluation sets plus emoji and punctuation, with mixed
+lengths up to Telegram's 4096 characters; about one in ten contains a risk phrase so the slower
+path (exclusions, every rule, negation) is timed too. Prints mean / p50 / p99 / max microseconds
+of wall-clock time and of this thread's CPU time (the latter is not inflated by a busy machine).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.risk_eval import load_examples, load_screen  # noqa: E402
+from bot.risk import RiskScreen  # noqa: E402
+
+MESSAGES = 20_000
+MAX_CHARS = 4096
+NOISE = ["😭", "😂", "!!", "...", "?", ",", "💔", "lol", "ugh", "jaja", "—", "🙏"]
+
+
+def build_corpus(rng: random.Random) -> tuple[list[str], list[str]]:
+    """(ordinary words, risk messages) taken from the evaluation sets."""
+    words: list[str] = []
+    risky: list[str] = []
+    for language in ("en", "es"):
+        for example in load_examples(language):
+            (
+                words.extend(example.text.split())
+                if example.label is None
+                else risky.append(example.text)
+            )
+    rng.shuffle(words)
+    return words, risky
+
+
+def make_message(rng: random.Random, words: list[str], risky: list[str], length: int) -> str:
+    """A message of about ``length`` characters (never over 4096)."""
+    parts: list[str] = []
+    size = 0
+    while size < length:
+        piece = rng.choice(NOISE) if rng.random() < 0.08 else rng.choice(words)
+        parts.append(piece)
+        size += len(piece) + 1
+    if rng.random() < 0.1:
+        parts.insert(rng.randrange(len(parts) + 1), rng.choice(risky))
+    return " ".join(parts)[:MAX_CHARS]
+
+
+def random_length(rng: random.Random) -> int:
+    """Mostly chat-sized messages, with a tail of long ones up to 4096 characters."""
+    roll = rng.random()
+    if roll < 0.70:
+        return rng.randint(5, 200)
+    if roll < 0.95:
+        return rng.randint(200, 1000)
+    return rng.randint(1000, MAX_CHARS)
+
+
+def time_messages(screen: RiskScreen, messages: list[str]) -> tuple[list[float], list[float]]:
+    """(wall-clock, thread CPU) microseconds taken by screen() for each message."""
+    wall, cpu = [], []
+    for message in messages:
+        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+        screen.screen(message)
+        cpu.append((time.thread_time_ns() - start_cpu) / 1000)
+        wall.append((time.perf_counter_ns() - start) / 1000)
+    return wall, cpu
+
+
+def report(title: str, timings: tuple[list[float], list[float]]) -> None:
+    """Print mean, p50, p99 and max of wall-clock and CPU time."""
+    for kind, values in zip(("wall", "cpu"), timings, strict=True):
+        ordered = sorted(values)
+        p50, p99 = ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.99)]
+        print(
+            f"{title:34} {kind:4} n={len(ordered):5}  mean {statistics.fmean(ordered):7.1f} µs  "
+            f"p50 {p50:7.1f} µs  p99 {p99:7.1f} µs  max {ordered[-1]:8.1f} µs"
+        )
+
+
+def main() -> int:
+    """Build the screen once, then time mixed, 500-character and 4096-character messages."""
+    rng = random.Random(1234)
+    started = time.perf_counter()
+    screen = load_screen()
+    print(f"load + compile lexicons: {(time.perf_counter() - started) * 1000:.1f} ms")
+    words, risky = build_corpus(rng)
+    mixed = [make_message(rng, words, risky, random_length(rng)) for _ in range(MESSAGES)]
+    at_500 = [make_message(rng, words, risky, 500)[:500] for _ in range(2_000)]
+    at_max = [make_message(rng, words, risky, MAX_CHARS) for _ in range(500)]
+    time_messages(screen, mixed[:500])  # warm-up
+    report(
+        f"mixed lengths (mean {statistics.fmean(map(len, mixed)):.0f} chars)",
+        time_messages(screen, mixed),
+    )
+    report("500-character messages", time_messages(screen, at_500))
+    report("4096-character messages", time_messages(screen, at_max))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

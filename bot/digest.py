@@ -1,0 +1,114 @@
+"""The coordinators' weekly digest: what needs a look this week, posted on DIGEST_WEEKDAY/TIME.
+
+The digest is operational (it lists pair codes that need attention), unlike /dashboard, which is
+anonymised for sharing. The sweep posts it once per week, keyed by the week, so a restart or a
+second sweep never posts it twice; a digest more than a day late is skipped, not sent stale.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Html
+from bot.lanes import Lane
+from bot.notify import notify_coordinators
+from bot.sweep import SweepContext, sweep
+from storage import console
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+LATE_LIMIT = timedelta(days=1)
+
+
+def last_due(now: datetime, weekday: int, at: str, zone: str) -> datetime:
+    """The most recent digest moment (weekday at local time) at or before `now`, in UTC."""
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    hours, minutes = (int(part) for part in at.split(":"))
+    day = local.date() - timedelta(days=(local.weekday() - weekday) % 7)
+    for _ in range(2):
+        due = datetime.combine(day, time(hours, minutes), tzinfo=tz).astimezone(now.tzinfo)
+        if due <= now:
+            return due
+        day -= timedelta(days=7)
+    return due
+
+
+def week_start(now: datetime, zone: str) -> datetime:
+    """Monday 00:00 local of the week holding `now`, in UTC."""
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, time(0, 0), tzinfo=tz).astimezone(now.tzinfo)
+
+
+async def _signals(services: Services, since: datetime) -> list[Any]:
+    """Pairs flagged by the signals module, when it exists (another feature provides it)."""
+    try:
+        from bot import signals  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    try:
+        return list(await signals.flagged_pairs(services, since))
+    except Exception:  # a failing optional section must not cost the whole digest
+        log.exception("flagged signals could not be computed")
+        return []
+
+
+def _label(item: Any) -> str:
+    code = getattr(item, "code", None) or getattr(item, "pair_code", None)
+    return str(code if code is not None else item)
+
+
+async def digest_text(services: Services, now: datetime) -> Html:
+    """The digest as of `now` (codes only, never names)."""
+    t, language = services.t, services.settings.default_language
+    zone = services.settings.default_timezone
+    since = now - timedelta(days=7)
+    counts = await console.operational_counts(services.db)
+    attention = await console.pairs_needing_attention(services.db, now)
+    signals = await _signals(services, week_start(now, zone))
+    none = t(language, "console.digest_none")
+    return Html(
+        "\n".join(
+            [
+                t(language, "console.digest_title",
+                  week=week_start(now, zone).astimezone(ZoneInfo(zone)).date().isoformat()),
+                t(
+                    language,
+                    "console.digest_body",
+                    active=counts["active_pairs"],
+                    checkins=await console.count_events(services.db, "checkin_done", since, now),
+                    open=counts["open_escalations"],
+                    attention=", ".join(p.code for p in attention) or none,
+                    signals=", ".join(_label(s) for s in signals) or none,
+                ),
+            ]
+        )
+    )
+
+
+@sweep("coordinator_digest")
+async def digest_sweep(context: SweepContext) -> int:
+    """Post this week's digest once, at DIGEST_WEEKDAY DIGEST_TIME (DEFAULT_TIMEZONE)."""
+    settings = context.services.settings
+    if not settings.digest_enabled:
+        return 0
+    due = last_due(context.now, settings.digest_weekday, settings.digest_time,
+                   settings.default_timezone)
+    key = f"digest:{due.date().isoformat()}"
+    if context.now - due > LATE_LIMIT or await console.outbox_has(context.services.db, key):
+        return 0
+    queued = await notify_coordinators(
+        context.services,
+        key=key,
+        kind="digest",
+        text=await digest_text(context.services, context.now),
+        lane=Lane.SCHEDULED,
+    )
+    return int(queued)

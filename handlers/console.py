@@ -1,0 +1,146 @@
+"""Coordinators' console: /help (coordinator version), /dashboard, /export, /digest, /audit.
+
+Every command here is declared with `access.coordinator_commands`, so the gate has already
+checked the chat and the person's membership before these handlers run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InputFile, Message, Update
+from telegram.constants import ParseMode
+
+from bot import digest  # noqa: F401 (registers the weekly digest sweep)
+from bot.dashboard import build_dashboard, build_export
+from bot.digest import digest_text
+from bot.i18n import Html
+from bot.lanes import Lane, lane_args
+from bot.services import BotContext
+from handlers import access
+from handlers._common import Button, keyboard
+from storage import audit
+
+access.coordinator_commands("dashboard", "export", "digest", "audit", "member")
+HELP_COMMANDS = (
+    "help", "dashboard", "export", "digest", "audit", "member", "pending", "suggest", "pair",
+    "pairs", "unpair", "approve", "escalations", "broadcast", "reload",
+)
+AUDIT_LINES = 20
+
+
+def _thread(update: Update) -> int | None:
+    """Answer in the forum topic the command came from, if any."""
+    message = update.effective_message
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
+async def say(
+    update: Update,
+    context: BotContext,
+    text: str,
+    buttons: Sequence[Sequence[Button]] | None = None,
+) -> Message:
+    """Send HTML text to the coordinators' chat (in the same topic)."""
+    chat = update.effective_chat
+    assert chat is not None
+    return await context.bot.send_message(
+        chat_id=chat.id,
+        text=text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard(buttons) if buttons else None,
+        message_thread_id=_thread(update),
+        rate_limit_args=lane_args(Lane.INTERACTIVE),
+    )
+
+
+def actor(update: Update) -> tuple[int, str]:
+    """Who acted, for the audit log (an anonymous admin is recorded as such)."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id, "anonymous admin"
+    user = update.effective_user
+    assert user is not None
+    return user.id, user.full_name
+
+
+def coordinator_help_text(context: BotContext) -> Html:
+    """Every coordinator command with one line each, then the privacy rule."""
+    t, language = context.services.t, context.services.settings.default_language
+    lines = [t(language, "console.help_title")]
+    lines += [t(language, f"console.help_{name}") for name in HELP_COMMANDS]
+    lines += ["", t(language, "console.help_privacy")]
+    return Html("\n".join(lines))
+
+
+async def coordinator_help(update: Update, context: BotContext) -> None:
+    """/help in the coordinators' group: the coordinator commands (members get theirs elsewhere)."""
+    if not await access.is_coordinator(update, context):
+        return
+    await say(update, context, coordinator_help_text(context))
+
+
+async def dashboard(update: Update, context: BotContext) -> None:
+    """/dashboard: the chart (PNG) and a short text, every count 1-10 suppressed."""
+    services = context.services
+    result = await build_dashboard(services)
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_photo(
+        chat_id=chat.id,
+        photo=InputFile(result.png, filename="dashboard.png"),
+        caption=services.t(services.settings.default_language, "console.dashboard_caption"),
+        message_thread_id=_thread(update),
+        rate_limit_args=lane_args(Lane.INTERACTIVE),
+    )
+    await say(update, context, result.text)
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """/export: the weekly aggregates as CSV (a header and a total row even with no data)."""
+    services = context.services
+    data = await build_export(services)
+    now = services.clock.now()
+    actor_id, actor_name = actor(update)
+    await audit.record(
+        services.db, actor_id=actor_id, actor_name=actor_name, action="export", now=now
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_document(
+        chat_id=chat.id,
+        document=InputFile(data, filename=f"programme-{now.date().isoformat()}.csv"),
+        caption=services.t(services.settings.default_language, "console.export_caption"),
+        parse_mode=ParseMode.HTML,
+        message_thread_id=_thread(update),
+        rate_limit_args=lane_args(Lane.INTERACTIVE),
+    )
+
+
+async def digest_now(update: Update, context: BotContext) -> None:
+    """/digest: this week's digest, now."""
+    services = context.services
+    await say(update, context, await digest_text(services, services.clock.now()))
+
+
+async def audit_log(update: Update, context: BotContext) -> None:
+    """/audit: the most recent coordinator actions (who, what, when)."""
+    services = context.services
+    t, language = services.t, services.settings.default_language
+    entries = await audit.recent(services.db, AUDIT_LINES)
+    if not entries:
+        await say(update, context, t(language, "console.audit_empty"))
+        return
+    lines = [t(language, "console.audit_title")]
+    lines += [
+        t(
+            language,
+            "console.audit_line",
+            at=entry.at.replace("T", " ")[:16] + " UTC",
+            actor=entry.actor_name,
+            action=entry.action,
+            target=entry.target or "",
+        )
+        for entry in entries
+    ]
+    await say(update, context, "\n".join(lines))

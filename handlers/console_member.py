@@ -1,0 +1,145 @@
+"""/member CODE: a member's profile and pair history; their Telegram identity only on request.
+
+The identity button re-checks the presser's membership without the cache, records the lookup in
+the audit log, and shows the identity in a pop-up only the presser sees.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.callbacks import payload_parts
+from bot.i18n import Html
+from bot.services import BotContext
+from handlers import access
+from handlers.console import actor, say
+from storage import audit, console, members
+from storage.members import Member
+
+log = logging.getLogger(__name__)
+ALERT_LIMIT = 200  # Telegram's limit for callback answers
+
+
+def _day(value: str | None) -> str:
+    return value[:10] if value else "-"
+
+
+async def profile_text(context: BotContext, member: Member) -> Html:
+    """Profile and pair history as coordinators see them (codes and alias, no Telegram name)."""
+    services = context.services
+    t, language = services.t, services.settings.default_language
+    flags = [
+        t(language, f"console.flag_{name}")
+        for name, on in (
+            ("paused", member.paused_until is not None),
+            ("stepped_back", member.stepped_back),
+            ("unreachable", member.unreachable),
+        )
+        if on
+    ]
+    lines = [
+        t(
+            language,
+            "console.member_profile",
+            code=member.code,
+            role=member.role or "-",
+            status=member.status,
+            alias=member.alias or "-",
+            lang=member.language,
+            country=member.country or "-",
+            timezone=member.timezone,
+            age_band=member.age_band or "-",
+            focus=", ".join(member.focus_areas) or "-",
+            joined=_day(member.consented_at),
+            intake=_day(member.intake_done_at),
+            trained=_day(member.trained_at),
+            approved=_day(member.approved_at),
+            flags=", ".join(flags) or t(language, "console.flag_none"),
+        ),
+        "",
+        t(language, "console.member_pairs_title"),
+    ]
+    history = await console.pair_history(services.db, member.id)
+    for pair in history:
+        as_mentee = pair.mentee_id == member.id
+        partner = await console.member_code(
+            services.db, pair.mentor_id if as_mentee else pair.mentee_id
+        )
+        lines.append(
+            t(
+                language,
+                "console.member_pair_line",
+                pair=pair.code,
+                role="mentee" if as_mentee else "mentor",
+                partner=partner or "-",
+                status=pair.status,
+                started=_day(pair.started_at or pair.created_at),
+                ended=_day(pair.ended_at),
+                reason=pair.end_reason or "",
+            )
+        )
+    if not history:
+        lines.append(t(language, "console.member_no_pairs"))
+    return Html("\n".join(lines))
+
+
+async def member_command(update: Update, context: BotContext) -> None:
+    """/member CODE: profile, pair history, and a button to look up the Telegram identity."""
+    services = context.services
+    t, language = services.t, services.settings.default_language
+    if not context.args:
+        await say(update, context, t(language, "console.member_usage"))
+        return
+    code = context.args[0].strip().upper()[:12]
+    member = await members.get_by_code(services.db, code)
+    if member is None:
+        await say(update, context, t(language, "console.member_not_found", code=code))
+        return
+    button = (t(language, "console.member_reveal"), services.signer.sign("co", "reveal", member.code))
+    await say(update, context, await profile_text(context, member), [[button]])
+
+
+async def reveal_identity(update: Update, context: BotContext) -> None:
+    """The identity button: fresh membership check, audit entry, then a private pop-up."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    t, language = services.t, services.settings.default_language
+    if not await access.is_coordinator(update, context, fresh=True):
+        await query.answer(t(language, "common.invalid_button"))
+        return
+    parts = payload_parts(query.data)
+    member = await members.get_by_code(services.db, parts[2]) if len(parts) > 2 else None
+    if member is None:
+        await query.answer(t(language, "console.member_gone"), show_alert=True)
+        return
+    actor_id, actor_name = actor(update)
+    await audit.record(
+        services.db,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action="identity_lookup",
+        now=services.clock.now(),
+        subject=member.code,
+    )
+    name, username = "?", ""
+    try:
+        chat = await context.bot.get_chat(member.telegram_id)
+        name = " ".join(filter(None, (chat.first_name, chat.last_name))) or "?"
+        username = f"@{chat.username}" if chat.username else ""
+    except TelegramError:
+        log.info("identity lookup: Telegram did not return the member's chat")
+    text = t(
+        language,
+        "console.member_identity",
+        code=member.code,
+        name=name,
+        username=username,
+        telegram_id=member.telegram_id,
+    ).replace("  ", " ")
+    # Pop-ups are plain text: undo the HTML escaping the translator applied to the values.
+    plain = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    await query.answer(plain[:ALERT_LIMIT], show_alert=True)

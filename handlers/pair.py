@@ -1,0 +1,218 @@
+"""A member's side of a pair: [I'm in], the fit check, rematch, /end and the exit survey."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot import closure, pairing
+from bot.callbacks import payload_parts
+from bot.services import BotContext
+from handlers import fallback
+from handlers._common import current_member, keyboard, reply
+from storage import members, pairs
+from storage.members import Member
+
+END_REASONS = ("done", "fit", "life", "none")
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Remove the pressed message's buttons, once (Telegram refuses an edit that changes nothing)."""
+    if query.message is not None and getattr(query.message, "reply_markup", None):
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def _partner_alias(context: BotContext, pair: pairs.Pair, member: Member) -> str:
+    """The partner's alias (or code), '-' if they left the programme."""
+    partner = await members.get_by_id(context.services.db, pair.partner_of(member.id) or 0)
+    return partner.display_alias if partner else "-"
+
+
+async def _member_and_pair(update: Update, context: BotContext
+                           ) -> tuple[Member | None, pairs.Pair | None, list[str]]:
+    """The pressing member, the pair named by the button, and the button's payload parts."""
+    query = update.callback_query
+    assert query is not None
+    parts = payload_parts(query.data)
+    member = await current_member(update, context)
+    pair = await pairs.get(context.services.db, int(parts[2])) if len(parts) > 2 else None
+    if member is None or pair is None or pair.role_of(member.id) is None:
+        return None, None, parts
+    return member, pair, parts
+
+
+async def accept_button(update: Update, context: BotContext) -> None:
+    """[I'm in] on an introduction."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, _ = await _member_and_pair(update, context)
+    if member is None or pair is None:
+        await fallback.expired_button(update, context)
+        return
+    services, t = context.services, context.services.t
+    outcome, pair = await pairing.accept(services, pair.id, member)
+    if outcome == "stale" or pair is None:
+        await fallback.expired_button(update, context)
+        return
+    if outcome == "already":
+        await query.answer(t(member.language, "pair.already_accepted"))
+        return
+    await query.answer()
+    await drop_buttons(query)
+    partner = await _partner_alias(context, pair, member)
+    if outcome == "waiting":
+        await reply(update, context, t(member.language, "pair.accepted_waiting", partner=partner))
+    else:
+        await reply(update, context, t(member.language, "pair.started", partner=partner,
+                                       weeks=services.settings.program_weeks))
+
+
+async def fit_button(update: Update, context: BotContext) -> None:
+    """Good / Not sure yet / Not a fit: private; 'not a fit' offers a no-fault rematch."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, parts = await _member_and_pair(update, context)
+    answer = parts[3] if len(parts) > 3 else ""
+    if member is None or pair is None or await closure.answer_fit(
+        context.services, pair.id, member, answer
+    ) != "recorded":
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    t, sign = context.services.t, context.services.signer.sign
+    buttons = None
+    if answer == "not_fit":
+        buttons = [[(t(member.language, "pair.rematch_yes"), sign("pair", "rematch", pair.id, "yes")),
+                    (t(member.language, "pair.rematch_no"), sign("pair", "rematch", pair.id, "no"))]]
+    await reply(update, context, t(member.language, f"pair.fit_thanks_{answer}"), buttons)
+
+
+async def rematch_button(update: Update, context: BotContext) -> None:
+    """After 'not a fit': [Yes, a fresh start] ends the pair without blame; [Not now] keeps it."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, parts = await _member_and_pair(update, context)
+    if member is None or pair is None or pair.status == "ended":
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    if parts[3:] == ["yes"]:
+        await closure.rematch(context.services, pair.id, member)
+    else:
+        await reply(update, context, context.services.t(member.language, "pair.rematch_kept"))
+
+
+def _end_buttons(context: BotContext, language: str, pair: pairs.Pair
+                 ) -> list[list[tuple[str, str]]]:
+    """Reason buttons (all optional in spirit: 'rather not say' is one) and [Keep going]."""
+    t, sign = context.services.t, context.services.signer.sign
+    rows = [[(t(language, f"pair.end_reason_{reason}"), sign("pair", "end", pair.id, reason))]
+            for reason in END_REASONS]
+    return [*rows, [(t(language, "pair.end_keep"), sign("pair", "keep", pair.id))]]
+
+
+async def end_command(update: Update, context: BotContext) -> None:
+    """/end: ask which pair (a mentor may have several), then confirm with optional reasons."""
+    member = await current_member(update, context)
+    services = context.services
+    language = member.language if member else services.t.language_for(
+        update.effective_user.language_code if update.effective_user else None)
+    current = await pairs.current_pairs_of(services.db, member.id) if member else []
+    if member is None or not current:
+        await reply(update, context, services.t(language, "pair.end_none"))
+        return
+    if len(current) > 1:
+        buttons = [[(services.t(language, "pair.end_with",
+                                partner=await _partner_alias(context, pair, member)),
+                     services.signer.sign("pair", "endpick", pair.id))] for pair in current]
+        await reply(update, context, services.t(language, "pair.end_pick"), buttons)
+        return
+    pair = current[0]
+    await reply(update, context, services.t(language, "pair.end_confirm",
+                                            partner=await _partner_alias(context, pair, member)),
+                _end_buttons(context, language, pair))
+
+
+async def end_pick_button(update: Update, context: BotContext) -> None:
+    """A mentor picked which pair to end: confirm it."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, _ = await _member_and_pair(update, context)
+    if member is None or pair is None or pair.status == "ended":
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    await reply(update, context, context.services.t(
+        member.language, "pair.end_confirm", partner=await _partner_alias(context, pair, member)),
+        _end_buttons(context, member.language, pair))
+
+
+async def end_button(update: Update, context: BotContext) -> None:
+    """A reason was chosen: end the pair (closing words and survey come through the outbox)."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, parts = await _member_and_pair(update, context)
+    reason = parts[3] if len(parts) > 3 else ""
+    if member is None or pair is None or pair.status == "ended" or reason not in END_REASONS:
+        await fallback.expired_button(update, context)
+        return
+    role = pair.role_of(member.id)
+    assert role is not None
+    label = context.services.t(context.services.settings.default_language,
+                               f"pair.end_reason_{reason}")
+    closed = await closure.close_pair(context.services, pair.id, reason=label, ended_by=role)
+    if closed is None:
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    await drop_buttons(query)
+
+
+async def keep_button(update: Update, context: BotContext) -> None:
+    """[Keep going]: nothing changes."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, _ = await _member_and_pair(update, context)
+    if member is None or pair is None:
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    await reply(update, context, context.services.t(member.language, "pair.end_kept"))
+
+
+async def survey_button(update: Update, context: BotContext) -> None:
+    """One exit-survey answer: the same message turns into the next question."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, parts = await _member_and_pair(update, context)
+    if member is None or pair is None or len(parts) < 5 or not parts[3].isdigit():
+        await fallback.expired_button(update, context)
+        return
+    outcome, text, buttons = await closure.answer_survey(
+        context.services, pair.id, member, int(parts[3]), parts[4]
+    )
+    if outcome == "stale" or text is None:
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML,
+                                  reply_markup=keyboard(buttons) if buttons else None)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Every member-side pair handler."""
+    return [
+        CommandHandler("end", end_command, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(accept_button, pattern=r"^pair:in:"),
+        CallbackQueryHandler(fit_button, pattern=r"^pair:fit:"),
+        CallbackQueryHandler(rematch_button, pattern=r"^pair:rematch:"),
+        CallbackQueryHandler(end_pick_button, pattern=r"^pair:endpick:"),
+        CallbackQueryHandler(end_button, pattern=r"^pair:end:"),
+        CallbackQueryHandler(keep_button, pattern=r"^pair:keep:"),
+        CallbackQueryHandler(survey_button, pattern=r"^pair:sv:"),
+    ]

@@ -1,0 +1,84 @@
+"""Engagement log shape, digest timing and the optional signals section."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from bot.catalog.bundle import ContentStore, load_content
+from bot.clock import FakeClock
+from bot.digest import digest_text, last_due, week_start
+from bot.sandbox.harness import sandbox_settings
+from bot.services import Services
+from storage import engagement
+from storage.db import Database
+
+ISSUE_KINDS = {
+    "joined", "consented", "intake_done", "trained", "paired", "accepted", "checkin_done",
+    "measure_score", "message_relayed", "nudge_sent", "nudge_acted", "crisis_entered",
+    "escalation_claimed", "escalation_resolved", "coping_helpful", "paused", "ended", "forgot",
+}
+
+
+def test_every_kind_the_evaluation_needs_exists() -> None:
+    assert ISSUE_KINDS <= engagement.KINDS
+    assert {"who5_score", "escalation_raised"} <= engagement.KINDS
+
+
+def test_record_has_no_way_to_store_text() -> None:
+    parameters = set(inspect.signature(engagement.record).parameters)
+    assert parameters == {"target", "key", "kind", "now", "telegram_id", "role", "pair_code",
+                          "value"}
+
+
+async def test_record_refuses_unknown_kinds_and_roles(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "e.sqlite3")
+    now = datetime(2026, 3, 2, 9, 41, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        await engagement.record(db, b"k" * 32, kind="said hello", now=now)
+    with pytest.raises(ValueError):
+        await engagement.record(db, b"k" * 32, kind="joined", now=now, role="Ana")
+    await engagement.record(db, b"k" * 32, kind="joined", now=now, telegram_id=5)
+    (event,) = await engagement.events(db)
+    assert event.hour == "2026-03-02T09:00:00" and event.subject and event.subject != "5"
+    await db.close()
+
+
+def test_digest_due_time_in_the_programme_time_zone() -> None:
+    # Monday 09:00 in New York is 14:00 UTC in winter and 13:00 UTC in summer.
+    winter = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
+    assert last_due(winter, 0, "09:00", "America/New_York") == datetime(2026, 3, 2, 14, tzinfo=UTC)
+    summer = datetime(2026, 3, 16, 13, 5, tzinfo=UTC)
+    assert last_due(summer, 0, "09:00", "America/New_York") == datetime(2026, 3, 16, 13, tzinfo=UTC)
+    before = datetime(2026, 3, 16, 12, 59, tzinfo=UTC)
+    assert last_due(before, 0, "09:00", "America/New_York") == datetime(2026, 3, 9, 13, tzinfo=UTC)
+    assert week_start(winter, "UTC") == datetime(2026, 3, 2, tzinfo=UTC)
+
+
+async def test_digest_shows_flagged_signals_when_that_module_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = sandbox_settings(tmp_path)
+    db = await Database.open(settings.database_path)
+    services = Services(settings=settings, db=db, clock=FakeClock(),
+                        content_store=ContentStore(load_content()), pseudonym_key=b"k" * 32)
+    now = services.clock.now()
+    assert "Flagged signals: none" in await digest_text(services, now)
+    seen = []
+
+    async def flagged_pairs(services: Services, since: datetime) -> list[SimpleNamespace]:
+        seen.append(since)
+        return [SimpleNamespace(code="PSIG1")]
+
+    module = types.ModuleType("bot.signals")
+    module.flagged_pairs = flagged_pairs  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bot.signals", module)
+    assert "Flagged signals: PSIG1" in await digest_text(services, now)
+    assert seen == [week_start(now, "UTC")]
+    await db.close()

@@ -1,0 +1,56 @@
+"""Start-up when Telegram is unreachable, and log redaction."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import build_application
+from bot.catalog.bundle import ContentStore
+from bot.clock import FakeClock
+from bot.runner import RedactToken, initialise_with_retry
+from bot.sandbox.fake_telegram import FakeTelegram
+from bot.sandbox.harness import sandbox_settings
+from bot.sandbox.request import SandboxRequest
+from bot.services import Services
+from storage.db import Database
+from tests.conftest import shipped_content
+
+
+class FlakyTelegram(FakeTelegram):
+    """Telegram that is down for the first `failures` calls."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__(spec=False)
+        self.failures = failures
+
+    async def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if self.failures > 0:
+            self.failures -= 1
+            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+        return await super().handle(method, params)
+
+
+async def test_startup_retries_until_telegram_answers(tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    settings = sandbox_settings(tmp_path)
+    db = await Database.open(settings.database_path)
+    services = Services(settings=settings, db=db, clock=FakeClock(),
+                        content_store=ContentStore(shipped_content()), pseudonym_key=b"k" * 32)
+    app = build_application(services, request=SandboxRequest(FlakyTelegram(failures=3)))
+    with caplog.at_level(logging.WARNING):
+        assert await initialise_with_retry(app, asyncio.Event(), delays=(0.0,))
+    assert sum("unreachable" in record.getMessage() for record in caplog.records) == 3
+    await app.shutdown()
+    await db.close()
+
+
+def test_token_is_redacted_from_any_log_line() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "url %s", ("https://t/bot12:AB/x",),
+                               None)
+    RedactToken("12:AB").filter(record)
+    assert record.getMessage() == "url https://t/bot[bot token]/x"
