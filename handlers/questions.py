@@ -21,7 +21,7 @@ from storage.members import Member
 MULTI = {"langs": ("languages", "languages_spoken"), "focus": ("focus_areas", "focus_areas"),
          "lived": ("focus_areas", "lived_experience")}
 SINGLE = {"age": ("age_bands", "age_band"), "gender": ("genders", "gender"),
-          "pref": ("partner_genders", "partner_gender")}
+          "pref": ("partner_genders", "mentor_gender")}
 TEXT_STEPS = frozenset({"alias", "tzpick", "time"})
 CHECK = "✅ "
 

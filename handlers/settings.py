@@ -53,7 +53,7 @@ def _value(services: Services, member: Member, field: str) -> str:
     none = t(lang, "settings.not_set")
     single = {"age": ("age_bands", member.age_band),
               "gender": ("genders", member.preferences.get("gender")),
-              "pref": ("partner_genders", member.preferences.get("partner_gender"))}
+              "pref": ("partner_genders", member.preferences.get("mentor_gender"))}
     if field in single:
         kind, value = single[field]
         return intake.label(kind, value, lang) if value else none

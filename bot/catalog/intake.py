@@ -13,7 +13,7 @@ from bot.catalog._base import SHIPPED_LANGUAGES, Localized, StrictModel, load_ya
 from bot.catalog.training import html_problem
 
 FILE_NAME = "intake.yaml"
-OptionId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", min_length=1, max_length=20)]
+OptionId = Annotated[str, Field(pattern=r"^[a-z0-9_+-]+$", min_length=1, max_length=20)]
 HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
 LABEL_MAX_CHARS = 32
 

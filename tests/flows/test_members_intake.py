@@ -12,10 +12,10 @@ async def test_mentee_from_start_to_finished_profile(sandbox: Sandbox) -> None:
     await join_as_mentee(ana, alias="Sunny")
     member = await member_of(sandbox, ana)
     assert member.role == "mentee" and member.alias == "Sunny"
-    assert member.age_band == "a25_34" and member.languages_spoken == ["en"]
+    assert member.age_band == "25-34" and member.languages_spoken == ["en"]
     assert member.country == "ES" and member.timezone == "Europe/Madrid"
     assert member.focus_areas == ["anxiety"]
-    assert member.preferences == {"gender": "woman", "partner_gender": "any"}
+    assert member.preferences == {"gender": "woman", "mentor_gender": "any"}
     assert (member.checkin_weekday, member.checkin_time) == (2, "18:00")
     assert (member.quiet_start, member.quiet_end) == ("21:00", "08:00")
     assert member.status == "waiting" and member.intake_done_at and member.intake_step is None
@@ -93,16 +93,16 @@ async def test_stale_double_pressed_and_forged_buttons(sandbox: Sandbox) -> None
     assert "expired" in ana.answers()[-1]["text"]
     assert (await member_of(sandbox, ana)).role == "mentee"
     age = (await ana.send("Sunny"))[-1]
-    await ana.press(age, "in:age:a18_24~AAAAAAAA")  # forged
+    await ana.press(age, "in:age:18-24~AAAAAAAA")  # forged
     assert "isn't valid" in ana.answers()[-1]["text"]
     assert (await member_of(sandbox, ana)).age_band is None
     assert sandbox.services is not None
-    signed = sandbox.services.signer.sign("in", "age", "a99")  # signed but not an option
+    signed = sandbox.services.signer.sign("in", "age", "99-100")  # signed but not an option
     await ana.press(age, signed)
     assert (await member_of(sandbox, ana)).age_band is None
     langs = (await ana.click(age, "18-24"))[-1]
     await ana.click(age, "25-34")  # double press of the same question
-    assert (await member_of(sandbox, ana)).age_band == "a18_24"
+    assert (await member_of(sandbox, ana)).age_band == "18-24"
     await ana.click(langs, "Done")  # nothing chosen yet
     assert "at least one" in ana.answers()[-1]["text"]
     await ana.click(langs, "Spanish")
@@ -126,7 +126,7 @@ async def test_intake_resumes_after_restart_crisis_help_and_start(sandbox: Sandb
     assert "carry on where you left off" in replies[0].text
     assert "Which age band" in replies[-1].text
     await ana.click(age, "25-34")  # the question's buttons still work after all that
-    assert (await member_of(sandbox, ana)).age_band == "a25_34"
+    assert (await member_of(sandbox, ana)).age_band == "25-34"
     assert "Which languages" in ana.last_message().text
 
 

@@ -76,10 +76,10 @@ async def test_every_setting_of_a_mentee_can_be_changed(sandbox: Sandbox) -> Non
     await ana.click(other, "America/Bogota")
 
     member = await member_of(sandbox, ana)
-    assert member.alias == "Moonlight" and member.age_band == "a45_54"
+    assert member.alias == "Moonlight" and member.age_band == "45-54"
     assert member.languages_spoken == ["en", "fr"] and member.country == "MX"
     assert member.focus_areas == ["grief"]
-    assert member.preferences == {"gender": "nonbinary", "partner_gender": "woman"}
+    assert member.preferences == {"gender": "nonbinary", "mentor_gender": "woman"}
     assert (member.checkin_weekday, member.checkin_time) == (4, "20:15")
     assert (member.quiet_start, member.quiet_end) == ("22:00", "09:00")
     assert member.timezone == "America/Bogota"
@@ -189,3 +189,15 @@ async def test_html_alias_shows_as_typed_and_other_country_asks_for_a_zone(
     assert "Saved" in replies[-1].text
     member = await member_of(sandbox, ana)
     assert (member.country, member.timezone) == ("ZZ", "Asia/Kolkata")
+
+
+async def test_checkin_changes_are_rescheduled_by_the_sweep(sandbox: Sandbox) -> None:
+    ana = sandbox.user("Ana")
+    await join_as_mentee(ana)  # Wednesday 18:00, Europe/Madrid (UTC+1 in March)
+    await sandbox.advance(timedelta(minutes=1))
+    assert (await member_of(sandbox, ana)).next_checkin_at == "2026-03-04T17:00:00"
+    await open_setting(ana, "Check-in time")
+    await ana.send("20:30")
+    assert (await member_of(sandbox, ana)).next_checkin_at is None
+    await sandbox.advance(timedelta(minutes=1))
+    assert (await member_of(sandbox, ana)).next_checkin_at == "2026-03-04T19:30:00"

@@ -120,6 +120,16 @@ def test_shipped_intake_content() -> None:
     assert catalog.label("focus_areas", "gone", "en") == "gone"
 
 
+def test_intake_ids_are_the_ones_matching_uses() -> None:
+    content = load_content()
+    catalog, matching = content.intake, content.matching
+    assert [band.id for band in catalog.age_bands] == list(matching.age_bands)
+    rule = matching.preferences["mentor_gender"]
+    wishes = {option.id for option in catalog.partner_genders}
+    assert wishes - set(rule.any_values) <= {option.id for option in catalog.genders}
+    assert rule.mentor_key == "gender"
+
+
 def test_intake_problems_are_reported_by_file_entry_field(tmp_path: Path) -> None:
     root = tmp_path / "content"
     shutil.copytree(default_content_dir(), root)
