@@ -78,3 +78,20 @@ async def test_wrong_answer_gives_feedback_and_asks_again(sandbox: Sandbox) -> N
 async def test_training_is_for_mentors(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana")
     assert "for mentors" in (await ana.send("/training"))[0].text
+
+
+async def test_joined_mentee_and_approved_mentor_are_proposed_as_a_pair(sandbox: Sandbox) -> None:
+    from tests.flows.members_helpers import join_as_mentee
+
+    ana, rob = sandbox.user("Ana"), sandbox.user("Rob")
+    await join_as_mentee(ana, alias="Sunny")
+    await join_as_mentor(rob, alias="Rowan")
+    await finish_training(sandbox, rob)
+    cleo = sandbox.group.coordinator("Cleo")
+    mentee, mentor = await member_of(sandbox, ana), await member_of(sandbox, rob)
+    assert "No suggestions" in (await cleo.send("/suggest"))[-1].text  # not approved yet
+    await cleo.send(f"/approve {mentor.code}")
+    posted = await cleo.send("/suggest")
+    proposal = next(m for m in posted if any("Approve" in b for b in m.button_labels))
+    assert mentee.code in proposal.text and mentor.code in proposal.text
+    assert "both: anxiety" in proposal.text and "speak: en" in proposal.text
