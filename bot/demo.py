@@ -6,12 +6,14 @@ buttons numbered; type a number to press a button. Demo controls (handled here, 
   /who                      who is who: role, stage, member code
   /wait 30m|2h|1d|1w        move the clock and run whatever became due on the way
   /wait until monday 18:00  ... or until a moment (also: /wait until the morning)
+  {tom}, {pair}             in anything you type: Tom's member code, Sam and Max's pair code
   /quit                     leave
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,8 +24,10 @@ from bot.demo_seed import CAST, COORDINATOR_ID, DEMO_START, Seeded, seed_program
 from bot.demo_time import USAGE, steps, target_of
 from bot.sandbox.client import GroupMember, SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox, sandbox_settings
+from storage import members
 
 Person = SandboxUser | GroupMember
+PLACEHOLDER = re.compile(r"\{([a-z]+)\}", re.IGNORECASE)
 
 
 class StepFailed(Exception):
@@ -120,9 +124,32 @@ class Demo:
         elif line.startswith("/wait"):
             await self.wait(line[5:])
         else:
-            await self._act(line)
+            await self._act(await self.fill_codes(line))
         self.show_new()
         return True
+
+    async def fill_codes(self, line: str) -> str:
+        """Replace {tom} with Tom's member code and {pair} with Sam and Max's pair code.
+
+        Codes are random in each run, so a script (or a person) names people instead.
+        """
+        async def code_of(match: re.Match[str]) -> str:
+            key = match.group(1).lower()
+            if key == "pair" and self.seeded is not None:
+                return self.seeded.pair_code
+            persona = next((p for p in CAST if p.key == key), None)
+            member = (await members.get_by_telegram_id(self.sandbox.db, persona.telegram_id)
+                      if persona else None)
+            if member is None:
+                self._problem(f"{{{key}}}: no member code for {key!r}")
+                return match.group(0)
+            return member.code
+
+        parts, last = [], 0
+        for match in PLACEHOLDER.finditer(line):
+            parts += [line[last:match.start()], await code_of(match)]
+            last = match.end()
+        return "".join(parts) + line[last:]
 
     def _switch(self, key: str) -> None:
         if key not in self.people:
@@ -251,11 +278,13 @@ async def _run(script: Path | None, database: Path | None, out: Callable[[str], 
         demo.current = "ana"
         out("You are ana. Try /start, or /as group then /help.")
         lines: Iterable[str] = script.read_text("utf-8").splitlines() if script else _stdin(demo)
+        narrating = False
         for number, line in enumerate(lines, start=1):
             if script and line.startswith("#"):
-                out(f"\n{line}")
+                out(line if narrating else f"\n{line}")
             elif script and line.strip():
                 out(f"{demo.current}> {line}")
+            narrating = line.startswith("#")
             try:
                 if not await demo.handle(line):
                     break

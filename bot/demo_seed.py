@@ -43,26 +43,26 @@ def _days(n: float) -> str:
 
 CAST: tuple[Persona, ...] = (
     Persona("ana", "Ana", 111, "en", "new here: has never talked to the bot (try /start)"),
-    Persona("eva", "Eva", 222, "es", "mentee, just consented, intake not done (speaks Spanish)",
-            {"role": None, "status": "intake"}),
+    Persona("eva", "Eva", 222, "es", "mentee, just consented, stopped intake at the alias "
+            "question (speaks Spanish)", {"role": "mentee", "status": "intake", "intake_step": "alias"}),
     Persona("lea", "Lea", 333, "en", "mentee, intake done, waiting for a match for 12 days",
-            {"role": "mentee", "status": "waiting", "alias": "Lea", "age_band": "a25_34",
+            {"role": "mentee", "status": "waiting", "alias": "Lea", "age_band": "25-34",
              "languages_spoken": ["en"], "focus_areas": ["anxiety", "loneliness"],
              "checkin_weekday": 2, "checkin_time": "18:00", "intake_done_at": _days(12)}, 13),
     Persona("sam", "Sam", 444, "en", "mentee, paired with Max for 3 weeks, check-ins Mondays "
             "18:00, last message 6 days ago",
-            {"role": "mentee", "status": "active", "alias": "Sam", "age_band": "a35_44",
+            {"role": "mentee", "status": "active", "alias": "Sam", "age_band": "35-44",
              "languages_spoken": ["en"], "focus_areas": ["grief", "low_mood"],
              "checkin_weekday": 0, "checkin_time": "18:00", "intake_done_at": _days(30)}, 31),
     Persona("max", "Max", 555, "en", "mentor, approved, mentoring Sam, room for one more "
             "(quiet hours 21:00-08:00)",
-            {"role": "mentor", "status": "active", "alias": "Max", "age_band": "a35_44",
+            {"role": "mentor", "status": "active", "alias": "Max", "age_band": "35-44",
              "languages_spoken": ["en", "es"], "focus_areas": ["grief", "low_mood", "anxiety"],
              "lived_experience": ["grief", "low_mood"], "capacity": 2,
              "intake_done_at": _days(60), "code_agreed_at": _days(60), "trained_at": _days(55),
              "approved_at": _days(54)}, 61),
     Persona("tom", "Tom", 666, "en", "mentor in training: 5 of 6 modules done (try /training)",
-            {"role": "mentor", "status": "training", "alias": "Tom", "age_band": "a25_34",
+            {"role": "mentor", "status": "training", "alias": "Tom", "age_band": "25-34",
              "languages_spoken": ["en"], "focus_areas": ["anxiety", "loneliness"],
              "lived_experience": ["anxiety", "loneliness"], "capacity": 1,
              "intake_done_at": _days(6), "code_agreed_at": _days(6)}, 7),

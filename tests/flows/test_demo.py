@@ -36,8 +36,14 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "[1] I agree  [2] Not now" in output
     assert "Emergency: 911" in output
     assert "Claimed by Cleo" in output
-    assert "Introductions sent" in output
+    assert "You're all set. Your member code is M" in output  # intake
+    assert "Hola de nuevo" in output  # Eva resumes her intake in Spanish
+    assert "finished training" in output and "approved: they can now be matched" in output
+    assert "Introductions sent" in output and "is in too" in output
+    assert "⏰ Thu 05 Mar 13:00\n\nbot → Ana:\n  🌱 Meet your mentor: Tom" in output  # quiet hours
+    assert "Still unclaimed after 20 min" in output  # re-alert
     assert "Weekly digest" in output
+    assert "It's time for your weekly check-in" in output
 
 
 def test_seeded_cast_is_introduced(walkthrough: tuple[int, str, Path]) -> None:
