@@ -3,7 +3,7 @@
 You type as any member or as the coordinators' group; the bot's replies are printed with their
 buttons numbered; type a number to press a button. Demo controls (handled here, not by the bot):
   /as NAME                  act as someone else (/as group: the coordinators' group)
-  /who                      who is who: role, stage, member code
+  /who                      who is who now: member code, role, stage, pairs
   /wait 30m|2h|1d|1w        move the clock and run whatever became due on the way
   /wait until monday 18:00  ... or until a moment (also: /wait until the morning)
   {tom}, {pair}             in anything you type: Tom's member code, Sam and Max's pair code
@@ -24,7 +24,7 @@ from bot.demo_seed import CAST, COORDINATOR_ID, DEMO_START, Seeded, seed_program
 from bot.demo_time import USAGE, steps, target_of
 from bot.sandbox.client import GroupMember, SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox, sandbox_settings
-from storage import members
+from storage import members, pairs
 
 Person = SandboxUser | GroupMember
 PLACEHOLDER = re.compile(r"\{([a-z]+)\}", re.IGNORECASE)
@@ -118,7 +118,7 @@ class Demo:
         if line in {"/quit", "/exit"}:
             return False
         if line == "/who":
-            self.who()
+            await self.who_now()
         elif line.startswith("/as"):
             self._switch(line[3:].strip().lower())
         elif line.startswith("/wait"):
@@ -222,6 +222,27 @@ class Demo:
         if codes:
             self.out(f"  Sam and Max are pair {codes.pair_code}; a past cohort of 36 pairs left "
                      "anonymised history for /dashboard.")
+
+
+    async def who_now(self) -> None:
+        """Print everyone as they are now: code, role, stage and current pairs."""
+        db = self.sandbox.db
+        for persona in CAST:
+            member = await members.get_by_telegram_id(db, persona.telegram_id)
+            mark = " ←you" if persona.key == self.current else ""
+            if member is None:
+                self.out(f"  /as {persona.key:<5} {persona.name}: not a member{mark}")
+                continue
+            partners = []
+            for pair in await pairs.current_pairs_of(db, member.id):
+                other = await members.get_by_id(db, pair.partner_of(member.id) or 0)
+                partners.append(f"{pair.code} with {other.display_alias if other else '?'} "
+                                f"({pair.status})")
+            paired = f", pairs: {'; '.join(partners)}" if partners else ""
+            self.out(f"  /as {persona.key:<5} {persona.name} ({member.code}): "
+                     f"{member.role or 'no role yet'}, {member.status}{paired}{mark}")
+        mark = " ←you" if self.current == "group" else ""
+        self.out(f"  /as group  Cleo, a coordinator, in the coordinators' group{mark}")
 
 
 def cast(demo: Demo) -> None:

@@ -41,7 +41,7 @@ def trim_block(block: list[str]) -> list[str]:
     kept: list[str] = []
     body = 0
     for line in block:
-        if line.startswith(("bot → ", "#", "  ⏰", "  ⏩", "  (you are")) or re.match(
+        if line.startswith(("bot → ", "#", "  ⏰", "  ⏩", "  (you are", "  /as ")) or re.match(
             r"^[a-z]+> ", line
         ):
             kept.append(line)

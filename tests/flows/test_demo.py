@@ -43,6 +43,7 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "⏰ Thu 05 Mar 13:00\n\nbot → Ana:\n  🌱 Meet your mentor: Tom" in output  # quiet hours
     assert "Still unclaimed after 20 min" in output  # re-alert
     assert "Weekly digest" in output
+    assert re.search(r"Ana \(M\w{4}\): mentee, active, pairs: P\w{4} with Tom \(active\)", output)
     assert "It's time for your weekly check-in" in output
 
 
