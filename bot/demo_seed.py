@@ -142,6 +142,9 @@ async def _active_pair(
             await engagement.record(connection, key, kind="fit_check", now=started + timedelta(days=7),
                                     telegram_id=member.telegram_id, role=role, pair_code=pair.code,
                                     value=2)
+        await engagement.record(connection, key, kind="who5_score",
+                                now=checkin_moments(started)[0], telegram_id=mentee.telegram_id,
+                                role="mentee", pair_code=pair.code, value=44)
         for moment, mood in zip(checkin_moments(started), MOODS, strict=True):
             await engagement.record(connection, key, kind="checkin_done", now=moment,
                                     telegram_id=mentee.telegram_id, role="mentee",
@@ -165,6 +168,9 @@ async def _pair_records(db: Database, pair: pairs.Pair, mentee: members.Member,
         from storage import checkins, relay  # type: ignore[attr-defined]
     except ImportError:  # check-ins and the relay are not in this build
         return
+    first = checkin_moments(started)[0]
+    await checkins.add_measure(db, member_id=mentee.id, instrument="who5", occasion="start",
+                               score=44, band="reduced", now=first)  # next one due in week 4
     for moment, mood in zip(checkin_moments(started), MOODS, strict=True):
         await checkins.save_checkin(db, member_id=mentee.id, pair_id=pair.id,
                                     period=iso_week(moment, mentee.timezone), mood=mood,
