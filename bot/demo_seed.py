@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.catalog.bundle import Content
-from bot.clock import to_db
+from bot.clock import from_db, to_db
 from bot.pseudonym import content_number
-from storage import engagement, members, pairs
+from storage import audit, engagement, members, pairs
 from storage.db import Database
 
 # The demo always starts at the same moment, so a scripted run prints the same transcript.
@@ -125,6 +125,7 @@ async def _active_pair(
 ) -> pairs.Pair:
     """Sam and Max: introduced 22 days ago, both in, fit check answered, talking since."""
     started = now - timedelta(days=21)
+    mentor_approved = from_db(mentor.approved_at) or started
     async with db.transaction() as connection:
         pair = await pairs.insert(connection, mentee_id=mentee.id, mentor_id=mentor.id,
                                   approved_by=COORDINATOR_ID, now=started - timedelta(days=1))
@@ -133,6 +134,11 @@ async def _active_pair(
         await pairs.activate(connection, pair.id, now=started, ends_at=started + timedelta(weeks=12),
                              fit_check_at=started + timedelta(days=7))
         await pairs.stamp(connection, pair.id, "fit_check_at", None)  # both said "good"
+        await audit.record(connection, actor_id=COORDINATOR_ID, actor_name="Cleo",
+                           action="approve", now=mentor_approved, subject=mentor.code)
+        await audit.record(connection, actor_id=COORDINATOR_ID, actor_name="Cleo",
+                           action="approve", now=started - timedelta(days=1),
+                           subject=pair.code, detail=f"{mentee.code}+{mentor.code}")
         for member in (mentee, mentor):
             role = member.role
             await engagement.record(connection, key, kind="paired", now=started - timedelta(days=1),
