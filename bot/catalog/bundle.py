@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from bot.catalog import coping, crisis, locales, referrals, training
+from bot.catalog import checkins, coping, crisis, locales, referrals, relay, training
 from bot.catalog import risk as risk_catalog
 from bot.catalog._base import collect
 from bot.risk import RiskScreen
@@ -28,6 +28,8 @@ class Content:
     coping: coping.CopingLibrary
     training: training.TrainingCourse
     risk: RiskScreen
+    checkins: checkins.CheckinContent
+    relay: relay.RelayContent
 
 
 def load_content(directory: Path | None = None) -> Content:
@@ -41,6 +43,8 @@ def load_content(directory: Path | None = None) -> Content:
             lambda: coping.load(root),
             lambda: training.load(root),
             lambda: RiskScreen.from_lexicons(risk_catalog.load(root)),
+            lambda: checkins.load(root),
+            lambda: relay.load(root),
         ]
     )
     return Content(root, *loaded)
