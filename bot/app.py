@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 MEMBER_COMMANDS = [
     ("start", "Join, or see where you are"),
     ("crisis", "Crisis lines, at any time"),
+    ("checkin", "This week's check-in"),
+    ("report", "Raise a concern with the coordinators"),
+    ("pulse", "Mentors: this week's pulse"),
     ("help", "What I can do"),
 ]
 COORDINATOR_COMMANDS = [

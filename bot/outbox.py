@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,31 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+
+# Features that must act on an outcome (e.g. the relay records the copy's message id, tells a
+# sender their partner blocked the bot) register a hook for their outbox `kind`.
+SentHook = Callable[["Services", Bot, outbox.OutboxItem, Any], Awaitable[None]]
+FailedHook = Callable[["Services", Bot, outbox.OutboxItem, str], Awaitable[None]]
+_SENT_HOOKS: dict[str, SentHook] = {}
+_FAILED_HOOKS: dict[str, FailedHook] = {}
+
+
+def on_outcome(kind: str, *, sent: SentHook | None = None, failed: FailedHook | None = None) -> None:
+    """Register hooks run after an item of `kind` was sent, or finally failed."""
+    if sent is not None:
+        _SENT_HOOKS[kind] = sent
+    if failed is not None:
+        _FAILED_HOOKS[kind] = failed
+
+
+async def _run_hook(hook: Callable[..., Awaitable[None]] | None, *args: Any) -> None:
+    """A failing hook is logged and never undoes the delivery."""
+    if hook is None:
+        return
+    try:
+        await hook(*args)
+    except Exception:
+        log.exception("outbox hook failed")
 
 
 def message_payload(
@@ -84,19 +109,21 @@ class Outbox:
         db, now = self.services.db, self.services.clock.now()
         params = dict(item.payload)
         try:
-            await call_bot(bot, item.method, item.chat_id, params, Lane[item.lane.upper()])
+            result = await call_bot(bot, item.method, item.chat_id, params, Lane[item.lane.upper()])
         except Forbidden:
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
             if item.member_id is not None:
                 await db.execute(
                     "UPDATE members SET unreachable = 1 WHERE id = ?", (item.member_id,)
                 )
+            await _run_hook(_FAILED_HOOKS.get(item.kind), self.services, bot, item, "forbidden")
             return False
         except BadRequest as exc:
             log.error(
                 "outbox item %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message
             )
             await outbox.mark_failed(db, item.id, "bad request", final=True)
+            await _run_hook(_FAILED_HOOKS.get(item.kind), self.services, bot, item, "bad request")
             return False
         except (TimedOut, NetworkError, RetryAfter) as exc:
             final = item.attempts + 1 >= MAX_ATTEMPTS
@@ -109,4 +136,5 @@ class Outbox:
             )
             return False
         await outbox.mark_sent(db, item.id, now)
+        await _run_hook(_SENT_HOOKS.get(item.kind), self.services, bot, item, result)
         return True

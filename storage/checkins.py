@@ -301,3 +301,12 @@ async def get_pulse(db: Database, member_id: int, period: str) -> dict[str, Any]
         (member_id, period),
     )
     return dict(row) if row else None
+
+
+async def reset_pulse(db: Database, member_id: int, period: str) -> None:
+    """Start this week's pulse afresh (a second pulse the same week replaces the first)."""
+    await db.execute(
+        "UPDATE pulses SET going = NULL, wellbeing = NULL, wants_support = NULL "
+        "WHERE member_id = ? AND period = ?",
+        (member_id, period),
+    )

@@ -158,3 +158,11 @@ async def week_stats(db: Database, start: datetime, end: datetime) -> list[PairW
         PairWeek(row["pair_id"], row["pair_code"], *(int(row[name] or 0) for name in counts))
         for row in rows
     ]
+
+
+async def latest_report_of(db: Database, member_id: int) -> int | None:
+    """The member's most recent report id (the one they are adding words to)."""
+    value = await db.fetch_value(
+        "SELECT id FROM reports WHERE member_id = ? ORDER BY id DESC LIMIT 1", (member_id,)
+    )
+    return int(value) if value is not None else None
