@@ -100,7 +100,7 @@ async def finish(update: Update, context: BotContext, member: Member, period: st
     if wants:
         reasons.append(t(coordinator_language, "pulse.reason_support"))
     await notify_coordinators(
-        services, key=f"pulse:{member.code}:{period}", kind="pulse_flag",
+        services, key=f"pulse_flag:{member.code}:{period}", kind="pulse_flag",
         text=t(coordinator_language, "pulse.coord", code=member.code,
                alias=member.display_alias, going=pulse.get("going") or "-",
                wellbeing=pulse.get("wellbeing") or "-", reasons=", ".join(reasons)),
