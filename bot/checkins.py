@@ -58,8 +58,9 @@ def plan_steps(content: CheckinContent, due: dict[str, str]) -> list[str]:
         steps.append(f"q:{question.id}")
         if question.ask_share:
             steps.append(f"share:{question.id}")
-    for instrument in sorted(due):
-        measure = content.measures[instrument]
+    for instrument, measure in content.measures.items():  # content order: WHO-5 first
+        if instrument not in due:
+            continue
         steps += [f"m:{instrument}:{index}" for index in range(len(measure.items))]
     return steps
 

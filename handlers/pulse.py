@@ -15,7 +15,7 @@ from bot.checkins import iso_week
 from bot.notify import notify_coordinators
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
-from storage import checkins, engagement
+from storage import engagement, pulses
 from storage.members import Member
 
 STEPS = ("going", "wellbeing", "wants_support")
@@ -47,7 +47,7 @@ async def start(update: Update, context: BotContext) -> str | int:
         await reply(update, context, context.services.t(language, "pulse.for_mentors"))
         return ConversationHandler.END
     period = iso_week(context.services.clock.now(), member.timezone)
-    await checkins.reset_pulse(context.services.db, member.id, period)
+    await pulses.reset(context.services.db, member.id, period)
     return await ask(update, context, member, STEPS[0])
 
 
@@ -65,14 +65,14 @@ async def answer(update: Update, context: BotContext) -> str | int:
     step, value = parts[2], int(parts[3])
     now = services.clock.now()
     period = iso_week(now, member.timezone)
-    saved = await checkins.get_pulse(services.db, member.id, period) or {}
+    saved = await pulses.get(services.db, member.id, period) or {}
     expected = next((s for s in STEPS if saved.get(s) is None), None)
     if step != expected:
         await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
         return expected or ConversationHandler.END
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    await checkins.save_pulse(services.db, member.id, period, now, **{step: value})
+    await pulses.save(services.db, member.id, period, now, **{step: value})
     following = STEPS.index(step) + 1
     if following < len(STEPS):
         return await ask(update, context, member, STEPS[following])
@@ -85,7 +85,7 @@ async def finish(update: Update, context: BotContext, member: Member, period: st
     self-care strategies."""
     services, t, language = context.services, context.services.t, member.language
     now = services.clock.now()
-    pulse = await checkins.get_pulse(services.db, member.id, period) or {}
+    pulse = await pulses.get(services.db, member.id, period) or {}
     await engagement.record(services.db, services.pseudonym_key, kind="pulse_done", now=now,
                             telegram_id=member.telegram_id, role="mentor",
                             value=pulse.get("wellbeing"))
@@ -130,7 +130,7 @@ async def use_buttons(update: Update, context: BotContext) -> str | int:
     if member is None:
         return ConversationHandler.END
     period = iso_week(context.services.clock.now(), member.timezone)
-    saved = await checkins.get_pulse(context.services.db, member.id, period) or {}
+    saved = await pulses.get(context.services.db, member.id, period) or {}
     step = next((s for s in STEPS if saved.get(s) is None), None)
     if step is None:
         return ConversationHandler.END

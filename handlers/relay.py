@@ -47,15 +47,18 @@ async def relay_message(update: Update, context: BotContext) -> None:
         await reply(update, context, services.t(member.language, _unpaired_key(member)))
         return
     pair, reply_to = await choose_pair(services, member, current, message)
+    # The safety screen (group -1) already answered crisis language; the flag travels with
+    # the message so the mentor's crisis-protocol note follows it even after a button press.
+    crisis = detected_risk(update, context) is not None
     kinds = detect_details(services, member, message)
     if kinds:
-        await ask_boundary(update, context, member, message.message_id, kinds, pair)
+        await ask_boundary(update, context, member, message.message_id, kinds, pair, crisis)
         return
     if pair is None:
-        await ask_recipient(update, context, member, current, message.message_id, "-")
+        await ask_recipient(update, context, member, current, message.message_id, "-", crisis)
         return
     await deliver(update, context, member, pair, message.message_id, reply_to=reply_to,
-                  album=message.media_group_id)
+                  album=message.media_group_id, crisis=crisis)
 
 
 def _unpaired_key(member: Member) -> str:
@@ -105,7 +108,7 @@ async def choose_pair(
 
 async def ask_boundary(
     update: Update, context: BotContext, member: Member, message_id: int, kinds: list[str],
-    pair: Pair | None,
+    pair: Pair | None, crisis: bool,
 ) -> None:
     """Remind the sender of the guidelines: [Send anyway] [Cancel]."""
     t, sign, language = context.services.t, context.services.signer.sign, member.language
@@ -113,7 +116,7 @@ async def ask_boundary(
     code = boundaries.encode(kinds)
     buttons = [[
         (t(language, "relay.send_anyway"),
-         sign("relay", "send", message_id, code, pair.id if pair else 0)),
+         sign("relay", "send", message_id, code, pair.id if pair else 0, int(crisis))),
         (t(language, "relay.cancel"), sign("relay", "cancel", message_id)),
     ]]
     await reply(update, context, t(language, "relay.boundary", found=found), buttons)
@@ -121,7 +124,7 @@ async def ask_boundary(
 
 async def ask_recipient(
     update: Update, context: BotContext, member: Member, current: list[Pair], message_id: int,
-    code: str,
+    code: str, crisis: bool,
 ) -> None:
     """A mentor with several mentees: who is this message for?"""
     services = context.services
@@ -129,13 +132,14 @@ async def ask_recipient(
     for pair in current:
         partner = await members.get_by_id(services.db, pair.partner_of(member.id) or 0)
         label = partner.display_alias if partner else services.t(member.language, "relay.left")
-        buttons.append([(label[:40], services.signer.sign("relay", "to", pair.id, message_id, code))])
+        buttons.append([(label[:40], services.signer.sign("relay", "to", pair.id, message_id, code,
+                                                         int(crisis)))])
     await reply(update, context, services.t(member.language, "relay.who_for"), buttons)
 
 
 async def deliver(
     update: Update, context: BotContext, member: Member, pair: Pair, message_id: int, *,
-    reply_to: int | None = None, album: str | None = None, details: str = "",
+    reply_to: int | None = None, album: str | None = None, details: str = "", crisis: bool = False,
 ) -> None:
     """Queue the copy for the partner and acknowledge (or explain why it cannot go)."""
     services = context.services
@@ -166,7 +170,7 @@ async def deliver(
         return
     if len(relay_pairs(await pairs.current_pairs_of(services.db, member.id))) > 1:
         await relay.set_target(services.db, member.id, pair.id, now)
-    if detected_risk(update, context) is not None and partner.role == "mentor":
+    if crisis and partner.role == "mentor":
         await outbox.enqueue(
             services.db, key=f"relay_crisis_note:{member.telegram_id}:{message_id}",
             chat_id=partner.telegram_id, member_id=partner.id, lane=Lane.RELAY,
@@ -231,9 +235,10 @@ async def relay_edited(update: Update, context: BotContext) -> None:
     """An edit of a relayed message: the partner keeps the first version; say so."""
     message = update.effective_message
     member = await current_member(update, context)
-    if message is None or member is None:
+    if member is None:
+        await fallback.private_message(update, context)
         return
-    if await relay.by_original(context.services.db, member.telegram_id, message.message_id):
+    if message is not None and await relay.by_original(context.services.db, member.telegram_id, message.message_id):
         await reply(update, context, context.services.t(member.language, "relay.edit_not_relayed"))
 
 

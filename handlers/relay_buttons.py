@@ -35,7 +35,7 @@ async def send_anyway(update: Update, context: BotContext) -> None:
     assert query is not None
     parts = context.services.signer.verify(query.data) or []
     member, current = await _member_and_pairs(update, context)
-    message_id, code, pair_id = int(parts[2]), parts[3], int(parts[4])
+    message_id, code, pair_id, crisis = int(parts[2]), parts[3], int(parts[4]), parts[5] == "1"
     if member is None or not current or await relay.by_original(
         context.services.db, member.telegram_id, message_id
     ):
@@ -46,9 +46,9 @@ async def send_anyway(update: Update, context: BotContext) -> None:
     by_id = {pair.id: pair for pair in current}
     pair = by_id.get(pair_id) or (current[0] if len(current) == 1 else None)
     if pair is None:
-        await ask_recipient(update, context, member, current, message_id, code)
+        await ask_recipient(update, context, member, current, message_id, code, crisis)
         return
-    await deliver(update, context, member, pair, message_id, details=code)
+    await deliver(update, context, member, pair, message_id, details=code, crisis=crisis)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -69,7 +69,7 @@ async def send_to(update: Update, context: BotContext) -> None:
     services = context.services
     parts = services.signer.verify(query.data) or []
     member, current = await _member_and_pairs(update, context)
-    pair_id, message_id, code = int(parts[2]), int(parts[3]), parts[4]
+    pair_id, message_id, code, crisis = int(parts[2]), int(parts[3]), parts[4], parts[5] == "1"
     pair = next((p for p in current if p.id == pair_id), None)
     if member is None or pair is None or await relay.by_original(
         services.db, member.telegram_id, message_id
@@ -79,7 +79,8 @@ async def send_to(update: Update, context: BotContext) -> None:
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     await relay.set_target(services.db, member.id, pair.id, services.clock.now())
-    await deliver(update, context, member, pair, message_id, details="" if code == "-" else code)
+    await deliver(update, context, member, pair, message_id, details="" if code == "-" else code,
+                  crisis=crisis)
 
 
 async def pick(update: Update, context: BotContext) -> None:
