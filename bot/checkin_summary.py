@@ -52,10 +52,7 @@ async def due_measures(services: Services, member: Member, now: datetime) -> dic
 
 async def has_checkin(services: Services, member: Member, period: str) -> bool:
     """Has the member already checked in this period?"""
-    value = await services.db.fetch_value(
-        "SELECT 1 FROM checkins WHERE member_id = ? AND period = ?", (member.id, period)
-    )
-    return value is not None
+    return await checkins.has_checkin(services.db, member.id, period)
 
 
 async def finish(services: Services, member: Member, draft: Draft) -> list[Reply]:

@@ -7,14 +7,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins import iso_week
-from bot.clock import to_db
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
 from bot.relay import HOLD, deliver_time
 from bot.schedule import local_datetime, parse_hhmm
 from bot.sweep import SweepContext, sweep
-from storage import checkins, members, outbox, pairs
+from storage import checkins, members, outbox, pairs, pulses, relay
 
 
 @sweep("checkin_drafts")
@@ -71,25 +70,22 @@ async def prompt_pulse(ctx: SweepContext) -> int:
     """Once a week, at the pulse time in the mentor's own zone, invite active mentors."""
     services, now = ctx.services, ctx.now
     pulse = services.content.checkins.pulse
-    rows = await services.db.fetch_all(
-        "SELECT DISTINCT mentor_id FROM pairs WHERE status IN ('active', 'introduced') "
-        "AND mentor_id IS NOT NULL"
-    )
     sent = 0
-    for row in rows:
-        mentor = await members.get_by_id(services.db, int(row["mentor_id"]))
+    for mentor_id in await pulses.mentors_in_pairs(services.db):
+        mentor = await members.get_by_id(services.db, mentor_id)
         if mentor is None or mentor.unreachable:
             continue
         local = now.astimezone(ZoneInfo(mentor.timezone))
         monday = local.date() - timedelta(days=local.weekday())
         due_at = local_datetime(monday + timedelta(days=pulse.weekday), parse_hhmm(pulse.time),
                                 ZoneInfo(mentor.timezone))
-        if now < due_at:
-            continue
+        key = f"pulse:{mentor.code}:{iso_week(now, mentor.timezone)}"
+        if now < due_at or await relay.outbox_key_exists(services.db, key):
+            continue  # (checked first: no write transaction every 30 s for a sent prompt)
         t = services.t
         buttons = [[(t(mentor.language, "pulse.start"), services.signer.sign("pulse", "start"))]]
         sent += await outbox.enqueue(
-            services.db, key=f"pulse:{mentor.code}:{iso_week(now, mentor.timezone)}",
+            services.db, key=key,
             chat_id=mentor.telegram_id, member_id=mentor.id, lane=Lane.SCHEDULED,
             kind="pulse_prompt", payload=message_payload(t(mentor.language, "pulse.prompt"), buttons),
             not_before=deliver_time(mentor, now), now=now,
@@ -104,19 +100,14 @@ async def release_after_pause(ctx: SweepContext) -> int:
     """Messages held for an open-ended pause go out once the member has resumed."""
     services, now = ctx.services, ctx.now
     assert HOLD is not None
-    rows = await services.db.fetch_all(
-        "SELECT id, member_id FROM outbox WHERE status = 'pending' AND not_before >= ? "
-        "AND member_id IS NOT NULL",
-        (to_db(HOLD),),
-    )
     released = 0
-    for row in rows:
-        member = await members.get_by_id(services.db, int(row["member_id"]))
+    for item_id, member_id in await relay.held_outbox_items(services.db, HOLD):
+        member = await members.get_by_id(services.db, member_id)
         if member is None:
             continue
         moment = deliver_time(member, now)
         if moment != HOLD:
-            await outbox.defer(services.db, int(row["id"]), moment)
+            await outbox.defer(services.db, item_id, moment)
             released += 1
     return released
 

@@ -180,6 +180,9 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
     member = await current_member(update, context)
     draft = await checkins.get_draft(services.db, member.id) if member else None
     if member is None or draft is None or draft.step is None:
+        # The draft expired (or the member left): say so rather than swallow the message.
+        await reply(update, context, services.t(language_of(update, context, member),
+                                                "checkin.expired"))
         return ConversationHandler.END
     question = services.content.checkins.question(draft.step.partition(":")[2])
     if draft.step.startswith("q:") and question is not None and question.kind == "text":

@@ -273,3 +273,11 @@ async def mark_reachout(db: Database, reachout_id: int, column: str, now: dateti
     if column not in ("mentor_reminded_at", "coordinators_told_at"):
         raise ValueError(column)
     await db.execute(f"UPDATE reachouts SET {column} = ? WHERE id = ?", (to_db(now), reachout_id))
+
+
+async def has_checkin(db: Database, member_id: int, period: str) -> bool:
+    """Has the member already checked in this period?"""
+    value = await db.fetch_value(
+        "SELECT 1 FROM checkins WHERE member_id = ? AND period = ?", (member_id, period)
+    )
+    return value is not None

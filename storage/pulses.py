@@ -43,3 +43,12 @@ async def reset(db: Database, member_id: int, period: str) -> None:
         "WHERE member_id = ? AND period = ?",
         (member_id, period),
     )
+
+
+async def mentors_in_pairs(db: Database) -> list[int]:
+    """Member ids of mentors in an introduced or active pair (the pulse goes to them)."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT mentor_id FROM pairs WHERE status IN ('active', 'introduced') "
+        "AND mentor_id IS NOT NULL ORDER BY mentor_id"
+    )
+    return [int(row["mentor_id"]) for row in rows]

@@ -166,3 +166,18 @@ async def latest_report_of(db: Database, member_id: int) -> int | None:
         "SELECT id FROM reports WHERE member_id = ? ORDER BY id DESC LIMIT 1", (member_id,)
     )
     return int(value) if value is not None else None
+
+
+async def held_outbox_items(db: Database, hold: datetime) -> list[tuple[int, int]]:
+    """(outbox id, member id) of pending messages held for an open-ended pause."""
+    rows = await db.fetch_all(
+        "SELECT id, member_id FROM outbox WHERE status = 'pending' AND not_before >= ? "
+        "AND member_id IS NOT NULL",
+        (to_db(hold),),
+    )
+    return [(int(row["id"]), int(row["member_id"])) for row in rows]
+
+
+async def outbox_key_exists(db: Database, key: str) -> bool:
+    """Was a message with this idempotency key queued already (cheap check before a write)?"""
+    return await db.fetch_value("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None

@@ -138,6 +138,10 @@ async def test_stale_button_and_abandoned_checkin(sandbox: Sandbox) -> None:
     assert "expired" in mia.answers()[-1]["text"]
     await sandbox.advance(timedelta(days=4))  # abandoned: the draft is forgotten
     assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM checkin_drafts") == 0
+    replies = await mia.send("back again")
+    assert "set it aside" in replies[-1].text
+    replies = await mia.send("hello")  # the flow has ended: ordinary messages again
+    assert "not paired with a mentor yet" in replies[-1].text
 
 
 async def test_reachout_reminders_after_24_and_48_hours(sandbox: Sandbox) -> None:
