@@ -99,3 +99,17 @@ async def test_signals_flag_a_pair_messaging_into_quiet_hours(sandbox: Sandbox) 
     assert flags[0].week.mentee_sent == 12 and flags[0].week.mentor_sent == 0
     assert await flagged_pairs(sandbox.services, week + timedelta(days=7)) == []
     assert leo.bot_messages() == []  # all held for the morning
+
+
+async def test_pulse_asking_for_support_tells_coordinators(sandbox: Sandbox) -> None:
+    _mia, leo, *_ = await paired(sandbox)
+    replies = await leo.send("/pulse")
+    old = replies[-1]
+    for answer in ("4", "4", "Yes"):
+        replies = await leo.click(replies[-1], answer)
+    assert "A coordinator will get in touch" in replies[-2].text
+    notice = sandbox.group.bot_messages()[-1].text
+    assert "asked for support" in notice and "low answer" not in notice
+    await leo.click(old, "1")  # a button from an earlier question: expired, nothing changes
+    assert "expired" in leo.answers()[-1]["text"]
+    assert len(sandbox.group.bot_messages()) == 1
