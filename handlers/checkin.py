@@ -66,7 +66,8 @@ def step_buttons(context: BotContext, member: Member, draft: Draft) -> list[list
     content = services.content.checkins
 
     def button(label: str, value: object) -> Button:
-        return (label, sign("checkin", "a", draft.position, value))
+        # The week and position travel in the button, so any earlier step's button expires.
+        return (label, sign("checkin", "a", draft.period, draft.position, value))
 
     kind, _, rest = step.partition(":")
     if kind == "q":
@@ -153,8 +154,8 @@ async def answer_button(update: Update, context: BotContext) -> str | int:
     if member is None or draft is None or draft.step is None:
         await _expired(update, context, member)
         return ConversationHandler.END
-    value = _valid_value(context, draft, parts[3]) if len(parts) == 4 else None
-    if parts[2] != str(draft.position) or value is None:
+    value = _valid_value(context, draft, parts[4]) if len(parts) == 5 else None
+    if parts[2:4] != [draft.period, str(draft.position)] or value is None:
         await _expired(update, context, member)
         return ANSWERING
     await query.answer()
