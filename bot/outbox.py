@@ -21,30 +21,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
-# Features that must act on an outcome (e.g. the relay records the copy's message id, tells a
-# sender their partner blocked the bot) register a hook for their outbox `kind`.
-SentHook = Callable[["Services", Bot, outbox.OutboxItem, Any], Awaitable[None]]
-FailedHook = Callable[["Services", Bot, outbox.OutboxItem, str], Awaitable[None]]
+SentHook = Callable[["Services", outbox.OutboxItem, Any], Awaitable[None]]
 _SENT_HOOKS: dict[str, SentHook] = {}
-_FAILED_HOOKS: dict[str, FailedHook] = {}
 
 
-def on_outcome(kind: str, *, sent: SentHook | None = None, failed: FailedHook | None = None) -> None:
-    """Register hooks run after an item of `kind` was sent, or finally failed."""
-    if sent is not None:
-        _SENT_HOOKS[kind] = sent
-    if failed is not None:
-        _FAILED_HOOKS[kind] = failed
+def on_sent(kind: str) -> Callable[[SentHook], SentHook]:
+    """Register a function called with (services, item, Telegram's result) after an item of
+    this kind is delivered (e.g. to remember the message id of a coordinator alert)."""
 
+    def decorator(function: SentHook) -> SentHook:
+        _SENT_HOOKS[kind] = function
+        return function
 
-async def _run_hook(hook: Callable[..., Awaitable[None]] | None, *args: Any) -> None:
-    """A failing hook is logged and never undoes the delivery."""
-    if hook is None:
-        return
-    try:
-        await hook(*args)
-    except Exception:
-        log.exception("outbox hook failed")
+    return decorator
 
 
 def message_payload(
@@ -72,6 +61,32 @@ async def call_bot(bot: Bot, method: str, chat_id: int, params: dict[str, Any], 
         kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], bot)
     function = getattr(bot, _snake(method))
     return await function(chat_id=chat_id, **kwargs, rate_limit_args=lane_args(lane))
+
+
+FailedHook = Callable[["Services", outbox.OutboxItem, str], Awaitable[None]]
+_FAILED_HOOKS: dict[str, FailedHook] = {}
+
+
+def on_failed(kind: str) -> Callable[[FailedHook], FailedHook]:
+    """Register a function called with (services, item, "forbidden" or "bad request") when an
+    item of this kind can never be delivered (e.g. the relay tells the sender kindly)."""
+
+    def decorator(function: FailedHook) -> FailedHook:
+        _FAILED_HOOKS[kind] = function
+        return function
+
+    return decorator
+
+
+async def _after_failure(services: Services, item: outbox.OutboxItem, error: str) -> None:
+    """Run the kind's failure hook; a failing hook is logged, never raised."""
+    hook = _FAILED_HOOKS.get(item.kind)
+    if hook is None:
+        return
+    try:
+        await hook(services, item, error)
+    except Exception:
+        log.exception("after-failure hook for outbox item %s failed", item.id)
 
 
 class Outbox:
@@ -116,14 +131,14 @@ class Outbox:
                 await db.execute(
                     "UPDATE members SET unreachable = 1 WHERE id = ?", (item.member_id,)
                 )
-            await _run_hook(_FAILED_HOOKS.get(item.kind), self.services, bot, item, "forbidden")
+            await _after_failure(self.services, item, "forbidden")
             return False
         except BadRequest as exc:
             log.error(
                 "outbox item %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message
             )
             await outbox.mark_failed(db, item.id, "bad request", final=True)
-            await _run_hook(_FAILED_HOOKS.get(item.kind), self.services, bot, item, "bad request")
+            await _after_failure(self.services, item, "bad request")
             return False
         except (TimedOut, NetworkError, RetryAfter) as exc:
             final = item.attempts + 1 >= MAX_ATTEMPTS
@@ -136,5 +151,10 @@ class Outbox:
             )
             return False
         await outbox.mark_sent(db, item.id, now)
-        await _run_hook(_SENT_HOOKS.get(item.kind), self.services, bot, item, result)
+        hook = _SENT_HOOKS.get(item.kind)
+        if hook is not None:
+            try:
+                await hook(self.services, item, result)
+            except Exception:  # the message went out; a failing hook must not re-send it
+                log.exception("after-sent hook for outbox item %s failed", item.id)
         return True

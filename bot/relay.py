@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db
 from bot.lanes import Lane
+from bot.notify import notify_coordinators
+from bot.outbox import message_payload, on_failed, on_sent
 from bot.schedule import INDEFINITE, next_deliverable
 from bot.signals import is_night
-from storage import checkins, engagement, outbox, relay
+from storage import checkins, engagement, members, outbox, pairs, relay
 from storage.members import Member
+from storage.outbox import OutboxItem
 from storage.pairs import Pair
 
 if TYPE_CHECKING:
@@ -122,3 +125,66 @@ async def queue_copy(
         )
     services.outbox.wake()
     return Queued(deliver_at, held, True)
+
+
+async def tell_sender(services: Services, sender: Member, key: str, text: str,
+                      reply_to: int | None = None) -> None:
+    """A short note to the sender about their message (acknowledgement, problem)."""
+    now = services.clock.now()
+    extra = (
+        {"reply_parameters": {"message_id": reply_to, "allow_sending_without_reply": True}}
+        if reply_to is not None else {}
+    )
+    await outbox.enqueue(
+        services.db, key=key, chat_id=sender.telegram_id, member_id=sender.id,
+        lane=Lane.INTERACTIVE, kind="relay_notice", payload=message_payload(text, **extra),
+        not_before=now, now=now,
+    )
+    services.outbox.wake()
+
+
+async def notify_unreachable(services: Services, pair: Pair) -> None:
+    """Coordinators: a partner can't be reached (blocked the bot); once a day per pair."""
+    day = services.clock.now().strftime("%Y-%m-%d")
+    await notify_coordinators(
+        services, key=f"relay_unreachable:{pair.code}:{day}", kind="relay_problem",
+        text=services.t(services.settings.default_language, "relay.coord_unreachable",
+                        pair=pair.code),
+    )
+
+
+@on_sent(RELAY_KIND)
+async def copy_sent(services: Services, item: OutboxItem, result: Any) -> None:
+    """After a copy went out: record its id (for replies); acknowledge an immediate delivery."""
+    from_chat, from_msg = int(item.payload["from_chat_id"]), int(item.payload["message_id"])
+    now = services.clock.now()
+    await relay.mark_delivered(services.db, from_chat, from_msg, item.chat_id,
+                               int(result.message_id), now)
+    row = await relay.by_original(services.db, from_chat, from_msg)
+    # No late "delivered" after a hold, and one per album (the handler marks the rest).
+    quiet: set[tuple[int, int]] = services.extras.setdefault("relay_quiet_acks", set())
+    if row is None or row.into_quiet or (from_chat, from_msg) in quiet:
+        quiet.discard((from_chat, from_msg))
+        return
+    sender = await members.get_by_telegram_id(services.db, from_chat)
+    if sender is not None:
+        await tell_sender(services, sender, f"relay_ack:{from_chat}:{from_msg}",
+                          services.t(sender.language, "relay.delivered"), reply_to=from_msg)
+
+
+@on_failed(RELAY_KIND)
+async def copy_failed(services: Services, item: OutboxItem, error: str) -> None:
+    """A copy that can never go out: tell the sender kindly (and coordinators if blocked)."""
+    from_chat, from_msg = int(item.payload["from_chat_id"]), int(item.payload["message_id"])
+    sender = await members.get_by_telegram_id(services.db, from_chat)
+    row = await relay.by_original(services.db, from_chat, from_msg)
+    pair = await pairs.get(services.db, row.pair_id) if row else None
+    if sender is None or pair is None:
+        return
+    if error == "forbidden":
+        await tell_sender(services, sender, f"relay_failed:{from_chat}:{from_msg}",
+                          services.t(sender.language, "relay.partner_unreachable"))
+        await notify_unreachable(services, pair)
+    else:
+        await tell_sender(services, sender, f"relay_failed:{from_chat}:{from_msg}",
+                          services.t(sender.language, "relay.not_copied"), reply_to=from_msg)

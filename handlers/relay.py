@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, Message, ReplyParameters, Update
-from telegram.constants import ParseMode
+from telegram import Message, Update
 
 from bot import boundaries
-from bot.lanes import Lane, lane_args
+from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload, on_outcome
-from bot.relay import HOLD, RELAY_KIND, queue_copy, relay_pairs
+from bot.outbox import message_payload
+from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
 from bot.services import BotContext, Services
 from handlers import fallback
 from handlers._common import Button, current_member, reply
 from handlers.screening import detected_risk
 from storage import members, outbox, pairs, relay
 from storage.members import Member
-from storage.outbox import OutboxItem
 from storage.pairs import Pair
 
 log = logging.getLogger(__name__)
@@ -154,7 +151,8 @@ async def deliver(
         )
         return
     if partner.unreachable:
-        await partner_unreachable(services, context.bot, member, pair)
+        await reply(update, context, t(language, "relay.partner_unreachable"))
+        await notify_unreachable(services, pair)
         return
     if details:
         kinds = ", ".join(t(coordinator_language, f"relay.kind_{kind}")
@@ -210,27 +208,6 @@ def held_text(
     return t(language, "relay.held", alias=partner.display_alias, time=when)
 
 
-async def partner_unreachable(services: Services, bot: Bot, sender: Member, pair: Pair) -> None:
-    """The partner blocked the bot: tell the sender kindly, and the coordinators."""
-    t = services.t
-    await _send(bot, sender.telegram_id, t(sender.language, "relay.partner_unreachable"))
-    day = services.clock.now().strftime("%Y-%m-%d")
-    await notify_coordinators(
-        services, key=f"relay_unreachable:{pair.code}:{day}", kind="relay_problem",
-        text=t(services.settings.default_language, "relay.coord_unreachable", pair=pair.code),
-    )
-
-
-async def _send(bot: Bot, chat_id: int, text: str, reply_to: int | None = None) -> None:
-    """A short direct message (acknowledgements), interactive lane."""
-    await bot.send_message(
-        chat_id=chat_id, text=text, parse_mode=ParseMode.HTML,
-        reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True)
-        if reply_to else None,
-        rate_limit_args=lane_args(Lane.INTERACTIVE),
-    )
-
-
 async def relay_edited(update: Update, context: BotContext) -> None:
     """An edit of a relayed message: the partner keeps the first version; say so."""
     message = update.effective_message
@@ -238,39 +215,7 @@ async def relay_edited(update: Update, context: BotContext) -> None:
     if member is None:
         await fallback.private_message(update, context)
         return
-    if message is not None and await relay.by_original(context.services.db, member.telegram_id, message.message_id):
+    if message is not None and await relay.by_original(
+        context.services.db, member.telegram_id, message.message_id
+    ):
         await reply(update, context, context.services.t(member.language, "relay.edit_not_relayed"))
-
-
-async def copy_sent(services: Services, bot: Bot, item: OutboxItem, result: Any) -> None:
-    """Outbox hook: record the copy's id (for replies) and acknowledge an immediate delivery."""
-    from_chat, from_msg = int(item.payload["from_chat_id"]), int(item.payload["message_id"])
-    now = services.clock.now()
-    await relay.mark_delivered(services.db, from_chat, from_msg, item.chat_id,
-                               int(result.message_id), now)
-    row = await relay.by_original(services.db, from_chat, from_msg)
-    quiet: set[tuple[int, int]] = services.extras.setdefault("relay_quiet_acks", set())
-    if row is None or row.into_quiet or (from_chat, from_msg) in quiet:
-        quiet.discard((from_chat, from_msg))
-        return
-    sender = await members.get_by_telegram_id(services.db, from_chat)
-    if sender is not None:
-        await _send(bot, from_chat, services.t(sender.language, "relay.delivered"), from_msg)
-
-
-async def copy_failed(services: Services, bot: Bot, item: OutboxItem, error: str) -> None:
-    """Outbox hook: the copy could not be delivered; tell the sender (and coordinators)."""
-    from_chat, from_msg = int(item.payload["from_chat_id"]), int(item.payload["message_id"])
-    sender = await members.get_by_telegram_id(services.db, from_chat)
-    row = await relay.by_original(services.db, from_chat, from_msg)
-    pair = await pairs.get(services.db, row.pair_id) if row else None
-    if sender is None or pair is None:
-        return
-    if error == "forbidden":
-        await partner_unreachable(services, bot, sender, pair)
-    else:
-        await _send(bot, from_chat, services.t(sender.language, "relay.not_copied"), from_msg)
-
-
-on_outcome(RELAY_KIND, sent=copy_sent, failed=copy_failed)
-
