@@ -28,6 +28,8 @@ from storage.pairs import Pair
 
 log = logging.getLogger(__name__)
 TARGET_VALID = timedelta(minutes=60)  # a mentor's pick of mentee holds this long after last use
+CRISIS_CARD_KIND = "crisis_card"  # outbox kind of the escalation's mentor card
+CRISIS_CARD_WINDOW = timedelta(minutes=30)
 
 
 async def relay_message(update: Update, context: BotContext) -> None:
@@ -168,7 +170,11 @@ async def deliver(
         return
     if len(relay_pairs(await pairs.current_pairs_of(services.db, member.id))) > 1:
         await relay.set_target(services.db, member.id, pair.id, now)
-    if crisis and partner.role == "mentor":
+    if crisis and partner.role == "mentor" and not await relay.queued_recently(
+        services.db, partner.telegram_id, CRISIS_CARD_KIND, now - CRISIS_CARD_WINDOW
+    ):
+        # No crisis-protocol card went to this mentor for the episode (the escalation sends
+        # one for high severity in an active pair): this note ties the protocol to the message.
         await outbox.enqueue(
             services.db, key=f"relay_crisis_note:{member.telegram_id}:{message_id}",
             chat_id=partner.telegram_id, member_id=partner.id, lane=Lane.RELAY,

@@ -181,3 +181,12 @@ async def held_outbox_items(db: Database, hold: datetime) -> list[tuple[int, int
 async def outbox_key_exists(db: Database, key: str) -> bool:
     """Was a message with this idempotency key queued already (cheap check before a write)?"""
     return await db.fetch_value("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None
+
+
+async def queued_recently(db: Database, chat_id: int, kind: str, since: datetime) -> bool:
+    """Was a message of `kind` queued for `chat_id` since `since` (e.g. a crisis card)?"""
+    value = await db.fetch_value(
+        "SELECT 1 FROM outbox WHERE chat_id = ? AND kind = ? AND created_at >= ? LIMIT 1",
+        (chat_id, kind, to_db(since)),
+    )
+    return value is not None

@@ -7,9 +7,11 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.lanes import Lane
+from bot.outbox import message_payload
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from bot.schedule import INDEFINITE
-from storage import members
+from storage import members, outbox
 from tests.conftest import shipped_content
 from tests.flows.pairing_helpers import paired
 from tests.flows.test_checkin import answer_checkin, answer_who5
@@ -86,3 +88,15 @@ async def test_phq2_when_switched_on(tmp_path: Path) -> None:
     finally:
         await box.stop()
     assert box.violations == []
+
+
+async def test_no_second_protocol_note_when_a_crisis_card_went_out(sandbox: Sandbox) -> None:
+    mia, leo, *_ = await paired(sandbox)
+    now = sandbox.clock.now()
+    await outbox.enqueue(  # what the escalation's mentor card looks like in the outbox
+        sandbox.db, key="crisis_card:test", chat_id=leo.id, lane=Lane.CRISIS, kind="crisis_card",
+        payload=message_payload("card"), not_before=now, now=now,
+    )
+    await mia.send("I want to kill myself")
+    assert copies(leo.messages())[-1].text == "I want to kill myself"
+    assert not any("crisis protocol" in m.text for m in leo.bot_messages())
