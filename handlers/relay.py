@@ -42,13 +42,14 @@ async def relay_message(update: Update, context: BotContext) -> None:
         return
     services = context.services
     current = relay_pairs(await pairs.current_pairs_of(services.db, member.id))
-    if not current:
-        await reply(update, context, services.t(member.language, _unpaired_key(member)))
-        return
-    pair, reply_to = await choose_pair(services, member, current, message)
     # The safety screen (group -1) already answered crisis language; the flag travels with
     # the message so the mentor's crisis-protocol note follows it even after a button press.
     crisis = detected_risk(update, context) is not None
+    if not current:
+        if not crisis:  # the crisis answer was just sent; "you're not paired" would jar
+            await reply(update, context, services.t(member.language, _unpaired_key(member)))
+        return
+    pair, reply_to = await choose_pair(services, member, current, message)
     kinds = detect_details(services, member, message)
     if kinds:
         await ask_boundary(update, context, member, message.message_id, kinds, pair, crisis)

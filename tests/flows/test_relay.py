@@ -96,6 +96,8 @@ async def test_unpaired_and_non_members_are_told_what_happens_next(sandbox: Sand
     await make_member(sandbox, solo, "mentee", "Wren")
     replies = await solo.send("hello? anyone?")
     assert "not paired with a mentor yet" in replies[-1].text
+    replies = await solo.send("I want to kill myself")  # only the crisis answer, nothing else
+    assert len(replies) == 1 and "988" in replies[0].text
     mentor = sandbox.user("Max")
     await make_member(sandbox, mentor, "mentor", "Birch")
     assert "don't have a mentee" in (await mentor.send("ready to help"))[-1].text
