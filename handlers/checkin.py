@@ -66,6 +66,7 @@ def step_buttons(context: BotContext, member: Member, draft: Draft) -> list[list
     content = services.content.checkins
 
     def button(label: str, value: object) -> Button:
+        """A button answering the current step."""
         # The week and position travel in the button, so any earlier step's button expires.
         return (label, sign("checkin", "a", draft.period, draft.position, value))
 

@@ -23,6 +23,7 @@ async def _expired(update: Update, context: BotContext, member: Member | None) -
 
 
 async def _member_and_pairs(update: Update, context: BotContext) -> tuple[Member | None, list[Pair]]:
+    """The member pressing, and their pairs that may message each other."""
     member = await current_member(update, context)
     if member is None:
         return None, []

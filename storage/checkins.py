@@ -66,6 +66,7 @@ class Reachout:
 
 
 def _checkin(row: Any) -> Checkin:
+    """Build a Checkin from a row selected with CHECKIN_COLUMNS."""
     values = dict(row)
     values["answers"] = json.loads(values["answers"])
     values["note_shared"] = bool(values["note_shared"])

@@ -36,6 +36,7 @@ class RelayedMessage:
 
 
 def _from_row(row: Any) -> RelayedMessage:
+    """Build a RelayedMessage from a row selected with RELAY_COLUMNS."""
     values = dict(row)
     values["into_quiet"] = bool(values["into_quiet"])
     values["sender_night"] = bool(values["sender_night"])
