@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.clock import to_db
 from bot.lanes import Lane
 from bot.outbox import message_payload
 from bot.sandbox.client import SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox
-from storage import engagement, outbox
+from storage import engagement, members, outbox
 from tests.flows.pairing_helpers import dump_tables, make_member, paired
 
 WHO5_ANCHORS = ["All of the time", "Most of the time", "More than half of the time",
@@ -165,3 +166,29 @@ async def test_mentor_gets_pulse_instead_and_non_member_is_pointed_to_start(
     assert "pulse" in (await leo.send("/checkin"))[0].text
     stranger = sandbox.user("Zed")
     assert "/start" in (await stranger.send("/checkin"))[0].text
+
+
+async def test_spanish_mentee_and_closure_measure(sandbox: Sandbox) -> None:
+    mia, leo, mentee, _mentor, pair = await paired(sandbox)
+    await members.update_profile(sandbox.db, mentee.id, sandbox.clock.now(), language="es")
+    replies = await mia.send("/checkin")
+    assert replies[1].text == "¿Cómo ha estado tu ánimo esta semana?"
+    replies = await mia.click(replies[1], "🙂 4")
+    replies = await mia.click(replies[-1], "Regular")
+    replies = await mia.click(replies[-1], "Mucho")
+    replies = await mia.click(replies[-1], "Saltar")
+    replies = await mia.click(replies[-1], "Sí")
+    assert "Me he sentido alegre y de buen humor" in replies[-1].text
+    await answer_who5(mia, replies[-1], "La mayor parte del tiempo")
+    assert "Sunny checked in" in leo.last_message().text  # the mentor reads their own language
+    assert "So-so" in leo.last_message().text
+    # One week later the pair is about to close: WHO-5 again, recorded as the closure measure.
+    await sandbox.advance(timedelta(days=7))
+    ends = to_db(sandbox.clock.now() + timedelta(days=3))
+    await sandbox.db.execute("UPDATE pairs SET ends_at = ? WHERE id = ?", (ends, pair.id))
+    replies = await mia.send("/checkin")
+    for label in ("🙂 4", "Regular", "Mucho", "Saltar", "No"):
+        replies = await mia.click(replies[-1], label)
+    await answer_who5(mia, replies[-1], "Todo el tiempo")
+    rows = await sandbox.db.fetch_all("SELECT occasion, score FROM measures ORDER BY id")
+    assert [tuple(r) for r in rows] == [("start", 80), ("closure", 100)]
