@@ -63,32 +63,6 @@ async def call_bot(bot: Bot, method: str, chat_id: int, params: dict[str, Any], 
     return await function(chat_id=chat_id, **kwargs, rate_limit_args=lane_args(lane))
 
 
-FailedHook = Callable[["Services", outbox.OutboxItem, str], Awaitable[None]]
-_FAILED_HOOKS: dict[str, FailedHook] = {}
-
-
-def on_failed(kind: str) -> Callable[[FailedHook], FailedHook]:
-    """Register a function called with (services, item, "forbidden" or "bad request") when an
-    item of this kind can never be delivered (e.g. the relay tells the sender kindly)."""
-
-    def decorator(function: FailedHook) -> FailedHook:
-        _FAILED_HOOKS[kind] = function
-        return function
-
-    return decorator
-
-
-async def _after_failure(services: Services, item: outbox.OutboxItem, error: str) -> None:
-    """Run the kind's failure hook; a failing hook is logged, never raised."""
-    hook = _FAILED_HOOKS.get(item.kind)
-    if hook is None:
-        return
-    try:
-        await hook(services, item, error)
-    except Exception:
-        log.exception("after-failure hook for outbox item %s failed", item.id)
-
-
 class Outbox:
     """Queues messages and delivers the due ones."""
 
@@ -131,14 +105,12 @@ class Outbox:
                 await db.execute(
                     "UPDATE members SET unreachable = 1 WHERE id = ?", (item.member_id,)
                 )
-            await _after_failure(self.services, item, "forbidden")
             return False
         except BadRequest as exc:
             log.error(
                 "outbox item %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message
             )
             await outbox.mark_failed(db, item.id, "bad request", final=True)
-            await _after_failure(self.services, item, "bad request")
             return False
         except (TimedOut, NetworkError, RetryAfter) as exc:
             final = item.attempts + 1 >= MAX_ATTEMPTS

@@ -10,7 +10,7 @@ from bot.checkins import iso_week
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
-from bot.relay import HOLD, deliver_time
+from bot.relay import HOLD, deliver_time, tell_failures
 from bot.schedule import local_datetime, parse_hhmm
 from bot.sweep import SweepContext, sweep
 from storage import checkins, members, outbox, pairs, pulses, relay
@@ -111,3 +111,9 @@ async def release_after_pause(ctx: SweepContext) -> int:
             released += 1
     return released
 
+
+
+@sweep("relay_failures")
+async def explain_failed_copies(ctx: SweepContext) -> int:
+    """Tell senders about copies that could not be delivered (blocked bot, deleted message)."""
+    return await tell_failures(ctx.services)

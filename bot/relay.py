@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.clock import from_db
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload, on_failed, on_sent
+from bot.outbox import message_payload, on_sent
 from bot.schedule import INDEFINITE, next_deliverable
 from bot.signals import is_night
 from storage import checkins, engagement, members, outbox, pairs, relay
@@ -172,19 +172,28 @@ async def copy_sent(services: Services, item: OutboxItem, result: Any) -> None:
                           services.t(sender.language, "relay.delivered"), reply_to=from_msg)
 
 
-@on_failed(RELAY_KIND)
-async def copy_failed(services: Services, item: OutboxItem, error: str) -> None:
-    """A copy that can never go out: tell the sender kindly (and coordinators if blocked)."""
-    from_chat, from_msg = int(item.payload["from_chat_id"]), int(item.payload["message_id"])
-    sender = await members.get_by_telegram_id(services.db, from_chat)
-    row = await relay.by_original(services.db, from_chat, from_msg)
-    pair = await pairs.get(services.db, row.pair_id) if row else None
-    if sender is None or pair is None:
-        return
-    if error == "forbidden":
-        await tell_sender(services, sender, f"relay_failed:{from_chat}:{from_msg}",
-                          services.t(sender.language, "relay.partner_unreachable"))
-        await notify_unreachable(services, pair)
-    else:
-        await tell_sender(services, sender, f"relay_failed:{from_chat}:{from_msg}",
-                          services.t(sender.language, "relay.not_copied"), reply_to=from_msg)
+async def tell_failures(services: Services) -> int:
+    """Copies that can never go out (partner blocked the bot, message deleted): tell the sender
+    kindly, and coordinators about a block unless they already know. Returns how many."""
+    told = 0
+    for failure in await relay.undelivered_failures(services.db):
+        sender = await members.get_by_telegram_id(services.db, failure.from_chat)
+        pair = await pairs.get(services.db, failure.pair_id)
+        if sender is not None and pair is not None:
+            key = f"relay_failed:{failure.from_chat}:{failure.from_msg}"
+            if failure.error == "forbidden":
+                await tell_sender(services, sender, key,
+                                  services.t(sender.language, "relay.partner_unreachable"))
+                partner = await members.get_by_id(services.db, pair.partner_of(sender.id) or 0)
+                # The outbox sender may already have told coordinators this member is unreachable.
+                if partner is None or not await relay.outbox_key_prefix_exists(
+                    services.db, f"unreachable:{partner.code}:"
+                ):
+                    await notify_unreachable(services, pair)
+            else:
+                await tell_sender(services, sender, key,
+                                  services.t(sender.language, "relay.not_copied"),
+                                  reply_to=failure.from_msg)
+            told += 1
+        await relay.mark_failure_told(services.db, failure.id, services.clock.now())
+    return told

@@ -12,7 +12,7 @@ from storage.db import Database
 
 RELAY_COLUMNS = (
     "id, pair_id, from_member_id, to_member_id, from_chat, from_msg, to_chat, to_msg, sent_at, "
-    "deliver_at, delivered_at, into_quiet, sender_night"
+    "deliver_at, delivered_at, into_quiet, sender_night, failure_told_at"
 )
 
 
@@ -33,6 +33,7 @@ class RelayedMessage:
     delivered_at: str | None
     into_quiet: bool
     sender_night: bool
+    failure_told_at: str | None
 
 
 def _from_row(row: Any) -> RelayedMessage:
@@ -189,5 +190,43 @@ async def queued_recently(db: Database, chat_id: int, kind: str, since: datetime
     value = await db.fetch_value(
         "SELECT 1 FROM outbox WHERE chat_id = ? AND kind = ? AND created_at >= ? LIMIT 1",
         (chat_id, kind, to_db(since)),
+    )
+    return value is not None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A relayed message whose copy failed for good, not yet explained to the sender."""
+
+    id: int
+    pair_id: int
+    from_chat: int
+    from_msg: int
+    error: str
+
+
+async def undelivered_failures(db: Database) -> list[Failure]:
+    """Relayed messages whose outbox copy failed for good and whose sender was not told."""
+    rows = await db.fetch_all(
+        "SELECT r.id, r.pair_id, r.from_chat, r.from_msg, COALESCE(o.last_error, '') AS error "
+        "FROM relay_messages r JOIN outbox o ON o.idempotency_key = "
+        "'relay:' || r.from_chat || ':' || r.from_msg || ':' || r.to_chat "
+        "WHERE o.status = 'failed' AND r.failure_told_at IS NULL ORDER BY r.id"
+    )
+    return [Failure(**dict(row)) for row in rows]
+
+
+async def mark_failure_told(db: Database, relay_id: int, now: datetime) -> None:
+    """The sender has been told (or there was no one left to tell)."""
+    await db.execute(
+        "UPDATE relay_messages SET failure_told_at = ? WHERE id = ?", (to_db(now), relay_id)
+    )
+
+
+async def outbox_key_prefix_exists(db: Database, prefix: str) -> bool:
+    """Is any outbox row keyed with this prefix (e.g. a notice another feature sent)?"""
+    value = await db.fetch_value(
+        "SELECT 1 FROM outbox WHERE idempotency_key >= ? AND idempotency_key < ? LIMIT 1",
+        (prefix, prefix + "\uffff"),
     )
     return value is not None

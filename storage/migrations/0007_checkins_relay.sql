@@ -84,6 +84,7 @@ CREATE TABLE relay_messages (
     delivered_at   TEXT,
     into_quiet     INTEGER NOT NULL DEFAULT 0,       -- sent during the recipient's quiet hours/pause
     sender_night   INTEGER NOT NULL DEFAULT 0,       -- sent late at night in the sender's time
+    failure_told_at TEXT,                            -- the sender heard the copy could not go
     UNIQUE (from_chat, from_msg, to_chat)
 );
 CREATE INDEX relay_to ON relay_messages (to_chat, to_msg);

@@ -109,7 +109,7 @@ async def test_partner_blocked_the_bot(sandbox: Sandbox) -> None:
     mia, leo, *_ = await paired(sandbox)
     await leo.block()
     await mia.send("are you there?")
-    await sandbox.flush_outbox()  # the failed delivery queued a note for Mia and a notice
+    await sandbox.tick()  # the next sweep explains the failed copy to Mia and coordinators
     assert "isn't reachable" in mia.last_message().text
     assert "This isn't about you" in mia.last_message().text
     notice = sandbox.group.bot_messages()[-1].text
@@ -173,3 +173,15 @@ async def test_mentor_with_two_mentees_picks_or_replies(sandbox: Sandbox) -> Non
     await leo.send("glad to hear", reply_to=from_ivy)  # a reply goes to whoever wrote it
     assert copies(ivy.messages())[-1].text == "glad to hear"
     assert [m.text for m in copies(mia.messages())] == []
+
+
+async def test_message_deleted_before_a_held_copy_went_out(sandbox: Sandbox) -> None:
+    mia, leo, *_ = await paired(sandbox)
+    sandbox.clock.set(datetime(2026, 3, 2, 23, 0, tzinfo=UTC))
+    await mia.send("something I regret")
+    original = [m for m in mia.messages() if not m.from_bot][-1]
+    sandbox.fake.messages[mia.id].pop(original.id)  # Mia deletes it in her app
+    await sandbox.advance(timedelta(hours=9, minutes=1))  # Leo's morning: the copy fails
+    await sandbox.tick()
+    assert copies(leo.messages()) == []
+    assert "couldn't pass this message on" in mia.last_message().text
