@@ -67,11 +67,12 @@ async def remind_reachouts(ctx: SweepContext) -> int:
 
 @sweep("mentor_pulse")
 async def prompt_pulse(ctx: SweepContext) -> int:
-    """Once a week, at the pulse time in the mentor's own zone, invite active mentors."""
+    """Once a week, at the pulse time in the mentor's own zone, invite mentors of active pairs."""
     services, now = ctx.services, ctx.now
     pulse = services.content.checkins.pulse
     sent = 0
-    for mentor_id in await pulses.mentors_in_pairs(services.db):
+    # From the pair's second week: "how is the mentoring going?" needs some mentoring first.
+    for mentor_id in await pulses.mentors_in_pairs(services.db, now - timedelta(days=7)):
         mentor = await members.get_by_id(services.db, mentor_id)
         if mentor is None or mentor.unreachable:
             continue

@@ -47,7 +47,8 @@ async def relay_message(update: Update, context: BotContext) -> None:
     crisis = detected_risk(update, context) is not None
     if not current:
         if not crisis:  # the crisis answer was just sent; "you're not paired" would jar
-            await reply(update, context, services.t(member.language, _unpaired_key(member)))
+            text = services.t(member.language, _unpaired_key(member))
+            await reply(update, context, f"{text}\n\n{fallback.member_help(context, member.language)}")
         return
     pair, reply_to = await choose_pair(services, member, current, message)
     kinds = detect_details(services, member, message)

@@ -45,10 +45,11 @@ async def reset(db: Database, member_id: int, period: str) -> None:
     )
 
 
-async def mentors_in_pairs(db: Database) -> list[int]:
-    """Member ids of mentors in an introduced or active pair (the pulse goes to them)."""
+async def mentors_in_pairs(db: Database, started_before: datetime) -> list[int]:
+    """Member ids of mentors in an active pair that started before `started_before`."""
     rows = await db.fetch_all(
-        "SELECT DISTINCT mentor_id FROM pairs WHERE status IN ('active', 'introduced') "
-        "AND mentor_id IS NOT NULL ORDER BY mentor_id"
+        "SELECT DISTINCT mentor_id FROM pairs WHERE status = 'active' AND mentor_id IS NOT NULL "
+        "AND COALESCE(started_at, created_at) <= ? ORDER BY mentor_id",
+        (to_db(started_before),),
     )
     return [int(row["mentor_id"]) for row in rows]

@@ -58,8 +58,11 @@ async def test_weekly_pulse_prompt_low_answer_tells_coordinators_and_offers_self
     sandbox: Sandbox,
 ) -> None:
     _mia, leo, *_ = await paired(sandbox)
-    # Monday 09:00 -> Friday 17:00 UTC is the pulse time; quiet hours do not hold it.
+    # The first Friday (17:00 UTC) is too early in the pairing: no pulse yet.
     await sandbox.advance(timedelta(days=4, hours=8))
+    assert leo.bot_messages() == []
+    # The second Friday 17:00: the pulse prompt, once.
+    await sandbox.advance(timedelta(days=7))
     prompt = leo.last_message()
     assert "weekly pulse" in prompt.text
     await sandbox.advance(timedelta(minutes=30))
