@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.catalog.bundle import Content
+from bot.checkins import iso_week
 from bot.clock import from_db, to_db
 from bot.pseudonym import content_number
-from storage import audit, engagement, members, pairs
+from storage import audit, checkins, engagement, members, pairs, relay, training
 from storage.db import Database
 
 # The demo always starts at the same moment, so a scripted run prints the same transcript.
@@ -101,11 +102,7 @@ async def seed_programme(db: Database, key: bytes, content: Content) -> Seeded:
 
 
 async def _training_progress(db: Database, member_id: int, content: Content, now: datetime) -> None:
-    """Tom has passed every module but the last (when training progress is stored)."""
-    try:
-        from storage import training  # type: ignore[attr-defined]
-    except ImportError:  # the training feature is not in this build
-        return
+    """Tom has passed every module but the last."""
     for day, module in enumerate(content.training.modules[:-1]):
         for question in module.questions:
             await training.record_answer(db, member_id, module.id, question.id, correct=True,
@@ -169,11 +166,6 @@ async def _active_pair(
 async def _pair_records(db: Database, pair: pairs.Pair, mentee: members.Member,
                         mentor: members.Member, started: datetime, now: datetime) -> None:
     """Sam's weekly check-ins and the relay map of their messages (ids and times, no content)."""
-    try:
-        from bot.checkins import iso_week  # type: ignore[attr-defined]
-        from storage import checkins, relay  # type: ignore[attr-defined]
-    except ImportError:  # check-ins and the relay are not in this build
-        return
     first = checkin_moments(started)[0]
     await checkins.add_measure(db, member_id=mentee.id, instrument="who5", occasion="start",
                                score=44, band="reduced", now=first)  # next one due in week 4

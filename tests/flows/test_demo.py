@@ -45,6 +45,12 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "Weekly digest" in output
     assert re.search(r"Ana \(M\w{4}\): mentee, active, pairs: P\w{4} with Tom \(active\)", output)
     assert "It's time for your weekly check-in" in output
+    assert "It's been about a week since you and Sam were last in touch" in output  # nudge
+    assert "📋 Sam checked in" in output  # the mentor's card
+    assert "Held until 08:00 Max's time" in output  # relay into quiet hours...
+    assert "⏰ Tue 10 Mar 08:00\n\nbot → Max:\n  Thank you for last week." in output  # released
+    assert "seems to contain an e-mail address" in output  # boundaries
+    assert "everything about you has been deleted" in output  # /forget
 
 
 def test_seeded_cast_is_introduced(walkthrough: tuple[int, str, Path]) -> None:
