@@ -43,13 +43,15 @@ class RedactToken(logging.Filter):
 def configure_logging(level: str, token: str = "") -> None:
     """Plain logs that never carry the token or message text.
 
-    httpx/httpcore log request URLs (which contain the token) at INFO, and PTB logs every API
-    call's parameters (message text) at DEBUG, so those loggers are capped whatever LOG_LEVEL says.
+    httpx/httpcore log request URLs (which contain the token) at INFO, and PTB (every API call's
+    parameters: message text) and aiosqlite (every SQL statement's parameters) log at DEBUG, so
+    those loggers are capped whatever LOG_LEVEL says.
     """
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    for chatty in ("telegram", "apscheduler"):
+    # aiosqlite logs every SQL statement with its parameters (aliases, reasons, ids) at DEBUG.
+    for chatty in ("telegram", "apscheduler", "aiosqlite"):
         logging.getLogger(chatty).setLevel(max(logging.INFO, logging.getLevelName(level)))
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))

@@ -284,10 +284,26 @@ class Fuzzer:
         """Act one action out; anything escaping the application is a harness error."""
         kind = action[0]
         self.stats.actions[kind] += 1
+        if sum(self.stats.actions.values()) % 200 == 0:
+            self._prune()
         try:
             await getattr(self, f"_do_{kind}")(*action[1:])
         except Exception as exc:
             self.stats.harness_errors.append(f"{kind}: {type(exc).__name__}: {exc}"[:400])
+
+    def _prune(self, keep: int = 60) -> None:
+        """Forget all but the latest messages and calls, so a long run does not slow down.
+
+        (The test client copies a whole chat to find new replies; old messages are still
+        pressed as stale buttons while they are among the latest `keep`.)
+        """
+        fake = self.sandbox.fake
+        for chat_id, stored in fake.messages.items():
+            if len(stored) > keep:
+                fake.messages[chat_id] = dict(list(stored.items())[-keep:])
+        if len(fake.calls) > 2_000:
+            self.stats.bot_calls += len(fake.calls) - 1_000
+            del fake.calls[:-1_000]
 
     def _user(self, who: int) -> SandboxUser:
         return self.users[who % len(self.users)]
@@ -433,7 +449,7 @@ class Fuzzer:
         self.stats.integrity = str(await db.fetch_value("PRAGMA integrity_check"))
         self.stats.foreign_key_problems = len(await db.fetch_all("PRAGMA foreign_key_check"))
         self.stats.violations = list(self.sandbox.violations)
-        self.stats.bot_calls = len(self.sandbox.fake.calls)
+        self.stats.bot_calls += len(self.sandbox.fake.calls)
 
 
 def run_fuzz(folder: Path, *, updates: int, seed_value: int = 0, batch: int = 25,
