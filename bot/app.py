@@ -29,11 +29,16 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 MEMBER_COMMANDS = [
     ("start", "Join, or see where you are"),
     ("crisis", "Crisis lines, at any time"),
+    ("cope", "Coping ideas for right now"),
+    ("resources", "Support services where you live"),
+    ("refer", "Mentors: send your mentee a service"),
     ("help", "What I can do"),
     ("end", "End your mentoring pair"),
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
+    ("escalations", "Open crisis alerts and their age"),
+    ("reload", "Reload content files (keeps the old if invalid)"),
     ("dashboard", "Programme chart and summary (anonymised)"),
     ("export", "Weekly figures as CSV (anonymised)"),
     ("digest", "This week's digest"),

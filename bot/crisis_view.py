@@ -35,7 +35,8 @@ def render_crisis(
     lines = [t(language, intro), ""]
     if country is not None:
         lines.append(t(language, "crisis.emergency", number=country.emergency))
-        for line in country.lines:
+        # Lines that speak the member's language first (stable: the file's order otherwise).
+        for line in sorted(country.lines, key=lambda item: language not in item.languages):
             lines.append(
                 t(
                     language,

@@ -1,26 +1,38 @@
 """Raising a crisis alert to the coordinators: one alert per episode, updated, never five.
 
 This is the single entry point for every source (chat, button, command, check-in, relay, report,
-measure). Repeats within MERGE_WINDOW are merged into the open alert (counted, severity raised).
+measure). Repeats within MERGE_WINDOW are merged into the open alert: a repeat at the same
+severity edits the alert in place (detections counted), a higher severity posts it again so the
+group is notified, and the mentor of a mentee gets the crisis-protocol card once per episode.
+The mentor's card is in bot/crisis_card.py; what happens to the alert afterwards (claim,
+re-alert, resolve) is in bot/escalation_lifecycle.py.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from bot.clock import from_db
+from bot.clock import from_db, to_db
+from bot.crisis_card import send_mentor_card
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
+from bot.outbox import message_payload, on_sent
 from bot.pseudonym import subject
-from storage import engagement, escalations, pairs
+from storage import engagement, escalations, members, outbox, pairs
+from storage.escalations import SEVERITY_ORDER, Escalation
 from storage.members import Member
 
 if TYPE_CHECKING:
+    import aiosqlite
+
     from bot.services import Services
 
 MERGE_WINDOW = timedelta(minutes=30)
+_WORDS_KEPT = 200  # alerts whose words are remembered in memory (never in the database)
 
 
 async def raise_alert(
@@ -35,30 +47,25 @@ async def raise_alert(
     """Open (or merge into) an escalation and alert the coordinators; returns its id.
 
     `text` is the member's words: shown only if SHARE_CRISIS_TEXT_WITH_COORDINATORS is on,
-    never stored.
+    kept in memory for re-rendering the alert, never stored.
     """
     now = services.clock.now()
     db = services.db
-    if member is None and telegram_id is not None:
-        # Nothing about a person is stored before consent, so repeats from someone who has not
-        # joined are merged in memory, keyed by pseudonym, for the merge window.
-        recent: dict[str, tuple[object, int]] = services.extras.setdefault("anon_alerts", {})
-        key = subject(services.pseudonym_key, telegram_id)
-        seen = recent.get(key)
-        if seen is not None and now - seen[0] < MERGE_WINDOW:  # type: ignore[operator]
-            return seen[1]
-    if member is not None:
-        existing = await escalations.recent_open_for(db, member.id, now - MERGE_WINDOW)
-        if existing is not None:
-            await escalations.add_detection(db, existing.id, severity, now)
-            updated = await escalations.get(db, existing.id)
-            assert updated is not None
-            if (
-                escalations.SEVERITY_ORDER[updated.severity]
-                > escalations.SEVERITY_ORDER[existing.severity]
-            ):
-                await _send_alert(services, updated, member, text, version=updated.severity)
-            return existing.id
+    share = bool(text) and services.settings.share_crisis_text_with_coordinators
+    words: dict[int, str] = services.extras.setdefault("alert_words", {})
+    existing = await _open_episode(services, member, telegram_id, now)
+    if existing is not None:
+        await escalations.add_detection(db, existing.id, severity, now)
+        updated = await escalations.get(db, existing.id)
+        assert updated is not None
+        if share and text:
+            words[existing.id] = text
+        if SEVERITY_ORDER[updated.severity] > SEVERITY_ORDER[existing.severity]:
+            await send_alert(services, updated, member, version=updated.severity)
+            await send_mentor_card(services, updated, member)
+        else:
+            await edit_alert(services, updated, member)
+        return existing.id
     current = (await pairs.current_pairs_of(db, member.id))[:1] if member else []
     escalation = await escalations.open_new(
         db,
@@ -75,31 +82,62 @@ async def raise_alert(
         services.pseudonym_key,
         kind="escalation_raised",
         now=now,
-        telegram_id=member.telegram_id if member else telegram_id,
+        telegram_id=member.telegram_id if member else None,  # no pseudonym before consent
         role=member.role if member else None,
-        value=escalations.SEVERITY_ORDER[severity],
+        pair_code=current[0].code if current else None,
+        value=SEVERITY_ORDER[severity],
     )
-    await _send_alert(services, escalation, member, text, version="new")
+    if share and text:
+        words[escalation.id] = text
+        while len(words) > _WORDS_KEPT:
+            words.pop(next(iter(words)))
+    await send_alert(services, escalation, member, version="new")
+    await send_mentor_card(services, escalation, member)
     if member is None and telegram_id is not None:
-        services.extras["anon_alerts"][subject(services.pseudonym_key, telegram_id)] = (
-            now,
-            escalation.id,
-        )
+        services.extras.setdefault("anon_alerts", {})[
+            subject(services.pseudonym_key, telegram_id)
+        ] = (now, escalation.id)
     return escalation.id
 
 
-async def alert_text(
+async def _open_episode(
+    services: Services, member: Member | None, telegram_id: int | None, now: datetime
+) -> Escalation | None:
+    """The unresolved escalation this detection belongs to, if one was raised recently."""
+    if member is not None:
+        return await escalations.recent_open_for(services.db, member.id, now - MERGE_WINDOW)
+    if telegram_id is None:
+        return None
+    # Nothing about a person is stored before consent, so repeats from someone who has not
+    # joined are merged in memory, keyed by pseudonym, for the merge window.
+    recent: dict[str, tuple[datetime, int]] = services.extras.setdefault("anon_alerts", {})
+    seen = recent.get(subject(services.pseudonym_key, telegram_id))
+    if seen is None or now - seen[0] >= MERGE_WINDOW:
+        return None
+    escalation = await escalations.get(services.db, seen[1])
+    return escalation if escalation is not None and escalation.status != "resolved" else None
+
+
+def minutes_between(start: str | None, end: datetime) -> int:
+    """Whole minutes from a stored time to `end` (0 if unknown)."""
+    began = from_db(start)
+    return max(0, int((end - began).total_seconds() // 60)) if began else 0
+
+
+async def alert_view(
     services: Services,
-    escalation: escalations.Escalation,
+    escalation: Escalation,
     member: Member | None,
-    text: str | None = None,
-) -> Html:
-    """The alert as coordinators see it (codes and alias only, never a Telegram name)."""
+    *,
+    banner: str | None = None,
+) -> tuple[Html, list[list[tuple[str, str]]]]:
+    """The alert as coordinators see it (codes and alias only) and its buttons for its status."""
     t, language = services.t, services.settings.default_language
     pair = await pairs.get(services.db, escalation.pair_id) if escalation.pair_id else None
     opened = from_db(escalation.created_at)
     assert opened is not None
-    lines = [
+    lines = [banner] if banner else []
+    lines += [
         t(language, f"escalation.title_{escalation.severity}"),
         t(
             language,
@@ -112,38 +150,131 @@ async def alert_text(
         t(
             language,
             "escalation.what",
-            source=escalation.source,
+            source=t(language, f"escalation.source_{escalation.source}"),
             time=opened.strftime("%Y-%m-%d %H:%M UTC"),
             count=escalation.detections,
         ),
     ]
-    if text and services.settings.share_crisis_text_with_coordinators:
-        lines.append(t(language, "escalation.their_words", text=text[:1500]))
-    return Html("\n".join(lines))
+    if escalation.member_id is None and escalation.member_code is None:
+        lines.append(t(language, "escalation.not_joined"))
+    if member is not None and member.unreachable:
+        lines.append(t(language, "escalation.unreachable"))
+    words = services.extras.get("alert_words", {}).get(escalation.id)
+    if words and services.settings.share_crisis_text_with_coordinators:
+        lines.append(t(language, "escalation.their_words", text=words[:1500]))
+    sign = services.signer.sign
+    buttons: list[list[tuple[str, str]]] = []
+    if escalation.status == "open":
+        buttons = [[(t(language, "escalation.claim"), sign("co", "esc", "claim", escalation.id))]]
+    elif escalation.status == "claimed":
+        claimed = from_db(escalation.claimed_at)
+        lines.append(
+            t(
+                language,
+                "escalation.claimed",
+                name=escalation.claimed_by_name or "?",
+                time=claimed.strftime("%H:%M UTC") if claimed else "?",
+                minutes=minutes_between(escalation.created_at, claimed or opened),
+            )
+        )
+        buttons = [
+            [(t(language, "escalation.resolve"), sign("co", "esc", "resolve", escalation.id))]
+        ]
+    else:
+        resolved = from_db(escalation.resolved_at)
+        if escalation.claimed_by_name:
+            lines.append(
+                t(language, "escalation.claimed_short", name=escalation.claimed_by_name)
+            )
+        lines.append(
+            t(
+                language,
+                "escalation.resolved",
+                name=escalation.resolved_by_name or "?",
+                time=resolved.strftime("%H:%M UTC") if resolved else "?",
+                outcome=t(language, f"escalation.outcome_{escalation.outcome or 'other'}"),
+            )
+        )
+    return Html("\n".join(lines)), buttons
 
 
-async def _send_alert(
+async def member_of(services: Services, escalation: Escalation) -> Member | None:
+    """The member an escalation is about, if they are still in the programme."""
+    if escalation.member_id is None:
+        return None
+    return await members.get_by_id(services.db, escalation.member_id)
+
+
+async def send_alert(
     services: Services,
-    escalation: escalations.Escalation,
+    escalation: Escalation,
     member: Member | None,
-    text: str | None,
     *,
     version: str,
+    banner: str | None = None,
+    connection: aiosqlite.Connection | None = None,
 ) -> None:
-    t, language = services.t, services.settings.default_language
-    buttons = [
-        [
-            (
-                t(language, "escalation.claim"),
-                services.signer.sign("co", "esc", "claim", escalation.id),
-            )
-        ]
-    ]
+    """Post the alert (a new message, so the group is notified) in the crisis lane.
+
+    The previous alert message, if any, loses its buttons and points to the new one, so nobody
+    scrolling up acts on an out-of-date copy.
+    """
+    if escalation.alert_message_id is not None:
+        await edit_alert(services, escalation, member, connection=connection,
+                         banner=services.t(services.settings.default_language,
+                                           "escalation.superseded"))
+    text, buttons = await alert_view(services, escalation, member, banner=banner)
     await notify_coordinators(
         services,
         key=f"escalation:{escalation.id}:{version}",
         kind="escalation",
-        text=await alert_text(services, escalation, member, text),
+        text=text,
         buttons=buttons,
         lane=Lane.CRISIS,
+        connection=connection,
     )
+
+
+async def edit_alert(
+    services: Services,
+    escalation: Escalation,
+    member: Member | None,
+    *,
+    banner: str | None = None,
+    connection: aiosqlite.Connection | None = None,
+) -> bool:
+    """Bring the newest alert message up to date in place (queued); False if not yet sent.
+
+    With a `banner` the message is marked superseded: that text on top, and no buttons.
+    """
+    if escalation.alert_message_id is None:
+        return False  # still queued: the re-alert or the next change will show the new state
+    text, buttons = await alert_view(services, escalation, member, banner=banner)
+    now = services.clock.now()
+    # Without buttons (resolved) the payload has no reply_markup, which removes the keyboard.
+    payload = message_payload(text, None if banner else buttons,
+                              message_id=escalation.alert_message_id)
+    queued = await outbox.enqueue(
+        connection or services.db,
+        # Edits are idempotent by nature; the key only stops the same redraw twice a second.
+        key=f"escalation:{escalation.id}:edit:{to_db(now)}:"
+        f"{hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:12]}",
+        chat_id=services.settings.coordinator_chat_id,
+        lane=Lane.CRISIS,
+        kind="escalation_edit",
+        method="editMessageText",
+        payload=payload,
+        not_before=now,
+        now=now,
+    )
+    services.outbox.wake()
+    return queued
+
+
+@on_sent("escalation")
+async def _remember_alert_message(services: Services, item: outbox.OutboxItem, result: Any) -> None:
+    """Keep the newest alert's message id, so claims and repeats can edit it."""
+    escalation_id = int(item.idempotency_key.split(":")[1])
+    message_id = getattr(result, "message_id", None)
+    if message_id is not None:
+        await escalations.set_alert_message(services.db, escalation_id, int(message_id))

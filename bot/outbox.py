@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+
+SentHook = Callable[["Services", outbox.OutboxItem, Any], Awaitable[None]]
+_SENT_HOOKS: dict[str, SentHook] = {}
+
+
+def on_sent(kind: str) -> Callable[[SentHook], SentHook]:
+    """Register a function called with (services, item, Telegram's result) after an item of
+    this kind is delivered (e.g. to remember the message id of a coordinator alert)."""
+
+    def decorator(function: SentHook) -> SentHook:
+        _SENT_HOOKS[kind] = function
+        return function
+
+    return decorator
 
 
 def message_payload(
@@ -84,7 +98,7 @@ class Outbox:
         db, now = self.services.db, self.services.clock.now()
         params = dict(item.payload)
         try:
-            await call_bot(bot, item.method, item.chat_id, params, Lane[item.lane.upper()])
+            result = await call_bot(bot, item.method, item.chat_id, params, Lane[item.lane.upper()])
         except Forbidden:
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
             if item.member_id is not None:
@@ -109,4 +123,10 @@ class Outbox:
             )
             return False
         await outbox.mark_sent(db, item.id, now)
+        hook = _SENT_HOOKS.get(item.kind)
+        if hook is not None:
+            try:
+                await hook(self.services, item, result)
+            except Exception:  # the message went out; a failing hook must not re-send it
+                log.exception("after-sent hook for outbox item %s failed", item.id)
         return True

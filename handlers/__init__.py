@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     TypeHandler,
@@ -14,8 +15,10 @@ from telegram.ext import (
 
 from handlers import (
     access,
+    alerts,
     console,
     console_member,
+    cope,
     errors,
     fallback,
     gate,
@@ -23,6 +26,9 @@ from handlers import (
     onboarding,
     pair,
     pair_console,
+    reachability,
+    reload,
+    resources,
     screening,
     support,
 )
@@ -45,8 +51,13 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
                                    & ~filters.COMMAND, screening.screen_message), group=SAFETY)
 
+    # Also -1: a member blocked or unblocked the bot (open crisis alerts say so at once).
+    app.add_handler(ChatMemberHandler(reachability.bot_blocked_or_unblocked,
+                                      ChatMemberHandler.MY_CHAT_MEMBER), group=SAFETY)
+
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
+    _register_safety_features(app)
     register_console(app)
     coordinator_chat_id = app.bot_data["services"].settings.coordinator_chat_id
     for handler in [*matching.handlers(coordinator_chat_id),
@@ -64,6 +75,35 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     )
 
     app.add_error_handler(errors.on_error)
+
+
+def _register_safety_features(app: Application) -> None:  # type: ignore[type-arg]
+    """Issue 6: /cope, /resources, /refer, and the coordinators' alert console and /reload."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("cope", cope.cope_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.open_button, pattern=r"^cope:open~"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.feeling_button, pattern=r"^cope:f:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.another_button, pattern=r"^cope:n:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.rate_button, pattern=r"^cope:r:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(cope.back_button, pattern=r"^cope:b~"), group=FLOWS)
+    app.add_handler(CommandHandler("resources", resources.resources_command, private),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.category_button, pattern=r"^res:c:"),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.back_button, pattern=r"^res:b~"), group=FLOWS)
+    app.add_handler(CommandHandler("refer", resources.refer_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(resources.refer_button, pattern=r"^ref:"), group=FLOWS)
+
+    coordinators = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
+    app.add_handler(CommandHandler("escalations", alerts.list_command, coordinators), group=FLOWS)
+    app.add_handler(CommandHandler("reload", reload.reload_command, coordinators), group=FLOWS)
+    for action, callback in (
+        ("claim", alerts.claim_button),
+        ("resolve", alerts.resolve_button),
+        ("out", alerts.outcome_button),
+        ("back", alerts.back_button),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=rf"^co:esc:{action}:"), group=FLOWS)
 
 
 def register_console(app: Application) -> None:  # type: ignore[type-arg]

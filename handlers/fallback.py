@@ -6,6 +6,8 @@ from telegram import Update
 
 from bot.services import BotContext
 from handlers._common import current_member, language_of, reply
+from handlers.screening import detected_risk
+from handlers.support import help_now_row
 
 
 async def expired_button(update: Update, context: BotContext) -> None:
@@ -25,7 +27,9 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     """The member's list of commands (each feature contributes its `<area>.help_line` texts)."""
     language = language_of(update, context, await current_member(update, context))
-    await reply(update, context, member_help(context, language))
+    private = update.effective_chat is not None and update.effective_chat.type == "private"
+    buttons = [help_now_row(context, language)] if private else None
+    await reply(update, context, member_help(context, language), buttons)
 
 
 def member_help(context: BotContext, language: str) -> str:
@@ -38,9 +42,13 @@ def member_help(context: BotContext, language: str) -> str:
 
 async def private_message(update: Update, context: BotContext) -> None:
     """Anything else in a private chat from someone who has not joined: point to /start."""
+    if detected_risk(update, context) is not None:
+        return  # the safety screen has just answered with the crisis message; a menu would jar
     member = await current_member(update, context)
     language = language_of(update, context, member)
     if member is None:
         await reply(update, context, context.services.t(language, "common.not_a_member"))
     else:
-        await reply(update, context, member_help(context, language))
+        await reply(
+            update, context, member_help(context, language), [help_now_row(context, language)]
+        )

@@ -13,6 +13,7 @@ from telegram.ext import (
 
 from bot.services import BotContext
 from handlers._common import current_member, language_of, reply
+from handlers.support import help_now_row
 from storage import members
 
 CONSENT = "consent"
@@ -35,7 +36,8 @@ async def start(update: Update, context: BotContext) -> str | int:
     language = language_of(update, context, member)
     t = context.services.t
     if member is not None:
-        await reply(update, context, t(language, "start.welcome_back", alias=member.display_alias))
+        await reply(update, context, t(language, "start.welcome_back", alias=member.display_alias),
+                    [help_now_row(context, language)])
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
     await reply(update, context, t(language, "start.privacy"), consent_buttons(context, language))

@@ -2,17 +2,22 @@
 
 It answers at once (crisis lane) and alerts coordinators, but does not stop the update: the
 message still reaches its flow or the partner, and can see the result via `detected_risk`.
+Severity sets the answer and the alert: a concern gets a gentle check-in with the lines and a
+concern alert; high and imminent get the full crisis path and an urgent alert.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Update
+from telegram.error import Forbidden
 
 from bot.escalation import raise_alert
 from bot.risk import RiskResult
 from bot.services import BotContext
 from handlers._common import current_member
-from handlers.support import send_crisis
+from handlers.support import ENTRY_DETECTED, record_entry, send_crisis
 
 _KEY = "risk_of_update"
 
@@ -31,22 +36,27 @@ async def screen_message(update: Update, context: BotContext) -> None:
 async def respond_to_risk(
     update: Update, context: BotContext, text: str, *, source: str
 ) -> RiskResult | None:
-    """Screen `text`; on detection send crisis lines now and raise a coordinator alert."""
+    """Screen `text`; on detection send crisis lines now and raise a coordinator alert.
+
+    Other flows (check-in notes, relayed messages, reports) call this with their `source`.
+    """
     result = context.services.content.risk.screen(text)
     if result is None:
         return None
     if context.chat_data is not None:
         context.chat_data[_KEY] = (update.update_id, result)
-    member = await current_member(update, context)
-    await send_crisis(update, context, severity=result.severity.name.lower())
+    severity = result.severity.name.lower()
+    with contextlib.suppress(Forbidden):  # blocked right after writing: the alert still goes out
+        await send_crisis(update, context, severity=severity)
     await raise_alert(
         context.services,
-        member=member,
-        severity=result.severity.name.lower(),
+        member=await current_member(update, context),
+        severity=severity,
         source=source,
         text=text,
         telegram_id=update.effective_user.id if update.effective_user else None,
     )
+    await record_entry(update, context, ENTRY_DETECTED)
     return result
 
 

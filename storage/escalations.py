@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiosqlite
+
 from bot.clock import to_db
 from storage.db import Database
 
 ESCALATION_COLUMNS = (
     "id, member_id, member_code, pair_id, severity, source, status, detections, created_at, "
     "updated_at, claimed_by, claimed_by_name, claimed_at, resolved_at, outcome, alert_message_id, "
-    "realerts, next_realert_at"
+    "realerts, next_realert_at, resolved_by, resolved_by_name"
 )
 SEVERITY_ORDER = {"concern": 1, "high": 2, "imminent": 3, "urgent": 4}
 
@@ -39,6 +41,8 @@ class Escalation:
     alert_message_id: int | None
     realerts: int
     next_realert_at: str | None
+    resolved_by: int | None
+    resolved_by_name: str | None
 
 
 def escalation_from_row(row: Any) -> Escalation:
@@ -113,3 +117,65 @@ async def open_escalations(db: Database) -> list[Escalation]:
         f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE status != 'resolved' ORDER BY id"
     )
     return [escalation_from_row(row) for row in rows]
+
+
+async def _update(db: Database, sql: str, params: tuple[Any, ...]) -> bool:
+    """Run one conditional UPDATE; True if it changed a row (False: someone was first)."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+async def claim(
+    db: Database, escalation_id: int, *, by: int, name: str, now: datetime
+) -> bool:
+    """Mark an open escalation as claimed (stops re-alerts); False if it was not open."""
+    return await _update(
+        db,
+        "UPDATE escalations SET status = 'claimed', claimed_by = ?, claimed_by_name = ?, "
+        "claimed_at = ?, updated_at = ?, next_realert_at = NULL WHERE id = ? AND status = 'open'",
+        (by, name, to_db(now), to_db(now), escalation_id),
+    )
+
+
+async def resolve(
+    db: Database, escalation_id: int, *, by: int, name: str, outcome: str, now: datetime
+) -> bool:
+    """Close an escalation with an outcome; False if it was already resolved."""
+    return await _update(
+        db,
+        "UPDATE escalations SET status = 'resolved', resolved_by = ?, resolved_by_name = ?, "
+        "outcome = ?, resolved_at = ?, updated_at = ?, next_realert_at = NULL "
+        "WHERE id = ? AND status != 'resolved'",
+        (by, name, outcome, to_db(now), to_db(now), escalation_id),
+    )
+
+
+async def set_alert_message(db: Database, escalation_id: int, message_id: int) -> None:
+    """Remember the newest alert message in the coordinators' group (to edit it later)."""
+    await db.execute(
+        "UPDATE escalations SET alert_message_id = ? WHERE id = ?", (message_id, escalation_id)
+    )
+
+
+async def due_realerts(db: Database, now: datetime) -> list[Escalation]:
+    """Unclaimed escalations whose re-alert time has come, oldest first."""
+    rows = await db.fetch_all(
+        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE status = 'open' "
+        "AND next_realert_at IS NOT NULL AND next_realert_at <= ? ORDER BY id",
+        (to_db(now),),
+    )
+    return [escalation_from_row(row) for row in rows]
+
+
+async def mark_realerted(
+    connection: aiosqlite.Connection, escalation_id: int, *, next_at: datetime, now: datetime
+) -> bool:
+    """Count a re-alert and set the next one (inside the caller's transaction); False if it
+    was claimed or resolved in the meantime."""
+    cursor = await connection.execute(
+        "UPDATE escalations SET realerts = realerts + 1, next_realert_at = ?, updated_at = ? "
+        "WHERE id = ? AND status = 'open'",
+        (to_db(next_at), to_db(now), escalation_id),
+    )
+    return cursor.rowcount == 1

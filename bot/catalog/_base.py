@@ -129,3 +129,14 @@ class LocalizedList(StrictModel):
     def get(self, language: str) -> list[str]:
         """Lines in ``language``, falling back to English."""
         return getattr(self, language, None) or self.en
+
+
+def require_text(value: Localized, max_chars: int | None = None) -> Localized:
+    """Check every language has non-blank text, optionally no longer than max_chars."""
+    for language in SHIPPED_LANGUAGES:
+        text = getattr(value, language)
+        if not text.strip():
+            raise ValueError(f"{language}: text is empty")
+        if max_chars is not None and len(text) > max_chars:
+            raise ValueError(f"{language}: {len(text)} characters, at most {max_chars} allowed")
+    return value

@@ -16,6 +16,7 @@ from bot.catalog._base import (
     StrictModel,
     collect,
     load_yaml_model,
+    require_text,
 )
 
 SLUG = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
@@ -26,17 +27,6 @@ Slug = Annotated[str, Field(pattern=SLUG, max_length=40)]
 LABEL_MAX_CHARS = 24
 TITLE_MAX_CHARS = 40
 STEPS_MIN, STEPS_MAX = 2, 8
-
-
-def _require_text(value: Localized, max_chars: int | None = None) -> Localized:
-    """Check every language has non-blank text, optionally no longer than max_chars."""
-    for language in SHIPPED_LANGUAGES:
-        text = getattr(value, language)
-        if not text.strip():
-            raise ValueError(f"{language}: text is empty")
-        if max_chars is not None and len(text) > max_chars:
-            raise ValueError(f"{language}: {len(text)} characters, at most {max_chars} allowed")
-    return value
 
 
 class Strategy(StrictModel):
@@ -52,7 +42,7 @@ class Strategy(StrictModel):
     @classmethod
     def _title_fits_button(cls, value: Localized) -> Localized:
         """Titles become buttons, so they are short and never blank."""
-        return _require_text(value, TITLE_MAX_CHARS)
+        return require_text(value, TITLE_MAX_CHARS)
 
     @field_validator("steps")
     @classmethod
@@ -84,13 +74,13 @@ class Feeling(StrictModel):
     @classmethod
     def _label_fits_button(cls, value: Localized) -> Localized:
         """Labels are menu buttons: at most 24 characters."""
-        return _require_text(value, LABEL_MAX_CHARS)
+        return require_text(value, LABEL_MAX_CHARS)
 
     @field_validator("intro")
     @classmethod
     def _intro_present(cls, value: Localized) -> Localized:
         """The intro is shown before the strategies, so it cannot be blank."""
-        return _require_text(value)
+        return require_text(value)
 
 
 class CopingLibrary(StrictModel):

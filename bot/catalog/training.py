@@ -16,6 +16,7 @@ from bot.catalog._base import (
     StrictModel,
     collect,
     load_yaml_model,
+    require_text,
 )
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=32)]
@@ -54,17 +55,6 @@ def word_count(text: str) -> int:
     return len(_TAG.sub(" ", text).split())
 
 
-def _require_text(value: Localized, max_chars: int | None = None) -> Localized:
-    """Check every language has non-blank text, optionally no longer than max_chars."""
-    for language in SHIPPED_LANGUAGES:
-        text = getattr(value, language)
-        if not text.strip():
-            raise ValueError(f"{language}: text is empty")
-        if max_chars is not None and len(text) > max_chars:
-            raise ValueError(f"{language}: {len(text)} characters, at most {max_chars} allowed")
-    return value
-
-
 class Choice(StrictModel):
     """One answer button in a quiz question."""
 
@@ -76,13 +66,13 @@ class Choice(StrictModel):
     @classmethod
     def _text_fits_button(cls, value: Localized) -> Localized:
         """Choices become buttons: at most 40 characters."""
-        return _require_text(value, BUTTON_MAX_CHARS)
+        return require_text(value, BUTTON_MAX_CHARS)
 
     @field_validator("feedback")
     @classmethod
     def _feedback_present(cls, value: Localized) -> Localized:
         """Feedback is what the mentor learns from, so it cannot be blank."""
-        return _require_text(value)
+        return require_text(value)
 
 
 class Question(StrictModel):
@@ -96,7 +86,7 @@ class Question(StrictModel):
     @classmethod
     def _prompt_present(cls, value: Localized) -> Localized:
         """A question needs a prompt in every language."""
-        return _require_text(value)
+        return require_text(value)
 
     @field_validator("choices")
     @classmethod
@@ -123,7 +113,7 @@ class Module(StrictModel):
     @classmethod
     def _title_fits_button(cls, value: Localized) -> Localized:
         """Module titles become menu buttons: at most 40 characters."""
-        return _require_text(value, BUTTON_MAX_CHARS)
+        return require_text(value, BUTTON_MAX_CHARS)
 
     @field_validator("lesson")
     @classmethod

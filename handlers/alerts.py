@@ -1,0 +1,159 @@
+"""Coordinators' group: crisis alerts ([I'm on it], [Resolved] + outcome) and /escalations."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import escalation_lifecycle as lifecycle
+from bot.callbacks import payload_parts
+from bot.escalation import alert_view, member_of, minutes_between
+from bot.lanes import Lane
+from bot.services import BotContext
+from handlers import access
+from handlers._common import Button, reply
+from handlers._edit import edit_pressed
+from storage import escalations, pairs
+from storage.escalations import Escalation
+
+access.coordinator_commands("escalations")
+MAX_LISTED = 20  # keeps /escalations well under Telegram's 4096 characters
+
+
+def _language(context: BotContext) -> str:
+    """The coordinators' group reads DEFAULT_LANGUAGE."""
+    return context.services.settings.default_language
+
+
+async def _show(update: Update, context: BotContext, escalation: Escalation,
+                buttons: list[list[Button]] | None = None) -> None:
+    """Redraw the pressed alert message with the escalation's current state."""
+    query = update.callback_query
+    assert query is not None
+    text, default_buttons = await alert_view(
+        context.services, escalation, await member_of(context.services, escalation)
+    )
+    shown = default_buttons if buttons is None else buttons
+    await edit_pressed(context, query, text, shown, Lane.CRISIS)
+
+
+async def claim_button(update: Update, context: BotContext) -> None:
+    """[I'm on it]: the first coordinator to press it owns the alert; others are told who."""
+    query = update.callback_query
+    assert query is not None and query.message is not None and update.effective_user is not None
+    services, language = context.services, _language(context)
+    user = update.effective_user
+    result = await lifecycle.claim(
+        services, int(payload_parts(query.data)[3]), by=user.id, name=user.full_name
+    )
+    escalation = result.escalation
+    if escalation is None:
+        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        return
+    if result.changed:
+        await query.answer(services.t(language, "escalation.claim_toast"))
+    elif escalation.status == "resolved":
+        await query.answer(services.t(language, "escalation.already_resolved"), show_alert=True)
+    else:
+        await query.answer(
+            services.t(language, "escalation.already_claimed", name=escalation.claimed_by_name),
+            show_alert=True,
+        )
+    if payload_parts(query.data)[4:] == ["l"]:  # pressed in the /escalations list: keep the list
+        if result.changed:
+            await lifecycle.refresh_alert(services, escalation, pressed_message_id=None)
+        return
+    await _show(update, context, escalation)
+    await lifecycle.refresh_alert(services, escalation, query.message.message_id)
+
+
+async def resolve_button(update: Update, context: BotContext) -> None:
+    """[Resolved]: ask for the outcome with buttons (nothing is recorded yet)."""
+    query = update.callback_query
+    assert query is not None
+    services, language = context.services, _language(context)
+    escalation = await escalations.get(services.db, int(payload_parts(query.data)[3]))
+    if escalation is None or escalation.status != "claimed":
+        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        if escalation is not None:
+            await _show(update, context, escalation)
+        return
+    await query.answer()
+    sign, t = services.signer.sign, services.t
+    options = [
+        (t(language, f"escalation.outcome_{outcome}"), sign("co", "esc", "out", escalation.id,
+                                                            outcome))
+        for outcome in lifecycle.OUTCOMES
+    ]
+    rows = [options[index:index + 2] for index in range(0, len(options), 2)]
+    rows.append([(t(language, "escalation.back"), sign("co", "esc", "back", escalation.id))])
+    await _show(update, context, escalation, rows)
+
+
+async def outcome_button(update: Update, context: BotContext) -> None:
+    """An outcome: resolve the alert, record who, when and how long it took."""
+    query = update.callback_query
+    assert query is not None and query.message is not None and update.effective_user is not None
+    services, language = context.services, _language(context)
+    parts = payload_parts(query.data)
+    if len(parts) != 5 or parts[4] not in lifecycle.OUTCOMES:
+        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        return
+    user = update.effective_user
+    result = await lifecycle.resolve(
+        services, int(parts[3]), by=user.id, name=user.full_name, outcome=parts[4]
+    )
+    if result.escalation is None:
+        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        return
+    key = "escalation.resolved_toast" if result.changed else "escalation.already_resolved"
+    await query.answer(services.t(language, key))
+    await _show(update, context, result.escalation)
+    await lifecycle.refresh_alert(services, result.escalation, query.message.message_id)
+
+
+async def back_button(update: Update, context: BotContext) -> None:
+    """[Back] from the outcome choice: show the alert as it is."""
+    query = update.callback_query
+    assert query is not None
+    escalation = await escalations.get(context.services.db, int(payload_parts(query.data)[3]))
+    await query.answer()
+    if escalation is not None:
+        await _show(update, context, escalation)
+
+
+async def list_command(update: Update, context: BotContext) -> None:
+    """/escalations: every open alert with its age and who is on it, oldest first."""
+    services, language = context.services, _language(context)
+    t, now = services.t, services.clock.now()
+    open_ones = await escalations.open_escalations(services.db)
+    if not open_ones:
+        await reply(update, context, t(language, "escalation.list_empty"))
+        return
+    lines = [t(language, "escalation.list_title", count=len(open_ones))]
+    buttons: list[list[Button]] = []
+    for escalation in open_ones[:MAX_LISTED]:
+        pair = await pairs.get(services.db, escalation.pair_id) if escalation.pair_id else None
+        state = (
+            t(language, "escalation.state_claimed", name=escalation.claimed_by_name or "?")
+            if escalation.status == "claimed"
+            else t(language, "escalation.state_unclaimed")
+        )
+        lines.append(
+            t(
+                language,
+                "escalation.list_item",
+                id=escalation.id,
+                severity=t(language, f"escalation.severity_{escalation.severity}"),
+                code=escalation.member_code or "-",
+                pair=pair.code if pair else "-",
+                source=t(language, f"escalation.source_{escalation.source}"),
+                age=minutes_between(escalation.created_at, now),
+                state=state,
+            )
+        )
+        if escalation.status == "open":
+            data = services.signer.sign("co", "esc", "claim", escalation.id, "l")
+            buttons.append([(t(language, "escalation.claim_numbered", id=escalation.id), data)])
+    if len(open_ones) > MAX_LISTED:
+        lines.append(t(language, "escalation.list_more", count=len(open_ones) - MAX_LISTED))
+    await reply(update, context, "\n".join(lines), buttons[:MAX_LISTED] or None)
