@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import warnings
 from typing import Any
@@ -12,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+import bot.reminders  # noqa: F401  (registers the check-in prompt and nudge sweeps)
 import handlers
 from bot.delivery import PriorityRateLimiter
 from bot.processor import PerChatUpdateProcessor
@@ -49,6 +49,7 @@ COORDINATOR_COMMANDS = [
     ("pair", "Pair MENTEE MENTOR by hand"),
     ("pairs", "Current pairs and last contact"),
     ("unpair", "End a pair: CODE REASON"),
+    ("broadcast", "Message mentors, mentees or everyone"),
 ]
 
 
@@ -126,12 +127,8 @@ async def _sweep_job(context: BotContext) -> None:
     context.services.outbox.wake()
 
 
-def start_background_work(app: Application) -> asyncio.Task[None]:  # type: ignore[type-arg]
-    """Schedule the sweep (at start-up and every 30 s) and start the outbox sender.
-
-    Returns the sender task; the caller cancels it before `app.stop()` (which would otherwise
-    wait for it forever).
-    """
+def start_background_work(app: Application) -> None:  # type: ignore[type-arg]
+    """Schedule the sweep (at start-up and every 30 s) and start the outbox sender."""
     services: Services = app.bot_data["services"]
     assert app.job_queue is not None
     app.job_queue.run_repeating(
@@ -143,4 +140,8 @@ def start_background_work(app: Application) -> asyncio.Task[None]:  # type: igno
         # missed runs coalesce into one, and never two at once.
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
-    return asyncio.create_task(services.outbox.run_forever(app.bot), name="outbox-sender")
+    # The sender returns once the application stops running (Application.stop waits for tasks
+    # made with create_task), after recording the outcome of the sends in flight.
+    app.create_task(
+        services.outbox.run_forever(app.bot, running=lambda: app.running), name="outbox-sender"
+    )

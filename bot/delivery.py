@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
 SCAN_DEPTH = 64  # how far into a lane we look for a chat that is ready to receive
 MAX_429_RETRIES = 5
+GLOBAL_BURST = 0.2  # seconds' worth of global sends that may go at once
 
 
 @dataclass
@@ -59,10 +60,60 @@ class Bucket:
         self.tokens -= 1
 
 
+class SendGate:
+    """Caps how many gated requests may be out at once (granted, outcome not yet recorded).
+
+    The limiter grants a gated request only while the gate has room and counts it in at the
+    moment of the grant, so pacing is decided when the request really goes out. The holder
+    releases it once the outcome is safely recorded.
+    """
+
+    def __init__(self, size: int = 1) -> None:
+        self.size = size
+        self.holders = 0
+        self._listeners: list[asyncio.Event] = []
+
+    def has_room(self) -> bool:
+        """True if one more request may go out."""
+        return self.holders < self.size
+
+    def listen(self, event: asyncio.Event) -> None:
+        """Set `event` whenever a place frees up (the limiter's dispatcher waits on it)."""
+        if event not in self._listeners:
+            self._listeners.append(event)
+
+    def release(self) -> None:
+        """One holder is done."""
+        self.holders -= 1
+        for event in self._listeners:
+            event.set()
+
+
+class GateTicket:
+    """One request's place in a SendGate: taken by the limiter at grant time, released once."""
+
+    def __init__(self, gate: SendGate) -> None:
+        self.gate = gate
+        self.taken = False
+
+    def take(self) -> None:
+        """Count this request in (called by the dispatcher when it grants the slot)."""
+        if not self.taken:
+            self.taken = True
+            self.gate.holders += 1
+
+    def release(self) -> None:
+        """Give the place back (safe to call when never taken, or twice)."""
+        if self.taken:
+            self.taken = False
+            self.gate.release()
+
+
 @dataclass
 class _Waiter:
     chat_id: int | None
     granted: asyncio.Future[None]
+    ticket: GateTicket | None = None
 
 
 class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
@@ -75,7 +126,10 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         group_per_minute: float = 20.0,
         chat_burst: int = 3,
     ) -> None:
-        self.global_bucket = Bucket(global_per_second, max(1.0, global_per_second))
+        # Telegram counts messages in sliding one-second windows: a bucket may send its burst
+        # plus one second of refill inside one window, so the burst is a fifth of the rate
+        # (25/s + 5 = 30, Telegram's ceiling), not a whole second's worth.
+        self.global_bucket = Bucket(global_per_second, max(1.0, global_per_second * GLOBAL_BURST))
         self.chat_rate, self.chat_burst = chat_per_second, float(chat_burst)
         self.group_rate = group_per_minute / 60.0
         self.group_burst = float(min(chat_burst, max(1, int(group_per_minute))))
@@ -114,19 +168,27 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        """Wait for a slot in the request's lane, send, and retry after a 429."""
+        """Wait for a slot in the request's lane, send, and retry after a 429.
+
+        `rate_limit_args`: "lane" (a Lane); optionally "ticket", a GateTicket: the request is
+        granted only while its gate has room (the outbox uses it to keep at most one unrecorded
+        send in flight), and "retry_429": False to hand a 429 back to the caller at once (after
+        pausing the chat) instead of retrying here.
+        """
         if not endpoint.startswith(PACED_PREFIXES):
             return await callback(*args, **kwargs)
-        lane = Lane((rate_limit_args or {}).get("lane", Lane.INTERACTIVE))
+        options = rate_limit_args or {}
+        lane = Lane(options.get("lane", Lane.INTERACTIVE))
+        ticket: GateTicket | None = options.get("ticket")
+        retries = MAX_429_RETRIES if options.get("retry_429", True) else 0
         chat_id = data.get("chat_id") if isinstance(data.get("chat_id"), int) else None
-        for attempt in range(MAX_429_RETRIES + 1):
-            await self._wait_for_slot(lane, chat_id)
+        for attempt in range(retries + 1):
+            if ticket is not None:
+                ticket.release()  # a retry queues again like any other request
+            await self._wait_for_slot(lane, chat_id, ticket)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt == MAX_429_RETRIES:
-                    raise
-                self.retries_429 += 1
                 delay = (
                     exc.retry_after
                     if isinstance(exc.retry_after, int | float)
@@ -134,17 +196,24 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 )
                 # Telegram's 429 in reply to a chat's message is about that chat: pause only it.
                 self.paused_until[chat_id] = time.monotonic() + float(delay)
+                self.retries_429 += 1
                 log.warning(
                     "429 from Telegram for a %s message; pausing that chat %.0fs",
                     lane.name.lower(),
                     delay,
                 )
+                if attempt == retries:
+                    raise
         raise AssertionError("unreachable")
 
-    async def _wait_for_slot(self, lane: Lane, chat_id: int | None) -> None:
+    async def _wait_for_slot(
+        self, lane: Lane, chat_id: int | None, ticket: GateTicket | None = None
+    ) -> None:
         if self._dispatcher is None:
             await self.initialize()
-        waiter = _Waiter(chat_id, asyncio.get_running_loop().create_future())
+        if ticket is not None:
+            ticket.gate.listen(self._wakeup)
+        waiter = _Waiter(chat_id, asyncio.get_running_loop().create_future(), ticket)
         self.lanes[lane].append(waiter)
         self._wakeup.set()
         await waiter.granted
@@ -160,7 +229,9 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         return bucket
 
     def _ready_in(self, waiter: _Waiter, lane: Lane, now: float) -> float:
-        """Seconds until this waiter's chat may receive (0 = now)."""
+        """Seconds until this waiter's chat may receive (0 = now; inf = when its gate frees)."""
+        if waiter.ticket is not None and not waiter.ticket.gate.has_room():
+            return float("inf")
         if waiter.chat_id is None:
             return 0.0
         paused = max(0.0, self.paused_until.get(waiter.chat_id, 0.0) - now)
@@ -211,4 +282,6 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if waiter.chat_id is not None:
                 self._chat_bucket(waiter.chat_id).take(now)
             self.granted_by_lane[lane] += 1
+            if waiter.ticket is not None:
+                waiter.ticket.take()
             waiter.granted.set_result(None)

@@ -97,6 +97,8 @@ async def digest_text(services: Services, now: datetime) -> Html:
 async def digest_sweep(context: SweepContext) -> int:
     """Post this week's digest once, at DIGEST_WEEKDAY DIGEST_TIME (DEFAULT_TIMEZONE)."""
     settings = context.services.settings
+    if not settings.digest_enabled:
+        return 0
     due = last_due(context.now, settings.digest_weekday, settings.digest_time,
                    settings.default_timezone)
     key = f"digest:{due.date().isoformat()}"

@@ -43,11 +43,16 @@ async def status(settings: Settings) -> str:
         ):
             counts[label] = await db.fetch_value(sql)
         last_sweep = await db.fetch_value("SELECT value FROM kv WHERE key = 'last_sweep_at'")
+        from storage.outbox import skipped_by_reason
+
+        skipped = await skipped_by_reason(db)
     finally:
         await db.close()
     lines = [f"schema version: {version}"]
     lines += [f"{label}: {value}" for label, value in counts.items()]
     lines.append(f"last sweep: {last_sweep or 'never'} (UTC)")
+    reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(skipped.items()))
+    lines.append(f"skipped on purpose: {reasons or 'none'}")
     return "\n".join(lines)
 
 

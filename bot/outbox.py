@@ -1,4 +1,14 @@
-"""Sending what the outbox holds, through the rate limiter, and recording the outcome."""
+"""The sender: delivers due outbox rows through the rate limiter and records each outcome.
+
+At send time (not at enqueue time: people pause, block the bot, or change quiet hours in between)
+every non-crisis row is checked against its recipient's window: quiet hours and /pause hold it,
+an unreachable member holds it (a broadcast skips them), and a row past its `expires_at` is
+skipped as stale and counted. Crisis rows are never held.
+
+Crash safety: rows are claimed ('sending') in one transaction before their sends start and marked
+'sent' as soon as each send returns; at start-up rows still 'sending' go back to 'pending'. Only a
+send that Telegram accepted in the instant before the crash can arrive twice.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.delivery import GateTicket, SendGate
+from bot.holds import plan
 from bot.lanes import Lane, lane_args
 from storage import outbox
 
@@ -20,6 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+WINDOW = 64  # rows handed to the rate limiter at once; it orders them with every other request
+STOP_CHECK_SECONDS = 1.0  # an idle sender notices a stopping application this fast
 
 SentHook = Callable[["Services", outbox.OutboxItem, Any], Awaitable[None]]
 _SENT_HOOKS: dict[str, SentHook] = {}
@@ -54,79 +68,247 @@ def _snake(method: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in method)
 
 
-async def call_bot(bot: Bot, method: str, chat_id: int, params: dict[str, Any], lane: Lane) -> Any:
+async def call_bot(
+    bot: Bot,
+    method: str,
+    chat_id: int,
+    params: dict[str, Any],
+    lane: Lane,
+    limiter_options: dict[str, Any] | None = None,
+) -> Any:
     """Call the PTB method for a stored Bot API method name (e.g. sendMessage -> send_message)."""
     kwargs = dict(params)
     if isinstance(kwargs.get("reply_markup"), dict):
         kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], bot)
     function = getattr(bot, _snake(method))
-    return await function(chat_id=chat_id, **kwargs, rate_limit_args=lane_args(lane))
+    options: dict[str, Any] = {**lane_args(lane), **(limiter_options or {})}
+    return await function(chat_id=chat_id, **kwargs, rate_limit_args=options)
 
 
 class Outbox:
     """Queues messages and delivers the due ones."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, window: int = WINDOW, in_flight: int = 1) -> None:
         self.services = services
+        self.window = window
+        # At most `in_flight` non-crisis sends may be between "request out" and "outcome
+        # recorded": exactly the ones a kill -9 could make arrive twice. One keeps the promise
+        # of at most one duplicate per crash; the rows still queue in the limiter meanwhile.
+        self._gate = SendGate(in_flight)
+        self.stats: dict[str, int] = {"sent": 0, "held": 0, "skipped": 0, "failed": 0, "retried": 0}
         self._wake = asyncio.Event()
+        self._recovered = False
+        self._broadcasts: set[int] = set()
+        # Two rounds in one process (the background sender and a test's flush) must never
+        # select the same pending row before either has claimed it.
+        self._claim_lock = asyncio.Lock()
 
     def wake(self) -> None:
         """Ask the background sender to look at the outbox now (after enqueuing urgent work)."""
         self._wake.set()
 
-    async def run_forever(self, bot: Bot, idle_seconds: float = 5.0) -> None:
-        """Background sender: deliver due items whenever woken, or every `idle_seconds`."""
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=idle_seconds)
-            self._wake.clear()
+    async def run_forever(
+        self, bot: Bot, idle_seconds: float = 5.0, running: Callable[[], bool] = lambda: True
+    ) -> None:
+        """Background sender: deliver due rows continuously, looking again when woken.
+
+        Returns soon after `running()` turns False (the application stopping waits for this
+        task), once the sends in flight have recorded their outcome.
+        """
+        while running():
             try:
-                await self.send_due(bot)
+                await self._pump(bot, until_idle=False, idle_seconds=idle_seconds,
+                                 running=running)
             except Exception:  # keep the sender alive; the next round retries
-                log.exception("outbox round failed")
+                log.exception("outbox sender failed; restarting it")
+                await asyncio.sleep(1)
 
     async def send_due(self, bot: Bot) -> int:
-        """Deliver every due item once; returns how many were sent."""
-        services = self.services
-        sent = 0
-        for item in await outbox.due(services.db, services.clock.now()):
-            if await self._send(bot, item):
-                sent += 1
-        return sent
+        """Deliver everything due now and wait for the outcomes; returns how many were sent."""
+        before = self.stats["sent"]
+        await self._pump(bot, until_idle=True)
+        return self.stats["sent"] - before
 
-    async def _send(self, bot: Bot, item: outbox.OutboxItem) -> bool:
-        db, now = self.services.db, self.services.clock.now()
-        params = dict(item.payload)
+    async def _recover(self) -> None:
+        if not self._recovered:
+            self._recovered = True
+            count = await outbox.recover_interrupted(self.services.db)
+            if count:
+                log.warning("%d outbox rows were cut off by a restart; sending them again", count)
+
+    async def _claim(self, bot: Bot, room: int, tasks: set[asyncio.Task[None]]) -> int:
+        """Look at up to `room` due rows: start sends, hold or skip; returns rows looked at."""
+        async with self._claim_lock:
+            return await self._claim_locked(bot, room, tasks)
+
+    async def _claim_locked(self, bot: Bot, room: int, tasks: set[asyncio.Task[None]]) -> int:
+        now = self.services.clock.now()
+        due = await outbox.due_with_recipients(self.services.db, now, room)
+        claim, hold, skip, starting = [], [], [], []
+        for entry in due:
+            try:
+                action, value = plan(entry, now)
+            except (ValueError, KeyError):  # an unusable time zone: better sent than stuck
+                log.warning("outbox row %s: recipient's delivery window unreadable", entry.item.id)
+                action, value = "send", None
+            if action == "send":
+                claim.append(entry.item.id)
+                starting.append(entry)
+            elif action == "hold":
+                hold.append((entry.item.id, value))
+            else:
+                skip.append((entry.item.id, value))
+            if entry.item.broadcast_id is not None:
+                self._broadcasts.add(entry.item.broadcast_id)
+        if due:
+            await outbox.settle(self.services.db, now, claim=claim, hold=hold, skip=skip)
+            self.stats["held"] += len(hold)
+            self.stats["skipped"] += len(skip)
+            if skip:
+                log.info("skipped %d outbox rows on purpose (stale or unreachable)", len(skip))
+        for entry in starting:
+            tasks.add(asyncio.create_task(self._deliver(bot, entry), name="outbox-send"))
+        return len(due)
+
+    async def _pump(
+        self,
+        bot: Bot,
+        *,
+        until_idle: bool,
+        idle_seconds: float = 5.0,
+        running: Callable[[], bool] = lambda: True,
+    ) -> None:
+        await self._recover()
+        tasks: set[asyncio.Task[None]] = set()
         try:
-            result = await call_bot(bot, item.method, item.chat_id, params, Lane[item.lane.upper()])
+            while running():
+                woken = self._wake.is_set()
+                self._wake.clear()
+                room = self.window - len(tasks)
+                looked = 0
+                # Refill in batches (fewer queries) unless woken for urgent work or idle.
+                if room > 0 and (woken or not tasks or room >= self.window // 4):
+                    looked = await self._claim(bot, room, tasks)
+                    if looked == room:
+                        continue  # a full page: there may be more due right now
+                await self._report_broadcasts(bot)
+                if not tasks and until_idle:
+                    if looked == 0:
+                        return
+                    continue  # everything looked at was held or skipped: look for more
+                waker = asyncio.create_task(self._wake.wait())
+                try:
+                    done, _ = await asyncio.wait(
+                        {*tasks, waker},
+                        timeout=None if tasks else min(idle_seconds, STOP_CHECK_SECONDS),
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                finally:
+                    waker.cancel()
+                for task in done - {waker}:
+                    tasks.discard(task)
+                    if task.exception() is not None:
+                        log.error("outbox send crashed: %r", task.exception())
+                if not done and until_idle:
+                    return
+        finally:
+            if tasks:  # cancelled (shutdown): let in-flight sends finish recording their outcome
+                with contextlib.suppress(Exception):
+                    await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _report_broadcasts(self, bot: Bot) -> None:
+        if not self._broadcasts:
+            return
+        from bot.broadcast import refresh_progress  # the broadcast feature uses this module
+
+        for broadcast_id in list(self._broadcasts):
+            try:
+                if await refresh_progress(self.services, bot, broadcast_id):
+                    self._broadcasts.discard(broadcast_id)
+            except Exception:
+                log.exception("broadcast progress update failed")
+
+    async def _deliver(self, bot: Bot, due: outbox.DueItem) -> None:
+        """Send one claimed row and record the outcome."""
+        item = due.item
+        lane = Lane[item.lane.upper()]
+        # Crisis rows skip the gate: a duplicate crisis alert beats a late one.
+        ticket = None if lane is Lane.CRISIS else GateTicket(self._gate)
+        options = None if ticket is None else {"ticket": ticket, "retry_429": False}
+        try:
+            await self._send_and_record(bot, due, lane, options)
+        finally:
+            if ticket is not None:
+                ticket.release()  # only now: the outcome is recorded
+
+    async def _send_and_record(
+        self, bot: Bot, due: outbox.DueItem, lane: Lane, options: dict[str, Any] | None
+    ) -> None:
+        item, db = due.item, self.services.db
+        try:
+            result = await call_bot(
+                bot, item.method, item.chat_id, dict(item.payload), lane, options
+            )
         except Forbidden:
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
+            self.stats["failed"] += 1
             if item.member_id is not None:
-                await db.execute(
-                    "UPDATE members SET unreachable = 1 WHERE id = ?", (item.member_id,)
-                )
-            return False
+                from bot.delivery_notices import member_unreachable
+
+                await member_unreachable(self.services, item.member_id)
         except BadRequest as exc:
-            log.error(
-                "outbox item %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message
-            )
+            log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
             await outbox.mark_failed(db, item.id, "bad request", final=True)
-            return False
-        except (TimedOut, NetworkError, RetryAfter) as exc:
-            final = item.attempts + 1 >= MAX_ATTEMPTS
-            delay = timedelta(seconds=min(300, 2**item.attempts * 5))
-            log.warning(
-                "outbox item %s: %s (attempt %d)", item.id, type(exc).__name__, item.attempts + 1
-            )
-            await outbox.mark_failed(
-                db, item.id, type(exc).__name__, final=final, retry_at=now + delay
-            )
-            return False
-        await outbox.mark_sent(db, item.id, now)
-        hook = _SENT_HOOKS.get(item.kind)
-        if hook is not None:
-            try:
-                await hook(self.services, item, result)
-            except Exception:  # the message went out; a failing hook must not re-send it
-                log.exception("after-sent hook for outbox item %s failed", item.id)
-        return True
+            self.stats["failed"] += 1
+        except TimedOut:
+            if lane is Lane.INTERACTIVE:
+                # It may well have arrived; a reply shown twice confuses more than one shown late.
+                await outbox.mark_failed(db, item.id, "timed out, may have arrived", final=True)
+                self.stats["failed"] += 1
+            else:
+                await self._retry(item, "timed out")
+        except RetryAfter as exc:  # the limiter paused the chat; come back when Telegram says
+            delay = exc.retry_after
+            seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
+            await self._retry(item, "429", timedelta(seconds=float(seconds)))
+        except NetworkError as exc:
+            await self._retry(item, f"network: {type(exc).__name__}")
+        except Exception as exc:  # a bug in a payload must not wedge the sender
+            log.exception("outbox row %s (%s) failed", item.id, item.kind)
+            await self._retry(item, f"error: {type(exc).__name__}")
+        else:
+            await outbox.mark_sent(db, item.id, self.services.clock.now())
+            self.stats["sent"] += 1
+            hook = _SENT_HOOKS.get(item.kind)
+            if hook is not None:
+                try:
+                    await hook(self.services, item, result)
+                except Exception:  # the message went out; a failing hook must not re-send it
+                    log.exception("after-sent hook for outbox row %s failed", item.id)
+            if item.kind == "nudge" and due.recipient is not None:
+                from storage import engagement
+
+                await engagement.record(
+                    db,
+                    self.services.pseudonym_key,
+                    kind="nudge_sent",
+                    now=self.services.clock.now(),
+                    telegram_id=due.recipient.telegram_id,
+                    role=due.recipient.role,
+                )
+
+    async def _retry(
+        self, item: outbox.OutboxItem, error: str, delay: timedelta | None = None
+    ) -> None:
+        """Try again later with exponential backoff (5 s, 10 s, ... 5 min), or give up."""
+        final = item.attempts + 1 >= MAX_ATTEMPTS
+        wait = delay or timedelta(seconds=min(300, 5 * 2**item.attempts))
+        log.warning("outbox row %s: %s (attempt %d)", item.id, error, item.attempts + 1)
+        await outbox.mark_failed(
+            self.services.db,
+            item.id,
+            error,
+            final=final,
+            retry_at=self.services.clock.now() + wait,
+        )
+        self.stats["failed" if final else "retried"] += 1

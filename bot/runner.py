@@ -93,7 +93,6 @@ async def run(settings: Settings) -> int:
     app = build_application(services)
     stop = asyncio.Event()
     receiver: WebhookReceiver | None = None
-    sender: asyncio.Task[None] | None = None
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
@@ -114,17 +113,13 @@ async def run(settings: Settings) -> int:
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("polling for updates")
         await app.start()
-        sender = start_background_work(app)
+        start_background_work(app)
         log.info("bot is running")
         await stop.wait()
         log.info("stopping: finishing current updates and confirming the update offset")
     finally:
         if receiver is not None:
             await receiver.stop()
-        if sender is not None:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
         if app.updater is not None and app.updater.running:
             await app.updater.stop()  # confirms the last offset with Telegram
         if app.running:

@@ -16,6 +16,7 @@ from telegram.ext import (
 from handlers import (
     access,
     alerts,
+    broadcast,
     console,
     console_member,
     cope,
@@ -63,6 +64,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     for handler in [*matching.handlers(coordinator_chat_id),
                     *pair_console.handlers(coordinator_chat_id), *pair.handlers()]:
         app.add_handler(handler, group=FLOWS)
+    broadcast.register(app)  # coordinators' group only; group 0
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(

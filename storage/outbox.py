@@ -1,8 +1,15 @@
-"""The outbox: every message that must go out reliably is a row first, keyed for idempotency."""
+"""The outbox: every message that must go out reliably is a row first, keyed for idempotency.
+
+Life of a row: 'pending' -> claimed as 'sending' (just before the send) -> 'sent' | 'failed' |
+'skipped' (stale or recipient gone, on purpose and counted), or back to 'pending' with a later
+not_before (held for quiet hours or a pause, or a retry after a 5xx). A row left 'sending' by a
+crash is made 'pending' again at start-up.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +22,11 @@ from storage.db import Database
 
 OUTBOX_COLUMNS = (
     "id, idempotency_key, chat_id, member_id, lane, kind, method, payload, not_before, status, "
-    "attempts, last_error, created_at, sent_at"
+    "attempts, last_error, created_at, sent_at, expires_at, broadcast_id"
+)
+LANE_ORDER = (
+    "CASE lane WHEN 'crisis' THEN 0 WHEN 'interactive' THEN 1 WHEN 'relay' THEN 2 "
+    "WHEN 'scheduled' THEN 3 ELSE 4 END"
 )
 
 
@@ -37,13 +48,75 @@ class OutboxItem:
     last_error: str | None
     created_at: str
     sent_at: str | None
+    expires_at: str | None = None
+    broadcast_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What the sender needs to know about a row's recipient to hold or skip it."""
+
+    telegram_id: int
+    role: str | None
+    timezone: str
+    quiet_start: str
+    quiet_end: str
+    paused_until: str | None
+    unreachable: bool
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """A due row and its recipient (None for groups and people who are not members)."""
+
+    item: OutboxItem
+    recipient: Recipient | None
 
 
 def item_from_row(row: Any) -> OutboxItem:
     """Build an OutboxItem from a row selected with OUTBOX_COLUMNS."""
-    values = dict(row)
+    values = {key: row[key] for key in OUTBOX_COLUMNS.split(", ")}
     values["payload"] = json.loads(values["payload"])
     return OutboxItem(**values)
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A row to enqueue (for `enqueue_many`)."""
+
+    key: str
+    chat_id: int
+    lane: Lane
+    kind: str
+    payload: dict[str, Any]
+    not_before: datetime
+    member_id: int | None = None
+    method: str = "sendMessage"
+    expires_at: datetime | None = None
+    broadcast_id: int | None = None
+
+
+_INSERT = (
+    "INSERT OR IGNORE INTO outbox (idempotency_key, chat_id, member_id, lane, kind, method, "
+    "payload, not_before, created_at, expires_at, broadcast_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert_params(message: NewMessage, now: datetime) -> tuple[Any, ...]:
+    return (
+        message.key,
+        message.chat_id,
+        message.member_id,
+        message.lane.name.lower(),
+        message.kind,
+        message.method,
+        json.dumps(message.payload),
+        to_db(message.not_before),
+        to_db(now),
+        to_db(message.expires_at) if message.expires_at else None,
+        message.broadcast_id,
+    )
 
 
 async def enqueue(
@@ -58,44 +131,106 @@ async def enqueue(
     now: datetime,
     member_id: int | None = None,
     method: str = "sendMessage",
+    expires_at: datetime | None = None,
 ) -> bool:
     """Queue a message unless one with the same key exists; True if it was queued now.
 
     Accepts a Database (own transaction) or a connection inside the caller's transaction, so a
-    state change and the message it causes commit together.
+    state change and the message it causes commit together. `expires_at`: after it, the row is
+    stale and skipped rather than sent late.
     """
-    sql = (
-        "INSERT OR IGNORE INTO outbox (idempotency_key, chat_id, member_id, lane, kind, method, "
-        "payload, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    message = NewMessage(
+        key, chat_id, lane, kind, payload, not_before, member_id, method, expires_at
     )
-    params = (
-        key,
-        chat_id,
-        member_id,
-        lane.name.lower(),
-        kind,
-        method,
-        json.dumps(payload),
-        to_db(not_before),
-        to_db(now),
-    )
+    params = _insert_params(message, now)
     if isinstance(target, Database):
         async with target.transaction() as connection:
-            cursor = await connection.execute(sql, params)
+            cursor = await connection.execute(_INSERT, params)
     else:
-        cursor = await target.execute(sql, params)
+        cursor = await target.execute(_INSERT, params)
     return cursor.rowcount == 1
+
+
+async def enqueue_many(
+    connection: aiosqlite.Connection, messages: Sequence[NewMessage], now: datetime
+) -> None:
+    """Queue many rows inside the caller's transaction (duplicates by key are ignored)."""
+    await connection.executemany(_INSERT, [_insert_params(m, now) for m in messages])
 
 
 async def due(db: Database, now: datetime, limit: int = 500) -> list[OutboxItem]:
     """Pending items whose time has come, highest lane first, oldest first."""
     rows = await db.fetch_all(
         f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending' AND not_before <= ? "
-        "ORDER BY CASE lane WHEN 'crisis' THEN 0 WHEN 'interactive' THEN 1 WHEN 'relay' THEN 2 "
-        "WHEN 'scheduled' THEN 3 ELSE 4 END, not_before, id LIMIT ?",
+        f"ORDER BY {LANE_ORDER}, not_before, id LIMIT ?",
         (to_db(now), limit),
     )
     return [item_from_row(row) for row in rows]
+
+
+async def due_with_recipients(db: Database, now: datetime, limit: int) -> list[DueItem]:
+    """Due pending rows with their recipient's delivery window, highest lane first."""
+    columns = ", ".join(f"o.{c}" for c in OUTBOX_COLUMNS.split(", "))
+    rows = await db.fetch_all(
+        f"SELECT {columns}, m.telegram_id AS m_telegram_id, m.role AS m_role, "
+        "m.timezone AS m_timezone, m.quiet_start AS m_quiet_start, m.quiet_end AS m_quiet_end, "
+        "m.paused_until AS m_paused_until, m.unreachable AS m_unreachable "
+        "FROM outbox AS o LEFT JOIN members AS m ON m.id = o.member_id "
+        "WHERE o.status = 'pending' AND o.not_before <= ? "
+        f"ORDER BY {LANE_ORDER.replace('lane', 'o.lane')}, o.not_before, o.id LIMIT ?",
+        (to_db(now), limit),
+    )
+    found = []
+    for row in rows:
+        recipient = None
+        if row["m_telegram_id"] is not None:
+            recipient = Recipient(
+                row["m_telegram_id"],
+                row["m_role"],
+                row["m_timezone"],
+                row["m_quiet_start"],
+                row["m_quiet_end"],
+                row["m_paused_until"],
+                bool(row["m_unreachable"]),
+            )
+        found.append(DueItem(item_from_row(row), recipient))
+    return found
+
+
+async def settle(
+    db: Database,
+    now: datetime,
+    *,
+    claim: Iterable[int] = (),
+    hold: Iterable[tuple[int, datetime]] = (),
+    skip: Iterable[tuple[int, str]] = (),
+) -> None:
+    """In one transaction: claim rows for sending, hold rows until later, skip stale rows."""
+    stamp = to_db(now)
+    async with db.transaction() as connection:
+        await connection.executemany(
+            "UPDATE outbox SET status = 'sending', claimed_at = ? "
+            "WHERE id = ? AND status = 'pending'",
+            [(stamp, item_id) for item_id in claim],
+        )
+        await connection.executemany(
+            "UPDATE outbox SET not_before = ? WHERE id = ? AND status = 'pending'",
+            [(to_db(until), item_id) for item_id, until in hold],
+        )
+        await connection.executemany(
+            "UPDATE outbox SET status = 'skipped', last_error = ?, payload = '{}' "
+            "WHERE id = ? AND status = 'pending'",
+            [(reason, item_id) for item_id, reason in skip],
+        )
+
+
+async def recover_interrupted(db: Database) -> int:
+    """Rows a crash left 'sending' go back to 'pending' (start-up); returns how many."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'sending'"
+        )
+        return cursor.rowcount
 
 
 async def mark_sent(db: Database, item_id: int, now: datetime) -> None:
@@ -120,8 +255,8 @@ async def mark_failed(
     else:
         assert retry_at is not None
         await db.execute(
-            "UPDATE outbox SET last_error = ?, attempts = attempts + 1, not_before = ? "
-            "WHERE id = ?",
+            "UPDATE outbox SET status = 'pending', last_error = ?, attempts = attempts + 1, "
+            "not_before = ?, claimed_at = NULL WHERE id = ?",
             (error, to_db(retry_at), item_id),
         )
 
@@ -137,3 +272,20 @@ async def skip(db: Database, item_id: int, reason: str) -> None:
         "UPDATE outbox SET status = 'skipped', last_error = ?, payload = '{}' WHERE id = ?",
         (reason, item_id),
     )
+
+
+async def count_by_status(db: Database, kind: str | None = None) -> dict[str, int]:
+    """How many rows are in each status (optionally of one kind)."""
+    where, params = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+    rows = await db.fetch_all(
+        f"SELECT status, COUNT(*) AS n FROM outbox {where} GROUP BY status", params
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+async def skipped_by_reason(db: Database) -> dict[str, int]:
+    """Skipped rows by reason (stale, unreachable...), for status and reports."""
+    rows = await db.fetch_all(
+        "SELECT last_error, COUNT(*) AS n FROM outbox WHERE status = 'skipped' GROUP BY last_error"
+    )
+    return {row["last_error"] or "?": row["n"] for row in rows}

@@ -44,6 +44,8 @@ def sandbox_settings(folder: Path, **overrides: Any) -> Settings:
         "rate_group_per_minute": 600_000.0,
         # The fake clock starts on a Monday 09:00, the production digest moment: move the weekly
         # coordinators' digest to Sunday evening so it does not land in every test's group chat.
+        # Tests that are about the digest switch it on (digest_enabled=True).
+        "digest_enabled": False,
         "digest_weekday": 6,
         "digest_time": "18:00",
     }
