@@ -269,9 +269,12 @@ def crisis_figures(week: Week) -> dict[str, Any]:
 async def run(args: argparse.Namespace) -> int:
     """The week, then the figures."""
     errors: list[str] = []
+    kinds: Counter[str] = Counter()
 
     class Catch(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
+            error = record.exc_info[1] if record.exc_info else None
+            kinds[type(error).__name__ if error else record.name] += 1
             errors.append(f"{record.name}: {record.getMessage()}"[:300])
 
     catcher = Catch(level=logging.ERROR)
@@ -350,7 +353,7 @@ async def run(args: argparse.Namespace) -> int:
               f"max {max(crisis['lower_first'])}")
     print(f"unhandled errors:      {len(errors)}; Bot API violations {len(fake.violations)}; "
           f"integrity {integrity}")
-    print(f"  ({len(errors) - len(failed_updates)} besides the failed replies)")
+    print(f"  by kind: {dict(kinds)}; {len(errors) - len(failed_updates)} besides failed replies")
     shown = [line for line in errors if "while handling update" not in line]
     for line in shown[:8]:
         print(f"  {line}")
