@@ -34,6 +34,13 @@ MEMBER_COMMANDS = [
     ("refer", "Mentors: send your mentee a service"),
     ("help", "What I can do"),
     ("end", "End your mentoring pair"),
+    ("settings", "Change your answers, language, times"),
+    ("training", "Mentor training"),
+    ("pause", "Take a break from reminders"),
+    ("resume", "Start reminders again"),
+    ("stepback", "Mentors: take no new mentees"),
+    ("mydata", "Everything held about you"),
+    ("forget", "Delete everything about you"),
 ]
 COORDINATOR_COMMANDS = [
     ("help", "Coordinator commands"),
@@ -50,6 +57,7 @@ COORDINATOR_COMMANDS = [
     ("pairs", "Current pairs and last contact"),
     ("unpair", "End a pair: CODE REASON"),
     ("broadcast", "Message mentors, mentees or everyone"),
+    ("approve", "Approve a trained mentor: /approve CODE"),
 ]
 
 

@@ -15,11 +15,14 @@ from telegram.ext import (
 
 from handlers import (
     access,
+    account,
     alerts,
+    approve,
     broadcast,
     console,
     console_member,
     cope,
+    data,
     errors,
     fallback,
     gate,
@@ -31,7 +34,9 @@ from handlers import (
     reload,
     resources,
     screening,
+    settings,
     support,
+    training,
 )
 
 # Groups run in order; within a group the first matching handler wins.
@@ -58,6 +63,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
     # 0: flows, then the fallbacks that make sure nothing goes unanswered.
     app.add_handler(onboarding.conversation(), group=FLOWS)
+    _register_members(app)
     _register_safety_features(app)
     register_console(app)
     coordinator_chat_id = app.bot_data["services"].settings.coordinator_chat_id
@@ -122,4 +128,35 @@ def register_console(app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
     app.add_handler(
         CallbackQueryHandler(console_member.reveal_identity, pattern=r"^co:reveal:"), group=FLOWS
+    )
+
+
+def _register_members(app: Application) -> None:  # type: ignore[type-arg]
+    """Issue 3: settings, training, breaks, data rights, /approve (before other free-text users,
+    so a typed answer /settings is waiting for is not taken as a message for a partner)."""
+    services = app.bot_data["services"]
+    private = filters.ChatType.PRIVATE
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND
+                       & settings.AwaitingText(services), settings.on_text),
+        group=FLOWS,
+    )
+    app.add_handler(CommandHandler("settings", settings.settings_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(settings.on_button, pattern=r"^st:"), group=FLOWS)
+    app.add_handler(CommandHandler("training", training.training_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(training.next_button, pattern=r"^tr:next"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(training.answer_button, pattern=r"^tr:a:"), group=FLOWS)
+    app.add_handler(CommandHandler("pause", account.pause_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("resume", account.resume_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("stepback", account.stepback_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(account.pause_button, pattern=r"^ac:pause:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(account.stepback_button, pattern=r"^ac:back:"),
+                    group=FLOWS)
+    app.add_handler(CommandHandler("mydata", data.mydata_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("forget", data.forget_command, private), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(data.forget_button, pattern=r"^fg:"), group=FLOWS)
+    app.add_handler(
+        CommandHandler("approve", approve.approve_command,
+                       filters.Chat(services.settings.coordinator_chat_id)),
+        group=FLOWS,
     )

@@ -1,4 +1,5 @@
-"""Joining: /start, the welcome and privacy notice, and consent (nothing is stored before it)."""
+"""Joining: /start, the welcome and privacy notice, consent (nothing is stored before it), then
+the intake questions (handlers/intake.py). One persistent ConversationHandler, "onboarding"."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot import intake as steps
 from bot.services import BotContext
+from handlers import intake
 from handlers._common import current_member, language_of, reply
+from handlers._edits import remove_buttons
 from handlers.support import help_now_row
-from storage import members
+from storage import engagement, members
 
 CONSENT = "consent"
 
@@ -31,10 +35,13 @@ def consent_buttons(context: BotContext, language: str) -> list[list[tuple[str, 
 
 
 async def start(update: Update, context: BotContext) -> str | int:
-    """Welcome a newcomer with the privacy notice, or greet a member who is back."""
+    """Welcome a newcomer with the privacy notice, resume an unfinished intake, or greet."""
     member = await current_member(update, context)
     language = language_of(update, context, member)
     t = context.services.t
+    if member is not None and member.intake_step:
+        await reply(update, context, t(language, "intake.resume"))
+        return await intake.ask(update, context, member, member.intake_step)
     if member is not None:
         await reply(update, context, t(language, "start.welcome_back", alias=member.display_alias),
                     [help_now_row(context, language)])
@@ -45,13 +52,14 @@ async def start(update: Update, context: BotContext) -> str | int:
 
 
 async def agree(update: Update, context: BotContext) -> str | int:
-    """Record consent: the first moment anything about the person is stored."""
+    """Record consent (the first moment anything about the person is stored), then ask the role."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     await query.answer()
     services = context.services
     language = language_of(update, context)
-    await members.create_on_consent(
+    existing = await current_member(update, context)
+    member = await members.create_on_consent(
         services.db,
         telegram_id=update.effective_user.id,
         language=language,
@@ -59,9 +67,18 @@ async def agree(update: Update, context: BotContext) -> str | int:
         timezone=services.settings.default_timezone,
         now=services.clock.now(),
     )
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
+    if existing is not None:  # consented already (e.g. on another device): just carry on
+        return await start(update, context)
+    await engagement.record(
+        services.db, services.pseudonym_key, kind="consented", now=services.clock.now(),
+        telegram_id=member.telegram_id,
+    )
+    member = await members.update_profile(
+        services.db, member.id, services.clock.now(), intake_step=steps.MENTEE_STEPS[0]
+    )
     await reply(update, context, services.t(language, "start.agreed"))
-    return ConversationHandler.END
+    return await intake.ask(update, context, member, steps.MENTEE_STEPS[0])
 
 
 async def decline(update: Update, context: BotContext) -> int:
@@ -69,7 +86,7 @@ async def decline(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     await reply(update, context, context.services.t(language_of(update, context), "start.declined"))
     return ConversationHandler.END
 
@@ -86,18 +103,33 @@ async def ask_for_button(update: Update, context: BotContext) -> str:
     return CONSENT
 
 
+def _intake_state(step: str) -> list[object]:
+    """Handlers for one intake step: its own buttons, and anything typed or sent."""
+    pattern = r"^in:(?:tz|tzpick):" if step == "tz" else rf"^in:{step}:"
+    return [
+        CallbackQueryHandler(intake.on_button, pattern=pattern),
+        MessageHandler(~filters.COMMAND, intake.on_message),
+    ]
+
+
 def conversation() -> ConversationHandler[BotContext]:
     """The onboarding flow; its state is persisted so it resumes after a restart."""
+    all_steps = sorted({*steps.MENTEE_STEPS, *steps.MENTOR_STEPS, *steps.SUB_STEPS})
+    states: dict[object, list[object]] = {
+        CONSENT: [
+            CallbackQueryHandler(agree, pattern=r"^start:agree~"),
+            CallbackQueryHandler(decline, pattern=r"^start:decline~"),
+            MessageHandler(~filters.COMMAND, ask_for_button),
+        ],
+    }
+    states.update({step: _intake_state(step) for step in all_steps})
     return ConversationHandler(
         entry_points=[CommandHandler("start", start, filters.ChatType.PRIVATE)],
-        states={
-            CONSENT: [
-                CallbackQueryHandler(agree, pattern=r"^start:agree~"),
-                CallbackQueryHandler(decline, pattern=r"^start:decline~"),
-                MessageHandler(~filters.COMMAND, ask_for_button),
-            ],
-        },
-        fallbacks=[CommandHandler("start", start, filters.ChatType.PRIVATE)],
+        states=states,  # type: ignore[arg-type]
+        fallbacks=[
+            CommandHandler("start", start, filters.ChatType.PRIVATE),
+            CommandHandler("help", intake.help_then_resume, filters.ChatType.PRIVATE),
+        ],
         name="onboarding",
         persistent=True,
         allow_reentry=True,

@@ -1,18 +1,21 @@
 """Group -1: a member blocks or unblocks the bot. Kept current for crisis alerts, so
-coordinators working an open alert see at once that the bot can no longer reach the person."""
+coordinators working an open alert see at once that the bot can no longer reach the person;
+the coordinators are also told the member's code, and the member's nudges stop (or restart)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
+from bot.clock import to_db
 from bot.escalation import edit_alert
+from bot.notify import notify_coordinators
 from bot.services import BotContext
 from handlers._common import current_member
 from storage import escalations, members
 
 
 async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
-    """Record whether the member can be reached and redraw their open alert, if any."""
+    """Record whether the member can be reached, tell coordinators, redraw their open alert."""
     change = update.my_chat_member
     if change is None or change.chat.type != "private":
         return
@@ -23,9 +26,17 @@ async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
     if member.unreachable == blocked:
         return
     services = context.services
+    now = services.clock.now()
+    # next_checkin_at is cleared so the scheduler works it out afresh (or not, while blocked).
     member = await members.update_profile(
-        services.db, member.id, services.clock.now(), unreachable=blocked
+        services.db, member.id, now, unreachable=blocked, next_checkin_at=None
     )
     for escalation in await escalations.open_escalations(services.db):
         if escalation.member_id == member.id:
             await edit_alert(services, escalation, member)
+    state = "blocked" if blocked else "unblocked"
+    await notify_coordinators(
+        services, key=f"reach:{member.code}:{state}:{to_db(now)}",
+        text=services.t(services.settings.default_language, f"account.coordinators_{state}",
+                        code=member.code),
+    )

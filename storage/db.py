@@ -90,6 +90,8 @@ class Database:
             await connection.execute("PRAGMA foreign_keys=ON")
             await connection.execute("PRAGMA busy_timeout=5000")
             await connection.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, so /forget leaves no readable trace.
+            await connection.execute("PRAGMA secure_delete=ON")
             if migrate:
                 await database.migrate(bundled_migrations())
         except sqlite3.DatabaseError as exc:
@@ -111,6 +113,11 @@ class Database:
         async with self._write_lock:
             await self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             await self.connection.close()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the main file and truncate it (after /forget: no old pages left)."""
+        async with self._write_lock:
+            await self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def schema_version(self) -> int:
         """The applied migration number (PRAGMA user_version)."""

@@ -16,7 +16,8 @@ MEMBER_COLUMNS = (
     "id, telegram_id, code, role, alias, language, country, timezone, age_band, languages_spoken, "
     "focus_areas, lived_experience, preferences, checkin_weekday, checkin_time, quiet_start, "
     "quiet_end, capacity, status, consented_at, intake_done_at, trained_at, approved_at, "
-    "stepped_back, paused_until, unreachable, next_checkin_at, created_at, updated_at"
+    "stepped_back, paused_until, unreachable, next_checkin_at, created_at, updated_at, "
+    "code_agreed_at, intake_step"
 )
 
 
@@ -53,6 +54,8 @@ class Member:
     next_checkin_at: str | None
     created_at: str
     updated_at: str
+    code_agreed_at: str | None = None
+    intake_step: str | None = None
 
     @property
     def display_alias(self) -> str:
@@ -122,6 +125,7 @@ PROFILE_FIELDS = frozenset({
     "focus_areas", "lived_experience", "preferences", "checkin_weekday", "checkin_time",
     "quiet_start", "quiet_end", "capacity", "status", "intake_done_at", "trained_at",
     "approved_at", "stepped_back", "paused_until", "unreachable", "next_checkin_at",
+    "code_agreed_at", "intake_step",
 })
 _JSON_FIELDS = frozenset({"languages_spoken", "focus_areas", "lived_experience", "preferences"})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.clock import to_db
 from bot.sandbox.client import SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import members, pairs
@@ -19,10 +20,14 @@ async def joined(
     member = await members.get_by_telegram_id(sandbox.db, user.id)
     assert member is not None
     assert sandbox.services is not None
-    return await members.update_profile(
-        sandbox.db, member.id, sandbox.services.clock.now(), role=role,
+    now = sandbox.services.clock.now()
+    member = await members.update_profile(
+        sandbox.db, member.id, now, role=role,
         alias=alias or user.name, country=country, language=language, status="active",
+        intake_step=None, intake_done_at=to_db(now),
     )
+    await user.send("/start")  # intake is finished: this closes the onboarding flow ("welcome back")
+    return member
 
 
 async def active_pair(sandbox: Sandbox, mentee: Member, mentor: Member) -> Pair:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from bot.catalog import coping, crisis, locales, matching, referrals, training
+from bot.catalog import coping, crisis, intake, locales, matching, referrals, training
 from bot.catalog import risk as risk_catalog
 from bot.catalog._base import collect
 from bot.risk import RiskScreen
@@ -28,6 +28,7 @@ class Content:
     coping: coping.CopingLibrary
     training: training.TrainingCourse
     risk: RiskScreen
+    intake: intake.IntakeCatalog
     matching: matching.MatchingConfig
 
 
@@ -42,6 +43,7 @@ def load_content(directory: Path | None = None) -> Content:
             lambda: coping.load(root),
             lambda: training.load(root),
             lambda: RiskScreen.from_lexicons(risk_catalog.load(root)),
+            lambda: intake.load(root),
             lambda: matching.load(root),
         ]
     )

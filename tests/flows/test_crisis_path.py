@@ -179,7 +179,7 @@ async def test_mentor_gets_the_crisis_protocol_card_once(sandbox: Sandbox) -> No
     mentor = await joined(sandbox, max_, role="mentor", alias="Max")
     pair = await active_pair(sandbox, mentee, mentor)
     await ana.send(CONCERN)
-    assert max_.bot_messages()[-1].text.startswith("Thank you for joining")  # no card for concern
+    assert max_.bot_messages()[-1].text.startswith("Welcome back")  # no card for concern
     await ana.send(HIGH)
     await ana.send(HIGH)
     cards = [m for m in max_.bot_messages() if "may be going through a crisis" in m.text]

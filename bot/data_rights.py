@@ -1,0 +1,110 @@
+"""/mydata and /forget as domain operations (no Telegram objects): export, and erase for good."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.clock import to_db
+from bot.lanes import Lane
+from bot.notify import notify_coordinators
+from bot.outbox import message_payload
+from bot.pseudonym import subject
+from storage import data_rights, engagement, members, outbox, pairs
+from storage.members import Member
+from storage.persistence import forget_conversations
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+async def export_document(services: Services, member: Member) -> bytes:
+    """Everything held about the member, as a readable JSON document."""
+    db = services.db
+    document: dict[str, object] = {
+        "generated_at": to_db(services.clock.now()) + "Z",
+        "about": services.t(member.language, "data.export_about"),
+        "member": _readable(await data_rights.member_row(db, member.id)),
+    }
+    for table, columns in (await data_rights.tables_referencing_members(db)).items():
+        rows = await data_rights.rows_of(db, table, columns, member.id)
+        document[table] = [_readable(row) for row in rows]
+    document["anonymised_events"] = await data_rights.engagement_of(
+        db, subject(services.pseudonym_key, member.telegram_id)
+    )
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def _readable(row: dict[str, Any]) -> dict[str, Any]:
+    """Columns that hold JSON (lists, preferences, payloads) shown as JSON, not as strings."""
+    readable = dict(row)
+    for key, value in row.items():
+        if isinstance(value, str) and value[:1] in ("[", "{"):
+            with contextlib.suppress(ValueError):
+                readable[key] = json.loads(value)
+    return readable
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What /forget did: the member's code and the codes of the pairs it ended."""
+
+    code: str
+    ended_pairs: tuple[str, ...]
+
+
+async def forget(services: Services, member: Member) -> Forgotten:
+    """Delete every row tied to the member, end their pairs kindly, tell the coordinators the
+    code only, keep only anonymised events, and leave no trace in the database file."""
+    db, now, t = services.db, services.clock.now(), services.t
+    current = await pairs.current_pairs_of(db, member.id)
+    partners = {
+        pair.id: await members.get_by_id(db, partner_id)
+        for pair in current
+        if (partner_id := pair.partner_of(member.id)) is not None
+    }
+    async with db.transaction() as connection:
+        for pair in current:
+            role = pair.role_of(member.id) or "mentee"
+            if not await pairs.end(connection, pair.id, reason="left the programme (/forget)",
+                                   ended_by=role, now=now):
+                continue
+            partner = partners.get(pair.id)
+            if partner is None:
+                continue
+            # A neutral message without the leaver's alias, so no copy of it stays behind.
+            await outbox.enqueue(
+                connection,
+                key=f"forget:{pair.code}:{partner.code}",
+                chat_id=partner.telegram_id,
+                member_id=partner.id,
+                lane=Lane.SCHEDULED,
+                kind="pair_ended",
+                payload=message_payload(t(partner.language, f"data.partner_left_{partner.role}")),
+                not_before=now,
+                now=now,
+            )
+            # Matchable again unless they still have another pair (a mentor with several).
+            await data_rights.matchable_again(connection, partner.id, now)
+            await engagement.record(
+                connection, services.pseudonym_key, kind="ended", now=now,
+                telegram_id=partner.telegram_id, role=partner.role, pair_code=pair.code,
+            )
+        await engagement.record(
+            connection, services.pseudonym_key, kind="forgot", now=now,
+            telegram_id=member.telegram_id, role=member.role,
+        )
+        await data_rights.delete_member(connection, member.id, member.telegram_id)
+        language = services.settings.default_language
+        pair_codes = ", ".join(pair.code for pair in current) or "-"
+        await notify_coordinators(
+            services,
+            key=f"forgot:{member.code}",
+            text=t(language, "data.coordinators_forgot", code=member.code, pairs=pair_codes),
+            connection=connection,
+        )
+    await forget_conversations(db, member.telegram_id)
+    await db.checkpoint()
+    return Forgotten(member.code, tuple(pair.code for pair in current))

@@ -1,0 +1,150 @@
+"""Taking a break: /pause (1 week, 2 weeks, until I resume), /resume, and mentors' /stepback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+
+from bot.clock import from_db, to_db
+from bot.notify import notify_coordinators
+from bot.schedule import INDEFINITE, is_paused
+from bot.services import BotContext
+from handlers._common import current_member, language_of, reply
+from handlers._edits import remove_buttons
+from storage import engagement, members
+from storage.members import Member
+
+PAUSES = {"1w": timedelta(weeks=1), "2w": timedelta(weeks=2), "open": None}
+
+
+async def _joined(update: Update, context: BotContext) -> Member | None:
+    """The member if they finished joining; otherwise tell them to finish first."""
+    member = await current_member(update, context)
+    if member is None or member.intake_done_at is None:
+        language = language_of(update, context, member)
+        await reply(update, context, context.services.t(language, "settings.join_first"))
+        return None
+    return member
+
+
+async def pause_command(update: Update, context: BotContext) -> None:
+    """/pause: how long?"""
+    member = await _joined(update, context)
+    if member is None:
+        return
+    services = context.services
+    t, sign, lang = services.t, services.signer.sign, member.language
+    # The button remembers whether the member was paused when asked, so a second press of the
+    # same question (another device) is answered as expired instead of pausing again.
+    state = _pause_state(context, member)
+    buttons = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))]
+               for key in PAUSES]
+    text = t(lang, "account.pause_ask")
+    if state != "r":
+        text = f"{t(lang, 'account.paused_now', until=_until_text(context, member))}\n{text}"
+    await reply(update, context, text, buttons)
+
+
+def _pause_state(context: BotContext, member: Member) -> str:
+    """'p' while paused (until a given moment), 'r' while running."""
+    paused = is_paused(context.services.clock.now(), member.paused_until)
+    return f"p{member.paused_until}".replace(":", "") if paused else "r"
+
+
+def _until_text(context: BotContext, member: Member) -> str:
+    """When a pause ends, in the member's words and time zone."""
+    t, lang = context.services.t, member.language
+    if member.paused_until == INDEFINITE:
+        return t(lang, "account.until_resume")
+    until = from_db(member.paused_until)
+    assert until is not None
+    local = until.astimezone(ZoneInfo(member.timezone))
+    return t(lang, "account.until_date", date=local.strftime("%Y-%m-%d %H:%M"))
+
+
+async def pause_button(update: Update, context: BotContext) -> None:
+    """Store the pause: every nudge stops until it ends (crisis help never stops)."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    member = await current_member(update, context)
+    parts = services.signer.verify(query.data) or []
+    key = parts[2] if len(parts) == 4 else ""
+    if (member is None or member.intake_done_at is None or key not in PAUSES
+            or parts[3] != _pause_state(context, member)):
+        await query.answer(services.t(language_of(update, context, member),
+                                      "common.expired_button"), show_alert=True)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    now = services.clock.now()
+    length = PAUSES[key]
+    until = INDEFINITE if length is None else to_db(now + length)
+    member = await members.update_profile(services.db, member.id, now, paused_until=until)
+    await engagement.record(services.db, services.pseudonym_key, kind="paused", now=now,
+                            telegram_id=member.telegram_id, role=member.role,
+                            value=length.days if length else None)
+    await reply(update, context, services.t(member.language, "account.paused",
+                                            until=_until_text(context, member)))
+
+
+async def resume_command(update: Update, context: BotContext) -> None:
+    """/resume: nudges start again (the next check-in is worked out afresh)."""
+    member = await _joined(update, context)
+    if member is None:
+        return
+    services = context.services
+    now = services.clock.now()
+    if not is_paused(now, member.paused_until):
+        await reply(update, context, services.t(member.language, "account.not_paused"))
+        return
+    member = await members.update_profile(services.db, member.id, now, paused_until=None,
+                                          next_checkin_at=None)
+    await engagement.record(services.db, services.pseudonym_key, kind="resumed", now=now,
+                            telegram_id=member.telegram_id, role=member.role)
+    await reply(update, context, services.t(member.language, "account.resumed"))
+
+
+async def stepback_command(update: Update, context: BotContext) -> None:
+    """/stepback (mentors): confirm taking no new mentees, or offer to take them again."""
+    member = await _joined(update, context)
+    if member is None:
+        return
+    t, sign, lang = context.services.t, context.services.signer.sign, member.language
+    if member.role != "mentor":
+        await reply(update, context, t(lang, "account.mentors_only"))
+        return
+    if member.stepped_back:
+        buttons = [[(t(lang, "account.stepback_return"), sign("ac", "back", "in"))]]
+        await reply(update, context, t(lang, "account.stepped_back_already"), buttons)
+        return
+    buttons = [[(t(lang, "account.stepback_confirm"), sign("ac", "back", "out"))]]
+    await reply(update, context, t(lang, "account.stepback_ask"), buttons)
+
+
+async def stepback_button(update: Update, context: BotContext) -> None:
+    """Step back (no new mentees, current pairs go on) or return; coordinators are told."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    member = await current_member(update, context)
+    parts = services.signer.verify(query.data) or []
+    direction = parts[2] if len(parts) == 3 else ""
+    wanted = direction == "out"
+    if (member is None or member.role != "mentor" or direction not in ("in", "out")
+            or member.stepped_back == wanted):
+        await query.answer(services.t(language_of(update, context, member),
+                                      "common.expired_button"), show_alert=True)
+        return
+    await query.answer()
+    await remove_buttons(query)
+    now = services.clock.now()
+    member = await members.update_profile(services.db, member.id, now, stepped_back=int(wanted))
+    language = services.settings.default_language
+    await notify_coordinators(
+        services, key=f"stepback:{member.code}:{direction}:{to_db(now)}",
+        text=services.t(language, f"account.coordinators_stepback_{direction}", code=member.code),
+    )
+    await reply(update, context, services.t(member.language, f"account.stepback_{direction}_done"))
