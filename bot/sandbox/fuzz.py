@@ -30,6 +30,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.clock import to_db
 from bot.sandbox.client import GroupMember, SandboxMessage, SandboxUser, _Participant
+from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox, sandbox_settings
 
 OTHER_GROUP_ID = -1007777777777
@@ -121,6 +122,25 @@ class FuzzStats:
         for method, problem in self.violations[:5]:
             lines.append(f"  violation {method}: {problem[:200]}")
         return "\n".join(lines)
+
+
+class ArchivingTelegram(FakeTelegram):
+    """A fake Telegram whose old messages can be moved out of the test client's sight.
+
+    The test client copies a whole chat to find new replies, which slows a long run down; old
+    messages go to an archive where the bot can still edit them, as in Telegram.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.archive: dict[int, dict[int, dict[str, Any]]] = {}
+
+    def _find(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        found = super()._find(params)
+        if found is None:
+            found = self.archive.get(int(params.get("chat_id", 0)), {}).get(
+                int(params.get("message_id", 0)))
+        return found
 
 
 class _ErrorCatcher(logging.Handler):
@@ -300,7 +320,10 @@ class Fuzzer:
         fake = self.sandbox.fake
         for chat_id, stored in fake.messages.items():
             if len(stored) > keep:
-                fake.messages[chat_id] = dict(list(stored.items())[-keep:])
+                items = list(stored.items())
+                if isinstance(fake, ArchivingTelegram):  # still there for the bot to edit
+                    fake.archive.setdefault(chat_id, {}).update(items[:-keep])
+                fake.messages[chat_id] = dict(items[-keep:])
         if len(fake.calls) > 2_000:
             self.stats.bot_calls += len(fake.calls) - 1_000
             del fake.calls[:-1_000]
@@ -462,7 +485,7 @@ def run_fuzz(folder: Path, *, updates: int, seed_value: int = 0, batch: int = 25
     root.addHandler(catcher)
     started = time.perf_counter()
     with asyncio.Runner() as runner:
-        sandbox = Sandbox(sandbox_settings(folder), content=content)
+        sandbox = Sandbox(sandbox_settings(folder), content=content, fake=ArchivingTelegram())
         runner.run(sandbox.start())
         fuzzer = Fuzzer(sandbox, stats)
         try:
