@@ -1,6 +1,6 @@
 """Chaos: a busy simulated week while Telegram fails 20% of requests.
 
-    python bench/chaos.py [--pairs 60] [--seed 3] [--rate-429 0.10 --rate-5xx 0.05 --rate-timeout 0.05]
+    python bench/chaos.py [--pairs 40] [--seed 3] [--rate-429 0.10 --rate-5xx 0.05 --rate-timeout 0.05]
 
 The whole Application runs in-process against the sandbox with Telegram's pace in the bot's rate
 limiter (25 messages/s, 1/s per chat; the coordinators' group at 10/s instead of 20/min, or a
@@ -364,8 +364,8 @@ def main() -> int:
     """Parse arguments and run the chaotic week."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pairs", type=int, default=60)
-    parser.add_argument("--actions", type=int, default=12, help="member actions per busy hour")
+    parser.add_argument("--pairs", type=int, default=40)
+    parser.add_argument("--actions", type=int, default=10, help="member actions per busy hour")
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--verbose", action="store_true", help="a line every simulated hour")
     parser.add_argument("--rate-429", type=float, default=0.10)
