@@ -204,6 +204,7 @@ async def soak(args: argparse.Namespace) -> int:
         else loop.default_exception_handler(context))
     fake = FakeTelegram()
     fake.limits.enforce = True  # Telegram's flood limits: the bot must pace itself
+    fake.limits.group_per_minute = 600.0  # compressed time: see RATE_GROUP_PER_MINUTE below
     fake.chat_members[COORDINATOR_CHAT_ID] = {COORDINATOR_ID: "member"}
     server = await SandboxHttpServer(fake).start()
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
@@ -220,7 +221,11 @@ async def soak(args: argparse.Namespace) -> int:
            "SANDBOX_TIME_SCALE": f"{scale:.3f}", "LOG_LEVEL": "INFO",
            # Re-alerts run on simulated time but the group's 20 messages a minute on real time:
            # at this speed 15 simulated minutes are a fraction of a real second.
-           "ESCALATION_REALERT_MINUTES": "1440"}
+           "ESCALATION_REALERT_MINUTES": "1440",
+           # Likewise a week of coordinator-group posts must fit in minutes: the group's pace is
+           # raised to 10/s on both sides (Telegram's 20 a minute would hold a week's alerts
+           # and nudges for hours of real time).
+           "RATE_GROUP_PER_MINUTE": "600"}
     log_path = folder / "bot.log"
     with log_path.open("wb") as log_file:
         process = await asyncio.create_subprocess_exec(
@@ -256,8 +261,15 @@ async def soak(args: argparse.Namespace) -> int:
         end_backlog, failed = backlog(database)
         memory.append((time.perf_counter() - begin, rss_kib(process.pid)))
         unanswered = len(watch.waiting)
+        stopping = time.perf_counter()
         process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), timeout=120)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=120)
+            shutdown = f"{time.perf_counter() - stopping:.1f} s, exit code {process.returncode}"
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            shutdown = "did NOT finish within 120 s (killed)"
     await server.stop()
     log_text = log_path.read_text(errors="replace")
     errors = [line for line in log_text.splitlines() if " ERROR " in line or "Traceback" in line]
@@ -282,7 +294,8 @@ async def soak(args: argparse.Namespace) -> int:
           f"{failed} rows failed")
     print(f"429s from Telegram:    {fake.counts_429}")
     print(f"Bot API violations:    {len(fake.violations)}")
-    print(f"errors in the log:     {len(errors)}; exit code {process.returncode}")
+    print(f"errors in the log:     {len(errors)}")
+    print(f"shutdown on SIGTERM:   {shutdown}")
     for line in errors[:5]:
         print(f"  {line[:240]}")
     for violation in fake.violations[:5]:
