@@ -48,11 +48,9 @@ def week_start(now: datetime, zone: str) -> datetime:
 
 
 async def _signals(services: Services, since: datetime) -> list[Any]:
-    """Pairs flagged by the signals module, when it exists (another feature provides it)."""
-    try:
-        from bot import signals  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    """Pairs flagged by the relay-metadata signals (bot/signals.py)."""
+    from bot import signals
+
     try:
         return list(await signals.flagged_pairs(services, since))
     except Exception:  # a failing optional section must not cost the whole digest

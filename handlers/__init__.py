@@ -13,12 +13,14 @@ from telegram.ext import (
     filters,
 )
 
+import bot.pair_sweeps  # noqa: F401  (registers the check-in and relay sweeps)
 from handlers import (
     access,
     account,
     alerts,
     approve,
     broadcast,
+    checkin,
     console,
     console_member,
     cope,
@@ -30,8 +32,12 @@ from handlers import (
     onboarding,
     pair,
     pair_console,
+    pulse,
     reachability,
+    relay,
+    relay_buttons,
     reload,
+    report,
     resources,
     screening,
     settings,
@@ -71,10 +77,35 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
                     *pair_console.handlers(coordinator_chat_id), *pair.handlers()]:
         app.add_handler(handler, group=FLOWS)
     broadcast.register(app)  # coordinators' group only; group 0
+    app.add_handler(checkin.conversation(), group=FLOWS)
+    app.add_handler(pulse.conversation(), group=FLOWS)
+    app.add_handler(report.conversation(), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(relay_buttons.send_anyway, pattern=r"^relay:send:"),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(relay_buttons.cancel, pattern=r"^relay:cancel:"),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(relay_buttons.send_to, pattern=r"^relay:to:"),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(relay_buttons.pick, pattern=r"^relay:pick:"),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(relay_buttons.reached_out, pattern=r"^checkin:reached:"),
+                    group=FLOWS)
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
+        group=FLOWS,
+    )
+    # The relay: after every flow (a flow in progress gets its own answers), before the
+    # fallbacks. Edits are answered separately: the partner keeps the first version.
+    app.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+                       & ~filters.COMMAND, relay.relay_edited),
+        group=FLOWS,
+    )
+    app.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
+                       relay.relay_message),
         group=FLOWS,
     )
     app.add_handler(

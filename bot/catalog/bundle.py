@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from bot.catalog import coping, crisis, intake, locales, matching, referrals, training
+from bot.catalog import (
+    checkins,
+    coping,
+    crisis,
+    intake,
+    locales,
+    matching,
+    referrals,
+    relay,
+    training,
+)
 from bot.catalog import risk as risk_catalog
 from bot.catalog._base import collect
 from bot.risk import RiskScreen
@@ -30,6 +40,8 @@ class Content:
     risk: RiskScreen
     intake: intake.IntakeCatalog
     matching: matching.MatchingConfig
+    checkins: checkins.CheckinContent
+    relay: relay.RelayContent
 
 
 def load_content(directory: Path | None = None) -> Content:
@@ -45,6 +57,8 @@ def load_content(directory: Path | None = None) -> Content:
             lambda: RiskScreen.from_lexicons(risk_catalog.load(root)),
             lambda: intake.load(root),
             lambda: matching.load(root),
+            lambda: checkins.load(root),
+            lambda: relay.load(root),
         ]
     )
     return Content(root, *loaded)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import sys
-import types
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -76,9 +74,7 @@ async def test_digest_shows_flagged_signals_when_that_module_exists(
         seen.append(since)
         return [SimpleNamespace(code="PSIG1")]
 
-    module = types.ModuleType("bot.signals")
-    module.flagged_pairs = flagged_pairs  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.signals", module)
+    monkeypatch.setattr("bot.signals.flagged_pairs", flagged_pairs)
     assert "Flagged signals: PSIG1" in await digest_text(services, now)
     assert seen == [week_start(now, "UTC")]
     await db.close()

@@ -1,0 +1,120 @@
+"""Sweeps for check-ins and the relay: reach-out reminders, the mentor pulse, releasing held
+messages when a pause ends, forgetting abandoned check-ins. Idempotent by outbox key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.checkins import iso_week
+from bot.lanes import Lane
+from bot.notify import notify_coordinators
+from bot.outbox import message_payload
+from bot.relay import HOLD, deliver_time, tell_failures
+from bot.schedule import local_datetime, parse_hhmm
+from bot.sweep import SweepContext, sweep
+from storage import checkins, members, outbox, pairs, pulses, relay
+
+
+@sweep("checkin_drafts")
+async def forget_abandoned_checkins(ctx: SweepContext) -> int:
+    """A check-in left halfway is dropped (with its note) after `draft_days`."""
+    days = ctx.services.content.checkins.draft_days
+    return await checkins.delete_stale_drafts(ctx.services.db, ctx.now - timedelta(days=days))
+
+
+@sweep("reachout_reminders")
+async def remind_reachouts(ctx: SweepContext) -> int:
+    """Remind the mentor after 24 h, tell coordinators after 48 h (content sets the hours)."""
+    services, now = ctx.services, ctx.now
+    settings = services.content.checkins.reachout
+    t, sent = services.t, 0
+    for request in await checkins.due_mentor_reminders(
+        services.db, now - timedelta(hours=settings.remind_mentor_hours)
+    ):
+        pair = await pairs.get(services.db, request.pair_id)
+        mentor = await members.get_by_id(services.db, pair.mentor_id or 0) if pair else None
+        mentee = await members.get_by_id(services.db, pair.mentee_id or 0) if pair else None
+        if pair is not None and mentor is not None and mentee is not None:
+            buttons = [[(t(mentor.language, "checkin.card_message", alias=mentee.display_alias)[:60],
+                         services.signer.sign("relay", "pick", pair.id)),
+                        (t(mentor.language, "checkin.card_reached"),
+                         services.signer.sign("checkin", "reached", pair.id))]]
+            sent += await outbox.enqueue(
+                services.db, key=f"reachout_reminder:{request.id}", chat_id=mentor.telegram_id,
+                member_id=mentor.id, lane=Lane.SCHEDULED, kind="reachout_reminder",
+                payload=message_payload(
+                    t(mentor.language, "checkin.reminder", alias=mentee.display_alias), buttons
+                ),
+                not_before=deliver_time(mentor, now), now=now,
+            )
+        await checkins.mark_reachout(services.db, request.id, "mentor_reminded_at", now)
+    for request in await checkins.due_coordinator_notices(
+        services.db, now - timedelta(hours=settings.tell_coordinators_hours)
+    ):
+        pair = await pairs.get(services.db, request.pair_id)
+        if pair is not None:
+            sent += await notify_coordinators(
+                services, key=f"reachout_overdue:{request.id}", kind="reachout_overdue",
+                text=t(services.settings.default_language, "checkin.coord_reachout",
+                       pair=pair.code, hours=settings.tell_coordinators_hours),
+            )
+        await checkins.mark_reachout(services.db, request.id, "coordinators_told_at", now)
+    if sent:
+        services.outbox.wake()
+    return sent
+
+
+@sweep("mentor_pulse")
+async def prompt_pulse(ctx: SweepContext) -> int:
+    """Once a week, at the pulse time in the mentor's own zone, invite mentors of active pairs."""
+    services, now = ctx.services, ctx.now
+    pulse = services.content.checkins.pulse
+    sent = 0
+    # From the pair's second week: "how is the mentoring going?" needs some mentoring first.
+    for mentor_id in await pulses.mentors_in_pairs(services.db, now - timedelta(days=7)):
+        mentor = await members.get_by_id(services.db, mentor_id)
+        if mentor is None or mentor.unreachable:
+            continue
+        local = now.astimezone(ZoneInfo(mentor.timezone))
+        monday = local.date() - timedelta(days=local.weekday())
+        due_at = local_datetime(monday + timedelta(days=pulse.weekday), parse_hhmm(pulse.time),
+                                ZoneInfo(mentor.timezone))
+        key = f"pulse:{mentor.code}:{iso_week(now, mentor.timezone)}"
+        if now < due_at or await relay.outbox_key_exists(services.db, key):
+            continue  # (checked first: no write transaction every 30 s for a sent prompt)
+        t = services.t
+        buttons = [[(t(mentor.language, "pulse.start"), services.signer.sign("pulse", "start"))]]
+        sent += await outbox.enqueue(
+            services.db, key=key,
+            chat_id=mentor.telegram_id, member_id=mentor.id, lane=Lane.SCHEDULED,
+            kind="pulse_prompt", payload=message_payload(t(mentor.language, "pulse.prompt"), buttons),
+            not_before=deliver_time(mentor, now), now=now,
+        )
+    if sent:
+        services.outbox.wake()
+    return sent
+
+
+@sweep("relay_release")
+async def release_after_pause(ctx: SweepContext) -> int:
+    """Messages held for an open-ended pause go out once the member has resumed."""
+    services, now = ctx.services, ctx.now
+    assert HOLD is not None
+    released = 0
+    for item_id, member_id in await relay.held_outbox_items(services.db, HOLD):
+        member = await members.get_by_id(services.db, member_id)
+        if member is None:
+            continue
+        moment = deliver_time(member, now)
+        if moment != HOLD:
+            await outbox.defer(services.db, item_id, moment)
+            released += 1
+    return released
+
+
+
+@sweep("relay_failures")
+async def explain_failed_copies(ctx: SweepContext) -> int:
+    """Tell senders about copies that could not be delivered (blocked bot, deleted message)."""
+    return await tell_failures(ctx.services)

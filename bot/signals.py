@@ -1,0 +1,82 @@
+"""Dependency and burnout signals from relay metadata only (counts and times, never content).
+
+`evaluate` is pure; `flagged_pairs` reads one week of metadata for the coordinators' digest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.catalog.relay import SignalThresholds
+from bot.schedule import in_quiet_hours
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+REASONS = ("volume", "imbalance", "quiet_hours", "mentor_night")
+
+
+@dataclass(frozen=True)
+class PairWeek:
+    """One pair's relay metadata for one week."""
+
+    pair_id: int
+    pair_code: str
+    mentee_sent: int
+    mentor_sent: int
+    mentee_into_quiet: int      # mentee's messages that landed in the mentor's quiet hours/night
+    mentor_into_quiet: int
+    mentor_night: int           # mentor's messages sent late at night in their own time
+
+
+@dataclass(frozen=True)
+class PairFlag:
+    """A pair worth a coordinator's look, and why (reason names from REASONS)."""
+
+    pair_id: int
+    pair_code: str
+    reasons: tuple[str, ...]
+    week: PairWeek
+
+
+def is_night(moment: datetime, timezone: str, thresholds: SignalThresholds) -> bool:
+    """Late night in the person's own time zone."""
+    return in_quiet_hours(moment, timezone, thresholds.night_start, thresholds.night_end)
+
+
+def evaluate(week: PairWeek, thresholds: SignalThresholds) -> tuple[str, ...]:
+    """The reasons (if any) this pair's week crosses a threshold."""
+    reasons: list[str] = []
+    busier, quieter = max(week.mentee_sent, week.mentor_sent), min(week.mentee_sent, week.mentor_sent)
+    if busier > thresholds.max_messages_one_way:
+        reasons.append("volume")
+    if busier >= thresholds.min_for_share and busier > thresholds.max_imbalance_ratio * max(
+        quieter, 1
+    ):
+        reasons.append("imbalance")
+    for sent, into_quiet in (
+        (week.mentee_sent, week.mentee_into_quiet),
+        (week.mentor_sent, week.mentor_into_quiet),
+    ):
+        if sent >= thresholds.min_for_share and into_quiet / sent > thresholds.max_share_into_quiet:
+            reasons.append("quiet_hours")
+            break
+    if week.mentor_night > thresholds.max_mentor_night_messages:
+        reasons.append("mentor_night")
+    return tuple(reasons)
+
+
+async def flagged_pairs(services: Services, week_start: datetime) -> list[PairFlag]:
+    """Pairs whose relay metadata in [week_start, week_start + 7 days) crosses a threshold."""
+    from storage import relay  # storage imports stay out of the pure part above
+
+    thresholds = services.content.relay.signals
+    weeks = await relay.week_stats(services.db, week_start, week_start + timedelta(days=7))
+    flags = []
+    for week in weeks:
+        reasons = evaluate(week, thresholds)
+        if reasons:
+            flags.append(PairFlag(week.pair_id, week.pair_code, reasons, week))
+    return flags

@@ -1,0 +1,247 @@
+"""The weekly check-in: /checkin or the prompt's button, questions, measures when due, summary.
+
+One check-in per ISO week (a second one replaces the first). Progress lives in the
+`checkin_drafts` table and the flow state is persisted, so it resumes after a restart.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import checkin_summary
+from bot.checkins import iso_week, plan_steps
+from bot.services import BotContext
+from handlers._common import Button, current_member, language_of, reply
+from handlers.screening import detected_risk, respond_to_risk
+from storage import checkins
+from storage.checkins import Draft
+from storage.members import Member
+
+ANSWERING = "answering"
+NOTE_MAX_CHARS = 3000
+
+
+async def start(update: Update, context: BotContext) -> str | int:
+    """Begin this week's check-in, or resume the one in progress."""
+    services = context.services
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    member = await current_member(update, context)
+    language = language_of(update, context, member)
+    if member is None:
+        await reply(update, context, services.t(language, "common.not_a_member"))
+        return ConversationHandler.END
+    if member.role == "mentor":
+        await reply(update, context, services.t(language, "checkin.for_mentees"))
+        return ConversationHandler.END
+    now = services.clock.now()
+    period = iso_week(now, member.timezone)
+    draft = await checkins.get_draft(services.db, member.id)
+    if draft is not None and draft.period == period and draft.step is not None:
+        await reply(update, context, services.t(language, "checkin.resume"))
+        await ask(update, context, member, draft)
+        return ANSWERING
+    due = await checkin_summary.due_measures(services, member, now)
+    draft = await checkins.start_draft(
+        services.db, member.id, period, plan_steps(services.content.checkins, due), now
+    )
+    already = await checkin_summary.has_checkin(services, member, period)
+    await reply(update, context, services.t(language, "checkin.again" if already else "checkin.intro"))
+    await ask(update, context, member, draft)
+    return ANSWERING
+
+
+def step_buttons(context: BotContext, member: Member, draft: Draft) -> list[list[Button]]:
+    """The buttons of the current step (signed with the step's position, so old ones expire)."""
+    services, language = context.services, member.language
+    t, sign = services.t, services.signer.sign
+    step = draft.step or ""
+    content = services.content.checkins
+
+    def button(label: str, value: object) -> Button:
+        """A button answering the current step."""
+        # The week and position travel in the button, so any earlier step's button expires.
+        return (label, sign("checkin", "a", draft.period, draft.position, value))
+
+    kind, _, rest = step.partition(":")
+    if kind == "q":
+        question = content.question(rest)
+        assert question is not None
+        if question.kind in ("scale", "choice"):
+            rows = [[button(o.label.get(language), o.value) for o in question.options]]
+        elif question.kind == "yes_no":
+            rows = [[button(t(language, "checkin.yes"), 1), button(t(language, "checkin.no"), 0)]]
+        else:
+            rows = []
+        if question.optional:
+            rows.append([button(t(language, "checkin.skip"), "s")])
+        return rows
+    if kind == "share":
+        return [[button(t(language, "checkin.share_yes"), 1)],
+                [button(t(language, "checkin.share_no"), 0)]]
+    instrument = rest.split(":")[0]
+    measure = content.measures[instrument]  # type: ignore[index]
+    return [[button(option.label.get(language), option.value)] for option in measure.answers]
+
+
+def step_text(context: BotContext, member: Member, draft: Draft) -> str:
+    """The question of the current step."""
+    services, language = context.services, member.language
+    content = services.content.checkins
+    kind, _, rest = (draft.step or "").partition(":")
+    if kind == "q":
+        question = content.question(rest)
+        assert question is not None
+        return services.t(language, "checkin.question", text=question.text.get(language))
+    if kind == "share":
+        return services.t(language, "checkin.share_question")
+    instrument, _, index = rest.partition(":")
+    measure = content.measures[instrument]  # type: ignore[index]
+    item = services.t(
+        language,
+        "checkin.measure_item",
+        number=int(index) + 1,
+        total=len(measure.items),
+        text=measure.items[int(index)].get(language),
+    )
+    if index == "0":
+        return services.t(language, "checkin.measure_intro", intro=measure.intro.get(language)) + (
+            "\n\n" + item
+        )
+    return item
+
+
+async def ask(update: Update, context: BotContext, member: Member, draft: Draft) -> None:
+    """Send the current step's question with its buttons."""
+    await reply(update, context, step_text(context, member, draft),
+                step_buttons(context, member, draft) or None)
+
+
+def _valid_value(context: BotContext, draft: Draft, value: str) -> int | None:
+    """The answer as a number if it is one the current step offers."""
+    content = context.services.content.checkins
+    kind, _, rest = (draft.step or "").partition(":")
+    if kind == "q":
+        question = content.question(rest)
+        if question is None:
+            return None
+        if value == "s" and question.optional:
+            return -1
+        allowed = {o.value for o in question.options} if question.options else {0, 1}
+        if question.kind == "text":
+            allowed = set()
+    elif kind == "share":
+        allowed = {0, 1}
+    else:
+        allowed = {o.value for o in content.measures[rest.split(":")[0]].answers}  # type: ignore[index]
+    return int(value) if value.isdigit() and int(value) in allowed else None
+
+
+async def answer_button(update: Update, context: BotContext) -> str | int:
+    """A button answer: store it and ask the next step, or finish."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    parts = services.signer.verify(query.data) or []
+    member = await current_member(update, context)
+    draft = await checkins.get_draft(services.db, member.id) if member else None
+    if member is None or draft is None or draft.step is None:
+        await _expired(update, context, member)
+        return ConversationHandler.END
+    value = _valid_value(context, draft, parts[4]) if len(parts) == 5 else None
+    if parts[2:4] != [draft.period, str(draft.position)] or value is None:
+        await _expired(update, context, member)
+        return ANSWERING
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    skip_share = draft.step.startswith("q:") and value == -1 and _next_is_share(draft)
+    draft = await checkins.save_answer(
+        services.db, draft, draft.step, value, services.clock.now(), skip_next=skip_share
+    )
+    return await _next(update, context, member, draft)
+
+
+def _next_is_share(draft: Draft) -> bool:
+    """Is the step after the current one the "may your mentor see it?" choice?"""
+    following = draft.plan[draft.position + 1] if draft.position + 1 < len(draft.plan) else ""
+    return following.startswith("share:")
+
+
+async def answer_text(update: Update, context: BotContext) -> str | int:
+    """Typed text: the note if that is the question, else a gentle re-ask with the buttons."""
+    services = context.services
+    message = update.effective_message
+    assert message is not None
+    member = await current_member(update, context)
+    draft = await checkins.get_draft(services.db, member.id) if member else None
+    if member is None or draft is None or draft.step is None:
+        # The draft expired (or the member left): say so rather than swallow the message.
+        await reply(update, context, services.t(language_of(update, context, member),
+                                                "checkin.expired"))
+        return ConversationHandler.END
+    question = services.content.checkins.question(draft.step.partition(":")[2])
+    if draft.step.startswith("q:") and question is not None and question.kind == "text":
+        text = message.text or ""
+        if not text.strip():
+            await ask(update, context, member, draft)
+            return ANSWERING
+        # The safety screen (group -1) usually saw it first; never answer the same words twice.
+        if detected_risk(update, context) is None:
+            await respond_to_risk(update, context, text, source="checkin")
+        draft = await checkins.save_answer(
+            services.db, draft, draft.step, 1, services.clock.now(), note=text[:NOTE_MAX_CHARS]
+        )
+        return await _next(update, context, member, draft)
+    await reply(update, context, services.t(member.language, "common.use_buttons"),
+                step_buttons(context, member, draft))
+    return ANSWERING
+
+
+async def _next(update: Update, context: BotContext, member: Member, draft: Draft) -> str | int:
+    """Ask the next step, or finish the check-in."""
+    if draft.step is not None:
+        await ask(update, context, member, draft)
+        return ANSWERING
+    for text, buttons in await checkin_summary.finish(context.services, member, draft):
+        await reply(update, context, text, buttons)
+    return ConversationHandler.END
+
+
+async def _expired(update: Update, context: BotContext, member: Member | None) -> None:
+    """A button from an earlier step or check-in."""
+    assert update.callback_query is not None
+    language = language_of(update, context, member)
+    await update.callback_query.answer(
+        context.services.t(language, "common.expired_button"), show_alert=True
+    )
+
+
+def conversation() -> ConversationHandler[BotContext]:
+    """The check-in flow; persisted so it resumes after a restart."""
+    entry = [
+        CommandHandler("checkin", start, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(start, pattern=r"^checkin:start~"),
+    ]
+    return ConversationHandler(
+        entry_points=entry,
+        states={
+            ANSWERING: [
+                CallbackQueryHandler(answer_button, pattern=r"^checkin:a:"),
+                MessageHandler(
+                    filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
+                    answer_text,
+                ),
+            ],
+        },
+        fallbacks=entry,
+        name="checkin",
+        persistent=True,
+        allow_reentry=True,
+    )

@@ -1,0 +1,160 @@
+"""The mentor's weekly pulse: how the mentoring is going, how they are, do they want support."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.checkins import iso_week
+from bot.notify import notify_coordinators
+from bot.services import BotContext
+from handlers._common import Button, current_member, language_of, reply
+from storage import engagement, pulses
+from storage.members import Member
+
+STEPS = ("going", "wellbeing", "wants_support")
+
+
+def step_buttons(context: BotContext, member: Member, step: str) -> list[list[Button]]:
+    """1-5 for the two ratings, yes/no for support."""
+    t, sign = context.services.t, context.services.signer.sign
+    if step == "wants_support":
+        return [[(t(member.language, "checkin.yes"), sign("pulse", "a", step, 1)),
+                 (t(member.language, "checkin.no"), sign("pulse", "a", step, 0))]]
+    return [[(str(value), sign("pulse", "a", step, value)) for value in range(1, 6)]]
+
+
+async def ask(update: Update, context: BotContext, member: Member, step: str) -> str:
+    """Ask one pulse question; the state is the step."""
+    await reply(update, context, context.services.t(member.language, f"pulse.q_{step}"),
+                step_buttons(context, member, step))
+    return step
+
+
+async def start(update: Update, context: BotContext) -> str | int:
+    """The pulse, from the weekly prompt's button or /pulse."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    member = await current_member(update, context)
+    language = language_of(update, context, member)
+    if member is None or member.role != "mentor":
+        await reply(update, context, context.services.t(language, "pulse.for_mentors"))
+        return ConversationHandler.END
+    period = iso_week(context.services.clock.now(), member.timezone)
+    await pulses.reset(context.services.db, member.id, period)
+    return await ask(update, context, member, STEPS[0])
+
+
+async def answer(update: Update, context: BotContext) -> str | int:
+    """Store one answer (stale buttons expire); after the last, act on low answers."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    parts = services.signer.verify(query.data) or []
+    member = await current_member(update, context)
+    if member is None or len(parts) != 4 or parts[2] not in STEPS:
+        await query.answer(services.t(language_of(update, context, member),
+                                      "common.expired_button"), show_alert=True)
+        return ConversationHandler.END
+    step, value = parts[2], int(parts[3])
+    now = services.clock.now()
+    period = iso_week(now, member.timezone)
+    saved = await pulses.get(services.db, member.id, period) or {}
+    expected = next((s for s in STEPS if saved.get(s) is None), None)
+    if step != expected:
+        await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
+        return expected or ConversationHandler.END
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await pulses.save(services.db, member.id, period, now, **{step: value})
+    following = STEPS.index(step) + 1
+    if following < len(STEPS):
+        return await ask(update, context, member, STEPS[following])
+    await finish(update, context, member, period)
+    return ConversationHandler.END
+
+
+async def finish(update: Update, context: BotContext, member: Member, period: str) -> None:
+    """Thank the mentor; a low answer or a request for support tells coordinators and offers
+    self-care strategies."""
+    services, t, language = context.services, context.services.t, member.language
+    now = services.clock.now()
+    pulse = await pulses.get(services.db, member.id, period) or {}
+    await engagement.record(services.db, services.pseudonym_key, kind="pulse_done", now=now,
+                            telegram_id=member.telegram_id, role="mentor",
+                            value=pulse.get("wellbeing"))
+    low_at = services.content.checkins.pulse.low_at_or_below
+    low = any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing"))
+    wants = bool(pulse.get("wants_support"))
+    if not (low or wants):
+        await reply(update, context, t(language, "pulse.thanks"))
+        return
+    coordinator_language = services.settings.default_language
+    reasons = [t(coordinator_language, "pulse.reason_low")] if low else []
+    if wants:
+        reasons.append(t(coordinator_language, "pulse.reason_support"))
+    await notify_coordinators(
+        services, key=f"pulse_flag:{member.code}:{period}", kind="pulse_flag",
+        text=t(coordinator_language, "pulse.coord", code=member.code,
+               alias=member.display_alias, going=pulse.get("going") or "-",
+               wellbeing=pulse.get("wellbeing") or "-", reasons=", ".join(reasons)),
+    )
+    await reply(update, context, t(language, "pulse.support_coming" if wants else "pulse.low_reply"))
+    await reply(update, context, self_care_text(context, member))
+
+
+def self_care_text(context: BotContext, member: Member) -> str:
+    """Self-care strategies from the coping library, as configured in checkins.yaml."""
+    services, language = context.services, member.language
+    library = services.content.coping
+    lines = [services.t(language, "pulse.self_care_intro")]
+    wanted = services.content.checkins.pulse.self_care_strategies
+    for feeling in library.feelings.values():
+        for strategy in feeling.strategies:
+            if strategy.id in wanted:
+                steps = "\n".join(f"• {step}" for step in strategy.steps.get(language))
+                lines.append(services.t(language, "pulse.strategy",
+                                        title=strategy.title.get(language), steps=steps))
+    return "\n\n".join(lines)
+
+
+async def use_buttons(update: Update, context: BotContext) -> str | int:
+    """Text where buttons are expected: re-ask the current question."""
+    member = await current_member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    period = iso_week(context.services.clock.now(), member.timezone)
+    saved = await pulses.get(context.services.db, member.id, period) or {}
+    step = next((s for s in STEPS if saved.get(s) is None), None)
+    if step is None:
+        return ConversationHandler.END
+    await reply(update, context, context.services.t(member.language, "common.use_buttons"),
+                step_buttons(context, member, step))
+    return step
+
+
+def conversation() -> ConversationHandler[BotContext]:
+    """The pulse flow, persisted."""
+    entry = [
+        CommandHandler("pulse", start, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(start, pattern=r"^pulse:start~"),
+    ]
+    in_flow = [
+        CallbackQueryHandler(answer, pattern=r"^pulse:a:"),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
+                       use_buttons),
+    ]
+    return ConversationHandler(
+        entry_points=entry,
+        states={step: in_flow for step in STEPS},
+        fallbacks=entry,
+        name="pulse",
+        persistent=True,
+        allow_reentry=True,
+    )

@@ -1,0 +1,229 @@
+"""The relay: what a paired member sends outside a flow is copied to their partner.
+
+Copies are made by the bot (copyMessage + protect_content), so neither partner sees the other's
+Telegram identity and the database never holds the content. Personal details prompt a reminder
+of the guidelines first; a mentor with several mentees replies to a relayed message or picks.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import Message, Update
+
+from bot import boundaries
+from bot.lanes import Lane
+from bot.notify import notify_coordinators
+from bot.outbox import message_payload
+from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
+from bot.services import BotContext, Services
+from handlers import fallback
+from handlers._common import Button, current_member, reply
+from handlers.screening import detected_risk
+from storage import members, outbox, pairs, relay
+from storage.members import Member
+from storage.pairs import Pair
+
+log = logging.getLogger(__name__)
+TARGET_VALID = timedelta(minutes=60)  # a mentor's pick of mentee holds this long after last use
+CRISIS_CARD_KIND = "crisis_card"  # outbox kind of the escalation's mentor card
+CRISIS_CARD_WINDOW = timedelta(minutes=30)
+
+
+async def relay_message(update: Update, context: BotContext) -> None:
+    """A message outside any flow: relay it to the partner, or explain why not."""
+    message = update.effective_message
+    assert message is not None
+    member = await current_member(update, context)
+    if member is None:
+        await fallback.private_message(update, context)
+        return
+    services = context.services
+    current = relay_pairs(await pairs.current_pairs_of(services.db, member.id))
+    # The safety screen (group -1) already answered crisis language; the flag travels with
+    # the message so the mentor's crisis-protocol note follows it even after a button press.
+    crisis = detected_risk(update, context) is not None
+    if not current:
+        if not crisis:  # the crisis answer was just sent; "you're not paired" would jar
+            text = services.t(member.language, _unpaired_key(member))
+            await reply(update, context, f"{text}\n\n{fallback.member_help(context, member.language)}")
+        return
+    pair, reply_to = await choose_pair(services, member, current, message)
+    kinds = detect_details(services, member, message)
+    if kinds:
+        await ask_boundary(update, context, member, message.message_id, kinds, pair, crisis)
+        return
+    if pair is None:
+        await ask_recipient(update, context, member, current, message.message_id, "-", crisis)
+        return
+    await deliver(update, context, member, pair, message.message_id, reply_to=reply_to,
+                  album=message.media_group_id, crisis=crisis)
+
+
+def _unpaired_key(member: Member) -> str:
+    """What happens next, by role."""
+    if member.role == "mentor":
+        return "relay.unpaired_mentor"
+    if member.role == "mentee":
+        return "relay.unpaired_mentee"
+    return "relay.unpaired_other"
+
+
+def detect_details(services: Services, member: Member, message: Message) -> list[str]:
+    """Kinds of personal detail in the message (text, caption, shared contact or place)."""
+    text = message.text or message.caption or ""
+    entities = [entity.type for entity in (message.entities or message.caption_entities or ())]
+    if message.contact is not None:
+        entities.append("phone_number")
+    kinds = boundaries.detect(
+        text,
+        region=member.country or services.settings.default_country,
+        meeting_phrases=services.content.relay.boundaries.meeting_phrases,
+        entity_types=entities,
+    )
+    if (message.location is not None or message.venue is not None) and "meeting" not in kinds:
+        kinds.append("meeting")
+    return [kind for kind in boundaries.KINDS if kind in kinds]
+
+
+async def choose_pair(
+    services: Services, member: Member, current: list[Pair], message: Message
+) -> tuple[Pair | None, int | None]:
+    """Which pair a message is for, and which message in the partner's chat it replies to."""
+    by_id = {pair.id: pair for pair in current}
+    replied = message.reply_to_message
+    if replied is not None:
+        copy = await relay.by_copy(services.db, member.telegram_id, replied.message_id)
+        if copy is not None and copy.pair_id in by_id:
+            return by_id[copy.pair_id], copy.from_msg
+        own = await relay.by_original(services.db, member.telegram_id, replied.message_id)
+        if own is not None and own.pair_id in by_id:
+            return by_id[own.pair_id], own.to_msg
+    if len(current) == 1:
+        return current[0], None
+    chosen = await relay.target(services.db, member.id, services.clock.now() - TARGET_VALID)
+    return by_id.get(chosen or 0), None
+
+
+async def ask_boundary(
+    update: Update, context: BotContext, member: Member, message_id: int, kinds: list[str],
+    pair: Pair | None, crisis: bool,
+) -> None:
+    """Remind the sender of the guidelines: [Send anyway] [Cancel]."""
+    t, sign, language = context.services.t, context.services.signer.sign, member.language
+    found = ", ".join(t(language, f"relay.kind_{kind}") for kind in kinds)
+    code = boundaries.encode(kinds)
+    buttons = [[
+        (t(language, "relay.send_anyway"),
+         sign("relay", "send", message_id, code, pair.id if pair else 0, int(crisis))),
+        (t(language, "relay.cancel"), sign("relay", "cancel", message_id)),
+    ]]
+    await reply(update, context, t(language, "relay.boundary", found=found), buttons)
+
+
+async def ask_recipient(
+    update: Update, context: BotContext, member: Member, current: list[Pair], message_id: int,
+    code: str, crisis: bool,
+) -> None:
+    """A mentor with several mentees: who is this message for?"""
+    services = context.services
+    buttons: list[list[Button]] = []
+    for pair in current:
+        partner = await members.get_by_id(services.db, pair.partner_of(member.id) or 0)
+        label = partner.display_alias if partner else services.t(member.language, "relay.left")
+        buttons.append([(label[:40], services.signer.sign("relay", "to", pair.id, message_id, code,
+                                                         int(crisis)))])
+    await reply(update, context, services.t(member.language, "relay.who_for"), buttons)
+
+
+async def deliver(
+    update: Update, context: BotContext, member: Member, pair: Pair, message_id: int, *,
+    reply_to: int | None = None, album: str | None = None, details: str = "", crisis: bool = False,
+) -> None:
+    """Queue the copy for the partner and acknowledge (or explain why it cannot go)."""
+    services = context.services
+    t, language, now = services.t, member.language, services.clock.now()
+    partner = await members.get_by_id(services.db, pair.partner_of(member.id) or 0)
+    coordinator_language = services.settings.default_language
+    if partner is None:
+        await reply(update, context, t(language, "relay.partner_left"))
+        await notify_coordinators(
+            services, key=f"relay_partner_left:{pair.code}", kind="relay_problem",
+            text=t(coordinator_language, "relay.coord_partner_left", pair=pair.code),
+        )
+        return
+    if partner.unreachable:
+        await reply(update, context, t(language, "relay.partner_unreachable"))
+        await notify_unreachable(services, pair)
+        return
+    if details:
+        kinds = ", ".join(t(coordinator_language, f"relay.kind_{kind}")
+                          for kind in boundaries.decode(details))
+        await notify_coordinators(
+            services, key=f"boundary:{member.telegram_id}:{message_id}", kind="boundary",
+            text=t(coordinator_language, "relay.coord_boundary", pair=pair.code,
+                   role=member.role or "-", kinds=kinds),
+        )
+    queued = await queue_copy(services, pair=pair, sender=member, recipient=partner,
+                              message_id=message_id, reply_to=reply_to)
+    if not queued.new:
+        return
+    if len(relay_pairs(await pairs.current_pairs_of(services.db, member.id))) > 1:
+        await relay.set_target(services.db, member.id, pair.id, now)
+    if crisis and partner.role == "mentor" and not await relay.queued_recently(
+        services.db, partner.telegram_id, CRISIS_CARD_KIND, now - CRISIS_CARD_WINDOW
+    ):
+        # No crisis-protocol card went to this mentor for the episode (the escalation sends
+        # one for high severity in an active pair): this note ties the protocol to the message.
+        await outbox.enqueue(
+            services.db, key=f"relay_crisis_note:{member.telegram_id}:{message_id}",
+            chat_id=partner.telegram_id, member_id=partner.id, lane=Lane.RELAY,
+            kind="relay_crisis_note", not_before=queued.deliver_at, now=now,
+            payload=message_payload(t(partner.language, "relay.crisis_note",
+                                      alias=member.display_alias)),
+        )
+        services.outbox.wake()
+    first_of_album = _first_of_album(services, member.telegram_id, album)
+    if not first_of_album:
+        services.extras.setdefault("relay_quiet_acks", set()).add((member.telegram_id, message_id))
+    elif queued.held:
+        await reply(update, context, held_text(services, member, partner, queued.deliver_at, now))
+
+
+def _first_of_album(services: Services, chat_id: int, album: str | None) -> bool:
+    """Acknowledge an album once, not once per photo."""
+    if album is None:
+        return True
+    seen: dict[int, str] = services.extras.setdefault("relay_albums", {})
+    first = seen.get(chat_id) != album
+    seen[chat_id] = album
+    return first
+
+
+def held_text(
+    services: Services, sender: Member, partner: Member, deliver_at: datetime, now: datetime
+) -> str:
+    """ "Held until 08:00 their time" (or until they are back from a pause)."""
+    t, language = services.t, sender.language
+    if deliver_at == HOLD:
+        return t(language, "relay.held_paused", alias=partner.display_alias)
+    local = deliver_at.astimezone(ZoneInfo(partner.timezone))
+    when = local.strftime("%H:%M")
+    if deliver_at - now > timedelta(hours=24):
+        when = local.strftime("%d %b %H:%M")
+    return t(language, "relay.held", alias=partner.display_alias, time=when)
+
+
+async def relay_edited(update: Update, context: BotContext) -> None:
+    """An edit of a relayed message: the partner keeps the first version; say so."""
+    message = update.effective_message
+    member = await current_member(update, context)
+    if member is None:
+        await fallback.private_message(update, context)
+        return
+    if message is not None and await relay.by_original(
+        context.services.db, member.telegram_id, message.message_id
+    ):
+        await reply(update, context, context.services.t(member.language, "relay.edit_not_relayed"))

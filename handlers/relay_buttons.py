@@ -1,0 +1,126 @@
+"""Relay buttons: [Send anyway]/[Cancel], picking the mentee, [Message <alias>], [I've reached out]."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.relay import relay_pairs
+from bot.services import BotContext
+from handlers._common import current_member, language_of, reply
+from handlers.relay import ask_recipient, deliver
+from storage import checkins, engagement, members, pairs, relay
+from storage.members import Member
+from storage.pairs import Pair
+
+
+async def _expired(update: Update, context: BotContext, member: Member | None) -> None:
+    """An old or no-longer-valid button: say so, change nothing."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(
+        context.services.t(language_of(update, context, member), "common.expired_button"),
+        show_alert=True,
+    )
+
+
+async def _member_and_pairs(update: Update, context: BotContext) -> tuple[Member | None, list[Pair]]:
+    """The member pressing, and their pairs that may message each other."""
+    member = await current_member(update, context)
+    if member is None:
+        return None, []
+    return member, relay_pairs(await pairs.current_pairs_of(context.services.db, member.id))
+
+
+async def send_anyway(update: Update, context: BotContext) -> None:
+    """The sender read the reminder and sends anyway: coordinators are told the kind only."""
+    query = update.callback_query
+    assert query is not None
+    parts = context.services.signer.verify(query.data) or []
+    member, current = await _member_and_pairs(update, context)
+    message_id, code, pair_id, crisis = int(parts[2]), parts[3], int(parts[4]), parts[5] == "1"
+    if member is None or not current or await relay.by_original(
+        context.services.db, member.telegram_id, message_id
+    ):
+        await _expired(update, context, member)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    by_id = {pair.id: pair for pair in current}
+    pair = by_id.get(pair_id) or (current[0] if len(current) == 1 else None)
+    if pair is None:
+        await ask_recipient(update, context, member, current, message_id, code, crisis)
+        return
+    await deliver(update, context, member, pair, message_id, details=code, crisis=crisis)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """Not sent after all."""
+    query = update.callback_query
+    assert query is not None
+    member = await current_member(update, context)
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await reply(update, context, context.services.t(language_of(update, context, member),
+                                                    "relay.cancelled"))
+
+
+async def send_to(update: Update, context: BotContext) -> None:
+    """A mentor with several mentees picked whom a waiting message is for."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    parts = services.signer.verify(query.data) or []
+    member, current = await _member_and_pairs(update, context)
+    pair_id, message_id, code, crisis = int(parts[2]), int(parts[3]), parts[4], parts[5] == "1"
+    pair = next((p for p in current if p.id == pair_id), None)
+    if member is None or pair is None or await relay.by_original(
+        services.db, member.telegram_id, message_id
+    ):
+        await _expired(update, context, member)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await relay.set_target(services.db, member.id, pair.id, services.clock.now())
+    await deliver(update, context, member, pair, message_id, details="" if code == "-" else code,
+                  crisis=crisis)
+
+
+async def pick(update: Update, context: BotContext) -> None:
+    """[Message <alias>]: the next messages go to this partner."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    parts = services.signer.verify(query.data) or []
+    member, current = await _member_and_pairs(update, context)
+    pair = next((p for p in current if p.id == int(parts[2])), None)
+    if member is None or pair is None:
+        await _expired(update, context, member)
+        return
+    await query.answer()
+    partner = await members.get_by_id(services.db, pair.partner_of(member.id) or 0)
+    if partner is None:
+        await reply(update, context, services.t(member.language, "relay.partner_left"))
+        return
+    await relay.set_target(services.db, member.id, pair.id, services.clock.now())
+    await reply(update, context, services.t(member.language, "relay.picked",
+                                            alias=partner.display_alias))
+
+
+async def reached_out(update: Update, context: BotContext) -> None:
+    """[I've reached out]: close the mentee's open requests for contact."""
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    parts = services.signer.verify(query.data) or []
+    member, current = await _member_and_pairs(update, context)
+    pair = next((p for p in current if p.id == int(parts[2])), None)
+    if member is None or pair is None or pair.mentor_id != member.id:
+        await _expired(update, context, member)
+        return
+    now = services.clock.now()
+    closed = await checkins.complete_reachouts(services.db, pair.id, now)
+    if closed:
+        await engagement.record(
+            services.db, services.pseudonym_key, kind="reachout_done", now=now,
+            telegram_id=member.telegram_id, role="mentor", pair_code=pair.code,
+        )
+    await query.answer(services.t(member.language, "checkin.reached_thanks"))
