@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|demo|check-content|backup PATH|status]`."""
+"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status]`."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         "backup", help="consistent copy of the database, safe while running"
     )
     backup.add_argument("path", type=Path)
+    restore = commands.add_parser(
+        "restore", help="put a backup in place of the database (stop the bot first)"
+    )
+    restore.add_argument("path", type=Path)
     commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations")
     return parser
 
@@ -60,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
             from bot.operations import backup
 
             print(asyncio.run(backup(settings, args.path)))
+            return 0
+        if command == "restore":
+            from bot.operations import restore
+
+            print(asyncio.run(restore(settings, args.path)))
             return 0
         if command == "status":
             from bot.operations import status

@@ -56,3 +56,42 @@ def from_db(value: str | None) -> datetime | None:
     if value is None:
         return None
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+
+
+TIME_SCALE_ENV = "SANDBOX_TIME_SCALE"
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+class ScaledClock:
+    """Real time sped up `scale` times from `start` (soak tests against the local sandbox only)."""
+
+    def __init__(self, scale: float, start: datetime | None = None) -> None:
+        import time
+
+        self.scale = scale
+        self._start = start or datetime.now(UTC)
+        self._origin = time.monotonic()
+        self._monotonic = time.monotonic
+
+    def now(self) -> datetime:
+        """Start time plus the real time elapsed since, times the scale."""
+        return self._start + timedelta(seconds=(self._monotonic() - self._origin) * self.scale)
+
+
+def clock_for(telegram_base_url: str, environ: dict[str, str] | None = None) -> Clock:
+    """The system clock, or a sped-up one when SANDBOX_TIME_SCALE is set AND the Bot API is local.
+
+    The speed-up exists for `bench/soak.py` (a simulated week in minutes). It is ignored unless
+    TELEGRAM_BASE_URL points at a loopback address, so a production bot can never run on it.
+    """
+    import os
+    from urllib.parse import urlsplit
+
+    values = os.environ if environ is None else environ
+    raw = values.get(TIME_SCALE_ENV, "").strip()
+    if not raw or urlsplit(telegram_base_url).hostname not in _LOOPBACK_HOSTS:
+        return SystemClock()
+    scale = float(raw)
+    if not 1 <= scale <= 100_000:
+        raise ValueError(f"{TIME_SCALE_ENV} must be between 1 and 100000")
+    return ScaledClock(scale)

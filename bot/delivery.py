@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.lanes import Lane
@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
 SCAN_DEPTH = 64  # how far into a lane we look for a chat that is ready to receive
 MAX_429_RETRIES = 5
+# Direct replies (not outbox rows, which retry on their own schedule) are tried again after a 5xx
+# or a dropped connection: nothing arrived, so a retry cannot duplicate. A timeout may hide a
+# message that did arrive, so only crisis replies retry after one (twice beats never).
+MAX_NETWORK_RETRIES = 2
+NETWORK_RETRY_PAUSE = 0.25  # seconds, doubled each time
 GLOBAL_BURST = 0.2  # seconds' worth of global sends that may go at once
 
 
@@ -168,26 +173,39 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        """Wait for a slot in the request's lane, send, and retry after a 429.
+        """Wait for a slot in the request's lane, send, and retry after a 429 (direct replies
+        also after a 5xx, crisis replies also after a timeout).
 
         `rate_limit_args`: "lane" (a Lane); optionally "ticket", a GateTicket: the request is
         granted only while its gate has room (the outbox uses it to keep at most one unrecorded
         send in flight), and "retry_429": False to hand a 429 back to the caller at once (after
         pausing the chat) instead of retrying here.
         """
-        if not endpoint.startswith(PACED_PREFIXES):
+        if endpoint == "getMe":  # start-up: the runner retries it with its own backoff
             return await callback(*args, **kwargs)
+        if not endpoint.startswith(PACED_PREFIXES):
+            return await self._unpaced(callback, args, kwargs, endpoint)
         options = rate_limit_args or {}
         lane = Lane(options.get("lane", Lane.INTERACTIVE))
         ticket: GateTicket | None = options.get("ticket")
         retries = MAX_429_RETRIES if options.get("retry_429", True) else 0
         chat_id = data.get("chat_id") if isinstance(data.get("chat_id"), int) else None
-        for attempt in range(retries + 1):
+        network_retries = 0 if ticket is not None else MAX_NETWORK_RETRIES
+        attempt = 0
+        while True:
             if ticket is not None:
                 ticket.release()  # a retry queues again like any other request
             await self._wait_for_slot(lane, chat_id, ticket)
             try:
                 return await callback(*args, **kwargs)
+            except NetworkError as exc:
+                if (isinstance(exc, BadRequest) or network_retries == 0
+                        or (isinstance(exc, TimedOut) and lane is not Lane.CRISIS)):
+                    raise
+                network_retries -= 1
+                log.warning("%s for a %s message; trying again", type(exc).__name__,
+                            lane.name.lower())
+                await asyncio.sleep(NETWORK_RETRY_PAUSE * 2 ** (1 - network_retries))
             except RetryAfter as exc:
                 delay = (
                     exc.retry_after
@@ -204,6 +222,31 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 )
                 if attempt == retries:
                     raise
+                attempt += 1
+
+    async def _unpaced(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Calls Telegram does not pace (button answers, membership checks...): tried again
+        after a 429 or a 5xx; reads (get*) also after a timeout, which cannot duplicate them."""
+        for attempt in range(MAX_NETWORK_RETRIES + 1):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == MAX_NETWORK_RETRIES:
+                    raise
+                delay = exc.retry_after
+                seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
+                await asyncio.sleep(min(float(seconds), 5.0))
+            except NetworkError as exc:
+                if (isinstance(exc, BadRequest) or attempt == MAX_NETWORK_RETRIES
+                        or (isinstance(exc, TimedOut) and not endpoint.startswith("get"))):
+                    raise
+                await asyncio.sleep(NETWORK_RETRY_PAUSE * 2**attempt)
         raise AssertionError("unreachable")
 
     async def _wait_for_slot(

@@ -54,3 +54,48 @@ async def status(settings: Settings) -> str:
     reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(skipped.items()))
     lines.append(f"skipped on purpose: {reasons or 'none'}")
     return "\n".join(lines)
+
+
+async def restore(settings: Settings, source: Path) -> str:
+    """Put a backup in place of the database (run only while the bot is stopped).
+
+    Checks the backup first (readable, integrity ok, schema not newer than this code), keeps the
+    current database aside as `<name>.before-restore-<time>`, and removes its `-wal`/`-shm`
+    files: left behind, SQLite would replay the old write-ahead log into the restored file.
+    """
+    import shutil
+    import time
+
+    from storage.db import DatabaseError, bundled_migrations
+
+    if not source.is_file():
+        raise DatabaseError(f"No backup file at {source}.")
+    try:
+        check = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            integrity = check.execute("PRAGMA integrity_check").fetchone()[0]
+            version = check.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            check.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{source} is not a readable SQLite database ({exc}).") from None
+    newest = max(migration.version for migration in bundled_migrations())
+    if integrity != "ok" or version > newest:
+        raise DatabaseError(
+            f"Refusing to restore {source}: integrity {integrity!r}, schema version {version} "
+            f"(this bot knows up to {newest})."
+        )
+    target = Path(settings.database_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    kept = ""
+    if target.exists():
+        aside = target.with_name(f"{target.name}.before-restore-{time.strftime('%Y%m%d%H%M%S')}")
+        target.rename(aside)
+        aside.chmod(0o600)
+        kept = f" The previous database is kept as {aside}."
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    target.chmod(0o600)
+    return (f"Restored {source} (schema version {version}) to {target}; the next start applies "
+            f"any newer migrations.{kept}")

@@ -257,6 +257,12 @@ class Outbox:
 
                 await member_unreachable(self.services, item.member_id)
         except BadRequest as exc:
+            if item.method.startswith("editMessage") and "not modified" in exc.message.lower():
+                # The message already shows this (an earlier attempt arrived though its answer
+                # was lost, or an identical refresh): the row's purpose is fulfilled.
+                await outbox.mark_sent(db, item.id, self.services.clock.now())
+                self.stats["sent"] += 1
+                return
             log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
             await outbox.mark_failed(db, item.id, "bad request", final=True)
             self.stats["failed"] += 1

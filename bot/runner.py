@@ -10,9 +10,10 @@ import signal
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
+import bot.app as app_module
 from bot.app import build_application, set_command_menus, start_background_work
 from bot.catalog.bundle import ContentStore, load_content
-from bot.clock import SystemClock
+from bot.clock import ScaledClock, clock_for
 from bot.services import Services
 from bot.settings import Settings, load_or_create_key
 from bot.webhook import WEBHOOK_PATH, WebhookReceiver
@@ -43,13 +44,15 @@ class RedactToken(logging.Filter):
 def configure_logging(level: str, token: str = "") -> None:
     """Plain logs that never carry the token or message text.
 
-    httpx/httpcore log request URLs (which contain the token) at INFO, and PTB logs every API
-    call's parameters (message text) at DEBUG, so those loggers are capped whatever LOG_LEVEL says.
+    httpx/httpcore log request URLs (which contain the token) at INFO, and PTB (every API call's
+    parameters: message text) and aiosqlite (every SQL statement's parameters) log at DEBUG, so
+    those loggers are capped whatever LOG_LEVEL says.
     """
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    for chatty in ("telegram", "apscheduler"):
+    # aiosqlite logs every SQL statement with its parameters (aliases, reasons, ids) at DEBUG.
+    for chatty in ("telegram", "apscheduler", "aiosqlite"):
         logging.getLogger(chatty).setLevel(max(logging.INFO, logging.getLevelName(level)))
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
@@ -80,7 +83,11 @@ async def run(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
     configure_logging(settings.log_level, settings.token)
     db = await Database.open(settings.database_path)
-    services = Services(settings=settings, db=db, clock=SystemClock(),
+    clock = clock_for(settings.telegram_base_url)
+    if isinstance(clock, ScaledClock):  # bench/soak.py only: refused unless the Bot API is local
+        log.warning("sandbox clock: time runs %gx (SANDBOX_TIME_SCALE)", clock.scale)
+        app_module.SWEEP_INTERVAL_SECONDS = 1  # sweep often enough for the compressed week
+    services = Services(settings=settings, db=db, clock=clock,
                         content_store=ContentStore(load_content(settings.content_dir)),
                         pseudonym_key=load_or_create_key(settings.pseudonym_key_file))
     app = build_application(services)

@@ -17,11 +17,14 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: BotContext) -> None:
     """Log the exception (never the message text) and apologise to the user."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden):
+        # They blocked the bot between writing and our answer: expected, not a defect, and
+        # there is no one to tell.
+        log.info("chat of update %s has blocked the bot; reply dropped", update_id)
+        return
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    if isinstance(context.error, Forbidden):
-        return  # they blocked us; nothing to say and no one to say it to
     try:
         language = context.services.t.language_for(
             update.effective_user.language_code if update.effective_user else None

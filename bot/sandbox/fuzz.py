@@ -1,0 +1,517 @@
+"""Fuzzing the whole Application through the sandbox with hypothesis-generated updates.
+
+Used by `bench/fuzz.py` (10,000+ updates) and `tests/flows/test_fuzz.py` (a fixed-seed sample).
+Needs hypothesis (the test extra). Every generated action becomes one or more real updates
+delivered through `Sandbox.deliver` (the application's own processor, gate, handlers, error
+handler, persistence and outbox). Findings are counted, never raised mid-run:
+
+- exceptions: every log record at ERROR or above (the error handler, the outbox, sweeps and
+  asyncio all log there) plus anything that escaped `deliver` itself;
+- violations: requests the fake Telegram refused (unparsable HTML, text too long, bad params);
+- the database: `PRAGMA integrity_check` and `PRAGMA foreign_key_check` at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+from telegram.ext import CallbackQueryHandler
+
+from bot.clock import to_db
+from bot.sandbox.client import GroupMember, SandboxMessage, SandboxUser, _Participant
+from bot.sandbox.fake_telegram import FakeTelegram
+from bot.sandbox.harness import Sandbox, sandbox_settings
+
+OTHER_GROUP_ID = -1007777777777
+CHANNEL_ID = -1008888888888
+HTML_BITS = ["<", ">", "&", "&amp;", "&lt;", "<b>", "</b>", "<i>", "</a>", "<a href=\"x\">",
+             "<script>", "\"", "'", "&#", "&#x110000;", "<tg-spoiler>", "<pre><code>", "<br/>"]
+ODD_BITS = ["\u202e", "\u200d", "\ufeff", "\x00", "\n", "\t", "\r\n", "🙂", "👩‍👩‍👧", "𝔘",
+            "é", "ß", "İ", "ﷺ", "\u0301", " ", "~", ":", "/", "@", "\\"]
+ODD_ARGS = ["", "0", "-1", "99999999999999999999", "MAAAAA", "PAAAAA", "M", "m0000a",
+            "MAAAAA MBBBBB", "a b c d e f", "' OR 1=1 --", "%s%s", "{code}", "<b>x</b>", "&",
+            "\u202e", "🙂" * 30, "x" * 300, "@companion_sandbox_bot", "\n\n"]
+
+
+def _risk_phrases() -> list[str]:
+    """A few labelled phrases from the screening evaluation set, to walk the crisis path."""
+    data = Path(__file__).resolve().parents[2] / "tests" / "data" / "risk_eval_en.tsv"
+    if not data.exists():
+        return ["I feel hopeless", "I can't go on"]
+    rows = [line.split("\t", 1) for line in data.read_text("utf-8").splitlines()[1:]]
+    return [text for label, text in rows if label != "none"][::7]
+
+
+def texts() -> st.SearchStrategy[str]:
+    """Random Unicode, HTML-special soup, long repeats up to 4,096 characters, risk phrases."""
+    soup = st.lists(st.sampled_from(HTML_BITS + ODD_BITS + ["word", "hello", "5"]), max_size=40)
+    return st.one_of(
+        st.text(max_size=80),
+        soup.map("".join),
+        st.builds(lambda part, n: (part * n)[:4096] or "x",
+                  st.text(min_size=1, max_size=24), st.integers(1, 4096)),
+        st.sampled_from(_risk_phrases()),
+        st.sampled_from(["yes", "no", "1", "5", "Good", "skip", "stop", "help", "hola"]),
+    )
+
+
+@dataclass
+class FuzzStats:
+    """What a fuzz run did and found."""
+
+    updates: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    harness_errors: list[str] = field(default_factory=list)
+    # Correctly signed payloads with arguments no handler ever produced (a bug, or buttons from
+    # an older version): reported apart, since only the bot itself can sign such data.
+    signed_odd_updates: set[int] = field(default_factory=set)
+    signed_odd_errors: list[str] = field(default_factory=list)
+    violations: list[tuple[str, str]] = field(default_factory=list)
+    integrity: str = ""
+    foreign_key_problems: int = 0
+    seconds: float = 0.0
+    pairs_seeded: int = 0
+    bot_calls: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Nothing found."""
+        return not (self.errors or self.harness_errors or self.violations
+                    or self.foreign_key_problems) and self.integrity == "ok"
+
+    def classify(self) -> None:
+        """Move errors raised by signed-but-odd presses to their own list."""
+        keep = []
+        for error in self.errors:
+            found = re.search(r"handling update (\d+)", error)
+            if found and int(found.group(1)) in self.signed_odd_updates:
+                self.signed_odd_errors.append(error)
+            else:
+                keep.append(error)
+        self.errors = keep
+
+    def summary(self) -> str:
+        """One paragraph of figures."""
+        rate = self.updates / self.seconds if self.seconds else 0.0
+        lines = [
+            f"updates delivered:     {self.updates:,} in {self.seconds:.1f} s ({rate:,.0f}/s)",
+            f"actions:               {dict(sorted(self.actions.items()))}",
+            f"pairs seeded:          {self.pairs_seeded}; Bot API calls made: {self.bot_calls:,}",
+            f"unhandled exceptions:  {len(self.errors)} (log records at ERROR or above)",
+            f"harness errors:        {len(self.harness_errors)}",
+            f"signed odd payloads:   {len(self.signed_odd_updates)} presses, "
+            f"{len(self.signed_odd_errors)} handler errors (reported apart)",
+            f"Bot API violations:    {len(self.violations)}",
+            f"integrity_check:       {self.integrity}",
+            f"foreign_key_check:     {self.foreign_key_problems} problem rows",
+        ]
+        for problem in (self.errors + self.harness_errors)[:5]:
+            lines.append(f"  e.g. {problem[:300]}")
+        for method, problem in self.violations[:5]:
+            lines.append(f"  violation {method}: {problem[:200]}")
+        return "\n".join(lines)
+
+
+class ArchivingTelegram(FakeTelegram):
+    """A fake Telegram whose old messages can be moved out of the test client's sight.
+
+    The test client copies a whole chat to find new replies, which slows a long run down; old
+    messages go to an archive where the bot can still edit them, as in Telegram.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.archive: dict[int, dict[int, dict[str, Any]]] = {}
+
+    def _find(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        found = super()._find(params)
+        if found is None:
+            found = self.archive.get(int(params.get("chat_id", 0)), {}).get(
+                int(params.get("message_id", 0)))
+        return found
+
+
+class _ErrorCatcher(logging.Handler):
+    """Collects every ERROR record (exception type and logger only: never message text)."""
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(level=logging.ERROR)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep a short description with the traceback's last line."""
+        detail = ""
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            detail = f" {type(error).__name__}: {error}"
+            tb = error.__traceback__
+            while tb is not None and tb.tb_next is not None:
+                tb = tb.tb_next
+            if tb is not None:
+                detail += f" at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        self.sink.append(f"{record.name}: {record.getMessage()}{detail}")
+
+
+def signed_prefixes(sandbox: Sandbox) -> list[list[str]]:
+    """Callback payload prefixes the handlers route on (e.g. ["pair", "in"]), from their patterns."""
+    assert sandbox.app is not None
+    found: set[tuple[str, ...]] = set()
+    for group in sandbox.app.handlers.values():
+        for handler in group:
+            nested = getattr(handler, "entry_points", []) + getattr(handler, "fallbacks", [])
+            for state in getattr(handler, "states", {}).values():
+                nested += state
+            for candidate in [handler, *nested]:
+                pattern = getattr(candidate, "pattern", None)
+                if isinstance(candidate, CallbackQueryHandler) and isinstance(pattern, re.Pattern):
+                    literal = re.match(r"\^([a-z0-9_:]+)", pattern.pattern)
+                    if literal:
+                        found.add(tuple(p for p in literal.group(1).split(":") if p))
+    return [list(parts) for parts in sorted(found)]
+
+
+def command_names() -> list[str]:
+    """Every member and coordinator command the bot declares, plus a few it does not."""
+    from bot.app import COORDINATOR_COMMANDS, MEMBER_COMMANDS
+    from handlers import access
+
+    names = {name for name, _ in MEMBER_COMMANDS + COORDINATOR_COMMANDS} | set(access._COMMANDS)
+    names |= {"start", "crisis", "sos", "help", "cancel", "stop", "settings", "forget",
+              "mydata", "checkin", "pause", "resume", "broadcast", "approve", "escalations",
+              "reload", "report", "cope", "resources", "frobnicate"}
+    return sorted(names)
+
+
+class Fuzzer:
+    """A cast of people around one sandboxed bot, acting out generated actions."""
+
+    def __init__(self, sandbox: Sandbox, stats: FuzzStats) -> None:
+        self.sandbox, self.stats = sandbox, stats
+        self.users: list[SandboxUser] = []
+        self.group_people: list[GroupMember] = []
+        self.strangers: list[GroupMember] = []
+        self.prefixes: list[list[str]] = []
+        self.commands = command_names()
+
+    async def setup(self, people: int = 8) -> None:
+        """Users in every state: never consented, mid-consent, consented; coordinators; strangers."""
+        sandbox = self.sandbox
+        for index in range(people):
+            person = sandbox.user(f"P{index}<b>&", language_code=("en", "es", "de")[index % 3])
+            self.users.append(person)
+            if index % 4 == 0:
+                continue  # never consented, never even pressed /start
+            replies = await person.send("/start")
+            if index % 4 == 1:
+                continue  # left mid-consent
+            with_buttons = [m for m in replies if m.buttons]
+            if with_buttons:
+                await person.press(with_buttons[-1], with_buttons[-1].buttons[0][0][1])
+        self.group_people = [sandbox.group.coordinator("Cleo"),
+                             sandbox.group.coordinator("Ada", status="administrator"),
+                             sandbox.group.coordinator("Gone", status="left")]
+        self.strangers = [GroupMember(sandbox, OTHER_GROUP_ID, 4_000_001, "Mallory")]
+        sandbox.fake.chat_members.setdefault(OTHER_GROUP_ID, {})[4_000_001] = "administrator"
+        self.prefixes = signed_prefixes(sandbox)
+        await self._seed_pairs()
+
+    async def _seed_pairs(self) -> None:
+        """Give some consented people roles and a pair, so pair and relay handlers are reachable."""
+        from storage import members
+
+        sandbox = self.sandbox
+        now = sandbox.clock.now()
+        codes: dict[str, list[str]] = {"mentee": [], "mentor": []}
+        for index, person in enumerate(self.users):
+            member = await members.get_by_telegram_id(sandbox.db, person.id)
+            if member is None:
+                continue
+            role = "mentee" if index % 2 else "mentor"
+            profile: dict[str, Any] = {"role": role, "alias": f"<i>{person.name}</i>&amp;",
+                                       "status": "waiting", "languages_spoken": ["en", "es"],
+                                       "age_band": "25-34", "intake_done_at": to_db(now - timedelta(days=5))}
+            if role == "mentor":
+                profile |= {"lived_experience": ["grief"], "approved_at": to_db(now),
+                            "trained_at": to_db(now), "capacity": 2}
+            else:
+                profile["focus_areas"] = ["grief"]
+            try:
+                await members.update_profile(sandbox.db, member.id, now, **profile)
+            except Exception as exc:  # schema moved on: fuzz without seeded roles
+                self.stats.harness_errors.append(f"seeding profile: {exc!r}")
+                return
+            codes[role].append(member.code)
+        coordinator = self.group_people[0]
+        for mentee, mentor in zip(codes["mentee"], codes["mentor"], strict=False):
+            replies = await coordinator.send(f"/pair {mentee} {mentor}")
+            for message in replies:
+                for label, data in (b for row in message.buttons for b in row):
+                    if "anyway" in label.lower():
+                        await coordinator.press(message, data)
+        self.stats.pairs_seeded = int(await sandbox.db.fetch_value("SELECT COUNT(*) FROM pairs"))
+        for person in self.users:  # accept the introductions
+            for message in reversed(person.bot_messages()):
+                labels = [(label, data) for row in message.buttons for label, data in row]
+                accept = [data for label, data in labels if data.startswith("pair:in:")]
+                if accept:
+                    await person.press(message, accept[0])
+                    break
+
+    # ---- actions ------------------------------------------------------------------------
+    def actions(self) -> st.SearchStrategy[tuple[Any, ...]]:
+        """One generated action: (kind, who, details...)."""
+        who = st.integers(0, 10_000)
+        pick = st.integers(0, 10_000)
+        arg = st.one_of(st.sampled_from(ODD_ARGS), st.text(max_size=30))
+        command = st.tuples(st.sampled_from(self.commands), arg,
+                            st.sampled_from(["", "@companion_sandbox_bot", "@other_bot", "UPPER"]),
+                            st.booleans())
+        signed_odd = st.tuples(pick, st.lists(st.sampled_from([*ODD_ARGS[:14], "1", "x"]),
+                                              max_size=3))
+        text = st.tuples(st.just("text"), who, texts())
+        press = st.tuples(st.just("press_current"), who, pick)
+        typed = st.tuples(st.just("command"), who, command)
+        return st.one_of(  # repeated entries weigh the common actions more
+            text, text, text, typed, typed, typed, press, press, press,
+            st.tuples(st.just("press_stale"), who, pick, pick),
+            st.tuples(st.just("press_forged"), who, st.text(max_size=64)),
+            st.tuples(st.just("press_signed_odd"), who, signed_odd),
+            st.tuples(st.just("media"), who, st.sampled_from(["sticker", "photo", "voice"]),
+                      st.one_of(st.none(), texts())),
+            st.tuples(st.just("edit"), who, pick, texts()),
+            st.tuples(st.just("reply_to"), who, pick, texts()),
+            st.tuples(st.just("group"), who, st.one_of(command, texts())),
+            st.tuples(st.just("group_press"), who, pick, pick),
+            st.tuples(st.just("other_group"), st.one_of(command, texts())),
+            st.tuples(st.just("channel_post"), st.one_of(command, texts())),
+            st.tuples(st.just("block"), who, st.booleans()),
+            st.tuples(st.just("advance"), st.sampled_from([1, 7, 31, 180, 1440, 4320])),
+        )
+
+    async def run(self, action: tuple[Any, ...]) -> None:
+        """Act one action out; anything escaping the application is a harness error."""
+        kind = action[0]
+        self.stats.actions[kind] += 1
+        if sum(self.stats.actions.values()) % 200 == 0:
+            self._prune()
+        try:
+            await getattr(self, f"_do_{kind}")(*action[1:])
+        except Exception as exc:
+            self.stats.harness_errors.append(f"{kind}: {type(exc).__name__}: {exc}"[:400])
+
+    def _prune(self, keep: int = 60) -> None:
+        """Forget all but the latest messages and calls, so a long run does not slow down.
+
+        (The test client copies a whole chat to find new replies; old messages are still
+        pressed as stale buttons while they are among the latest `keep`.)
+        """
+        fake = self.sandbox.fake
+        for chat_id, stored in fake.messages.items():
+            if len(stored) > keep:
+                items = list(stored.items())
+                if isinstance(fake, ArchivingTelegram):  # still there for the bot to edit
+                    fake.archive.setdefault(chat_id, {}).update(items[:-keep])
+                fake.messages[chat_id] = dict(items[-keep:])
+        if len(fake.calls) > 2_000:
+            self.stats.bot_calls += len(fake.calls) - 1_000
+            del fake.calls[:-1_000]
+
+    def _user(self, who: int) -> SandboxUser:
+        return self.users[who % len(self.users)]
+
+    def _command_text(self, spec: tuple[str, str, str, bool]) -> tuple[str, bool]:
+        name, argument, suffix, with_entity = spec
+        if suffix == "UPPER":
+            name, suffix = name.upper(), ""
+        return f"/{name}{suffix} {argument}".rstrip(" ") if argument else f"/{name}{suffix}", \
+            with_entity
+
+    async def _send(self, person: _Participant, spec: Any, **extra: Any) -> None:
+        if isinstance(person, SandboxUser) and person.id in self.sandbox.fake.blocked:
+            await person.unblock()  # writing to a bot unblocks it, as in Telegram
+            self.stats.updates += 1
+        if isinstance(spec, tuple):
+            text, with_entity = self._command_text(spec)
+            content: dict[str, Any] = {"text": text}
+            if with_entity:
+                length = len(text.split()[0].encode("utf-16-le")) // 2 if text.split() else 1
+                content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        else:
+            content = {"text": spec}
+        await person._message(**content, **extra)
+        self.stats.updates += 1
+
+    async def _do_text(self, who: int, text: str) -> None:
+        await self._send(self._user(who), text)
+
+    async def _do_command(self, who: int, spec: tuple[str, str, str, bool]) -> None:
+        await self._send(self._user(who), spec)
+
+    async def _press(self, person: _Participant, messages: list[SandboxMessage], pick: int,
+                     button: int) -> None:
+        with_buttons = [m for m in messages if m.buttons]
+        if not with_buttons:
+            return
+        message = with_buttons[pick % len(with_buttons)]
+        flat = [data for row in message.buttons for _, data in row if data]
+        if not flat:
+            return
+        await person.press(message, flat[button % len(flat)])
+        self.stats.updates += 1
+
+    async def _do_press_current(self, who: int, button: int) -> None:
+        person = self._user(who)
+        messages = person.bot_messages()[-1:]
+        await self._press(person, messages, 0, button)
+
+    async def _do_press_stale(self, who: int, pick: int, button: int) -> None:
+        person = self._user(who)
+        await self._press(person, person.bot_messages(), pick, button)
+
+    async def _anchor(self, person: _Participant) -> SandboxMessage:
+        sent = person.bot_messages()
+        if sent:
+            return sent[-1]
+        return SandboxMessage({"message_id": 1, "chat": person._chat(), "date": 0,
+                               "from": {"id": 1, "is_bot": True, "first_name": "Bot"}})
+
+    async def _do_press_forged(self, who: int, data: str) -> None:
+        person = self._user(who)
+        await person.press(await self._anchor(person), data or "x")
+        self.stats.updates += 1
+
+    async def _do_press_signed_odd(self, who: int, spec: tuple[int, list[str]]) -> None:
+        """A correctly signed button with arguments no handler ever produced (old versions, bugs)."""
+        pick, arguments = spec
+        if not self.prefixes:
+            return
+        prefix = self.prefixes[pick % len(self.prefixes)]
+        assert self.sandbox.services is not None
+        try:
+            data = self.sandbox.services.signer.sign(*prefix, *arguments)
+        except ValueError:  # too long to be signed: Telegram could not carry it either
+            return
+        person: _Participant = self._user(who)
+        if prefix[0] == "co":
+            person = self.group_people[who % len(self.group_people)]
+        await person.press(await self._anchor(person), data)
+        self.stats.signed_odd_updates.add(self.sandbox.fake.updates[-1]["update_id"])
+        self.stats.updates += 1
+
+    async def _do_media(self, who: int, kind: str, caption: str | None) -> None:
+        person = self._user(who)
+        if kind == "sticker":
+            await person.send_sticker()
+        elif kind == "photo":
+            await person.send_photo(caption[:1024] if caption else None)
+        else:
+            await person.send_voice()
+        self.stats.updates += 1
+
+    async def _do_edit(self, who: int, pick: int, text: str) -> None:
+        person = self._user(who)
+        own = [SandboxMessage(m) for m in self.sandbox.fake.sent_to(person.chat_id)
+               if not m.get("from", {}).get("is_bot") and m.get("text")]
+        if not own:
+            return
+        await person.edit(own[pick % len(own)], text)
+        self.stats.updates += 1
+
+    async def _do_reply_to(self, who: int, pick: int, text: str) -> None:
+        person = self._user(who)
+        sent = person.bot_messages()
+        if not sent:
+            return
+        await self._send(person, text, reply_to_message=sent[pick % len(sent)].raw)
+
+    async def _do_group(self, who: int, spec: Any) -> None:
+        await self._send(self.group_people[who % len(self.group_people)], spec)
+
+    async def _do_group_press(self, who: int, pick: int, button: int) -> None:
+        person = self.group_people[who % len(self.group_people)]
+        await self._press(person, self.sandbox.group.bot_messages()[-12:], pick, button)
+
+    async def _do_other_group(self, spec: Any) -> None:
+        await self._send(self.strangers[0], spec)
+
+    async def _do_channel_post(self, spec: Any) -> None:
+        text = self._command_text(spec)[0] if isinstance(spec, tuple) else spec
+        chat = {"id": CHANNEL_ID, "type": "channel", "title": "Some channel"}
+        await self.sandbox.deliver({"channel_post": {
+            "message_id": self.sandbox.fake.next_message_id(CHANNEL_ID), "chat": chat,
+            "sender_chat": chat, "date": int(time.time()), "text": text}})
+        self.stats.updates += 1
+
+    async def _do_block(self, who: int, blocked: bool) -> None:
+        person = self._user(who)
+        if blocked and person.id not in self.sandbox.fake.blocked:
+            await person.block()
+            self.stats.updates += 1
+        elif not blocked and person.id in self.sandbox.fake.blocked:
+            await person.unblock()
+            self.stats.updates += 1
+
+    async def _do_advance(self, minutes: int) -> None:
+        await self.sandbox.advance(timedelta(minutes=minutes))
+
+    async def finish(self) -> None:
+        """Database checks at the end of the run."""
+        db = self.sandbox.db
+        self.stats.integrity = str(await db.fetch_value("PRAGMA integrity_check"))
+        self.stats.foreign_key_problems = len(await db.fetch_all("PRAGMA foreign_key_check"))
+        self.stats.violations = list(self.sandbox.violations)
+        self.stats.bot_calls += len(self.sandbox.fake.calls)
+
+
+def run_fuzz(folder: Path, *, updates: int, seed_value: int = 0, batch: int = 25,
+             progress: Callable[[FuzzStats], None] | None = None,
+             content: Any = None) -> FuzzStats:
+    """Deliver at least `updates` generated updates to a fresh sandboxed bot; return the figures."""
+    stats = FuzzStats()
+    catcher = _ErrorCatcher(stats.errors)
+    root = logging.getLogger()
+    root.addHandler(catcher)
+    started = time.perf_counter()
+    with asyncio.Runner() as runner:
+        sandbox = Sandbox(sandbox_settings(folder), content=content, fake=ArchivingTelegram())
+        runner.run(sandbox.start())
+        fuzzer = Fuzzer(sandbox, stats)
+        try:
+            runner.run(fuzzer.setup())
+            strategy = st.lists(fuzzer.actions(), min_size=1, max_size=batch)
+            round_number = 0
+            while stats.updates < updates:
+                @settings(max_examples=max(1, (updates - stats.updates) // (batch // 2) + 1),
+                          database=None, phases=[Phase.generate], derandomize=False,
+                          deadline=None, suppress_health_check=list(HealthCheck))
+                @seed(seed_value * 1_000 + round_number)
+                @given(strategy)
+                def one_batch(actions: list[tuple[Any, ...]]) -> None:
+                    if stats.updates >= updates:
+                        return
+                    for action in actions:
+                        runner.run(fuzzer.run(action))
+                    if progress is not None:
+                        progress(stats)
+
+                one_batch()
+                round_number += 1
+            runner.run(fuzzer.finish())
+            stats.classify()
+        finally:
+            runner.run(sandbox.stop())
+            root.removeHandler(catcher)
+    stats.seconds = time.perf_counter() - started
+    return stats
