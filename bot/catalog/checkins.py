@@ -7,24 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.catalog._base import SHIPPED_LANGUAGES, Localized, StrictModel, load_yaml_model
+from bot.catalog._base import Localized, StrictModel, load_yaml_model, require_text
 
 FILE_NAME = "checkins.yaml"
 LABEL_MAX_CHARS = 32
 
 QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,11}$")]
 HhMm = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-
-
-def _require_text(value: Localized, max_chars: int | None = None) -> Localized:
-    """Every shipped language has non-blank text, optionally short enough for a button."""
-    for language in SHIPPED_LANGUAGES:
-        text = getattr(value, language)
-        if not text.strip():
-            raise ValueError(f"{language}: text is empty")
-        if max_chars is not None and len(text) > max_chars:
-            raise ValueError(f"{language}: {len(text)} characters, at most {max_chars} allowed")
-    return value
 
 
 class Option(StrictModel):
@@ -37,7 +26,7 @@ class Option(StrictModel):
     @classmethod
     def _fits_button(cls, value: Localized) -> Localized:
         """Labels are buttons."""
-        return _require_text(value, LABEL_MAX_CHARS)
+        return require_text(value, LABEL_MAX_CHARS)
 
 
 class Question(StrictModel):
@@ -56,7 +45,7 @@ class Question(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> Question:
         """Options exactly where buttons are needed; flags only on the kinds they fit."""
-        _require_text(self.text)
+        require_text(self.text)
         if self.kind in ("scale", "choice"):
             if not 2 <= len(self.options) <= 8:
                 raise ValueError(f"{self.kind} questions need 2..8 options")
@@ -108,9 +97,9 @@ class Measure(StrictModel):
     @model_validator(mode="after")
     def _bands_cover(self) -> Measure:
         """Bands ascend and the last covers the highest possible score."""
-        _require_text(self.intro)
+        require_text(self.intro)
         for item in self.items:
-            _require_text(item)
+            require_text(item)
         maxima = [band.max for band in self.bands]
         if maxima != sorted(maxima) or len(set(maxima)) != len(maxima):
             raise ValueError("bands must have strictly ascending max values")
