@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import current_member, language_of, reply
+from handlers._common import current_member, language_of, reply, settle_button
 from handlers.relay import ask_recipient, deliver
 from storage import checkins, engagement, members, pairs, relay
 from storage.members import Member
@@ -54,13 +54,7 @@ async def send_anyway(update: Update, context: BotContext) -> None:
 
 async def cancel(update: Update, context: BotContext) -> None:
     """Not sent after all."""
-    query = update.callback_query
-    assert query is not None
-    member = await current_member(update, context)
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await reply(update, context, context.services.t(language_of(update, context, member),
-                                                    "relay.cancelled"))
+    await settle_button(update, context, "relay.cancelled")
 
 
 async def send_to(update: Update, context: BotContext) -> None:

@@ -14,7 +14,7 @@ from telegram.ext import (
 from bot.notify import notify_coordinators
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, current_member, language_of, reply, settle_button
 from handlers.screening import detected_risk, respond_to_risk
 from storage import engagement, members, pairs, relay
 from storage.members import Member
@@ -131,25 +131,13 @@ async def details(update: Update, context: BotContext) -> str | int:
 
 async def skip(update: Update, context: BotContext) -> int:
     """No words to add."""
-    query = update.callback_query
-    assert query is not None
-    member = await current_member(update, context)
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await reply(update, context, context.services.t(language_of(update, context, member),
-                                                    "report.thanks"))
+    await settle_button(update, context, "report.thanks")
     return ConversationHandler.END
 
 
 async def cancel(update: Update, context: BotContext) -> int:
     """Nothing is sent."""
-    query = update.callback_query
-    assert query is not None
-    member = await current_member(update, context)
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await reply(update, context, context.services.t(language_of(update, context, member),
-                                                    "report.cancelled"))
+    await settle_button(update, context, "report.cancelled")
     return ConversationHandler.END
 
 
