@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.fake_methods import BotApiMethods
 from bot.sandbox.spec import ApiSpec, RequestViolation, check_limits, load_spec, spec_path
 
 BOT_ID = 5_000_000_001
@@ -66,7 +67,7 @@ class SandboxTimeout(Exception):
         self.delivered = delivered
 
 
-class FakeTelegram:
+class FakeTelegram(BotApiMethods):
     """In-memory Telegram: what the bot sent, what users did, and every violation."""
 
     def __init__(self, *, spec: ApiSpec | bool | None = True) -> None:
@@ -234,146 +235,6 @@ class FakeTelegram:
         if "reply_parameters" in params:
             message["reply_to_message_id"] = params["reply_parameters"].get("message_id")
         return self._store(chat_id, message)
-
-    def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._bot_message(params, text=params["text"], parse_mode=params.get("parse_mode"))
-
-    def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
-        file_id = f"photo-{len(self.files) + 1}"
-        photo = params.get("photo")
-        self.files[file_id] = photo if isinstance(photo, bytes) else b""
-        return self._bot_message(
-            params,
-            photo=[{"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}],
-            caption=params.get("caption"),
-        )
-
-    def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
-        file_id = f"doc-{len(self.files) + 1}"
-        document = params.get("document")
-        self.files[file_id] = document if isinstance(document, bytes) else b""
-        return self._bot_message(
-            params,
-            document={"file_id": file_id, "file_unique_id": file_id},
-            caption=params.get("caption"),
-        )
-
-    def _m_copyMessage(self, params: dict[str, Any]) -> Any:
-        source = self.messages.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
-        if source is None:
-            return 400, {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message to copy not found",
-            }
-        content = {
-            k: v
-            for k, v in source.items()
-            if k in {"text", "photo", "sticker", "voice", "caption", "document", "video"}
-        }
-        copied = self._bot_message(
-            params, **content, copied_from=(source["chat"]["id"], source["message_id"])
-        )
-        return {"message_id": copied["message_id"]}
-
-    def _m_editMessageText(self, params: dict[str, Any]) -> Any:
-        message = self._find(params)
-        if message is None:
-            return 400, {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message to edit not found",
-            }
-        if message.get("text") == params["text"] and message.get("reply_markup") == params.get(
-            "reply_markup"
-        ):
-            return 400, {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message is not modified",
-            }
-        message["text"] = params["text"]
-        message["parse_mode"] = params.get("parse_mode")
-        message.pop("reply_markup", None)
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
-        message["edited"] = message.get("edited", 0) + 1
-        return message
-
-    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
-        message = self._find(params)
-        if message is None:
-            return 400, {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message to edit not found",
-            }
-        message.pop("reply_markup", None)
-        if "reply_markup" in params:
-            message["reply_markup"] = params["reply_markup"]
-        return message
-
-    def _m_deleteMessage(self, params: dict[str, Any]) -> bool:
-        self.messages.get(int(params["chat_id"]), {}).pop(int(params["message_id"]), None)
-        return True
-
-    def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
-        status = self.chat_members.get(int(params["chat_id"]), {}).get(
-            int(params["user_id"]), "left"
-        )
-        user = {"id": int(params["user_id"]), "is_bot": False, "first_name": "Member"}
-        member: dict[str, Any] = {"status": status, "user": user}
-        if status == "administrator":
-            member.update(
-                {
-                    key: True
-                    for key in (
-                        "can_be_edited",
-                        "is_anonymous",
-                        "can_manage_chat",
-                        "can_delete_messages",
-                        "can_manage_video_chats",
-                        "can_restrict_members",
-                        "can_promote_members",
-                        "can_change_info",
-                        "can_invite_users",
-                        "can_post_stories",
-                        "can_edit_stories",
-                        "can_delete_stories",
-                    )
-                }
-            )
-            member["is_anonymous"] = False
-            member["can_be_edited"] = False
-        if status == "restricted":
-            member.update({"is_member": True, "until_date": 0})
-        if status == "kicked":
-            member["until_date"] = 0
-        return member
-
-    def _m_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = dict(self.chat(int(params["chat_id"])))
-        chat.update(
-            {
-                "accent_color_id": 0,
-                "max_reaction_count": 11,
-                "accepted_gift_types": {
-                    "unlimited_gifts": False,
-                    "limited_gifts": False,
-                    "unique_gifts": False,
-                    "premium_subscription": False,
-                    "gifts_from_channels": False,
-                },
-            }
-        )
-        return chat
-
-    def _m_createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "message_thread_id": next(self.topics),
-            "name": params["name"],
-            "icon_color": 7322096,
-        }
 
     # ---- the user side ------------------------------------------------------------------
     def chat(self, chat_id: int) -> dict[str, Any]:
