@@ -117,7 +117,7 @@ def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> byte
         subtitle.append(f"mood {change.value:+.1f}")
     if who5.shown and who5.value is not None:
         subtitle.append(f"WHO-5 {who5.value:+.0f}")
-    mood.set_title("Mean mood (1-5)" + (f"; since pairing: {', '.join(subtitle)}" if subtitle else ""),
+    mood.set_title("Mean mood (1-5)" + (f"\nsince pairing: {', '.join(subtitle)}" if subtitle else ""),
                    fontsize=10)
 
     retention = panels[1][0]
