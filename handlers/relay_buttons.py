@@ -30,6 +30,16 @@ async def _member_and_pairs(update: Update, context: BotContext) -> tuple[Member
     return member, relay_pairs(await pairs.current_pairs_of(context.services.db, member.id))
 
 
+async def _member_and_chosen_pair(update: Update,
+                                  context: BotContext) -> tuple[Member | None, Pair | None]:
+    """The member pressing, and the pair named in the button (None if not theirs any more)."""
+    parts = context.services.signer.verify(update.callback_query.data if update.callback_query
+                                           else None) or []
+    member, current = await _member_and_pairs(update, context)
+    wanted = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    return member, next((p for p in current if p.id == wanted), None)
+
+
 async def send_anyway(update: Update, context: BotContext) -> None:
     """The sender read the reminder and sends anyway: coordinators are told the kind only."""
     query = update.callback_query
@@ -83,9 +93,7 @@ async def pick(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     services = context.services
-    parts = services.signer.verify(query.data) or []
-    member, current = await _member_and_pairs(update, context)
-    pair = next((p for p in current if p.id == int(parts[2])), None)
+    member, pair = await _member_and_chosen_pair(update, context)
     if member is None or pair is None:
         await _expired(update, context, member)
         return
@@ -104,9 +112,7 @@ async def reached_out(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     services = context.services
-    parts = services.signer.verify(query.data) or []
-    member, current = await _member_and_pairs(update, context)
-    pair = next((p for p in current if p.id == int(parts[2])), None)
+    member, pair = await _member_and_chosen_pair(update, context)
     if member is None or pair is None or pair.mentor_id != member.id:
         await _expired(update, context, member)
         return
