@@ -45,6 +45,8 @@ WEEK_SECONDS = 7 * 24 * 3600
 FIRST_MEMBER_ID = 20_000_000
 CRISIS_WORDS = "I can't go on like this, I want to end it all"
 COORDINATOR_ID = 990_001
+GROUP_PER_MINUTE = 120
+DRAIN_LIMIT_SECONDS = 300
 
 
 async def seed(database: Path, pair_count: int) -> list[int]:
@@ -64,6 +66,8 @@ class Watch:
     def __init__(self, fake: FakeTelegram) -> None:
         self.fake = fake
         self.waiting: dict[int, float] = {}  # chat id -> when its update was queued
+        self.waiting_kind: dict[int, str] = {}  # chat id -> what that update was
+        self.by_kind: dict[str, list[float]] = {}
         self.callbacks: dict[str, int] = {}  # callback query id -> chat id
         self.latencies: list[float] = []
         self.sends = 0
@@ -77,7 +81,11 @@ class Watch:
         if method.startswith(("send", "copy")):
             self.sends += 1
         if isinstance(chat, int) and chat in self.waiting:
-            self.latencies.append(time.perf_counter() - self.waiting.pop(chat))
+            latency = time.perf_counter() - self.waiting.pop(chat)
+            self.latencies.append(latency)
+            self.by_kind.setdefault(self.waiting_kind.pop(chat, "?"), []).append(latency)
+            if latency > 5 and os.environ.get("SOAK_DEBUG"):
+                print(f"DEBUG slow {latency:.1f}s chat {chat} {method} at {time.time():.1f}")
 
 
 def rss_kib(pid: int) -> int:
@@ -183,7 +191,9 @@ class Driver:
 
     def _push(self, kind: str, chat_id: int, payload: dict[str, Any]) -> None:
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
-        self.watch.waiting.setdefault(chat_id, time.perf_counter())
+        if chat_id not in self.watch.waiting:
+            self.watch.waiting[chat_id] = time.perf_counter()
+            self.watch.waiting_kind[chat_id] = kind
         self.fake.push_update(payload)
 
 
@@ -204,7 +214,7 @@ async def soak(args: argparse.Namespace) -> int:
         else loop.default_exception_handler(context))
     fake = FakeTelegram()
     fake.limits.enforce = True  # Telegram's flood limits: the bot must pace itself
-    fake.limits.group_per_minute = 600.0  # compressed time: see RATE_GROUP_PER_MINUTE below
+    fake.limits.group_per_minute = GROUP_PER_MINUTE  # compressed time: see the bot's env below
     fake.chat_members[COORDINATOR_CHAT_ID] = {COORDINATOR_ID: "member"}
     server = await SandboxHttpServer(fake).start()
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
@@ -223,9 +233,9 @@ async def soak(args: argparse.Namespace) -> int:
            # at this speed 15 simulated minutes are a fraction of a real second.
            "ESCALATION_REALERT_MINUTES": "1440",
            # Likewise a week of coordinator-group posts must fit in minutes: the group's pace is
-           # raised to 10/s on both sides (Telegram's 20 a minute would hold a week's alerts
-           # and nudges for hours of real time).
-           "RATE_GROUP_PER_MINUTE": "600"}
+           # raised to 2/s on both sides (Telegram's 20 a minute would hold a week's alerts
+           # and nudges for hours of real time; 3 in any second stays the ceiling).
+           "RATE_GROUP_PER_MINUTE": str(GROUP_PER_MINUTE)}
     log_path = folder / "bot.log"
     with log_path.open("wb") as log_file:
         process = await asyncio.create_subprocess_exec(
@@ -259,6 +269,14 @@ async def soak(args: argparse.Namespace) -> int:
                 break
             await asyncio.sleep(0.1)
         end_backlog, failed = backlog(database)
+        # With the members quiet, how long until every due row has gone (bounded)?
+        draining = time.perf_counter()
+        drained = end_backlog == 0
+        while not drained and time.perf_counter() - draining < DRAIN_LIMIT_SECONDS:
+            await asyncio.sleep(1.0)
+            drained = backlog(database)[0] == 0
+        drain = (f"{time.perf_counter() - draining:.0f} s after the members stopped"
+                 if drained else f"NOT within {DRAIN_LIMIT_SECONDS} s")
         memory.append((time.perf_counter() - begin, rss_kib(process.pid)))
         unanswered = len(watch.waiting)
         stopping = time.perf_counter()
@@ -287,11 +305,15 @@ async def soak(args: argparse.Namespace) -> int:
     print(f"reply latency:         p50 {statistics.median(latencies_ms):.0f} ms, "
           f"p99 {percentile(latencies_ms, 0.99):.0f} ms, max {max(latencies_ms):.0f} ms "
           f"({len(latencies_ms):,} replies; {unanswered} updates got no reply)")
+    for kind, values in sorted(watch.by_kind.items()):
+        kind_ms = [value * 1000 for value in values]
+        print(f"  {kind + ':':21s}p50 {statistics.median(kind_ms):.0f} ms, "
+              f"p99 {percentile(kind_ms, 0.99):.0f} ms ({len(kind_ms):,})")
     print(f"memory (VmRSS):        start {rss[0] / 1024:.0f} MiB, peak {max(rss) / 1024:.0f} MiB "
           f"(first half {first_half_peak / 1024:.0f}, second half "
           f"{second_half_peak / 1024:.0f}), end {rss[-1] / 1024:.0f} MiB")
     print(f"outbox backlog (due):  max sampled {max(backlogs or [0])}, at the end {end_backlog}; "
-          f"{failed} rows failed")
+          f"{failed} rows failed; drained {drain}")
     print(f"429s from Telegram:    {fake.counts_429}")
     print(f"Bot API violations:    {len(fake.violations)}")
     print(f"errors in the log:     {len(errors)}")

@@ -30,12 +30,14 @@ log = logging.getLogger(__name__)
 PACED_PREFIXES = ("send", "copyMessage", "forwardMessage", "editMessage")
 SCAN_DEPTH = 64  # how far into a lane we look for a chat that is ready to receive
 MAX_429_RETRIES = 5
-# Direct replies (not outbox rows, which retry on their own schedule) are tried again after a 5xx
-# or a dropped connection: nothing arrived, so a retry cannot duplicate. A timeout may hide a
-# message that did arrive, so only crisis replies retry after one (twice beats never).
+# Direct replies (not outbox rows, which retry on their own schedule) are tried again after a 5xx,
+# a dropped connection or a timeout. A timeout may hide a message that did arrive, so a retry can
+# show it twice: we take a rare duplicate over a reply that never comes (and if all tries fail,
+# handlers hand the reply to the outbox: bot/handover.py).
 MAX_NETWORK_RETRIES = 2
 NETWORK_RETRY_PAUSE = 0.25  # seconds, doubled each time
 GLOBAL_BURST = 0.2  # seconds' worth of global sends that may go at once
+WINDOW_MARGIN = 0.5  # seconds: a grant reaches Telegram a little later than it is made
 
 
 @dataclass
@@ -57,12 +59,52 @@ class Bucket:
     def wait_time(self, now: float) -> float:
         """Seconds until a token is available (0 if now)."""
         self._refill(now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        # The epsilon: refill arithmetic can land a hair under a whole token at the due moment.
+        return 0.0 if self.tokens >= 1 - 1e-9 else (1 - self.tokens) / self.rate
 
     def take(self, now: float) -> None:
         """Spend one token (may go negative after a forced send)."""
         self._refill(now)
         self.tokens -= 1
+
+
+@dataclass
+class SlidingWindow:
+    """At most `limit` grants in any `seconds` (Telegram counts a group's 20 a minute this way;
+    a token bucket would let its burst come on top of the minute's 20)."""
+
+    limit: int
+    seconds: float
+    times: deque[float] = field(default_factory=deque)
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until one more grant fits in the window (0 if now)."""
+        while self.times and now - self.times[0] >= self.seconds:
+            self.times.popleft()
+        return 0.0 if len(self.times) < self.limit else self.times[0] + self.seconds - now
+
+    def take(self, now: float) -> None:
+        """Record a grant."""
+        self.times.append(now)
+
+
+@dataclass
+class ChatPace:
+    """A chat's pacing: a token bucket, and for groups also a per-minute window."""
+
+    bucket: Bucket
+    window: SlidingWindow | None = None
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until this chat may receive (0 if now)."""
+        wait = self.bucket.wait_time(now)
+        return wait if self.window is None else max(wait, self.window.wait_time(now))
+
+    def take(self, now: float) -> None:
+        """Spend a send."""
+        self.bucket.take(now)
+        if self.window is not None:
+            self.window.take(now)
 
 
 class SendGate:
@@ -135,10 +177,13 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         # plus one second of refill inside one window, so the burst is a fifth of the rate
         # (25/s + 5 = 30, Telegram's ceiling), not a whole second's worth.
         self.global_bucket = Bucket(global_per_second, max(1.0, global_per_second * GLOBAL_BURST))
-        self.chat_rate, self.chat_burst = chat_per_second, float(chat_burst)
+        # Likewise per chat: Telegram allows a chat `chat_burst` messages in any one second, so
+        # the bucket's burst plus a second's refill must not pass it.
+        self.chat_rate = chat_per_second
+        self.chat_burst = max(1.0, chat_burst - chat_per_second)
         self.group_rate = group_per_minute / 60.0
-        self.group_burst = float(min(chat_burst, max(1, int(group_per_minute))))
-        self.chat_buckets: dict[int, Bucket] = {}
+        self.group_per_minute = max(1, int(group_per_minute))
+        self.chat_buckets: dict[int, ChatPace] = {}
         self.paused_until: dict[int | None, float] = {}  # chat id (None = everything) -> time
         self.lanes: dict[Lane, deque[_Waiter]] = {lane: deque() for lane in Lane}
         self.granted_by_lane: dict[Lane, int] = dict.fromkeys(Lane, 0)
@@ -174,7 +219,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Wait for a slot in the request's lane, send, and retry after a 429 (direct replies
-        also after a 5xx, crisis replies also after a timeout).
+        also after a 5xx or a timeout).
 
         `rate_limit_args`: "lane" (a Lane); optionally "ticket", a GateTicket: the request is
         granted only while its gate has room (the outbox uses it to keep at most one unrecorded
@@ -183,6 +228,8 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         """
         if endpoint == "getMe":  # start-up: the runner retries it with its own backoff
             return await callback(*args, **kwargs)
+        if endpoint == "answerCallbackQuery":
+            return await self._answer_button(callback, args, kwargs)
         if not endpoint.startswith(PACED_PREFIXES):
             return await self._unpaced(callback, args, kwargs, endpoint)
         options = rate_limit_args or {}
@@ -199,8 +246,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             try:
                 return await callback(*args, **kwargs)
             except NetworkError as exc:
-                if (isinstance(exc, BadRequest) or network_retries == 0
-                        or (isinstance(exc, TimedOut) and lane is not Lane.CRISIS)):
+                if isinstance(exc, BadRequest) or network_retries == 0:
                     raise
                 network_retries -= 1
                 log.warning("%s for a %s message; trying again", type(exc).__name__,
@@ -224,6 +270,28 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     raise
                 attempt += 1
 
+    async def _answer_button(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """answerCallbackQuery, which must never stop a handler half-way: it only ends the
+        spinner on the pressed button (or shows a short notice), and the flow's real answer
+        follows. A press whose answer Telegram keeps failing, or that is too old to answer
+        (pressed while the bot was down: Telegram allows about 15 s), counts as answered."""
+        try:
+            return await self._unpaced(callback, args, kwargs, "answerCallbackQuery")
+        except BadRequest as exc:
+            text = exc.message.lower()
+            if "query is too old" not in text and "query id is invalid" not in text:
+                raise
+            log.info("a button press was too old to answer; carrying on")
+        except (NetworkError, RetryAfter) as exc:
+            log.warning("a button press could not be answered (%s); carrying on",
+                        type(exc).__name__)
+        return True
+
     async def _unpaced(
         self,
         callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
@@ -232,7 +300,8 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         endpoint: str,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Calls Telegram does not pace (button answers, membership checks...): tried again
-        after a 429 or a 5xx; reads (get*) also after a timeout, which cannot duplicate them."""
+        after a 429 or a 5xx; reads (get*) and button answers also after a timeout (a second
+        answer to a press changes nothing)."""
         for attempt in range(MAX_NETWORK_RETRIES + 1):
             try:
                 return await callback(*args, **kwargs)
@@ -243,8 +312,9 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
                 await asyncio.sleep(min(float(seconds), 5.0))
             except NetworkError as exc:
+                repeatable = endpoint.startswith("get") or endpoint == "answerCallbackQuery"
                 if (isinstance(exc, BadRequest) or attempt == MAX_NETWORK_RETRIES
-                        or (isinstance(exc, TimedOut) and not endpoint.startswith("get"))):
+                        or (isinstance(exc, TimedOut) and not repeatable)):
                     raise
                 await asyncio.sleep(NETWORK_RETRY_PAUSE * 2**attempt)
         raise AssertionError("unreachable")
@@ -261,15 +331,16 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._wakeup.set()
         await waiter.granted
 
-    def _chat_bucket(self, chat_id: int) -> Bucket:
-        bucket = self.chat_buckets.get(chat_id)
-        if bucket is None:
-            if chat_id < 0:  # groups: 20 a minute
-                bucket = Bucket(self.group_rate, self.group_burst)
+    def _chat_bucket(self, chat_id: int) -> ChatPace:
+        pace = self.chat_buckets.get(chat_id)
+        if pace is None:
+            if chat_id < 0:  # groups: 20 a minute, evenly spaced, never 21 in a minute
+                pace = ChatPace(Bucket(self.group_rate, 1.0),
+                                SlidingWindow(self.group_per_minute, 60.0 + WINDOW_MARGIN))
             else:
-                bucket = Bucket(self.chat_rate, self.chat_burst)
-            self.chat_buckets[chat_id] = bucket
-        return bucket
+                pace = ChatPace(Bucket(self.chat_rate, self.chat_burst))
+            self.chat_buckets[chat_id] = pace
+        return pace
 
     def _ready_in(self, waiter: _Waiter, lane: Lane, now: float) -> float:
         """Seconds until this waiter's chat may receive (0 = now; inf = when its gate frees)."""

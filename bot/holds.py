@@ -11,6 +11,11 @@ from bot.schedule import next_deliverable
 from storage import outbox
 
 RECHECK = timedelta(hours=1)  # how often a row held for an open-ended reason is looked at again
+RELAY_ACK = "relay_ack"  # "delivered", right after the member sent something to their partner
+HANDED_OVER = "reply"  # a direct reply Telegram would not take at once (bot/handover.py)
+# Rows that answer what the recipient has just done: they are awake and waiting for it, so quiet
+# hours and a pause (which keep unasked-for messages away) do not hold them back.
+ANSWER_KINDS = frozenset({RELAY_ACK, HANDED_OVER})
 
 
 def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
@@ -25,6 +30,8 @@ def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
         if item.broadcast_id is not None:
             return "skip", "unreachable"
         until: datetime | None = now + RECHECK
+    elif item.kind in ANSWER_KINDS:
+        return "send", None
     else:
         until = next_deliverable(
             now,

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 WINDOW = 64  # rows handed to the rate limiter at once; it orders them with every other request
+# Scheduled and broadcast rows may fill only this share of the window, so a reply or a relayed
+# message never waits for a wave of nudges to leave the window before it can even be claimed.
+LOW_LANE_SHARE = 0.5
 STOP_CHECK_SECONDS = 1.0  # an idle sender notices a stopping application this fast
 
 SentHook = Callable[["Services", outbox.OutboxItem, Any], Awaitable[None]]
@@ -95,6 +98,7 @@ class Outbox:
         # recorded": exactly the ones a kill -9 could make arrive twice. One keeps the promise
         # of at most one duplicate per crash; the rows still queue in the limiter meanwhile.
         self._gate = SendGate(in_flight)
+        self._low_in_flight = 0  # scheduled/broadcast rows claimed and not yet settled
         self.stats: dict[str, int] = {"sent": 0, "held": 0, "skipped": 0, "failed": 0, "retried": 0}
         self._wake = asyncio.Event()
         self._recovered = False
@@ -143,7 +147,11 @@ class Outbox:
 
     async def _claim_locked(self, bot: Bot, room: int, tasks: set[asyncio.Task[None]]) -> int:
         now = self.services.clock.now()
-        due = await outbox.due_with_recipients(self.services.db, now, room)
+        db = self.services.db
+        due = await outbox.due_with_recipients(db, now, room, outbox.URGENT_LANES)
+        low_room = min(room - len(due), int(self.window * LOW_LANE_SHARE) - self._low_in_flight)
+        if low_room > 0:
+            due += await outbox.due_with_recipients(db, now, low_room, outbox.LOW_LANES)
         claim, hold, skip, starting = [], [], [], []
         for entry in due:
             try:
@@ -167,6 +175,8 @@ class Outbox:
             if skip:
                 log.info("skipped %d outbox rows on purpose (stale or unreachable)", len(skip))
         for entry in starting:
+            if entry.item.lane in outbox.LOW_LANES:
+                self._low_in_flight += 1
             tasks.add(asyncio.create_task(self._deliver(bot, entry), name="outbox-send"))
         return len(due)
 
@@ -183,11 +193,12 @@ class Outbox:
         try:
             while running():
                 woken = self._wake.is_set()
-                self._wake.clear()
                 room = self.window - len(tasks)
                 looked = 0
-                # Refill in batches (fewer queries) unless woken for urgent work or idle.
+                # Refill in batches (fewer queries) unless woken for urgent work or idle. A wake
+                # that finds no room stays set, so the urgent row is claimed at the next free slot.
                 if room > 0 and (woken or not tasks or room >= self.window // 4):
+                    self._wake.clear()
                     looked = await self._claim(bot, room, tasks)
                     if looked == room:
                         continue  # a full page: there may be more due right now
@@ -196,7 +207,9 @@ class Outbox:
                     if looked == 0:
                         return
                     continue  # everything looked at was held or skipped: look for more
-                waker = asyncio.create_task(self._wake.wait())
+                # With a wake pending but no room, only a finishing send can change anything.
+                waker = asyncio.create_task(
+                    self._wake.wait() if room > 0 or not woken else asyncio.Event().wait())
                 try:
                     done, _ = await asyncio.wait(
                         {*tasks, waker},
@@ -235,15 +248,24 @@ class Outbox:
         # Crisis rows skip the gate: a duplicate crisis alert beats a late one.
         ticket = None if lane is Lane.CRISIS else GateTicket(self._gate)
         options = None if ticket is None else {"ticket": ticket, "retry_429": False}
+        sent, result = False, None
         try:
-            await self._send_and_record(bot, due, lane, options)
+            sent, result = await self._send_and_record(bot, due, lane, options)
         finally:
             if ticket is not None:
                 ticket.release()  # only now: the outcome is recorded
+            if item.lane in outbox.LOW_LANES:
+                self._low_in_flight -= 1
+            else:
+                # The chat's next row (held back while this one was in flight) may go now.
+                self._wake.set()
+        if sent:
+            await self._after_sent(due, result)
 
     async def _send_and_record(
         self, bot: Bot, due: outbox.DueItem, lane: Lane, options: dict[str, Any] | None
-    ) -> None:
+    ) -> tuple[bool, Any]:
+        """Send one row and record the outcome; (True, Telegram's result) if it went out."""
         item, db = due.item, self.services.db
         try:
             result = await call_bot(
@@ -262,17 +284,13 @@ class Outbox:
                 # was lost, or an identical refresh): the row's purpose is fulfilled.
                 await outbox.mark_sent(db, item.id, self.services.clock.now())
                 self.stats["sent"] += 1
-                return
+                return False, None
             log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
             await outbox.mark_failed(db, item.id, "bad request", final=True)
             self.stats["failed"] += 1
         except TimedOut:
-            if lane is Lane.INTERACTIVE:
-                # It may well have arrived; a reply shown twice confuses more than one shown late.
-                await outbox.mark_failed(db, item.id, "timed out, may have arrived", final=True)
-                self.stats["failed"] += 1
-            else:
-                await self._retry(item, "timed out")
+            # It may have arrived: sending again risks a duplicate, which we take over a loss.
+            await self._retry(item, "timed out")
         except RetryAfter as exc:  # the limiter paused the chat; come back when Telegram says
             delay = exc.retry_after
             seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
@@ -285,23 +303,29 @@ class Outbox:
         else:
             await outbox.mark_sent(db, item.id, self.services.clock.now())
             self.stats["sent"] += 1
-            hook = _SENT_HOOKS.get(item.kind)
-            if hook is not None:
-                try:
-                    await hook(self.services, item, result)
-                except Exception:  # the message went out; a failing hook must not re-send it
-                    log.exception("after-sent hook for outbox row %s failed", item.id)
-            if item.kind == "nudge" and due.recipient is not None:
-                from storage import engagement
+            return True, result
+        return False, None
 
-                await engagement.record(
-                    db,
-                    self.services.pseudonym_key,
-                    kind="nudge_sent",
-                    now=self.services.clock.now(),
-                    telegram_id=due.recipient.telegram_id,
-                    role=due.recipient.role,
-                )
+    async def _after_sent(self, due: outbox.DueItem, result: Any) -> None:
+        """What follows a delivery (outside the send gate: the outcome is already recorded)."""
+        item, db = due.item, self.services.db
+        hook = _SENT_HOOKS.get(item.kind)
+        if hook is not None:
+            try:
+                await hook(self.services, item, result)
+            except Exception:  # the message went out; a failing hook must not re-send it
+                log.exception("after-sent hook for outbox row %s failed", item.id)
+        if item.kind == "nudge" and due.recipient is not None:
+            from storage import engagement
+
+            await engagement.record(
+                db,
+                self.services.pseudonym_key,
+                kind="nudge_sent",
+                now=self.services.clock.now(),
+                telegram_id=due.recipient.telegram_id,
+                role=due.recipient.role,
+            )
 
     async def _retry(
         self, item: outbox.OutboxItem, error: str, delay: timedelta | None = None

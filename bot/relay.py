@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db
+from bot.holds import RELAY_ACK
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload, on_sent
@@ -128,7 +129,7 @@ async def queue_copy(
 
 
 async def tell_sender(services: Services, sender: Member, key: str, text: str,
-                      reply_to: int | None = None) -> None:
+                      reply_to: int | None = None, kind: str = "relay_notice") -> None:
     """A short note to the sender about their message (acknowledgement, problem)."""
     now = services.clock.now()
     extra = (
@@ -137,7 +138,7 @@ async def tell_sender(services: Services, sender: Member, key: str, text: str,
     )
     await outbox.enqueue(
         services.db, key=key, chat_id=sender.telegram_id, member_id=sender.id,
-        lane=Lane.INTERACTIVE, kind="relay_notice", payload=message_payload(text, **extra),
+        lane=Lane.INTERACTIVE, kind=kind, payload=message_payload(text, **extra),
         not_before=now, now=now,
     )
     services.outbox.wake()
@@ -169,7 +170,8 @@ async def copy_sent(services: Services, item: OutboxItem, result: Any) -> None:
     sender = await members.get_by_telegram_id(services.db, from_chat)
     if sender is not None:
         await tell_sender(services, sender, f"relay_ack:{from_chat}:{from_msg}",
-                          services.t(sender.language, "relay.delivered"), reply_to=from_msg)
+                          services.t(sender.language, "relay.delivered"), reply_to=from_msg,
+                          kind=RELAY_ACK)
 
 
 async def tell_failures(services: Services) -> int:

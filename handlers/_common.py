@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
+from bot.handover import hand_over
 from bot.lanes import Lane, lane_args
+from bot.outbox import message_payload
 from bot.services import BotContext
 from storage import members
 from storage.members import Member
 
 Button = tuple[str, str]  # (label, signed callback data)
+Sent = TypeVar("Sent")
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -37,17 +42,40 @@ def language_of(update: Update, context: BotContext, member: Member | None = Non
     return context.services.t.language_for(code)
 
 
+async def sent_or_handed_over(
+    context: BotContext,
+    sending: Awaitable[Sent],
+    *,
+    origin: str,
+    chat_id: int,
+    method: str,
+    payload: dict[str, Any],
+) -> Sent | None:
+    """Await a direct send; if Telegram still fails after the limiter's retries, hand the same
+    request to the outbox (bot/handover.py) and return None instead of raising, so the handler
+    carries on (its state changes stand) and the reply arrives late rather than never."""
+    try:
+        return await sending
+    except (NetworkError, RetryAfter) as exc:
+        if isinstance(exc, BadRequest):  # Telegram refused the request itself: never retried
+            raise
+        await hand_over(context.services, chat_id=chat_id, method=method, payload=payload,
+                        origin=origin)
+        return None
+
+
 async def reply(
     update: Update,
     context: BotContext,
     text: str,
     buttons: Sequence[Sequence[Button]] | None = None,
     lane: Lane = Lane.INTERACTIVE,
-) -> Message:
-    """Send HTML text (already escaped by the translator) to the update's chat."""
+) -> Message | None:
+    """Send HTML text (already escaped by the translator) to the update's chat; None if it had
+    to be handed to the outbox (it will arrive, later)."""
     chat = update.effective_chat
     assert chat is not None
-    return await context.bot.send_message(
+    sending = context.bot.send_message(
         chat_id=chat.id,
         text=text,
         parse_mode=ParseMode.HTML,
@@ -55,6 +83,9 @@ async def reply(
         link_preview_options=None,
         rate_limit_args=lane_args(lane),
     )
+    return await sent_or_handed_over(context, sending, origin=f"update {update.update_id}",
+                                     chat_id=chat.id, method="sendMessage",
+                                     payload=message_payload(text, buttons))
 
 
 async def settle_button(update: Update, context: BotContext, text_key: str) -> None:

@@ -9,8 +9,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.lanes import Lane, lane_args
+from bot.outbox import message_payload
 from bot.services import BotContext
-from handlers._common import Button, keyboard
+from handlers._common import Button, keyboard, sent_or_handed_over
 
 
 async def edit_pressed(
@@ -26,15 +27,20 @@ async def edit_pressed(
     """
     message = query.message
     assert message is not None
+    markup = keyboard(rows) if rows else None
+    sending = context.bot.edit_message_text(
+        text,
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        rate_limit_args=lane_args(lane),
+    )
+    payload = message_payload(text, rows, message_id=message.message_id)
     try:
-        await context.bot.edit_message_text(
-            text,
-            chat_id=message.chat.id,
-            message_id=message.message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(rows) if rows else None,
-            rate_limit_args=lane_args(lane),
-        )
+        await sent_or_handed_over(context, sending, origin=f"button {query.id}",
+                                  chat_id=message.chat.id, method="editMessageText",
+                                  payload=payload)
     except BadRequest as exc:
         if "not modified" not in exc.message:
             raise

@@ -79,7 +79,9 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     progress = await broadcasts.progress(services.db, broadcast_id, services.clock.now())
     sent = await reply(update, context, broadcast.progress_text(
         services, confirmed, progress, services.clock.now()))
-    await broadcasts.set_progress(services.db, broadcast_id, message_id=sent.message_id,
+    # Handed to the outbox (None): no message to keep editing; the final count still comes.
+    await broadcasts.set_progress(services.db, broadcast_id,
+                                  message_id=sent.message_id if sent else None,
                                   at=services.clock.now())
     services.outbox.wake()
 

@@ -17,7 +17,8 @@ from telegram.ext import filters
 from bot.services import BotContext, Services
 from handlers import fallback, questions
 from handlers._common import Button, current_member, language_of, reply
-from handlers._edits import remove_buttons, replace
+from handlers._edit import edit_pressed
+from handlers._edits import remove_buttons
 from storage.members import Member
 
 NS = "st"
@@ -107,11 +108,12 @@ async def settings_command(update: Update, context: BotContext) -> None:
     await reply(update, context, text, buttons)
 
 
-async def _edit(update: Update, text: str, buttons: list[list[Button]]) -> None:
+async def _edit(update: Update, context: BotContext, text: str,
+                buttons: list[list[Button]]) -> None:
     """Replace the pressed message's text and buttons."""
     query = update.callback_query
     assert query is not None
-    await replace(query, text, buttons)
+    await edit_pressed(context, query, text, buttons)
 
 
 def _ask(services: Services, member: Member, step: str) -> tuple[str, list[list[Button]]]:
@@ -151,7 +153,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             await remove_buttons(query)
             await reply(update, context, services.t(member.language, "settings.closed"))
         else:
-            await _edit(update, *menu(services, member))
+            await _edit(update, context, *menu(services, member))
         return
     if action == "open":
         if value not in fields_for(member):
@@ -159,7 +161,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         _await_text(services, chat_id, "tzpick" if value == "tz" else value)
-        await _edit(update, *_ask(services, member, value))
+        await _edit(update, context, *_ask(services, member, value))
         return
     outcome = await questions.apply_button(services, member, action, value)
     if outcome.kind == "invalid":
@@ -170,10 +172,10 @@ async def on_button(update: Update, context: BotContext) -> None:
     if outcome.kind in ("stay", "goto"):
         step = outcome.step if outcome.kind == "goto" and outcome.step else action
         _await_text(services, chat_id, "tzpick" if step == "tz" else step)
-        await _edit(update, *_ask(services, outcome.member, step))
+        await _edit(update, context, *_ask(services, outcome.member, step))
         return
     _await_text(services, chat_id, None)
-    await _edit(update, *menu(services, outcome.member, saved=True))
+    await _edit(update, context, *menu(services, outcome.member, saved=True))
 
 
 async def on_text(update: Update, context: BotContext) -> None:

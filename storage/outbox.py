@@ -168,17 +168,40 @@ async def due(db: Database, now: datetime, limit: int = 500) -> list[OutboxItem]
     return [item_from_row(row) for row in rows]
 
 
-async def due_with_recipients(db: Database, now: datetime, limit: int) -> list[DueItem]:
-    """Due pending rows with their recipient's delivery window, highest lane first."""
+URGENT_LANES = ("crisis", "interactive", "relay")
+LOW_LANES = ("scheduled", "broadcast")
+
+
+async def due_with_recipients(
+    db: Database, now: datetime, limit: int, lanes: Sequence[str] = URGENT_LANES + LOW_LANES
+) -> list[DueItem]:
+    """Due pending rows of these lanes with their recipient's window, highest lane first.
+
+    At most one non-crisis row per chat is in flight: a chat whose row is being sent offers
+    nothing, and from every other chat only its first row in line is offered. That keeps each
+    chat's messages in order and stops one busy chat (the coordinators' group paced at 20 a
+    minute, a flurry of relayed messages) from filling the sender's window while others wait.
+    Crisis rows are exempt: they never wait behind anything.
+    """
     columns = ", ".join(f"o.{c}" for c in OUTBOX_COLUMNS.split(", "))
+    order = LANE_ORDER.replace("lane", "o.lane")
+    marks = ", ".join("?" for _ in lanes)
     rows = await db.fetch_all(
+        "WITH line AS ("
+        f"  SELECT o.id AS id, ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY {order}, "
+        "    o.not_before, o.id) AS place"
+        "  FROM outbox AS o WHERE o.status = 'pending' AND o.not_before <= ?"
+        "  AND (o.lane = 'crisis' OR o.chat_id NOT IN ("
+        "    SELECT busy.chat_id FROM outbox AS busy"
+        "    WHERE busy.status = 'sending' AND busy.lane != 'crisis'))) "
         f"SELECT {columns}, m.telegram_id AS m_telegram_id, m.role AS m_role, "
         "m.timezone AS m_timezone, m.quiet_start AS m_quiet_start, m.quiet_end AS m_quiet_end, "
         "m.paused_until AS m_paused_until, m.unreachable AS m_unreachable "
-        "FROM outbox AS o LEFT JOIN members AS m ON m.id = o.member_id "
-        "WHERE o.status = 'pending' AND o.not_before <= ? "
-        f"ORDER BY {LANE_ORDER.replace('lane', 'o.lane')}, o.not_before, o.id LIMIT ?",
-        (to_db(now), limit),
+        "FROM line JOIN outbox AS o ON o.id = line.id "
+        "LEFT JOIN members AS m ON m.id = o.member_id "
+        f"WHERE (line.place = 1 OR o.lane = 'crisis') AND o.lane IN ({marks}) "
+        f"ORDER BY {order}, o.not_before, o.id LIMIT ?",
+        (to_db(now), *lanes, limit),
     )
     found = []
     for row in rows:

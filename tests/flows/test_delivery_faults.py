@@ -67,14 +67,14 @@ async def test_timed_out_scheduled_message_is_retried(sandbox: Sandbox) -> None:
     assert [m.text for m in ana.bot_messages()] == ["hello"]
 
 
-async def test_timed_out_interactive_reply_is_not_resent_blindly(sandbox: Sandbox) -> None:
+async def test_timed_out_interactive_row_is_sent_again_twice_beats_never(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana")
-    sandbox.fake.faults.queued = ["timeout_delivered"]
+    sandbox.fake.faults.queued = ["timeout_delivered"]  # it arrived, but we cannot know that
     await queue(sandbox, ana, "k", lane=Lane.INTERACTIVE)
     await sandbox.flush_outbox()
     await sandbox.advance(timedelta(minutes=10))
-    assert [m.text for m in ana.bot_messages()] == ["hello"]  # arrived once, never twice
-    assert (await row(sandbox, "k")).status == "failed"
+    assert [m.text for m in ana.bot_messages()] == ["hello", "hello"]
+    assert (await row(sandbox, "k")).status == "sent"
 
 
 async def test_403_marks_unreachable_tells_coordinators_once_and_holds_the_rest(
@@ -91,7 +91,8 @@ async def test_403_marks_unreachable_tells_coordinators_once_and_holds_the_rest(
     assert refreshed is not None and refreshed.unreachable
     notices = sandbox.group.bot_messages()
     assert len(notices) == 1 and member.code in notices[0].text
-    assert [(await row(sandbox, k)).status for k in ("k1", "k2")] == ["failed", "failed"]
+    # One row per chat is in flight, so the second is held, not thrown at the 403 as well.
+    assert [(await row(sandbox, k)).status for k in ("k1", "k2")] == ["failed", "pending"]
     assert (await row(sandbox, "k1")).attempts == 1  # never retried
     # Later messages wait for them to come back rather than failing again.
     await queue(sandbox, ana, "k3", member_id=member.id)
@@ -100,7 +101,7 @@ async def test_403_marks_unreachable_tells_coordinators_once_and_holds_the_rest(
     sandbox.fake.blocked.discard(ana.id)
     await members.update_profile(sandbox.db, member.id, sandbox.clock.now(), unreachable=False)
     await sandbox.advance(timedelta(hours=1))
-    assert [m.text for m in ana.bot_messages()] == ["hello"]
+    assert [m.text for m in ana.bot_messages()] == ["hello", "hello"]  # k2 and k3
     assert len(sandbox.group.bot_messages()) == 1
 
 

@@ -9,7 +9,10 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from telegram.error import BadRequest, RetryAfter, TimedOut
 
 from bot.delivery import PriorityRateLimiter
 from bot.lanes import Lane, lane_args
@@ -55,7 +58,8 @@ async def test_crisis_overtakes_everything_waiting() -> None:
 
 
 async def test_a_busy_chat_waits_while_others_go() -> None:
-    limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=20, chat_burst=2)
+    # 10 a second with at most 12 in any second: a burst of 2, then one every 0.1 s.
+    limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=10, chat_burst=12)
     requests = [("a1", 1, Lane.SCHEDULED), ("a2", 1, Lane.SCHEDULED), ("a3", 1, Lane.SCHEDULED),
                 ("a4", 1, Lane.SCHEDULED), ("b1", 2, Lane.SCHEDULED), ("b2", 2, Lane.SCHEDULED)]
     order = await run_requests(limiter, requests)
@@ -64,12 +68,12 @@ async def test_a_busy_chat_waits_while_others_go() -> None:
 
 async def test_group_is_paced_per_minute_and_private_chats_pass() -> None:
     limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=1000,
-                                  group_per_minute=1200, chat_burst=3)  # 20 a second, burst 3
+                                  group_per_minute=1200, chat_burst=3)  # 20 a second, evenly
     group = -100123
     requests = [(f"g{i}", group, Lane.SCHEDULED) for i in range(1, 6)]
     requests += [("p1", 5, Lane.SCHEDULED), ("p2", 6, Lane.SCHEDULED)]
     order = await run_requests(limiter, requests)
-    assert order == ["g1", "g2", "g3", "p1", "p2", "g4", "g5"]
+    assert order == ["g1", "p1", "p2", "g2", "g3", "g4", "g5"]
 
 
 async def test_crisis_reply_is_not_held_by_its_chats_pacing() -> None:
@@ -77,7 +81,7 @@ async def test_crisis_reply_is_not_held_by_its_chats_pacing() -> None:
     assert await run_requests(limiter, [("s1", 1, Lane.SCHEDULED)]) == ["s1"]
     # The chat's token is spent (the next one is a second away), yet the crisis reply goes now.
     assert await run_requests(limiter, [("c", 1, Lane.CRISIS)]) == ["c"]
-    assert limiter.chat_buckets[1].tokens < 0
+    assert limiter.chat_buckets[1].bucket.tokens < 0
 
 
 async def test_429_pauses_only_that_chat_and_retries() -> None:
@@ -128,3 +132,53 @@ async def test_gated_requests_go_one_at_a_time_and_ungated_ones_pass() -> None:
     second.release()
     assert gate.has_room()
     await limiter.shutdown()
+
+
+@settings(max_examples=300)
+@example([(0.0, 0.25)] + [(0.0, 0.0)] * 25, True)  # a minute's steady pace after a late first
+@example([(0.0, 0.25)] * 3 + [(0.0, 0.0)] * 3, False)  # a burst that reaches Telegram late
+@given(st.lists(st.tuples(st.floats(0, 240), st.floats(0, 0.25)), min_size=1, max_size=300),
+       st.booleans())
+def test_pacing_never_passes_telegrams_windows(asks: list[tuple[float, float]],
+                                               group: bool) -> None:
+    """However requests arrive, and however late each reaches Telegram (up to 0.25 s after its
+    grant), Telegram counts at most 3 in any second for a chat, and for a group also at most
+    20 in any minute (its burst included)."""
+    limiter = PriorityRateLimiter()
+    pace = limiter._chat_bucket(-100 if group else 100)
+    start = pace.bucket.stamp
+    arrivals: list[float] = []
+    moment = start
+    # The dispatcher grants each request at its chat's first chance, in arrival order.
+    for ask, transit in sorted(asks, key=lambda pair: pair[0]):
+        moment = max(moment, start + ask)
+        while (wait := pace.wait_time(moment)) > 0:
+            moment += wait
+        pace.take(moment)
+        arrivals.append(moment + transit)
+    arrivals.sort()
+    for index, first in enumerate(arrivals):
+        assert sum(1 for later in arrivals[index:] if later - first < 1.0) <= 3
+        if group:
+            assert sum(1 for later in arrivals[index:] if later - first < 60.0) <= 20
+
+
+async def test_a_button_answer_that_is_too_old_or_keeps_failing_counts_as_answered() -> None:
+    limiter = PriorityRateLimiter()
+    failures = iter([BadRequest("Query is too old and response timeout expired or query id is "
+                                "invalid"), TimedOut(), TimedOut(), TimedOut()])
+
+    async def answer() -> bool:
+        raise next(failures)
+
+    async def broken() -> bool:
+        raise BadRequest("Message text is empty")
+
+    await limiter.initialize()
+    try:
+        assert await limiter.process_request(answer, (), {}, "answerCallbackQuery", {}, None)
+        assert await limiter.process_request(answer, (), {}, "answerCallbackQuery", {}, None)
+        with pytest.raises(BadRequest):  # a real mistake in the request still surfaces
+            await limiter.process_request(broken, (), {}, "answerCallbackQuery", {}, None)
+    finally:
+        await limiter.shutdown()

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.clock import to_db
-from bot.holds import RECHECK, plan
+from bot.holds import RECHECK, RELAY_ACK, plan
 from bot.schedule import INDEFINITE
 from storage.outbox import DueItem, OutboxItem, Recipient
 
@@ -63,3 +63,15 @@ def test_a_hold_always_lands_in_an_open_window(moment: datetime, zone: str,
         assert plan(due(person=person), until) == ("send", None)
     else:
         assert action == "send"
+
+
+def test_an_answer_to_what_the_member_just_did_ignores_quiet_hours_and_pauses() -> None:
+    night = datetime(2026, 3, 4, 23, tzinfo=UTC)
+    ack = replace(ITEM, kind=RELAY_ACK, lane="interactive")
+    paused = replace(PERSON, paused_until=to_db(NOON + timedelta(days=3)))
+    assert plan(due(ack), night) == ("send", None)
+    assert plan(due(ack, paused), NOON) == ("send", None)
+    # Other interactive rows (a partner ended the pair, say) still wait for the morning...
+    assert plan(due(replace(ack, kind="pair_ended")), night)[0] == "hold"
+    # ...and nothing is sent to someone who blocked the bot.
+    assert plan(due(ack, replace(PERSON, unreachable=True)), NOON)[0] == "hold"
