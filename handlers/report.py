@@ -72,7 +72,7 @@ async def picked_pair(update: Update, context: BotContext) -> str:
     return KIND
 
 
-async def picked_kind(update: Update, context: BotContext) -> str | int:
+async def picked_kind(update: Update, context: BotContext) -> str | int | None:
     """Tell the coordinators now (pair code and kind); then offer to add a few words."""
     query = update.callback_query
     assert query is not None
@@ -83,7 +83,8 @@ async def picked_kind(update: Update, context: BotContext) -> str | int:
     if member is None or pair is None or member.id not in (pair.mentee_id, pair.mentor_id):
         await query.answer(services.t(language_of(update, context, member),
                                       "common.expired_button"), show_alert=True)
-        return ConversationHandler.END
+        # Not their pair (an old button?): the question they are on stays open.
+        return ConversationHandler.END if member is None else None
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     kind, now = parts[3], services.clock.now()
