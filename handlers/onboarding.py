@@ -107,7 +107,7 @@ async def ask_for_button(update: Update, context: BotContext) -> str:
 def _intake_state(step: str) -> list[object]:
     """Handlers for one intake step: its own buttons, and anything typed or sent."""
     # "Is this your time zone?" offers [Yes] (tzpick:<zone>) and [Another] (tz:pick).
-    step_names = choice("tz", "tzpick") if step == "tz" else choice(step)
+    step_names = choice("tz", "tzpick") if step == "tz" else step
     return [
         CallbackQueryHandler(intake.on_button, pattern=shape("in", step_names, VALUE)),
         MessageHandler(~filters.COMMAND, intake.on_message),
