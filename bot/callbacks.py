@@ -33,7 +33,8 @@ class CallbackSigner:
         self._key = hmac.new(key, b"callback-data-v1", hashlib.sha256).digest()
 
     def _signature(self, payload: str) -> str:
-        digest = hmac.new(self._key, payload.encode(), hashlib.sha256).digest()
+        # surrogatepass: text from a JSON update may hold lone surrogates, which must not raise.
+        digest = hmac.new(self._key, payload.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:6]).decode()
 
     def sign(self, *parts: object) -> str:
@@ -48,7 +49,10 @@ class CallbackSigner:
         if not data or SEPARATOR not in data:
             return None
         payload, _, signature = data.rpartition(SEPARATOR)
-        if not hmac.compare_digest(signature, self._signature(payload)):
+        # Bytes, not text: compare_digest raises TypeError on non-ASCII text, and an exception
+        # in the gate lets the update go on to the handlers unverified.
+        given = signature.encode("utf-8", "surrogatepass")
+        if not hmac.compare_digest(given, self._signature(payload).encode()):
             return None
         return payload.split(":")
 
