@@ -14,6 +14,8 @@ from telegram.ext import (
 )
 
 import bot.pair_sweeps  # noqa: F401  (registers the check-in and relay sweeps)
+from bot.callbacks import CODE, NUMBER, SLUG, choice, shape
+from bot.escalation_lifecycle import OUTCOMES
 from handlers import (
     access,
     account,
@@ -47,6 +49,12 @@ from handlers import (
 
 # Groups run in order; within a group the first matching handler wins.
 GATE, SAFETY, FLOWS = -3, -1, 0
+# Every other button pattern is a whole-payload shape (bot/callbacks.shape). Crisis buttons are
+# the one exception on purpose: any signed "crisis:" press (an old version's too) opens the
+# crisis path, because help must never answer "this button has expired".
+CRISIS_ANY = r"^crisis:"
+RELAY_CODE = r"[a-z]{0,8}"  # the kinds found in a held message (bot/boundaries.encode)
+CRISIS_FLAG = choice("0", "1")
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
@@ -58,7 +66,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
 
     # -1: the crisis path, reachable from any state, before consent, mid-flow.
     app.add_handler(CommandHandler(["crisis", "sos"], support.crisis_command), group=SAFETY)
-    app.add_handler(CallbackQueryHandler(support.crisis_button, pattern=r"^crisis:"), group=SAFETY)
+    app.add_handler(CallbackQueryHandler(support.crisis_button, pattern=CRISIS_ANY), group=SAFETY)
     # Also -1 (disjoint filters): screen free text; does not stop the update.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
                                    & ~filters.COMMAND, screening.screen_message), group=SAFETY)
@@ -80,16 +88,15 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(checkin.conversation(), group=FLOWS)
     app.add_handler(pulse.conversation(), group=FLOWS)
     app.add_handler(report.conversation(), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(relay_buttons.send_anyway, pattern=r"^relay:send:"),
-                    group=FLOWS)
-    app.add_handler(CallbackQueryHandler(relay_buttons.cancel, pattern=r"^relay:cancel:"),
-                    group=FLOWS)
-    app.add_handler(CallbackQueryHandler(relay_buttons.send_to, pattern=r"^relay:to:"),
-                    group=FLOWS)
-    app.add_handler(CallbackQueryHandler(relay_buttons.pick, pattern=r"^relay:pick:"),
-                    group=FLOWS)
-    app.add_handler(CallbackQueryHandler(relay_buttons.reached_out, pattern=r"^checkin:reached:"),
-                    group=FLOWS)
+    for callback, pattern in (
+        (relay_buttons.send_anyway, shape("relay", "send", NUMBER, RELAY_CODE, NUMBER, CRISIS_FLAG)),
+        (relay_buttons.cancel, shape("relay", "cancel", NUMBER)),
+        (relay_buttons.send_to,
+         shape("relay", "to", NUMBER, NUMBER, f"(?:-|{RELAY_CODE})", CRISIS_FLAG)),
+        (relay_buttons.pick, shape("relay", "pick", NUMBER)),
+        (relay_buttons.reached_out, shape("checkin", "reached", NUMBER)),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern), group=FLOWS)
     app.add_handler(CommandHandler("help", fallback.help_command), group=FLOWS)
     app.add_handler(CallbackQueryHandler(fallback.expired_button), group=FLOWS)
     app.add_handler(
@@ -120,29 +127,33 @@ def _register_safety_features(app: Application) -> None:  # type: ignore[type-ar
     """Issue 6: /cope, /resources, /refer, and the coordinators' alert console and /reload."""
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("cope", cope.cope_command, private), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(cope.open_button, pattern=r"^cope:open~"), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(cope.feeling_button, pattern=r"^cope:f:"), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(cope.another_button, pattern=r"^cope:n:"), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(cope.rate_button, pattern=r"^cope:r:"), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(cope.back_button, pattern=r"^cope:b~"), group=FLOWS)
     app.add_handler(CommandHandler("resources", resources.resources_command, private),
                     group=FLOWS)
-    app.add_handler(CallbackQueryHandler(resources.category_button, pattern=r"^res:c:"),
-                    group=FLOWS)
-    app.add_handler(CallbackQueryHandler(resources.back_button, pattern=r"^res:b~"), group=FLOWS)
     app.add_handler(CommandHandler("refer", resources.refer_command, private), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(resources.refer_button, pattern=r"^ref:"), group=FLOWS)
+    for callback, pattern in (
+        (cope.open_button, shape("cope", "open")),
+        (cope.feeling_button, shape("cope", "f", SLUG)),
+        (cope.another_button, shape("cope", "n", SLUG, NUMBER)),
+        (cope.rate_button, shape("cope", "r", SLUG, choice("y", "n"))),
+        (cope.back_button, shape("cope", "b")),
+        (resources.category_button, shape("res", "c", SLUG)),
+        (resources.back_button, shape("res", "b")),
+        (resources.refer_button, shape("ref", "p", CODE)),
+        (resources.refer_button, shape("ref", choice("c", "s"), CODE, SLUG)),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern), group=FLOWS)
 
     coordinators = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
     app.add_handler(CommandHandler("escalations", alerts.list_command, coordinators), group=FLOWS)
     app.add_handler(CommandHandler("reload", reload.reload_command, coordinators), group=FLOWS)
-    for action, callback in (
-        ("claim", alerts.claim_button),
-        ("resolve", alerts.resolve_button),
-        ("out", alerts.outcome_button),
-        ("back", alerts.back_button),
+    for callback, pattern in (
+        (alerts.claim_button, shape("co", "esc", "claim", NUMBER)),
+        (alerts.claim_button, shape("co", "esc", "claim", NUMBER, "l")),  # from /escalations
+        (alerts.resolve_button, shape("co", "esc", "resolve", NUMBER)),
+        (alerts.outcome_button, shape("co", "esc", "out", NUMBER, choice(*OUTCOMES))),
+        (alerts.back_button, shape("co", "esc", "back", NUMBER)),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=rf"^co:esc:{action}:"), group=FLOWS)
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern), group=FLOWS)
 
 
 def register_console(app: Application) -> None:  # type: ignore[type-arg]
@@ -158,7 +169,8 @@ def register_console(app: Application) -> None:  # type: ignore[type-arg]
     ):
         app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
     app.add_handler(
-        CallbackQueryHandler(console_member.reveal_identity, pattern=r"^co:reveal:"), group=FLOWS
+        CallbackQueryHandler(console_member.reveal_identity, pattern=shape("co", "reveal", CODE)),
+        group=FLOWS,
     )
 
 
@@ -173,19 +185,26 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
         group=FLOWS,
     )
     app.add_handler(CommandHandler("settings", settings.settings_command, private), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(settings.on_button, pattern=r"^st:"), group=FLOWS)
+    for pattern in settings.PATTERNS:
+        app.add_handler(CallbackQueryHandler(settings.on_button, pattern=pattern), group=FLOWS)
     app.add_handler(CommandHandler("training", training.training_command, private), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(training.next_button, pattern=r"^tr:next"), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(training.answer_button, pattern=r"^tr:a:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(training.next_button, pattern=shape("tr", "next", NUMBER)),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(training.answer_button,
+                                         pattern=shape("tr", "a", *[NUMBER] * 4)), group=FLOWS)
     app.add_handler(CommandHandler("pause", account.pause_command, private), group=FLOWS)
     app.add_handler(CommandHandler("resume", account.resume_command, private), group=FLOWS)
     app.add_handler(CommandHandler("stepback", account.stepback_command, private), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(account.pause_button, pattern=r"^ac:pause:"), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(account.stepback_button, pattern=r"^ac:back:"),
+    app.add_handler(CallbackQueryHandler(account.pause_button, pattern=account.PAUSE_PATTERN),
+                    group=FLOWS)
+    app.add_handler(CallbackQueryHandler(account.stepback_button,
+                                         pattern=shape("ac", "back", choice("in", "out"))),
                     group=FLOWS)
     app.add_handler(CommandHandler("mydata", data.mydata_command, private), group=FLOWS)
     app.add_handler(CommandHandler("forget", data.forget_command, private), group=FLOWS)
-    app.add_handler(CallbackQueryHandler(data.forget_button, pattern=r"^fg:"), group=FLOWS)
+    app.add_handler(CallbackQueryHandler(data.forget_button,
+                                         pattern=shape("fg", choice("yes", "no"), CODE)),
+                    group=FLOWS)
     app.add_handler(
         CommandHandler("approve", approve.approve_command,
                        filters.Chat(services.settings.coordinator_chat_id)),

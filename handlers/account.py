@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
+from bot.callbacks import VALUE, choice, shape
 from bot.clock import from_db, to_db
 from bot.notify import notify_coordinators
 from bot.schedule import INDEFINITE, is_paused
@@ -17,6 +18,8 @@ from storage import engagement, members
 from storage.members import Member
 
 PAUSES = {"1w": timedelta(weeks=1), "2w": timedelta(weeks=2), "open": None}
+# ac:pause:<length>:<state when asked> (see _pause_state).
+PAUSE_PATTERN = shape("ac", "pause", choice(*PAUSES), VALUE)
 
 
 async def _joined(update: Update, context: BotContext) -> Member | None:

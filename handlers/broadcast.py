@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import broadcast
-from bot.callbacks import payload_parts
+from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.i18n import escape
 from bot.services import BotContext
 from handlers import access
@@ -90,4 +90,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add the broadcast handlers (coordinators' group only)."""
     group_chat = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
     app.add_handler(CommandHandler("broadcast", broadcast_command, group_chat))
-    app.add_handler(CallbackQueryHandler(broadcast_button, pattern=r"^co:bc:(send|cancel):"))
+    app.add_handler(CallbackQueryHandler(
+        broadcast_button, pattern=shape("co", "bc", choice("send", "cancel"), NUMBER)))

@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot import checkin_summary
+from bot.callbacks import NUMBER, shape
 from bot.checkins import iso_week, plan_steps
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
@@ -26,6 +27,8 @@ from storage.members import Member
 
 ANSWERING = "answering"
 NOTE_MAX_CHARS = 3000
+# checkin:a:<ISO week>:<step position>:<value 0-9, or s to skip> (see step_buttons).
+ANSWER_PATTERN = shape("checkin", "a", r"\d{4}-W\d{2}", NUMBER, r"(?:\d|s)")
 
 
 async def start(update: Update, context: BotContext) -> str | int:
@@ -227,13 +230,13 @@ def conversation() -> ConversationHandler[BotContext]:
     """The check-in flow; persisted so it resumes after a restart."""
     entry = [
         CommandHandler("checkin", start, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(start, pattern=r"^checkin:start~"),
+        CallbackQueryHandler(start, pattern=shape("checkin", "start")),
     ]
     return ConversationHandler(
         entry_points=entry,
         states={
             ANSWERING: [
-                CallbackQueryHandler(answer_button, pattern=r"^checkin:a:"),
+                CallbackQueryHandler(answer_button, pattern=ANSWER_PATTERN),
                 MessageHandler(
                     filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
                     answer_text,

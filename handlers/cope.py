@@ -113,7 +113,7 @@ async def back_button(update: Update, context: BotContext) -> None:
 
 async def _show_strategy(update: Update, context: BotContext, feeling_id: str,
                          position: int) -> None:
-    """Show the feeling's strategy at `position` of the current ranking."""
+    """Answer the press and show the feeling's strategy at `position` of the current ranking."""
     query = update.callback_query
     assert query is not None
     language = language_of(update, context, await current_member(update, context))
@@ -121,6 +121,7 @@ async def _show_strategy(update: Update, context: BotContext, feeling_id: str,
     if feeling is None:  # removed from the content since the button was sent
         await query.answer(context.services.t(language, "common.expired_button"), show_alert=True)
         return
+    await query.answer()
     strategies = ranked(feeling, await coping.all_feedback(context.services.db))
     position %= len(strategies)
     await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategies[position], position))
@@ -130,7 +131,6 @@ async def feeling_button(update: Update, context: BotContext) -> None:
     """A feeling was picked: its best-rated strategy."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
     await _show_strategy(update, context, payload_parts(query.data)[2], 0)
 
 
@@ -139,8 +139,7 @@ async def another_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parts = payload_parts(query.data)
-    await query.answer()
-    await _show_strategy(update, context, parts[2], int(parts[3]) if parts[3].isdigit() else 0)
+    await _show_strategy(update, context, parts[2], int(parts[3]))  # digits: the registered shape
 
 
 async def rate_button(update: Update, context: BotContext) -> None:

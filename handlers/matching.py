@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import pairing, proposals
-from bot.callbacks import payload_parts
+from bot.callbacks import NUMBER, payload_parts, shape
 from bot.i18n import Html
 from bot.pairing import Actor
 from bot.services import BotContext
@@ -193,7 +193,7 @@ def handlers(coordinator_chat_id: int) -> list[BaseHandler]:  # type: ignore[typ
     return [
         CommandHandler("pending", pending_command, group),
         CommandHandler("suggest", suggest_command, group),
-        CallbackQueryHandler(approve_button, pattern=r"^co:ok:"),
-        CallbackQueryHandler(skip_button, pattern=r"^co:skip:"),
-        CallbackQueryHandler(alternatives_button, pattern=r"^co:alt:"),
+        CallbackQueryHandler(approve_button, pattern=shape("co", "ok", NUMBER)),
+        CallbackQueryHandler(skip_button, pattern=shape("co", "skip", NUMBER)),
+        CallbackQueryHandler(alternatives_button, pattern=shape("co", "alt", NUMBER)),
     ]

@@ -13,6 +13,7 @@ from telegram.ext import (
 )
 
 from bot import intake as steps
+from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
 from handlers import intake
 from handlers._common import current_member, language_of, reply
@@ -105,9 +106,10 @@ async def ask_for_button(update: Update, context: BotContext) -> str:
 
 def _intake_state(step: str) -> list[object]:
     """Handlers for one intake step: its own buttons, and anything typed or sent."""
-    pattern = r"^in:(?:tz|tzpick):" if step == "tz" else rf"^in:{step}:"
+    # "Is this your time zone?" offers [Yes] (tzpick:<zone>) and [Another] (tz:pick).
+    step_names = choice("tz", "tzpick") if step == "tz" else step
     return [
-        CallbackQueryHandler(intake.on_button, pattern=pattern),
+        CallbackQueryHandler(intake.on_button, pattern=shape("in", step_names, VALUE)),
         MessageHandler(~filters.COMMAND, intake.on_message),
     ]
 
@@ -117,8 +119,8 @@ def conversation() -> ConversationHandler[BotContext]:
     all_steps = sorted({*steps.MENTEE_STEPS, *steps.MENTOR_STEPS, *steps.SUB_STEPS})
     states: dict[object, list[object]] = {
         CONSENT: [
-            CallbackQueryHandler(agree, pattern=r"^start:agree~"),
-            CallbackQueryHandler(decline, pattern=r"^start:decline~"),
+            CallbackQueryHandler(agree, pattern=shape("start", "agree")),
+            CallbackQueryHandler(decline, pattern=shape("start", "decline")),
             MessageHandler(~filters.COMMAND, ask_for_button),
         ],
     }

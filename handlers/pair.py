@@ -7,7 +7,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import closure, pairing
-from bot.callbacks import payload_parts
+from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.services import BotContext
 from handlers import fallback
 from handlers._common import current_member, keyboard, reply
@@ -36,7 +36,8 @@ async def _member_and_pair(update: Update, context: BotContext
     assert query is not None
     parts = payload_parts(query.data)
     member = await current_member(update, context)
-    pair = await pairs.get(context.services.db, int(parts[2])) if len(parts) > 2 else None
+    # The registered shapes put the pair id third, as digits that fit SQLite's integers.
+    pair = await pairs.get(context.services.db, int(parts[2]))
     if member is None or pair is None or pair.role_of(member.id) is None:
         return None, None, parts
     return member, pair, parts
@@ -190,7 +191,7 @@ async def survey_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     member, pair, parts = await _member_and_pair(update, context)
-    if member is None or pair is None or len(parts) < 5 or not parts[3].isdigit():
+    if member is None or pair is None:
         await fallback.expired_button(update, context)
         return
     outcome, text, buttons = await closure.answer_survey(
@@ -208,11 +209,16 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     """Every member-side pair handler."""
     return [
         CommandHandler("end", end_command, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(accept_button, pattern=r"^pair:in:"),
-        CallbackQueryHandler(fit_button, pattern=r"^pair:fit:"),
-        CallbackQueryHandler(rematch_button, pattern=r"^pair:rematch:"),
-        CallbackQueryHandler(end_pick_button, pattern=r"^pair:endpick:"),
-        CallbackQueryHandler(end_button, pattern=r"^pair:end:"),
-        CallbackQueryHandler(keep_button, pattern=r"^pair:keep:"),
-        CallbackQueryHandler(survey_button, pattern=r"^pair:sv:"),
+        CallbackQueryHandler(accept_button, pattern=shape("pair", "in", NUMBER)),
+        CallbackQueryHandler(fit_button, pattern=shape("pair", "fit", NUMBER,
+                                                       choice(*closure.FIT_VALUES))),
+        CallbackQueryHandler(rematch_button, pattern=shape("pair", "rematch", NUMBER,
+                                                           choice("yes", "no"))),
+        CallbackQueryHandler(end_pick_button, pattern=shape("pair", "endpick", NUMBER)),
+        CallbackQueryHandler(end_button, pattern=shape("pair", "end", NUMBER,
+                                                       choice(*END_REASONS))),
+        CallbackQueryHandler(keep_button, pattern=shape("pair", "keep", NUMBER)),
+        # pair:sv:<pair>:<question>:<answer, or x to skip> (bot/closure.survey_step).
+        CallbackQueryHandler(survey_button, pattern=shape("pair", "sv", NUMBER, NUMBER,
+                                                          "[a-z0-9]+")),
     ]

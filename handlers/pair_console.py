@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import closure, pairing, proposals
-from bot.callbacks import payload_parts
+from bot.callbacks import CODE, payload_parts, shape
 from bot.clock import from_db
 from bot.services import BotContext
 from handlers import access
@@ -173,6 +173,6 @@ def handlers(coordinator_chat_id: int) -> list[BaseHandler]:  # type: ignore[typ
         CommandHandler("pair", pair_command, group),
         CommandHandler("pairs", pairs_command, group),
         CommandHandler("unpair", unpair_command, group),
-        CallbackQueryHandler(force_button, pattern=r"^co:force:"),
-        CallbackQueryHandler(cancel_button, pattern=r"^co:cancel"),
+        CallbackQueryHandler(force_button, pattern=shape("co", "force", CODE, CODE)),
+        CallbackQueryHandler(cancel_button, pattern=shape("co", "cancel")),
     ]

@@ -11,6 +11,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.callbacks import choice, payload_parts, shape
 from bot.checkins import iso_week
 from bot.notify import notify_coordinators
 from bot.services import BotContext
@@ -19,6 +20,8 @@ from storage import engagement, pulses
 from storage.members import Member
 
 STEPS = ("going", "wellbeing", "wants_support")
+# What each step's buttons offer; the pattern only says "one digit", the handler checks the range.
+VALUES = {"going": range(1, 6), "wellbeing": range(1, 6), "wants_support": range(2)}
 
 
 def step_buttons(context: BotContext, member: Member, step: str) -> list[list[Button]]:
@@ -51,18 +54,21 @@ async def start(update: Update, context: BotContext) -> str | int:
     return await ask(update, context, member, STEPS[0])
 
 
-async def answer(update: Update, context: BotContext) -> str | int:
+async def answer(update: Update, context: BotContext) -> str | int | None:
     """Store one answer (stale buttons expire); after the last, act on low answers."""
     query = update.callback_query
     assert query is not None
     services = context.services
-    parts = services.signer.verify(query.data) or []
+    _, _, step, digit = payload_parts(query.data)  # the registered shape guarantees these
     member = await current_member(update, context)
-    if member is None or len(parts) != 4 or parts[2] not in STEPS:
+    if member is None:
         await query.answer(services.t(language_of(update, context, member),
                                       "common.expired_button"), show_alert=True)
         return ConversationHandler.END
-    step, value = parts[2], int(parts[3])
+    value = int(digit)
+    if value not in VALUES[step]:  # no such button (an older version's?): keep the question open
+        await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
+        return None
     now = services.clock.now()
     period = iso_week(now, member.timezone)
     saved = await pulses.get(services.db, member.id, period) or {}
@@ -143,10 +149,10 @@ def conversation() -> ConversationHandler[BotContext]:
     """The pulse flow, persisted."""
     entry = [
         CommandHandler("pulse", start, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(start, pattern=r"^pulse:start~"),
+        CallbackQueryHandler(start, pattern=shape("pulse", "start")),
     ]
     in_flow = [
-        CallbackQueryHandler(answer, pattern=r"^pulse:a:"),
+        CallbackQueryHandler(answer, pattern=shape("pulse", "a", choice(*STEPS), r"\d")),
         MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
                        use_buttons),
     ]

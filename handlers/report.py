@@ -11,6 +11,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.notify import notify_coordinators
 from bot.relay import relay_pairs
 from bot.services import BotContext
@@ -61,7 +62,7 @@ async def picked_pair(update: Update, context: BotContext) -> str:
     """The pair is chosen: now the kind."""
     query = update.callback_query
     assert query is not None
-    parts = context.services.signer.verify(query.data) or []
+    parts = payload_parts(query.data)
     member = await current_member(update, context)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
@@ -71,18 +72,19 @@ async def picked_pair(update: Update, context: BotContext) -> str:
     return KIND
 
 
-async def picked_kind(update: Update, context: BotContext) -> str | int:
+async def picked_kind(update: Update, context: BotContext) -> str | int | None:
     """Tell the coordinators now (pair code and kind); then offer to add a few words."""
     query = update.callback_query
     assert query is not None
     services = context.services
-    parts = services.signer.verify(query.data) or []
+    parts = payload_parts(query.data)
     member = await current_member(update, context)
     pair = await pairs.get(services.db, int(parts[2])) if member else None
     if member is None or pair is None or member.id not in (pair.mentee_id, pair.mentor_id):
         await query.answer(services.t(language_of(update, context, member),
                                       "common.expired_button"), show_alert=True)
-        return ConversationHandler.END
+        # Not their pair (an old button?): the question they are on stays open.
+        return ConversationHandler.END if member is None else None
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     kind, now = parts[3], services.clock.now()
@@ -151,15 +153,15 @@ async def use_buttons(update: Update, context: BotContext) -> None:
 def conversation() -> ConversationHandler[BotContext]:
     """The /report flow, persisted."""
     text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND
-    cancel_handler = CallbackQueryHandler(cancel, pattern=r"^report:cancel~")
+    cancel_handler = CallbackQueryHandler(cancel, pattern=shape("report", "cancel"))
+    pick = CallbackQueryHandler(picked_pair, pattern=shape("report", "pair", NUMBER))
+    kind = CallbackQueryHandler(picked_kind, pattern=shape("report", "kind", NUMBER, choice(*KINDS)))
     return ConversationHandler(
         entry_points=[CommandHandler("report", start, filters.ChatType.PRIVATE)],
         states={
-            PICK: [CallbackQueryHandler(picked_pair, pattern=r"^report:pair:"), cancel_handler,
-                   MessageHandler(text, use_buttons)],
-            KIND: [CallbackQueryHandler(picked_kind, pattern=r"^report:kind:"), cancel_handler,
-                   MessageHandler(text, use_buttons)],
-            DETAILS: [CallbackQueryHandler(skip, pattern=r"^report:skip:"),
+            PICK: [pick, cancel_handler, MessageHandler(text, use_buttons)],
+            KIND: [kind, cancel_handler, MessageHandler(text, use_buttons)],
+            DETAILS: [CallbackQueryHandler(skip, pattern=shape("report", "skip", NUMBER)),
                       MessageHandler(text, details)],
         },
         fallbacks=[CommandHandler("report", start, filters.ChatType.PRIVATE)],

@@ -14,6 +14,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import filters
 
+from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext, Services
 from handlers import fallback, questions
 from handlers._common import Button, current_member, language_of, reply
@@ -24,6 +25,10 @@ from storage.members import Member
 NS = "st"
 TEXT_WAIT = timedelta(minutes=10)
 _PENDING = "settings_pending_text"  # services.extras key: chat id -> (step, deadline)
+# The steps a settings screen has buttons for (role and the code of conduct are intake only).
+BUTTON_STEPS = ("lang", "age", "langs", "country", "tz", "tzpick", "focus", "lived", "cap",
+                "gender", "pref", "day", "time", "quiet", "qstart", "qend")
+PATTERNS = (shape(NS, choice("menu", "close")), shape(NS, choice("open", *BUTTON_STEPS), VALUE))
 
 
 class AwaitingText(filters.MessageFilter):

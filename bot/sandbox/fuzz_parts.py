@@ -147,21 +147,27 @@ class ErrorCatcher(logging.Handler):
         self.sink.append(f"{record.name}: {record.getMessage()}{detail}")
 
 
-def signed_prefixes(sandbox: Sandbox) -> list[list[str]]:
-    """Callback payload prefixes the handlers route on (e.g. ["pair", "in"]), from their patterns."""
+def callback_handlers(sandbox: Sandbox) -> list[CallbackQueryHandler]:  # type: ignore[type-arg]
+    """Every button handler registered, those inside conversations (entry, states, fallbacks) too."""
     assert sandbox.app is not None
-    found: set[tuple[str, ...]] = set()
+    found = []
     for group in sandbox.app.handlers.values():
         for handler in group:
             nested = getattr(handler, "entry_points", []) + getattr(handler, "fallbacks", [])
             for state in getattr(handler, "states", {}).values():
                 nested += state
-            for candidate in [handler, *nested]:
-                pattern = getattr(candidate, "pattern", None)
-                if isinstance(candidate, CallbackQueryHandler) and isinstance(pattern, re.Pattern):
-                    literal = re.match(r"\^([a-z0-9_:]+)", pattern.pattern)
-                    if literal:
-                        found.add(tuple(p for p in literal.group(1).split(":") if p))
+            found += [h for h in [handler, *nested] if isinstance(h, CallbackQueryHandler)]
+    return found
+
+
+def signed_prefixes(sandbox: Sandbox) -> list[list[str]]:
+    """Callback payload prefixes the handlers route on (e.g. ["pair", "in"]), from their patterns."""
+    found: set[tuple[str, ...]] = set()
+    for handler in callback_handlers(sandbox):
+        if isinstance(handler.pattern, re.Pattern):
+            literal = re.match(r"\^([a-z0-9_:]+)", handler.pattern.pattern)
+            if literal:
+                found.add(tuple(p for p in literal.group(1).split(":") if p))
     return [list(parts) for parts in sorted(found)]
 
 

@@ -61,12 +61,22 @@ async def test_signatures_from_another_key_or_another_button_are_refused(sandbox
     other_deployment = CallbackSigner(b"k" * 32).sign("co", "reveal", "MAAAAA")
     moved = f"co:reveal:MAAAAA~{signature}"  # a real signature lifted onto another payload
     forged = [other_deployment, moved, payload, f"{payload}~", f"{payload}~{signature[:-1]}",
-              f"{payload}~{signature}x", f"{payload}:x~{signature}", genuine.upper()]
-    before = await state(sandbox)
+              f"{payload}~{signature}x", f"{payload}:x~{signature}", genuine.upper(),
+              # Non-ASCII or unpaired surrogates once made the check raise, and an exception in
+              # the gate let the update through to the handlers.
+              f"{payload}~{'é' * 8}", f"{payload}~{signature[:-1]}é", f"{payload}\ud800~{signature}",
+              f"{payload}~\udc80{signature}"]
+    before, sent_before = await state(sandbox), len(sends(sandbox))
     for data in forged:
         await ana.press(message, data)
         assert INVALID in ana.answers()[-1]["text"], data
     assert await state(sandbox) == before
+    assert len(sends(sandbox)) == sent_before
+
+
+@given(payload=st.text(max_size=60), signature=st.text(max_size=12))
+def test_verifying_any_text_refuses_it_without_raising(payload: str, signature: str) -> None:
+    assert CallbackSigner(b"k" * 32).verify(f"{payload}~{signature}") is None
 
 
 async def test_coordinator_commands_in_any_spelling_leak_nowhere(sandbox: Sandbox) -> None:
