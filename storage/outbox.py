@@ -177,15 +177,21 @@ async def due_with_recipients(
 ) -> list[DueItem]:
     """Due pending rows of these lanes with their recipient's window, highest lane first.
 
-    At most one non-crisis row per chat is in flight: a chat whose row is being sent offers
-    nothing, and from every other chat only its first row in line is offered. That keeps each
-    chat's messages in order and stops one busy chat (the coordinators' group paced at 20 a
-    minute, a flurry of relayed messages) from filling the sender's window while others wait.
-    Crisis rows are exempt: they never wait behind anything.
+    One row per chat at a time: a chat with a row being sent offers nothing more, and every
+    other chat offers only its first row in line. That keeps each chat's messages in order and
+    stops one busy chat (the coordinators' group paced at 20 a minute, a flurry of relayed
+    messages) from filling the sender's window while others wait. Asked for urgent lanes only,
+    a chat counts as busy only with an urgent row in flight: a nudge waiting its turn in the
+    limiter must not hold back the reply to what the member just did. Crisis rows are exempt:
+    they never wait behind anything.
     """
     columns = ", ".join(f"o.{c}" for c in OUTBOX_COLUMNS.split(", "))
     order = LANE_ORDER.replace("lane", "o.lane")
     marks = ", ".join("?" for _ in lanes)
+    urgent_only = set(lanes) <= set(URGENT_LANES)
+    busy_lanes = [lane for lane in URGENT_LANES + LOW_LANES
+                  if lane != "crisis" and (lane in URGENT_LANES or not urgent_only)]
+    busy_marks = ", ".join("?" for _ in busy_lanes)
     rows = await db.fetch_all(
         "WITH line AS ("
         f"  SELECT o.id AS id, ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY {order}, "
@@ -193,7 +199,7 @@ async def due_with_recipients(
         "  FROM outbox AS o WHERE o.status = 'pending' AND o.not_before <= ?"
         "  AND (o.lane = 'crisis' OR o.chat_id NOT IN ("
         "    SELECT busy.chat_id FROM outbox AS busy"
-        "    WHERE busy.status = 'sending' AND busy.lane != 'crisis'))) "
+        f"    WHERE busy.status = 'sending' AND busy.lane IN ({busy_marks})))) "
         f"SELECT {columns}, m.telegram_id AS m_telegram_id, m.role AS m_role, "
         "m.timezone AS m_timezone, m.quiet_start AS m_quiet_start, m.quiet_end AS m_quiet_end, "
         "m.paused_until AS m_paused_until, m.unreachable AS m_unreachable "
@@ -201,7 +207,7 @@ async def due_with_recipients(
         "LEFT JOIN members AS m ON m.id = o.member_id "
         f"WHERE (line.place = 1 OR o.lane = 'crisis') AND o.lane IN ({marks}) "
         f"ORDER BY {order}, o.not_before, o.id LIMIT ?",
-        (to_db(now), *lanes, limit),
+        (to_db(now), *busy_lanes, *lanes, limit),
     )
     found = []
     for row in rows:

@@ -83,3 +83,12 @@ async def test_lanes_can_be_asked_for_apart(db: Database) -> None:
     await put(db, "later", 1, Lane.SCHEDULED)  # second in Ana's line: not offered yet
     assert await keys(db, lanes=outbox.URGENT_LANES) == ["reply", "relay"]
     assert await keys(db, lanes=outbox.LOW_LANES) == ["nudge"]
+
+
+async def test_a_nudge_in_flight_does_not_hold_back_the_chats_reply(db: Database) -> None:
+    await put(db, "ana-nudge", 1, Lane.SCHEDULED, minutes_ago=5)
+    await put(db, "ana-nudge-2", 1, Lane.SCHEDULED, minutes_ago=4)
+    await claim(db, "ana-nudge")  # waiting its turn in the limiter behind busier lanes
+    await put(db, "ana-reply", 1, Lane.INTERACTIVE)
+    assert await keys(db, lanes=outbox.URGENT_LANES) == ["ana-reply"]
+    assert await keys(db, lanes=outbox.LOW_LANES) == []  # her next nudge still waits its turn
