@@ -140,6 +140,9 @@ class Week:
         self.people: list[SandboxUser] = []
         self.updates: Counter[str] = Counter()
         self.unanswered: Counter[str] = Counter()
+        # (chat, kind, index into fake.accepted when it was sent): answers are judged after the
+        # drain, since some come through the outbox (a relay's "delivered", a handed-over reply).
+        self.asked: list[tuple[int, str, int, bool]] = []  # ..., answered while handled
         self.crises: list[dict[str, Any]] = []
         self.errors: list[str] = []
 
@@ -180,8 +183,7 @@ class Week:
                 self.crises.append({"chat": person.id, "started": started,
                                     "answered": answered, "index": before})
         self.updates[kind] += 1
-        if not answered:
-            self.unanswered[kind] += 1
+        self.asked.append((person.id, kind, before, answered))
 
     async def crisis_words(self, person: SandboxUser) -> None:
         """Crisis language in free text: the member's reply and the coordinators' alert."""
@@ -192,8 +194,7 @@ class Week:
         self.crises.append({"chat": person.id, "started": started, "answered": answered,
                             "index": before, "alert": True})
         self.updates["crisis words"] += 1
-        if not answered:
-            self.unanswered["crisis words"] += 1
+        self.asked.append((person.id, "crisis words", before, answered))
 
     async def coordinator_round(self) -> None:
         """The coordinator claims open alerts shown in the group."""
@@ -227,6 +228,17 @@ class Week:
             work.append(self.coordinator_round())
         await asyncio.gather(sandbox.flush_outbox(), *work)
         await sandbox.flush_outbox()
+
+    def count_unanswered(self) -> None:
+        """Updates after which nothing reached the member before they next acted (or the end)."""
+        following: dict[int, int] = {}  # chat -> index where that member's next update began
+        for chat, kind, index, answered in reversed(self.asked):
+            until = following.get(chat, len(self.fake.accepted))
+            answered = answered or any(target == chat for _, _, target, _ in
+                                       self.fake.accepted[index:until])
+            if not answered:
+                self.unanswered[kind] += 1
+            following[chat] = index
 
     async def drain(self) -> int:
         """After the week: keep the clock moving until nothing due is left (bounded)."""
@@ -311,6 +323,7 @@ async def run(args: argparse.Namespace) -> int:
                       f"{time.perf_counter() - started:.0f} s", flush=True)
         fake.faults.rate_429 = fake.faults.rate_5xx = fake.faults.rate_timeout = 0.0
         drain_rounds = await week.drain()
+        week.count_unanswered()
         rows = {(status, reason or ""): count for status, reason, count in
                 await sandbox.db.fetch_all(
                     "SELECT status, last_error, COUNT(*) FROM outbox GROUP BY 1, 2")}
@@ -318,6 +331,8 @@ async def run(args: argparse.Namespace) -> int:
             "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND not_before <= ?",
             (sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%S"),))
         integrity = await sandbox.db.fetch_value("PRAGMA integrity_check")
+        handed = {status: count for status, count in await sandbox.db.fetch_all(
+            "SELECT status, COUNT(*) FROM outbox WHERE kind = 'reply' GROUP BY status")}
         assert sandbox.services is not None
         apology_texts = {sandbox.services.t(lang, "common.error") for lang in ("en", "es")}
         await sandbox.stop()
@@ -337,9 +352,12 @@ async def run(args: argparse.Namespace) -> int:
     print(f"accepted by Telegram:  {len(fake.accepted):,} requests")
     print(f"lost replies:          {len(failed_updates)} updates whose handler's reply failed "
           f"(the person got the apology instead: {apologies}); "
-          f"{sum(week.unanswered.values())} member updates got no answer at all")
+          f"{sum(week.unanswered.values())} member updates got no answer before they next acted "
+          f"{dict(week.unanswered)}")
     print(f"outbox rows:           {dict(sorted((f'{s}:{r}' if r else s, c) for (s, r), c in rows.items()))}")
     print(f"lost outbox rows:      {lost_rows} failed, {due_left} due and never sent")
+    print(f"handed over:           {sum(handed.values())} direct replies Telegram kept failing "
+          f"went to the outbox {handed}")
     print(f"duplicates:            {fake.duplicates} (timed-out sends that had arrived, retried)")
     if crisis["replies_ms"]:
         print(f"crisis replies:        {len(crisis['replies_ms'])}/{len(week.crises)} answered; "
