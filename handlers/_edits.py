@@ -1,10 +1,10 @@
-"""Redrawing a pressed message's buttons safely.
+"""Editing the message a button was pressed on, safely.
 
 Two devices pressing the same button make the same edit, and Telegram refuses the second as
 "message is not modified": not an error. Nor is an edit Telegram keeps failing (timeouts, 5xx)
 after the limiter's retries: the buttons are cosmetic, the flow goes on, and a press on buttons
-left showing is answered as an expired button. (Edits that carry content use
-`handlers._edit.edit_pressed`, which hands a failed edit to the outbox.)
+left showing is answered as an expired button. An edit that carries content (`edit_pressed`) is
+handed to the outbox instead when Telegram keeps failing.
 """
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ import logging
 from collections.abc import Sequence
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from handlers._common import Button, keyboard
+from bot.lanes import Lane, lane_args
+from bot.outbox import message_payload
+from bot.services import BotContext
+from handlers._common import Button, keyboard, sent_or_handed_over
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +42,35 @@ async def remove_buttons(query: CallbackQuery) -> None:
 async def set_buttons(query: CallbackQuery, buttons: Sequence[Sequence[Button]]) -> None:
     """Redraw the pressed message's buttons (e.g. ticks of a multiple choice)."""
     await _edit_buttons(query, keyboard(buttons))
+
+
+async def edit_pressed(
+    context: BotContext,
+    query: CallbackQuery,
+    text: str,
+    rows: Sequence[Sequence[Button]] | None,
+    lane: Lane = Lane.INTERACTIVE,
+) -> None:
+    """Replace the pressed message's HTML text and buttons (no buttons: keyboard removed).
+
+    A second press that would show the same thing is not an error ("message is not modified").
+    """
+    message = query.message
+    assert message is not None
+    markup = keyboard(rows) if rows else None
+    sending = context.bot.edit_message_text(
+        text,
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        rate_limit_args=lane_args(lane),
+    )
+    payload = message_payload(text, rows, message_id=message.message_id)
+    try:
+        await sent_or_handed_over(context, sending, origin=f"button {query.id}",
+                                  chat_id=message.chat.id, method="editMessageText",
+                                  payload=payload)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise

@@ -11,7 +11,7 @@ from bot.lanes import Lane
 from bot.services import BotContext
 from handlers import access
 from handlers._common import Button, reply
-from handlers._edit import edit_pressed
+from handlers._edits import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation
 

@@ -16,7 +16,7 @@ from bot.i18n import Html
 from bot.pseudonym import content_number
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
-from handlers._edit import edit_pressed
+from handlers._edits import edit_pressed
 from storage import coping, engagement
 
 

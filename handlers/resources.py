@@ -13,7 +13,7 @@ from bot.outbox import message_payload
 from bot.resources_view import render_category, render_referral
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
-from handlers._edit import edit_pressed
+from handlers._edits import edit_pressed
 from storage import engagement, members, outbox, pairs
 from storage.members import Member
 from storage.pairs import Pair

@@ -18,8 +18,7 @@ from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext, Services
 from handlers import fallback, questions
 from handlers._common import Button, current_member, language_of, reply
-from handlers._edit import edit_pressed
-from handlers._edits import remove_buttons
+from handlers._edits import edit_pressed, remove_buttons
 from storage.members import Member
 
 NS = "st"

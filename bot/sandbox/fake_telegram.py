@@ -41,7 +41,9 @@ class Faults:
     rate_timeout: float = 0.0
     retry_after: int = 1
     latency: float = 0.0
-    queued: list[str] = field(default_factory=list)  # "429", "500", "timeout", "timeout_delivered"
+    # Faults for the next requests, in order: "429", "500", "timeout", "timeout_delivered", or
+    # None to let one request through.
+    queued: list[str | None] = field(default_factory=list)
     seed: int = 1234
 
     def __post_init__(self) -> None:

@@ -95,3 +95,15 @@ async def test_button_answers_and_membership_checks_survive_429_and_5xx(sandbox:
     cleo = sandbox.group.coordinator("Cleo")
     sandbox.fake.faults.queued = ["500", "timeout"]  # getChatMember: a read, safe to repeat
     assert await cleo.send("/audit")
+
+
+async def test_an_edit_telegram_keeps_failing_is_handed_over_and_lands(sandbox: Sandbox) -> None:
+    ana = sandbox.user("Ana")
+    menu = (await ana.send("/cope"))[0]
+    # The press is answered, then editing the menu into a strategy fails on every direct try.
+    sandbox.fake.faults.queued = [None, "500", "500", "500"]
+    await ana.click(menu, "Anxious")  # the harness runs the outbox after each update
+    shown = ana.bot_messages()[-1]
+    assert shown.id == menu.id and "Slow breathing" in shown.text  # edited in place, late
+    assert await sandbox.db.fetch_value(
+        "SELECT method || ':' || status FROM outbox WHERE kind = 'reply'") == "editMessageText:sent"
