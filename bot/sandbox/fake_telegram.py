@@ -81,6 +81,8 @@ class FakeTelegram(BotApiMethods):
         self.limits = Limits()
         self.counts_429 = 0
         self.blocked: set[int] = set()
+        # Button presses answered so far: query id -> True if the bot saw that answer succeed.
+        self.answered_presses: dict[str, bool] = {}
         self.chat_members: dict[int, dict[int, str]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
         self.files: dict[str, bytes] = {}
@@ -116,6 +118,10 @@ class FakeTelegram(BotApiMethods):
             return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}
         if fault == "timeout":
             raise SandboxTimeout(delivered=False)
+        if method == "answerCallbackQuery":
+            refused = self._answer_once(str(params.get("callback_query_id")), fault)
+            if refused:
+                return refused
         chat_id = params.get("chat_id")
         if method in SEND_METHODS and isinstance(chat_id, int):
             if chat_id in self.blocked:
@@ -178,6 +184,18 @@ class FakeTelegram(BotApiMethods):
         self._global_times.append(now)
         chat_times.append(now)
         self._send_times[chat_id] = chat_times
+        return None
+
+    def _answer_once(self, query_id: str, fault: str | None) -> tuple[int, dict[str, Any]] | None:
+        """Telegram takes one answer per button press and refuses the next. A second answer
+        after one the bot saw succeed is a bug (recorded as a violation); after a timeout the
+        bot cannot know, so retrying is fair."""
+        if query_id in self.answered_presses:
+            if self.answered_presses[query_id]:
+                self.violations.append(("answerCallbackQuery", "a button press answered twice"))
+            return 400, {"ok": False, "error_code": 400, "description": (
+                "Bad Request: query is too old and response timeout expired or query ID is invalid")}
+        self.answered_presses[query_id] = fault != "timeout_delivered"
         return None
 
     async def _dispatch(self, method: str, params: dict[str, Any]) -> Any:

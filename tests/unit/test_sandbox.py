@@ -90,3 +90,17 @@ async def test_injected_faults_map_to_ptb_errors() -> None:
     fake.blocked.add(2)
     with pytest.raises(Forbidden):
         await send(fake, chat_id=2, text="e")
+
+
+async def test_a_press_answered_twice_is_refused_and_recorded_unless_a_timeout_hid_the_first(
+) -> None:
+    fake = FakeTelegram()
+    assert (await fake.handle("answerCallbackQuery", {"callback_query_id": "1"}))[0] == 200
+    status, body = await fake.handle("answerCallbackQuery", {"callback_query_id": "1"})
+    assert status == 400 and "query ID is invalid" in body["description"]
+    assert fake.violations == [("answerCallbackQuery", "a button press answered twice")]
+    fake.faults.queued = ["timeout_delivered"]
+    with pytest.raises(Exception, match="timed out|Timeout"):
+        await fake.handle("answerCallbackQuery", {"callback_query_id": "2"})
+    assert (await fake.handle("answerCallbackQuery", {"callback_query_id": "2"}))[0] == 400
+    assert len(fake.violations) == 1  # the bot could not know the first one had landed
