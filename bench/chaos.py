@@ -28,6 +28,7 @@ import random
 import re
 import statistics
 import sys
+import traceback
 import tempfile
 import time
 from collections import Counter
@@ -140,6 +141,7 @@ class Week:
         self.people: list[SandboxUser] = []
         self.updates: Counter[str] = Counter()
         self.unanswered: Counter[str] = Counter()
+        self.never_answered: Counter[str] = Counter()
         # (chat, kind, index into fake.accepted when it was sent): answers are judged after the
         # drain, since some come through the outbox (a relay's "delivered", a handed-over reply).
         self.asked: list[tuple[int, str, int, bool]] = []  # ..., answered while handled
@@ -230,14 +232,16 @@ class Week:
         await sandbox.flush_outbox()
 
     def count_unanswered(self) -> None:
-        """Updates after which nothing reached the member before they next acted (or the end)."""
+        """Updates after which nothing reached the member before they next acted ("late"), and
+        of those, the ones after which nothing reached them at all before the end ("never")."""
         following: dict[int, int] = {}  # chat -> index where that member's next update began
         for chat, kind, index, answered in reversed(self.asked):
             until = following.get(chat, len(self.fake.accepted))
-            answered = answered or any(target == chat for _, _, target, _ in
-                                       self.fake.accepted[index:until])
-            if not answered:
+            later = [target for _, _, target, _ in self.fake.accepted[index:]]
+            if not answered and chat not in later[:until - index]:
                 self.unanswered[kind] += 1
+                if chat not in later:
+                    self.never_answered[kind] += 1
             following[chat] = index
 
     async def drain(self) -> int:
@@ -287,7 +291,12 @@ async def run(args: argparse.Namespace) -> int:
         def emit(self, record: logging.LogRecord) -> None:
             error = record.exc_info[1] if record.exc_info else None
             kinds[type(error).__name__ if error else record.name] += 1
-            errors.append(f"{record.name}: {record.getMessage()}"[:300])
+            # Where in our code it came from (the deepest frame in handlers/ or bot/).
+            frames = traceback.extract_tb(error.__traceback__) if error else []
+            ours = [f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno}"
+                    for f in frames if "/handlers/" in f.filename or "/bot/" in f.filename]
+            where = f" at {ours[-1]}" if ours else ""
+            errors.append(f"{record.name}: {record.getMessage()}{where}"[:300])
 
     catcher = Catch(level=logging.ERROR)
     logging.getLogger().addHandler(catcher)
@@ -353,7 +362,8 @@ async def run(args: argparse.Namespace) -> int:
     print(f"lost replies:          {len(failed_updates)} updates whose handler's reply failed "
           f"(the person got the apology instead: {apologies}); "
           f"{sum(week.unanswered.values())} member updates got no answer before they next acted "
-          f"{dict(week.unanswered)}")
+          f"{dict(week.unanswered)}, {sum(week.never_answered.values())} none at all "
+          f"{dict(week.never_answered)}")
     print(f"outbox rows:           {dict(sorted((f'{s}:{r}' if r else s, c) for (s, r), c in rows.items()))}")
     print(f"lost outbox rows:      {lost_rows} failed, {due_left} due and never sent")
     print(f"handed over:           {sum(handed.values())} direct replies Telegram kept failing "
@@ -366,14 +376,14 @@ async def run(args: argparse.Namespace) -> int:
     if crisis["alerts_ms"]:
         print(f"crisis alerts:         {len(crisis['alerts_ms'])} reached the coordinators "
               f"({crisis['alerts_missing']} not during the run); median "
-              f"{statistics.median(crisis['alerts_ms']):.0f} ms; lower-lane messages sent "
+              f"{statistics.median(crisis['alerts_ms']):.0f} ms, max "
+              f"{max(crisis['alerts_ms']):.0f} ms; lower-lane messages sent "
               f"before the alert: median {statistics.median(crisis['lower_first']):.0f}, "
               f"max {max(crisis['lower_first'])}")
     print(f"unhandled errors:      {len(errors)}; Bot API violations {len(fake.violations)}; "
           f"integrity {integrity}")
     print(f"  by kind: {dict(kinds)}; {len(errors) - len(failed_updates)} besides failed replies")
-    shown = [line for line in errors if "while handling update" not in line]
-    for line in shown[:8]:
+    for line in errors[:8]:
         print(f"  {line}")
     return 0 if not errors and not fake.violations and not lost_rows and not due_left else 1
 

@@ -86,13 +86,3 @@ async def reply(
     return await sent_or_handed_over(context, sending, origin=f"update {update.update_id}",
                                      chat_id=chat.id, method="sendMessage",
                                      payload=message_payload(text, buttons))
-
-
-async def settle_button(update: Update, context: BotContext, text_key: str) -> None:
-    """Answer a button press, remove the buttons from its message, and reply with one text."""
-    query = update.callback_query
-    assert query is not None
-    member = await current_member(update, context)
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    await reply(update, context, context.services.t(language_of(update, context, member), text_key))

@@ -12,14 +12,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.lanes import Lane, lane_args
 from bot.outbox import message_payload
 from bot.services import BotContext
-from handlers._common import Button, keyboard, sent_or_handed_over
+from handlers._common import (
+    Button,
+    current_member,
+    keyboard,
+    language_of,
+    reply,
+    sent_or_handed_over,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,3 +81,13 @@ async def edit_pressed(
     except BadRequest as exc:
         if "not modified" not in exc.message:
             raise
+
+
+async def settle_button(update: Update, context: BotContext, text_key: str) -> None:
+    """Answer a button press, remove the buttons from its message, and reply with one text."""
+    query = update.callback_query
+    assert query is not None
+    member = await current_member(update, context)
+    await query.answer()
+    await remove_buttons(query)
+    await reply(update, context, context.services.t(language_of(update, context, member), text_key))

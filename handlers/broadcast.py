@@ -11,6 +11,7 @@ from bot.i18n import escape
 from bot.services import BotContext
 from handlers import access
 from handlers._common import reply
+from handlers._edits import remove_buttons
 from storage import broadcasts
 
 access.coordinator_commands("broadcast")
@@ -66,7 +67,7 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
             await query.answer(t(language, "common.expired_button"), show_alert=True)
             return
         await query.answer()
-        await query.edit_message_reply_markup(reply_markup=None)
+        await remove_buttons(query)
         await reply(update, context, t(language, "delivery.broadcast_cancelled"))
         return
     confirmed = await broadcast.confirm(services, broadcast_id, actor_id=user.id,
@@ -75,7 +76,7 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
         await query.answer(t(language, "common.expired_button"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     progress = await broadcasts.progress(services.db, broadcast_id, services.clock.now())
     sent = await reply(update, context, broadcast.progress_text(
         services, confirmed, progress, services.clock.now()))

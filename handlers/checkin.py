@@ -20,6 +20,7 @@ from bot.callbacks import NUMBER, shape
 from bot.checkins import iso_week, plan_steps
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
+from handlers._edits import remove_buttons
 from handlers.screening import detected_risk, respond_to_risk
 from storage import checkins
 from storage.checkins import Draft
@@ -163,7 +164,7 @@ async def answer_button(update: Update, context: BotContext) -> str | int:
         await _expired(update, context, member)
         return ANSWERING
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     skip_share = draft.step.startswith("q:") and value == -1 and _next_is_share(draft)
     draft = await checkins.save_answer(
         services.db, draft, draft.step, value, services.clock.now(), skip_next=skip_share

@@ -7,7 +7,6 @@ elsewhere). Coordinator texts use DEFAULT_LANGUAGE. /pair, /pairs, /unpair: hand
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import pairing, proposals
@@ -17,6 +16,7 @@ from bot.pairing import Actor
 from bot.services import BotContext
 from handlers import access
 from handlers._common import reply
+from handlers._edits import edit_pressed, remove_buttons
 from storage import members, suggestions
 
 access.coordinator_commands("pending", "suggest")
@@ -115,11 +115,10 @@ async def _note(update: Update, context: BotContext, suggestion_id: int, note: s
         return  # already annotated (a press from a screen that had not refreshed yet)
     suggestion = await suggestions.get(context.services.db, suggestion_id)
     if suggestion is None:
-        await query.edit_message_reply_markup(reply_markup=None)
+        await remove_buttons(query)
         return
     text = await _suggestion_text(context, suggestion)
-    await query.edit_message_text(f"{text}\n\n{note}", parse_mode=ParseMode.HTML,
-                                  reply_markup=None)
+    await edit_pressed(context, query, f"{text}\n\n{note}", None)
 
 
 def problem_text(context: BotContext, problem: str) -> Html:

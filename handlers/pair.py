@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot import closure, pairing
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.services import BotContext
 from handlers import fallback
-from handlers._common import current_member, keyboard, reply
+from handlers._common import current_member, reply
+from handlers._edits import edit_pressed, remove_buttons
 from storage import members, pairs
 from storage.members import Member
 
@@ -20,7 +20,7 @@ END_REASONS = ("done", "fit", "life", "none")
 async def drop_buttons(query: CallbackQuery) -> None:
     """Remove the pressed message's buttons, once (Telegram refuses an edit that changes nothing)."""
     if query.message is not None and getattr(query.message, "reply_markup", None):
-        await query.edit_message_reply_markup(reply_markup=None)
+        await remove_buttons(query)
 
 
 async def _partner_alias(context: BotContext, pair: pairs.Pair, member: Member) -> str:
@@ -201,8 +201,7 @@ async def survey_button(update: Update, context: BotContext) -> None:
         await fallback.expired_button(update, context)
         return
     await query.answer()
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML,
-                                  reply_markup=keyboard(buttons) if buttons else None)
+    await edit_pressed(context, query, text, buttons)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from bot.checkins import iso_week
 from bot.notify import notify_coordinators
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
+from handlers._edits import remove_buttons
 from storage import engagement, pulses
 from storage.members import Member
 
@@ -77,7 +78,7 @@ async def answer(update: Update, context: BotContext) -> str | int | None:
         await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
         return expected or ConversationHandler.END
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     await pulses.save(services.db, member.id, period, now, **{step: value})
     following = STEPS.index(step) + 1
     if following < len(STEPS):

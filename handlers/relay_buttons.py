@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import current_member, language_of, reply, settle_button
+from handlers._common import current_member, language_of, reply
+from handlers._edits import remove_buttons, settle_button
 from handlers.relay import ask_recipient, deliver
 from storage import checkins, engagement, members, pairs, relay
 from storage.members import Member
@@ -53,7 +54,7 @@ async def send_anyway(update: Update, context: BotContext) -> None:
         await _expired(update, context, member)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     by_id = {pair.id: pair for pair in current}
     pair = by_id.get(pair_id) or (current[0] if len(current) == 1 else None)
     if pair is None:
@@ -82,7 +83,7 @@ async def send_to(update: Update, context: BotContext) -> None:
         await _expired(update, context, member)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     await relay.set_target(services.db, member.id, pair.id, services.clock.now())
     await deliver(update, context, member, pair, message_id, details="" if code == "-" else code,
                   crisis=crisis)

@@ -15,7 +15,8 @@ from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.notify import notify_coordinators
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import Button, current_member, language_of, reply, settle_button
+from handlers._common import Button, current_member, language_of, reply
+from handlers._edits import remove_buttons, settle_button
 from handlers.screening import detected_risk, respond_to_risk
 from storage import engagement, members, pairs, relay
 from storage.members import Member
@@ -65,7 +66,7 @@ async def picked_pair(update: Update, context: BotContext) -> str:
     parts = payload_parts(query.data)
     member = await current_member(update, context)
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     language = language_of(update, context, member)
     await reply(update, context, context.services.t(language, "report.intro"),
                 kind_buttons(context, language, int(parts[2])))
@@ -86,7 +87,7 @@ async def picked_kind(update: Update, context: BotContext) -> str | int | None:
         # Not their pair (an old button?): the question they are on stays open.
         return ConversationHandler.END if member is None else None
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_buttons(query)
     kind, now = parts[3], services.clock.now()
     report_id = await relay.add_report(services.db, pair_id=pair.id, member_id=member.id,
                                        kind=kind, now=now)
