@@ -28,9 +28,9 @@ import random
 import re
 import statistics
 import sys
-import traceback
 import tempfile
 import time
+import traceback
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -228,7 +228,15 @@ class Week:
             work += [self.crisis_words(person) for person in self.random.sample(self.people, 3)]
         if self.random.random() < 0.5:
             work.append(self.coordinator_round())
-        await asyncio.gather(sandbox.flush_outbox(), *work)
+        # The production sender runs all the time (bot/app.py); here it runs while the hour's
+        # members act, so an alert goes out as soon as it is queued, not when the hour is over.
+        acting = True
+        assert sandbox.app is not None and sandbox.services is not None
+        sender = asyncio.create_task(sandbox.services.outbox.run_forever(
+            sandbox.app.bot, idle_seconds=0.05, running=lambda: acting))
+        await asyncio.gather(*work)
+        acting = False
+        await sender
         await sandbox.flush_outbox()
 
     def count_unanswered(self) -> None:
