@@ -40,18 +40,22 @@ async def crisis_button(update: Update, context: BotContext) -> None:
     assert query is not None
     parts = context.services.signer.verify(query.data) or []
     await query.answer()
-    if parts[1:] == ["notsafe"]:
-        await not_safe(update, context)
-    elif parts[1:] == ["safe"]:
-        member = await current_member(update, context)
-        language = language_of(update, context, member)
-        await _record_answer(update, context, member, safe=True)
-        t, sign = context.services.t, context.services.signer.sign
-        await reply(update, context, t(language, "crisis.safe_reply"),
-                    [[(t(language, "cope.menu_button"), sign("cope", "open"))]], lane=Lane.CRISIS)
-    else:
-        await send_crisis(update, context)
-        await record_entry(update, context, ENTRY_BUTTON)
+    # Blocked the bot a moment ago: nothing more can reach them, and the press must not fall
+    # through to the later groups (which would answer it a second time).
+    with contextlib.suppress(Forbidden):
+        if parts[1:] == ["notsafe"]:
+            await not_safe(update, context)
+        elif parts[1:] == ["safe"]:
+            member = await current_member(update, context)
+            language = language_of(update, context, member)
+            await _record_answer(update, context, member, safe=True)
+            t, sign = context.services.t, context.services.signer.sign
+            await reply(update, context, t(language, "crisis.safe_reply"),
+                        [[(t(language, "cope.menu_button"), sign("cope", "open"))]],
+                        lane=Lane.CRISIS)
+        else:
+            await send_crisis(update, context)
+            await record_entry(update, context, ENTRY_BUTTON)
     raise ApplicationHandlerStop
 
 

@@ -127,6 +127,20 @@ async def test_safe_for_now_is_answered_and_counted(sandbox: Sandbox) -> None:
     assert await engagement_values(sandbox, "crisis_answered") == [1]
 
 
+async def test_crisis_buttons_pressed_after_blocking_the_bot_are_answered_once(
+    sandbox: Sandbox,
+) -> None:
+    ana = sandbox.user("Ana")
+    crisis = (await ana.send("/crisis"))[0]
+    sandbox.fake.blocked.add(ana.id)  # the press arrives, the reply cannot
+    for label in ("I'm safe for now", "I'm not safe"):
+        await ana.click(crisis, label)
+    answers = [p for m, p in sandbox.fake.calls if m == "answerCallbackQuery"]
+    assert len(answers) == 2 == len({a["callback_query_id"] for a in answers})
+    assert sandbox.fake.violations == []  # (the fixture checks this too)
+    assert len(sandbox.group.bot_messages()) == 1  # "not safe" still reaches the coordinators
+
+
 async def test_same_message_five_times_in_a_minute_is_one_alert_updated(
     sandbox: Sandbox,
 ) -> None:
