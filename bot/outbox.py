@@ -99,6 +99,7 @@ class Outbox:
         # of at most one duplicate per crash; the rows still queue in the limiter meanwhile.
         self._gate = SendGate(in_flight)
         self._low_in_flight = 0  # scheduled/broadcast rows claimed and not yet settled
+        self._low_cap = max(1, int(window * LOW_LANE_SHARE))
         self.stats: dict[str, int] = {"sent": 0, "held": 0, "skipped": 0, "failed": 0, "retried": 0}
         self._wake = asyncio.Event()
         self._recovered = False
@@ -149,7 +150,7 @@ class Outbox:
         now = self.services.clock.now()
         db = self.services.db
         due = await outbox.due_with_recipients(db, now, room, outbox.URGENT_LANES)
-        low_room = min(room - len(due), int(self.window * LOW_LANE_SHARE) - self._low_in_flight)
+        low_room = min(room - len(due), self._low_cap - self._low_in_flight)
         if low_room > 0:
             due += await outbox.due_with_recipients(db, now, low_room, outbox.LOW_LANES)
         claim, hold, skip, starting = [], [], [], []
@@ -194,10 +195,12 @@ class Outbox:
             while running():
                 woken = self._wake.is_set()
                 room = self.window - len(tasks)
+                batch = min(room, self._low_cap - self._low_in_flight)
                 looked = 0
-                # Refill in batches (fewer queries) unless woken for urgent work or idle. A wake
-                # that finds no room stays set, so the urgent row is claimed at the next free slot.
-                if room > 0 and (woken or not tasks or room >= self.window // 4):
+                # Refill in batches (one query per quarter window, not per send) unless woken
+                # for urgent work or idle. A wake that finds no room stays set, so the urgent row
+                # is claimed at the next free slot.
+                if room > 0 and (woken or not tasks or batch >= self._low_cap // 4):
                     self._wake.clear()
                     looked = await self._claim(bot, room, tasks)
                     if looked == room:

@@ -11,7 +11,7 @@ import asyncio
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -173,6 +173,20 @@ class Database:
         """All rows of a query."""
         async with self.connection.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
+
+    async def first_rows(
+        self, sql: str, params: Iterable[Any], keep: Callable[[aiosqlite.Row], bool], limit: int
+    ) -> list[aiosqlite.Row]:
+        """Rows of a query that `keep` accepts, reading only until `limit` are found (a cursor,
+        so a long result is never loaded whole)."""
+        found: list[aiosqlite.Row] = []
+        async with self.connection.execute(sql, tuple(params)) as cursor:
+            async for row in cursor:
+                if keep(row):
+                    found.append(row)
+                    if len(found) >= limit:
+                        break
+        return found
 
     async def fetch_value(self, sql: str, params: Iterable[Any] = ()) -> Any:
         """The first column of the first row, or None."""

@@ -170,6 +170,25 @@ async def due(db: Database, now: datetime, limit: int = 500) -> list[OutboxItem]
 
 URGENT_LANES = ("crisis", "interactive", "relay")
 LOW_LANES = ("scheduled", "broadcast")
+_DUE_IN_LANE = (
+    "SELECT {columns}, m.telegram_id AS m_telegram_id, m.role AS m_role, "
+    "m.timezone AS m_timezone, m.quiet_start AS m_quiet_start, m.quiet_end AS m_quiet_end, "
+    "m.paused_until AS m_paused_until, m.unreachable AS m_unreachable "
+    "FROM outbox AS o LEFT JOIN members AS m ON m.id = o.member_id "
+    "WHERE o.status = 'pending' AND o.lane = ? AND o.not_before <= ? "
+    "ORDER BY o.not_before, o.id"
+).format(columns=", ".join(f"o.{c}" for c in OUTBOX_COLUMNS.split(", ")))
+
+
+async def _chats(db: Database, where: str, lanes: Sequence[str], params: Sequence[Any]
+                 ) -> set[int]:
+    """Chats with rows matching `where` in these lanes."""
+    marks = ", ".join("?" for _ in lanes)
+    rows = await db.fetch_all(
+        f"SELECT DISTINCT chat_id FROM outbox WHERE {where} AND lane IN ({marks})",
+        (*params, *lanes),
+    )
+    return {int(row["chat_id"]) for row in rows}
 
 
 async def due_with_recipients(
@@ -184,46 +203,49 @@ async def due_with_recipients(
     a chat counts as busy only with an urgent row in flight: a nudge waiting its turn in the
     limiter must not hold back the reply to what the member just did. Crisis rows are exempt:
     they never wait behind anything.
+
+    Lanes are read one at a time, oldest first, through the `outbox_lane_due` index, and reading
+    stops once `limit` rows are found, so the cost follows what is taken, not the backlog.
     """
-    columns = ", ".join(f"o.{c}" for c in OUTBOX_COLUMNS.split(", "))
-    order = LANE_ORDER.replace("lane", "o.lane")
-    marks = ", ".join("?" for _ in lanes)
     urgent_only = set(lanes) <= set(URGENT_LANES)
-    busy_lanes = [lane for lane in URGENT_LANES + LOW_LANES
-                  if lane != "crisis" and (lane in URGENT_LANES or not urgent_only)]
-    busy_marks = ", ".join("?" for _ in busy_lanes)
-    rows = await db.fetch_all(
-        "WITH line AS ("
-        f"  SELECT o.id AS id, ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY {order}, "
-        "    o.not_before, o.id) AS place"
-        "  FROM outbox AS o WHERE o.status = 'pending' AND o.not_before <= ?"
-        "  AND (o.lane = 'crisis' OR o.chat_id NOT IN ("
-        "    SELECT busy.chat_id FROM outbox AS busy"
-        f"    WHERE busy.status = 'sending' AND busy.lane IN ({busy_marks})))) "
-        f"SELECT {columns}, m.telegram_id AS m_telegram_id, m.role AS m_role, "
-        "m.timezone AS m_timezone, m.quiet_start AS m_quiet_start, m.quiet_end AS m_quiet_end, "
-        "m.paused_until AS m_paused_until, m.unreachable AS m_unreachable "
-        "FROM line JOIN outbox AS o ON o.id = line.id "
-        "LEFT JOIN members AS m ON m.id = o.member_id "
-        f"WHERE (line.place = 1 OR o.lane = 'crisis') AND o.lane IN ({marks}) "
-        f"ORDER BY {order}, o.not_before, o.id LIMIT ?",
-        (to_db(now), *busy_lanes, *lanes, limit),
-    )
-    found = []
-    for row in rows:
-        recipient = None
-        if row["m_telegram_id"] is not None:
-            recipient = Recipient(
-                row["m_telegram_id"],
-                row["m_role"],
-                row["m_timezone"],
-                row["m_quiet_start"],
-                row["m_quiet_end"],
-                row["m_paused_until"],
-                bool(row["m_unreachable"]),
-            )
-        found.append(DueItem(item_from_row(row), recipient))
+    in_flight = [lane for lane in URGENT_LANES + LOW_LANES
+                 if lane != "crisis" and (lane in URGENT_LANES or not urgent_only)]
+    taken = await _chats(db, "status = 'sending'", in_flight, ())
+    if not set(lanes) & set(URGENT_LANES):  # a chat's urgent rows due now go first
+        taken |= await _chats(db, "status = 'pending' AND not_before <= ?", URGENT_LANES,
+                              (to_db(now),))
+    found: list[DueItem] = []
+    for lane in (name for name in URGENT_LANES + LOW_LANES if name in lanes):
+
+        def first_in_line(row: Any, lane: str = lane) -> bool:
+            if lane == "crisis":
+                return True
+            if row["chat_id"] in taken:
+                return False
+            taken.add(row["chat_id"])
+            return True
+
+        rows = await db.first_rows(_DUE_IN_LANE, (lane, to_db(now)), first_in_line,
+                                   limit - len(found))
+        found += [_due_item(row) for row in rows]
+        if len(found) >= limit:
+            break
     return found
+
+
+def _due_item(row: Any) -> DueItem:
+    recipient = None
+    if row["m_telegram_id"] is not None:
+        recipient = Recipient(
+            row["m_telegram_id"],
+            row["m_role"],
+            row["m_timezone"],
+            row["m_quiet_start"],
+            row["m_quiet_end"],
+            row["m_paused_until"],
+            bool(row["m_unreachable"]),
+        )
+    return DueItem(item_from_row(row), recipient)
 
 
 async def settle(
