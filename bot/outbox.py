@@ -104,6 +104,9 @@ class Outbox:
         self._wake = asyncio.Event()
         self._recovered = False
         self._broadcasts: set[int] = set()
+        # Broadcast progress edits run beside the pump: awaited inline, an edit waiting its turn
+        # in the limiter would stop the pump claiming anything, a crisis alert included.
+        self._progress: asyncio.Task[None] | None = None
         # Two rounds in one process (the background sender and a test's flush) must never
         # select the same pending row before either has claimed it.
         self._claim_lock = asyncio.Lock()
@@ -205,7 +208,8 @@ class Outbox:
                     looked = await self._claim(bot, room, tasks)
                     if looked == room:
                         continue  # a full page: there may be more due right now
-                await self._report_broadcasts(bot)
+                if self._broadcasts and (self._progress is None or self._progress.done()):
+                    self._progress = asyncio.create_task(self._report_broadcasts(bot))
                 if not tasks and until_idle:
                     if looked == 0:
                         return
@@ -231,6 +235,11 @@ class Outbox:
             if tasks:  # cancelled (shutdown): let in-flight sends finish recording their outcome
                 with contextlib.suppress(Exception):
                     await asyncio.gather(*tasks, return_exceptions=True)
+            if self._progress is not None:
+                with contextlib.suppress(Exception):
+                    await self._progress
+            if until_idle:  # the last sends may have finished a broadcast: report it now
+                await self._report_broadcasts(bot)
 
     async def _report_broadcasts(self, bot: Bot) -> None:
         if not self._broadcasts:
