@@ -27,8 +27,9 @@ from telegram import Update
 import bot.app
 from bench._seed import seed_mentees
 from bot.clock import FakeClock
-from bot.delivery import GateTicket, PriorityRateLimiter
+from bot.delivery import PriorityRateLimiter
 from bot.lanes import Lane
+from bot.pacing import GateTicket
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from bot.sweep import run_sweeps

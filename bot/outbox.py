@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import GateTicket, SendGate
 from bot.holds import plan
 from bot.lanes import Lane, lane_args
+from bot.pacing import GateTicket, SendGate
 from storage import outbox
 
 if TYPE_CHECKING:

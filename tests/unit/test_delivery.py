@@ -105,7 +105,7 @@ async def test_unpaced_methods_pass_straight_through() -> None:
 
 
 async def test_gated_requests_go_one_at_a_time_and_ungated_ones_pass() -> None:
-    from bot.delivery import GateTicket, SendGate
+    from bot.pacing import GateTicket, SendGate
 
     limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=1000)
     gate = SendGate(1)
