@@ -348,6 +348,8 @@ async def run(args: argparse.Namespace) -> int:
             "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND not_before <= ?",
             (sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%S"),))
         integrity = await sandbox.db.fetch_value("PRAGMA integrity_check")
+        by_kind = {kind: count for kind, count in await sandbox.db.fetch_all(
+            "SELECT kind, COUNT(*) FROM outbox GROUP BY kind ORDER BY 2 DESC")}
         handed = {status: count for status, count in await sandbox.db.fetch_all(
             "SELECT status, COUNT(*) FROM outbox WHERE kind = 'reply' GROUP BY status")}
         assert sandbox.services is not None
@@ -373,6 +375,7 @@ async def run(args: argparse.Namespace) -> int:
           f"{dict(week.unanswered)}, {sum(week.never_answered.values())} none at all "
           f"{dict(week.never_answered)}")
     print(f"outbox rows:           {dict(sorted((f'{s}:{r}' if r else s, c) for (s, r), c in rows.items()))}")
+    print(f"outbox rows by kind:   {by_kind}")
     print(f"lost outbox rows:      {lost_rows} failed, {due_left} due and never sent")
     print(f"handed over:           {sum(handed.values())} direct replies Telegram kept failing "
           f"went to the outbox {handed}")
