@@ -3,7 +3,9 @@
 At send time (not at enqueue time: people pause, block the bot, or change quiet hours in between)
 every non-crisis row is checked against its recipient's window: quiet hours and /pause hold it,
 an unreachable member holds it (a broadcast skips them), and a row past its `expires_at` is
-skipped as stale and counted. Crisis rows are never held.
+skipped as stale and counted. Crisis rows are never held, nor are answers to what the member has
+just done (`bot.holds.ANSWER_KINDS`). A chat has one row in flight at a time, and scheduled or
+broadcast rows take at most half of the window (see `storage.outbox.due_with_recipients`).
 
 Crash safety: rows are claimed ('sending') in one transaction before their sends start and marked
 'sent' as soon as each send returns; at start-up rows still 'sending' go back to 'pending'. Only a
