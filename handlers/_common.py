@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Sequence
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
@@ -86,3 +86,8 @@ async def reply(
     return await sent_or_handed_over(context, sending, origin=f"update {update.update_id}",
                                      chat_id=chat.id, method="sendMessage",
                                      payload=message_payload(text, buttons))
+
+
+async def answer_expired(query: CallbackQuery, context: BotContext, language: str) -> None:
+    """Tell the presser this button no longer does anything (an old or already used message)."""
+    await query.answer(context.services.t(language, "common.expired_button"), show_alert=True)

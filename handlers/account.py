@@ -12,7 +12,7 @@ from bot.clock import from_db, to_db
 from bot.notify import notify_coordinators
 from bot.schedule import INDEFINITE, is_paused
 from bot.services import BotContext
-from handlers._common import current_member, language_of, reply
+from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from storage import engagement, members
 from storage.members import Member
@@ -77,8 +77,7 @@ async def pause_button(update: Update, context: BotContext) -> None:
     key = parts[2] if len(parts) == 4 else ""
     if (member is None or member.intake_done_at is None or key not in PAUSES
             or parts[3] != _pause_state(context, member)):
-        await query.answer(services.t(language_of(update, context, member),
-                                      "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language_of(update, context, member))
         return
     await query.answer()
     await remove_buttons(query)
@@ -138,8 +137,7 @@ async def stepback_button(update: Update, context: BotContext) -> None:
     wanted = direction == "out"
     if (member is None or member.role != "mentor" or direction not in ("in", "out")
             or member.stepped_back == wanted):
-        await query.answer(services.t(language_of(update, context, member),
-                                      "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language_of(update, context, member))
         return
     await query.answer()
     await remove_buttons(query)

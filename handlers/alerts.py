@@ -10,7 +10,7 @@ from bot.escalation import alert_view, member_of, minutes_between
 from bot.lanes import Lane
 from bot.services import BotContext
 from handlers import access
-from handlers._common import Button, reply
+from handlers._common import Button, answer_expired, reply
 from handlers._edits import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation
@@ -47,7 +47,7 @@ async def claim_button(update: Update, context: BotContext) -> None:
     )
     escalation = result.escalation
     if escalation is None:
-        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         return
     if result.changed:
         await query.answer(services.t(language, "escalation.claim_toast"))
@@ -73,7 +73,7 @@ async def resolve_button(update: Update, context: BotContext) -> None:
     services, language = context.services, _language(context)
     escalation = await escalations.get(services.db, int(payload_parts(query.data)[3]))
     if escalation is None or escalation.status != "claimed":
-        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         if escalation is not None:
             await _show(update, context, escalation)
         return
@@ -96,14 +96,14 @@ async def outcome_button(update: Update, context: BotContext) -> None:
     services, language = context.services, _language(context)
     parts = payload_parts(query.data)
     if len(parts) != 5 or parts[4] not in lifecycle.OUTCOMES:
-        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         return
     user = update.effective_user
     result = await lifecycle.resolve(
         services, int(parts[3]), by=user.id, name=user.full_name, outcome=parts[4]
     )
     if result.escalation is None:
-        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         return
     key = "escalation.resolved_toast" if result.changed else "escalation.already_resolved"
     await query.answer(services.t(language, key))

@@ -10,7 +10,7 @@ from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.i18n import escape
 from bot.services import BotContext
 from handlers import access
-from handlers._common import reply
+from handlers._common import answer_expired, reply
 from handlers._edits import remove_buttons
 from storage import broadcasts
 
@@ -64,7 +64,7 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     if action == "cancel":
         if not await broadcasts.set_status(services.db, broadcast_id, old="draft",
                                            new="cancelled", text=None):
-            await query.answer(t(language, "common.expired_button"), show_alert=True)
+            await answer_expired(query, context, language)
             return
         await query.answer()
         await remove_buttons(query)
@@ -73,7 +73,7 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     confirmed = await broadcast.confirm(services, broadcast_id, actor_id=user.id,
                                         actor_name=user.full_name)
     if confirmed is None:
-        await query.answer(t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         return
     await query.answer()
     await remove_buttons(query)

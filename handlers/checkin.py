@@ -19,7 +19,7 @@ from bot import checkin_summary
 from bot.callbacks import NUMBER, shape
 from bot.checkins import iso_week, plan_steps
 from bot.services import BotContext
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from handlers.screening import detected_risk, respond_to_risk
 from storage import checkins
@@ -222,9 +222,7 @@ async def _expired(update: Update, context: BotContext, member: Member | None) -
     """A button from an earlier step or check-in."""
     assert update.callback_query is not None
     language = language_of(update, context, member)
-    await update.callback_query.answer(
-        context.services.t(language, "common.expired_button"), show_alert=True
-    )
+    await answer_expired(update.callback_query, context, language)
 
 
 def conversation() -> ConversationHandler[BotContext]:

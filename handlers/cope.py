@@ -15,7 +15,7 @@ from bot.coping import position_after, ranked
 from bot.i18n import Html
 from bot.pseudonym import content_number
 from bot.services import BotContext
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
 from storage import coping, engagement
 
@@ -119,7 +119,7 @@ async def _show_strategy(update: Update, context: BotContext, feeling_id: str,
     language = language_of(update, context, await current_member(update, context))
     feeling = context.services.content.coping.feelings.get(feeling_id)
     if feeling is None:  # removed from the content since the button was sent
-        await query.answer(context.services.t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         return
     await query.answer()
     strategies = ranked(feeling, await coping.all_feedback(context.services.db))
@@ -153,7 +153,7 @@ async def rate_button(update: Update, context: BotContext) -> None:
     strategy_id, helpful = parts[2], parts[3:] == ["y"]
     feeling = services.content.coping.feeling_of(strategy_id)
     if feeling is None or not _still_offered(query, context):
-        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         return
     await coping.record(services.db, strategy_id, helpful=helpful)
     # Which strategy, but not who: no pseudonym on this row, so answers cannot be linked.

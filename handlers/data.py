@@ -7,7 +7,7 @@ from telegram import InputFile, Update
 from bot import data_rights
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers._common import current_member, language_of, reply
+from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 
 
@@ -54,7 +54,7 @@ async def forget_button(update: Update, context: BotContext) -> None:
     language = language_of(update, context, member)
     parts = services.signer.verify(query.data) or []
     if member is None or len(parts) != 3 or parts[2] != member.code:
-        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         return
     await query.answer()
     await remove_buttons(query)

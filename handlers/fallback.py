@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.services import BotContext
-from handlers._common import current_member, language_of, reply
+from handlers._common import answer_expired, current_member, language_of, reply
 from handlers.screening import detected_risk
 from handlers.support import help_now_row
 
@@ -15,7 +15,7 @@ async def expired_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     language = language_of(update, context, await current_member(update, context))
-    await query.answer(context.services.t(language, "common.expired_button"), show_alert=True)
+    await answer_expired(query, context, language)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

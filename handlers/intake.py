@@ -13,7 +13,7 @@ from bot import intake as steps
 from bot.clock import to_db
 from bot.services import BotContext
 from handlers import questions
-from handlers._common import current_member, language_of, reply
+from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, set_buttons
 from handlers.fallback import member_help
 from storage import engagement, members
@@ -36,9 +36,7 @@ async def _not_joined(update: Update, context: BotContext) -> int:
     """The member behind an old intake state is gone (/forget): point to /start."""
     language = language_of(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer(
-            context.services.t(language, "common.expired_button"), show_alert=True
-        )
+        await answer_expired(update.callback_query, context, language)
     else:
         await reply(update, context, context.services.t(language, "common.not_a_member"))
     return ConversationHandler.END
@@ -56,7 +54,7 @@ async def on_button(update: Update, context: BotContext) -> str | int | None:
     step, value = parts[1], ":".join(parts[2:])
     if steps.SUB_STEPS.get(step, step) != steps.SUB_STEPS.get(member.intake_step,
                                                                member.intake_step):
-        await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, member.language)
         return None
     outcome = await questions.apply_button(services, member, step, value)
     member = outcome.member

@@ -15,7 +15,7 @@ from bot.callbacks import choice, payload_parts, shape
 from bot.checkins import iso_week
 from bot.notify import notify_coordinators
 from bot.services import BotContext
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from storage import engagement, pulses
 from storage.members import Member
@@ -63,19 +63,18 @@ async def answer(update: Update, context: BotContext) -> str | int | None:
     _, _, step, digit = payload_parts(query.data)  # the registered shape guarantees these
     member = await current_member(update, context)
     if member is None:
-        await query.answer(services.t(language_of(update, context, member),
-                                      "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language_of(update, context, member))
         return ConversationHandler.END
     value = int(digit)
     if value not in VALUES[step]:  # no such button (an older version's?): keep the question open
-        await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, member.language)
         return None
     now = services.clock.now()
     period = iso_week(now, member.timezone)
     saved = await pulses.get(services.db, member.id, period) or {}
     expected = next((s for s in STEPS if saved.get(s) is None), None)
     if step != expected:
-        await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, member.language)
         return expected or ConversationHandler.END
     await query.answer()
     await remove_buttons(query)

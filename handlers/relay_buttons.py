@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import current_member, language_of, reply
+from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, settle_button
 from handlers.relay import ask_recipient, deliver
 from storage import checkins, engagement, members, pairs, relay
@@ -17,10 +17,7 @@ from storage.pairs import Pair
 async def _expired(update: Update, context: BotContext, member: Member | None) -> None:
     """An old or no-longer-valid button: say so, change nothing."""
     assert update.callback_query is not None
-    await update.callback_query.answer(
-        context.services.t(language_of(update, context, member), "common.expired_button"),
-        show_alert=True,
-    )
+    await answer_expired(update.callback_query, context, language_of(update, context, member))
 
 
 async def _member_and_pairs(update: Update, context: BotContext) -> tuple[Member | None, list[Pair]]:

@@ -15,7 +15,7 @@ from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.notify import notify_coordinators
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, settle_button
 from handlers.screening import detected_risk, respond_to_risk
 from storage import engagement, members, pairs, relay
@@ -82,8 +82,7 @@ async def picked_kind(update: Update, context: BotContext) -> str | int | None:
     member = await current_member(update, context)
     pair = await pairs.get(services.db, int(parts[2])) if member else None
     if member is None or pair is None or member.id not in (pair.mentee_id, pair.mentor_id):
-        await query.answer(services.t(language_of(update, context, member),
-                                      "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language_of(update, context, member))
         # Not their pair (an old button?): the question they are on stays open.
         return ConversationHandler.END if member is None else None
     await query.answer()

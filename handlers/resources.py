@@ -12,7 +12,7 @@ from bot.lanes import Lane
 from bot.outbox import message_payload
 from bot.resources_view import render_category, render_referral
 from bot.services import BotContext
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
 from storage import engagement, members, outbox, pairs
 from storage.members import Member
@@ -163,7 +163,7 @@ async def refer_button(update: Update, context: BotContext) -> None:
     found = await _pair_for_press(update, context, parts[2]) if len(parts) >= 3 else None
     if found is None:  # the pair ended, or this is not their pair any more
         language = language_of(update, context, await current_member(update, context))
-        await query.answer(services.t(language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language)
         return
     mentor, pair, mentee = found
     language = mentor.language
@@ -195,7 +195,7 @@ async def _send_card(update: Update, context: BotContext, mentor: Member, pair: 
     services = context.services
     referral = _find_referral(context, _country(context, mentee), referral_id)
     if referral is None:
-        await query.answer(services.t(mentor.language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, mentor.language)
         return
     now = services.clock.now()
     text = services.t(

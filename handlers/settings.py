@@ -17,7 +17,7 @@ from telegram.ext import filters
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext, Services
 from handlers import fallback, questions
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed, remove_buttons
 from storage.members import Member
 
@@ -145,8 +145,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     member = await _member(update, context)
     parts = services.signer.verify(query.data) or []
     if member is None or len(parts) < 2:
-        await query.answer(services.t(language_of(update, context), "common.expired_button"),
-                           show_alert=True)
+        await answer_expired(query, context, language_of(update, context))
         return
     action, value = parts[1], ":".join(parts[2:])
     chat_id = update.effective_chat.id

@@ -12,7 +12,7 @@ from bot.catalog.training import Module, Question
 from bot.clock import to_db
 from bot.notify import notify_coordinators
 from bot.services import BotContext, Services
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from storage import engagement, members, training
 from storage.members import Member
@@ -106,8 +106,7 @@ async def next_button(update: Update, context: BotContext) -> None:
     parts = services.signer.verify(query.data) or []
     spot = await position(services, member) if member else None
     if member is None or spot is None or (parts[2:] and parts[2] != str(spot[0].order)):
-        await query.answer(services.t(language_of(update, context, member),
-                                      "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language_of(update, context, member))
         return
     await query.answer()
     await remove_buttons(query)
@@ -123,15 +122,14 @@ async def answer_button(update: Update, context: BotContext) -> None:
     parts = services.signer.verify(query.data) or []
     spot = await position(services, member) if member else None
     if member is None or spot is None or len(parts) != 6:
-        await query.answer(services.t(language_of(update, context, member),
-                                      "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, language_of(update, context, member))
         return
     module, question = spot
     order, index, number, tries = parts[2], int(parts[3]), int(parts[4]), int(parts[5])
     if (order != str(module.order) or index != module.questions.index(question)
             or not 0 <= number < len(question.choices)
             or tries != await _attempts(services, member, module, question)):
-        await query.answer(services.t(member.language, "common.expired_button"), show_alert=True)
+        await answer_expired(query, context, member.language)
         return
     choice = question.choices[number]
     await training.record_answer(services.db, member.id, module.id, question.id,
