@@ -61,6 +61,10 @@ COORDINATOR_COMMANDS = [
     ("unpair", "End a pair: CODE REASON"),
     ("broadcast", "Message mentors, mentees or everyone"),
     ("approve", "Approve a trained mentor: /approve CODE"),
+    ("revoke", "Withdraw a mentor's approval: CODE REASON"),
+    ("suspend", "Put a member on hold: CODE REASON"),
+    ("unsuspend", "Lift a suspension: /unsuspend CODE"),
+    ("invite", "Invite link: /invite mentor|mentee [cohort]"),
 ]
 
 

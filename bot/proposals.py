@@ -62,6 +62,7 @@ def mentor_profile(member: Member, load: int, now: datetime) -> Mentor:
         stepped_back=member.stepped_back,
         paused=is_paused(now, member.paused_until),
         unreachable=member.unreachable,
+        suspended=member.suspended_at is not None,
         free_slots=member.capacity - load,
     )
 

@@ -44,6 +44,7 @@ from handlers import (
     screening,
     settings,
     support,
+    suspension,
     training,
 )
 
@@ -59,8 +60,10 @@ CRISIS_FLAG = choice("0", "1")
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler to the application, in priority order."""
-    # -4..-2: drop replayed updates, forged buttons, and coordinator actions from non-coordinators.
-    app.add_handler(TypeHandler(Update, gate.drop_replayed_update), group=GATE - 1)
+    # -5..-2: drop replayed updates, forged buttons, and coordinator actions from non-coordinators.
+    app.add_handler(TypeHandler(Update, gate.drop_replayed_update), group=GATE - 2)
+    # A suspended member keeps only /crisis, /mydata and /forget (and free text for the screen).
+    app.add_handler(TypeHandler(Update, suspension.hold_suspended), group=GATE - 1)
     app.add_handler(TypeHandler(Update, gate.refuse_forged_button), group=GATE)
     app.add_handler(TypeHandler(Update, access.guard_coordinator_actions), group=GATE + 1)
 
@@ -166,6 +169,9 @@ def register_console(app: Application) -> None:  # type: ignore[type-arg]
         ("digest", console.digest_now),
         ("audit", console.audit_log),
         ("member", console_member.member_command),
+        ("suspend", suspension.suspend_command),
+        ("unsuspend", suspension.unsuspend_command),
+        ("revoke", suspension.revoke_command),
     ):
         app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
     app.add_handler(

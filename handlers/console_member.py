@@ -37,6 +37,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             ("paused", member.paused_until is not None),
             ("stepped_back", member.stepped_back),
             ("unreachable", member.unreachable),
+            ("suspended", member.suspended_at is not None),
         )
         if on
     ]

@@ -50,6 +50,10 @@ KINDS = frozenset(
         "pulse_done",
         "report_raised",
         "reachout_done",
+        "suspended",
+        "unsuspended",
+        "invite_used",
+        "retention_erased",
     }
 )
 
