@@ -11,6 +11,7 @@ from telegram.error import InvalidToken
 
 from bot.catalog._base import ContentError
 from bot.settings import SettingsError, load_settings
+from bot.setup_check import SetupError
 from storage.db import DatabaseError
 
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.runner import run
 
         return asyncio.run(run(settings))
-    except SettingsError as exc:
+    except (SettingsError, SetupError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except ContentError as exc:

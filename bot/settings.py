@@ -22,8 +22,9 @@ TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 FIX_HINTS: dict[str, str] = {
     "BOT_TOKEN": "create a bot with @BotFather and put its token in .env as BOT_TOKEN=...",
     "COORDINATOR_CHAT_ID": (
-        "add the bot to the coordinators' private group, send a message there and read the chat "
-        "id (a negative number like -1001234567890); set COORDINATOR_CHAT_ID=..."
+        "make the coordinators' private group a supergroup with topics first (its id changes), "
+        "add the bot as an admin, send a message there and read the chat id (a negative number "
+        "like -1001234567890); set COORDINATOR_CHAT_ID=..."
     ),
     "DEFAULT_COUNTRY": "use a two-letter ISO country code such as US, GB or ES",
     "DEFAULT_TIMEZONE": "use an IANA time zone name such as Europe/London or America/New_York",
@@ -76,6 +77,14 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("coordinator_chat_id")
+    @classmethod
+    def _group_id(cls, value: int) -> int:
+        if value >= 0:  # positive ids are people's private chats; groups are negative
+            raise ValueError("must be a group's id, a negative number (a positive id is a "
+                             "person's private chat, not a group)")
         return value
 
     @field_validator("bot_token")

@@ -10,6 +10,8 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+BOT_ID = 5_000_000_001  # the sandbox bot's user id (getMe)
+
 
 class BotApiMethods:
     """`_m_<method>` handlers; FakeTelegram provides the state they read and write."""
@@ -105,8 +107,10 @@ class BotApiMethods:
         return True
 
     def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        # The bot itself is an admin of a group unless a test says otherwise.
+        default = "administrator" if int(params["user_id"]) == BOT_ID else "left"
         status = self.chat_members.get(int(params["chat_id"]), {}).get(
-            int(params["user_id"]), "left"
+            int(params["user_id"]), default
         )
         user = {"id": int(params["user_id"]), "is_bot": False, "first_name": "Member"}
         member: dict[str, Any] = {"status": status, "user": user}

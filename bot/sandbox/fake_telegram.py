@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.fake_methods import BotApiMethods
+from bot.sandbox.fake_methods import BOT_ID, BotApiMethods
 from bot.sandbox.spec import ApiSpec, RequestViolation, check_limits, load_spec, spec_path
 
-BOT_ID = 5_000_000_001
 BOT_USERNAME = "companion_sandbox_bot"
 SEND_METHODS = {
     "sendMessage",
@@ -85,6 +85,8 @@ class FakeTelegram(BotApiMethods):
         self.answered_presses: dict[str, bool] = {}
         self.chat_members: dict[int, dict[int, str]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
+        # Chats Telegram answers "chat not found" for (a wrong id, or a group without the bot).
+        self.unknown_chats: set[int] = set()
         self.files: dict[str, bytes] = {}
         self.updates: list[dict[str, Any]] = []
         self.confirmed_offset = 0
@@ -123,6 +125,8 @@ class FakeTelegram(BotApiMethods):
             if refused:
                 return refused
         chat_id = params.get("chat_id")
+        if self.unknown_chats and self._names_unknown_chat(params):
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
         if method in SEND_METHODS and isinstance(chat_id, int):
             if chat_id in self.blocked:
                 return 403, {
@@ -139,6 +143,14 @@ class FakeTelegram(BotApiMethods):
         if isinstance(result, tuple):
             return result
         return 200, {"ok": True, "result": result}
+
+    def _names_unknown_chat(self, params: dict[str, Any]) -> bool:
+        """Whether the call names a chat in `unknown_chats` (directly or in a command scope)."""
+        scope = params.get("scope")
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        ids = [params.get("chat_id"), scope.get("chat_id") if isinstance(scope, dict) else None]
+        return any(value is not None and int(value) in self.unknown_chats for value in ids)
 
     def _pick_fault(self, method: str) -> str | None:
         if method in {"getUpdates", "getMe", "setMyCommands", "deleteWebhook"}:
