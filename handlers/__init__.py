@@ -30,6 +30,7 @@ from handlers import (
     errors,
     fallback,
     gate,
+    invite,
     matching,
     onboarding,
     pair,
@@ -172,6 +173,7 @@ def register_console(app: Application) -> None:  # type: ignore[type-arg]
         ("suspend", suspension.suspend_command),
         ("unsuspend", suspension.unsuspend_command),
         ("revoke", suspension.revoke_command),
+        ("invite", invite.invite_command),
     ):
         app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
     app.add_handler(

@@ -15,7 +15,7 @@ from telegram.ext import (
 from bot import intake as steps
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
-from handlers import intake
+from handlers import intake, invite
 from handlers._common import current_member, language_of, reply
 from handlers._edits import remove_buttons
 from handlers.support import help_now_row
@@ -24,12 +24,14 @@ from storage import engagement, members
 CONSENT = "consent"
 
 
-def consent_buttons(context: BotContext, language: str) -> list[list[tuple[str, str]]]:
-    """[I agree] [Not now]."""
+def consent_buttons(context: BotContext, language: str, invite_id: int | None = None
+                    ) -> list[list[tuple[str, str]]]:
+    """[I agree] [Not now] ([I agree] carries a checked invite's id)."""
     t, sign = context.services.t, context.services.signer.sign
+    agree_data = sign("start", "agree", f"i{invite_id}") if invite_id else sign("start", "agree")
     return [
         [
-            (t(language, "start.agree"), sign("start", "agree")),
+            (t(language, "start.agree"), agree_data),
             (t(language, "start.not_now"), sign("start", "decline")),
         ]
     ]
@@ -48,7 +50,9 @@ async def start(update: Update, context: BotContext) -> str | int:
                     [help_now_row(context, language)])
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
-    await reply(update, context, t(language, "start.privacy"), consent_buttons(context, language))
+    invite_id = await invite.read_start_payload(update, context, language)
+    await reply(update, context, t(language, "start.privacy"),
+                consent_buttons(context, language, invite_id))
     return CONSENT
 
 
@@ -79,6 +83,7 @@ async def agree(update: Update, context: BotContext) -> str | int:
         services.db, member.id, services.clock.now(), intake_step=steps.MENTEE_STEPS[0]
     )
     await reply(update, context, services.t(language, "start.agreed"))
+    member = await invite.apply_on_consent(update, context, member, language)
     return await intake.ask(update, context, member, steps.MENTEE_STEPS[0])
 
 
@@ -120,6 +125,7 @@ def conversation() -> ConversationHandler[BotContext]:
     states: dict[object, list[object]] = {
         CONSENT: [
             CallbackQueryHandler(agree, pattern=shape("start", "agree")),
+            CallbackQueryHandler(agree, pattern=shape("start", "agree", r"i\d{1,12}")),
             CallbackQueryHandler(decline, pattern=shape("start", "decline")),
             MessageHandler(~filters.COMMAND, ask_for_button),
         ],

@@ -19,3 +19,6 @@ CREATE TABLE invites (
     created_by  INTEGER NOT NULL,                      -- coordinator's Telegram user id
     used_at     TEXT                                   -- single use: set when someone joins with it
 );
+
+-- The cohort an invite link named (optional; for reports and coordinators).
+ALTER TABLE members ADD COLUMN cohort TEXT;
