@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
     invite_days: int = Field(default=14, ge=1, le=365)
     programme_capacity: int = Field(default=0, ge=0)  # members with a role; 0 = no limit
-    retention_months: int = Field(default=24, ge=1, le=240)
+    retention_months: int = Field(default=12, ge=1, le=240)
 
     @field_validator("default_country")
     @classmethod

@@ -13,12 +13,14 @@ from telegram.ext import (
     filters,
 )
 
-import bot.pair_sweeps  # noqa: F401  (registers the check-in and relay sweeps)
+import bot.pair_sweeps
+import bot.retention  # noqa: F401  (registers the data retention sweep)
 from bot.callbacks import CODE, NUMBER, SLUG, choice, shape
 from bot.escalation_lifecycle import OUTCOMES
 from handlers import (
     access,
     account,
+    activity,
     alerts,
     approve,
     broadcast,
@@ -61,7 +63,9 @@ CRISIS_FLAG = choice("0", "1")
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler to the application, in priority order."""
+    # -6: note the day someone was last active (data retention).
     # -5..-2: drop replayed updates, forged buttons, and coordinator actions from non-coordinators.
+    app.add_handler(TypeHandler(Update, activity.note_last_seen), group=GATE - 3)
     app.add_handler(TypeHandler(Update, gate.drop_replayed_update), group=GATE - 2)
     # A suspended member keeps only /crisis, /mydata and /forget (and free text for the screen).
     app.add_handler(TypeHandler(Update, suspension.hold_suspended), group=GATE - 1)
