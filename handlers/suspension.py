@@ -29,7 +29,12 @@ async def hold_suspended(update: Update, context: BotContext) -> None:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or chat.type != "private" or user is None:
         return
-    if user.id not in await suspended_ids(context.services):
+    suspended = await suspended_ids(context.services)
+    if user.id not in suspended:
+        return
+    member = await members.get_by_telegram_id(context.services.db, user.id)
+    if member is None or member.suspended_at is None:  # erased (/forget) since: not any more
+        suspended.discard(user.id)
         return
     query, message = update.callback_query, update.effective_message
     if query is not None:
@@ -39,9 +44,7 @@ async def hold_suspended(update: Update, context: BotContext) -> None:
         return  # free text reaches the safety screen; the relay then says it is on hold
     elif _command_name(message.text or "/") in OPEN_COMMANDS:
         return
-    member = await members.get_by_telegram_id(context.services.db, user.id)
-    language = member.language if member else context.services.settings.default_language
-    note = context.services.t(language, "suspend.on_hold")
+    note = context.services.t(member.language, "suspend.on_hold")
     if query is not None:
         await query.answer(note[:200], show_alert=True)
     else:

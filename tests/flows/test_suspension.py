@@ -91,3 +91,14 @@ async def test_revoke_ends_pairs_without_fault_and_returns_mentees_to_waiting(
     assert any(e.action == "revoke_approval" and e.target == mentor.code for e in entries)
     assert "not an approved mentor" in (
         await cleo.send(f"/revoke {mentor.code} again"))[-1].text
+
+
+async def test_a_suspended_member_who_forgets_can_join_again(sandbox: Sandbox) -> None:
+    mia, _, mentee, _, _ = await paired(sandbox)
+    cleo = sandbox.group.coordinator("Cleo")
+    await cleo.send(f"/suspend {mentee.code} rude")
+    confirm = (await mia.send("/forget"))[-1]
+    await mia.click(confirm, confirm.button_labels[0])
+    assert await members.get_by_telegram_id(sandbox.db, mia.id) is None
+    welcome = await mia.send("/start")
+    assert "on hold" not in welcome[0].text and "I agree" in welcome[-1].button_labels
