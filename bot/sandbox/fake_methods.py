@@ -13,6 +13,19 @@ from typing import Any
 BOT_ID = 5_000_000_001  # the sandbox bot's user id (getMe)
 
 
+class NamedFile(bytes):
+    """An uploaded file's bytes with the file name the bot gave it (Telegram keeps it too)."""
+
+    filename: str | None = None
+
+    @classmethod
+    def of(cls, content: bytes, filename: str | None) -> NamedFile:
+        """Wrap uploaded bytes with their name."""
+        named = cls(content)
+        named.filename = filename
+        return named
+
+
 class BotApiMethods:
     """`_m_<method>` handlers; FakeTelegram provides the state they read and write."""
 
@@ -41,11 +54,10 @@ class BotApiMethods:
         file_id = f"doc-{len(self.files) + 1}"
         document = params.get("document")
         self.files[file_id] = document if isinstance(document, bytes) else b""
-        return self._bot_message(
-            params,
-            document={"file_id": file_id, "file_unique_id": file_id},
-            caption=params.get("caption"),
-        )
+        meta = {"file_id": file_id, "file_unique_id": file_id}
+        if getattr(document, "filename", None):
+            meta["file_name"] = str(document.filename)  # type: ignore[union-attr]
+        return self._bot_message(params, document=meta, caption=params.get("caption"))
 
     def _m_copyMessage(self, params: dict[str, Any]) -> Any:
         source = self.messages.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))

@@ -92,6 +92,7 @@ class FakeTelegram(BotApiMethods):
         self.confirmed_offset = 0
         self.on_call: list[Callable[[str, dict[str, Any]], None]] = []
         self._update_ids = itertools.count(1)
+        self.first_message_id = 1
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._new_update = asyncio.Event()
         self._send_times: dict[int, list[float]] = {}
@@ -250,7 +251,21 @@ class FakeTelegram(BotApiMethods):
 
     def next_message_id(self, chat_id: int) -> int:
         """Message ids count per chat, like Telegram's."""
-        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+        return next(self._message_ids.setdefault(chat_id, itertools.count(self.first_message_id)))
+
+    def continue_from(self, next_update_id: int, next_message_id: int) -> None:
+        """Carry on where an earlier run against the same database stopped: Telegram never
+        reuses an update id (the bot drops seen ones as replays) nor a chat's message ids."""
+        self._update_ids = itertools.count(max(1, next_update_id))
+        self.first_message_id = max(1, next_message_id)
+        self._message_ids.clear()
+
+    def highest_ids(self) -> tuple[int, int]:
+        """(the last update id handed out, the highest message id in any chat)."""
+        probe = next(self._update_ids)
+        self._update_ids = itertools.count(probe)
+        message_ids = [mid for chat in self.messages.values() for mid in chat]
+        return probe - 1, max(message_ids, default=self.first_message_id - 1)
 
     def _bot_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

@@ -12,11 +12,12 @@ from bot.demo import run_demo
 
 REPO = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"\b([MP])[2-9A-HJ-NP-Z]{4}\b")  # member and pair codes are random per run
+INVITE = re.compile(r"(\?start=[A-Za-z0-9_]+)-[0-9a-f]{16}\b")  # signed with a random key
 
 
 def normalise(text: str) -> str:
-    """Member and pair codes differ between runs; everything else must not."""
-    return CODE.sub(r"\1····", text.rstrip())
+    """Member and pair codes (and invite signatures) differ between runs; nothing else may."""
+    return INVITE.sub(r"\1-…", CODE.sub(r"\1····", text.rstrip()))
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,10 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "⏰ Tue 10 Mar 08:00\n\nbot → Max:\n  Thank you for last week." in output  # released
     assert "seems to contain an e-mail address" in output  # boundaries
     assert "everything about you has been deleted" in output  # /forget
+    assert "invited to join as a mentor in the group spring26" in output  # invite link
+    assert "already been used (each link works once)" in output
+    assert "Your pair with Lea is paused for now" in output  # /suspend
+    assert "on hold for now" in output.split("lea> /checkin", 1)[1]
 
 
 def test_seeded_cast_is_introduced(walkthrough: tuple[int, str, Path]) -> None:
