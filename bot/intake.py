@@ -53,9 +53,12 @@ def next_step(role: str | None, current: str) -> str | None:
     return steps[index] if index < len(steps) else None
 
 
-def step_number(role: str | None, step: str) -> tuple[int, int]:
-    """(n, total) for "step n of total" (sub-steps count as their parent)."""
+def step_number(role: str | None, step: str, invited: bool = False) -> tuple[int, int]:
+    """(n, total) for "step n of total" (sub-steps count as their parent; someone `invited`
+    with their role chosen by the link has no role step)."""
     steps = steps_for(role)
+    if invited:
+        steps = tuple(name for name in steps if name != "role")
     return steps.index(SUB_STEPS.get(step, step)) + 1, len(steps)
 
 

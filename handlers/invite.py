@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot import invites
 from bot.callbacks import payload_parts
+from bot.clock import to_db
 from bot.services import BotContext
 from handlers import access
 from handlers._common import reply
@@ -65,5 +66,6 @@ async def apply_on_consent(update: Update, context: BotContext, member: Member,
     if invite is None:  # used by someone else, or expired, since the link was opened
         await reply(update, context, services.t(language, "invite.used"))
         return member
-    return await members.update_profile(services.db, member.id, services.clock.now(),
-                                        role=invite.role, cohort=invite.cohort)
+    now = services.clock.now()
+    return await members.update_profile(services.db, member.id, now, role=invite.role,
+                                        cohort=invite.cohort, invited_at=to_db(now))

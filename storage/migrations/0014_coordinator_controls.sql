@@ -20,5 +20,7 @@ CREATE TABLE invites (
     used_at     TEXT                                   -- single use: set when someone joins with it
 );
 
--- The cohort an invite link named (optional; for reports and coordinators).
+-- The cohort an invite link named (optional; for reports and coordinators), and when the
+-- member joined through an invite (their intake then has no role question).
 ALTER TABLE members ADD COLUMN cohort TEXT;
+ALTER TABLE members ADD COLUMN invited_at TEXT;
