@@ -3,6 +3,8 @@ works for a suspended member, and one clear answer for every kind of bad input."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.sandbox.harness import Sandbox
 from storage import audit, members, pairs
 from tests.flows.pairing_helpers import paired
@@ -102,3 +104,16 @@ async def test_a_suspended_member_who_forgets_can_join_again(sandbox: Sandbox) -
     assert await members.get_by_telegram_id(sandbox.db, mia.id) is None
     welcome = await mia.send("/start")
     assert "on hold" not in welcome[0].text and "I agree" in welcome[-1].button_labels
+
+
+async def test_a_paused_pair_is_not_nudged_to_write(sandbox: Sandbox) -> None:
+    _, _, mentee, _, pair = await paired(sandbox)
+    await sandbox.db.execute("UPDATE pairs SET started_at = ? WHERE id = ?",
+                             ("2026-03-01T09:00:00", pair.id))
+    await sandbox.group.coordinator("Cleo").send(f"/suspend {mentee.code} rude")
+    await sandbox.advance(timedelta(days=9))
+    nudges = await sandbox.db.fetch_value("SELECT COUNT(*) FROM outbox WHERE kind = 'nudge'")
+    assert nudges == 0
+    await sandbox.group.coordinator("Cleo").send(f"/unsuspend {mentee.code}")
+    await sandbox.advance(timedelta(hours=1))
+    assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM outbox WHERE kind = 'nudge'") == 2
