@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 import bot.data_rights
-from bot.retention import months_before
+from bot.retention import BATCH, months_before
 from bot.sandbox.harness import Sandbox
 from storage import engagement, members
 from tests.flows.pairing_helpers import make_member, paired
@@ -93,3 +93,14 @@ def test_months_before_clamps_to_the_end_of_the_month() -> None:
     assert months_before(datetime(2026, 3, 31, 9), 1) == datetime(2026, 2, 28, 9)
     assert months_before(datetime(2026, 1, 15), 12) == datetime(2025, 1, 15)
     assert months_before(datetime(2026, 1, 15), 13) == datetime(2024, 12, 15)
+
+
+async def test_a_backlog_is_worked_through_batch_after_batch(sandbox: Sandbox) -> None:
+    for number in range(BATCH + 10):
+        await make_member(sandbox, sandbox.user(f"P{number}", user_id=70_000 + number),
+                          "mentee", "Alias", unreachable=True)
+    sandbox.clock.advance(timedelta(days=367))
+    await sandbox.tick()
+    assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM members") == 10
+    await sandbox.advance(timedelta(seconds=30))  # not an hour later: the batch was full
+    assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM members") == 0
