@@ -62,7 +62,7 @@ def why_left_out(t: Translator, language: str, mentee: Mentee, mentors: Sequence
                          for m in mentors)
         parts = [t(language, f"matching.unavailable_{rule}", count=counts[rule])
                  for rule in AVAILABILITY if counts[rule]]
-        return t(language, "matching.left_out_none_free", counts="; ".join(parts))
+        return t(language, "matching.left_out_none_free", counts=Html("; ".join(parts)))
     fitting = [m for m in available if not broken[m.id]]
     if fitting:
         codes = ", ".join(m.code for m in fitting[:5])
@@ -84,4 +84,4 @@ def why_left_out(t: Translator, language: str, mentee: Mentee, mentors: Sequence
             wish = preference_words(t, intake, language, key, mentee.wishes.get(key))
             parts.append(t(language, "matching.fit_preference", count=count, wish=wish))
     return t(language, "matching.left_out_nobody_fits", count=len(available),
-             details="; ".join(parts))
+             details=Html("; ".join(parts)))
