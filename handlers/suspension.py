@@ -1,5 +1,6 @@
 """/suspend, /unsuspend and /revoke in the coordinators' group, and the gate that keeps a
-suspended member's private chat to /crisis and /mydata (and /forget)."""
+suspended member's private chat to help (/crisis, /cope, /resources) and their data (/mydata,
+/forget)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from handlers.console import actor
 from storage import members
 
 access.coordinator_commands("suspend", "unsuspend", "revoke")
-# What a suspended member can still do: get help now, and see or erase their data.
-OPEN_COMMANDS = frozenset({"crisis", "sos", "mydata", "forget"})
-OPEN_BUTTONS = ("crisis:", "fg:")
+# What a suspended member can still do: get help now (crisis lines, coping ideas, support
+# services), and see or erase their data. Safety features added later belong here too.
+OPEN_COMMANDS = frozenset({"crisis", "sos", "cope", "resources", "mydata", "forget"})
+OPEN_BUTTONS = ("crisis:", "cope:", "res:", "fg:")
 
 
 def _command_name(text: str) -> str:

@@ -28,6 +28,14 @@ async def test_suspend_pauses_the_pair_keeps_crisis_and_mydata_and_is_audited(
     assert "on hold" in (await mia.send("hello Oak"))[-1].text
     crisis = await mia.send("/crisis")
     assert crisis and "on hold" not in crisis[0].text
+    # Every button of the crisis path still works: "I'm not safe" reaches the coordinators.
+    await mia.click(mia.last_with_buttons(), "not safe")
+    assert "on hold" not in mia.last_message().text
+    assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM escalations") >= 1
+    coping = await mia.send("/cope")
+    assert coping and "on hold" not in coping[-1].text
+    await mia.click(mia.last_with_buttons(), coping[-1].button_labels[0])
+    assert "on hold" not in mia.last_message().text
     await mia.send("/mydata")
     assert any(name == "sendDocument" for name, _ in sandbox.fake.calls)
 
