@@ -60,6 +60,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             approved=_day(member.approved_at),
             flags=", ".join(flags) or t(language, "console.flag_none"),
         ),
+        *_programme_lines(context, member),
         "",
         t(language, "console.member_pairs_title"),
     ]
@@ -85,6 +86,18 @@ async def profile_text(context: BotContext, member: Member) -> Html:
     if not history:
         lines.append(t(language, "console.member_no_pairs"))
     return Html("\n".join(lines))
+
+
+def _programme_lines(context: BotContext, member: Member) -> list[str]:
+    """A suspension (since when, and why) and the invite cohort, when there are any."""
+    t, language = context.services.t, context.services.settings.default_language
+    lines = []
+    if member.suspended_at is not None:
+        lines.append(t(language, "suspend.profile_line", since=_day(member.suspended_at),
+                       reason=member.suspended_reason or "-"))
+    if member.invited_at is not None:
+        lines.append(t(language, "invite.profile_line", cohort=member.cohort or "-"))
+    return lines
 
 
 async def member_command(update: Update, context: BotContext) -> None:

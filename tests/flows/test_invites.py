@@ -51,6 +51,8 @@ async def test_invite_preselects_role_and_cohort_and_works_once(sandbox: Sandbox
     total = len(MENTOR_STEPS) - 1
     assert any(f"Step 1 of {total}" in t for t in texts)
     assert any(f"Step 2 of {total}" in t for t in texts)
+    profile = (await sandbox.group.coordinator("Cleo").send(f"/member {member.code}"))[-1].text
+    assert "Joined through an invite link (cohort: spring26)" in profile
     # The same link again: a kind answer, and normal onboarding with the role question.
     ivy = sandbox.user("Ivy")
     texts = await open_link(ivy, payload)

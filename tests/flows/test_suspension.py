@@ -48,6 +48,9 @@ async def test_suspend_pauses_the_pair_keeps_crisis_and_mydata_and_is_audited(
     entries = await audit.recent(sandbox.db, 5)
     assert any(e.action == "suspend" and e.target == mentee.code for e in entries)
     assert (await pairs.get(sandbox.db, pair.id)).status == "active"  # paused, not ended
+    profile = (await cleo.send(f"/member {mentee.code}"))[-1].text
+    assert "Suspended since" in profile and "repeated boundary breaches" in profile
+    assert "suspended" in next(line for line in profile.splitlines() if line.startswith("Flags"))
 
     # Lifting it: both told, the held message goes out.
     assert "lifted" in (await cleo.send(f"/unsuspend {mentee.code}"))[-1].text
