@@ -130,7 +130,9 @@ async def pairs_command(update: Update, context: BotContext) -> None:
             language, "matching.pairs_line", pair=pair.code,
             mentee=mentee.code if mentee else "-", mentee_alias=(mentee.alias if mentee else "") or "",
             mentor=mentor.code if mentor else "-", mentor_alias=(mentor.alias if mentor else "") or "",
-            status=t(language, f"matching.status_{pair.status}"),
+            status=t(language, "matching.status_paused") if any(
+                m is not None and m.suspended_at for m in (mentee, mentor))
+            else t(language, f"matching.status_{pair.status}"),
             since=since.strftime("%Y-%m-%d") if since else "-",
             contact=t(language, "matching.never") if contact is None
             else t(language, "matching.days_ago", days=contact),
