@@ -1,4 +1,5 @@
-"""The Bot API methods FakeTelegram answers (sending, editing, members, topics), as a mixin.
+"""The Bot API methods FakeTelegram answers (sending, editing, members, topics) and its id
+bookkeeping (unknown chats, carrying on after an earlier run), as a mixin.
 
 Kept apart from fake_telegram.py, which holds the transport side: validation, faults, flood
 limits and the update queue.
@@ -7,6 +8,7 @@ limits and the update queue.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +38,32 @@ class BotApiMethods:
     _bot_message: Callable[..., dict[str, Any]]
     _find: Callable[[dict[str, Any]], dict[str, Any] | None]
     chat: Callable[[int], dict[str, Any]]
+    unknown_chats: set[int]
+    first_message_id: int
+    _update_ids: itertools.count[int]
+    _message_ids: dict[int, itertools.count[int]]
+
+    def continue_from(self, next_update_id: int, next_message_id: int) -> None:
+        """Carry on where an earlier run against the same database stopped: Telegram never
+        reuses an update id (the bot drops seen ones as replays) nor a chat's message ids."""
+        self._update_ids = itertools.count(max(1, next_update_id))
+        self.first_message_id = max(1, next_message_id)
+        self._message_ids.clear()
+
+    def highest_ids(self) -> tuple[int, int]:
+        """(the last update id handed out, the highest message id in any chat)."""
+        probe = next(self._update_ids)
+        self._update_ids = itertools.count(probe)
+        message_ids = [mid for chat in self.messages.values() for mid in chat]
+        return probe - 1, max(message_ids, default=self.first_message_id - 1)
+
+    def _names_unknown_chat(self, params: dict[str, Any]) -> bool:
+        """Whether the call names a chat in `unknown_chats` (directly or in a command scope)."""
+        scope = params.get("scope")
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        ids = [params.get("chat_id"), scope.get("chat_id") if isinstance(scope, dict) else None]
+        return any(value is not None and int(value) in self.unknown_chats for value in ids)
 
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._bot_message(params, text=params["text"], parse_mode=params.get("parse_mode"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import random
 import time
 from collections.abc import Callable
@@ -145,14 +144,6 @@ class FakeTelegram(BotApiMethods):
             return result
         return 200, {"ok": True, "result": result}
 
-    def _names_unknown_chat(self, params: dict[str, Any]) -> bool:
-        """Whether the call names a chat in `unknown_chats` (directly or in a command scope)."""
-        scope = params.get("scope")
-        if isinstance(scope, str):
-            scope = json.loads(scope)
-        ids = [params.get("chat_id"), scope.get("chat_id") if isinstance(scope, dict) else None]
-        return any(value is not None and int(value) in self.unknown_chats for value in ids)
-
     def _pick_fault(self, method: str) -> str | None:
         if method in {"getUpdates", "getMe", "setMyCommands", "deleteWebhook"}:
             return None
@@ -252,20 +243,6 @@ class FakeTelegram(BotApiMethods):
     def next_message_id(self, chat_id: int) -> int:
         """Message ids count per chat, like Telegram's."""
         return next(self._message_ids.setdefault(chat_id, itertools.count(self.first_message_id)))
-
-    def continue_from(self, next_update_id: int, next_message_id: int) -> None:
-        """Carry on where an earlier run against the same database stopped: Telegram never
-        reuses an update id (the bot drops seen ones as replays) nor a chat's message ids."""
-        self._update_ids = itertools.count(max(1, next_update_id))
-        self.first_message_id = max(1, next_message_id)
-        self._message_ids.clear()
-
-    def highest_ids(self) -> tuple[int, int]:
-        """(the last update id handed out, the highest message id in any chat)."""
-        probe = next(self._update_ids)
-        self._update_ids = itertools.count(probe)
-        message_ids = [mid for chat in self.messages.values() for mid in chat]
-        return probe - 1, max(message_ids, default=self.first_message_id - 1)
 
     def _bot_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
