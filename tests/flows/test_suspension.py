@@ -68,6 +68,9 @@ async def test_suspend_bad_input_gets_one_clear_answer_each(sandbox: Sandbox) ->
     _, _, mentee, _, _ = await paired(sandbox)
     cleo = sandbox.group.coordinator("Cleo")
     assert "Usage: /suspend CODE REASON" in (await cleo.send("/suspend"))[-1].text
+    help_text = (await cleo.send("/help"))[0].text
+    for usage in ("/suspend CODE REASON", "/unsuspend CODE", "/revoke CODE REASON", "/invite"):
+        assert usage in help_text
     assert "reason is required" in (await cleo.send(f"/suspend {mentee.code}"))[-1].text
     assert "No member has the code <b>MZZZZZ</b>" in (
         await cleo.send("/suspend mzzzzz rude"))[-1].html
