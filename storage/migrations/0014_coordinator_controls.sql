@@ -8,6 +8,9 @@ ALTER TABLE members ADD COLUMN suspended_reason TEXT;
 -- and when the member was told their data will be deleted (NULL = not told yet).
 ALTER TABLE members ADD COLUMN last_seen_at TEXT;
 ALTER TABLE members ADD COLUMN retention_notice_at TEXT;
+-- Existing members: their row's last change stands in for "last seen" (it is never earlier), so
+-- nobody active is told their data will go just because this column is new.
+UPDATE members SET last_seen_at = updated_at;
 
 -- Invite links: the payload carries the id and a signature; this row says whether it is used up.
 CREATE TABLE invites (
