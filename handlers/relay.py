@@ -71,6 +71,17 @@ def _unpaired_key(member: Member) -> str:
     return "relay.unpaired_other"
 
 
+def meeting_rules(services: Services) -> boundaries.MeetingRules:
+    """The meeting rules of the live content (rebuilt after /reload)."""
+    content = services.content.relay.boundaries
+    cached = services.extras.get("meeting_rules")
+    if cached is None or cached[0] is not content:
+        cached = (content, boundaries.MeetingRules.from_content(content))
+        services.extras["meeting_rules"] = cached
+    rules: boundaries.MeetingRules = cached[1]
+    return rules
+
+
 def detect_details(services: Services, member: Member, message: Message) -> list[str]:
     """Kinds of personal detail in the message (text, caption, shared contact or place)."""
     text = message.text or message.caption or ""
@@ -80,7 +91,7 @@ def detect_details(services: Services, member: Member, message: Message) -> list
     kinds = boundaries.detect(
         text,
         region=member.country or services.settings.default_country,
-        meeting_phrases=services.content.relay.boundaries.meeting_phrases,
+        meeting=meeting_rules(services),
         entity_types=entities,
     )
     if (message.location is not None or message.venue is not None) and "meeting" not in kinds:
@@ -164,7 +175,8 @@ async def deliver(
         await notify_coordinators(
             services, key=f"boundary:{member.telegram_id}:{message_id}", kind="boundary",
             text=t(coordinator_language, "relay.coord_boundary", pair=pair.code,
-                   role=member.role or "-", kinds=kinds),
+                   role=t(coordinator_language, f"matching.role_{member.role or 'mentee'}"),
+                   kinds=kinds),
         )
     queued = await queue_copy(services, pair=pair, sender=member, recipient=partner,
                               message_id=message_id, reply_to=reply_to)
