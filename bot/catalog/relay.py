@@ -20,9 +20,9 @@ class Boundaries(StrictModel):
     """Meeting phrases per language (other kinds of personal detail are found by code)."""
 
     meeting_phrases: Phrases
-    meeting_with_partner: Phrases = {}
-    partner_words: Phrases = {}
-    not_meeting: Phrases = {}
+    meeting_with_partner: Phrases = Field(default_factory=dict)
+    partner_words: Phrases = Field(default_factory=dict)
+    not_meeting: Phrases = Field(default_factory=dict)
 
 
 class SignalThresholds(StrictModel):
