@@ -199,9 +199,10 @@ async def _introduce(
     mentor: Member,
     now: datetime,
 ) -> None:
-    """Queue both introductions with their [I'm in] button (in the pair's transaction)."""
+    """Queue both introductions with [I'm in] [Not for me] (in the pair's transaction)."""
     t, weeks = services.t, services.settings.program_weeks
-    button = services.signer.sign("pair", "in", pair.id)
+    button, decline = services.signer.sign("pair", "in", pair.id), services.signer.sign(
+        "pair", "no", pair.id)
     for member, partner in ((mentee, mentor), (mentor, mentee)):
         language = member.language
         text = t(
@@ -218,7 +219,8 @@ async def _introduce(
             member_id=member.id,
             lane=Lane.INTERACTIVE,
             kind="introduction",
-            payload=message_payload(text, [[(t(language, "pair.im_in"), button)]]),
+            payload=message_payload(text, [[(t(language, "pair.im_in"), button),
+                                            (t(language, "pair.not_for_me"), decline)]]),
             not_before=now,
             now=now,
         )
