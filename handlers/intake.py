@@ -15,7 +15,7 @@ from bot.services import BotContext
 from handlers import questions
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, set_buttons
-from handlers.fallback import member_help
+from handlers.fallback import help_role, member_help
 from storage import engagement, members
 from storage.members import Member
 
@@ -127,7 +127,8 @@ async def finish(update: Update, context: BotContext, member: Member) -> int:
 async def help_then_resume(update: Update, context: BotContext) -> str | None:
     """/help in the middle of joining: the help, then the question they were on."""
     member = await current_member(update, context)
-    await reply(update, context, member_help(context, language_of(update, context, member)))
+    await reply(update, context, member_help(context, language_of(update, context, member),
+                                             help_role(member)))
     if member is None or member.intake_step is None:
         return None
     return await ask(update, context, member, member.intake_step)

@@ -48,7 +48,8 @@ async def relay_message(update: Update, context: BotContext) -> None:
     if not current:
         if not crisis:  # the crisis answer was just sent; "you're not paired" would jar
             text = services.t(member.language, _unpaired_key(member))
-            await reply(update, context, f"{text}\n\n{fallback.member_help(context, member.language)}")
+            menu = fallback.member_help(context, member.language, fallback.help_role(member))
+            await reply(update, context, f"{text}\n\n{menu}")
         return
     pair, reply_to = await choose_pair(services, member, current, message)
     kinds = detect_details(services, member, message)

@@ -121,7 +121,8 @@ async def test_intake_resumes_after_restart_crisis_help_and_start(sandbox: Sandb
     crisis = await ana.send("/crisis")
     assert "988" in crisis[0].text
     helped = await ana.send("/help")
-    assert "/settings" in helped[0].text and "Which age band" in helped[-1].text
+    assert "/crisis" in helped[0].text and "/checkin" not in helped[0].text  # not in yet
+    assert "Which age band" in helped[-1].text
     replies = await ana.send("/start")
     assert "carry on where you left off" in replies[0].text
     assert "Which age band" in replies[-1].text
