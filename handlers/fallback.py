@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import help_menu
+from bot import help_menu, menus
 from bot.services import BotContext
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers.screening import detected_risk
@@ -34,6 +34,8 @@ async def help_command(update: Update, context: BotContext) -> None:
     buttons = [help_now_row(context, language)] if private else None
     await reply(update, context, member_help(context, language, help_role(member)),
                 buttons)
+    if private and member is not None:
+        await menus.sync_member_menu(context.bot, context.services, member)
 
 
 def help_role(member: Member | None) -> str | None:

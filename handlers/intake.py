@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import intake as steps
+from bot import menus
 from bot.clock import to_db
 from bot.services import BotContext
 from handlers import questions
@@ -115,6 +116,7 @@ async def finish(update: Update, context: BotContext, member: Member) -> int:
     await engagement.record(services.db, services.pseudonym_key, kind="intake_done", now=now,
                             telegram_id=member.telegram_id, role=member.role)
     t, lang = services.t, member.language
+    await menus.sync_member_menu(context.bot, services, member)
     if member.role == "mentor":
         first = services.content.training.modules[0].order
         buttons = [[(t(lang, "training.start_button"), services.signer.sign("tr", "next", first))]]
