@@ -73,7 +73,8 @@ async def test_every_setting_of_a_mentee_can_be_changed(sandbox: Sandbox) -> Non
     await ana.click(end, "09:00")
     question = await open_setting(ana, "Time zone")
     other = await press(ana, question, "Pick another")
-    await ana.click(other, "America/Bogota")
+    assert "America/Cancun" in other.button_labels  # Mexico's own zones (Ana moved there)
+    await ana.send("Bogotá")  # or a city, in any spelling
 
     member = await member_of(sandbox, ana)
     assert member.alias == "Moonlight" and member.age_band == "45-54"
