@@ -116,6 +116,15 @@ async def digest_now(update: Update, context: BotContext) -> None:
     await say(update, context, await digest_text(services, services.clock.now()))
 
 
+def action_words(context: BotContext, action: str) -> str:
+    """An audit action in words ("pair_forced" -> "paired despite a warning")."""
+    services = context.services
+    key = f"console.action_{action}"
+    if key in services.content.locales["en"]:
+        return services.t(services.settings.default_language, key)
+    return action.replace("_", " ")  # a newer action without its words yet: still readable
+
+
 async def audit_log(update: Update, context: BotContext) -> None:
     """/audit: the most recent coordinator actions (who, what, when)."""
     services = context.services
@@ -131,7 +140,7 @@ async def audit_log(update: Update, context: BotContext) -> None:
             "console.audit_line",
             at=entry.at.replace("T", " ")[:16] + " UTC",
             actor=entry.actor_name,
-            action=entry.action,
+            action=action_words(context, entry.action),
             target=entry.target or "",
         )
         for entry in entries
