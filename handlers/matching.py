@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import pairing, proposals
+from bot import pairing, proposals, words
 from bot.callbacks import NUMBER, payload_parts, shape
 from bot.i18n import Html
 from bot.pairing import Actor
@@ -47,7 +47,8 @@ async def pending_command(update: Update, context: BotContext) -> None:
     for mentee in waiting[:LIST_LIMIT]:
         lines.append(t(
             language, "matching.pending_mentee", code=mentee.code, alias=mentee.alias or "-",
-            days=pairing.days_since(mentee.intake_done_at or mentee.consented_at, now) or 0,
+            days=words.days(language,
+                            pairing.days_since(mentee.intake_done_at or mentee.consented_at, now) or 0),
             languages=", ".join(sorted(proposals.languages_of(mentee))),
             focus=", ".join(area.replace("_", " ") for area in mentee.focus_areas) or "-",
         ))

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 
-from bot import boundaries
+from bot import boundaries, words
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
@@ -225,7 +225,7 @@ def held_text(
     local = deliver_at.astimezone(ZoneInfo(partner.timezone))
     when = local.strftime("%H:%M")
     if deliver_at - now > timedelta(hours=24):
-        when = local.strftime("%d %b %H:%M")
+        when = words.moment(language, deliver_at, partner.timezone)
     return t(language, "relay.held", alias=partner.display_alias, time=when)
 
 
