@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
+from bot import words
 from bot.clock import from_db, to_db
-from bot.i18n import Html, Translator
+from bot.i18n import Html
 from bot.lanes import Lane
 from bot.outbox import message_payload
 from bot.proposals import mentor_profile
@@ -183,11 +184,13 @@ async def _create(
     return pair
 
 
-def shared_text(t: Translator, language: str, mentee: Member, mentor: Member) -> Html:
-    """What the two have in common, for the introductions."""
+def shared_text(services: Services, language: str, mentee: Member, mentor: Member) -> Html:
+    """What the two have in common, for the introductions (labels, in the reader's words)."""
+    t, intake = services.t, services.content.intake
     areas = sorted(set(mentee.focus_areas) & set(mentor.lived_experience))
     if areas:
-        return t(language, "pair.shared_areas", areas=", ".join(a.replace("_", " ") for a in areas))
+        labels = [intake.label("focus_areas", area, language).lower() for area in areas]
+        return t(language, "pair.shared_areas", areas=words.listing(language, labels))
     return t(language, "pair.shared_none")
 
 
@@ -209,7 +212,7 @@ async def _introduce(
             language,
             f"pair.intro_{member.role}",
             partner=partner.display_alias,
-            shared=shared_text(t, language, mentee, mentor),
+            shared=shared_text(services, language, mentee, mentor),
             weeks=weeks,
         )
         await outbox.enqueue(
