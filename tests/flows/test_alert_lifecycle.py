@@ -29,7 +29,7 @@ async def test_alert_shows_who_what_and_when_without_the_words(sandbox: Sandbox)
     [alert] = alerts(sandbox)
     rows = await escalation_rows(sandbox)
     assert rows[0]["member_code"] in alert.text and "Sunny" in alert.text and "mentee" in alert.text
-    assert "Source: chat message" in alert.text and "2026-03-02 09:00 UTC" in alert.text
+    assert "Source: something they wrote to the bot" in alert.text and "2026-03-02 09:00 UTC" in alert.text
     assert "kill" not in alert.text
     assert alert.button_labels == ["I'm on it"]
     assert rows[0]["alert_message_id"] == alert.id  # remembered when the outbox sent it
