@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
@@ -49,18 +51,29 @@ def coordinator_commands(services: Services) -> list[BotCommand]:
 
 
 async def set_command_menus(bot: Bot, services: Services, coordinator_chat_id: int) -> None:
-    """Menus per language, the coordinators' menu, and the bot's descriptions (at start-up)."""
+    """Menus per language, the coordinators' menu, and the bot's descriptions (at start-up).
+
+    Each call stands alone: a refused or failed one is logged and the bot starts anyway (the
+    menus are a convenience; Telegram keeps the previous ones)."""
     t, default = services.t, services.settings.default_language
+    calls: list[Callable[[], Awaitable[object]]] = []
     for code in [None, *t.languages]:  # None: people whose app language we do not ship
         language = code or default
-        await bot.set_my_commands(member_commands(services, language, None),
-                                  scope=BotCommandScopeAllPrivateChats(), language_code=code)
-        await bot.set_my_description(str(t(language, "help.bot_description")),
-                                     language_code=code)
-        await bot.set_my_short_description(str(t(language, "help.bot_short_description")),
-                                           language_code=code)
-    await bot.set_my_commands(coordinator_commands(services),
-                              scope=BotCommandScopeChat(coordinator_chat_id))
+        calls += [
+            partial(bot.set_my_commands, member_commands(services, language, None),
+                    scope=BotCommandScopeAllPrivateChats(), language_code=code),
+            partial(bot.set_my_description, str(t(language, "help.bot_description")),
+                    language_code=code),
+            partial(bot.set_my_short_description, str(t(language, "help.bot_short_description")),
+                    language_code=code),
+        ]
+    calls.append(partial(bot.set_my_commands, coordinator_commands(services),
+                         scope=BotCommandScopeChat(coordinator_chat_id)))
+    for call in calls:
+        try:
+            await call()
+        except TelegramError as exc:
+            log.warning("could not set a command menu or description: %s", type(exc).__name__)
 
 
 async def sync_member_menu(bot: Bot, services: Services, member: Member) -> None:
