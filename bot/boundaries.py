@@ -31,7 +31,11 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
 _LINK = re.compile(
     r"(https?://\S+|www\.\S+|\bt\.me/\S+|"
-    r"\b[a-z0-9-]{2,}\.(com|org|net|io|me|info|co|es|mx|uk|de|app|ly|gg)(/\S*)?\b)",
+    r"\b[a-z0-9-]{2,}\.(com|org|net|info|app)\b|"
+    # Short country-like endings are also words ("cansada.me voy", "bien.Es que", typed without
+    # a space): a bare domain with one of them counts only in lower case with a path or a
+    # second ending ("site.co.uk", "tienda.com.mx", "bio.me/ana").
+    r"\b[a-z0-9-]{2,}(\.(co|com|org))?\.(io|me|co|es|mx|uk|de|ly|gg)(/\S+|\b(?=\.)))",
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")

@@ -44,6 +44,11 @@ def detect(text: str, region: str = "US", entities: tuple[str, ...] = ()) -> lis
         ("Want to hang out after my meeting?", "US", ["meeting"]),
         ("My friends want to hang out but I'm not ready", "US", []),
         ("Quedamos en que hablaría con mi jefe", "ES", []),
+        ("Estoy cansada.me voy a dormir", "ES", []),  # no space after a full stop: not a link
+        ("In real life I'm a teacher", "US", []),
+        ("My mom will visit me this weekend", "US", []),
+        ("Can you visit me?", "US", ["meeting"]),
+        ("mi tienda es tienda.com.mx", "MX", ["link"]),
     ],
 )
 def test_detects_each_kind(text: str, region: str, kinds: list[str]) -> None:
