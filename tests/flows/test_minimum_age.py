@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.sandbox.harness import Sandbox, sandbox_settings
 
-TABLES = ("members", "engagement", "conversations", "audit_log")
+TABLES = ("members", "engagement", "conversations", "audit_log", "outbox", "escalations")
 
 
 async def rows(sandbox: Sandbox) -> int:
