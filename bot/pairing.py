@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot import words
 from bot.clock import from_db, to_db
 from bot.i18n import Html
 from bot.lanes import Lane
@@ -190,7 +189,7 @@ def shared_text(services: Services, language: str, mentee: Member, mentor: Membe
     areas = sorted(set(mentee.focus_areas) & set(mentor.lived_experience))
     if areas:
         labels = [intake.label("focus_areas", area, language).lower() for area in areas]
-        return t(language, "pair.shared_areas", areas=words.listing(language, labels))
+        return t(language, "pair.shared_areas", areas=", ".join(labels))
     return t(language, "pair.shared_none")
 
 

@@ -53,7 +53,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             country=words.country_name(language, member.country),
             timezone=member.timezone,
             age_band=member.age_band or "-",
-            focus=words.listing(language, [
+            focus=", ".join([
                 services.content.intake.label("focus_areas", area, language)
                 for area in member.focus_areas]) or "-",
             joined=_day(member.consented_at),

@@ -128,7 +128,7 @@ async def test_member_profile_and_audited_identity_lookup(sandbox: Sandbox) -> N
     assert "No member" in (await cleo.send("/member NOPE1"))[0].text
     profile = (await cleo.send(f"/member {member.code.lower()}"))[0]
     assert member.code in profile.text and "Sunny" in profile.text
-    assert "focus: Grief and loss and Low mood" in profile.text and "low_mood" not in profile.text
+    assert "focus: Grief and loss, Low mood" in profile.text and "low_mood" not in profile.text
     assert "country Mexico" in profile.text and "language English" in profile.text
     assert pair.code in profile.text and mentor.code in profile.text
     assert "ana_real" not in profile.text and str(ana.id) not in profile.text

@@ -52,7 +52,7 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
             "  Thank you for last week.") in output  # released, and attributed (two mentees)
     assert "bot → Max:\n  ✉️ From Lea:\n\nbot → Max:\n  Hi Max, nice to meet you" in output
     assert "not for them (reason: Not the right time)" in output  # a declined introduction
-    assert "Eva · waiting 0 days · es · grief" in output  # back in the pool
+    assert "Eva · waiting 0 days · Spanish · grief and loss" in output  # back in the pool
     assert "seems to contain an e-mail address" in output  # boundaries
     assert "everything about you has been deleted" in output  # /forget
 
