@@ -185,12 +185,10 @@ async def _create(
 
 def shared_text(services: Services, language: str, mentee: Member, mentor: Member) -> Html:
     """What the two have in common, for the introductions (labels, in the reader's words)."""
-    t, intake = services.t, services.content.intake
     areas = sorted(set(mentee.focus_areas) & set(mentor.lived_experience))
-    if areas:
-        labels = [intake.label("focus_areas", area, language).lower() for area in areas]
-        return t(language, "pair.shared_areas", areas=", ".join(labels))
-    return t(language, "pair.shared_none")
+    labels = [services.content.intake.label("focus_areas", a, language).lower() for a in areas]
+    return services.t(language, "pair.shared_areas", areas=", ".join(labels)) if labels else \
+        services.t(language, "pair.shared_none")
 
 
 async def _introduce(
@@ -203,8 +201,8 @@ async def _introduce(
 ) -> None:
     """Queue both introductions with [I'm in] [Not for me] (in the pair's transaction)."""
     t, weeks = services.t, services.settings.program_weeks
-    button, decline = services.signer.sign("pair", "in", pair.id), services.signer.sign(
-        "pair", "no", pair.id)
+    sign = services.signer.sign
+    button, decline = sign("pair", "in", pair.id), sign("pair", "no", pair.id)
     for member, partner in ((mentee, mentor), (mentor, mentee)):
         language = member.language
         text = t(
