@@ -5,8 +5,10 @@ Run from the repository root:
 
 The file has a header `label<TAB>language<TAB>category<TAB>text`; label is `flag` (the message
 shares a personal detail or plans a meeting) or `ok`. Prints, per language and category, the
-false-flag rate on `ok` rows and the detection rate on `flag` rows. Phone numbers are read as
-the member's country would read them: en as US, es as MX unless `--region LANG=CC` says otherwise.
+false-flag rate on `ok` rows and the detection rate on `flag` rows. The bot reads phone numbers
+as the member's country does; the file does not say where its writers live, so a row counts as
+flagged when it is flagged for any of the countries listed for its language (REGIONS; override
+with `--region es=ES,MX`), which is the strict reading for false flags.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from bot import boundaries  # noqa: E402
 from bot.catalog import relay as relay_catalog  # noqa: E402
 
 DEFAULT_FILE = ROOT / "tests" / "data" / "boundaries_dev.tsv"
-REGIONS = {"en": "US", "es": "MX"}
+REGIONS = {"en": ["US", "GB", "CA", "AU", "IE", "NZ", "IN"],
+           "es": ["MX", "ES", "AR", "CO", "CL", "PE", "US"]}
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -38,16 +41,17 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def evaluate(rows: list[dict[str, str]], regions: dict[str, str]) -> dict[tuple[str, str, str],
-                                                                         list[int]]:
+def evaluate(rows: list[dict[str, str]], regions: dict[str, list[str]]
+             ) -> dict[tuple[str, str, str], list[int]]:
     """{(language, label, category): [rows, flagged]}, plus (language, label, '*') totals."""
     rules = boundaries.MeetingRules.from_content(relay_catalog.load(ROOT / "content").boundaries)
     counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         language = row["language"]
-        found = boundaries.detect(row["text"], region=regions.get(language, "US"),
-                                  meeting=rules)
-        row["found"] = ",".join(found)
+        found: set[str] = set()
+        for region in regions.get(language, ["US"]):
+            found |= set(boundaries.detect(row["text"], region=region, meeting=rules))
+        row["found"] = ",".join(sorted(found))
         for category in (row["category"], "*"):
             cell = counts[(language, row["label"], category)]
             cell[0] += 1
@@ -59,12 +63,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--misses", action="store_true", help="list the rows judged wrongly")
-    parser.add_argument("--region", action="append", default=[], metavar="LANG=CC")
+    parser.add_argument("--region", action="append", default=[], metavar="LANG=CC[,CC]")
     args = parser.parse_args()
     regions = dict(REGIONS)
     for item in args.region:
-        language, _, country = item.partition("=")
-        regions[language] = country.upper()
+        language, _, countries = item.partition("=")
+        regions[language] = [country.strip().upper() for country in countries.split(",")]
     rows = read_rows(args.file)
     counts = evaluate(rows, regions)
     print(f"{args.file.name}: {len(rows)} rows; phone regions {regions}")
