@@ -13,6 +13,7 @@ from telegram.ext import (
 )
 
 from bot import intake as steps
+from bot import youth
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
 from handlers import intake
@@ -25,13 +26,15 @@ CONSENT = "consent"
 
 
 def consent_buttons(context: BotContext, language: str) -> list[list[tuple[str, str]]]:
-    """[I agree] [Not now]."""
+    """[I agree (I'm 18 or over)] [Not now] / [I'm under 18]."""
     t, sign = context.services.t, context.services.signer.sign
+    age = context.services.settings.minimum_age
     return [
         [
-            (t(language, "start.agree"), sign("start", "agree")),
+            (t(language, "start.agree", age=age), sign("start", "agree")),
             (t(language, "start.not_now"), sign("start", "decline")),
-        ]
+        ],
+        [(t(language, "start.under_age", age=age), sign("start", "young"))],
     ]
 
 
@@ -48,7 +51,9 @@ async def start(update: Update, context: BotContext) -> str | int:
                     [help_now_row(context, language)])
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
-    await reply(update, context, t(language, "start.privacy"), consent_buttons(context, language))
+    await reply(update, context, t(language, "start.privacy",
+                                   age=context.services.settings.minimum_age),
+                consent_buttons(context, language))
     return CONSENT
 
 
@@ -92,6 +97,24 @@ async def decline(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def too_young(update: Update, context: BotContext) -> int:
+    """Under the minimum age: a kind no, youth helplines for their country, nothing stored."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await remove_buttons(query)
+    services = context.services
+    if await current_member(update, context) is not None:  # consented on another device
+        return await start(update, context)
+    language = language_of(update, context)
+    user = update.effective_user
+    country = youth.country_from_language_code(user.language_code if user else None,
+                                               services.settings.default_country)
+    await reply(update, context, youth.render_too_young(
+        services.t, language, services.content, country, services.settings.minimum_age))
+    return ConversationHandler.END
+
+
 async def ask_for_button(update: Update, context: BotContext) -> str:
     """Free text, a sticker or a photo where a button was expected: ask again, with the buttons."""
     language = language_of(update, context)
@@ -121,6 +144,7 @@ def conversation() -> ConversationHandler[BotContext]:
         CONSENT: [
             CallbackQueryHandler(agree, pattern=shape("start", "agree")),
             CallbackQueryHandler(decline, pattern=shape("start", "decline")),
+            CallbackQueryHandler(too_young, pattern=shape("start", "young")),
             MessageHandler(~filters.COMMAND, ask_for_button),
         ],
     }
