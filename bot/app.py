@@ -6,13 +6,14 @@ import logging
 import warnings
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 import bot.reminders  # noqa: F401  (registers the check-in prompt and nudge sweeps)
 import handlers
+from bot import menus
 from bot.delivery import PriorityRateLimiter
 from bot.processor import PerChatUpdateProcessor
 from bot.services import BotContext, Services
@@ -25,47 +26,6 @@ log = logging.getLogger(__name__)
 # Our ConversationHandlers track one flow per chat on purpose (per_message=False); PTB warns about
 # that combination with button handlers at construction. It is a design choice, not a defect.
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-
-MEMBER_COMMANDS = [
-    ("start", "Join, or see where you are"),
-    ("crisis", "Crisis lines, at any time"),
-    ("cope", "Coping ideas for right now"),
-    ("resources", "Support services where you live"),
-    ("refer", "Mentors: send your mentee a service"),
-    ("checkin", "This week's check-in"),
-    ("report", "Raise a concern with the coordinators"),
-    ("pulse", "Mentors: this week's pulse"),
-    ("help", "What I can do"),
-    ("end", "End your mentoring pair"),
-    ("settings", "Change your answers, language, times"),
-    ("training", "Mentor training"),
-    ("pause", "Take a break from reminders"),
-    ("resume", "Start reminders again"),
-    ("stepback", "Mentors: take no new mentees"),
-    ("mydata", "Everything held about you"),
-    ("forget", "Delete everything about you"),
-]
-COORDINATOR_COMMANDS = [
-    ("help", "Coordinator commands"),
-    ("escalations", "Open crisis alerts and their age"),
-    ("reload", "Reload content files (keeps the old if invalid)"),
-    ("dashboard", "Programme chart and summary (anonymised)"),
-    ("export", "Weekly figures as CSV (anonymised)"),
-    ("digest", "This week's digest"),
-    ("audit", "Recent coordinator actions"),
-    ("member", "A member's profile: /member CODE"),
-    ("pending", "Waiting mentees and mentors to approve"),
-    ("suggest", "Proposed pairs to approve"),
-    ("pair", "Pair MENTEE MENTOR by hand"),
-    ("pairs", "Current pairs and last contact"),
-    ("unpair", "End a pair: CODE REASON"),
-    ("broadcast", "Message mentors, mentees or everyone"),
-    ("approve", "Approve a trained mentor: /approve CODE"),
-    ("revoke", "Withdraw a mentor's approval: CODE REASON"),
-    ("suspend", "Put a member on hold: CODE REASON"),
-    ("unsuspend", "Lift a suspension: /unsuspend CODE"),
-    ("invite", "Invite link: /invite mentor|mentee [cohort]"),
-]
 
 
 class _Processor(PerChatUpdateProcessor):
@@ -123,14 +83,8 @@ def build_application(
 
 
 async def set_command_menus(app: Application, coordinator_chat_id: int) -> None:  # type: ignore[type-arg]
-    """Members see member commands in private chats; coordinators theirs in their group."""
-    await app.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in MEMBER_COMMANDS], scope=BotCommandScopeAllPrivateChats()
-    )
-    await app.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in COORDINATOR_COMMANDS],
-        scope=BotCommandScopeChat(coordinator_chat_id),
-    )
+    """Menus per language and role, and the bot's descriptions (bot/menus.py)."""
+    await menus.set_command_menus(app.bot, app.bot_data["services"], coordinator_chat_id)
 
 
 SWEEP_INTERVAL_SECONDS = 30

@@ -22,6 +22,7 @@ from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload, on_sent
 from bot.pseudonym import subject
+from bot.words import duration
 from storage import engagement, escalations, members, outbox, pairs
 from storage.escalations import SEVERITY_ORDER, Escalation
 from storage.members import Member
@@ -174,7 +175,7 @@ async def alert_view(
                 "escalation.claimed",
                 name=escalation.claimed_by_name or "?",
                 time=claimed.strftime("%H:%M UTC") if claimed else "?",
-                minutes=minutes_between(escalation.created_at, claimed or opened),
+                minutes=duration(language, (claimed or opened) - opened),
             )
         )
         buttons = [

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot import words
 from bot.escalation import edit_alert, member_of, minutes_between, send_alert
 from bot.sweep import SweepContext, sweep
 from storage import audit, engagement, escalations
@@ -95,7 +96,8 @@ async def realert_unclaimed(context: SweepContext) -> int:
         banner = t(
             language,
             "escalation.realert",
-            minutes=minutes_between(escalation.created_at, now),
+            minutes=words.duration(language, timedelta(minutes=minutes_between(
+                escalation.created_at, now))),
             count=escalation.realerts + 1,
         )
         # The message and the new due time commit together: a crash re-sends at most once,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot import words
 from bot.assignment import plan
 from bot.clock import from_db
 from bot.i18n import Html, Translator
@@ -70,7 +71,12 @@ def mentor_profile(member: Member, load: int, now: datetime) -> Mentor:
 
 def render_reasons(t: Translator, language: str, reasons: Sequence[Reason]) -> Html:
     """'both: grief, anxiety · speak: en · 1 h apart'."""
-    return Html(" · ".join(t(language, f"matching.reason_{r.key}", **r.params) for r in reasons))
+    def params(reason: Reason) -> dict[str, str]:
+        if reason.key == "waiting":  # a number of days from the pure scorer: in words here
+            return {"days": words.days(language, int(reason.params["days"]))}
+        return dict(reason.params)
+
+    return Html(" · ".join(t(language, f"matching.reason_{r.key}", **params(r)) for r in reasons))
 
 
 async def assess_members(services: Services, mentee: Member, mentor: Member) -> Assessment:

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     share_crisis_text_with_coordinators: bool = False
     escalation_realert_minutes: int = Field(default=15, ge=1, le=1440)
     program_weeks: int = Field(default=12, ge=1, le=104)
+    minimum_age: int = Field(default=18, ge=13, le=99)
     digest_enabled: bool = True
     digest_weekday: int = Field(default=0, ge=0, le=6)
     digest_time: str = "09:00"

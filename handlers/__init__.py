@@ -209,6 +209,8 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("stepback", account.stepback_command, private), group=FLOWS)
     app.add_handler(CallbackQueryHandler(account.pause_button, pattern=account.PAUSE_PATTERN),
                     group=FLOWS)
+    app.add_handler(CallbackQueryHandler(account.keep_button, pattern=shape("ac", "keep")),
+                    group=FLOWS)
     app.add_handler(CallbackQueryHandler(account.stepback_button,
                                          pattern=shape("ac", "back", choice("in", "out"))),
                     group=FLOWS)

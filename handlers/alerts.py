@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import escalation_lifecycle as lifecycle
+from bot import words
 from bot.callbacks import payload_parts
-from bot.escalation import alert_view, member_of, minutes_between
+from bot.clock import from_db
+from bot.escalation import alert_view, member_of
 from bot.lanes import Lane
 from bot.services import BotContext
 from handlers import access
@@ -147,7 +149,7 @@ async def list_command(update: Update, context: BotContext) -> None:
                 code=escalation.member_code or "-",
                 pair=pair.code if pair else "-",
                 source=t(language, f"escalation.source_{escalation.source}"),
-                age=minutes_between(escalation.created_at, now),
+                age=words.ago(language, from_db(escalation.created_at) or now, now),
                 state=state,
             )
         )

@@ -11,6 +11,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot import words
 from bot.callbacks import payload_parts
 from bot.i18n import Html
 from bot.services import BotContext
@@ -46,14 +47,16 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             language,
             "console.member_profile",
             code=member.code,
-            role=member.role or "-",
-            status=member.status,
+            role=t(language, f"console.role_{member.role or 'none'}"),
+            status=t(language, f"console.status_{member.status}"),
             alias=member.alias or "-",
-            lang=member.language,
-            country=member.country or "-",
+            lang=words.language_name(language, member.language),
+            country=words.country_name(language, member.country),
             timezone=member.timezone,
             age_band=member.age_band or "-",
-            focus=", ".join(member.focus_areas) or "-",
+            focus=", ".join([
+                services.content.intake.label("focus_areas", area, language)
+                for area in member.focus_areas]) or "-",
             joined=_day(member.consented_at),
             intake=_day(member.intake_done_at),
             trained=_day(member.trained_at),
@@ -75,9 +78,9 @@ async def profile_text(context: BotContext, member: Member) -> Html:
                 language,
                 "console.member_pair_line",
                 pair=pair.code,
-                role="mentee" if as_mentee else "mentor",
+                role=t(language, f"console.role_{'mentee' if as_mentee else 'mentor'}"),
                 partner=partner or "-",
-                status=pair.status,
+                status=t(language, f"console.pair_status_{pair.status}"),
                 started=_day(pair.started_at or pair.created_at),
                 ended=_day(pair.ended_at),
                 reason=pair.end_reason or "",

@@ -13,6 +13,7 @@ from telegram.ext import (
 )
 
 from bot import intake as steps
+from bot import youth
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
 from handlers import intake, invite
@@ -26,14 +27,17 @@ CONSENT = "consent"
 
 def consent_buttons(context: BotContext, language: str, invite_id: int | None = None
                     ) -> list[list[tuple[str, str]]]:
-    """[I agree] [Not now] ([I agree] carries a checked invite's id)."""
+    """[I agree (I'm 18 or over)] [Not now] / [I'm under 18] ([I agree] carries a checked
+    invite's id)."""
     t, sign = context.services.t, context.services.signer.sign
+    age = context.services.settings.minimum_age
     agree_data = sign("start", "agree", f"i{invite_id}") if invite_id else sign("start", "agree")
     return [
         [
-            (t(language, "start.agree"), agree_data),
+            (t(language, "start.agree", age=age), agree_data),
             (t(language, "start.not_now"), sign("start", "decline")),
-        ]
+        ],
+        [(t(language, "start.under_age", age=age), sign("start", "young"))],
     ]
 
 
@@ -51,7 +55,8 @@ async def start(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
     invite_id = await invite.read_start_payload(update, context, language)
-    await reply(update, context, t(language, "start.privacy"),
+    await reply(update, context, t(language, "start.privacy",
+                                   age=context.services.settings.minimum_age),
                 consent_buttons(context, language, invite_id))
     return CONSENT
 
@@ -97,6 +102,24 @@ async def decline(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def too_young(update: Update, context: BotContext) -> int:
+    """Under the minimum age: a kind no, youth helplines for their country, nothing stored."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await remove_buttons(query)
+    services = context.services
+    if await current_member(update, context) is not None:  # consented on another device
+        return await start(update, context)
+    language = language_of(update, context)
+    user = update.effective_user
+    country = youth.country_from_language_code(user.language_code if user else None,
+                                               services.settings.default_country)
+    await reply(update, context, youth.render_too_young(
+        services.t, language, services.content, country, services.settings.minimum_age))
+    return ConversationHandler.END
+
+
 async def ask_for_button(update: Update, context: BotContext) -> str:
     """Free text, a sticker or a photo where a button was expected: ask again, with the buttons."""
     language = language_of(update, context)
@@ -127,6 +150,7 @@ def conversation() -> ConversationHandler[BotContext]:
             CallbackQueryHandler(agree, pattern=shape("start", "agree")),
             CallbackQueryHandler(agree, pattern=shape("start", "agree", r"i\d{1,12}")),
             CallbackQueryHandler(decline, pattern=shape("start", "decline")),
+            CallbackQueryHandler(too_young, pattern=shape("start", "young")),
             MessageHandler(~filters.COMMAND, ask_for_button),
         ],
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import closure, pairing, proposals
+from bot import closure, pairing, proposals, words
 from bot.callbacks import CODE, payload_parts, shape
 from bot.clock import from_db
 from bot.left_out import render_broken
@@ -135,7 +135,7 @@ async def pairs_command(update: Update, context: BotContext) -> None:
             else t(language, f"matching.status_{pair.status}"),
             since=since.strftime("%Y-%m-%d") if since else "-",
             contact=t(language, "matching.never") if contact is None
-            else t(language, "matching.days_ago", days=contact),
+            else words.ago(language, from_db(pair.last_contact_at) or now, now),
         ))
     if len(current) > LIST_LIMIT:
         lines.append(t(language, "matching.pending_more", count=len(current) - LIST_LIMIT))

@@ -29,7 +29,7 @@ async def test_alert_shows_who_what_and_when_without_the_words(sandbox: Sandbox)
     [alert] = alerts(sandbox)
     rows = await escalation_rows(sandbox)
     assert rows[0]["member_code"] in alert.text and "Sunny" in alert.text and "mentee" in alert.text
-    assert "Source: chat message" in alert.text and "2026-03-02 09:00 UTC" in alert.text
+    assert "Source: something they wrote to the bot" in alert.text and "2026-03-02 09:00 UTC" in alert.text
     assert "kill" not in alert.text
     assert alert.button_labels == ["I'm on it"]
     assert rows[0]["alert_message_id"] == alert.id  # remembered when the outbox sent it
@@ -43,7 +43,7 @@ async def test_claim_records_who_and_when_and_updates_the_alert(sandbox: Sandbox
     claim_data = alert.buttons[0][0][1]  # group messages are live: keep the old button's data
     await cleo.click(alert, "I'm on it")
     [edited] = alerts(sandbox)
-    assert "Claimed by Cleo at 09:04 UTC (4 min after the alert)" in edited.text
+    assert "Claimed by Cleo at 09:04 UTC (4 minutes after the alert)" in edited.text
     assert edited.button_labels == ["✅ Resolved"]
     assert "yours" in cleo.answers()[-1]["text"]
     rows = await escalation_rows(sandbox)
@@ -63,7 +63,7 @@ async def test_unclaimed_alert_is_raised_again_until_claimed(sandbox: Sandbox) -
     await sandbox.advance(timedelta(minutes=5))
     messages = alerts(sandbox)
     assert len(messages) == 2
-    assert "Still unclaimed after 15 min (reminder 1)" in messages[-1].text
+    assert "Still unclaimed after 15 minutes (reminder 1)" in messages[-1].text
     assert messages[-1].button_labels == ["I'm on it"]
     assert messages[0].button_labels == [] and "see the newer message below" in messages[0].text
     await sandbox.advance(timedelta(minutes=15))
@@ -126,7 +126,7 @@ async def test_escalations_lists_open_alerts_with_their_age(sandbox: Sandbox) ->
     listing = (await cleo.send("/escalations"))[0]
     lines = listing.text.splitlines()
     assert "Open alerts (2)" in lines[0]
-    assert "🔴 high" in lines[1] and "7 min ago" in lines[1] and "unclaimed" in lines[1]
+    assert "🔴 high" in lines[1] and "7 minutes ago" in lines[1] and "unclaimed" in lines[1]
     assert "🟡 concern" in lines[2] and "pair -" in lines[2]
     assert listing.button_labels == ["I'm on it: #1", "I'm on it: #2"]
     await cleo.click(listing, "#1")

@@ -227,7 +227,7 @@ async def test_help_now_button_during_consent_leaves_the_consent_step_waiting(
     consent = (await ana.send("/start"))[1]
     crisis = (await ana.click(help_message, "I need help now"))[0]
     assert "988" in crisis.text
-    assert (await ana.send("ok"))[-1].button_labels == ["I agree", "Not now"]
+    assert (await ana.send("ok"))[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
     await ana.click(consent, "I agree")
     assert await members.get_by_telegram_id(sandbox.db, ana.id) is not None
 

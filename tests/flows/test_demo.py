@@ -34,7 +34,7 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     code, output, _ = walkthrough
     assert code == 0, output[-3000:]
     assert "✗" not in output
-    assert "[1] I agree  [2] Not now" in output
+    assert "[1] I agree (I'm 18 or over)  [2] Not now  [3] I'm under 18" in output
     assert "Emergency: 911" in output
     assert "Claimed by Cleo" in output
     assert "You're all set. Your member code is M" in output  # intake
@@ -49,7 +49,11 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "It's been about a week since you and Sam were last in touch" in output  # nudge
     assert "📋 Sam checked in" in output  # the mentor's card
     assert "Held until 08:00 Max's time" in output  # relay into quiet hours...
-    assert "⏰ Tue 10 Mar 08:00\n\nbot → Max:\n  Thank you for last week." in output  # released
+    assert ("⏰ Tue 10 Mar 08:00\n\nbot → Max:\n  ✉️ From Sam:\n\nbot → Max:\n"
+            "  Thank you for last week.") in output  # released, and attributed (two mentees)
+    assert "bot → Max:\n  ✉️ From Lea:\n\nbot → Max:\n  Hi Max, nice to meet you" in output
+    assert "not for them (reason: Not the right time)" in output  # a declined introduction
+    assert "Eva · waiting 0 days · Spanish · grief and loss" in output  # back in the pool
     assert "seems to contain an e-mail address" in output  # boundaries
     assert "everything about you has been deleted" in output  # /forget
     assert "invited to join as a mentor in the group spring26" in output  # invite link
@@ -104,9 +108,9 @@ async def _run(tmp_path: Path, script: str) -> tuple[int, str]:
 
 
 async def test_missing_button_fails_a_script(tmp_path: Path) -> None:
-    code, output = await _run(tmp_path, "/start\n3\n")
+    code, output = await _run(tmp_path, "/start\n4\n")
     assert code == 1
-    assert "line 2 ('3') failed: StepFailed: press a number from 1 to 2" in output
+    assert "line 2 ('4') failed: StepFailed: press a number from 1 to 3" in output
 
 
 async def test_unknown_person_and_bad_wait_fail_a_script(tmp_path: Path) -> None:

@@ -220,6 +220,8 @@ async def test_pending_lists_waiting_mentees_and_mentors_to_approve(sandbox: San
     text = (await coord.send("/pending"))[0].text
     assert "Waiting mentees (1)" in text and ana_m.code in text and "waiting 5 d" in text
     assert "Mentors awaiting approval (1)" in text and ned_m.code in text
+    assert "English · grief and loss, anxiety" in text  # words, not "en", "low_mood"
+    assert "awaiting approval" in text.split(ned_m.code)[1] and "awaiting_approval" not in text
     assert "No suggestions" in (await coord.send("/suggest"))[0].text  # Ned is not approved
 
 
