@@ -52,6 +52,8 @@ async def test_suspend_pauses_the_pair_keeps_crisis_and_mydata_and_is_audited(
     assert "Suspended since" in profile and "repeated boundary breaches" in profile
     assert "suspended" in next(line for line in profile.splitlines() if line.startswith("Flags"))
     assert "paused (a member is suspended)" in (await cleo.send("/pairs"))[-1].text
+    audit_text = (await cleo.send("/audit"))[-1].text
+    assert f"suspended {mentee.code}" in audit_text and "action_" not in audit_text
 
     # Lifting it: both told, the held message goes out.
     assert "lifted" in (await cleo.send(f"/unsuspend {mentee.code}"))[-1].text
