@@ -43,6 +43,8 @@ async def raise_alert(
     source: str,
     telegram_id: int | None = None,
     text: str | None = None,
+    kind: str = "self",
+    language: str | None = None,
 ) -> int:
     """Open (or merge into) an escalation and alert the coordinators; returns its id.
 
@@ -76,6 +78,12 @@ async def raise_alert(
         source=source,
         now=now,
         realert_after=timedelta(minutes=services.settings.escalation_realert_minutes),
+        kind=kind,
+        # Kept while the alert is open, so coordinators can write through the bot to someone
+        # who has not joined (or asks to be forgotten); cleared when it is resolved.
+        contact_chat_id=telegram_id if telegram_id is not None else (
+            member.telegram_id if member else None),
+        contact_language=language or (member.language if member else None),
     )
     await engagement.record(
         db,
@@ -139,6 +147,7 @@ async def alert_view(
     lines = [banner] if banner else []
     lines += [
         t(language, f"escalation.title_{escalation.severity}"),
+        *([t(language, "escalation.kind_danger")] if escalation.kind == "danger" else []),
         t(
             language,
             "escalation.who",

@@ -46,9 +46,9 @@ from handlers import (
     support,
     training,
 )
+from handlers._common import FLOWS, GATE, SAFETY
 
 # Groups run in order; within a group the first matching handler wins.
-GATE, SAFETY, FLOWS = -3, -1, 0
 # Every other button pattern is a whole-payload shape (bot/callbacks.shape). Crisis buttons are
 # the one exception on purpose: any signed "crisis:" press (an old version's too) opens the
 # crisis path, because help must never answer "this button has expired".
@@ -120,6 +120,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         group=FLOWS,
     )
 
+    # Not flows: a crisis message these alone would take is not an answer a flow awaits.
+    screening.NOT_FLOWS.update({relay.relay_message, relay.relay_edited,
+                                fallback.private_message})
     app.add_error_handler(errors.on_error)
 
 

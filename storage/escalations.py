@@ -14,7 +14,9 @@ from storage.db import Database
 ESCALATION_COLUMNS = (
     "id, member_id, member_code, pair_id, severity, source, status, detections, created_at, "
     "updated_at, claimed_by, claimed_by_name, claimed_at, resolved_at, outcome, alert_message_id, "
-    "realerts, next_realert_at, resolved_by, resolved_by_name"
+    "realerts, next_realert_at, resolved_by, resolved_by_name, kind, realert_day, "
+    "realerts_that_day, next_reminder_at, reminders, contact_chat_id, contact_language, "
+    "forget_pending, aftercare_at, failures, last_error"
 )
 SEVERITY_ORDER = {"concern": 1, "high": 2, "imminent": 3, "urgent": 4}
 
@@ -43,6 +45,17 @@ class Escalation:
     next_realert_at: str | None
     resolved_by: int | None
     resolved_by_name: str | None
+    kind: str = "self"
+    realert_day: str | None = None
+    realerts_that_day: int = 0
+    next_reminder_at: str | None = None
+    reminders: int = 0
+    contact_chat_id: int | None = None
+    contact_language: str | None = None
+    forget_pending: int = 0
+    aftercare_at: str | None = None
+    failures: int = 0
+    last_error: str | None = None
 
 
 def escalation_from_row(row: Any) -> Escalation:
@@ -78,11 +91,15 @@ async def open_new(
     source: str,
     now: datetime,
     realert_after: timedelta,
+    kind: str = "self",
+    contact_chat_id: int | None = None,
+    contact_language: str | None = None,
 ) -> Escalation:
     """Create an open escalation whose re-alert timer starts now."""
     escalation_id = await db.execute(
         "INSERT INTO escalations (member_id, member_code, pair_id, severity, source, created_at, "
-        "updated_at, next_realert_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "updated_at, next_realert_at, kind, contact_chat_id, contact_language) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             member_id,
             member_code,
@@ -92,6 +109,9 @@ async def open_new(
             to_db(now),
             to_db(now),
             to_db(now + realert_after),
+            kind,
+            contact_chat_id,
+            contact_language,
         ),
     )
     escalation = await get(db, escalation_id)
