@@ -77,7 +77,7 @@ async def raise_alert(
         severity=severity,
         source=source,
         now=now,
-        realert_after=timedelta(minutes=services.settings.escalation_realert_minutes),
+        realert_after=timedelta(minutes=services.settings.realert_gaps[0]),
         kind=kind,
         # Kept while the alert is open, so coordinators can write through the bot to someone
         # who has not joined (or asks to be forgotten); cleared when it is resolved.
@@ -166,6 +166,8 @@ async def alert_view(
     ]
     if escalation.member_id is None and escalation.member_code is None:
         lines.append(t(language, "escalation.not_joined"))
+    if escalation.forget_pending and escalation.status != "resolved":
+        lines.append(t(language, "escalation.forgotten_open"))
     if member is not None and member.unreachable:
         lines.append(t(language, "escalation.unreachable"))
     words = services.extras.get("alert_words", {}).get(escalation.id)
@@ -173,8 +175,12 @@ async def alert_view(
         lines.append(t(language, "escalation.their_words", text=words[:1500]))
     sign = services.signer.sign
     buttons: list[list[tuple[str, str]]] = []
+    # While the alert is open the person can be written to through the bot, whoever they are.
+    reachable = escalation.contact_chat_id is not None or escalation.member_id is not None
+    write = [(t(language, "escalation.message_member"), sign("co", "esc", "msg", escalation.id))]
     if escalation.status == "open":
         buttons = [[(t(language, "escalation.claim"), sign("co", "esc", "claim", escalation.id))]]
+        buttons += [write] if reachable else []
     elif escalation.status == "claimed":
         claimed = from_db(escalation.claimed_at)
         lines.append(
@@ -188,7 +194,7 @@ async def alert_view(
         )
         buttons = [
             [(t(language, "escalation.resolve"), sign("co", "esc", "resolve", escalation.id))]
-        ]
+        ] + ([write] if reachable else [])
     else:
         resolved = from_db(escalation.resolved_at)
         if escalation.claimed_by_name:
@@ -222,6 +228,7 @@ async def send_alert(
     version: str,
     banner: str | None = None,
     connection: aiosqlite.Connection | None = None,
+    threaded: bool = False,
 ) -> None:
     """Post the alert (a new message, so the group is notified) in the crisis lane.
 
@@ -241,6 +248,7 @@ async def send_alert(
         buttons=buttons,
         lane=Lane.CRISIS,
         connection=connection,
+        reply_to=escalation.first_alert_message_id if threaded else None,
     )
 
 

@@ -71,6 +71,11 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
                                    & ~filters.COMMAND, screening.screen_message), group=SAFETY)
 
+    # Also -1 (group only): a coordinator's reply to "message the member" goes to the member.
+    app.add_handler(MessageHandler(
+        filters.Chat(app.bot_data["services"].settings.coordinator_chat_id) & filters.REPLY
+        & filters.TEXT & ~filters.COMMAND, alerts.message_reply), group=SAFETY)
+
     # Also -1: a member blocked or unblocked the bot (open crisis alerts say so at once).
     app.add_handler(ChatMemberHandler(reachability.bot_blocked_or_unblocked,
                                       ChatMemberHandler.MY_CHAT_MEMBER), group=SAFETY)
@@ -155,6 +160,7 @@ def _register_safety_features(app: Application) -> None:  # type: ignore[type-ar
         (alerts.resolve_button, shape("co", "esc", "resolve", NUMBER)),
         (alerts.outcome_button, shape("co", "esc", "out", NUMBER, choice(*OUTCOMES))),
         (alerts.back_button, shape("co", "esc", "back", NUMBER)),
+        (alerts.message_button, shape("co", "esc", "msg", NUMBER)),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern), group=FLOWS)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import ForceReply, ReplyParameters, Update
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationHandlerStop
 
+from bot import alert_contact
 from bot import escalation_lifecycle as lifecycle
 from bot.callbacks import payload_parts
 from bot.escalation import alert_view, member_of, minutes_between
-from bot.lanes import Lane
+from bot.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers import access
 from handlers._common import Button, answer_expired, reply
@@ -119,6 +122,48 @@ async def back_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if escalation is not None:
         await _show(update, context, escalation)
+
+
+async def message_button(update: Update, context: BotContext) -> None:
+    """[✉️ Message the member]: ask the coordinator to reply with the words to send."""
+    query = update.callback_query
+    assert query is not None and query.message is not None and update.effective_user is not None
+    services, language = context.services, _language(context)
+    escalation = await escalations.get(services.db, int(payload_parts(query.data)[3]))
+    if escalation is None or await alert_contact.reach(services, escalation) is None:
+        await query.answer(services.t(language, "escalation.message_closed"), show_alert=True)
+        return
+    await query.answer()
+    prompt = await context.bot.send_message(
+        chat_id=query.message.chat.id,
+        text=services.t(language, "escalation.message_prompt",
+                        name=update.effective_user.first_name,
+                        code=escalation.member_code or "?"),
+        parse_mode=ParseMode.HTML,
+        reply_markup=ForceReply(selective=True),
+        reply_parameters=ReplyParameters(query.message.message_id,
+                                         allow_sending_without_reply=True),
+        rate_limit_args=lane_args(Lane.CRISIS),
+    )
+    services.extras.setdefault(alert_contact.PROMPTS, {})[prompt.message_id] = escalation.id
+
+
+async def message_reply(update: Update, context: BotContext) -> None:
+    """A coordinator's reply to a "message the member" prompt: the bot sends it on."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None or update.effective_user is None:
+        return
+    prompts = context.services.extras.get(alert_contact.PROMPTS, {})
+    escalation_id = prompts.get(message.reply_to_message.message_id)
+    if escalation_id is None or not message.text:
+        return  # an ordinary reply in the group: not for us
+    services, language = context.services, _language(context)
+    user = update.effective_user
+    code = await alert_contact.message_member(services, escalation_id, message.text,
+                                              by=user.id, name=user.full_name)
+    key = "escalation.message_sent" if code else "escalation.message_closed"
+    await reply(update, context, services.t(language, key, code=code or "?"), lane=Lane.CRISIS)
+    raise ApplicationHandlerStop
 
 
 async def list_command(update: Update, context: BotContext) -> None:

@@ -252,6 +252,8 @@ class FakeTelegram(BotApiMethods):
         for key in ("reply_markup", "message_thread_id", "protect_content", "parse_mode"):
             if key in params:
                 message[key] = params[key]
+        if "inline_keyboard" not in message.get("reply_markup", {"inline_keyboard": []}):
+            del message["reply_markup"]  # Telegram's Message carries inline keyboards only
         if "reply_parameters" in params:
             message["reply_to_message_id"] = params["reply_parameters"].get("message_id")
         return self._store(chat_id, message)

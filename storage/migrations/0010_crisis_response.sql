@@ -15,6 +15,7 @@ ALTER TABLE escalations ADD COLUMN forget_pending INTEGER NOT NULL DEFAULT 0;  -
 ALTER TABLE escalations ADD COLUMN aftercare_at TEXT;                  -- next-day check due
 ALTER TABLE escalations ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;  -- alert sends that failed
 ALTER TABLE escalations ADD COLUMN last_error TEXT;                    -- reason, never member text
+ALTER TABLE escalations ADD COLUMN first_alert_message_id INTEGER;     -- re-alerts reply to it
 
 CREATE INDEX escalations_reminders ON escalations (status, next_reminder_at);
 CREATE INDEX escalations_aftercare ON escalations (aftercare_at);

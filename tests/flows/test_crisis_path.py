@@ -259,7 +259,7 @@ async def test_blocking_after_the_alert_updates_it_and_unblocking_clears_it(
     await ana.send(HIGH)
     await ana.block()
     [alert] = [m for m in sandbox.group.bot_messages() if "Source:" in m.text]
-    assert "cannot reach this member" in alert.text and alert.button_labels == ["I'm on it"]
+    assert "cannot reach this member" in alert.text and alert.button_labels == ["I'm on it", "✉️ Message the member"]
     await ana.unblock()
     refreshed = await members.get_by_id(sandbox.db, member.id)
     assert refreshed is not None and not refreshed.unreachable
