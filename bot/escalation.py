@@ -15,6 +15,7 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot import alert_health
 from bot.clock import from_db, to_db
 from bot.crisis_card import send_mentor_card
 from bot.i18n import Html
@@ -250,6 +251,8 @@ async def send_alert(
         connection=connection,
         reply_to=escalation.first_alert_message_id if threaded else None,
     )
+    if not await alert_health.group_ok(services):  # the group is gone or muted: go around it
+        await alert_health.send_fallback(services, escalation, version=version)
 
 
 async def edit_alert(

@@ -188,7 +188,7 @@ async def set_alert_message(db: Database, escalation_id: int, message_id: int) -
     """Remember the newest alert message in the coordinators' group (to edit it later), and
     the first one (re-alerts reply to it, so one alert stays one thread)."""
     await db.execute(
-        "UPDATE escalations SET alert_message_id = ?, "
+        "UPDATE escalations SET alert_message_id = ?, failures = 0, last_error = NULL, "
         "first_alert_message_id = COALESCE(first_alert_message_id, ?) WHERE id = ?",
         (message_id, message_id, escalation_id),
     )
