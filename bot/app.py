@@ -29,6 +29,7 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 MEMBER_COMMANDS = [
     ("start", "Join, or see where you are"),
     ("crisis", "Crisis lines, at any time"),
+    ("safetyplan", "Your own plan for hard moments"),
     ("cope", "Coping ideas for right now"),
     ("resources", "Support services where you live"),
     ("refer", "Mentors: send your mentee a service"),

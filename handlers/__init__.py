@@ -13,6 +13,7 @@ from telegram.ext import (
     filters,
 )
 
+import bot.aftercare
 import bot.pair_sweeps  # noqa: F401  (registers the check-in and relay sweeps)
 from bot.callbacks import CODE, NUMBER, SLUG, choice, shape
 from bot.escalation_lifecycle import OUTCOMES
@@ -41,12 +42,14 @@ from handlers import (
     reload,
     report,
     resources,
+    safety_plan,
     screening,
     settings,
     support,
     training,
 )
 from handlers._common import FLOWS, GATE, SAFETY
+from storage import safety_plans
 
 # Groups run in order; within a group the first matching handler wins.
 # Every other button pattern is a whole-payload shape (bot/callbacks.shape). Crisis buttons are
@@ -193,6 +196,16 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
                        & settings.AwaitingText(services), settings.on_text),
         group=FLOWS,
     )
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND
+                       & safety_plan.AwaitingStep(services), safety_plan.plan_text),
+        group=FLOWS,
+    )
+    app.add_handler(CommandHandler("safetyplan", safety_plan.plan_command, private), group=FLOWS)
+    for pattern in (shape("plan", choice("show", "make", "close")),
+                    shape("plan", "edit", choice(*safety_plans.SECTIONS))):
+        app.add_handler(CallbackQueryHandler(safety_plan.plan_button, pattern=pattern),
+                        group=FLOWS)
     app.add_handler(CommandHandler("settings", settings.settings_command, private), group=FLOWS)
     for pattern in settings.PATTERNS:
         app.add_handler(CallbackQueryHandler(settings.on_button, pattern=pattern), group=FLOWS)

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot import crisis_reply
+from bot import crisis_reply, safety_plan
 from bot.crisis_view import render_concern, render_crisis, render_danger
 from bot.escalation import raise_alert
 from bot.i18n import Html
@@ -43,6 +43,12 @@ async def screen_message(update: Update, context: BotContext) -> None:
     text = message.text or message.caption
     if not text or text.startswith("/"):
         return
+    services = context.services
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    if safety_plan.awaiting(services.extras, chat_id, services.clock.now()):
+        # Writing their safety plan: answered, and the words still go into the plan.
+        await respond_to_risk(update, context, text, source="chat", in_plan=True)
+        return
     waiting = flow_waiting(update, context)
     result = await respond_to_risk(update, context, text, source="chat", mid_flow=waiting)
     if result is not None and waiting:
@@ -60,7 +66,8 @@ def flow_waiting(update: Update, context: BotContext) -> bool:
 
 
 async def respond_to_risk(
-    update: Update, context: BotContext, text: str, *, source: str, mid_flow: bool = False
+    update: Update, context: BotContext, text: str, *, source: str, mid_flow: bool = False,
+    in_plan: bool = False,
 ) -> RiskResult | None:
     """Screen `text`; on detection answer now (crisis lane) and raise a coordinator alert.
 
@@ -77,7 +84,8 @@ async def respond_to_risk(
     recent: dict[int, crisis_reply.Recent] = services.extras.setdefault(_RECENT, {})
     now = services.clock.now()
     choice = crisis_reply.choose(result, recent.get(chat_id), now)
-    text_out, buttons = await _reply_for(update, context, member, choice, source, mid_flow,
+    text_out, buttons = await _reply_for(update, context, member, choice,
+                                         "plan" if in_plan else source, mid_flow,
                                          imminent=result.severity is Severity.IMMINENT)
     try:
         await reply(update, context, text_out, buttons, lane=Lane.CRISIS)

@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.crisis_view import render_crisis, render_not_safe
 from bot.escalation import raise_alert
 from bot.lanes import Lane
+from bot.safety_plan import render_plan
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
 from storage import engagement, members, safety_plans
@@ -30,7 +31,15 @@ def help_now_row(context: BotContext, language: str) -> list[Button]:
 
 
 async def crisis_command(update: Update, context: BotContext) -> None:
-    """Answer /crisis or /sos at once with the member's country's lines."""
+    """Answer /crisis or /sos at once: the member's own safety plan first, if they wrote one,
+    then their country's lines."""
+    member = await current_member(update, context)
+    if member is not None and await safety_plans.has_plan(context.services.db, member.id):
+        plan = await safety_plans.get(context.services.db, member.id)
+        with contextlib.suppress(Forbidden):
+            await reply(update, context,
+                        render_plan(context.services.t, member.language, plan, intro=False),
+                        lane=Lane.CRISIS)
     await send_crisis(update, context)
     await record_entry(update, context, ENTRY_COMMAND)
     raise ApplicationHandlerStop  # never disturbs a flow in progress: it resumes afterwards
@@ -54,8 +63,14 @@ async def crisis_button(update: Update, context: BotContext) -> None:
                               severity="high", source="button",
                               telegram_id=update.effective_user.id if update.effective_user
                               else None, language=language_of(update, context))
-        elif action in ("safe", "no", "grounding", "called"):
+        elif action in ("safe", "no", "grounding", "called", "after_ok", "after_skip"):
             await _gentle_answer(update, context, action)
+        elif action == "after_bad":  # the day after, still struggling: lines, and they know
+            await send_crisis(update, context, severity="concern")
+            await raise_alert(context.services, member=await current_member(update, context),
+                              severity="concern", source="button",
+                              telegram_id=update.effective_user.id if update.effective_user
+                              else None, language=language_of(update, context))
         else:
             await send_crisis(update, context)
             await record_entry(update, context, ENTRY_BUTTON)
@@ -70,10 +85,16 @@ async def _gentle_answer(update: Update, context: BotContext, action: str) -> No
     if action == "safe":
         await _record_answer(update, context, member, safe=True)
     key = {"safe": "crisis.safe_reply", "no": "crisis.concern_no_reply",
-           "grounding": "crisis.grounding", "called": "crisis.called_reply"}[action]
+           "grounding": "crisis.grounding", "called": "crisis.called_reply",
+           "after_ok": "safety_plan.aftercare_ok_reply",
+           "after_skip": "safety_plan.aftercare_skip_reply"}[action]
     buttons = [[(t(language, "cope.menu_button"), sign("cope", "open"))]]
     if action in ("grounding", "called"):
         buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open"))]]
+    if member is not None and action != "grounding":  # offered after a crisis
+        has_plan = await safety_plans.has_plan(context.services.db, member.id)
+        buttons.append([(t(language, "safety_plan.show_button" if has_plan
+                           else "safety_plan.make_button"), sign("plan", "show"))])
     await reply(update, context, t(language, key), buttons, lane=Lane.CRISIS)
 
 
@@ -118,7 +139,7 @@ async def not_safe_buttons(
     t, sign = context.services.t, context.services.signer.sign
     rows: list[list[Button]] = []
     if member is not None and await safety_plans.has_plan(context.services.db, member.id):
-        rows.append([(t(language, "crisis.plan_button"), sign("plan", "show"))])
+        rows.append([(t(language, "crisis.plan_button"), sign("plan", "show"))])  # first
     rows += [
         [(t(language, "crisis.grounding_button"), sign("crisis", "grounding"))],
         [(t(language, "crisis.called_button"), sign("crisis", "called"))],
