@@ -61,9 +61,11 @@ async def claim_button(update: Update, context: BotContext) -> None:
             services.t(language, "escalation.already_claimed", name=escalation.claimed_by_name),
             show_alert=True,
         )
-    if payload_parts(query.data)[4:] == ["l"]:  # pressed in the /escalations list: keep the list
+    if payload_parts(query.data)[4:] == ["l"]:  # pressed in the /escalations list: redraw it
         if result.changed:
             await lifecycle.refresh_alert(services, escalation, pressed_message_id=None)
+        text, rows = await _list_view(context)
+        await edit_pressed(context, query, text, rows, Lane.CRISIS)
         return
     await _show(update, context, escalation)
     await lifecycle.refresh_alert(services, escalation, query.message.message_id)
@@ -168,12 +170,17 @@ async def message_reply(update: Update, context: BotContext) -> None:
 
 async def list_command(update: Update, context: BotContext) -> None:
     """/escalations: every open alert with its age and who is on it, oldest first."""
+    text, buttons = await _list_view(context)
+    await reply(update, context, text, buttons or None)
+
+
+async def _list_view(context: BotContext) -> tuple[str, list[list[Button]]]:
+    """The open alerts as text, with an [I'm on it: #N] button for each unclaimed one."""
     services, language = context.services, _language(context)
     t, now = services.t, services.clock.now()
     open_ones = await escalations.open_escalations(services.db)
     if not open_ones:
-        await reply(update, context, t(language, "escalation.list_empty"))
-        return
+        return t(language, "escalation.list_empty"), []
     lines = [t(language, "escalation.list_title", count=len(open_ones))]
     buttons: list[list[Button]] = []
     for escalation in open_ones[:MAX_LISTED]:
@@ -201,4 +208,4 @@ async def list_command(update: Update, context: BotContext) -> None:
             buttons.append([(t(language, "escalation.claim_numbered", id=escalation.id), data)])
     if len(open_ones) > MAX_LISTED:
         lines.append(t(language, "escalation.list_more", count=len(open_ones) - MAX_LISTED))
-    await reply(update, context, "\n".join(lines), buttons[:MAX_LISTED] or None)
+    return "\n".join(lines), buttons[:MAX_LISTED]
