@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot import crisis_reply, safety_plan
+from bot import alert_contact, crisis_reply, safety_plan
 from bot.crisis_view import render_concern, render_crisis, render_danger
 from bot.escalation import raise_alert
 from bot.i18n import Html
@@ -47,8 +47,14 @@ async def screen_message(update: Update, context: BotContext) -> None:
     chat_id = update.effective_chat.id if update.effective_chat else 0
     if safety_plan.awaiting(services.extras, chat_id, services.clock.now()):
         # Writing their safety plan: answered, and the words still go into the plan.
-        await respond_to_risk(update, context, text, source="chat", in_plan=True)
+        await respond_to_risk(update, context, text, source="chat", kept=True)
         return
+    escalation_id = alert_contact.awaiting_reply(services.extras, chat_id, services.clock.now())
+    if escalation_id is not None:
+        # A reply to the coordinators about their alert: answered, and it still reaches them.
+        await respond_to_risk(update, context, text, source="chat", kept=True)
+        await member_reply(update, context, escalation_id, text)
+        raise ApplicationHandlerStop
     waiting = flow_waiting(update, context)
     result = await respond_to_risk(update, context, text, source="chat", mid_flow=waiting)
     if result is not None and waiting:
@@ -67,7 +73,7 @@ def flow_waiting(update: Update, context: BotContext) -> bool:
 
 async def respond_to_risk(
     update: Update, context: BotContext, text: str, *, source: str, mid_flow: bool = False,
-    in_plan: bool = False,
+    kept: bool = False,
 ) -> RiskResult | None:
     """Screen `text`; on detection answer now (crisis lane) and raise a coordinator alert.
 
@@ -85,7 +91,7 @@ async def respond_to_risk(
     now = services.clock.now()
     choice = crisis_reply.choose(result, recent.get(chat_id), now)
     text_out, buttons = await _reply_for(update, context, member, choice,
-                                         "plan" if in_plan else source, mid_flow,
+                                         "kept" if kept else source, mid_flow,
                                          imminent=result.severity is Severity.IMMINENT)
     try:
         await reply(update, context, text_out, buttons, lane=Lane.CRISIS)
@@ -161,6 +167,17 @@ async def _relay_notice(context: BotContext, member: Member | None, language: st
     partner = "mentor" if member.role == "mentee" else "mentee"
     words = "_words" if context.services.settings.share_crisis_text_with_coordinators else ""
     return context.services.t(language, f"crisis.relay_notice_{partner}{words}")
+
+
+async def member_reply(update: Update, context: BotContext, escalation_id: int, text: str) -> None:
+    """Send the member's reply on to the coordinators (or say the alert was closed)."""
+    services = context.services
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    services.extras.get(alert_contact.REPLIES, {}).pop(chat_id, None)
+    sent = await alert_contact.forward_reply(services, escalation_id, text)
+    language = language_of(update, context, await current_member(update, context))
+    await reply(update, context, services.t(language, "crisis.reply_sent" if sent
+                                            else "crisis.reply_closed"), lane=Lane.CRISIS)
 
 
 def detected_risk(update: Update, context: BotContext) -> RiskResult | None:

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
+from bot import alert_contact
 from bot.crisis_view import render_crisis, render_not_safe
 from bot.escalation import raise_alert
 from bot.lanes import Lane
@@ -55,7 +56,9 @@ async def crisis_button(update: Update, context: BotContext) -> None:
     # through to the later groups (which would answer it a second time).
     with contextlib.suppress(Forbidden):
         action = parts[1] if len(parts) == 2 else "open"
-        if action == "notsafe":
+        if len(parts) == 3 and parts[1] == "reply" and parts[2].isdigit():
+            await _ask_reply(update, context, int(parts[2]))
+        elif action == "notsafe":
             await not_safe(update, context)
         elif action == "yes":  # "yes, I'm having thoughts of ending my life": the full path
             await send_crisis(update, context, severity="high")
@@ -75,6 +78,16 @@ async def crisis_button(update: Update, context: BotContext) -> None:
             await send_crisis(update, context)
             await record_entry(update, context, ENTRY_BUTTON)
     raise ApplicationHandlerStop
+
+
+async def _ask_reply(update: Update, context: BotContext, escalation_id: int) -> None:
+    """[↩️ Reply to the coordinators]: the next message goes to them (screened on the way)."""
+    services = context.services
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    services.extras.setdefault(alert_contact.REPLIES, {})[chat_id] = (
+        escalation_id, services.clock.now() + alert_contact.REPLY_WAIT)
+    language = language_of(update, context, await current_member(update, context))
+    await reply(update, context, services.t(language, "crisis.reply_ask"), lane=Lane.CRISIS)
 
 
 async def _gentle_answer(update: Update, context: BotContext, action: str) -> None:

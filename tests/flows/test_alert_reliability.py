@@ -160,3 +160,19 @@ async def test_message_button_on_a_resolved_alert_says_it_is_closed(sandbox: San
     await cleo.press(alert, write)
     assert "closed" in cleo.answers()[-1]["text"]
     assert len(await escalation_rows(sandbox)) == 1
+
+
+async def test_the_member_can_reply_to_the_coordinators(sandbox: Sandbox) -> None:
+    zed = sandbox.user("Zed")
+    crisis = (await zed.send("/crisis"))[0]
+    await zed.click(crisis, "I'm not safe")
+    await message_member(sandbox, "We're here. Are you somewhere safe?")
+    received = zed.last_message()
+    assert received.button_labels == ["↩️ Reply to the coordinators"]
+    await zed.click(received, "Reply to the coordinators")
+    replies = await zed.send("not really, i want to die")
+    assert "988" in replies[0].text  # crisis words are still answered at once
+    assert "Sent to the coordinators" in replies[-1].text
+    forwarded = sandbox.group.bot_messages()[-1]
+    assert "replied: not really, i want to die" in forwarded.text
+    assert forwarded.raw["reply_to_message_id"] == alerts(sandbox)[0].id
