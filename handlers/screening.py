@@ -29,6 +29,7 @@ from storage import pairs
 from storage.members import Member
 
 _KEY = "risk_of_update"
+_WAITING = "risk_mid_flow"  # chat_data: was a flow waiting when the screen last fired
 _RECENT = "crisis_recent"  # services.extras: chat id -> crisis_reply.Recent (never any text)
 # Catch-all handlers of the flows group that are not flows (the relay, the fallback): a message
 # only they would take is not an answer anything is waiting for. Filled in by handlers/__init__.
@@ -55,9 +56,8 @@ async def screen_message(update: Update, context: BotContext) -> None:
         await respond_to_risk(update, context, text, source="chat", kept=True)
         await member_reply(update, context, escalation_id, text)
         raise ApplicationHandlerStop
-    waiting = flow_waiting(update, context)
-    result = await respond_to_risk(update, context, text, source="chat", mid_flow=waiting)
-    if result is not None and waiting:
+    result = await respond_to_risk(update, context, text, source="chat", mid_flow=None)
+    if result is not None and context.chat_data is not None and context.chat_data.get(_WAITING):
         raise ApplicationHandlerStop  # the flow keeps its state and never judges these words
 
 
@@ -72,20 +72,24 @@ def flow_waiting(update: Update, context: BotContext) -> bool:
 
 
 async def respond_to_risk(
-    update: Update, context: BotContext, text: str, *, source: str, mid_flow: bool = False,
+    update: Update, context: BotContext, text: str, *, source: str, mid_flow: bool | None = False,
     kept: bool = False,
 ) -> RiskResult | None:
     """Screen `text`; on detection answer now (crisis lane) and raise a coordinator alert.
 
     Other flows (check-in notes, relayed messages, reports) call this with their `source`.
+    `mid_flow=None`: find out, only on a hit, whether a flow is waiting (noted in chat_data).
     """
     services = context.services
     member = await current_member(update, context)
     result = services.content.risk.screen(text, role=member.role if member else None)
     if result is None:
         return None
+    if mid_flow is None:  # only on a hit: checking every flow's handlers costs a little
+        mid_flow = flow_waiting(update, context)
     if context.chat_data is not None:
         context.chat_data[_KEY] = (update.update_id, result)
+        context.chat_data[_WAITING] = mid_flow
     chat_id = update.effective_chat.id if update.effective_chat else 0
     recent: dict[int, crisis_reply.Recent] = services.extras.setdefault(_RECENT, {})
     now = services.clock.now()
