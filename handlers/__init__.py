@@ -131,6 +131,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     # Not flows: a crisis message these alone would take is not an answer a flow awaits.
     screening.NOT_FLOWS.update({relay.relay_message, relay.relay_edited,
                                 fallback.private_message})
+    screening.KEEPS_WORDS.update({report.details, safety_plan.plan_text})
     app.add_error_handler(errors.on_error)
 
 

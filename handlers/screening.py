@@ -14,9 +14,9 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
-from bot import alert_contact, crisis_reply, safety_plan
+from bot import alert_contact, crisis_reply
 from bot.crisis_view import render_concern, render_crisis, render_danger
 from bot.escalation import raise_alert
 from bot.i18n import Html
@@ -34,6 +34,9 @@ _RECENT = "crisis_recent"  # services.extras: chat id -> crisis_reply.Recent (ne
 # Catch-all handlers of the flows group that are not flows (the relay, the fallback): a message
 # only they would take is not an answer anything is waiting for. Filled in by handlers/__init__.
 NOT_FLOWS: set[Callable[..., Any]] = set()
+# Steps whose answer is the person's own account (a report to the coordinators, their safety
+# plan): crisis words there are answered at once and still kept as the answer.
+KEEPS_WORDS: set[Callable[..., Any]] = set()
 
 
 async def screen_message(update: Update, context: BotContext) -> None:
@@ -46,10 +49,6 @@ async def screen_message(update: Update, context: BotContext) -> None:
         return
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    if safety_plan.awaiting(services.extras, chat_id, services.clock.now()):
-        # Writing their safety plan: answered, and the words still go into the plan.
-        await respond_to_risk(update, context, text, source="chat", kept=True)
-        return
     escalation_id = alert_contact.awaiting_reply(services.extras, chat_id, services.clock.now())
     if escalation_id is not None:
         # A reply to the coordinators about their alert: answered, and it still reaches them.
@@ -61,14 +60,19 @@ async def screen_message(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop  # the flow keeps its state and never judges these words
 
 
-def flow_waiting(update: Update, context: BotContext) -> bool:
-    """Would a flow (not the relay or the fallback) take this message as its answer?"""
+def waiting_step(update: Update, context: BotContext) -> object | None:
+    """The callback of the flow step (not the relay or the fallback) that would take this
+    message as its answer, if any."""
     for handler in context.application.handlers.get(FLOWS, []):
         if getattr(handler, "callback", None) in NOT_FLOWS:
             continue
-        if handler.check_update(update):
-            return True
-    return False
+        check = handler.check_update(update)
+        if check is None or check is False:
+            continue
+        if isinstance(handler, ConversationHandler):  # (state, key, handler, check)
+            return getattr(check[2], "callback", None) or handler
+        return handler.callback
+    return None
 
 
 async def respond_to_risk(
@@ -86,7 +90,9 @@ async def respond_to_risk(
     if result is None:
         return None
     if mid_flow is None:  # only on a hit: checking every flow's handlers costs a little
-        mid_flow = flow_waiting(update, context)
+        step = waiting_step(update, context)
+        kept = kept or step in KEEPS_WORDS
+        mid_flow = step is not None and step not in KEEPS_WORDS
     if context.chat_data is not None:
         context.chat_data[_KEY] = (update.update_id, result)
         context.chat_data[_WAITING] = mid_flow
