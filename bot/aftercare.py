@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.lanes import Lane
 from bot.outbox import message_payload
 from bot.sweep import SweepContext, sweep
-from storage import escalations, members, outbox
+from storage import escalation_followup, members, outbox
 
 
 @sweep("crisis_aftercare")
@@ -20,11 +20,11 @@ async def next_day_check(context: SweepContext) -> int:
     services, now = context.services, context.now
     t, sign = services.t, services.signer.sign
     count = 0
-    for escalation in await escalations.due_aftercare(services.db, now):
+    for escalation in await escalation_followup.due_aftercare(services.db, now):
         member = (await members.get_by_id(services.db, escalation.member_id)
                   if escalation.member_id else None)
         async with services.db.transaction() as connection:
-            if not await escalations.clear_aftercare(connection, escalation.id):
+            if not await escalation_followup.clear_aftercare(connection, escalation.id):
                 continue
             if member is None or member.unreachable:
                 continue

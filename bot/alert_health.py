@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.lanes import Lane
 from bot.outbox import message_payload, on_failed
-from storage import coordinator_group, escalations, outbox
+from storage import coordinator_group, escalation_followup, escalations, outbox
 from storage.outbox import OutboxItem
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ async def coordinator_side_failed(services: Services, item: OutboxItem, reason: 
     log.error("coordinator-side message failed (kind %s, outbox row %s, alert %s): %s",
               item.kind, item.id, escalation_id or "-", reason)
     if escalation_id is not None:
-        await escalations.record_failure(services.db, escalation_id, reason)
+        await escalation_followup.record_failure(services.db, escalation_id, reason)
     if item.chat_id == group and reason.startswith("forbidden"):
         await group_unreachable(services, "removed")
     if item.chat_id == group and item.kind == "escalation" and escalation_id is not None:

@@ -167,6 +167,8 @@ async def alert_view(
     ]
     if escalation.member_id is None and escalation.member_code is None:
         lines.append(t(language, "escalation.not_joined"))
+    if escalation.member_said and escalation.status != "resolved":
+        lines.append(t(language, f"escalation.member_said_{escalation.member_said}"))
     if escalation.forget_pending and escalation.status != "resolved":
         lines.append(t(language, "escalation.forgotten_open"))
     if member is not None and member.unreachable:

@@ -62,9 +62,9 @@ OVERDUE_UNCLAIMED = timedelta(hours=1)  # an alert nobody has taken for this lon
 
 async def alert_health_lines(db: Database, now: datetime) -> tuple[list[str], bool]:
     """Crisis alert health for `status`: lines, and True if alerts are failing (exit non-zero)."""
-    from storage import coordinator_group, escalations
+    from storage import coordinator_group, escalation_followup
 
-    counts = await escalations.health(db, now, now - OVERDUE_UNCLAIMED)
+    counts = await escalation_followup.health(db, now, now - OVERDUE_UNCLAIMED)
     group = await coordinator_group.get(db)
     state = group.state if group else "ok"
     lines = [f"failing alerts: {counts['failing']} (a message about them could not be delivered)",

@@ -12,12 +12,12 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import alert_contact
 from bot.crisis_view import render_crisis, render_not_safe
-from bot.escalation import raise_alert
+from bot.escalation import edit_alert, raise_alert
 from bot.lanes import Lane
 from bot.safety_plan import render_plan
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
-from storage import engagement, members, safety_plans
+from storage import engagement, escalations, members, safety_plans
 from storage.members import Member
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,9 @@ async def _gentle_answer(update: Update, context: BotContext, action: str) -> No
     t, sign = context.services.t, context.services.signer.sign
     if action == "safe":
         await _record_answer(update, context, member, safe=True)
+    if action in ("safe", "called"):  # the coordinators working the alert see the answer
+        await _tell_alert(context, member, update.effective_chat.id if update.effective_chat
+                          else 0, action)
     key = {"safe": "crisis.safe_reply", "no": "crisis.concern_no_reply",
            "grounding": "crisis.grounding", "called": "crisis.called_reply",
            "after_ok": "safety_plan.aftercare_ok_reply",
@@ -109,6 +112,19 @@ async def _gentle_answer(update: Update, context: BotContext, action: str) -> No
         buttons.append([(t(language, "safety_plan.show_button" if has_plan
                            else "safety_plan.make_button"), sign("plan", "show"))])
     await reply(update, context, t(language, key), buttons, lane=Lane.CRISIS)
+
+
+async def _tell_alert(context: BotContext, member: Member | None, chat_id: int, said: str) -> None:
+    """Show the member's latest answer on their open alert, if there is one."""
+    services = context.services
+    escalation = await escalations.open_for_chat(services.db, member.id if member else None,
+                                                 chat_id)
+    if escalation is None:
+        return
+    await escalations.set_member_said(services.db, escalation.id, said)
+    updated = await escalations.get(services.db, escalation.id)
+    if updated is not None:
+        await edit_alert(services, updated, member)
 
 
 async def not_safe(update: Update, context: BotContext) -> None:

@@ -16,7 +16,7 @@ ESCALATION_COLUMNS = (
     "updated_at, claimed_by, claimed_by_name, claimed_at, resolved_at, outcome, alert_message_id, "
     "realerts, next_realert_at, resolved_by, resolved_by_name, kind, realert_day, "
     "realerts_that_day, next_reminder_at, reminders, contact_chat_id, contact_language, "
-    "forget_pending, aftercare_at, failures, last_error, first_alert_message_id"
+    "forget_pending, aftercare_at, failures, last_error, first_alert_message_id, member_said"
 )
 SEVERITY_ORDER = {"concern": 1, "high": 2, "imminent": 3, "urgent": 4}
 
@@ -57,6 +57,7 @@ class Escalation:
     failures: int = 0
     last_error: str | None = None
     first_alert_message_id: int | None = None
+    member_said: str | None = None
 
 
 def escalation_from_row(row: Any) -> Escalation:
@@ -219,6 +220,21 @@ async def mark_realerted(
     return cursor.rowcount == 1
 
 
+async def open_for_chat(db: Database, member_id: int | None, chat_id: int) -> Escalation | None:
+    """The newest unresolved escalation about this member or this chat, if any."""
+    row = await db.fetch_one(
+        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE status != 'resolved' "
+        "AND (member_id = ? OR contact_chat_id = ?) ORDER BY id DESC LIMIT 1",
+        (member_id, chat_id),
+    )
+    return escalation_from_row(row) if row else None
+
+
+async def set_member_said(db: Database, escalation_id: int, said: str) -> None:
+    """The member's latest answer ("safe", "called"), for the alert."""
+    await db.execute("UPDATE escalations SET member_said = ? WHERE id = ?", (said, escalation_id))
+
+
 async def postpone_realert(db: Database, escalation_id: int, next_at: datetime) -> None:
     """The day's re-alerts are used up: wait until `next_at`."""
     await db.execute(
@@ -261,45 +277,3 @@ async def keep_contact_after_forget(
         (telegram_id, language, member_id),
     )
     return cursor.rowcount
-
-
-async def due_aftercare(db: Database, now: datetime) -> list[Escalation]:
-    """Resolved escalations whose next-day check is due."""
-    rows = await db.fetch_all(
-        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE aftercare_at IS NOT NULL "
-        "AND aftercare_at <= ? ORDER BY id",
-        (to_db(now),),
-    )
-    return [escalation_from_row(row) for row in rows]
-
-
-async def clear_aftercare(connection: aiosqlite.Connection, escalation_id: int) -> bool:
-    """The check is queued (or skipped): never again; False if another sweep was first."""
-    cursor = await connection.execute(
-        "UPDATE escalations SET aftercare_at = NULL WHERE id = ? AND aftercare_at IS NOT NULL",
-        (escalation_id,),
-    )
-    return cursor.rowcount == 1
-
-
-async def record_failure(db: Database, escalation_id: int, reason: str) -> None:
-    """An alert message for this escalation could not be delivered (reason, never text)."""
-    await db.execute(
-        "UPDATE escalations SET failures = failures + 1, last_error = ? WHERE id = ?",
-        (reason[:200], escalation_id),
-    )
-
-
-async def health(db: Database, now: datetime, overdue_after: datetime) -> dict[str, int]:
-    """Counts for `status`: open, unclaimed since before `overdue_after`, with failed sends."""
-    row = await db.fetch_one(
-        "SELECT "
-        "SUM(status != 'resolved') AS open, "
-        "SUM(status = 'open' AND created_at <= ?) AS overdue, "
-        "SUM(status != 'resolved' AND failures > 0) AS failing "
-        "FROM escalations",
-        (to_db(overdue_after),),
-    )
-    del now
-    return {key: int(row[key] or 0) for key in ("open", "overdue", "failing")} if row else {
-        "open": 0, "overdue": 0, "failing": 0}

@@ -16,6 +16,7 @@ ALTER TABLE escalations ADD COLUMN aftercare_at TEXT;                  -- next-d
 ALTER TABLE escalations ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;  -- alert sends that failed
 ALTER TABLE escalations ADD COLUMN last_error TEXT;                    -- reason, never member text
 ALTER TABLE escalations ADD COLUMN first_alert_message_id INTEGER;     -- re-alerts reply to it
+ALTER TABLE escalations ADD COLUMN member_said TEXT;  -- safe | called: their latest answer, shown on the alert
 
 CREATE INDEX escalations_reminders ON escalations (status, next_reminder_at);
 CREATE INDEX escalations_aftercare ON escalations (aftercare_at);

@@ -114,3 +114,14 @@ async def test_a_crisis_reply_telegram_keeps_refusing_stays_in_the_crisis_lane(
         "SELECT lane, status, expires_at FROM outbox WHERE kind = 'reply'")
     assert row is not None and tuple(row) == ("crisis", "sent", None)
     assert "988" in ana.bot_messages()[-1].text  # late, but it arrived
+
+
+async def test_ive_called_is_shown_on_the_open_alert(sandbox: Sandbox) -> None:
+    ana = sandbox.user("Ana")
+    await joined(sandbox, ana)
+    crisis = (await ana.send("/crisis"))[0]
+    answer = (await ana.click(crisis, "I'm not safe"))[0]
+    await ana.click(answer, "I've called")
+    alert = sandbox.group.bot_messages()[-1]
+    assert "called a line or are with someone" in alert.text
+    assert alert.button_labels == ["I'm on it", "✉️ Message the member"]
