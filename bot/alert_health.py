@@ -46,6 +46,12 @@ async def coordinator_side_failed(services: Services, item: OutboxItem, reason: 
         await group_migrated(services, group, int(reason.split(":", 1)[1]))
         return
     escalation_id = _escalation_id(item)
+    if item.kind in ("crisis_card", "coordinator_message"):
+        # To a mentor or the member (who may have blocked the bot): loud, but the alert itself
+        # still reached the coordinators, so it does not count as a failing alert.
+        log.warning("message about alert %s to a member failed (kind %s, outbox row %s): %s",
+                    escalation_id or "-", item.kind, item.id, reason)
+        return
     log.error("coordinator-side message failed (kind %s, outbox row %s, alert %s): %s",
               item.kind, item.id, escalation_id or "-", reason)
     if escalation_id is not None:
