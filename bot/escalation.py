@@ -149,10 +149,10 @@ async def alert_view(
     lines += [
         t(language, f"escalation.title_{escalation.severity}"),
         *([t(language, "escalation.kind_danger")] if escalation.kind == "danger" else []),
-        t(
+        t(language, "escalation.who_not_joined") if escalation.member_code is None else t(
             language,
             "escalation.who",
-            code=escalation.member_code or "?",
+            code=escalation.member_code,
             alias=(member.alias if member else None) or "-",
             role=(member.role if member else None) or "-",
             pair=pair.code if pair else "-",

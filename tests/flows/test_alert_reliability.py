@@ -113,6 +113,8 @@ async def test_someone_who_never_joined_can_still_be_reached(sandbox: Sandbox) -
     zed = sandbox.user("Zed")
     crisis = (await zed.send("/crisis"))[0]
     await zed.click(crisis, "I'm not safe")
+    assert "Someone who has not joined the programme" in alerts(sandbox)[-1].text
+    assert "Member ?" not in alerts(sandbox)[-1].text
     await message_member(sandbox, "We're here. Can you call 911?")
     assert "We're here" in zed.last_message().text
 
