@@ -131,3 +131,13 @@ async def test_report_details_with_crisis_words_still_reach_the_coordinators(
     assert "988" in replies[0].text and CARRY_ON not in replies[0].text
     assert "coordinator will look at it" in replies[-1].text  # the report goes on, words kept
     assert any("my partner is suicidal" in m.text for m in sandbox.group.bot_messages())
+
+
+async def test_mentor_pulse_button_step_waits(sandbox: Sandbox) -> None:
+    _mia, leo, *_ = await paired(sandbox)
+    first = (await leo.send("/pulse"))[-1]
+    replies = await leo.send(HIGH)
+    assert len(replies) == 1 and CARRY_ON in replies[0].text
+    assert "buttons" not in replies[0].text.lower()
+    replies = await leo.click(first, first.button_labels[0])  # the same question carries on
+    assert replies and replies[-1].buttons
