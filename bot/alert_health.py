@@ -120,9 +120,11 @@ async def send_fallback(services: Services, escalation: escalations.Escalation, 
     ids = services.settings.fallback_ids
     if not ids or escalation.status == "resolved":
         return 0
-    text, _buttons = await alert_view(services, escalation, await member_of(services, escalation))
+    text, buttons = await alert_view(services, escalation, await member_of(services, escalation))
     language = services.settings.default_language
     body = f"{services.t(language, 'escalation.fallback_banner')}\n\n{text}"
+    # Claim and resolve work from the private copy; writing to the member needs the group.
+    rows = [row for row in buttons if not any(":msg:" in data for _label, data in row)]
     now = services.clock.now()
     # One copy per state of the alert, whatever noticed the group was gone first.
     del version
@@ -131,7 +133,7 @@ async def send_fallback(services: Services, escalation: escalations.Escalation, 
         await outbox.enqueue(
             services.db, key=f"escalation:{escalation.id}:fallback:{coordinator}:{state}",
             chat_id=coordinator, lane=Lane.CRISIS, kind="escalation_fallback",
-            payload=message_payload(body), not_before=now, now=now,
+            payload=message_payload(body, rows), not_before=now, now=now,
         )
     services.outbox.wake()
     return len(ids)

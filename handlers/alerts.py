@@ -36,6 +36,9 @@ async def _show(update: Update, context: BotContext, escalation: Escalation,
         context.services, escalation, await member_of(context.services, escalation)
     )
     shown = default_buttons if buttons is None else buttons
+    if query.message is not None and query.message.chat.type == "private":
+        # A fallback coordinator's private copy: writing to the member works from the group only.
+        shown = [row for row in shown if not any(":msg:" in data for _label, data in row)]
     await edit_pressed(context, query, text, shown, Lane.CRISIS)
 
 

@@ -13,7 +13,7 @@ from conftest import shipped_content
 from bot.operations import alert_health_lines
 from bot.sandbox import group_events
 from bot.sandbox.harness import Sandbox, sandbox_settings
-from tests.safety_helpers import joined
+from tests.safety_helpers import escalation_rows, joined
 
 HIGH = "i want to kill myself"
 FALLBACK = 4242
@@ -109,3 +109,19 @@ async def test_status_counts_overdue_alerts(sandbox: Sandbox) -> None:
     sandbox.clock.advance(timedelta(hours=2))
     lines, failing = await alert_health_lines(sandbox.db, sandbox.clock.now())
     assert any("overdue alerts: 1" in line for line in lines) and not failing
+
+
+async def test_a_fallback_coordinator_can_take_the_alert_from_their_private_copy(
+    box: Sandbox,
+) -> None:
+    ana = box.user("Ana")
+    await joined(box, ana)
+    await group_events.bot_status(box, box.group.chat_id, "member", "left")
+    await ana.send(HIGH)
+    cleo = box.user("Cleo", user_id=FALLBACK)
+    copy = cleo.last_with_buttons()
+    assert copy.button_labels == ["I'm on it"]  # writing to the member needs the group
+    await cleo.click(copy, "I'm on it")
+    rows = await escalation_rows(box)
+    assert rows[-1]["status"] == "claimed" and rows[-1]["claimed_by_name"] == "Cleo"
+    assert cleo.last_with_buttons().button_labels == ["✅ Resolved"]  # redrawn in private
