@@ -6,12 +6,11 @@ from telegram import ForceReply, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationHandlerStop
 
-from bot import alert_contact
+from bot import alert_contact, words
 from bot import escalation_lifecycle as lifecycle
-from bot import words
 from bot.callbacks import payload_parts
 from bot.clock import from_db
-from bot.escalation import alert_view, member_of, minutes_between
+from bot.escalation import alert_view, member_of
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers import access
