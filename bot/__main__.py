@@ -72,10 +72,12 @@ def main(argv: list[str] | None = None) -> int:
             print(asyncio.run(restore(settings, args.path)))
             return 0
         if command == "status":
-            from bot.operations import status
+            from bot.operations import alert_status, status
 
             print(asyncio.run(status(settings)))
-            return 0
+            alerts, failing = asyncio.run(alert_status(settings))
+            print(alerts)
+            return 1 if failing else 0
         from bot.runner import run
 
         return asyncio.run(run(settings))

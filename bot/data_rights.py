@@ -12,7 +12,7 @@ from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
 from bot.pseudonym import subject
-from storage import data_rights, engagement, members, outbox, pairs
+from storage import data_rights, engagement, escalations, members, outbox, pairs
 from storage.members import Member
 from storage.persistence import forget_conversations
 
@@ -53,6 +53,7 @@ class Forgotten:
 
     code: str
     ended_pairs: tuple[str, ...]
+    alert_open: bool = False  # a crisis alert still needs to reach them: finished on resolve
 
 
 async def forget(services: Services, member: Member, *,
@@ -98,6 +99,9 @@ async def forget(services: Services, member: Member, *,
             connection, services.pseudonym_key, kind="forgot", now=now,
             telegram_id=member.telegram_id, role=member.role,
         )
+        # An open crisis alert keeps only how to reach them until it is resolved.
+        kept = await escalations.keep_contact_after_forget(
+            connection, member.id, member.telegram_id, member.language)
         await data_rights.delete_member(connection, member.id, member.telegram_id)
         language = services.settings.default_language
         pair_codes = ", ".join(pair.code for pair in current) or "-"
@@ -109,4 +113,10 @@ async def forget(services: Services, member: Member, *,
         )
     await forget_conversations(db, member.telegram_id)
     await db.checkpoint()
-    return Forgotten(member.code, tuple(pair.code for pair in current))
+    if kept:
+        from bot.escalation import edit_alert  # the alert now says what is left and why
+
+        for escalation in await escalations.open_escalations(db):
+            if escalation.forget_pending and escalation.contact_chat_id == member.telegram_id:
+                await edit_alert(services, escalation, None)
+    return Forgotten(member.code, tuple(pair.code for pair in current), alert_open=bool(kept))

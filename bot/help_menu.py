@@ -12,10 +12,11 @@ from bot.i18n import Html, Translator
 
 # Most used first; leaving and data rights last; /help at the end.
 ROLE_COMMANDS: Mapping[str, tuple[str, ...]] = {
-    "mentee": ("checkin", "cope", "resources", "crisis", "report", "settings", "pause",
+    "mentee": ("checkin", "cope", "resources", "crisis", "safetyplan", "report", "settings", "pause",
                "resume", "end", "mydata", "forget", "help"),
-    "mentor": ("training", "refer", "pulse", "cope", "resources", "crisis", "report", "settings",
-               "pause", "resume", "stepback", "end", "mydata", "forget", "help"),
+    "mentor": ("training", "refer", "pulse", "cope", "resources", "crisis", "safetyplan",
+               "report", "settings", "pause", "resume", "stepback", "end", "mydata", "forget",
+               "help"),
     "newcomer": ("start", "crisis", "cope", "resources", "help"),
 }
 # Coordinators' group, daily work first. Usage is part of each line (e.g. /unpair needs a reason).
@@ -28,7 +29,7 @@ COORDINATOR_COMMANDS = (
 # adds its own help_line (another area) is still listed, after these.
 COVERED_AREAS = frozenset({
     "account", "checkin", "cope", "crisis", "data", "help", "pair", "pulse", "refer", "relay",
-    "report", "resources", "settings", "start", "training",
+    "report", "resources", "safety_plan", "settings", "start", "training",
 })
 
 

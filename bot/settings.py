@@ -52,7 +52,16 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     share_crisis_text_with_coordinators: bool = False
-    escalation_realert_minutes: int = Field(default=15, ge=1, le=1440)
+    # Minutes between re-alerts of an unclaimed alert; the last gap repeats ("15,30,60": 15, 30
+    # and 60 minutes, then hourly), at most ESCALATION_REALERTS_PER_DAY a day.
+    escalation_realert_minutes: str = "15,30,60"
+    escalation_realerts_per_day: int = Field(default=8, ge=1, le=96)
+    escalation_claimed_remind_minutes: int = Field(default=120, ge=10, le=10080)
+    # Coordinators (Telegram user ids) who started the bot in private: alerts go to them
+    # while the coordinators' group cannot be reached.
+    coordinator_fallback_ids: str = ""
+    aftercare_enabled: bool = True
+    aftercare_after_hours: int = Field(default=20, ge=1, le=168)
     program_weeks: int = Field(default=12, ge=1, le=104)
     minimum_age: int = Field(default=18, ge=13, le=99)
     digest_enabled: bool = True
@@ -90,6 +99,32 @@ class Settings(BaseSettings):
             raise ValueError("must be a group's id, a negative number (a positive id is a "
                              "person's private chat, not a group)")
         return value
+
+    @field_validator("escalation_realert_minutes")
+    @classmethod
+    def _minutes_list(cls, value: str) -> str:
+        gaps = [part.strip() for part in str(value).split(",") if part.strip()]
+        if not gaps or not all(gap.isdigit() and 1 <= int(gap) <= 1440 for gap in gaps):
+            raise ValueError("must be minutes between 1 and 1440, comma-separated (e.g. 15,30,60)")
+        return ",".join(str(int(gap)) for gap in gaps)
+
+    @field_validator("coordinator_fallback_ids")
+    @classmethod
+    def _id_list(cls, value: str) -> str:
+        ids = [part.strip() for part in str(value).split(",") if part.strip()]
+        if not all(part.lstrip("-").isdigit() for part in ids):
+            raise ValueError("must be Telegram user ids, comma-separated")
+        return ",".join(ids)
+
+    @property
+    def realert_gaps(self) -> list[int]:
+        """Minutes between re-alerts, in order (the last repeats)."""
+        return [int(gap) for gap in self.escalation_realert_minutes.split(",")]
+
+    @property
+    def fallback_ids(self) -> list[int]:
+        """COORDINATOR_FALLBACK_IDS as numbers."""
+        return [int(part) for part in self.coordinator_fallback_ids.split(",") if part]
 
     @field_validator("bot_token")
     @classmethod

@@ -10,6 +10,7 @@ from bot.clock import to_db
 from bot.escalation import edit_alert
 from bot.notify import notify_coordinators
 from bot.services import BotContext
+from handlers import group_membership
 from handlers._common import current_member
 from storage import escalations, members
 
@@ -17,7 +18,10 @@ from storage import escalations, members
 async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
     """Record whether the member can be reached, tell coordinators, redraw their open alert."""
     change = update.my_chat_member
-    if change is None or change.chat.type != "private":
+    if change is None:
+        return
+    if change.chat.type != "private":  # the bot's own membership of a group
+        await group_membership.bot_membership_changed(update, context)
         return
     member = await current_member(update, context)
     if member is None:

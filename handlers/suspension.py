@@ -17,9 +17,10 @@ from storage import members
 
 access.coordinator_commands("suspend", "unsuspend", "revoke")
 # What a suspended member can still do: get help now (crisis lines, coping ideas, support
-# services), and see or erase their data. Safety features added later belong here too.
-OPEN_COMMANDS = frozenset({"crisis", "sos", "cope", "resources", "mydata", "forget"})
-OPEN_BUTTONS = ("crisis:", "cope:", "res:", "fg:")
+# services, their safety plan), and see or erase their data. New safety features belong here.
+OPEN_COMMANDS = frozenset({"crisis", "sos", "cope", "resources", "safetyplan", "mydata",
+                           "forget"})
+OPEN_BUTTONS = ("crisis:", "cope:", "res:", "plan:", "fg:")
 
 
 def _command_name(text: str) -> str:

@@ -80,6 +80,8 @@ class FakeTelegram(BotApiMethods):
         self.limits = Limits()
         self.counts_429 = 0
         self.blocked: set[int] = set()
+        self.kicked_from: set[int] = set()  # groups the bot was removed from (403 there)
+        self.migrated: dict[int, int] = {}  # group id -> its supergroup id (400 + migrate_to)
         # Button presses answered so far: query id -> True if the bot saw that answer succeed.
         self.answered_presses: dict[str, bool] = {}
         self.chat_members: dict[int, dict[int, str]] = {}
@@ -127,6 +129,9 @@ class FakeTelegram(BotApiMethods):
         chat_id = params.get("chat_id")
         if self.unknown_chats and self._names_unknown_chat(params):
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+        gone = self._group_gone(chat_id)
+        if gone:
+            return gone
         if method in SEND_METHODS and isinstance(chat_id, int):
             if chat_id in self.blocked:
                 return 403, {
@@ -143,6 +148,17 @@ class FakeTelegram(BotApiMethods):
         if isinstance(result, tuple):
             return result
         return 200, {"ok": True, "result": result}
+
+    def _group_gone(self, chat_id: Any) -> tuple[int, dict[str, Any]] | None:
+        """Telegram's answers for a group the bot left, or one that became a supergroup."""
+        if chat_id in self.kicked_from:
+            return 403, {"ok": False, "error_code": 403,
+                         "description": "Forbidden: bot was kicked from the supergroup chat"}
+        if chat_id in self.migrated:
+            return 400, {"ok": False, "error_code": 400,
+                         "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                         "parameters": {"migrate_to_chat_id": self.migrated[chat_id]}}
+        return None
 
     def _pick_fault(self, method: str) -> str | None:
         if method in {"getUpdates", "getMe", "setMyCommands", "deleteWebhook"}:
@@ -256,6 +272,8 @@ class FakeTelegram(BotApiMethods):
         for key in ("reply_markup", "message_thread_id", "protect_content", "parse_mode"):
             if key in params:
                 message[key] = params[key]
+        if "inline_keyboard" not in message.get("reply_markup", {"inline_keyboard": []}):
+            del message["reply_markup"]  # Telegram's Message carries inline keyboards only
         if "reply_parameters" in params:
             message["reply_to_message_id"] = params["reply_parameters"].get("message_id")
         return self._store(chat_id, message)

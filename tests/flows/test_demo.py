@@ -56,6 +56,15 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "Eva · waiting 0 days · Spanish · grief and loss" in output  # back in the pool
     assert "seems to contain an e-mail address" in output  # boundaries
     assert "everything about you has been deleted" in output  # /forget
+    # The crisis response: mid-intake, "not safe", the safety plan, the next-day check.
+    assert "ana> i don't want to live anymore" in output
+    assert "Whenever you're ready, we can carry on where we were" in output
+    assert "Step 4 of 13" in output.split("i don't want to live anymore", 1)[1]
+    assert "🚨 Please call 911 now" in output and "I've let the programme's coordinators" in output
+    assert "I stop answering messages and stay in bed all day" in output  # the safety plan
+    assert "I'm still here with you." in output  # a short follow-up, not the block again
+    assert "Resolved by Cleo" in output
+    assert "⏰ Fri 06 Mar 13:00\n\nbot → Ana:\n  Hi Ana, I'm checking in after yesterday" in output
     assert "invited to join as a mentor in the group spring26" in output  # invite link
     assert "already been used (each link works once)" in output
     assert "Your pair with Lea is paused for now" in output  # /suspend

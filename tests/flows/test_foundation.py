@@ -61,7 +61,7 @@ async def test_not_safe_puts_emergency_first(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana")
     crisis = (await ana.send("/sos"))[0]
     replies = await ana.click(crisis, "I'm not safe")
-    assert "Your safety matters most" in replies[0].text
+    assert replies[0].text.startswith("🚨 Please call 911 now")
     assert replies[0].text.index("911") < replies[0].text.index("988")
 
 
@@ -115,9 +115,10 @@ async def test_crisis_language_before_consent_gets_lines_and_alerts(sandbox: San
     ana = sandbox.user("Ana")
     await ana.send("/start")
     replies = await ana.send("i dont want to live anymore")
-    assert "988" in replies[0].text
-    # the consent step continues
-    assert replies[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
+    assert "988" in replies[0].text and len(replies) == 1  # the consent step does not judge it
+    assert "Whenever you're ready, we can carry on" in replies[0].text
+    still_there = (await ana.send("hello?"))[-1].button_labels
+    assert still_there == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
     alerts = sandbox.group.bot_messages()
     assert len(alerts) == 1 and "URGENT" in alerts[0].text
     assert "want to live" not in alerts[0].text  # the words are not shared by default

@@ -59,13 +59,16 @@ async def test_alias_is_validated_with_clear_answers(sandbox: Sandbox) -> None:
         "see t.me/ana": "link",
         "find me @ana_b": "@username",
         "call +44 7700 900123": "phone number",
-        "i want to kill myself": "different alias",
     }
     for alias, expected in cases.items():
         replies = await ana.send(alias)
         assert any(expected in reply.text for reply in replies), (alias, replies)
         assert (await member_of(sandbox, ana)).alias is None
-    assert "URGENT" in sandbox.group.bot_messages()[-1].text  # the risky one was escalated too
+    # Crisis words at the alias step: the crisis reply, never a judgement of the alias.
+    replies = await ana.send("i want to kill myself")
+    assert len(replies) == 1 and "988" in replies[0].text and "alias" not in replies[0].text
+    assert "Whenever you're ready" in replies[0].text
+    assert "URGENT" in sandbox.group.bot_messages()[-1].text
     replies = await ana.send("  Jo  &  Mo  ")
     assert "Which age band" in replies[-1].text
     assert (await member_of(sandbox, ana)).alias == "Jo & Mo"

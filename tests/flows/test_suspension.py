@@ -32,6 +32,8 @@ async def test_suspend_pauses_the_pair_keeps_crisis_and_mydata_and_is_audited(
     await mia.click(mia.last_with_buttons(), "not safe")
     assert "on hold" not in mia.last_message().text
     assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM escalations") >= 1
+    plan = await mia.send("/safetyplan")
+    assert plan and "on hold" not in plan[-1].text
     coping = await mia.send("/cope")
     assert coping and "on hold" not in coping[-1].text
     await mia.click(mia.last_with_buttons(), coping[-1].button_labels[0])
@@ -135,3 +137,17 @@ async def test_a_paused_pair_is_not_nudged_to_write(sandbox: Sandbox) -> None:
     await sandbox.group.coordinator("Cleo").send(f"/unsuspend {mentee.code}")
     await sandbox.advance(timedelta(hours=1))
     assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM outbox WHERE kind = 'nudge'") == 2
+
+
+async def test_the_check_after_a_crisis_reaches_a_suspended_member(sandbox: Sandbox) -> None:
+    mia, _, mentee, _, _ = await paired(sandbox)
+    await sandbox.group.coordinator("Cleo").send(f"/suspend {mentee.code} rude")
+    await mia.send("i don't want to live anymore")
+    cleo = sandbox.group.coordinator("Cleo")
+    alert = sandbox.group.bot_messages()[-1]
+    for label in ("I'm on it", "Resolved", "Reached, safe for now"):
+        await cleo.click(sandbox.group.bot_messages()[-1] if label != "I'm on it" else alert,
+                         label)
+    await sandbox.advance(timedelta(hours=30))
+    rows = await sandbox.db.fetch_all("SELECT status FROM outbox WHERE kind = 'aftercare'")
+    assert rows and {row[0] for row in rows} == {"sent"}

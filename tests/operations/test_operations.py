@@ -181,3 +181,17 @@ async def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(tmp_
     again = await Database.open(path)  # a second start applies nothing
     assert await again.migrate(bundled_migrations()) == []
     await again.close()
+
+
+async def test_status_exits_non_zero_while_alerts_are_failing(tmp_path: Path) -> None:
+    database = tmp_path / "failing.sqlite3"
+    db = await Database.open(database)
+    await db.execute(
+        "INSERT INTO escalations (severity, source, created_at, updated_at, failures, last_error) "
+        "VALUES ('urgent', 'button', '2026-03-02T09:00:00', '2026-03-02T09:00:00', 1, 'forbidden')")
+    await db.close()
+    code, output = await cli(tmp_path, database, "status")
+    assert code == 1, output
+    lines = status_lines(output)
+    assert lines["failing alerts"].startswith("1") and lines["overdue alerts"].startswith("1")
+    assert "ALERTS ARE FAILING" in output
