@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status]`."""
+"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status|find-group]`."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("path", type=Path)
     commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations")
+    find = commands.add_parser(
+        "find-group", help="print the id of a group the bot is added to (needs only BOT_TOKEN)")
+    find.add_argument("--rounds", type=int, default=30, help="polls of 10 s before giving up")
     return parser
 
 
@@ -60,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(content.locales)} languages."
             )
             return 0
+        if command == "find-group":
+            return asyncio.run(_find_group(args.rounds))
         settings = load_settings()
         if command == "backup":
             from bot.operations import backup
@@ -96,6 +101,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+async def _find_group(rounds: int) -> int:
+    """`find-group`: wait for the bot to be added to a group (or a message there); print its id."""
+    from telegram import Bot
+
+    from bot.setup_check import find_group
+
+    # Any negative id passes validation: this command only needs the token.
+    settings = load_settings(coordinator_chat_id=-1)
+    print("Add the bot to the coordinators' group now (or send a message there)...", flush=True)
+    async with Bot(settings.token, base_url=settings.telegram_base_url) as bot:
+        found = await find_group(bot, rounds)
+    if not found:
+        print("No group seen. Add the bot to the group, or send a message there, and run this "
+              "again.", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

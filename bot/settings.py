@@ -23,8 +23,8 @@ FIX_HINTS: dict[str, str] = {
     "BOT_TOKEN": "create a bot with @BotFather and put its token in .env as BOT_TOKEN=...",
     "COORDINATOR_CHAT_ID": (
         "make the coordinators' private group a supergroup with topics first (its id changes), "
-        "add the bot as an admin, send a message there and read the chat id (a negative number "
-        "like -1001234567890); set COORDINATOR_CHAT_ID=..."
+        "run `python -m bot find-group` and add the bot to the group as an admin: it prints the "
+        "id (a negative number like -1001234567890); set COORDINATOR_CHAT_ID=..."
     ),
     "DEFAULT_COUNTRY": "use a two-letter ISO country code such as US, GB or ES",
     "DEFAULT_TIMEZONE": "use an IANA time zone name such as Europe/London or America/New_York",

@@ -24,6 +24,8 @@ def _not_found(chat_id: int, why: str) -> SetupError:
         "  - Add the bot to the group (and make it an admin with 'Manage topics').\n"
         "  - Turning a group into a supergroup, or enabling topics, changes its id: read the id "
         "again afterwards.\n"
+        "  - Not sure of the id? Run `python -m bot find-group`, then add the bot to the group "
+        "(or send a message there): it prints the group's id.\n"
         "Then start the bot again."
     )
 
@@ -52,3 +54,19 @@ async def check_coordinator_group(bot: Any, chat_id: int) -> None:
                     "'Manage topics' so it hears when coordinators leave and can open topics")
     if chat.type == "group" or not getattr(chat, "is_forum", False):
         log.info("the coordinators' group has no topics: alerts go to the main chat")
+
+
+async def find_group(bot: Any, rounds: int, poll_seconds: int = 10) -> list[tuple[int, str]]:
+    """Groups that show up in pending updates (the bot added, a message posted), without
+    confirming any update, so nothing is taken away from the bot's own run."""
+    found: dict[int, str] = {}
+    for _ in range(rounds):
+        for update in await bot.get_updates(timeout=poll_seconds):
+            chat = update.effective_chat
+            if chat is not None and chat.type in ("group", "supergroup") and chat.id not in found:
+                found[chat.id] = chat.title or ""
+                print(f"Group \u201c{chat.title or '?'}\u201d ({chat.type}) has the id {chat.id}:"
+                      f"\n  COORDINATOR_CHAT_ID={chat.id}", flush=True)
+        if found:
+            break
+    return list(found.items())

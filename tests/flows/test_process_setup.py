@@ -75,3 +75,30 @@ async def test_bot_removed_from_the_group_or_not_admin(
         await check_coordinator_group(bot, COORDINATOR_CHAT_ID)
     with pytest.raises(SetupError, match="private chat, not a group"):
         await check_coordinator_group(bot, 4242)
+
+
+async def test_find_group_prints_the_id_of_the_group_the_bot_was_added_to(
+    tmp_path: Path,
+) -> None:
+    fake = FakeTelegram()
+    group = {"id": -1009876543210, "type": "supergroup", "title": "Coordinators"}
+    bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Companion"}
+    fake.push_update({"my_chat_member": {
+        "chat": group, "from": {"id": 5, "is_bot": False, "first_name": "Cleo"}, "date": 0,
+        "old_chat_member": {"status": "left", "user": bot_user},
+        "new_chat_member": {"status": "member", "user": bot_user}}})
+    server = await SandboxHttpServer(fake).start()
+    env = {key: value for key, value in os.environ.items() if key != "COORDINATOR_CHAT_ID"}
+    env.update({"BOT_TOKEN": SANDBOX_TOKEN, "TELEGRAM_BASE_URL": server.base_url,
+                "PYTHONPATH": str(REPO)})
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "find-group", "--rounds", "2", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    finally:
+        await server.stop()
+    text = output.decode()
+    assert process.returncode == 0, text
+    assert "COORDINATOR_CHAT_ID=-1009876543210" in text and "Coordinators" in text
+    assert fake.confirmed_offset == 0  # nothing was taken away from the bot's own run
