@@ -128,7 +128,7 @@ async def _score_measures(services: Services, member: Member, draft: Draft, now:
             score=score, band=band.name, now=now,
         )
         await engagement.record(
-            services.db, services.pseudonym_key, kind="measure_score", now=now,
+            services.db, services.pseudonym_key, kind=f"{instrument}_score", now=now,
             telegram_id=member.telegram_id, role=member.role, value=score,
         )
         if band.low:

@@ -74,7 +74,7 @@ async def test_prompt_button_checkin_who5_and_mentor_card(sandbox: Sandbox) -> N
     assert "Recent weeks" not in card.text  # no history yet
     events = await engagement.events(sandbox.db, "checkin_done")
     assert [e.value for e in events] == [4.0]
-    assert [e.value for e in await engagement.events(sandbox.db, "measure_score")] == [80.0]
+    assert [e.value for e in await engagement.events(sandbox.db, "who5_score")] == [80.0]
     # The note is not kept anywhere once the card went out.
     assert "rough" not in await dump_tables(sandbox, "checkins", "checkin_drafts", "outbox")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,16 +18,20 @@ from bot.services import Services
 from storage import engagement
 from storage.db import Database
 
-ISSUE_KINDS = {
-    "joined", "consented", "intake_done", "trained", "paired", "accepted", "checkin_done",
-    "measure_score", "message_relayed", "nudge_sent", "nudge_acted", "crisis_entered",
-    "escalation_claimed", "escalation_resolved", "coping_helpful", "paused", "ended", "forgot",
-}
-
-
-def test_every_kind_the_evaluation_needs_exists() -> None:
-    assert ISSUE_KINDS <= engagement.KINDS
-    assert {"who5_score", "escalation_raised"} <= engagement.KINDS
+def test_every_kind_in_the_vocabulary_is_written_by_the_live_bot() -> None:
+    """No report may read a kind that only the demo seeding (or nothing) writes."""
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(
+        path.read_text("utf-8")
+        for folder in ("bot", "handlers")
+        for path in (root / folder).rglob("*.py")
+        if not path.name.startswith("demo")
+    )
+    written = set(re.findall(r'kind=\s*"([a-z0-9_]+)"', source))
+    written |= {"coping_helpful", "coping_not_helpful"}  # chosen by a conditional expression
+    written |= {f"{instrument}_score" for instrument in ("who5", "phq2")}  # per instrument
+    assert engagement.KINDS <= written, sorted(engagement.KINDS - written)
+    assert {"who5_score", "phq2_score", "checkin_done", "escalation_raised"} <= engagement.KINDS
 
 
 def test_record_has_no_way_to_store_text() -> None:
@@ -41,8 +46,8 @@ async def test_record_refuses_unknown_kinds_and_roles(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         await engagement.record(db, b"k" * 32, kind="said hello", now=now)
     with pytest.raises(ValueError):
-        await engagement.record(db, b"k" * 32, kind="joined", now=now, role="Ana")
-    await engagement.record(db, b"k" * 32, kind="joined", now=now, telegram_id=5)
+        await engagement.record(db, b"k" * 32, kind="consented", now=now, role="Ana")
+    await engagement.record(db, b"k" * 32, kind="consented", now=now, telegram_id=5)
     (event,) = await engagement.events(db)
     assert event.hour == "2026-03-02T09:00:00" and event.subject and event.subject != "5"
     await db.close()
