@@ -50,6 +50,7 @@ COORDINATOR_COMMANDS = [
     ("escalations", "Open crisis alerts and their age"),
     ("reload", "Reload content files (keeps the old if invalid)"),
     ("dashboard", "Programme chart and summary (anonymised)"),
+    ("evaluation", "Evaluation report: PDF and CSV (anonymised)"),
     ("export", "Weekly figures as CSV (anonymised)"),
     ("digest", "This week's digest"),
     ("audit", "Recent coordinator actions"),

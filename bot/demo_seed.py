@@ -207,6 +207,7 @@ async def _past_cohort(db: Database, key: bytes, now: datetime, content: Content
             await event("consented", joined - timedelta(days=20), mentor, "mentor")
             for who, role in ((mentee, "mentee"), (mentor, "mentor")):
                 await event("paired", paired, who, role, code)
+                await event("accepted", paired + timedelta(hours=20), who, role, code)
             await event("message_relayed", paired + timedelta(hours=6 + index % 20), mentor,
                         "mentor", code)
             drops_out = index % 3 == 2

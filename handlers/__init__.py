@@ -28,6 +28,7 @@ from handlers import (
     cope,
     data,
     errors,
+    evaluation,
     fallback,
     gate,
     matching,
@@ -166,6 +167,7 @@ def register_console(app: Application) -> None:  # type: ignore[type-arg]
         ("digest", console.digest_now),
         ("audit", console.audit_log),
         ("member", console_member.member_command),
+        ("evaluation", evaluation.evaluation),
     ):
         app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
     app.add_handler(

@@ -24,7 +24,7 @@ from storage import audit
 access.coordinator_commands("dashboard", "export", "digest", "audit", "member")
 HELP_COMMANDS = (
     "help", "dashboard", "export", "digest", "audit", "member", "pending", "suggest", "pair",
-    "pairs", "unpair", "approve", "escalations", "broadcast", "reload",
+    "pairs", "unpair", "approve", "escalations", "broadcast", "reload", "evaluation",
 )
 AUDIT_LINES = 20
 
