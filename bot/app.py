@@ -33,6 +33,7 @@ MEMBER_COMMANDS = [
     ("resources", "Support services where you live"),
     ("refer", "Mentors: send your mentee a service"),
     ("checkin", "This week's check-in"),
+    ("progress", "Your own trend and scores"),
     ("report", "Raise a concern with the coordinators"),
     ("pulse", "Mentors: this week's pulse"),
     ("help", "What I can do"),

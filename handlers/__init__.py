@@ -35,6 +35,7 @@ from handlers import (
     onboarding,
     pair,
     pair_console,
+    progress,
     pulse,
     reachability,
     relay,
@@ -203,6 +204,7 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
                                          pattern=shape("ac", "back", choice("in", "out"))),
                     group=FLOWS)
     app.add_handler(CommandHandler("mydata", data.mydata_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("progress", progress.progress_command, private), group=FLOWS)
     app.add_handler(CommandHandler("forget", data.forget_command, private), group=FLOWS)
     app.add_handler(CallbackQueryHandler(data.forget_button,
                                          pattern=shape("fg", choice("yes", "no"), CODE)),
