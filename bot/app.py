@@ -34,6 +34,7 @@ MEMBER_COMMANDS = [
     ("refer", "Mentors: send your mentee a service"),
     ("checkin", "This week's check-in"),
     ("progress", "Your own trend and scores"),
+    ("goals", "Mentees: your goals for the mentorship"),
     ("report", "Raise a concern with the coordinators"),
     ("pulse", "Mentors: this week's pulse"),
     ("help", "What I can do"),

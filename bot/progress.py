@@ -152,4 +152,7 @@ def _measure_lines(services: Services, member: Member, scores: Sequence[Score]) 
 
 async def _goal_lines(services: Services, member: Member) -> list[str]:
     """The member's goals and how far they got (nothing if they set none)."""
-    return []
+    from bot.checkin_extras import goal_lines
+
+    lines = await goal_lines(services, member, member.language)
+    return [services.t(member.language, "goals.progress_title") + "\n" + "\n".join(lines)] if lines else []

@@ -45,6 +45,7 @@ from handlers import (
     resources,
     screening,
     settings,
+    sharing,
     support,
     training,
 )
@@ -187,7 +188,15 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
                        & settings.AwaitingText(services), settings.on_text),
         group=FLOWS,
     )
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & sharing.AwaitingGoal(services)
+                       & (~filters.COMMAND | filters.Regex(r"^/cancel\b")), sharing.on_text),
+        group=FLOWS,
+    )
     app.add_handler(CommandHandler("settings", settings.settings_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("goals", sharing.goals_command, private), group=FLOWS)
+    for pattern in sharing.PATTERNS:
+        app.add_handler(CallbackQueryHandler(sharing.on_button, pattern=pattern), group=FLOWS)
     for pattern in settings.PATTERNS:
         app.add_handler(CallbackQueryHandler(settings.on_button, pattern=pattern), group=FLOWS)
     app.add_handler(CommandHandler("training", training.training_command, private), group=FLOWS)

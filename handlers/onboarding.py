@@ -15,6 +15,7 @@ from telegram.ext import (
 from bot import intake as steps
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
+from bot.sharing import defaults_sentence
 from handlers import intake
 from handlers._common import current_member, language_of, reply
 from handlers._edits import remove_buttons
@@ -48,7 +49,9 @@ async def start(update: Update, context: BotContext) -> str | int:
                     [help_now_row(context, language)])
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
-    await reply(update, context, t(language, "start.privacy"), consent_buttons(context, language))
+    sharing = defaults_sentence(t, language, context.services.content.checkins)
+    await reply(update, context, t(language, "start.privacy", sharing=sharing),
+                consent_buttons(context, language))
     return CONSENT
 
 
