@@ -124,3 +124,24 @@ async def test_goal_input_bad_cases(sandbox: Sandbox) -> None:
     leo_user = sandbox.user("Leo")
     replies = await leo_user.send("/goals")
     assert "Goals are for mentees" in replies[-1].text
+
+
+async def test_member_shows_why_a_pair_is_flagged(sandbox: Sandbox) -> None:
+    from storage import relay
+
+    mia, leo = sandbox.user("Mia"), sandbox.user("Leo")
+    mentee = await make_member(sandbox, mia, "mentee", "Sunny")
+    mentor = await make_member(sandbox, leo, "mentor", "Oak")
+    pair = await make_pair(sandbox, mentee, mentor)
+    now = sandbox.clock.now()
+    for number in range(12):  # one-sided: twelve from the mentee, none back
+        await relay.record(sandbox.db, pair_id=pair.id, from_member_id=mentee.id,
+                           to_member_id=mentor.id, from_chat=mia.id, from_msg=500 + number,
+                           to_chat=leo.id, now=now, deliver_at=now, into_quiet=False,
+                           sender_night=False)
+    cleo = sandbox.group.coordinator("Cleo")
+    text = (await cleo.send(f"/member {mentee.code}"))[0].text
+    assert "Signals this week" in text
+    assert f"{pair.code}: one-sided: 12 messages from the mentee, 0 from the mentor" in text
+    digest = (await cleo.send("/digest"))[0].text
+    assert f"{pair.code}: one-sided: 12 messages from the mentee" in digest

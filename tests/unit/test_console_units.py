@@ -6,7 +6,6 @@ import inspect
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -15,6 +14,7 @@ from bot.clock import FakeClock
 from bot.digest import digest_text, last_due, week_start
 from bot.sandbox.harness import sandbox_settings
 from bot.services import Services
+from bot.signals import PairFlag, PairWeek
 from storage import engagement
 from storage.db import Database
 
@@ -76,11 +76,19 @@ async def test_digest_shows_flagged_signals_when_that_module_exists(
     assert "Flagged signals: none" in await digest_text(services, now)
     seen = []
 
-    async def flagged_pairs(services: Services, since: datetime) -> list[SimpleNamespace]:
+    week = PairWeek(1, "PSIG1", mentee_sent=90, mentor_sent=4, mentee_into_quiet=30,
+                    mentor_into_quiet=0, mentor_night=7)
+
+    async def flagged_pairs(services: Services, since: datetime) -> list[PairFlag]:
         seen.append(since)
-        return [SimpleNamespace(code="PSIG1")]
+        return [PairFlag(1, "PSIG1", ("volume", "imbalance", "quiet_hours", "mentor_night"),
+                         week)]
 
     monkeypatch.setattr("bot.signals.flagged_pairs", flagged_pairs)
-    assert "Flagged signals: PSIG1" in await digest_text(services, now)
+    text = await digest_text(services, now)
+    assert "• <b>PSIG1</b>: 90 messages one way this week (the limit is" in text
+    assert "one-sided: 90 messages from the mentee, 4 from the mentor" in text
+    assert "30 of 90 messages arrived in the partner's quiet hours" in text
+    assert "the mentor sent 7 messages late at night" in text
     assert seen == [week_start(now, "UTC")]
     await db.close()
