@@ -129,10 +129,12 @@ def page_outcomes(report: Evaluation, words: Words) -> Figure:
         lines = []
         if result is not None and result.shown and result.ci and result.changed:
             threshold = f"{report_threshold(instrument):g}"
-            share = "-" if result.improved_share is None else f"{result.improved_share:.0f}%"
             lines.append(words("outcome_summary", change=f"{result.median_change:+g}",
                                low=f"{result.ci[0]:+.1f}", high=f"{result.ci[1]:+.1f}",
-                               p=_p(result.p_value), share=share, threshold=threshold))
+                               p=_p(result.p_value)))
+            if result.improved_share is not None:
+                lines.append(words("outcome_share", share=f"{result.improved_share:.0f}",
+                                   threshold=threshold))
             lines.append(words("outcome_counts", threshold=threshold,
                                improved=_words_count(words, result.changed["improved"]),
                                same=_words_count(words, result.changed["no_change"]),
@@ -155,7 +157,7 @@ def report_threshold(instrument: str) -> float:
 def _p(value: float | None) -> str:
     if value is None:
         return "-"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+    return "< 0.001" if value < 0.001 else f"= {value:.3f}"
 
 
 def _words_count(words: Words, text: str) -> str:

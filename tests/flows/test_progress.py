@@ -29,7 +29,7 @@ async def test_mentee_sees_own_trend_scores_and_reading(sandbox: Sandbox) -> Non
     assert len(sent_files(sandbox, "sendPhoto")) == photos_before + 1
     assert photo["chat_id"] == mia.id and png_size(photo["photo"]) == (800, 600)
     text = replies[-1].text
-    assert "Your progress" in text and "Check-ins: 2 weeks" in text
+    assert "Your progress" in text and "Weekly check-ins so far: 2" in text
     assert "40 (" in text and "80 (" in text
     assert "40 points higher than when you started" in text
     assert "Only you can see this" in text
