@@ -145,3 +145,15 @@ async def test_member_shows_why_a_pair_is_flagged(sandbox: Sandbox) -> None:
     assert f"{pair.code}: one-sided: 12 messages from the mentee, 0 from the mentor" in text
     digest = (await cleo.send("/digest"))[0].text
     assert f"{pair.code}: one-sided: 12 messages from the mentee" in digest
+
+
+async def test_a_goal_can_be_set_at_the_end_of_the_intake(sandbox: Sandbox) -> None:
+    from tests.flows.members_helpers import join_as_mentee
+
+    ana = sandbox.user("Ana")
+    await join_as_mentee(ana)
+    done = ana.last_message()
+    assert "You're all set" in done.text and done.button_labels == ["Set a goal"]
+    await ana.click(done, "Set a goal")
+    replies = await ana.send("Sleep before midnight")
+    assert "Goal saved: Sleep before midnight" in replies[0].text
