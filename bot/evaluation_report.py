@@ -88,7 +88,8 @@ async def gather(db: Database, scope: Scope, now: datetime) -> Evaluation:
     survey = await rows.survey_rows(db)
     joined_to = (scope.end + timedelta(days=1)).isoformat() if scope.end else None
     needs = await rows.needs(db, scope.start.isoformat() if scope.start else None, joined_to)
-    return build_evaluation(events, survey, needs, scope, now)
+    # The statistics (and scipy's first import) run in a thread: the bot keeps answering.
+    return await asyncio.to_thread(build_evaluation, events, survey, needs, scope, now)
 
 
 async def build(db: Database, words: Words, now: datetime, scope: Scope,

@@ -89,3 +89,15 @@ async def test_live_checkins_change_dashboard_export_and_evaluation(sandbox: San
     assert evaluation_figure(after_csv, "who5", "wilcoxon_p") not in ("", "1.0000")
     audit = await sandbox.db.fetch_value("SELECT COUNT(*) FROM audit_log WHERE action = 'evaluation'")
     assert audit == 2
+
+
+async def test_bad_dates_get_the_usage_and_members_cannot_ask(sandbox: Sandbox) -> None:
+    cleo = sandbox.group.coordinator("Cleo")
+    for words in ("/evaluation 2026-13-01 2026-12-31", "/evaluation 2026-03-01",
+                  "/evaluation cohort", "/evaluation 2026-03-31 2026-03-01"):
+        replies = await cleo.send(words)
+        assert "couldn't read those dates" in replies[-1].text
+    assert not sent_files(sandbox, "sendDocument")
+    ana = sandbox.user("Ana")
+    replies = await ana.send("/evaluation")
+    assert "don't know that command" in replies[-1].text

@@ -175,3 +175,16 @@ async def test_a_second_request_while_one_is_being_built_is_told_to_wait(words, 
     built = await first
     assert built.pdf.startswith(b"%PDF") and built.csv.startswith(b"section,")
     await db.close()
+
+
+def test_phq2_counts_a_fall_as_better() -> None:
+    events = []
+    for index in range(12):
+        for number, score in enumerate((4, 1)):
+            events.append(event("phq2_score", START + timedelta(weeks=4 * number), f"e{index}",
+                                "mentee", None, score))
+    report = build_evaluation(events, [], {}, Scope(), NOW)
+    phq2 = report.outcomes["phq2"]
+    assert phq2.median_change == -3 and phq2.changed is not None
+    assert phq2.changed["improved"] == "12" and phq2.improved_share == 100.0
+    assert "who5" not in report.outcomes
