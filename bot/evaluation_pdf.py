@@ -104,6 +104,10 @@ def page_cover(report: Evaluation, words: Words, scope_text: str) -> Figure:
         lines += ["", words("cover_empty")]
     if report.skipped_rows:
         lines += ["", words("cover_skipped", count=report.skipped_rows)]
+    lines += ["", words("cover_pages")]
+    lines += [f"  {number}. {words(key)}" for number, key in enumerate(
+        ("page_outcomes", "page_engagement", "page_pairs", "page_safety", "page_mentors",
+         "page_needs"), start=2)]
     figure.text(0.04, 0.8, "\n".join(lines), fontsize=12, va="top", wrap=True)
     return figure
 
