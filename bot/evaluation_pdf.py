@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.evaluation import Evaluation
+from bot.evaluation import MEANINGFUL_CHANGE, Evaluation
 from bot.evaluation_stats import Spread, Table
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def page_outcomes(report: Evaluation, words: Words) -> Figure:
             axes.set_ylabel(words("outcome_axis"))
         lines = []
         if result is not None and result.shown and result.ci and result.changed:
-            threshold = f"{report_threshold(instrument):g}"
+            threshold = f"{MEANINGFUL_CHANGE.get(instrument, 0.0):g}"
             lines.append(words("outcome_summary", change=f"{result.median_change:+g}",
                                low=f"{result.ci[0]:+.1f}", high=f"{result.ci[1]:+.1f}",
                                p=_p(result.p_value)))
@@ -149,13 +149,6 @@ def page_outcomes(report: Evaluation, words: Words) -> Figure:
         text_axes.text(0, 0.9, "\n\n".join(lines) or words("not_enough_data"), fontsize=10,
                        va="top", wrap=True)
     return figure
-
-
-def report_threshold(instrument: str) -> float:
-    """The meaningful change used for an instrument."""
-    from bot.evaluation import MEANINGFUL_CHANGE
-
-    return MEANINGFUL_CHANGE.get(instrument, 0.0)
 
 
 def _p(value: float | None) -> str:
