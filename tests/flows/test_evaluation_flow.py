@@ -6,6 +6,8 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
+
 from bot.sandbox.harness import Sandbox
 from storage import engagement
 from tests.flows.pairing_helpers import make_member, make_pair
@@ -101,3 +103,25 @@ async def test_bad_dates_get_the_usage_and_members_cannot_ask(sandbox: Sandbox) 
     ana = sandbox.user("Ana")
     replies = await ana.send("/evaluation")
     assert "don't know that command" in replies[-1].text
+
+
+async def test_a_failure_is_a_plain_message_and_a_busy_builder_says_wait(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.evaluation_report import Busy
+    from handlers import evaluation
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    async def busy(*_: object) -> None:
+        raise Busy
+
+    cleo = sandbox.group.coordinator("Cleo")
+    monkeypatch.setattr(evaluation, "build", broken)
+    replies = await cleo.send("/evaluation")
+    assert "could not be built this time" in replies[-1].text and "boom" not in replies[-1].text
+    monkeypatch.setattr(evaluation, "build", busy)
+    replies = await cleo.send("/evaluation")
+    assert "being built right now" in replies[-1].text
+    assert not sent_files(sandbox, "sendDocument")
