@@ -188,3 +188,25 @@ def test_phq2_counts_a_fall_as_better() -> None:
     assert phq2.median_change == -3 and phq2.changed is not None
     assert phq2.changed["improved"] == "12" and phq2.improved_share == 100.0
     assert "who5" not in report.outcomes
+
+
+def test_command_line_writes_pdf_and_csv_and_refuses_bad_input(tmp_path, capsys) -> None:
+    from bot.__main__ import main
+    from storage.db import Database
+
+    missing = tmp_path / "none.sqlite3"
+    assert main(["evaluation", "--database", str(missing)]) == 2
+    assert main(["evaluation", "--database", str(missing), "--from", "2026-01-01"]) == 2
+
+    async def create() -> None:
+        db = await Database.open(tmp_path / "bot.sqlite3")
+        await db.close()
+
+    asyncio.run(create())
+    out = tmp_path / "reports" / "evaluation.pdf"
+    code = main(["evaluation", "--database", str(tmp_path / "bot.sqlite3"), "--out", str(out),
+                 "--from", "2026-01-01", "--to", "2026-03-31", "--language", "es"])
+    assert code == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert out.with_suffix(".csv").read_text("utf-8").startswith("section,measure")
+    assert "Eventos del 2026-01-01 al 2026-03-31" in capsys.readouterr().out
