@@ -76,7 +76,9 @@ class Demo:
         if raw.get("photo"):
             what, file_id, suffix = "chart", raw["photo"][-1]["file_id"], ".png"
         elif raw.get("document"):
-            what, file_id, suffix = "export", raw["document"]["file_id"], ".csv"
+            file_id = raw["document"]["file_id"]
+            pdf = self.sandbox.fake.files.get(file_id, b"").startswith(b"%PDF")
+            what, suffix = ("report", ".pdf") if pdf else ("export", ".csv")
         else:
             return None
         data = self.sandbox.fake.files.get(file_id, b"")

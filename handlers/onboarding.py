@@ -16,6 +16,7 @@ from bot import intake as steps
 from bot import youth
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
+from bot.sharing import defaults_sentence
 from handlers import intake
 from handlers._common import current_member, language_of, reply
 from handlers._edits import remove_buttons
@@ -51,7 +52,8 @@ async def start(update: Update, context: BotContext) -> str | int:
                     [help_now_row(context, language)])
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
-    await reply(update, context, t(language, "start.privacy",
+    sharing = defaults_sentence(t, language, context.services.content.checkins)
+    await reply(update, context, t(language, "start.privacy", sharing=sharing,
                                    age=context.services.settings.minimum_age),
                 consent_buttons(context, language))
     return CONSENT
