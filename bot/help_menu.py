@@ -12,10 +12,10 @@ from bot.i18n import Html, Translator
 
 # Most used first; leaving and data rights last; /help at the end.
 ROLE_COMMANDS: Mapping[str, tuple[str, ...]] = {
-    "mentee": ("checkin", "progress", "goals", "cope", "resources", "crisis", "safetyplan",
+    "mentee": ("checkin", "cope", "resources", "crisis", "safetyplan", "progress", "goals",
                "report", "settings", "pause", "resume", "end", "mydata", "forget", "help"),
-    "mentor": ("training", "refer", "pulse", "progress", "cope", "resources", "crisis", "safetyplan",
-               "report", "settings", "pause", "resume", "stepback", "end", "mydata", "forget",
+    "mentor": ("training", "refer", "pulse", "cope", "resources", "crisis", "safetyplan",
+               "progress", "report", "settings", "pause", "resume", "stepback", "end", "mydata", "forget",
                "help"),
     "newcomer": ("start", "crisis", "cope", "resources", "help"),
 }
