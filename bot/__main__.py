@@ -1,4 +1,5 @@
-"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status|find-group]`."""
+"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status|
+evaluation|find-group]`."""
 
 from __future__ import annotations
 
@@ -37,6 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("path", type=Path)
     commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations")
+    evaluation = commands.add_parser(
+        "evaluation", help="the evaluation report: a PDF and a CSV beside it (anonymised)"
+    )
+    evaluation.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
+    evaluation.add_argument("--to", dest="end", help="last day (YYYY-MM-DD)")
+    evaluation.add_argument("--cohort", action="store_true",
+                            help="members who joined between --from and --to, followed to today")
+    evaluation.add_argument("--out", type=Path, default=Path("evaluation.pdf"),
+                            help="PDF to write (the CSV goes beside it)")
+    evaluation.add_argument("--database", type=Path, help="database file (default: settings)")
+    evaluation.add_argument("--language", default=None, help="en or es")
     find = commands.add_parser(
         "find-group", help="print the id of a group the bot is added to (needs only BOT_TOKEN)")
     find.add_argument("--rounds", type=int, default=30, help="polls of 10 s before giving up")
@@ -63,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(content.locales)} languages."
             )
             return 0
+        if command == "evaluation":
+            from bot.evaluation_cli import run_evaluation
+
+            return asyncio.run(run_evaluation(args))
         if command == "find-group":
             return asyncio.run(_find_group(args.rounds))
         settings = load_settings()

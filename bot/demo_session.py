@@ -117,10 +117,13 @@ class Demo:
         if raw.get("photo"):
             what, file_id, suffix = "chart", raw["photo"][-1]["file_id"], ".png"
         elif raw.get("document"):
-            # The name the bot gave the file says what it is (.csv export, .json /mydata).
-            suffix = Path(raw["document"].get("file_name", "")).suffix or ".bin"
-            what = {".csv": "export", ".json": "data"}.get(suffix, "file")
+            # The name the bot gave the file says what it is (.csv export, .json /mydata, .pdf).
             file_id = raw["document"]["file_id"]
+            suffix = Path(raw["document"].get("file_name", "")).suffix
+            if not suffix:  # no name: a PDF still says so in its first bytes
+                pdf = self.sandbox.fake.files.get(file_id, b"").startswith(b"%PDF")
+                suffix = ".pdf" if pdf else ".bin"
+            what = {".csv": "export", ".json": "data", ".pdf": "report"}.get(suffix, "file")
         else:
             return None
         data = self.sandbox.fake.files.get(file_id, b"")

@@ -12,24 +12,24 @@ from bot.i18n import Html, Translator
 
 # Most used first; leaving and data rights last; /help at the end.
 ROLE_COMMANDS: Mapping[str, tuple[str, ...]] = {
-    "mentee": ("checkin", "cope", "resources", "crisis", "safetyplan", "report", "settings", "pause",
-               "resume", "end", "mydata", "forget", "help"),
+    "mentee": ("checkin", "cope", "resources", "crisis", "safetyplan", "progress", "goals",
+               "report", "settings", "pause", "resume", "end", "mydata", "forget", "help"),
     "mentor": ("training", "refer", "pulse", "cope", "resources", "crisis", "safetyplan",
-               "report", "settings", "pause", "resume", "stepback", "end", "mydata", "forget",
+               "progress", "report", "settings", "pause", "resume", "stepback", "end", "mydata", "forget",
                "help"),
     "newcomer": ("start", "crisis", "cope", "resources", "help"),
 }
 # Coordinators' group, daily work first. Usage is part of each line (e.g. /unpair needs a reason).
 COORDINATOR_COMMANDS = (
     "escalations", "pending", "suggest", "pair", "pairs", "unpair", "approve", "revoke",
-    "invite", "member", "suspend", "unsuspend", "broadcast", "dashboard", "digest", "export",
-    "audit", "reload", "help",
+    "invite", "member", "suspend", "unsuspend", "broadcast", "dashboard", "evaluation", "digest",
+    "export", "audit", "reload", "help",
 )
 # Areas whose old `<area>.help_line` is covered by the per-command lines above; a feature that
 # adds its own help_line (another area) is still listed, after these.
 COVERED_AREAS = frozenset({
     "account", "checkin", "cope", "crisis", "data", "help", "pair", "pulse", "refer", "relay",
-    "report", "resources", "safety_plan", "settings", "start", "training",
+    "report", "resources", "safety_plan", "settings", "progress", "goals", "start", "training",
 })
 
 

@@ -31,6 +31,7 @@ from handlers import (
     cope,
     data,
     errors,
+    evaluation,
     fallback,
     gate,
     invite,
@@ -38,6 +39,7 @@ from handlers import (
     onboarding,
     pair,
     pair_console,
+    progress,
     pulse,
     reachability,
     relay,
@@ -48,6 +50,7 @@ from handlers import (
     safety_plan,
     screening,
     settings,
+    sharing,
     support,
     suspension,
     training,
@@ -191,6 +194,7 @@ def register_console(app: Application) -> None:  # type: ignore[type-arg]
         ("unsuspend", suspension.unsuspend_command),
         ("revoke", suspension.revoke_command),
         ("invite", invite.invite_command),
+        ("evaluation", evaluation.evaluation),
     ):
         app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
     app.add_handler(
@@ -219,7 +223,15 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
                     shape("plan", "edit", choice(*safety_plans.SECTIONS))):
         app.add_handler(CallbackQueryHandler(safety_plan.plan_button, pattern=pattern),
                         group=FLOWS)
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & sharing.AwaitingGoal(services)
+                       & (~filters.COMMAND | filters.Regex(r"^/cancel\b")), sharing.on_text),
+        group=FLOWS,
+    )
     app.add_handler(CommandHandler("settings", settings.settings_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("goals", sharing.goals_command, private), group=FLOWS)
+    for pattern in sharing.PATTERNS:
+        app.add_handler(CallbackQueryHandler(sharing.on_button, pattern=pattern), group=FLOWS)
     for pattern in settings.PATTERNS:
         app.add_handler(CallbackQueryHandler(settings.on_button, pattern=pattern), group=FLOWS)
     app.add_handler(CommandHandler("training", training.training_command, private), group=FLOWS)
@@ -238,6 +250,7 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
                                          pattern=shape("ac", "back", choice("in", "out"))),
                     group=FLOWS)
     app.add_handler(CommandHandler("mydata", data.mydata_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("progress", progress.progress_command, private), group=FLOWS)
     app.add_handler(CommandHandler("forget", data.forget_command, private), group=FLOWS)
     app.add_handler(CallbackQueryHandler(data.forget_button,
                                          pattern=shape("fg", choice("yes", "no"), CODE)),

@@ -157,6 +157,8 @@ async def stepback_button(update: Update, context: BotContext) -> None:
     await remove_buttons(query)
     now = services.clock.now()
     member = await members.update_profile(services.db, member.id, now, stepped_back=int(wanted))
+    await engagement.record(services.db, services.pseudonym_key, kind="stepped_back", now=now,
+                            telegram_id=member.telegram_id, role="mentor", value=int(wanted))
     language = services.settings.default_language
     await notify_coordinators(
         services, key=f"stepback:{member.code}:{direction}:{to_db(now)}",

@@ -88,6 +88,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
         )
     if not history:
         lines.append(t(language, "console.member_no_pairs"))
+    lines += ["", await _signals_text(context, {p.id for p in history if p.status != "ended"})]
     return Html("\n".join(lines))
 
 
@@ -101,6 +102,19 @@ def _programme_lines(context: BotContext, member: Member) -> list[str]:
     if member.invited_at is not None:
         lines.append(t(language, "invite.profile_line", cohort=member.cohort or "-"))
     return lines
+
+
+async def _signals_text(context: BotContext, pair_ids: set[int]) -> str:
+    """This week's signals for the member's current pairs, with the reasons (as in the digest)."""
+    from bot.digest import signal_lines, week_start
+    from bot.signals import flagged_pairs
+
+    services = context.services
+    t, language = services.t, services.settings.default_language
+    start = week_start(services.clock.now(), services.settings.default_timezone)
+    flags = [f for f in await flagged_pairs(services, start) if f.pair_id in pair_ids]
+    body = signal_lines(services, language, flags) or "\n" + t(language, "console.member_signals_none")
+    return t(language, "console.member_signals_title") + body
 
 
 async def member_command(update: Update, context: BotContext) -> None:

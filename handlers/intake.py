@@ -121,8 +121,9 @@ async def finish(update: Update, context: BotContext, member: Member) -> int:
         first = services.content.training.modules[0].order
         buttons = [[(t(lang, "training.start_button"), services.signer.sign("tr", "next", first))]]
         await reply(update, context, t(lang, "intake.done_mentor", code=member.code), buttons)
-    else:
-        await reply(update, context, t(lang, "intake.done_mentee", code=member.code))
+    else:  # goals for the mentorship can be set right away (or later with /goals)
+        buttons = [[(t(lang, "goals.set_one"), services.signer.sign("gl", "add"))]]
+        await reply(update, context, t(lang, "intake.done_mentee", code=member.code), buttons)
     return ConversationHandler.END
 
 

@@ -16,6 +16,7 @@ from bot import intake as steps
 from bot import youth
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
+from bot.sharing import defaults_sentence
 from handlers import intake, invite
 from handlers._common import current_member, language_of, reply
 from handlers._edits import remove_buttons
@@ -55,7 +56,8 @@ async def start(update: Update, context: BotContext) -> str | int:
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
     invite_id = await invite.read_start_payload(update, context, language)
-    await reply(update, context, t(language, "start.privacy",
+    sharing = defaults_sentence(t, language, context.services.content.checkins)
+    await reply(update, context, t(language, "start.privacy", sharing=sharing,
                                    age=context.services.settings.minimum_age),
                 consent_buttons(context, language, invite_id))
     return CONSENT
