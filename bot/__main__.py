@@ -1,4 +1,5 @@
-"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status|evaluation]`."""
+"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status|
+evaluation|find-group]`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from telegram.error import InvalidToken
 
 from bot.catalog._base import ContentError
 from bot.settings import SettingsError, load_settings
+from bot.setup_check import SetupError
 from storage.db import DatabaseError
 
 
@@ -47,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
                             help="PDF to write (the CSV goes beside it)")
     evaluation.add_argument("--database", type=Path, help="database file (default: settings)")
     evaluation.add_argument("--language", default=None, help="en or es")
+    find = commands.add_parser(
+        "find-group", help="print the id of a group the bot is added to (needs only BOT_TOKEN)")
+    find.add_argument("--rounds", type=int, default=30, help="polls of 10 s before giving up")
     return parser
 
 
@@ -74,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.evaluation_cli import run_evaluation
 
             return asyncio.run(run_evaluation(args))
+        if command == "find-group":
+            return asyncio.run(_find_group(args.rounds))
         settings = load_settings()
         if command == "backup":
             from bot.operations import backup
@@ -95,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.runner import run
 
         return asyncio.run(run(settings))
-    except SettingsError as exc:
+    except (SettingsError, SetupError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except ContentError as exc:
@@ -110,6 +117,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+async def _find_group(rounds: int) -> int:
+    """`find-group`: wait for the bot to be added to a group (or a message there); print its id."""
+    from telegram import Bot
+
+    from bot.setup_check import find_group
+
+    # Any negative id passes validation: this command only needs the token.
+    settings = load_settings(coordinator_chat_id=-1)
+    print("Add the bot to the coordinators' group now (or send a message there)...", flush=True)
+    async with Bot(settings.token, base_url=settings.telegram_base_url) as bot:
+        found = await find_group(bot, rounds)
+    if not found:
+        print("No group seen. Add the bot to the group, or send a message there, and run this "
+              "again.", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -56,9 +56,11 @@ class Forgotten:
     alert_open: bool = False  # a crisis alert still needs to reach them: finished on resolve
 
 
-async def forget(services: Services, member: Member) -> Forgotten:
+async def forget(services: Services, member: Member, *,
+                 coordinator_note: str = "data.coordinators_forgot") -> Forgotten:
     """Delete every row tied to the member, end their pairs kindly, tell the coordinators the
-    code only, keep only anonymised events, and leave no trace in the database file."""
+    code only (`coordinator_note`: why), keep only anonymised events, and leave no trace in the
+    database file. The one erasure entry point (/forget and the retention sweep)."""
     db, now, t = services.db, services.clock.now(), services.t
     current = await pairs.current_pairs_of(db, member.id)
     partners = {
@@ -106,7 +108,7 @@ async def forget(services: Services, member: Member) -> Forgotten:
         await notify_coordinators(
             services,
             key=f"forgot:{member.code}",
-            text=t(language, "data.coordinators_forgot", code=member.code, pairs=pair_codes),
+            text=t(language, coordinator_note, code=member.code, pairs=pair_codes),
             connection=connection,
         )
     await forget_conversations(db, member.telegram_id)

@@ -21,8 +21,9 @@ ROLE_COMMANDS: Mapping[str, tuple[str, ...]] = {
 }
 # Coordinators' group, daily work first. Usage is part of each line (e.g. /unpair needs a reason).
 COORDINATOR_COMMANDS = (
-    "escalations", "pending", "suggest", "pair", "pairs", "unpair", "approve", "member",
-    "broadcast", "dashboard", "evaluation", "digest", "export", "audit", "reload", "help",
+    "escalations", "pending", "suggest", "pair", "pairs", "unpair", "approve", "revoke",
+    "invite", "member", "suspend", "unsuspend", "broadcast", "dashboard", "evaluation", "digest",
+    "export", "audit", "reload", "help",
 )
 # Areas whose old `<area>.help_line` is covered by the per-command lines above; a feature that
 # adds its own help_line (another area) is still listed, after these.

@@ -48,13 +48,18 @@ def next_step(role: str | None, current: str) -> str | None:
     """The step after `current` (a sub-step continues after its parent); None when finished."""
     current = SUB_STEPS.get(current, current)
     steps = steps_for(role)
-    index = steps.index(current)
-    return steps[index + 1] if index + 1 < len(steps) else None
+    index = steps.index(current) + 1
+    if index < len(steps) and steps[index] == "role" and role is not None:
+        index += 1  # an invite link chose the role already
+    return steps[index] if index < len(steps) else None
 
 
-def step_number(role: str | None, step: str) -> tuple[int, int]:
-    """(n, total) for "step n of total" (sub-steps count as their parent)."""
+def step_number(role: str | None, step: str, invited: bool = False) -> tuple[int, int]:
+    """(n, total) for "step n of total" (sub-steps count as their parent; someone `invited`
+    with their role chosen by the link has no role step)."""
     steps = steps_for(role)
+    if invited:
+        steps = tuple(name for name in steps if name != "role")
     return steps.index(SUB_STEPS.get(step, step)) + 1, len(steps)
 
 

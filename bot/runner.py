@@ -16,6 +16,7 @@ from bot.catalog.bundle import ContentStore, load_content
 from bot.clock import ScaledClock, clock_for
 from bot.services import Services
 from bot.settings import Settings, load_or_create_key
+from bot.setup_check import check_coordinator_group
 from bot.webhook import WEBHOOK_PATH, WebhookReceiver
 from storage.db import Database
 
@@ -99,6 +100,7 @@ async def run(settings: Settings) -> int:
     try:
         if not await initialise_with_retry(app, stop):
             return 0
+        await check_coordinator_group(app.bot, settings.coordinator_chat_id)
         await set_command_menus(app, settings.coordinator_chat_id)
         assert app.updater is not None
         if settings.webhook_url and settings.webhook_secret is not None:

@@ -22,7 +22,8 @@ TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 FIX_HINTS: dict[str, str] = {
     "BOT_TOKEN": "create a bot with @BotFather and put its token in .env as BOT_TOKEN=...",
     "COORDINATOR_CHAT_ID": (
-        "add the bot to the coordinators' private group, send a message there and read the chat "
+        "make the coordinators' private group a supergroup with topics first (its id changes), "
+        "run `python -m bot find-group` and add the bot to the group as an admin: it prints the "
         "id (a negative number like -1001234567890); set COORDINATOR_CHAT_ID=..."
     ),
     "DEFAULT_COUNTRY": "use a two-letter ISO country code such as US, GB or ES",
@@ -70,6 +71,9 @@ class Settings(BaseSettings):
     rate_chat_per_second: float = Field(default=1.0, gt=0)
     rate_group_per_minute: float = Field(default=20.0, gt=0)
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    invite_days: int = Field(default=14, ge=1, le=365)
+    programme_capacity: int = Field(default=0, ge=0)  # members with a role; 0 = no limit
+    retention_months: int = Field(default=12, ge=1, le=240)
 
     @field_validator("default_country")
     @classmethod
@@ -86,6 +90,14 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("coordinator_chat_id")
+    @classmethod
+    def _group_id(cls, value: int) -> int:
+        if value >= 0:  # positive ids are people's private chats; groups are negative
+            raise ValueError("must be a group's id, a negative number (a positive id is a "
+                             "person's private chat, not a group)")
         return value
 
     @field_validator("escalation_realert_minutes")

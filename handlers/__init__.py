@@ -14,12 +14,14 @@ from telegram.ext import (
 )
 
 import bot.aftercare
-import bot.pair_sweeps  # noqa: F401  (registers the check-in and relay sweeps)
+import bot.pair_sweeps
+import bot.retention  # noqa: F401  (registers the data retention sweep)
 from bot.callbacks import CODE, NUMBER, SLUG, choice, shape
 from bot.escalation_lifecycle import OUTCOMES
 from handlers import (
     access,
     account,
+    activity,
     alerts,
     approve,
     broadcast,
@@ -32,6 +34,7 @@ from handlers import (
     evaluation,
     fallback,
     gate,
+    invite,
     matching,
     onboarding,
     pair,
@@ -49,6 +52,7 @@ from handlers import (
     settings,
     sharing,
     support,
+    suspension,
     training,
 )
 from handlers._common import FLOWS, GATE, SAFETY
@@ -65,8 +69,12 @@ CRISIS_FLAG = choice("0", "1")
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler to the application, in priority order."""
-    # -4..-2: drop replayed updates, forged buttons, and coordinator actions from non-coordinators.
-    app.add_handler(TypeHandler(Update, gate.drop_replayed_update), group=GATE - 1)
+    # -6: note the day someone was last active (data retention).
+    # -5..-2: drop replayed updates, forged buttons, and coordinator actions from non-coordinators.
+    app.add_handler(TypeHandler(Update, activity.note_last_seen), group=GATE - 3)
+    app.add_handler(TypeHandler(Update, gate.drop_replayed_update), group=GATE - 2)
+    # A suspended member keeps the help paths and their data rights (and free text for the screen).
+    app.add_handler(TypeHandler(Update, suspension.hold_suspended), group=GATE - 1)
     app.add_handler(TypeHandler(Update, gate.refuse_forged_button), group=GATE)
     app.add_handler(TypeHandler(Update, access.guard_coordinator_actions), group=GATE + 1)
 
@@ -182,6 +190,10 @@ def register_console(app: Application) -> None:  # type: ignore[type-arg]
         ("digest", console.digest_now),
         ("audit", console.audit_log),
         ("member", console_member.member_command),
+        ("suspend", suspension.suspend_command),
+        ("unsuspend", suspension.unsuspend_command),
+        ("revoke", suspension.revoke_command),
+        ("invite", invite.invite_command),
         ("evaluation", evaluation.evaluation),
     ):
         app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)

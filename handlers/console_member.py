@@ -38,6 +38,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             ("paused", member.paused_until is not None),
             ("stepped_back", member.stepped_back),
             ("unreachable", member.unreachable),
+            ("suspended", member.suspended_at is not None),
         )
         if on
     ]
@@ -62,6 +63,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             approved=_day(member.approved_at),
             flags=", ".join(flags) or t(language, "console.flag_none"),
         ),
+        *_programme_lines(context, member),
         "",
         t(language, "console.member_pairs_title"),
     ]
@@ -88,6 +90,18 @@ async def profile_text(context: BotContext, member: Member) -> Html:
         lines.append(t(language, "console.member_no_pairs"))
     lines += ["", await _signals_text(context, {p.id for p in history if p.status != "ended"})]
     return Html("\n".join(lines))
+
+
+def _programme_lines(context: BotContext, member: Member) -> list[str]:
+    """A suspension (since when, and why) and the invite cohort, when there are any."""
+    t, language = context.services.t, context.services.settings.default_language
+    lines = []
+    if member.suspended_at is not None:
+        lines.append(t(language, "suspend.profile_line", since=_day(member.suspended_at),
+                       reason=member.suspended_reason or "-"))
+    if member.invited_at is not None:
+        lines.append(t(language, "invite.profile_line", cohort=member.cohort or "-"))
+    return lines
 
 
 async def _signals_text(context: BotContext, pair_ids: set[int]) -> str:

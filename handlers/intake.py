@@ -27,7 +27,7 @@ async def ask(update: Update, context: BotContext, member: Member, step: str) ->
     """Send the question for `step` ("step n of m" first) and return it as the new state."""
     services = context.services
     text, buttons = questions.question(services, member, step, NS)
-    number, total = steps.step_number(member.role, step)
+    number, total = steps.step_number(member.role, step, member.invited_at is not None)
     progress = services.t(member.language, "intake.progress", n=number, total=total)
     await reply(update, context, f"{progress}\n{text}", buttons)
     return step

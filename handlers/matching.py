@@ -98,12 +98,18 @@ async def _suggestion_text(context: BotContext, suggestion: suggestions.Suggesti
 async def suggest_command(update: Update, context: BotContext) -> None:
     """/suggest: plan the whole waiting list and post the first proposals with buttons."""
     services, language = context.services, coordinator_language(context)
-    posted, waiting, planned = await proposals.suggest(services)
+    posted, waiting, planned, left_out = await proposals.suggest(services)
+    t = services.t
+    lines = [t(language, "matching.left_out_line", code=item.mentee.code,
+               alias=item.mentee.alias or "-", why=Html(item.why)) for item in left_out[:LIST_LIMIT]]
+    if len(left_out) > LIST_LIMIT:
+        lines.append(t(language, "matching.pending_more", count=len(left_out) - LIST_LIMIT))
+    why = "\n".join(["", t(language, "matching.left_out_title", count=len(left_out)), *lines])
     if not posted:
-        await reply(update, context, services.t(language, "matching.suggest_none"))
+        await reply(update, context, t(language, "matching.suggest_none") + (why if lines else ""))
         return
-    await reply(update, context, services.t(language, "matching.suggest_header", shown=len(posted),
-                                            planned=planned, waiting=waiting))
+    await reply(update, context, t(language, "matching.suggest_header", shown=len(posted),
+                                   planned=planned, waiting=waiting) + (why if lines else ""))
     for item in posted:
         suggestion = await suggestions.get(services.db, item.suggestion_id)
         assert suggestion is not None

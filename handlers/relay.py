@@ -41,6 +41,10 @@ async def relay_message(update: Update, context: BotContext) -> None:
         await fallback.private_message(update, context)
         return
     services = context.services
+    if member.suspended_at is not None:  # their pairs are paused; /crisis still works
+        if detected_risk(update, context) is None:
+            await reply(update, context, services.t(member.language, "suspend.on_hold"))
+        return
     current = relay_pairs(await pairs.current_pairs_of(services.db, member.id))
     # The safety screen (group -1) already answered crisis language; the flag travels with
     # the message so the mentor's crisis-protocol note follows it even after a button press.

@@ -50,6 +50,10 @@ VOCABULARY: dict[str, str] = {
     "pulse_going": "a mentor's weekly pulse (value: how the mentoring is going, 1-5)",
     "report_raised": "a partner raised a concern with /report (no value)",
     "reachout_done": "a mentor answered a request for contact (no value)",
+    "suspended": "a coordinator suspended the member (no value)",
+    "unsuspended": "a coordinator lifted the member's suspension (no value)",
+    "invite_used": "someone joined through an invite link (no value)",
+    "retention_erased": "deleted by the retention sweep after the retention period (no value)",
 }
 KINDS = frozenset(VOCABULARY)
 

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.fake_methods import BotApiMethods
+from bot.sandbox.fake_methods import BOT_ID, BotApiMethods
 from bot.sandbox.spec import ApiSpec, RequestViolation, check_limits, load_spec, spec_path
 
-BOT_ID = 5_000_000_001
 BOT_USERNAME = "companion_sandbox_bot"
 SEND_METHODS = {
     "sendMessage",
@@ -87,11 +86,14 @@ class FakeTelegram(BotApiMethods):
         self.answered_presses: dict[str, bool] = {}
         self.chat_members: dict[int, dict[int, str]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
+        # Chats Telegram answers "chat not found" for (a wrong id, or a group without the bot).
+        self.unknown_chats: set[int] = set()
         self.files: dict[str, bytes] = {}
         self.updates: list[dict[str, Any]] = []
         self.confirmed_offset = 0
         self.on_call: list[Callable[[str, dict[str, Any]], None]] = []
         self._update_ids = itertools.count(1)
+        self.first_message_id = 1
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._new_update = asyncio.Event()
         self._send_times: dict[int, list[float]] = {}
@@ -125,6 +127,8 @@ class FakeTelegram(BotApiMethods):
             if refused:
                 return refused
         chat_id = params.get("chat_id")
+        if self.unknown_chats and self._names_unknown_chat(params):
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
         gone = self._group_gone(chat_id)
         if gone:
             return gone
@@ -254,7 +258,7 @@ class FakeTelegram(BotApiMethods):
 
     def next_message_id(self, chat_id: int) -> int:
         """Message ids count per chat, like Telegram's."""
-        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+        return next(self._message_ids.setdefault(chat_id, itertools.count(self.first_message_id)))
 
     def _bot_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

@@ -12,11 +12,12 @@ from bot.demo import run_demo
 
 REPO = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"\b([MP])[2-9A-HJ-NP-Z]{4}\b")  # member and pair codes are random per run
+INVITE = re.compile(r"(\?start=[A-Za-z0-9_]+)-[0-9a-f]{16}\b")  # signed with a random key
 
 
 def normalise(text: str) -> str:
-    """Member and pair codes differ between runs; everything else must not."""
-    return CODE.sub(r"\1····", text.rstrip())
+    """Member and pair codes (and invite signatures) differ between runs; nothing else may."""
+    return INVITE.sub(r"\1-…", CODE.sub(r"\1····", text.rstrip()))
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,10 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "I'm still here with you." in output  # a short follow-up, not the block again
     assert "Resolved by Cleo" in output
     assert "⏰ Fri 06 Mar 13:00\n\nbot → Ana:\n  Hi Ana, I'm checking in after yesterday" in output
+    assert "invited to join as a mentor in the group spring26" in output  # invite link
+    assert "already been used (each link works once)" in output
+    assert "Your pair with Lea is paused for now" in output  # /suspend
+    assert "on hold for now" in output.split("lea> /checkin", 1)[1]
 
 
 def test_seeded_cast_is_introduced(walkthrough: tuple[int, str, Path]) -> None:

@@ -25,7 +25,7 @@ async def test_manual_pair_clean_and_with_warning_needing_confirmation(sandbox: 
     _, cai_m = await mentor(sandbox, "Cai", preferences={"gender": "man"})
     warning = (await coord.send(f"/pair {eva_m.code} {cai_m.code}"))[0]
     assert "no shared language" in warning.text
-    assert "preference is not met: mentor_gender" in warning.text
+    assert "preference is not met: mentor's gender: Woman" in warning.text
     assert warning.button_labels == ["Pair anyway", "Cancel"]
     assert await count(sandbox, PAIRS) == 1
     await coord.click(warning, "Cancel")
