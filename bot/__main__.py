@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
         "restore", help="put a backup in place of the database (stop the bot first)"
     )
     restore.add_argument("path", type=Path)
-    commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations")
+    commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations; "
+                        "exits 1 when something needs a person")
     return parser
 
 
@@ -71,10 +72,13 @@ def main(argv: list[str] | None = None) -> int:
             print(asyncio.run(restore(settings, args.path)))
             return 0
         if command == "status":
+            from bot.health import check_file, report
             from bot.operations import status
 
             print(asyncio.run(status(settings)))
-            return 0
+            problems = asyncio.run(check_file(settings))
+            print(report(problems))
+            return 1 if problems else 0  # 1: something needs a person (2: cannot even look)
         from bot.runner import run
 
         return asyncio.run(run(settings))

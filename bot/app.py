@@ -16,7 +16,7 @@ import handlers
 from bot.delivery import PriorityRateLimiter
 from bot.processor import PerChatUpdateProcessor
 from bot.services import BotContext, Services
-from bot.sweep import run_sweeps
+from bot.sweep import INTERVAL_SECONDS, run_sweeps
 from storage import updates
 from storage.persistence import SqlitePersistence
 
@@ -129,7 +129,7 @@ async def set_command_menus(app: Application, coordinator_chat_id: int) -> None:
     )
 
 
-SWEEP_INTERVAL_SECONDS = 30
+SWEEP_INTERVAL_SECONDS = INTERVAL_SECONDS  # the soak lowers it (bot/runner.py)
 
 
 async def _sweep_job(context: BotContext) -> None:

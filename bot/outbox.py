@@ -112,6 +112,7 @@ class Outbox:
         # Two rounds in one process (the background sender and a test's flush) must never
         # select the same pending row before either has claimed it.
         self._claim_lock = asyncio.Lock()
+        self._coordinators_ok: bool | None = None  # unknown until the first send there
 
     def wake(self) -> None:
         """Ask the background sender to look at the outbox now (after enqueuing urgent work)."""
@@ -288,6 +289,7 @@ class Outbox:
         except Forbidden:
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
             self.stats["failed"] += 1
+            await self._coordinators_reached(item, False, "the bot is not in the group")
             if item.member_id is not None:
                 from bot.delivery_notices import member_unreachable
 
@@ -302,6 +304,8 @@ class Outbox:
             log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
             await outbox.mark_failed(db, item.id, "bad request", final=True)
             self.stats["failed"] += 1
+            if "chat not found" in exc.message.lower():
+                await self._coordinators_reached(item, False, "chat not found")
         except TimedOut:
             # It may have arrived: sending again risks a duplicate, which we take over a loss.
             await self._retry(item, "timed out")
@@ -317,8 +321,22 @@ class Outbox:
         else:
             await outbox.mark_sent(db, item.id, self.services.clock.now())
             self.stats["sent"] += 1
+            await self._coordinators_reached(item, True)
             return True, result
         return False, None
+
+    async def _coordinators_reached(self, item: outbox.OutboxItem, reached: bool,
+                                    reason: str = "") -> None:
+        """Record whether the coordinators' group can be reached (`bot.health` reports it)."""
+        if item.chat_id != self.services.settings.coordinator_chat_id:
+            return
+        if reached and self._coordinators_ok:
+            return  # already recorded: no write per alert
+        from bot.health import record_coordinators_reachable
+
+        await record_coordinators_reachable(self.services.db, reached, self.services.clock.now(),
+                                            reason)
+        self._coordinators_ok = reached
 
     async def _after_sent(self, due: outbox.DueItem, result: Any) -> None:
         """What follows a delivery (outside the send gate: the outcome is already recorded)."""

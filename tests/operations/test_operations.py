@@ -114,7 +114,10 @@ async def test_restore_a_backup_then_status_reads_it_and_the_bot_resumes(tmp_pat
     assert "previous database is kept" in output
     assert not exists(f"{settings.database_path}-wal")
     code, output = await cli(tmp_path, Path(settings.database_path), "status")
-    assert code == 0, output
+    # The backup's bot is stopped, its sweep long past, Ana's alert unclaimed: all need a person.
+    assert code == 1, output
+    assert "the sweep has not run for" in output and "days (last 2026-03-02T09:01" in output
+    assert "1 crisis alert(s) unclaimed" in output
     lines = status_lines(output)
     assert lines["schema version"] == str(bundled_migrations()[-1].version)
     assert lines["members"] == "1"
@@ -148,6 +151,7 @@ async def test_status_of_a_fresh_database(tmp_path: Path) -> None:
     lines = status_lines(output)
     assert lines["members"] == "0" and lines["outbox backlog"] == "0"
     assert lines["open escalations"] == "0" and lines["last sweep"].startswith("never")
+    assert lines["health"] == "ok"  # no bot has run on it yet: nothing has stopped
 
 
 async def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(tmp_path: Path) -> None:
