@@ -11,11 +11,13 @@ from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
 import bot.app as app_module
+from bot import health
 from bot.app import build_application, set_command_menus, start_background_work
 from bot.catalog.bundle import ContentStore, load_content
 from bot.clock import ScaledClock, clock_for
 from bot.services import Services
 from bot.settings import Settings, load_or_create_key
+from bot.watchdog import notify, ping_interval, run_watchdog
 from bot.webhook import WEBHOOK_PATH, WebhookReceiver
 from storage.db import Database
 
@@ -93,6 +95,14 @@ async def run(settings: Settings) -> int:
     app = build_application(services)
     stop = asyncio.Event()
     receiver: WebhookReceiver | None = None
+    watchdog: asyncio.Task[None] | None = None
+
+    async def problems() -> list[health.Problem]:
+        return await health.check(db, settings, clock.now(), app_module.SWEEP_INTERVAL_SECONDS)
+
+    async def problem_texts() -> list[str]:
+        return [problem.message for problem in await problems()]
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
@@ -103,7 +113,8 @@ async def run(settings: Settings) -> int:
         assert app.updater is not None
         if settings.webhook_url and settings.webhook_secret is not None:
             secret = settings.webhook_secret.get_secret_value()
-            receiver = WebhookReceiver(app, secret, settings.webhook_listen, settings.webhook_port)
+            receiver = WebhookReceiver(app, secret, settings.webhook_listen, settings.webhook_port,
+                                       health=problem_texts)
             await receiver.start()
             await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
                                       secret_token=secret, allowed_updates=ALLOWED_UPDATES)
@@ -115,9 +126,18 @@ async def run(settings: Settings) -> int:
         await app.start()
         start_background_work(app)
         log.info("bot is running")
+        notify("READY=1")
+        interval = ping_interval()
+        if interval is not None:
+            watchdog = asyncio.create_task(run_watchdog(problems, interval, stop))
         await stop.wait()
         log.info("stopping: finishing current updates and confirming the update offset")
+        notify("STOPPING=1")
     finally:
+        if watchdog is not None:
+            watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watchdog
         if receiver is not None:
             await receiver.stop()
         if app.updater is not None and app.updater.running:
