@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from typing import Any
 
@@ -13,6 +14,7 @@ from telegram.warnings import PTBUserWarning
 
 import bot.reminders  # noqa: F401  (registers the check-in prompt and nudge sweeps)
 import handlers
+from bot import metrics
 from bot.delivery import PriorityRateLimiter
 from bot.processor import PerChatUpdateProcessor
 from bot.services import BotContext, Services
@@ -74,6 +76,7 @@ class _Processor(PerChatUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Any) -> None:
         """Run the update, save flow states at once, then mark its id as handled."""
+        started = time.monotonic()
         await super().do_process_update(update, coroutine)
         if self.app is not None:
             # PTB would write conversation states only every `update_interval`; a crash in
@@ -83,6 +86,7 @@ class _Processor(PerChatUpdateProcessor):
             await updates.mark_processed(
                 self.services.db, update.update_id, self.services.clock.now()
             )
+        metrics.update_handled(update, started)
 
 
 def build_application(
@@ -136,6 +140,7 @@ async def _sweep_job(context: BotContext) -> None:
     """JobQueue callback: run every sweep, then deliver what is due."""
     await run_sweeps(context.services)
     context.services.outbox.wake()
+    await metrics.refresh(context.services.db, context.services.clock.now())
 
 
 def start_background_work(app: Application) -> None:  # type: ignore[type-arg]

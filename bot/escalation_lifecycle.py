@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot import metrics
+from bot.clock import from_db
 from bot.escalation import edit_alert, member_of, minutes_between, send_alert
 from bot.sweep import SweepContext, sweep
 from storage import audit, engagement, escalations
@@ -39,6 +41,9 @@ async def claim(
     escalation = await escalations.get(db, escalation_id)
     if changed and escalation is not None:
         minutes = minutes_between(escalation.created_at, now)
+        raised = from_db(escalation.created_at)
+        if raised is not None:
+            metrics.claimed((now - raised).total_seconds())
         await engagement.record(
             db, services.pseudonym_key, kind="escalation_claimed", now=now,
             role="coordinator", value=minutes,
