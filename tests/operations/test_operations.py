@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import sys
@@ -78,7 +79,7 @@ async def test_backup_while_the_bot_writes_is_a_consistent_copy(tmp_path: Path) 
     assert written > 0
     counts = []
     for copy in copies:
-        with sqlite3.connect(copy) as connection:
+        with contextlib.closing(sqlite3.connect(copy)) as connection, connection:
             assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             rows = connection.execute("SELECT COUNT(*) FROM kv WHERE key LIKE 'w:%'").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -140,7 +141,7 @@ async def test_restore_refuses_a_broken_or_newer_backup(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError):
         await restore(settings, garbage)
     newer = tmp_path / "newer.sqlite3"
-    with sqlite3.connect(newer) as connection:
+    with contextlib.closing(sqlite3.connect(newer)) as connection, connection:
         connection.execute("PRAGMA user_version = 9999")
     with pytest.raises(DatabaseError, match="9999"):
         await restore(settings, newer)
