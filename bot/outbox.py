@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.health import record_coordinators_reachable
 from bot.holds import plan
 from bot.lanes import Lane, lane_args
 from bot.pacing import GateTicket, SendGate
@@ -112,7 +113,6 @@ class Outbox:
         # Two rounds in one process (the background sender and a test's flush) must never
         # select the same pending row before either has claimed it.
         self._claim_lock = asyncio.Lock()
-        self._coordinators_ok: bool | None = None  # unknown until the first send there
 
     def wake(self) -> None:
         """Ask the background sender to look at the outbox now (after enqueuing urgent work)."""
@@ -327,16 +327,12 @@ class Outbox:
 
     async def _coordinators_reached(self, item: outbox.OutboxItem, reached: bool,
                                     reason: str = "") -> None:
-        """Record whether the coordinators' group can be reached (`bot.health` reports it)."""
+        """Record whether the coordinators' group can be reached (`bot.health` reports it); at
+        most 20 messages a minute go there, so one small write each costs nothing."""
         if item.chat_id != self.services.settings.coordinator_chat_id:
             return
-        if reached and self._coordinators_ok:
-            return  # already recorded: no write per alert
-        from bot.health import record_coordinators_reachable
-
         await record_coordinators_reachable(self.services.db, reached, self.services.clock.now(),
                                             reason)
-        self._coordinators_ok = reached
 
     async def _after_sent(self, due: outbox.DueItem, result: Any) -> None:
         """What follows a delivery (outside the send gate: the outcome is already recorded)."""

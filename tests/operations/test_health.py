@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.clock import FakeClock, to_db
 from bot.escalation import raise_alert
-from bot.health import Facts, evaluate
+from bot.health import Facts, check, evaluate
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, Sandbox, sandbox_settings
 from storage import members
 from storage.db import Database
@@ -119,3 +119,26 @@ def test_the_checks_are_one_pure_function() -> None:
                              "coordinators_unreachable": "2026-03-02T08:00:00 chat not found"}))
     assert [(p.check, p.restart_helps) for p in gone] == [("coordinators", False)]
     assert "since 2026-03-02T08:00:00 UTC (chat not found)" in gone[0].message
+
+
+async def test_the_bot_removed_from_the_group_shows_at_once(tmp_path: Path) -> None:
+    settings = sandbox_settings(tmp_path)
+    box = Sandbox(settings, clock=FakeClock(now()), content=shipped_content())
+    await box.start()
+    bot = box.fake._m_getMe({})
+
+    async def membership(new: str, old: str) -> None:
+        """Telegram telling the bot its status in the coordinators' group changed."""
+        await box.deliver({"my_chat_member": {
+            "chat": {"id": COORDINATOR_CHAT_ID, "type": "supergroup", "title": "Coordinators"},
+            "from": {"id": 7, "is_bot": False, "first_name": "Admin"}, "date": 0,
+            "old_chat_member": {"status": old, "user": bot},
+            "new_chat_member": {"status": new, "user": bot}}})
+
+    await membership("left", "member")
+    problems = await check(box.db, settings, box.clock.now())
+    assert [p.check for p in problems] == ["coordinators"]
+    assert "(the bot was removed)" in problems[0].message
+    await membership("member", "left")
+    assert await check(box.db, settings, box.clock.now()) == []
+    await box.stop()
