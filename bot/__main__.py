@@ -6,24 +6,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from importlib import resources
 from pathlib import Path
 
 from telegram.error import InvalidToken
 
+from bot import __version__
 from bot.catalog._base import ContentError
 from bot.settings import SettingsError, load_settings
 from bot.setup_check import SetupError
 from storage.db import DatabaseError
 
+SHIPPED_SCRIPTS = ("walkthrough", "members_walkthrough")
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser(
         "run", help="run the bot (default): polling, or webhook if WEBHOOK_URL is set"
     )
     demo = commands.add_parser("demo", help="try the bot in the terminal against a local sandbox")
-    demo.add_argument("--script", type=Path, help="run a scripted walkthrough and print it")
+    demo.add_argument("--script", help="run a scripted walkthrough and print it: a file, or "
+                      f"the name of a shipped one ({', '.join(SHIPPED_SCRIPTS)})")
     demo.add_argument("--database", type=Path, help="keep the demo's data in this file")
     demo.add_argument("--files", type=Path, help="where charts and exports are saved "
                       "(default: demo-output)")
@@ -37,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
         "restore", help="put a backup in place of the database (stop the bot first)"
     )
     restore.add_argument("path", type=Path)
-    commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations")
+    commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations; "
+                        "exits 1 when something needs a person")
     evaluation = commands.add_parser(
         "evaluation", help="the evaluation report: a PDF and a CSV beside it (anonymised)"
     )
@@ -55,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def demo_script(name: str | None) -> Path | None:
+    """A script file, or one shipped with the package by name (works from an installed wheel)."""
+    if name is None or Path(name).is_file() or name not in SHIPPED_SCRIPTS:
+        return None if name is None else Path(name)
+    return Path(str(resources.files("bot") / "demo_scripts" / f"{name}.txt"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (2 for problems an operator must fix)."""
     args = _parser().parse_args(argv)
@@ -63,7 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         if command == "demo":
             from bot.demo import run_demo
 
-            return asyncio.run(run_demo(script=args.script, database=args.database, files=args.files))
+            script = demo_script(args.script)
+            if script is not None and not script.is_file():
+                print(f"No demo script {args.script!r}: give a file, or one of "
+                      f"{', '.join(SHIPPED_SCRIPTS)}.", file=sys.stderr)
+                return 2
+            return asyncio.run(run_demo(script=script, database=args.database, files=args.files))
         if command == "check-content":
             from bot.catalog.bundle import load_content
 
@@ -93,12 +112,16 @@ def main(argv: list[str] | None = None) -> int:
             print(asyncio.run(restore(settings, args.path)))
             return 0
         if command == "status":
+            from bot.health import check_file, report
             from bot.operations import alert_status, status
 
             print(asyncio.run(status(settings)))
             alerts, failing = asyncio.run(alert_status(settings))
             print(alerts)
-            return 1 if failing else 0
+            problems = asyncio.run(check_file(settings))
+            print(report(problems))
+            # 1: something needs a person (2: cannot even look)
+            return 1 if problems or failing else 0
         from bot.runner import run
 
         return asyncio.run(run(settings))

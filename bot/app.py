@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import warnings
 from typing import Any
 
@@ -13,11 +14,11 @@ from telegram.warnings import PTBUserWarning
 
 import bot.reminders  # noqa: F401  (registers the check-in prompt and nudge sweeps)
 import handlers
-from bot import menus
+from bot import menus, metrics
 from bot.delivery import PriorityRateLimiter
 from bot.processor import PerChatUpdateProcessor
 from bot.services import BotContext, Services
-from bot.sweep import run_sweeps
+from bot.sweep import INTERVAL_SECONDS, run_sweeps
 from storage import updates
 from storage.persistence import SqlitePersistence
 
@@ -38,6 +39,7 @@ class _Processor(PerChatUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Any) -> None:
         """Run the update, save flow states at once, then mark its id as handled."""
+        started = time.monotonic()
         await super().do_process_update(update, coroutine)
         if self.app is not None:
             # PTB would write conversation states only every `update_interval`; a crash in
@@ -47,6 +49,7 @@ class _Processor(PerChatUpdateProcessor):
             await updates.mark_processed(
                 self.services.db, update.update_id, self.services.clock.now()
             )
+        metrics.update_handled(update, started)
 
 
 def build_application(
@@ -87,13 +90,14 @@ async def set_command_menus(app: Application, coordinator_chat_id: int) -> None:
     await menus.set_command_menus(app.bot, app.bot_data["services"], coordinator_chat_id)
 
 
-SWEEP_INTERVAL_SECONDS = 30
+SWEEP_INTERVAL_SECONDS = INTERVAL_SECONDS  # the soak lowers it (bot/runner.py)
 
 
 async def _sweep_job(context: BotContext) -> None:
     """JobQueue callback: run every sweep, then deliver what is due."""
     await run_sweeps(context.services)
     context.services.outbox.wake()
+    await metrics.refresh(context.services.db, context.services.clock.now())
 
 
 def start_background_work(app: Application) -> None:  # type: ignore[type-arg]

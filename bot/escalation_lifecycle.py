@@ -11,7 +11,8 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import words
+from bot import metrics, words
+from bot.clock import from_db
 from bot.escalation import edit_alert, member_of, minutes_between, send_alert
 from bot.i18n import Html
 from bot.lanes import Lane
@@ -47,6 +48,9 @@ async def claim(
     escalation = await escalations.get(db, escalation_id)
     if changed and escalation is not None:
         minutes = minutes_between(escalation.created_at, now)
+        raised = from_db(escalation.created_at)
+        if raised is not None:
+            metrics.claimed((now - raised).total_seconds())
         await engagement.record(
             db, services.pseudonym_key, kind="escalation_claimed", now=now,
             role="coordinator", value=minutes,

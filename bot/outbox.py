@@ -31,6 +31,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.health import record_coordinators_reachable
 from bot.holds import plan
 from bot.lanes import Lane, lane_args
 from bot.pacing import GateTicket, SendGate
@@ -310,6 +311,7 @@ class Outbox:
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
             self.stats["failed"] += 1
             await self._failed(item, f"forbidden: {exc.message}")
+            await self._coordinators_reached(item, False, "the bot is not in the group")
             if item.member_id is not None:
                 from bot.delivery_notices import member_unreachable
 
@@ -325,6 +327,8 @@ class Outbox:
             await outbox.mark_failed(db, item.id, "bad request", final=True)
             self.stats["failed"] += 1
             await self._failed(item, f"bad request: {exc.message}")
+            if "chat not found" in exc.message.lower():
+                await self._coordinators_reached(item, False, "chat not found")
         except TimedOut:
             # It may have arrived: sending again risks a duplicate, which we take over a loss.
             await self._retry(item, "timed out")
@@ -340,8 +344,18 @@ class Outbox:
         else:
             await outbox.mark_sent(db, item.id, self.services.clock.now())
             self.stats["sent"] += 1
+            await self._coordinators_reached(item, True)
             return True, result
         return False, None
+
+    async def _coordinators_reached(self, item: outbox.OutboxItem, reached: bool,
+                                    reason: str = "") -> None:
+        """Record whether the coordinators' group can be reached (`bot.health` reports it); at
+        most 20 messages a minute go there, so one small write each costs nothing."""
+        if item.chat_id != self.services.settings.coordinator_chat_id:
+            return
+        await record_coordinators_reachable(self.services.db, reached, self.services.clock.now(),
+                                            reason)
 
     async def _after_sent(self, due: outbox.DueItem, result: Any) -> None:
         """What follows a delivery (outside the send gate: the outcome is already recorded)."""

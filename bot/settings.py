@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     default_language: Literal["en", "es"] = "en"
     default_timezone: str = "UTC"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["plain", "json"] = "plain"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)  # None: no metrics
+    metrics_listen: str = "127.0.0.1"
+    sentry_dsn: SecretStr | None = None  # None: no error reporting
+    sentry_environment: str = "production"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
