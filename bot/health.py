@@ -90,7 +90,7 @@ def _age(delta: timedelta) -> str:
 async def gather(db: Database, settings: Settings, now: datetime,
                  sweep_interval_seconds: int = INTERVAL_SECONDS) -> Facts:
     """Read the facts the checks need (read-only)."""
-    realert_minutes = settings.escalation_realert_minutes
+    realert_minutes = settings.realert_gaps[0]  # the first gap: how soon a re-alert comes
     last_sweep = await db.fetch_value("SELECT value FROM kv WHERE key = 'last_sweep_at'")
     overdue_before = to_db(now - timedelta(minutes=OVERDUE_REALERTS * realert_minutes))
     return Facts(

@@ -119,7 +119,7 @@ async def test_error_reports_carry_neither_the_token_nor_member_text(
     captured = Captured()
     setup_sentry("https://public@sentry.invalid/1", SANDBOX_TOKEN, transport=captured.transport())
 
-    async def broken(update: object, context: object, text: str, *, source: str) -> None:
+    async def broken(update: object, context: object, text: str, **_: object) -> None:
         raise RuntimeError("the screen failed")  # `text` sits in this frame's variables
 
     monkeypatch.setattr(handlers.screening, "respond_to_risk", broken)
