@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status]`."""
+"""Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status|screen|train-risk]`."""
 
 from __future__ import annotations
 
@@ -36,6 +36,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("path", type=Path)
     commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations")
+    screen = commands.add_parser(
+        "screen", help="run the crisis screen on lines or a labelled TSV (recall, false positives)"
+    )
+    screen.add_argument("path", type=Path, nargs="?", help="file (default: standard input)")
+    screen.add_argument("--role", choices=["mentor", "mentee"], help="screen as this role")
+    screen.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
+    train = commands.add_parser(
+        "train-risk", help="rebuild content/risk/model.npz from the corpus and print dev figures"
+    )
+    train.add_argument("--sealed", action="store_true",
+                       help="also report the sealed test (content/risk/corpus/test.tsv), once")
     return parser
 
 
@@ -59,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(content.locales)} languages."
             )
             return 0
+        if command == "screen":
+            from bot.risk_cli import run_screen
+
+            return run_screen(args.path, args.role, args.dir)
+        if command == "train-risk":
+            from bot.risk_cli import run_train
+
+            return run_train(args.sealed)
         settings = load_settings()
         if command == "backup":
             from bot.operations import backup

@@ -1,0 +1,100 @@
+"""Time, voice and role in a message: is a risk phrase the writer's own, here and now?
+
+Works on ``normalise``d text (lower case, no accents or apostrophes), English and Spanish:
+
+- ``past``: a story told in the past ("two years ago", "used to", "back then", "hace dos anos",
+  "antes", "cuando era", "queria", "estuve"): lowered to a gentle check, never dropped.
+- ``reported``: someone else's words or a story ("my mentee said", "in the film", "mi amiga
+  dijo", "la serie"): a gentle check too.
+- ``present``: the writer, now ("now", "again", "tonight", "i want", "ahora", "otra vez",
+  "quiero"): present-tense distress after a past story still counts, so it cancels the above.
+- ``asks_how``: a question about how to respond to someone else ("what do i say", "que le digo").
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    """One regex of alternatives, each matched as whole words."""
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+
+
+# Distant time only: a bare past verb ("i tried ... last night") may be an act of an hour ago.
+_PAST = _words(
+    r"\w+ (?:years?|months?|yrs?) ago", r"(?:years?|months?) back", "used to", "back then",
+    "back when", "at the time", "in the past", "at that time", "as a (?:kid|teen|teenager|child)",
+    r"when i was (?:\w+ )?(?:\d+|young|little|younger|a kid|a teen\w*|in \w+)", "last year",
+    r"in (?:19|20)\d\d", "that (?:year|period|winter|summer)", "in my (?:teens|twenties|20s)",
+    "(?:days|years|months|weeks) (?:clean|sober|free)", "(?:clean|sober) (?:for|since)",
+    "in recovery", "my recovery", "survived",
+    r"hace (?:\w+ )?(?:anos?|meses|mucho(?: tiempo)?)", r"en (?:ese|aquel) (?:entonces|tiempo|"
+    "momento|ano|epoca)", "cuando (?:era|tenia|estaba|vivia|estudiaba) ", "solia", "el ano pasado",
+    r"antes (?:yo )?(?:era|tenia|estaba|queria|pensaba|sentia|me \w+ia|solia|vivia)",
+    "de (?:chic[oa]|adolescente|joven|nin[oa]|pequen[oa])",
+    r"llevo (?:\w+ )?(?:anos?|meses|dias|semanas) (?:limpi|sobri|sin)\w*", "en recuperacion",
+    "mi recuperacion", "sobrevivi",
+)
+_MEDIA = (
+    r"(?:movie|film|show|series|tv show|book|song|lyrics|episode|season|game|news story|"
+    r"article|documentary|podcast|novel|character|anime|manga|play|headline|the news)"
+)
+_MEDIA_ES = (
+    r"(?:pelicula|peli|serie|libro|cancion|letra|capitulo|episodio|temporada|juego|videojuego|"
+    r"noticia|noticias|articulo|documental|podcast|novela|personaje|telenovela)"
+)
+_REPORTED = _words(
+    r"(?:he|she|they|someone|somebody|my \w+|a \w+) (?:said|says|told|tells|texted|posted|wrote|"
+    r"mentioned|keeps? saying|was saying|is saying|admitted|confided)",
+    r"my (?:mentee|mentor|friend|bf|gf|sister|brother|mom|mum|mother|dad|father|cousin|partner|son|"
+    r"daughter|coworker|colleague|roommate|flatmate|neighbou?r|aunt|uncle|client|student|niece|"
+    r"nephew)(?: \w+)? (?:said|says|told|texted|wrote|is|was|keeps|wants|has|thinks)",
+    r"(?:the|a|this|that|in|on|watching|watched|reading|read|about|new) " + _MEDIA,
+    r"(?:dijo|dice|me conto|me escribio|me dijo|publico|comento|confeso|anda diciendo)",
+    r"mi (?:mentee|mentorad[oa]|mentoread[oa]|aprendiz|amig[oa]|herman[oa]|mama|papa|madre|"
+    r"padre|prim[oa]|pareja|novi[oa]|hij[oa]|compa\w*|vecin[oa]|ti[oa]|alumn[oa]|cliente|"
+    r"sobrin[oa])(?: \w+)? (?:dijo|dice|esta|quiere|tiene|piensa|me)",
+    r"(?:la|el|una|un|esa|ese|esta|este|en|viendo|vi|leyendo|lei|sobre) " + _MEDIA_ES,
+)
+_PRESENT = _words(
+    "now", "right now", "rn", "today", "tonight", "still", "again", "lately", "these days",
+    "anymore", "any more", "this week", "im", "i am", "i want", "i wanna", "i feel", "i cant",
+    "i keep", "i need", "i will", "ill", "im going", "gonna", "ive been", "i have been",
+    "ahora", "hoy", "esta noche", "todavia", "aun", "otra vez", "de nuevo", "ultimamente",
+    "estos dias", "ya no", "quiero", "estoy", "me siento", "no puedo", "voy a", "sigo",
+    "necesito", "no aguanto", "esta semana",
+)
+_ASKS_HOW = _words(
+    r"(?:what|how) (?:do|should|can|could|would) i (?:do|say|respond|answer|help|handle|react|"
+    r"reply|support|approach)", "what do i tell", "how to (?:respond|help|handle|react|support)",
+    "any advice", "what should i", "is it ok to ask",
+    r"que (?:hago|le digo|le respondo|debo hacer|deberia hacer|puedo hacer|le contesto)",
+    r"como (?:le )?(?:respondo|ayudo|contesto|reacciono|apoyo|manejo)", "algun consejo",
+    "que me recomiendan", "que me aconsejas",
+)
+
+
+def past(text: str) -> bool:
+    """A past-tense or recovery framing."""
+    return _PAST.search(text) is not None
+
+
+def reported(text: str) -> bool:
+    """Someone else's words or situation, or a film/book/news story."""
+    return _REPORTED.search(text) is not None
+
+
+def present(text: str) -> bool:
+    """The writer speaking about now."""
+    return _PRESENT.search(text) is not None
+
+
+def asks_how(text: str) -> bool:
+    """A question about how to respond to someone."""
+    return _ASKS_HOW.search(text) is not None
+
+
+def framed(text: str, inherited: bool = False) -> bool:
+    """Past or reported (its own words, or ``inherited`` from the message), and not about now."""
+    return (inherited or past(text) or reported(text)) and not present(text)
