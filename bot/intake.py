@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
 
-from bot.risk import RiskScreen
+from bot.risk import RiskResult, RiskScreen, Severity
 
 ALIAS_MIN, ALIAS_MAX = 2, 32
 OTHER_COUNTRY = "ZZ"  # ISO "unknown or unspecified": crisis help falls back to worldwide lists
@@ -80,9 +80,14 @@ def alias_problem(text: str, risk: RiskScreen | None = None) -> str | None:
         return "handle"
     if looks_like_phone(alias):
         return "phone"
-    if risk is not None and risk.screen(alias) is not None:
+    if risk is not None and _alarming(risk.screen(alias)):
         return "risk"
     return None
+
+
+def _alarming(result: RiskResult | None) -> bool:
+    """A crisis-level finding, or any lexicon phrase (a gentle check is still alarming as a name)."""
+    return result is not None and (result.severity >= Severity.CONCERN or result.source == "lexicon")
 
 
 def looks_like_phone(text: str) -> bool:

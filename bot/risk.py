@@ -35,7 +35,7 @@ from bot.catalog._base import ContentError, ContentProblem
 from bot.catalog.risk import RiskLexicon
 from bot.risk_features import clauses
 from bot.risk_lexicon import LexiconHit, LexiconScreen, normalise
-from bot.risk_model import MODEL_FILE, ModelError, RiskModel
+from bot.risk_model import MODEL_FILE, ModelError, RiskModel, Thresholds
 from bot.risk_types import RiskKind, RiskResult, Severity
 
 __all__ = ["RiskKind", "RiskResult", "RiskScreen", "Severity", "normalise"]
@@ -91,60 +91,74 @@ class RiskScreen:
             return None
         model, limits = self.model, self.model.thresholds
         whole_probs = model.probabilities(whole)
-        story = sum(model.p(whole_probs, name) for name in _FRAMED_CLASSES) >= 0.5
+        told = sum(model.p(whole_probs, name) for name in _FRAMED_CLASSES) >= 0.5
+        story = told  # the model reads the message as a story, a report or a question
         language = _language(whole)
         parts = clauses(text)
         found: list[RiskResult] = []
         below = 0.0  # the highest P(risk) of an unframed unit that was not flagged (``recent``)
+        ordinary = 1.0 - model.risk(whole_probs)
+        units: list[tuple[RiskResult | None, float, str, bool]] = []
         if len(parts) <= 1:
-            result, p = self._unit(text, whole_probs, language)
-            is_framed = framing.framed(whole, story)
-            units = [(result, p, is_framed)]
+            result, p = self._unit(text, whole_probs, language, limits.concern, ordinary)
+            units.append((result, p, whole, story))
         else:
             # The lexicon reads each clause, so a phrase is judged with its own tense; the model
             # reads each clause and the whole message. A past story in an earlier clause carries
             # over to later ones unless they speak of now (someone else's words do not: "my
             # sister had her baby. been giving my things away" is the writer's own risk).
-            units, inherited = [], story
+            inherited = story
             for part in parts:
-                result, p = self._unit(part, model.probabilities(part), language)
-                units.append((result, p, framing.framed(part, inherited)))
+                probs = model.probabilities(part)
+                result, p = self._unit(part, probs, language, limits.clause, ordinary)
+                units.append((result, p, part, inherited))
                 inherited = inherited or framing.past(part)
             # The whole message is a story when its risk sits only in framed clauses.
-            explained = all(framed or p < limits.concern for _, p, framed in units)
+            explained = all(
+                framing.framed(part, inherited) or p < limits.clause
+                for _, p, part, inherited in units
+            )
             story = story or (explained and (framing.past(whole) or framing.reported(whole)))
-            result, p = self._unit(None, whole_probs, language)
-            units.append((result, p, story or framing.framed(whole)))
-        for result, p, is_framed in units:
+            result, p = self._unit(None, whole_probs, language, limits.concern, ordinary)
+            units.append((result, p, whole, story))
+        for result, p, part, inherited in units:
             if result is None:
-                below = max(below, 0.0 if is_framed else p)
-            elif is_framed and result.severity > Severity.CHECK:
-                found.append(replace(result, severity=Severity.CHECK))
-            else:
-                found.append(result)
+                below = max(below, 0.0 if framing.framed(part, inherited) else p)
+                continue
+            is_framed = framing.framed(part, inherited, voice=result.kind is not RiskKind.DANGER)
+            # A lexicon phrase inside what the model reads as a story, a report or a mentor's
+            # question ("i tried to end my life at 17 and i'm so glad it didn't work") is a
+            # check even when the story is told in the present tense.
+            if is_framed or (told and result.source == "lexicon"):
+                result = replace(result, severity=min(result.severity, Severity.CHECK))
+            found.append(result)
         best = max(found, key=lambda r: (r.severity, r.score), default=None)
         best = self._role(best, role, whole, whole_probs)
         return _conversation(best, recent, below, limits.recent, language)
 
     def _unit(
-        self, raw: str | None, probs: np.ndarray, language: str
+        self, raw: str | None, probs: np.ndarray, language: str, bar: float, ordinary: float
     ) -> tuple[RiskResult | None, float]:
-        """The tier of one unit from both layers (before framing), and its P(risk)."""
+        """The tier of one unit from both layers (before framing), and its P(risk).
+
+        ``bar`` is the unit's threshold (whole message or clause); ``ordinary`` is how sure the
+        model is that the whole message is not a risk (an idiom, a story, a question).
+        """
         model, limits = self.model, self.model.thresholds
         p = model.risk(probs)
         risky = {name: model.p(probs, name) for name in ("self", "danger", "imminent")}
         danger = risky["danger"] >= max(risky["self"], risky["imminent"])
         kind = RiskKind.DANGER if danger else RiskKind.SELF
         found: RiskResult | None = None
-        if p >= limits.concern:
-            severity = Severity.HIGH if p >= limits.high else Severity.CONCERN
+        if p >= bar:
+            severity = Severity.HIGH if p >= max(bar, limits.high) else Severity.CONCERN
             acting = risky["imminent"] > max(risky["self"], risky["danger"])
             if severity is Severity.HIGH and acting:
                 severity = Severity.IMMINENT
             found = RiskResult(severity, f"model:{kind}", language, round(p, 4), "model", kind)
         hit = self.lexicon.screen(raw) if raw is not None else None
         if hit is not None:
-            lexical = _from_hit(hit, p, limits.lexicon_gate)
+            lexical = _from_hit(hit, max(p, 1.0 - ordinary), limits)
             if found is None or lexical.severity >= found.severity:
                 found = lexical
         return found, p
@@ -165,11 +179,16 @@ class RiskScreen:
                           RiskKind.GUIDANCE)
 
 
-def _from_hit(hit: LexiconHit, p: float, gate: float) -> RiskResult:
-    """A lexicon hit as a result: explicit phrases are a floor, mild ones need the model's nod."""
+def _from_hit(hit: LexiconHit, p: float, limits: Thresholds) -> RiskResult:
+    """A lexicon hit as a result. An imminent phrase is a floor; an explicit phrase gets the
+    crisis reply when the model gives it at least some weight (``lexicon_gate``), and a gentle
+    check otherwise ("me quiero morir 😂 llegué con la camisa al revés", "burned myself on the
+    kettle"): never dropped. A mild or negated phrase needs the model half-way to a concern."""
     kind = RiskKind.DANGER if _DANGER_RULES.search(hit.rule_id) else RiskKind.SELF
     severity = hit.severity
-    if severity is Severity.CONCERN and p < gate:
+    gate = limits.lexicon_gate if severity is Severity.HIGH else max(limits.lexicon_gate,
+                                                                     limits.concern / 2)
+    if severity < Severity.IMMINENT and p < gate:
         severity = Severity.CHECK
     return RiskResult(severity, hit.rule_id, hit.language, 1.0, "lexicon", kind)
 

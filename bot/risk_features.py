@@ -5,7 +5,8 @@ and line breaks, and also just before words that open a new thought ("but", "now
 "ahora"...), so "two years ago I wanted to die, now I'm well" yields a past clause and a present
 one. Features, on ``normalise``d text (lower case, no accents, runs of 3+ letters cut to 2):
 character 2-5-grams inside word boundaries (" kil", "ill ", robust to typos and verb endings),
-plus word 1-2-grams. Weights are sublinear TF x IDF, L2-normalised, as in scikit-learn.
+plus word 1-3-grams. Weights are sublinear TF x IDF; the character block and the word block are
+each L2-normalised (so both weigh the same whatever the message length).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def word_terms(normalised: str) -> Iterator[str]:
         yield WORD_PREFIX + word
     for first, second in itertools.pairwise(words):
         yield f"{WORD_PREFIX}{first} {second}"
+    for first, second, third in zip(words, words[1:], words[2:], strict=False):
+        yield f"{WORD_PREFIX}{first} {second} {third}"
 
 
 def term_counts(normalised: str) -> Counter[str]:
@@ -79,6 +82,7 @@ class Vectoriser:
     def __init__(self, vocabulary: Iterable[str], idf: Iterable[float]) -> None:
         self.index = {term: position for position, term in enumerate(vocabulary)}
         self.idf = list(idf)
+        self.is_word = [term.startswith(WORD_PREFIX) for term in self.index]
         self._words: dict[str, tuple[int, ...]] = {}
 
     def _word(self, word: str) -> tuple[int, ...]:
@@ -100,16 +104,23 @@ class Vectoriser:
         for word in words:
             counts.update(self._word(word))
         index = self.index
-        for first, second in itertools.pairwise(words):
-            position = index.get(f"{WORD_PREFIX}{first} {second}")
+        grams = [f"{a} {b}" for a, b in itertools.pairwise(words)]
+        grams += [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+        for gram in grams:
+            position = index.get(WORD_PREFIX + gram)
             if position is not None:
                 counts[position] += 1
-        return weights(counts, self.idf)
+        return weights(counts, self.idf, self.is_word)
 
 
-def weights(counts: Counter[int], idf: list[float]) -> tuple[list[int], list[float]]:
-    """Sublinear TF x IDF, L2-normalised (empty when nothing is known)."""
+def weights(
+    counts: Counter[int], idf: list[float], is_word: list[bool]
+) -> tuple[list[int], list[float]]:
+    """Sublinear TF x IDF, each block (characters, words) L2-normalised; empty if nothing known."""
     indices = sorted(counts)
     values = [(1.0 + math.log(counts[i])) * idf[i] for i in indices]
-    norm = math.sqrt(sum(v * v for v in values)) or 1.0
-    return indices, [v / norm for v in values]
+    norms = [0.0, 0.0]
+    for i, value in zip(indices, values, strict=True):
+        norms[is_word[i]] += value * value
+    roots = [math.sqrt(norms[0]) or 1.0, math.sqrt(norms[1]) or 1.0]
+    return indices, [v / roots[is_word[i]] for i, v in zip(indices, values, strict=True)]

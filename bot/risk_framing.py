@@ -57,6 +57,11 @@ _REPORTED = _words(
     r"sobrin[oa])(?: \w+)? (?:dijo|dice|esta|quiere|tiene|piensa|me)",
     r"(?:la|el|una|un|esa|ese|esta|este|en|viendo|vi|leyendo|lei|sobre) " + _MEDIA_ES,
 )
+# Words said *to the writer* ("the voices tell me to", "me dicen que") are not someone else's story.
+_COMMANDED = _words(
+    r"(?:tell|tells|told|telling|say|says|said|saying|order|orders|want|wants) me to", "voices?",
+    r"me (?:dicen|dice|decia|decian|ordenan|ordena|piden|pide|obligan|obliga) que", "voz", "voces",
+)
 _PRESENT = _words(
     "now", "right now", "rn", "today", "tonight", "still", "again", "lately", "these days",
     "anymore", "any more", "this week", "im", "i am", "i want", "i wanna", "i feel", "i cant",
@@ -81,8 +86,8 @@ def past(text: str) -> bool:
 
 
 def reported(text: str) -> bool:
-    """Someone else's words or situation, or a film/book/news story."""
-    return _REPORTED.search(text) is not None
+    """Someone else's words or situation, or a film/book/news story (not words said to me)."""
+    return _REPORTED.search(text) is not None and _COMMANDED.search(text) is None
 
 
 def present(text: str) -> bool:
@@ -95,6 +100,9 @@ def asks_how(text: str) -> bool:
     return _ASKS_HOW.search(text) is not None
 
 
-def framed(text: str, inherited: bool = False) -> bool:
-    """Past or reported (its own words, or ``inherited`` from the message), and not about now."""
-    return (inherited or past(text) or reported(text)) and not present(text)
+def framed(text: str, inherited: bool = False, *, voice: bool = True) -> bool:
+    """Past or reported (its own words, or ``inherited`` from the message), and not about now.
+
+    ``voice=False`` ignores reported speech: danger from someone else is always about them.
+    """
+    return (inherited or past(text) or (voice and reported(text))) and not present(text)

@@ -34,10 +34,11 @@ class ModelError(Exception):
 class Thresholds:
     """Score cut-offs tuned on the dev split."""
 
-    concern: float  # P(risk) at or above this gets the crisis lines
+    concern: float  # P(risk) of the whole message at or above this gets the crisis lines
     high: float  # ... and at or above this the full crisis path
+    clause: float  # the bar for one clause alone (risk in the middle of ordinary news)
     recent: float  # lower bar when the member had a concern in the last 24 hours
-    lexicon_gate: float  # a lexicon concern needs the model at least this sure
+    lexicon_gate: float  # a lexicon phrase gets the crisis reply when P(risk) reaches this
 
 
 class RiskModel:
@@ -57,7 +58,14 @@ class RiskModel:
         self.meta: dict[str, Any] = meta
         self.thresholds = Thresholds(**meta["thresholds"])
         self.vectoriser = Vectoriser(vocabulary, idf.tolist())
-        self._risk = np.array([c in RISK_CLASSES for c in self.classes])
+        # Each class belongs to a group (self, danger, imminent, framed, mentor, ok).
+        groups = meta.get("groups") or {name: name for name in self.classes}
+        self._groups = {
+            group: np.array([groups[c] == group for c in self.classes])
+            for group in sorted(set(groups.values()))
+        }
+        self._risk = np.array([groups[c] in RISK_CLASSES for c in self.classes])
+        self.memo: dict[str, np.ndarray] | None = None  # training only: the bot keeps no text
 
     @classmethod
     def load(cls, path: Path, name: str | None = None) -> RiskModel:
@@ -66,7 +74,7 @@ class RiskModel:
         if not path.is_file():
             raise ModelError(f"{label}: the risk model file is missing (run: python -m bot train-risk)")
         try:
-            with np.load(path, allow_pickle=False) as archive:
+            with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as archive:
                 arrays = {key: archive[key] for key in REQUIRED}
             return cls(arrays, label)
         except ModelError:
@@ -76,21 +84,27 @@ class RiskModel:
 
     def probabilities(self, normalised: str) -> np.ndarray:
         """Class probabilities for one normalised text."""
+        if self.memo is not None and normalised in self.memo:
+            return self.memo[normalised]
         indices, values = self.vectoriser.transform(normalised)
         scores = self.intercept.copy()
         if indices:
             scores += np.asarray(values) @ self.coef[indices]
         scores -= scores.max()
         exp = np.exp(scores)
-        return exp / exp.sum()
+        found = exp / exp.sum()
+        if self.memo is not None:
+            self.memo[normalised] = found
+        return found
 
     def risk(self, probabilities: np.ndarray) -> float:
         """P(risk) from class probabilities."""
         return float(probabilities[self._risk].sum())
 
-    def p(self, probabilities: np.ndarray, name: str) -> float:
-        """Probability of one class (0.0 if the model has no such class)."""
-        return float(probabilities[self.classes.index(name)]) if name in self.classes else 0.0
+    def p(self, probabilities: np.ndarray, group: str) -> float:
+        """Probability of one group of classes (0.0 if the model has no such group)."""
+        mask = self._groups.get(group)
+        return float(probabilities[mask].sum()) if mask is not None else 0.0
 
 
 def write_model(path: Path, arrays: dict[str, np.ndarray]) -> None:
