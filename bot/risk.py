@@ -98,34 +98,37 @@ class RiskScreen:
         found: list[RiskResult] = []
         below = 0.0  # the highest P(risk) of an unframed unit that was not flagged (``recent``)
         ordinary = 1.0 - model.risk(whole_probs)
-        units: list[tuple[RiskResult | None, float, str, bool]] = []
+        units: list[tuple[RiskResult | None, float, str, bool, bool]] = []
         if len(parts) <= 1:
             result, p = self._unit(text, whole_probs, language, limits.concern, ordinary)
-            units.append((result, p, whole, story))
+            units.append((result, p, whole, story, False))
         else:
             # The lexicon reads each clause, so a phrase is judged with its own tense; the model
             # reads each clause and the whole message. A past story in an earlier clause carries
             # over to later ones unless they speak of now (someone else's words do not: "my
             # sister had her baby. been giving my things away" is the writer's own risk).
-            inherited = story
+            inherited, quoted = story, False
             for part in parts:
                 probs = model.probabilities(part)
                 result, p = self._unit(part, probs, language, limits.clause, ordinary)
-                units.append((result, p, part, inherited))
+                units.append((result, p, part, inherited, quoted))
                 inherited = inherited or framing.past(part)
+                quoted = framing.introduces_quote(part)  # 'she said: "i want to die"'
+
             # The whole message is a story when its risk sits only in framed clauses.
             explained = all(
-                framing.framed(part, inherited) or p < limits.clause
-                for _, p, part, inherited in units
+                quoted or framing.framed(part, inherited) or p < limits.clause
+                for _, p, part, inherited, quoted in units
             )
             story = story or (explained and (framing.past(whole) or framing.reported(whole)))
             result, p = self._unit(None, whole_probs, language, limits.concern, ordinary)
-            units.append((result, p, whole, story))
-        for result, p, part, inherited in units:
+            units.append((result, p, whole, story, story))  # its clauses spoke for the present
+        for result, p, part, inherited, quoted in units:
             if result is None:
-                below = max(below, 0.0 if framing.framed(part, inherited) else p)
+                below = max(below, 0.0 if quoted or framing.framed(part, inherited) else p)
                 continue
-            is_framed = framing.framed(part, inherited, voice=result.kind is not RiskKind.DANGER)
+            voice = result.kind is not RiskKind.DANGER
+            is_framed = (quoted and voice) or framing.framed(part, inherited, voice=voice)
             # A lexicon phrase inside what the model reads as a story, a report or a mentor's
             # question ("i tried to end my life at 17 and i'm so glad it didn't work") is a
             # check even when the story is told in the present tense.

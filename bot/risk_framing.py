@@ -28,7 +28,9 @@ _PAST = _words(
     r"when i was (?:\w+ )?(?:\d+|young|little|younger|a kid|a teen\w*|in \w+)", "last year",
     r"in (?:19|20)\d\d", "that (?:year|period|winter|summer)", "in my (?:teens|twenties|20s)",
     "(?:days|years|months|weeks) (?:clean|sober|free)", "(?:clean|sober) (?:for|since)",
-    "in recovery", "my recovery", "survived",
+    "in recovery", "my recovery", "survived", "back in the day", "my old self",
+    r"(?:free|clean|sober) (?:of it |from it )?for \w+ (?:years?|months)",
+    "(?:for|during) (?:most of )?my (?:teens|twenties|childhood|youth|teenage years)",
     r"hace (?:\w+ )?(?:anos?|meses|mucho(?: tiempo)?)", r"en (?:ese|aquel) (?:entonces|tiempo|"
     "momento|ano|epoca)", "cuando (?:era|tenia|estaba|vivia|estudiaba) ", "solia", "el ano pasado",
     r"antes (?:yo )?(?:era|tenia|estaba|queria|pensaba|sentia|me \w+ia|solia|vivia)",
@@ -78,6 +80,20 @@ _ASKS_HOW = _words(
     r"como (?:le )?(?:respondo|ayudo|contesto|reacciono|apoyo|manejo)", "algun consejo",
     "que me recomiendan", "que me aconsejas",
 )
+
+
+# A clause ending in a speech verb introduces a quote: the next clause is someone else's words.
+_QUOTE_INTRO = re.compile(
+    r"\b(?:said|says|say|told me|tells me|wrote|writes|posted|texted|goes|dijo|dice|dicen|"
+    r"me dijo|me dice|escribio|puso|publico|me escribio)"
+    r"(?: (?:todo el tiempo|siempre|always|all the time|a lot|again|otra vez|ayer|yesterday|"
+    r"today|hoy|once|una vez))?$"
+)
+
+
+def introduces_quote(text: str) -> bool:
+    """Whether a clause ends by introducing someone else's words ("my mum said")."""
+    return _QUOTE_INTRO.search(text) is not None and _COMMANDED.search(text) is None
 
 
 def past(text: str) -> bool:

@@ -78,6 +78,8 @@ def test_result_names_its_source_never_the_text() -> None:
         "in the film the main character wants to die",
         "my sister said she wants to die",
         "mi amiga dijo que quiere morir",
+        'my sister said: "i want to die"',  # a quote is someone else's present tense
+        'mi abuela dice siempre "ya me quiero morir"',
     ],
 )
 def test_past_and_reported_speech_are_a_gentle_check(text: str) -> None:
@@ -91,6 +93,8 @@ def test_past_and_reported_speech_are_a_gentle_check(text: str) -> None:
         "i used to self harm. now i just want to die",
         "hace dos años quería morir. ahora otra vez quiero morir",
         "my sister said hi. i want to die",  # someone else's words do not cover the next clause
+        "the voices tell me to die",  # words said to the writer are the writer's own risk
+        "las voces me dicen que tengo que morir",
     ],
 )
 def test_present_distress_after_a_story_still_counts(text: str) -> None:
