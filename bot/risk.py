@@ -49,7 +49,8 @@ _ES_WORDS = frozenset(
     "esta hoy los las una un con para sin siento puedo vida mejor".split(_SPACE)
 )
 _EN_WORDS = frozenset(
-    "the i to and my a is it im you of in that this so just dont want be have not but".split(_SPACE)
+    "the i to and my a is it im you of in that this so just dont want be have not but anymore "
+    "point feel tired what do how any".split(_SPACE)
 )
 
 
@@ -173,7 +174,9 @@ class RiskScreen:
         if role != "mentor" or (best is not None and best.severity > Severity.CHECK):
             return best
         p_mentor = self.model.p(probs, "mentor")
-        asking = framing.asks_how(whole) or p_mentor >= 0.5
+        # About someone else's risk (not the mentor's own past story), or asking how to help.
+        about_other = best is not None and framing.reported(whole)
+        asking = about_other or framing.asks_how(whole) or p_mentor >= 0.5
         if not asking or (best is None and p_mentor < 0.5):
             return best
         rule = best.rule_id if best is not None else "model:guidance"

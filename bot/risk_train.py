@@ -181,7 +181,8 @@ def _screen_with(arrays: dict[str, np.ndarray], meta: dict, root: Path):  # -> R
 
 def thresholds_for(concern: float, clause: float = 0.95, gate: float = 0.2) -> Thresholds:
     """Three numbers are tuned; the others follow from them."""
-    return Thresholds(concern=round(concern, 3), high=round(max(0.75, concern), 3),
+    high = concern + (1.0 - concern) * 0.6  # the upper part of the flagged range is high
+    return Thresholds(concern=round(concern, 3), high=round(high, 3),
                       clause=round(max(clause, concern), 3), recent=round(concern * 0.6, 3),
                       lexicon_gate=round(gate, 3))
 

@@ -68,7 +68,7 @@ async def respond_to_risk(
         await send_crisis(update, context, severity=severity)
     await raise_alert(
         services,
-        member=member,
+        member=await current_member(update, context),  # fresh: the reply may have found a block
         severity=severity,
         source=source,
         text=text,

@@ -40,7 +40,8 @@ async def test_report_safety_with_crisis_words_screens_and_skip_and_cancel(
     replies = await leo.send("/report")
     await leo.click(replies[-1], "Worried about my partner's safety")
     replies = await leo.send("my partner is suicidal")
-    assert any("988" in r.text for r in replies)  # screened: crisis lines shown
+    # screened: about someone else, so no crisis reply for the writer, a gentle word instead
+    assert any("/crisis" in r.text for r in replies) and not any("988" in r.text for r in replies)
     replies = await mia.send("/report")
     await mia.click(replies[-1], "Cancel")
     assert "nothing was sent" in mia.last_message().text

@@ -110,6 +110,9 @@ def test_mentor_asking_about_a_disclosure_gets_guidance() -> None:
     assert tier(text, role="mentor") == (CHECK, RiskKind.GUIDANCE)
     assert tier(text, role="mentee") == (CHECK, RiskKind.SELF)  # a gentle check, no crisis reply
     assert tier(text) == (CHECK, RiskKind.SELF)
+    assert tier("my mentee said she wants to die", role="mentor") == (CHECK, RiskKind.GUIDANCE)
+    # a mentor's own past story is a gentle check, not guidance
+    assert tier("two years ago i wanted to die", role="mentor") == (CHECK, RiskKind.SELF)
 
 
 def test_a_mentor_in_distress_is_still_a_person_in_distress() -> None:
