@@ -96,6 +96,7 @@ class RiskScreen:
         story = told  # the model reads the message as a story, a report or a question
         language = _language(whole)
         parts = clauses(text)
+        frames = framing.Frames()  # flags per clause, discarded with the call
         found: list[RiskResult] = []
         below = 0.0  # the highest P(risk) of an unframed unit that was not flagged (``recent``)
         ordinary = 1.0 - model.risk(whole_probs)
@@ -113,23 +114,23 @@ class RiskScreen:
                 probs = model.probabilities(part)
                 result, p = self._unit(part, probs, language, limits.clause, ordinary)
                 units.append((result, p, part, inherited, quoted))
-                inherited = inherited or framing.past(part)
+                inherited = inherited or frames.past(part)
                 quoted = framing.introduces_quote(part)  # 'she said: "i want to die"'
 
             # The whole message is a story when its risk sits only in framed clauses.
             explained = all(
-                quoted or framing.framed(part, inherited) or p < limits.clause
+                quoted or frames.framed(part, inherited) or p < limits.clause
                 for _, p, part, inherited, quoted in units
             )
-            story = story or (explained and (framing.past(whole) or framing.reported(whole)))
+            story = story or (explained and (frames.past(whole) or frames.reported(whole)))
             result, p = self._unit(None, whole_probs, language, limits.concern, ordinary)
             units.append((result, p, whole, story, story))  # its clauses spoke for the present
         for result, p, part, inherited, quoted in units:
             if result is None:
-                below = max(below, 0.0 if quoted or framing.framed(part, inherited) else p)
+                below = max(below, 0.0 if quoted or frames.framed(part, inherited) else p)
                 continue
             voice = result.kind is not RiskKind.DANGER
-            is_framed = (quoted and voice) or framing.framed(part, inherited, voice=voice)
+            is_framed = (quoted and voice) or frames.framed(part, inherited, voice=voice)
             # A lexicon phrase inside what the model reads as a story, a report or a mentor's
             # question ("i tried to end my life at 17 and i'm so glad it didn't work") is a
             # check even when the story is told in the present tense.

@@ -17,6 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+import numpy as np
+
 from bot.risk_lexicon import normalise
 
 CHAR_MIN, CHAR_MAX = 2, 5
@@ -28,7 +30,7 @@ _OPENERS = re.compile(
     r"\s(?=(?:but|though|although|however|now|nowadays|today|tonight|these days|lately|"
     r"pero|aunque|sin embargo|ahora|hoy|esta noche|ultimamente|estos dias)\b)"
 )
-_MIN_CLAUSE_WORDS = 2
+_MIN_CLAUSE_WORDS = 3  # shorter pieces join the clause before ("see u", "lol")
 
 
 def clauses(text: str) -> list[str]:
@@ -81,8 +83,8 @@ class Vectoriser:
 
     def __init__(self, vocabulary: Iterable[str], idf: Iterable[float]) -> None:
         self.index = {term: position for position, term in enumerate(vocabulary)}
-        self.idf = list(idf)
-        self.is_word = [term.startswith(WORD_PREFIX) for term in self.index]
+        self._idf = np.asarray(list(idf), dtype=np.float64)
+        self._is_word = np.array([term.startswith(WORD_PREFIX) for term in self.index], dtype=bool)
         self._words: dict[str, tuple[int, ...]] = {}
 
     def _word(self, word: str) -> tuple[int, ...]:
@@ -97,20 +99,28 @@ class Vectoriser:
             self._words[word] = found
         return found
 
-    def transform(self, normalised: str) -> tuple[list[int], list[float]]:
-        """Sparse TF-IDF row: known feature indices and their L2-normalised weights."""
-        counts: Counter[int] = Counter()
+    def transform(self, normalised: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse TF-IDF row: known feature indices and their weights (as ``weights``, in numpy)."""
+        found: list[int] = []
         words = normalised.split()
         for word in words:
-            counts.update(self._word(word))
+            found.extend(self._word(word))
         index = self.index
         grams = [f"{a} {b}" for a, b in itertools.pairwise(words)]
         grams += [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
         for gram in grams:
             position = index.get(WORD_PREFIX + gram)
             if position is not None:
-                counts[position] += 1
-        return weights(counts, self.idf, self.is_word)
+                found.append(position)
+        if not found:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        indices, counts = np.unique(np.asarray(found, dtype=np.intp), return_counts=True)
+        values = (1.0 + np.log(counts)) * self._idf[indices]
+        word = self._is_word[indices]
+        squares = values * values
+        char_norm = math.sqrt(float(squares[~word].sum())) or 1.0
+        word_norm = math.sqrt(float(squares[word].sum())) or 1.0
+        return indices, values / np.where(word, word_norm, char_norm)
 
 
 def weights(

@@ -122,3 +122,30 @@ def framed(text: str, inherited: bool = False, *, voice: bool = True) -> bool:
     ``voice=False`` ignores reported speech: danger from someone else is always about them.
     """
     return (inherited or past(text) or (voice and reported(text))) and not present(text)
+
+
+class Frames:
+    """Each text's past / reported / present flags, worked out once (for one message only)."""
+
+    def __init__(self) -> None:
+        self._flags: dict[str, tuple[bool, bool, bool]] = {}
+
+    def flags(self, text: str) -> tuple[bool, bool, bool]:
+        """(past, reported, present)."""
+        found = self._flags.get(text)
+        if found is None:
+            found = self._flags[text] = (past(text), reported(text), present(text))
+        return found
+
+    def past(self, text: str) -> bool:
+        """As ``past``."""
+        return self.flags(text)[0]
+
+    def reported(self, text: str) -> bool:
+        """As ``reported``."""
+        return self.flags(text)[1]
+
+    def framed(self, text: str, inherited: bool = False, *, voice: bool = True) -> bool:
+        """As ``framed``."""
+        was, told, now = self.flags(text)
+        return (inherited or was or (voice and told)) and not now

@@ -88,8 +88,8 @@ class RiskModel:
             return self.memo[normalised]
         indices, values = self.vectoriser.transform(normalised)
         scores = self.intercept.copy()
-        if indices:
-            scores += np.asarray(values) @ self.coef[indices]
+        if len(indices):
+            scores += values @ self.coef[indices]
         scores -= scores.max()
         exp = np.exp(scores)
         found = exp / exp.sum()
