@@ -99,10 +99,14 @@ class RiskScreen:
         frames = framing.Frames()  # flags per clause, discarded with the call
         found: list[RiskResult] = []
         below = 0.0  # the highest P(risk) of an unframed unit that was not flagged (``recent``)
+        worried = any(severity >= Severity.CONCERN for severity in recent)
+        # Most messages hold no lexicon phrase at all: one scan of the whole text, and the
+        # clauses are read by the lexicon only when it found something.
+        lexicon = self.lexicon.screen(text) is not None
         ordinary = 1.0 - model.risk(whole_probs)
         units: list[tuple[RiskResult | None, float, str, bool, bool]] = []
         if len(parts) <= 1:
-            result, p = self._unit(text, whole_probs, language, limits.concern, ordinary)
+            result, p = self._unit(text, whole_probs, language, limits.concern, ordinary, lexicon)
             units.append((result, p, whole, story, False))
         else:
             # The lexicon reads each clause, so a phrase is judged with its own tense; the model
@@ -112,14 +116,14 @@ class RiskScreen:
             inherited, quoted = story, False
             for part in parts:
                 probs = model.probabilities(part)
-                result, p = self._unit(part, probs, language, limits.clause, ordinary)
+                result, p = self._unit(part, probs, language, limits.clause, ordinary, lexicon)
                 units.append((result, p, part, inherited, quoted))
                 inherited = inherited or frames.past(part)
                 quoted = framing.introduces_quote(part)  # 'she said: "i want to die"'
 
             # The whole message is a story when its risk sits only in framed clauses.
             explained = all(
-                quoted or frames.framed(part, inherited) or p < limits.clause
+                p < limits.clause or quoted or frames.framed(part, inherited)
                 for _, p, part, inherited, quoted in units
             )
             story = story or (explained and (frames.past(whole) or frames.reported(whole)))
@@ -127,7 +131,8 @@ class RiskScreen:
             units.append((result, p, whole, story, story))  # its clauses spoke for the present
         for result, p, part, inherited, quoted in units:
             if result is None:
-                below = max(below, 0.0 if quoted or frames.framed(part, inherited) else p)
+                if p > below and worried and not (quoted or frames.framed(part, inherited)):
+                    below = p
                 continue
             voice = result.kind is not RiskKind.DANGER
             is_framed = (quoted and voice) or frames.framed(part, inherited, voice=voice)
@@ -142,7 +147,8 @@ class RiskScreen:
         return _conversation(best, recent, below, limits.recent, language)
 
     def _unit(
-        self, raw: str | None, probs: np.ndarray, language: str, bar: float, ordinary: float
+        self, raw: str | None, probs: np.ndarray, language: str, bar: float, ordinary: float,
+        lexicon: bool = True,
     ) -> tuple[RiskResult | None, float]:
         """The tier of one unit from both layers (before framing), and its P(risk).
 
@@ -150,8 +156,9 @@ class RiskScreen:
         model is that the whole message is not a risk (an idiom, a story, a question).
         """
         model, limits = self.model, self.model.thresholds
-        p = model.risk(probs)
-        risky = {name: model.p(probs, name) for name in ("self", "danger", "imminent")}
+        groups = model.groups(probs)
+        risky = {name: groups.get(name, 0.0) for name in ("self", "danger", "imminent")}
+        p = sum(risky.values())
         danger = risky["danger"] >= max(risky["self"], risky["imminent"])
         kind = RiskKind.DANGER if danger else RiskKind.SELF
         found: RiskResult | None = None
@@ -161,7 +168,7 @@ class RiskScreen:
             if severity is Severity.HIGH and acting:
                 severity = Severity.IMMINENT
             found = RiskResult(severity, f"model:{kind}", language, round(p, 4), "model", kind)
-        hit = self.lexicon.screen(raw) if raw is not None else None
+        hit = self.lexicon.screen(raw) if raw is not None and lexicon else None
         if hit is not None:
             lexical = _from_hit(hit, max(p, 1.0 - ordinary), limits)
             if found is None or lexical.severity >= found.severity:

@@ -85,15 +85,20 @@ class Vectoriser:
         self.index = {term: position for position, term in enumerate(vocabulary)}
         self._idf = np.asarray(list(idf), dtype=np.float64)
         self._is_word = np.array([term.startswith(WORD_PREFIX) for term in self.index], dtype=bool)
-        self._words: dict[str, tuple[int, ...]] = {}
+        self._words: dict[str, np.ndarray] = {}
+        # First words of the known word pairs and triples: most words start none.
+        self._starts = frozenset(
+            term[1:].split(" ", 1)[0] for term in self.index if term.startswith(WORD_PREFIX)
+            and " " in term
+        )
 
-    def _word(self, word: str) -> tuple[int, ...]:
+    def _word(self, word: str) -> np.ndarray:
         """Known n-gram indices of one word (bounded cache: text is never kept beyond it)."""
         found = self._words.get(word)
         if found is None:
             index = self.index
             terms = [*char_ngrams(word), WORD_PREFIX + word]
-            found = tuple(index[t] for t in terms if t in index)
+            found = np.array([index[t] for t in terms if t in index], dtype=np.intp)
             if len(self._words) > 50_000:
                 self._words.clear()
             self._words[word] = found
@@ -101,20 +106,24 @@ class Vectoriser:
 
     def transform(self, normalised: str) -> tuple[np.ndarray, np.ndarray]:
         """Sparse TF-IDF row: known feature indices and their weights (as ``weights``, in numpy)."""
-        found: list[int] = []
         words = normalised.split()
-        for word in words:
-            found.extend(self._word(word))
-        index = self.index
-        grams = [f"{a} {b}" for a, b in itertools.pairwise(words)]
-        grams += [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
-        for gram in grams:
-            position = index.get(WORD_PREFIX + gram)
-            if position is not None:
-                found.append(position)
-        if not found:
+        parts = [self._word(word) for word in words]
+        index, starts = self.index, self._starts
+        grams: list[int] = []
+        for position, first in enumerate(words):  # only words that start a known word pair
+            if first in starts:
+                following = words[position + 1 : position + 3]
+                for size in range(1, len(following) + 1):
+                    found = index.get(WORD_PREFIX + " ".join((first, *following[:size])))
+                    if found is not None:
+                        grams.append(found)
+        if grams:
+            parts.append(np.asarray(grams, dtype=np.intp))
+        if not parts:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        indices, counts = np.unique(np.asarray(found, dtype=np.intp), return_counts=True)
+        indices, counts = np.unique(np.concatenate(parts), return_counts=True)
+        if not len(indices):
+            return indices, np.zeros(0)
         values = (1.0 + np.log(counts)) * self._idf[indices]
         word = self._is_word[indices]
         squares = values * values

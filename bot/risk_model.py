@@ -49,7 +49,7 @@ class RiskModel:
         if meta.get("format") != FORMAT:
             raise ModelError(f"{name}: unknown model format {meta.get('format')!r}")
         vocabulary = bytes(arrays["vocabulary"]).decode("utf-8").split("\n")
-        self.coef = np.asarray(arrays["coef"], dtype=np.float64)
+        self.coef = np.asarray(arrays["coef"], dtype=np.float32)
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
         idf = np.asarray(arrays["idf"], dtype=np.float64)
         self.classes: tuple[str, ...] = tuple(meta["classes"])
@@ -65,6 +65,10 @@ class RiskModel:
             for group in sorted(set(groups.values()))
         }
         self._risk = np.array([groups[c] in RISK_CLASSES for c in self.classes])
+        self._group_names = sorted(self._groups)
+        self._group_matrix = np.array(
+            [self._groups[name] for name in self._group_names], dtype=np.float64
+        ).T
         self.memo: dict[str, np.ndarray] | None = None  # training only: the bot keeps no text
 
     @classmethod
@@ -96,6 +100,11 @@ class RiskModel:
         if self.memo is not None:
             self.memo[normalised] = found
         return found
+
+    def groups(self, probabilities: np.ndarray) -> dict[str, float]:
+        """Probability of every group at once (one product: cheaper than one ``p`` per group)."""
+        return dict(zip(self._group_names, (probabilities @ self._group_matrix).tolist(),
+                        strict=True))
 
     def risk(self, probabilities: np.ndarray) -> float:
         """P(risk) from class probabilities."""
