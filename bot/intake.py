@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
 
-from bot.risk import RiskResult, RiskScreen, Severity
+from bot.risk import RiskResult, RiskScreen
 
 ALIAS_MIN, ALIAS_MAX = 2, 32
 OTHER_COUNTRY = "ZZ"  # ISO "unknown or unspecified": crisis help falls back to worldwide lists
@@ -86,8 +86,11 @@ def alias_problem(text: str, risk: RiskScreen | None = None) -> str | None:
 
 
 def _alarming(result: RiskResult | None) -> bool:
-    """A crisis-level finding, or any lexicon phrase (a gentle check is still alarming as a name)."""
-    return result is not None and (result.severity >= Severity.CONCERN or result.source == "lexicon")
+    """Any lexicon phrase, or a model finding it is very sure of: a name is two or three words,
+    too little for the model ("Hope" and "Bye Felicia" are fine names; "Death Wish" is not)."""
+    if result is None:
+        return False
+    return result.source == "lexicon" or (result.source == "model" and result.score >= 0.95)
 
 
 def looks_like_phone(text: str) -> bool:

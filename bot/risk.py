@@ -41,6 +41,7 @@ from bot.risk_types import RiskKind, RiskResult, Severity
 __all__ = ["RiskKind", "RiskResult", "RiskScreen", "Severity", "normalise"]
 
 MAX_CHARS = 8192  # Telegram sends at most 4,096; anything longer is cut, never an error
+_MIN_MODEL_WORDS = 3  # shorter messages get at most a gentle check from the model alone
 _DANGER_RULES = re.compile(r"\.(?:harm_from_others|unsafe_relationship)$")
 _FRAMED_CLASSES = ("framed", "mentor")
 _SPACE = " "
@@ -143,6 +144,11 @@ class RiskScreen:
                 result = replace(result, severity=min(result.severity, Severity.CHECK))
             found.append(result)
         best = max(found, key=lambda r: (r.severity, r.score), default=None)
+        if (best is not None and best.source == "model" and best.severity > Severity.CHECK
+                and len(whole.split()) < _MIN_MODEL_WORDS and not worried):
+            # "bye", "adiós", "thanks, bye!": too little to go on for the model alone (after a
+            # concern in the last day the same word is a farewell, and keeps its tier).
+            best = replace(best, severity=Severity.CHECK)
         best = self._role(best, role, whole, whole_probs)
         return _conversation(best, recent, below, limits.recent, language)
 

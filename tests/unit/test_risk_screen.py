@@ -132,11 +132,18 @@ def test_recent_concern_lowers_the_bar_and_raises_a_concern() -> None:
     assert tier("we had cake", recent=[HIGH]) is None  # the bar is lower, not gone
 
 
+def test_one_or_two_words_are_too_little_for_the_model_alone() -> None:
+    assert tier("die") == (CHECK, RiskKind.SELF)  # "bye", "adiós": a gentle check at most
+    after = tier("die", recent=[CONCERN])  # ...unless the day before was worrying
+    assert after is not None and after[0] >= CONCERN
+    assert tier("im going to kill myself tonight") == (IMMINENT, RiskKind.SELF)  # lexicon floor
+
+
 def test_recent_concern_raises_a_new_concern_to_high() -> None:
     screen = RiskScreen(tiny_screen().lexicon, tiny_model(dataclasses.replace(
         tiny_model().thresholds, high=0.999)))
-    alone = screen.screen("die")
-    after = screen.screen("die", recent=[CONCERN, CHECK])
+    alone = screen.screen("die die die")
+    after = screen.screen("die die die", recent=[CONCERN, CHECK])
     assert alone is not None and alone.severity is CONCERN
     assert after is not None and after.severity is HIGH and after.rule_id == "context:recent"
 
