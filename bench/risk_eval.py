@@ -1,4 +1,4 @@
-"""Evaluate the crisis-language screen on the labelled sets tests/data/risk_eval_<lang>.tsv.
+"""Evaluate the crisis lexicon alone (the screen's floor) on tests/data/risk_eval_<lang>.tsv.
 
 Run from the repository root:  python bench/risk_eval.py [--misses]
 
@@ -18,7 +18,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.catalog import risk as risk_catalog  # noqa: E402
-from bot.risk import RiskScreen, Severity  # noqa: E402
+from bot.risk_lexicon import LexiconScreen  # noqa: E402
+from bot.risk_types import Severity  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELS: dict[str, Severity | None] = {
@@ -74,12 +75,12 @@ def load_examples(language: str) -> list[Example]:
     return examples
 
 
-def load_screen() -> RiskScreen:
+def load_screen() -> LexiconScreen:
     """The screen built from the shipped content/risk lexicons."""
-    return RiskScreen.from_lexicons(risk_catalog.load(ROOT / "content"))
+    return LexiconScreen.from_lexicons(risk_catalog.load(ROOT / "content"))
 
 
-def predict(screen: RiskScreen, examples: list[Example]) -> list[Severity | None]:
+def predict(screen: LexiconScreen, examples: list[Example]) -> list[Severity | None]:
     """The detected severity (or None) for every example."""
     predictions = []
     for example in examples:

@@ -1,4 +1,7 @@
-"""Time the crisis-language screen per message (run from the repo root: python bench/risk_speed.py).
+"""Time the crisis screen per message (run from the repo root: python bench/risk_speed.py).
+
+The whole layered screen (lexicon + classifier per clause and per message) and, for comparison
+in the same run, the lexicon alone. Also prints the model file's size.
 
 Messages are built from the words of the evaluation sets plus emoji and punctuation, with mixed
 lengths up to Telegram's 4096 characters; about one in ten contains a risk phrase so the slower
@@ -20,6 +23,7 @@ if str(ROOT) not in sys.path:
 
 from bench.risk_eval import load_examples, load_screen  # noqa: E402
 from bot.risk import RiskScreen  # noqa: E402
+from bot.risk_lexicon import LexiconScreen  # noqa: E402
 
 MESSAGES = 20_000
 MAX_CHARS = 4096
@@ -64,7 +68,7 @@ def random_length(rng: random.Random) -> int:
     return rng.randint(1000, MAX_CHARS)
 
 
-def time_messages(screen: RiskScreen, messages: list[str]) -> tuple[list[float], list[float]]:
+def time_messages(screen: RiskScreen | LexiconScreen, messages: list[str]) -> tuple[list[float], list[float]]:
     """(wall-clock, thread CPU) microseconds taken by screen() for each message."""
     wall, cpu = [], []
     for message in messages:
@@ -87,22 +91,26 @@ def report(title: str, timings: tuple[list[float], list[float]]) -> None:
 
 
 def main() -> int:
-    """Build the screen once, then time mixed, 500-character and 4096-character messages."""
+    """Build the screens once, then time mixed, 500-character and 4096-character messages."""
     rng = random.Random(1234)
     started = time.perf_counter()
-    screen = load_screen()
-    print(f"load + compile lexicons: {(time.perf_counter() - started) * 1000:.1f} ms")
+    screen = RiskScreen.load(ROOT / "content")
+    print(f"load lexicons + model: {(time.perf_counter() - started) * 1000:.1f} ms; model file "
+          f"{(ROOT / 'content' / 'risk' / 'model.npz').stat().st_size / 1024:.0f} KiB")
+    lexicon = load_screen()
     words, risky = build_corpus(rng)
     mixed = [make_message(rng, words, risky, random_length(rng)) for _ in range(MESSAGES)]
     at_500 = [make_message(rng, words, risky, 500)[:500] for _ in range(2_000)]
     at_max = [make_message(rng, words, risky, MAX_CHARS) for _ in range(500)]
     time_messages(screen, mixed[:500])  # warm-up
-    report(
-        f"mixed lengths (mean {statistics.fmean(map(len, mixed)):.0f} chars)",
-        time_messages(screen, mixed),
-    )
-    report("500-character messages", time_messages(screen, at_500))
-    report("4096-character messages", time_messages(screen, at_max))
+    for name, tested in (("layered screen", screen), ("lexicon alone", lexicon)):
+        print(name)
+        report(
+            f"mixed lengths (mean {statistics.fmean(map(len, mixed)):.0f} chars)",
+            time_messages(tested, mixed[:5_000]),
+        )
+        report("500-character messages", time_messages(tested, at_500))
+        report("4096-character messages", time_messages(tested, at_max))
     return 0
 
 

@@ -1,5 +1,5 @@
 """Command line: `python -m bot [run|demo|check-content|backup PATH|restore PATH|status|
-evaluation|find-group]`."""
+evaluation|find-group|screen|train-risk]`."""
 
 from __future__ import annotations
 
@@ -59,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     find = commands.add_parser(
         "find-group", help="print the id of a group the bot is added to (needs only BOT_TOKEN)")
     find.add_argument("--rounds", type=int, default=30, help="polls of 10 s before giving up")
+    screen = commands.add_parser(
+        "screen", help="run the crisis screen on lines or a labelled TSV (recall, false positives)"
+    )
+    screen.add_argument("path", type=Path, nargs="?", help="file (default: standard input)")
+    screen.add_argument("--role", choices=["mentor", "mentee"], help="screen as this role")
+    screen.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
+    train = commands.add_parser(
+        "train-risk", help="rebuild content/risk/model.npz from the corpus and print dev figures"
+    )
+    train.add_argument("--sealed", action="store_true",
+                       help="also report the sealed test (content/risk/corpus/test.tsv), once")
     return parser
 
 
@@ -100,6 +111,14 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(run_evaluation(args))
         if command == "find-group":
             return asyncio.run(_find_group(args.rounds))
+        if command == "screen":
+            from bot.risk_cli import run_screen
+
+            return run_screen(args.path, args.role, args.dir)
+        if command == "train-risk":
+            from bot.risk_cli import run_train
+
+            return run_train(args.sealed)
         settings = load_settings()
         if command == "backup":
             from bot.operations import backup

@@ -11,7 +11,7 @@ import unicodedata
 import phonenumbers
 
 from bot import times
-from bot.risk import RiskScreen
+from bot.risk import RiskResult, RiskScreen
 
 ALIAS_MIN, ALIAS_MAX = 2, 32
 MAX_ZONE_BUTTONS = 12
@@ -86,9 +86,17 @@ def alias_problem(text: str, risk: RiskScreen | None = None) -> str | None:
         return "handle"
     if looks_like_phone(alias):
         return "phone"
-    if risk is not None and risk.screen(alias) is not None:
+    if risk is not None and _alarming(risk.screen(alias)):
         return "risk"
     return None
+
+
+def _alarming(result: RiskResult | None) -> bool:
+    """Any lexicon phrase, or a model finding it is very sure of: a name is two or three words,
+    too little for the model ("Hope" and "Bye Felicia" are fine names; "Death Wish" is not)."""
+    if result is None:
+        return False
+    return result.source == "lexicon" or (result.source == "model" and result.score >= 0.95)
 
 
 def looks_like_phone(text: str) -> bool:

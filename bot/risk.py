@@ -1,312 +1,239 @@
-"""Crisis-language screening of free text (pure logic: no Telegram, no I/O, never logs text).
+"""The crisis screen: lexicon floor + trained classifier, per clause and per message, with time,
+voice, role and the member's recent signals (pure logic: no Telegram, no I/O, never logs text).
 
-Pipeline for one message:
+For one message, every *unit* (the whole message, then each clause; see bot/risk_features.py)
+gets a tier from two layers, and the highest tier over all units wins:
 
-1. ``normalise``: drop apostrophes ("don't" -> "dont"), NFKD and strip combining marks ("está"
-   -> "esta"), case-fold, turn everything that is not a-z/0-9 (emoji, punctuation) into spaces, and
-   shorten runs of 3+ identical letters to 2 ("sooo" -> "soo", "kiiill" -> "kiill"). For
-   matching, every run is then reduced to one letter, like the patterns ("kill", "kil" -> "kil").
-2. For every language lexicon (all of them, whatever the member's language):
-   a. a cheap search of one combined regex; most messages stop here;
-   b. idiom exclusions ("killing it", "this exam is killing me", "me muero de risa") are blanked;
-   c. every rule matching at every word position is collected, with the negation rule below;
-   d. the highest severity wins (ties: the earliest match in the message).
-3. The highest result over all languages is returned: it names rule and language, never the text.
+1. the lexicon (bot/risk_lexicon.py): an explicit or imminent phrase is a floor at its own tier;
+   a lexicon *concern* (a milder phrase, or a negated one) counts only when the model agrees at
+   least a little, otherwise it is a gentle check;
+2. the classifier (bot/risk_model.py): P(risk) at or above the dev-tuned ``concern`` threshold is
+   a concern, at or above ``high`` a high risk, and imminent when "an act in progress" is the
+   likeliest kind of risk. Danger from someone else is a kind, not a tier: it keeps its tier.
 
-Negation rule (errs on the side of safety):
-    A match is *negated* when one of the lexicon's ``negations`` ("not", "never", "dont", "no", ...)
-    occurs among the ``negation_window`` words (default 3) just before the match, with no
-    ``negation_breakers`` word (a new clause: "i", "im", "but", "and", "pero", "y", ...) between
-    them. Phrases listed as ``pseudo_negations`` ("not sure", "no joke", "no se si") do not negate.
-    A negated match is lowered to CONCERN, never dropped: "I'm not going to kill myself" is still
-    worth a gentle check-in. Negation inside the phrase itself is part of the pattern and is not a
-    negation: "I don't want to live anymore" matches a HIGH pattern that includes "dont". Rules with
-    ``negatable: false`` (acts in progress) keep their severity whatever precedes them.
-    Sentence punctuation (. , ; : ! ? ...) and emoji also end a clause, so in "not ok, want to
-    die" nothing is negated. Patterns themselves still match across punctuation ("want to... die").
+Then time and voice (bot/risk_framing.py): a unit told in the past or in someone else's voice,
+with nothing about now, is lowered to CHECK (a gentle check, no crisis reply), never dropped.
+A unit inherits that framing from an earlier clause or when the model reads the whole message as
+a story, a report or a mentor's question. Role: a mentor asking how to respond to a disclosure
+gets GUIDANCE; a mentor writing about their own distress is screened like anyone else.
+Conversation: after a concern or worse in the last 24 hours, a lower bar applies (``recent``)
+and a concern is raised to high.
 """
 
 from __future__ import annotations
 
-import bisect
-import enum
-import operator
 import re
-import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
 
-from bot.catalog.risk import Head, RiskLexicon, collapse_runs, phrases_regex, rule_alternatives
+import numpy as np
 
+from bot import risk_framing as framing
+from bot.catalog import risk as risk_catalog
+from bot.catalog._base import ContentError, ContentProblem
+from bot.catalog.risk import RiskLexicon
+from bot.risk_features import clauses
+from bot.risk_lexicon import LexiconHit, LexiconScreen, normalise
+from bot.risk_model import MODEL_FILE, ModelError, RiskModel, Thresholds
+from bot.risk_types import RiskKind, RiskResult, Severity
 
-class Severity(enum.IntEnum):
-    """How urgently a message needs a human: higher is more urgent."""
+__all__ = ["RiskKind", "RiskResult", "RiskScreen", "Severity", "normalise"]
 
-    CHECK = 0  # a gentle check only (past tense, reported speech): no crisis reply, no alert
-    CONCERN = 1
-    HIGH = 2
-    IMMINENT = 3
-
-
-class RiskKind(enum.StrEnum):
-    """Whose safety is at stake."""
-
-    SELF = "self"
-    DANGER = "danger"  # the writer is in danger from someone else
-    GUIDANCE = "guidance"  # a mentor asking how to respond to someone else's disclosure
-
-
-@dataclass(frozen=True)
-class RiskResult:
-    """What the screen found: never carries the message text."""
-
-    severity: Severity
-    rule_id: str
-    language: str
-    score: float = 1.0
-    source: str = "lexicon"
-    kind: RiskKind = RiskKind.SELF
-
-
-_SEVERITIES = {"concern": Severity.CONCERN, "high": Severity.HIGH, "imminent": Severity.IMMINENT}
-_APOSTROPHES = re.compile("['\u2018\u2019\u201b`\u00b4\u02b9\u02bb\u02bc\u02bd\u2032\uff07]")
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
-_NON_WORD_OR_BAR = re.compile("[^a-z0-9|]+")
-# Clause punctuation and emoji; "|" is included so that a typed "|" cannot pose as a marker.
-_CLAUSE_END = re.compile("[.,;:!?|\n\u2026\u2014\u2013\u2600-\u27bf\U0001f000-\U0001faff]+")
-_LONG_RUNS = re.compile(r"(([a-z])\2)\2+")  # 3+ of a letter: keep the first two
-_FIRST_GROUP = operator.itemgetter(1)  # a C-level replacement: far faster than r"\1" templates
-_WORD_START = "(?<= )"  # every normalised word is preceded by a space in the padded text
-_NOT_SPACE = re.compile("[^ ]")  # blanking keeps lengths, so clause offsets stay valid
-_CHARS_PER_WORD = 40  # how far back to look for the negation window
-
-
-def normalise(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-free, punctuation-free text with long letter runs cut."""
-    return _LONG_RUNS.sub(_FIRST_GROUP, _words(_fold(text)))
-
-
-def _words(folded: str) -> str:
-    """Words of a-z/0-9 joined by single spaces (translate + split: much faster than a regex)."""
-    if not folded.isascii():  # whatever is left outside ASCII (emoji, other scripts) is noise
-        folded = folded.encode("ascii", "replace").decode("ascii")
-    return " ".join(folded.translate(_ASCII_NON_WORD).split())
-
-
-def _fold(text: str) -> str:
-    """Drop apostrophes, case-fold, decompose and strip combining marks (punctuation kept)."""
-    text = _APOSTROPHES.sub("", text)
-    if not text.isascii():  # NFKD first: compatibility forms ("𝕊", "Ｓ") may decompose to capitals
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return text.casefold()
-
-
-def _clause_starts(text: str) -> list[int]:
-    """Offsets in the padded normalised text at which a clause starts after punctuation/emoji."""
-    marked = _NON_WORD_OR_BAR.sub(" ", _CLAUSE_END.sub(" | ", _fold(text)))
-    starts: list[int] = []
-    offset = 1  # the padded text starts with a space
-    for token in collapse_runs(marked).split():
-        if token == "|":
-            if not starts or starts[-1] != offset:
-                starts.append(offset)
-        else:
-            offset += len(token) + 1
-    return starts
-
-
-@dataclass(frozen=True)
-class _Rule:
-    """A compiled rule."""
-
-    rule_id: str
-    severity: Severity
-    negatable: bool
-    regex: re.Pattern[str]
-
-
-@dataclass(frozen=True)
-class _Language:
-    """A compiled lexicon."""
-
-    code: str
-    any_rule: re.Pattern[str]
-    rules: tuple[_Rule, ...]
-    exclusions: re.Pattern[str] | None
-    pseudo_negations: re.Pattern[str] | None
-    negations: frozenset[str]
-    breakers: frozenset[str]
-    window: int
-
-
-_CACHE: dict[tuple[str, str], _Language] = {}
-_CACHE_SIZE = 8
-
-
-def _compiled(code: str, lexicon: RiskLexicon) -> _Language:
-    """Compile a lexicon, reusing an earlier compilation of identical content (takes ~1 s)."""
-    key = (code, lexicon.model_dump_json())
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _compile_language(code, lexicon)
-    return _CACHE[key]
-
-
-def _compile_language(code: str, lexicon: RiskLexicon) -> _Language:
-    """Compile every pattern of one lexicon once."""
-    words = lexicon.words
-    alternatives = [rule_alternatives(rule, words) for rule in lexicon.rules]
-    rules = tuple(
-        _Rule(
-            rule.id,
-            _SEVERITIES[rule.severity],
-            rule.negatable,
-            _anchored("|".join(f"(?:{source})" for source, _ in alts)),
-        )
-        for rule, alts in zip(lexicon.rules, alternatives, strict=True)
-    )
-    return _Language(
-        code=code,
-        any_rule=_dispatching([alt for alts in alternatives for alt in alts]),
-        rules=rules,
-        exclusions=_optional(phrases_regex(lexicon.exclusions, words)),
-        pseudo_negations=_optional(phrases_regex(lexicon.pseudo_negations, words)),
-        negations=frozenset(map(collapse_runs, lexicon.negations)),
-        breakers=frozenset(map(collapse_runs, lexicon.negation_breakers)),
-        window=lexicon.negation_window,
-    )
-
-
-def _dispatching(alternatives: list[tuple[str, tuple[Head, ...]]]) -> re.Pattern[str]:
-    """One regex matching " " + a word where any alternative matches, factored like a trie.
-
-    Python's `re` tries every branch of an alternation at every word, but skips a branch at once
-    when its first character is a literal that does not match. So branches are grouped by first
-    character, then by first word; a word that starts no pattern costs a few steps, not hundreds.
-    """
-    by_first: dict[str, dict[str, list[str]]] = {}
-    anywhere: list[str] = []
-    for _, heads in alternatives:
-        for head in heads:
-            if head.first:
-                by_first.setdefault(head.first, {}).setdefault(head.tail, []).append(head.rest)
-            else:
-                anywhere.append(head.rest)
-    branches = []
-    for first, tails in sorted(by_first.items()):
-        words = [tail + _group(rests) for tail, rests in sorted(tails.items())]
-        branches.append(first + _group(words))
-    branches += [f"(?:{source})" for source in dict.fromkeys(anywhere)]
-    return re.compile(" " + _group(branches))
-
-
-def _group(sources: list[str]) -> str:
-    """An alternation of distinct sources, none of which has a top-level "|" ("" allowed)."""
-    unique = list(dict.fromkeys(sources))
-    return unique[0] if len(unique) == 1 else "(?:" + "|".join(unique) + ")"
-
-
-def _anchored(source: str) -> re.Pattern[str]:
-    """Compile a regex source so that it only matches from the start of a word."""
-    return re.compile(f"{_WORD_START}(?:{source})")
-
-
-def _optional(source: str | None) -> re.Pattern[str] | None:
-    """Compile an anchored alternation, if there is one."""
-    return _anchored(source) if source else None
+MAX_CHARS = 8192  # Telegram sends at most 4,096; anything longer is cut, never an error
+_MIN_MODEL_WORDS = 3  # shorter messages get at most a gentle check from the model alone
+_DANGER_RULES = re.compile(r"\.(?:harm_from_others|unsafe_relationship)$")
+_FRAMED_CLASSES = ("framed", "mentor")
+_SPACE = " "
+_ES_WORDS = frozenset(
+    "que de no me la el y en es quiero estoy mi por pero lo se ya muy porque tengo todo nada mas "
+    "esta hoy los las una un con para sin siento puedo vida mejor".split(_SPACE)
+)
+_EN_WORDS = frozenset(
+    "the i to and my a is it im you of in that this so just dont want be have not but anymore "
+    "point feel tired what do how any".split(_SPACE)
+)
 
 
 class RiskScreen:
-    """Screens messages against every language's lexicon; build once, share everywhere."""
+    """The layered screen; build once (``load``), share everywhere."""
 
-    def __init__(self, languages: tuple[_Language, ...]) -> None:
-        self._languages = languages
+    def __init__(self, lexicon: LexiconScreen, model: RiskModel) -> None:
+        self.lexicon = lexicon
+        self.model = model
 
     @classmethod
-    def from_lexicons(cls, lexicons: Mapping[str, RiskLexicon]) -> RiskScreen:
-        """Compile lexicons keyed by language code (PatternError if one was never validated)."""
-        return cls(tuple(_compiled(code, lex) for code, lex in sorted(lexicons.items())))
+    def from_lexicons(cls, lexicons: Mapping[str, RiskLexicon], model: RiskModel) -> RiskScreen:
+        """Compile lexicons keyed by language code and pair them with a loaded model."""
+        return cls(LexiconScreen.from_lexicons(lexicons), model)
+
+    @classmethod
+    def load(cls, content_dir: Path) -> RiskScreen:
+        """Lexicons and model from content/risk/ (ContentError naming the file on any problem)."""
+        lexicons = risk_catalog.load(content_dir)
+        try:
+            model = RiskModel.load(content_dir / MODEL_FILE, f"content/{MODEL_FILE}")
+        except ModelError as exc:
+            raise ContentError([ContentProblem(MODEL_FILE, "", "", str(exc))]) from None
+        return cls.from_lexicons(lexicons, model)
 
     @property
     def rule_ids(self) -> frozenset[str]:
         """Every rule id the screen can return."""
-        return frozenset(rule.rule_id for lang in self._languages for rule in lang.rules)
+        model_ids = {f"model:{kind}" for kind in RiskKind}
+        return self.lexicon.rule_ids | model_ids | {"context:recent"}
 
     def screen(
-        self, text: str, *, role: str | None = None, recent: tuple[str, ...] = ()
+        self, text: str, *, role: str | None = None, recent: Sequence[Severity] = ()
     ) -> RiskResult | None:
-        """The most severe risk found in ``text`` across all languages, or None."""
-        del role, recent  # who is writing and the recent conversation: not used by the lexicon
-        message = _Message(text)
-        best: RiskResult | None = None
-        for language in self._languages:
-            found = _screen_language(language, message)
-            if found is not None and (best is None or found[0] > best.severity):
-                best = RiskResult(found[0], found[1], language.code)
-                if best.severity is Severity.IMMINENT:
-                    break
-        return best
+        """The tier of ``text`` for this writer, or None when there is nothing to check."""
+        text = text[:MAX_CHARS]
+        whole = normalise(text)
+        if not whole:
+            return None
+        model, limits = self.model, self.model.thresholds
+        whole_probs = model.probabilities(whole)
+        told = sum(model.p(whole_probs, name) for name in _FRAMED_CLASSES) >= 0.5
+        story = told  # the model reads the message as a story, a report or a question
+        language = _language(whole)
+        parts = clauses(text)
+        frames = framing.Frames()  # flags per clause, discarded with the call
+        found: list[RiskResult] = []
+        below = 0.0  # the highest P(risk) of an unframed unit that was not flagged (``recent``)
+        worried = any(severity >= Severity.CONCERN for severity in recent)
+        # Most messages hold no lexicon phrase at all: one scan of the whole text, and the
+        # clauses are read by the lexicon only when it found something.
+        lexicon = self.lexicon.screen(text) is not None
+        ordinary = 1.0 - model.risk(whole_probs)
+        units: list[tuple[RiskResult | None, float, str, bool, bool]] = []
+        if len(parts) <= 1:
+            result, p = self._unit(text, whole_probs, language, limits.concern, ordinary, lexicon)
+            units.append((result, p, whole, story, False))
+        else:
+            # The lexicon reads each clause, so a phrase is judged with its own tense; the model
+            # reads each clause and the whole message. A past story in an earlier clause carries
+            # over to later ones unless they speak of now (someone else's words do not: "my
+            # sister had her baby. been giving my things away" is the writer's own risk).
+            inherited, quoted = story, False
+            for part in parts:
+                probs = model.probabilities(part)
+                result, p = self._unit(part, probs, language, limits.clause, ordinary, lexicon)
+                units.append((result, p, part, inherited, quoted))
+                inherited = inherited or frames.past(part)
+                quoted = framing.introduces_quote(part)  # 'she said: "i want to die"'
 
-
-class _Message:
-    """One message being screened: its padded normalised text, clause starts computed lazily."""
-
-    def __init__(self, text: str) -> None:
-        self.original = text
-        self.padded = f" {collapse_runs(_words(_fold(text)))} "  # = collapsed normalise(text)
-        self._clause_starts: list[int] | None = None
-
-    def clause_start(self, position: int) -> int:
-        """Offset where the clause containing ``position`` starts (0 for the first clause)."""
-        if self._clause_starts is None:
-            self._clause_starts = _clause_starts(self.original)
-        index = bisect.bisect_right(self._clause_starts, position) - 1
-        return self._clause_starts[index] if index >= 0 else 0
-
-
-def _blank(match: re.Match[str]) -> str:
-    """Replace an excluded idiom by same-length filler words no pattern word can match."""
-    return _NOT_SPACE.sub("_", match.group())
-
-
-def _screen_language(language: _Language, message: _Message) -> tuple[Severity, str] | None:
-    """Highest (severity, rule id) for one language, or None."""
-    padded = message.padded
-    if language.any_rule.search(padded) is None:
-        return None  # the common case: one regex scan and done
-    text = language.exclusions.sub(_blank, padded) if language.exclusions else padded
-    best: tuple[Severity, str] | None = None
-    position = 0
-    while (match := language.any_rule.search(text, position)) is not None:
-        start = match.start() + 1  # the combined regex matches the space before the word
-        for rule in language.rules:  # every rule matching here, not only the first alternative
-            if rule.regex.match(text, start) is None:
+            # The whole message is a story when its risk sits only in framed clauses.
+            explained = all(
+                p < limits.clause or quoted or frames.framed(part, inherited)
+                for _, p, part, inherited, quoted in units
+            )
+            story = story or (explained and (frames.past(whole) or frames.reported(whole)))
+            result, p = self._unit(None, whole_probs, language, limits.concern, ordinary)
+            units.append((result, p, whole, story, story))  # its clauses spoke for the present
+        for result, p, part, inherited, quoted in units:
+            if result is None:
+                if p > below and worried and not (quoted or frames.framed(part, inherited)):
+                    below = p
                 continue
-            severity = rule.severity
-            negatable = rule.negatable and severity > Severity.CONCERN
-            if negatable and _negated(language, text, start, message.clause_start(start)):
-                severity = Severity.CONCERN
-            if best is None or severity > best[0]:
-                best = (severity, rule.rule_id)
-        if best is not None and best[0] is Severity.IMMINENT:
-            break
-        position = start + 1
+            voice = result.kind is not RiskKind.DANGER
+            is_framed = (quoted and voice) or frames.framed(part, inherited, voice=voice)
+            # A lexicon phrase inside what the model reads as a story, a report or a mentor's
+            # question ("i tried to end my life at 17 and i'm so glad it didn't work") is a
+            # check even when the story is told in the present tense.
+            if is_framed or (told and result.source == "lexicon"):
+                result = replace(result, severity=min(result.severity, Severity.CHECK))
+            found.append(result)
+        best = max(found, key=lambda r: (r.severity, r.score), default=None)
+        if (best is not None and best.source == "model" and best.severity > Severity.CHECK
+                and len(whole.split()) < _MIN_MODEL_WORDS and not worried):
+            # "bye", "adiós", "thanks, bye!": too little to go on for the model alone (after a
+            # concern in the last day the same word is a farewell, and keeps its tier).
+            best = replace(best, severity=Severity.CHECK)
+        best = self._role(best, role, whole, whole_probs)
+        return _conversation(best, recent, below, limits.recent, language)
+
+    def _unit(
+        self, raw: str | None, probs: np.ndarray, language: str, bar: float, ordinary: float,
+        lexicon: bool = True,
+    ) -> tuple[RiskResult | None, float]:
+        """The tier of one unit from both layers (before framing), and its P(risk).
+
+        ``bar`` is the unit's threshold (whole message or clause); ``ordinary`` is how sure the
+        model is that the whole message is not a risk (an idiom, a story, a question).
+        """
+        model, limits = self.model, self.model.thresholds
+        groups = model.groups(probs)
+        risky = {name: groups.get(name, 0.0) for name in ("self", "danger", "imminent")}
+        p = sum(risky.values())
+        danger = risky["danger"] >= max(risky["self"], risky["imminent"])
+        kind = RiskKind.DANGER if danger else RiskKind.SELF
+        found: RiskResult | None = None
+        if p >= bar:
+            severity = Severity.HIGH if p >= max(bar, limits.high) else Severity.CONCERN
+            acting = risky["imminent"] > max(risky["self"], risky["danger"])
+            if severity is Severity.HIGH and acting:
+                severity = Severity.IMMINENT
+            found = RiskResult(severity, f"model:{kind}", language, round(p, 4), "model", kind)
+        hit = self.lexicon.screen(raw) if raw is not None and lexicon else None
+        if hit is not None:
+            lexical = _from_hit(hit, max(p, 1.0 - ordinary), limits)
+            if found is None or lexical.severity >= found.severity:
+                found = lexical
+        return found, p
+
+    def _role(
+        self, best: RiskResult | None, role: str | None, whole: str, probs: np.ndarray
+    ) -> RiskResult | None:
+        """A mentor asking how to respond to someone's disclosure gets guidance, not a crisis reply."""
+        if role != "mentor" or (best is not None and best.severity > Severity.CHECK):
+            return best
+        p_mentor = self.model.p(probs, "mentor")
+        # About someone else's risk (not the mentor's own past story), or asking how to help.
+        about_other = best is not None and framing.reported(whole)
+        asking = about_other or framing.asks_how(whole) or p_mentor >= 0.5
+        if not asking or (best is None and p_mentor < 0.5):
+            return best
+        rule = best.rule_id if best is not None else "model:guidance"
+        source = best.source if best is not None else "model"
+        return RiskResult(Severity.CHECK, rule, _language(whole), round(p_mentor, 4), source,
+                          RiskKind.GUIDANCE)
+
+
+def _from_hit(hit: LexiconHit, p: float, limits: Thresholds) -> RiskResult:
+    """A lexicon hit as a result. An imminent phrase is a floor; an explicit phrase gets the
+    crisis reply when the model gives it at least some weight (``lexicon_gate``), and a gentle
+    check otherwise ("me quiero morir 😂 llegué con la camisa al revés", "burned myself on the
+    kettle"): never dropped. A mild or negated phrase needs the model half-way to a concern."""
+    kind = RiskKind.DANGER if _DANGER_RULES.search(hit.rule_id) else RiskKind.SELF
+    severity = hit.severity
+    gate = limits.lexicon_gate if severity is Severity.HIGH else max(limits.lexicon_gate,
+                                                                     limits.concern / 2)
+    if severity < Severity.IMMINENT and p < gate:
+        severity = Severity.CHECK
+    return RiskResult(severity, hit.rule_id, hit.language, 1.0, "lexicon", kind)
+
+
+def _conversation(
+    best: RiskResult | None, recent: Sequence[Severity], below: float, bar: float, language: str
+) -> RiskResult | None:
+    """After a concern in the last 24 hours, a lower bar and one tier up for a new concern."""
+    if not any(severity >= Severity.CONCERN for severity in recent):
+        return best
+    if best is not None and best.kind is RiskKind.GUIDANCE:
+        return best
+    if best is not None and best.severity is Severity.CONCERN:
+        return replace(best, severity=Severity.HIGH, rule_id="context:recent", source="context")
+    if (best is None or best.severity < Severity.CONCERN) and below >= bar:
+        kind = best.kind if best is not None else RiskKind.SELF
+        return RiskResult(
+            Severity.CONCERN, "context:recent", language, round(below, 4), "context", kind
+        )
     return best
 
 
-def _negated(language: _Language, text: str, start: int, clause_start: int) -> bool:
-    """Whether a negation word governs the match starting at ``start`` (see module docstring)."""
-    if language.window == 0:
-        return False
-    lowest = max(clause_start, start - _CHARS_PER_WORD * (language.window + 2))
-    before = text[lowest:start]
-    if language.pseudo_negations is not None:
-        before = language.pseudo_negations.sub(_blank, " " + before)
-    for word in reversed(before.split()[-language.window :]):
-        if word in language.breakers:
-            return False
-        if word in language.negations:
-            return True
-    return False
+def _language(normalised: str) -> str:
+    """"es" or "en", by common words (a label for statistics; every model runs anyway)."""
+    words = normalised.split()
+    spanish = sum(word in _ES_WORDS for word in words)
+    english = sum(word in _EN_WORDS for word in words)
+    return "es" if spanish > english else "en"

@@ -21,7 +21,7 @@ from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
 from bot.services import BotContext, Services
 from handlers import fallback
 from handlers._common import Button, current_member, reply
-from handlers.screening import detected_risk
+from handlers.screening import detected_risk, is_crisis
 from storage import members, outbox, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair
@@ -48,7 +48,7 @@ async def relay_message(update: Update, context: BotContext) -> None:
     current = relay_pairs(await pairs.current_pairs_of(services.db, member.id))
     # The safety screen (group -1) already answered crisis language; the flag travels with
     # the message so the mentor's crisis-protocol note follows it even after a button press.
-    crisis = detected_risk(update, context) is not None
+    crisis = is_crisis(detected_risk(update, context))
     if not current:
         if not crisis:  # the crisis answer was just sent; "you're not paired" would jar
             text = services.t(member.language, _unpaired_key(member))

@@ -4,7 +4,8 @@ Crisis first, flow second: a hit is answered at once (crisis lane) and alerts co
 a flow (intake, settings, a check-in, a report...) was waiting for an answer, the text is not
 given to it: its state is kept, the reply ends with one gentle "whenever you're ready" line,
 and the update stops here. Outside any flow the message carries on (to the partner, say), and
-later handlers can see the result via `detected_risk`.
+later handlers can see the result via `detected_risk`. The member's findings (tier
+and kind, never text) are kept 24 hours, so a concern yesterday raises the tier of today's message.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from bot.crisis_view import render_concern, render_crisis, render_danger
 from bot.escalation import raise_alert
 from bot.i18n import Html
 from bot.lanes import Lane
-from bot.risk import RiskResult, Severity
+from bot.risk import RiskKind, RiskResult, Severity
 from bot.services import BotContext
 from handlers._common import FLOWS, Button, current_member, language_of, reply
 from handlers.support import ENTRY_DETECTED, mark_unreachable, record_entry
-from storage import pairs
+from storage import pairs, risk_signals
 from storage.members import Member
 
 _KEY = "risk_of_update"
@@ -86,9 +87,14 @@ async def respond_to_risk(
     """
     services = context.services
     member = await current_member(update, context)
-    result = services.content.risk.screen(text, role=member.role if member else None)
+    now = services.clock.now()
+    signals = await risk_signals.recent(services.db, member.id, now) if member else []
+    result = services.content.risk.screen(text, role=member.role if member else None,
+                                          recent=signals)
     if result is None:
         return None
+    if member is not None:
+        await risk_signals.record(services.db, member.id, result, now)
     if mid_flow is None:  # only on a hit: checking every flow's handlers costs a little
         step = waiting_step(update, context)
         kept = kept or step in KEEPS_WORDS
@@ -98,7 +104,6 @@ async def respond_to_risk(
         context.chat_data[_WAITING] = mid_flow
     chat_id = update.effective_chat.id if update.effective_chat else 0
     recent: dict[int, crisis_reply.Recent] = services.extras.setdefault(_RECENT, {})
-    now = services.clock.now()
     choice = crisis_reply.choose(result, recent.get(chat_id), now)
     text_out, buttons = await _reply_for(update, context, member, choice,
                                          "kept" if kept else source, mid_flow,
@@ -188,6 +193,15 @@ async def member_reply(update: Update, context: BotContext, escalation_id: int, 
     language = language_of(update, context, await current_member(update, context))
     await reply(update, context, services.t(language, "crisis.reply_sent" if sent
                                             else "crisis.reply_closed"), lane=Lane.CRISIS)
+
+
+def is_crisis(result: RiskResult | None) -> bool:
+    """Whether a result gets the crisis reply and an alert (not a check, not guidance)."""
+    return (
+        result is not None
+        and result.severity >= Severity.CONCERN
+        and result.kind is not RiskKind.GUIDANCE
+    )
 
 
 def detected_risk(update: Update, context: BotContext) -> RiskResult | None:

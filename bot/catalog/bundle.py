@@ -18,7 +18,6 @@ from bot.catalog import (
     training,
     youth,
 )
-from bot.catalog import risk as risk_catalog
 from bot.catalog._base import collect
 from bot.risk import RiskScreen
 
@@ -56,7 +55,7 @@ def load_content(directory: Path | None = None) -> Content:
             lambda: referrals.load(root),
             lambda: coping.load(root),
             lambda: training.load(root),
-            lambda: RiskScreen.from_lexicons(risk_catalog.load(root)),
+            lambda: RiskScreen.load(root),
             lambda: intake.load(root),
             lambda: matching.load(root),
             lambda: checkins.load(root),

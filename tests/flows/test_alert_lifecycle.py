@@ -123,7 +123,7 @@ async def test_escalations_lists_open_alerts_with_their_age(sandbox: Sandbox) ->
     assert "No open alerts" in (await cleo.send("/escalations"))[0].text
     await _alert(sandbox)
     bo = sandbox.user("Bo")
-    await bo.send("i feel hopeless")
+    await bo.send("im so tired of everything")
     sandbox.clock.advance(timedelta(minutes=7))
     listing = (await cleo.send("/escalations"))[0]
     lines = listing.text.splitlines()

@@ -11,7 +11,7 @@ from bot.sandbox.harness import Sandbox, sandbox_settings
 from storage import members
 from tests.safety_helpers import active_pair, engagement_values, escalation_rows, joined
 
-CONCERN, HIGH, IMMINENT = "i feel hopeless", "i want to kill myself", "im going to end it tonight"
+CONCERN, HIGH, IMMINENT = "im so tired of everything", "i want to kill myself", "im going to end it tonight"
 
 
 async def test_sos_command_answers_at_once_with_lines_and_question(sandbox: Sandbox) -> None:

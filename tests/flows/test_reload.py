@@ -21,7 +21,7 @@ class _ShippedRisk:
     by their own tests, and are not what these tests are about."""
 
     @staticmethod
-    def from_lexicons(_lexicons: object) -> object:
+    def load(_root: object) -> object:
         """The shipped, already compiled screen."""
         return shipped_content().risk
 
@@ -35,7 +35,6 @@ async def editable(
     content = tmp_path / "content"
     shutil.copytree(default_content_dir(), content, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(bundle, "RiskScreen", _ShippedRisk)
-    monkeypatch.setattr(bundle.risk_catalog, "load", lambda _root: {})
     box = Sandbox(
         sandbox_settings(tmp_path, content_dir=content),
         content=dataclasses.replace(shipped, directory=content),

@@ -40,7 +40,10 @@ async def test_report_safety_with_crisis_words_screens_and_skip_and_cancel(
     replies = await leo.send("/report")
     await leo.click(replies[-1], "Worried about my partner's safety")
     replies = await leo.send("my partner is suicidal")
-    assert any("988" in r.text for r in replies)  # screened: crisis lines shown
+    # screened: a mentor about someone else, so the crisis-protocol guidance, not the writer's
+    # own crisis reply
+    assert any("someone you support may be at risk" in r.text for r in replies)
+    assert not any("988" in r.text for r in replies)
     replies = await mia.send("/report")
     await mia.click(replies[-1], "Cancel")
     assert "nothing was sent" in mia.last_message().text

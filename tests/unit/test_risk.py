@@ -1,4 +1,4 @@
-"""Crisis-language screening: normalising, idioms, negation, languages, lexicon loading, floors."""
+"""The crisis lexicon (the screen's floor): normalising, idioms, negation, languages, loading."""
 
 from __future__ import annotations
 
@@ -14,16 +14,17 @@ from hypothesis import strategies as st
 from bench.risk_eval import evaluate, load_examples, predict
 from bot.catalog import risk as risk_catalog
 from bot.catalog._base import ContentError
-from bot.risk import RiskResult, RiskScreen, Severity, _clause_starts, _Message, normalise
+from bot.risk_lexicon import LexiconHit, LexiconScreen, _clause_starts, _Message, normalise
+from bot.risk_types import Severity
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 IMMINENT, HIGH, CONCERN = Severity.IMMINENT, Severity.HIGH, Severity.CONCERN
 
 
 @functools.cache
-def shipped_screen() -> RiskScreen:
+def shipped_screen() -> LexiconScreen:
     """The screen built from the shipped lexicons (compiled once per test run)."""
-    return RiskScreen.from_lexicons(risk_catalog.load(CONTENT))
+    return LexiconScreen.from_lexicons(risk_catalog.load(CONTENT))
 
 
 def severity(text: str) -> Severity | None:
@@ -150,10 +151,9 @@ def test_negation_errs_on_the_side_of_safety(text: str, expected: Severity) -> N
 
 def test_result_names_rule_and_language_not_text() -> None:
     result = shipped_screen().screen("me quiero morir")
-    assert result == RiskResult(HIGH, result.rule_id if result else "", "es")
+    assert result == LexiconHit(HIGH, result.rule_id if result else "", "es")
     assert result is not None and result.rule_id.startswith("es.high.")
-    assert {f.name for f in dataclasses.fields(RiskResult)} == {
-        "severity", "rule_id", "language", "score", "source", "kind"}
+    assert {f.name for f in dataclasses.fields(LexiconHit)} == {"severity", "rule_id", "language"}
 
 
 def test_all_languages_are_checked_and_highest_wins() -> None:
@@ -243,9 +243,9 @@ def write_lexicon(root: Path, text: str, name: str = "en.yaml") -> Path:
 
 
 def test_small_lexicon_loads_and_screens(tmp_path: Path) -> None:
-    screen = RiskScreen.from_lexicons(risk_catalog.load(write_lexicon(tmp_path, VALID)))
-    assert screen.screen("KILLING   my self!!") == RiskResult(HIGH, "en.test.rule", "en")
-    assert screen.screen("i'm not killing myself") == RiskResult(CONCERN, "en.test.rule", "en")
+    screen = LexiconScreen.from_lexicons(risk_catalog.load(write_lexicon(tmp_path, VALID)))
+    assert screen.screen("KILLING   my self!!") == LexiconHit(HIGH, "en.test.rule", "en")
+    assert screen.screen("i'm not killing myself") == LexiconHit(CONCERN, "en.test.rule", "en")
     assert screen.screen("i wanna live") is None
 
 
