@@ -72,17 +72,24 @@ async def prompt_pulse(ctx: SweepContext) -> int:
     pulse = services.content.checkins.pulse
     sent = 0
     # From the pair's second week: "how is the mentoring going?" needs some mentoring first.
-    for mentor_id in await pulses.mentors_in_pairs(services.db, now - timedelta(days=7)):
-        mentor = await members.get_by_id(services.db, mentor_id)
-        if mentor is None or mentor.unreachable:
+    due = []
+    week_by_zone: dict[str, str | None] = {}  # None: not yet pulse time there this week
+    for mentor in await pulses.reachable_mentors_in_pairs(services.db, now - timedelta(days=7)):
+        zone = mentor.timezone
+        if zone not in week_by_zone:
+            local = now.astimezone(ZoneInfo(zone))
+            monday = local.date() - timedelta(days=local.weekday())
+            due_at = local_datetime(monday + timedelta(days=pulse.weekday),
+                                    parse_hhmm(pulse.time), ZoneInfo(zone))
+            week_by_zone[zone] = iso_week(now, zone) if now >= due_at else None
+        week = week_by_zone[zone]
+        if week is not None:
+            due.append((mentor, f"pulse:{mentor.code}:{week}"))
+    # One read for every key (no write transaction every 30 s for prompts already queued).
+    queued = await relay.existing_keys(services.db, [key for _, key in due])
+    for mentor, key in due:
+        if key in queued:
             continue
-        local = now.astimezone(ZoneInfo(mentor.timezone))
-        monday = local.date() - timedelta(days=local.weekday())
-        due_at = local_datetime(monday + timedelta(days=pulse.weekday), parse_hhmm(pulse.time),
-                                ZoneInfo(mentor.timezone))
-        key = f"pulse:{mentor.code}:{iso_week(now, mentor.timezone)}"
-        if now < due_at or await relay.outbox_key_exists(services.db, key):
-            continue  # (checked first: no write transaction every 30 s for a sent prompt)
         t = services.t
         buttons = [[(t(mentor.language, "pulse.start"), services.signer.sign("pulse", "start"))]]
         sent += await outbox.enqueue(

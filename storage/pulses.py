@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.clock import to_db
 from storage.db import Database
+from storage.members import MEMBER_COLUMNS, Member, member_from_row
 
 
 async def save(
@@ -45,11 +46,13 @@ async def reset(db: Database, member_id: int, period: str) -> None:
     )
 
 
-async def mentors_in_pairs(db: Database, started_before: datetime) -> list[int]:
-    """Member ids of mentors in an active pair that started before `started_before`."""
+async def reachable_mentors_in_pairs(db: Database, started_before: datetime) -> list[Member]:
+    """Reachable mentors in an active pair that started before `started_before` (one query)."""
+    columns = ", ".join(f"m.{column.strip()}" for column in MEMBER_COLUMNS.split(","))
     rows = await db.fetch_all(
-        "SELECT DISTINCT mentor_id FROM pairs WHERE status = 'active' AND mentor_id IS NOT NULL "
-        "AND COALESCE(started_at, created_at) <= ? ORDER BY mentor_id",
+        f"SELECT {columns} FROM members m WHERE m.unreachable = 0 AND m.id IN ("
+        "SELECT mentor_id FROM pairs WHERE status = 'active' AND mentor_id IS NOT NULL "
+        "AND COALESCE(started_at, created_at) <= ?) ORDER BY m.id",
         (to_db(started_before),),
     )
-    return [int(row["mentor_id"]) for row in rows]
+    return [member_from_row(row) for row in rows]

@@ -185,6 +185,20 @@ async def outbox_key_exists(db: Database, key: str) -> bool:
     return await db.fetch_value("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None
 
 
+async def existing_keys(db: Database, keys: list[str]) -> set[str]:
+    """Which of these idempotency keys are queued already (one query per 500 keys)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows = await db.fetch_all(
+            "SELECT idempotency_key FROM outbox WHERE idempotency_key IN "
+            f"({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update(row[0] for row in rows)
+    return found
+
+
 async def queued_recently(db: Database, chat_id: int, kind: str, since: datetime) -> bool:
     """Was a message of `kind` queued for `chat_id` since `since` (e.g. a crisis card)?"""
     value = await db.fetch_value(
@@ -211,7 +225,9 @@ async def undelivered_failures(db: Database) -> list[Failure]:
         "SELECT r.id, r.pair_id, r.from_chat, r.from_msg, COALESCE(o.last_error, '') AS error "
         "FROM relay_messages r JOIN outbox o ON o.idempotency_key = "
         "'relay:' || r.from_chat || ':' || r.from_msg || ':' || r.to_chat "
-        "WHERE o.status = 'failed' AND r.failure_told_at IS NULL ORDER BY r.id"
+        # delivered_at IS NULL: read through the small partial index relay_untold.
+        "WHERE o.status = 'failed' AND r.delivered_at IS NULL AND r.failure_told_at IS NULL "
+        "ORDER BY r.id"
     )
     return [Failure(**dict(row)) for row in rows]
 
