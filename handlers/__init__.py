@@ -13,7 +13,8 @@ from telegram.ext import (
     filters,
 )
 
-import bot.pair_sweeps  # noqa: F401  (registers the check-in and relay sweeps)
+import bot.pair_sweeps  # (registers the check-in and relay sweeps)
+import bot.retention  # noqa: F401  (registers the retention sweep)
 from bot.callbacks import CODE, NUMBER, SLUG, choice, shape
 from bot.escalation_lifecycle import OUTCOMES
 from handlers import (

@@ -11,6 +11,8 @@ from bot.sandbox.harness import Sandbox
 from bot.sandbox.population import seed_pairs
 from bot.sweep import run_sweeps
 from storage import data_rights, relay
+from storage.report_queries import read_inputs
+from tests.unit.test_report_sql import insert, random_history
 
 # Tables whose size grows with history or membership (the small ones may be scanned).
 GROWING = ("outbox", "relay_messages", "engagement", "members", "checkins", "audit_log")
@@ -87,12 +89,11 @@ async def test_sweeps_and_data_rights_read_through_indexes(sandbox: Sandbox) -> 
 
 async def test_report_queries_read_through_indexes(sandbox: Sandbox) -> None:
     """The dashboard's aggregate queries never scan the whole engagement log."""
-    from bot.reports_sql import report_inputs
-
+    insert(sandbox.db.path, random_history(1, size=300))
     statements: list[str] = []
     connection = sqlite3.connect(sandbox.db.path)
     connection.set_trace_callback(statements.append)
-    report_inputs(connection)
+    read_inputs(connection)
     connection.set_trace_callback(None)
     assert len(statements) >= 5
     offenders = {sql: s for sql in statements if (s := scans_of_growing_tables(connection, sql))}
