@@ -229,7 +229,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     def _ready_in(self, waiter: _Waiter, lane: Lane, now: float) -> float:
         """Seconds until this waiter's chat may receive (0 = now; inf = when its gate frees)."""
-        if waiter.ticket is not None and not waiter.ticket.gate.has_room():
+        if waiter.ticket is not None and not waiter.ticket.has_room():
             return float("inf")
         if waiter.chat_id is None:
             return 0.0
