@@ -5,7 +5,10 @@ time from a member's /crisis to the crisis reply (p50/p99), with our priority li
 same run, with a plain FIFO limiter. Limits are scaled up (rate below) so the run stays short;
 the fake Telegram enforces the same ratio as the real one (30/s allowed for our 25/s).
 
-    python bench/delivery_wave.py [--members 5000] [--rate 200] [--crises 200]
+    python bench/delivery_wave.py [--members 5000] [--rate 200] [--crises 200] [--latency 0.15]
+
+`--latency` makes the fake Telegram answer every call after that many seconds (a real round
+trip is 50-150 ms); the sender keeps rate x round trip sends in flight to hold the pace.
 """
 
 from __future__ import annotations
@@ -53,7 +56,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def run_wave(members: int, rate: float, crises: int, limiter: type) -> dict[str, Any]:
+async def run_wave(
+    members: int, rate: float, crises: int, limiter: type, latency: float = 0.0
+) -> dict[str, Any]:
     """One wave with `crises` /crisis messages spread over it; returns the figures."""
     folder = Path(tempfile.mkdtemp(prefix="bench-wave-"))
     settings = sandbox_settings(folder, rate_global_per_second=rate, rate_chat_per_second=1.0,
@@ -64,6 +69,7 @@ async def run_wave(members: int, rate: float, crises: int, limiter: type) -> dic
     fake = FakeTelegram(spec=True)
     fake.limits.enforce = True
     fake.limits.global_per_second = rate * 1.2  # Telegram's 30/s for our 25/s
+    fake.faults.latency = latency  # every call answered after one round trip
     original = bot.app.PriorityRateLimiter
     bot.app.PriorityRateLimiter = limiter  # type: ignore[misc]
     try:
@@ -129,6 +135,7 @@ async def run_wave(members: int, rate: float, crises: int, limiter: type) -> dic
         "p99": percentile(crisis_latency, 0.99),
         "crises": len(crisis_latency),
         "violations": len(fake.violations),
+        "in_flight": services.outbox.in_flight_limit,
     }
 
 
@@ -137,15 +144,21 @@ async def main() -> None:
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--crises", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)")
+    parser.add_argument("--priority-only", action="store_true", help="skip the FIFO comparison")
     args = parser.parse_args()
     print(f"wave of {args.members} check-in prompts, global rate {args.rate:g}/s "
-          f"(sandbox enforces {args.rate * 1.2:g}/s, 1/s per chat), {args.crises} crises")
-    for name, limiter in (("priority", PriorityRateLimiter), ("fifo", FifoRateLimiter)):
-        r = await run_wave(args.members, args.rate, args.crises, limiter)
+          f"(sandbox enforces {args.rate * 1.2:g}/s, 1/s per chat), {args.crises} crises, "
+          f"round trip {args.latency * 1000:.0f} ms")
+    limiters = [("priority", PriorityRateLimiter), ("fifo", FifoRateLimiter)]
+    for name, limiter in limiters[:1] if args.priority_only else limiters:
+        r = await run_wave(args.members, args.rate, args.crises, limiter, args.latency)
         print(f"[{name:8}] wave {r['elapsed']:.2f} s vs ideal {r['ideal']:.2f} s "
               f"= {r['elapsed'] / r['ideal']:.3f}x · 429s received: {r['count_429']} · "
               f"crisis reply p50 {r['p50'] * 1000:.0f} ms, p99 {r['p99'] * 1000:.0f} ms "
-              f"({r['crises']} crises) · violations {r['violations']}")
+              f"({r['crises']} crises) · violations {r['violations']} · "
+              f"sends in flight at the end {r['in_flight']}")
 
 
 if __name__ == "__main__":
