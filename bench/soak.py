@@ -302,6 +302,7 @@ async def soak(args: argparse.Namespace) -> int:
     first_half_peak = max(rss[:half] or [0])
     second_half_peak = max(rss[half:] or [0])
     latencies_ms = [value * 1000 for value in watch.latencies]
+    print(f"Telegram round trip:   {args.latency * 1000:.0f} ms (fake latency per call)")
     print(f"simulated week:        {duration:.0f} s of real time at {scale:.0f}x "
           f"(sweep every 1 s = {scale / 60:.0f} simulated minutes)")
     print(f"updates sent:          {updates:,} {dict(sorted(driver.kinds.items()))}")

@@ -1,9 +1,10 @@
 """The report's inputs aggregated inside SQLite, on a read-only connection of its own.
 
 A year of engagement is hundreds of thousands of rows: loading them into Python objects to count
-them took seconds of CPU on the event loop. These queries return only what the report needs
-(counts by day, one row per person or pair) and are planned through indexes, so they run in a
-worker thread (sqlite releases the GIL while it reads) and never hold the bot's connection.
+them took seconds of CPU on the event loop. The counts come from roll-ups that triggers keep
+current as events are recorded (per kind and day, per person, per week: migration 0016), and
+per-pair facts from indexed look-ups; they run in a worker thread (sqlite releases the GIL
+while it reads) on a connection of their own, so they never hold the bot's connection.
 Functions here are synchronous on purpose: call them through `asyncio.to_thread`.
 """
 
@@ -14,16 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-JOIN_KINDS = ("joined", "consented")
+JOIN_KINDS = ("joined", "consented")  # as in migration 0016's engagement_people
 EVENT_KINDS = ("escalation_raised", "escalation_claimed", "crisis_entered", "message_relayed")
 # Weeks start on Monday: a week number counts Mondays from 1969-12-29 (julianday 2440584.5).
 WEEK = "CAST((julianday(substr(hour, 1, 10)) - 2440584.5) / 7 AS INTEGER)"
 FIRST_MONDAY = date(1969, 12, 29)
-# The role a person is counted under: their latest event that names one.
-LAST_ROLE = (
-    "(SELECT r.role FROM engagement r WHERE r.subject = {subject} "
-    "AND r.role IN ('mentee', 'mentor') ORDER BY r.hour DESC, r.id DESC LIMIT 1)"
-)
 
 
 @dataclass
@@ -67,44 +63,46 @@ def _week_of_day(day: str) -> str:
 
 
 def read_inputs(connection: sqlite3.Connection) -> ReportInputs:
-    """Aggregate the engagement log into the report's inputs (a handful of indexed queries)."""
+    """Aggregate the engagement log into the report's inputs: the roll-ups (per day, per person,
+    per week) kept by migration 0016's triggers, and per-pair facts through indexes."""
     inputs = ReportInputs()
     first = connection.execute("SELECT MIN(hour) FROM engagement").fetchone()[0]
     if first is None:
         return inputs
     inputs.first = parse_hour(first)
     inputs.last = parse_hour(connection.execute("SELECT MAX(hour) FROM engagement").fetchone()[0])
-    joins = ", ".join("?" * len(JOIN_KINDS))
     for role, week, count in connection.execute(
-        f"SELECT {LAST_ROLE.format(subject='seen.subject')}, {WEEK.replace('hour', 'seen.hour')}, "
-        f"COUNT(*) FROM (SELECT subject, MIN(hour) AS hour FROM engagement WHERE kind IN ({joins}) "
-        "AND subject IS NOT NULL GROUP BY subject) AS seen GROUP BY 1, 2",
-        JOIN_KINDS,
+        f"SELECT role, {WEEK.replace('hour', 'first_seen')}, COUNT(*) FROM engagement_people "
+        "WHERE first_seen IS NOT NULL GROUP BY 1, 2"
     ):
         inputs.new_members[(role or "", monday(week))] = count
     kinds = ", ".join("?" * len(EVENT_KINDS))
-    # By day in index order (no sorting), then summed into weeks here: a few hundred rows.
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for kind, day, count in connection.execute(
-        f"SELECT kind, substr(hour, 1, 10), COUNT(*) FROM engagement WHERE kind IN ({kinds}) "
-        "GROUP BY kind, substr(hour, 1, 10)",
+        f"SELECT kind, day, events FROM engagement_daily WHERE kind IN ({kinds}) AND events > 0",
         EVENT_KINDS,
     ):
         counts[(kind, _week_of_day(day))] += count
     inputs.kind_counts = dict(counts)
-    # Mentees who checked in, once each per week (someone last seen as a mentor is not one).
-    for week, count in connection.execute(
-        f"SELECT {WEEK}, COUNT(DISTINCT subject) FROM engagement WHERE kind = 'checkin_done' "
-        "AND subject IS NOT NULL AND subject NOT IN (SELECT c.subject FROM (SELECT DISTINCT "
-        "subject FROM engagement WHERE kind = 'checkin_done' AND subject IS NOT NULL) AS c "
-        f"WHERE {LAST_ROLE.format(subject='c.subject')} = 'mentor') GROUP BY 1"
+    # Mentees who checked in, once each per week: everyone counted, less those last seen as
+    # mentors (a handful at most, found through the role index).
+    checkins = dict(connection.execute(
+        "SELECT week, people FROM engagement_checkin_counts WHERE people > 0").fetchall())
+    for week, mentors in connection.execute(
+        "SELECT w.week, COUNT(*) FROM engagement_people p JOIN engagement_checkin_weeks w "
+        "ON w.subject = p.subject WHERE p.role = 'mentor' GROUP BY w.week"
     ):
-        inputs.checkins[monday(week)] = count
-    for week, mean, count in connection.execute(
-        f"SELECT {WEEK}, AVG(value), COUNT(*) FROM engagement WHERE kind = 'checkin_done' "
-        "AND value IS NOT NULL GROUP BY 1"
+        checkins[week] -= mentors
+    inputs.checkins = {week: count for week, count in checkins.items() if count}
+    moods: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    for day, valued, total in connection.execute(
+        "SELECT day, valued, total FROM engagement_daily WHERE kind = 'checkin_done' "
+        "AND valued > 0"
     ):
-        inputs.moods[monday(week)] = (mean, count)
+        week = moods[_week_of_day(day)]
+        week[0] += total
+        week[1] += valued
+    inputs.moods = {week: (total / n, int(n)) for week, (total, n) in moods.items()}
     _pair_facts(connection, inputs)
     inputs.claim_minutes = [value for (value,) in connection.execute(
         "SELECT value FROM engagement WHERE kind = 'escalation_claimed' AND value IS NOT NULL")]
@@ -142,8 +140,8 @@ def _changes_since_pairing(connection: sqlite3.Connection, kind: str) -> list[fl
     rows = connection.execute(
         f"SELECT (SELECT e.value {after} ORDER BY e.hour DESC, e.id DESC LIMIT 1) "
         f"- (SELECT e.value {after} ORDER BY e.hour, e.id LIMIT 1) "
-        f"FROM (SELECT subject, MIN(hour) AS hour FROM engagement WHERE kind = 'paired' "
-        "AND subject IS NOT NULL GROUP BY subject) AS p "
+        "FROM (SELECT subject, paired_at AS hour FROM engagement_people "
+        "WHERE paired_at IS NOT NULL) AS p "
         f"WHERE (SELECT COUNT(*) FROM (SELECT 1 {after} LIMIT 2)) = 2",
         {"kind": kind},
     )

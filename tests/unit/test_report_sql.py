@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.reports import build_report, report_from_inputs
-from storage.db import Database
+from storage.db import Database, bundled_migrations
 from storage.engagement import EngagementEvent
 from storage.report_queries import open_read_only, read_inputs
 
@@ -76,3 +76,42 @@ async def test_sql_report_equals_the_in_memory_report(tmp_path: Path, seed: int)
     for name, stat in in_memory.stats.items():
         assert from_sql.stats[name].n == stat.n
         assert from_sql.stats[name].value == pytest.approx(stat.value)
+
+
+def assert_same(path: Path, events: list[EngagementEvent]) -> None:
+    now = START + timedelta(weeks=21)
+    connection = open_read_only(str(path))
+    from_sql = report_from_inputs(read_inputs(connection), now)
+    connection.close()
+    in_memory = build_report(events, now)
+    assert dict(from_sql.cells.values) == dict(in_memory.cells.values)
+    assert from_sql.weekly_mood == pytest.approx(in_memory.weekly_mood)
+    for name, stat in in_memory.stats.items():
+        assert (from_sql.stats[name].n, from_sql.stats[name].value) == (
+            stat.n, pytest.approx(stat.value))
+
+
+async def test_the_roll_ups_are_built_from_an_existing_log(tmp_path: Path) -> None:
+    """A database with a year of events before the roll-ups existed gets them on migration."""
+    path = tmp_path / "bot.db"
+    db = await Database.open(path, migrate=False)
+    migrations = bundled_migrations()
+    await db.migrate([m for m in migrations if m.version < 16])
+    events = random_history(3, size=800)
+    await db.close()
+    insert(path, events)
+    db = await Database.open(path)
+    await db.close()
+    assert_same(path, events)
+
+
+async def test_the_roll_ups_follow_deleted_events(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    await (await Database.open(path)).close()
+    events = random_history(5, size=800)
+    insert(path, events)
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("DELETE FROM engagement WHERE id % 3 = 0")
+    connection.close()
+    assert_same(path, [e for n, e in enumerate(events, start=1) if n % 3])
