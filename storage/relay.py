@@ -185,20 +185,6 @@ async def outbox_key_exists(db: Database, key: str) -> bool:
     return await db.fetch_value("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None
 
 
-async def existing_keys(db: Database, keys: list[str]) -> set[str]:
-    """Which of these idempotency keys are queued already (one query per 500 keys)."""
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        rows = await db.fetch_all(
-            "SELECT idempotency_key FROM outbox WHERE idempotency_key IN "
-            f"({', '.join('?' * len(chunk))})",
-            chunk,
-        )
-        found.update(row[0] for row in rows)
-    return found
-
-
 async def queued_recently(db: Database, chat_id: int, kind: str, since: datetime) -> bool:
     """Was a message of `kind` queued for `chat_id` since `since` (e.g. a crisis card)?"""
     value = await db.fetch_value(
