@@ -13,6 +13,11 @@ CREATE INDEX engagement_kind_pair ON engagement (kind, pair_ref, hour);
 -- Foreign keys: ON DELETE SET NULL on /forget must not scan the relay map.
 CREATE INDEX relay_from_member ON relay_messages (from_member_id);
 CREATE INDEX relay_to_member ON relay_messages (to_member_id);
+-- The other references to a member, so /forget's cascades look rows up instead of scanning.
+CREATE INDEX escalations_member ON escalations (member_id);
+CREATE INDEX suggestions_mentor ON suggestions (mentor_id);
+CREATE INDEX suggestions_proposal ON suggestions (proposal_id);
+CREATE INDEX reports_member ON reports (member_id);
 -- The weekly digest reads one week of relayed messages.
 CREATE INDEX relay_sent_at ON relay_messages (sent_at);
 -- Copies not delivered and whose sender was not told: only the few in flight or just failed,

@@ -99,3 +99,27 @@ async def test_report_queries_read_through_indexes(sandbox: Sandbox) -> None:
     offenders = {sql: s for sql in statements if (s := scans_of_growing_tables(connection, sql))}
     connection.close()
     assert offenders == {}
+
+
+async def test_every_reference_to_a_member_is_indexed(sandbox: Sandbox) -> None:
+    """/forget deletes the member row: each ON DELETE CASCADE / SET NULL that follows finds the
+    rows through an index on the referencing column, never by scanning the table."""
+    connection = sqlite3.connect(sandbox.db.path)
+    tables = [row[0] for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    unindexed = []
+    for table in tables:
+        for reference in connection.execute(f"PRAGMA foreign_key_list({table})"):
+            parent, column = reference[2], reference[3]
+            if parent != "members":
+                continue
+            leading = {
+                next(iter(connection.execute(f"PRAGMA index_info({index[1]})")), (0, 0, None))[2]
+                for index in connection.execute(f"PRAGMA index_list({table})")
+            }
+            primary = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")
+                       if row[5] == 1]
+            if column not in leading and primary[:1] != [column]:
+                unindexed.append(f"{table}.{column}")
+    connection.close()
+    assert unindexed == []
