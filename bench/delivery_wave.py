@@ -19,7 +19,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,8 @@ async def run_wave(
     original = bot.app.PriorityRateLimiter
     bot.app.PriorityRateLimiter = limiter  # type: ignore[misc]
     try:
-        sandbox = await Sandbox(settings, clock=FakeClock(NOON), fake=fake).start()
+        clock = FakeClock(NOON)
+        sandbox = await Sandbox(settings, clock=clock, fake=fake).start()
     finally:
         bot.app.PriorityRateLimiter = original  # type: ignore[misc]
     assert sandbox.app is not None and sandbox.services is not None
@@ -118,6 +119,12 @@ async def run_wave(
             pending.append(asyncio.create_task(crisis_from(user_id)))
         await asyncio.gather(*pending)
 
+    async def follow_real_time() -> None:  # so a row retried "in 1 s" does come due again
+        while True:
+            await asyncio.sleep(0.1)
+            clock.advance(timedelta(seconds=0.1))
+
+    ticking = asyncio.create_task(follow_real_time())
     started = time.perf_counter()
     await run_sweeps(services)
     crisis_task = asyncio.create_task(crises_during_wave())
@@ -125,7 +132,8 @@ async def run_wave(
     elapsed = time.perf_counter() - started
     await crisis_task
     sender.cancel()
-    await asyncio.gather(sender, return_exceptions=True)
+    ticking.cancel()
+    await asyncio.gather(sender, ticking, return_exceptions=True)
     await sandbox.stop()
     return {
         "elapsed": elapsed,
