@@ -6,8 +6,12 @@ protect one) gets a grey marker and a label instead, so the picture reveals no m
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
 from bot.reports import RETENTION_WEEKS, Report
@@ -81,6 +85,28 @@ def _plain(text: str) -> str:
 def _note(axes: Axes, text: str) -> None:
     axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes,
               fontsize=9, color="#666666")
+
+
+_worker: ProcessPoolExecutor | None = None
+
+
+def _render_with_titles(report: Report, titles: dict[int, str]) -> bytes:
+    return render_dashboard(report, lambda number: titles.get(number, "?"))
+
+
+async def render_off_loop(report: Report, titles: dict[int, str]) -> bytes:
+    """Draw in a worker process: drawing holds the GIL in long stretches, which in a thread
+    still stalls the event loop (a crisis reply would wait). One worker, started on the first
+    /dashboard (spawned: forking a threaded process is unsafe); a thread if it cannot run."""
+    global _worker
+    loop = asyncio.get_running_loop()
+    try:
+        if _worker is None:
+            _worker = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        return await loop.run_in_executor(_worker, _render_with_titles, report, titles)
+    except (BrokenProcessPool, OSError):
+        _worker = None
+        return await asyncio.to_thread(_render_with_titles, report, titles)
 
 
 def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> bytes:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.charts import render_dashboard
+from bot.charts import render_off_loop
 from bot.export import report_csv
 from bot.i18n import Html
 from bot.pseudonym import content_number
@@ -50,13 +50,19 @@ def _report_from_file(path: str, now: datetime, counts: dict[str, int]) -> Repor
     return report_from_inputs(inputs, now, counts)
 
 
-def coping_titles(services: Services) -> Callable[[int], str]:
-    """Map the numbers stored for coping strategies back to their titles (current content)."""
+def coping_title_map(services: Services) -> dict[int, str]:
+    """The numbers stored for coping strategies, with their titles (current content)."""
     language = services.settings.default_language
     titles: dict[int, str] = {}
     for feeling in services.content.coping.feelings.values():
         for strategy in feeling.strategies:
             titles[content_number(strategy.id)] = getattr(strategy.title, language)
+    return titles
+
+
+def coping_titles(services: Services) -> Callable[[int], str]:
+    """Map the numbers stored for coping strategies back to their titles (current content)."""
+    titles = coping_title_map(services)
     return lambda number: titles.get(number, "?")
 
 
@@ -133,9 +139,10 @@ def dashboard_text(services: Services, report: Report) -> Html:
 
 
 async def build_dashboard(services: Services) -> Dashboard:
-    """Compute the report and draw the chart (in a thread: drawing takes a fraction of a second)."""
+    """Compute the report and draw the chart (in a worker process: drawing takes CPU seconds
+    on a busy machine and holds the GIL)."""
     report = await current_report(services)
-    png = await asyncio.to_thread(render_dashboard, report, coping_titles(services))
+    png = await render_off_loop(report, coping_title_map(services))
     return Dashboard(png, dashboard_text(services, report), report.empty)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from bot.clock import to_db
 from storage.db import Database
 
-BATCH = 500
+BATCH = 200
 
 
 async def prune_sent_outbox(db: Database, before: datetime, batches: int) -> int:
