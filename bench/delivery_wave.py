@@ -32,6 +32,7 @@ from bench._seed import seed_mentees
 from bot.clock import FakeClock
 from bot.delivery import PriorityRateLimiter
 from bot.lanes import Lane
+from bot.outbox import Outbox
 from bot.pacing import GateTicket
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox, sandbox_settings
@@ -57,7 +58,8 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 async def run_wave(
-    members: int, rate: float, crises: int, limiter: type, latency: float = 0.0
+    members: int, rate: float, crises: int, limiter: type, latency: float = 0.0,
+    in_flight: int | None = None,
 ) -> dict[str, Any]:
     """One wave with `crises` /crisis messages spread over it; returns the figures."""
     folder = Path(tempfile.mkdtemp(prefix="bench-wave-"))
@@ -79,6 +81,8 @@ async def run_wave(
         bot.app.PriorityRateLimiter = original  # type: ignore[misc]
     assert sandbox.app is not None and sandbox.services is not None
     app, services = sandbox.app, sandbox.services
+    if in_flight:  # a fixed number of sends in flight instead of rate x round trip
+        services.outbox = Outbox(services, in_flight=in_flight)
 
     prompts_done = asyncio.Event()
     delivered = {"prompts": 0}
@@ -155,13 +159,15 @@ async def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0,
                         help="Telegram's round trip in seconds (e.g. 0.08, 0.15)")
     parser.add_argument("--priority-only", action="store_true", help="skip the FIFO comparison")
+    parser.add_argument("--in-flight", type=int, help="fix the sends in flight (1 = the old sender)")
     args = parser.parse_args()
     print(f"wave of {args.members} check-in prompts, global rate {args.rate:g}/s "
           f"(sandbox enforces {args.rate * 1.2:g}/s, 1/s per chat), {args.crises} crises, "
           f"round trip {args.latency * 1000:.0f} ms")
     limiters = [("priority", PriorityRateLimiter), ("fifo", FifoRateLimiter)]
     for name, limiter in limiters[:1] if args.priority_only else limiters:
-        r = await run_wave(args.members, args.rate, args.crises, limiter, args.latency)
+        r = await run_wave(args.members, args.rate, args.crises, limiter, args.latency,
+                           args.in_flight)
         print(f"[{name:8}] wave {r['elapsed']:.2f} s vs ideal {r['ideal']:.2f} s "
               f"= {r['elapsed'] / r['ideal']:.3f}x · 429s received: {r['count_429']} · "
               f"crisis reply p50 {r['p50'] * 1000:.0f} ms, p99 {r['p99'] * 1000:.0f} ms "
