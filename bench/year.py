@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -108,6 +109,11 @@ async def main() -> None:
                         box.clock.now())
         await db.close()
         print(f"seeded {args.pairs} pairs in {time.perf_counter() - seeded:.0f} s")
+    else:  # a reused database: the fake Telegram numbers its updates from 1 again
+        connection = sqlite3.connect(settings.database_path)
+        with connection:
+            connection.execute("DELETE FROM processed_updates")
+        connection.close()
     await box.start()
     box.fake.faults.latency = args.latency
     db = box.db
