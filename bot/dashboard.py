@@ -32,8 +32,8 @@ class Dashboard:
 async def current_report(services: Services) -> Report:
     """The report as of now: the engagement log plus today's operational counts.
 
-    The log is aggregated in SQL on a read-only connection in a worker thread, so a year of
-    history neither holds the bot's connection nor stalls the event loop."""
+    The log's roll-ups (storage.report_queries) are read on a read-only connection in a worker
+    thread, so a year of history neither holds the bot's connection nor stalls the loop."""
     counts = await console.operational_counts(services.db)
     now = services.clock.now()
     if services.db.path == ":memory:":  # no second connection can see an in-memory database
