@@ -53,8 +53,7 @@ def _history(path: Path, key: bytes, now: datetime) -> None:
         people = ((mentee_chat, "mentee"), (mentor_chat, "mentor"))
         for chat, role in people:
             who = subject(key, chat)
-            events += [(hour_bucket(joined), "joined", role, who, None, None),
-                       (hour_bucket(joined), "consented", role, who, None, None),
+            events += [(hour_bucket(joined), "consented", role, who, None, None),
                        (hour_bucket(paired), "paired", role, who, ref, None)]
         if end < now:
             events.append((hour_bucket(end), "ended", None, None, ref, float(rng.choice((1, 2, 6)))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.settings import Settings
@@ -54,6 +55,36 @@ async def status(settings: Settings) -> str:
     reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(skipped.items()))
     lines.append(f"skipped on purpose: {reasons or 'none'}")
     return "\n".join(lines)
+
+
+OVERDUE_UNCLAIMED = timedelta(hours=1)  # an alert nobody has taken for this long is overdue
+
+
+async def alert_health_lines(db: Database, now: datetime) -> tuple[list[str], bool]:
+    """Crisis alert health for `status`: lines, and True if alerts are failing (exit non-zero)."""
+    from storage import coordinator_group, escalation_followup
+
+    counts = await escalation_followup.health(db, now, now - OVERDUE_UNCLAIMED)
+    group = await coordinator_group.get(db)
+    state = group.state if group else "ok"
+    lines = [f"failing alerts: {counts['failing']} (a message about them could not be delivered)",
+             f"overdue alerts: {counts['overdue']} (unclaimed for over an hour)",
+             f"coordinators' group: {state}"]
+    return lines, counts["failing"] > 0 or state != "ok"
+
+
+async def alert_status(settings: Settings) -> tuple[str, bool]:
+    """The `status` lines about crisis alerts, and whether they are failing."""
+    from datetime import UTC
+
+    db = await Database.open(settings.database_path)
+    try:
+        lines, failing = await alert_health_lines(db, datetime.now(UTC))
+    finally:
+        await db.close()
+    if failing:
+        lines.append("ALERTS ARE FAILING: see the ERROR lines in the log")
+    return "\n".join(lines), failing
 
 
 async def restore(settings: Settings, source: Path) -> str:

@@ -23,8 +23,16 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 
+from bot.health import record_coordinators_reachable
 from bot.holds import plan
 from bot.lanes import Lane, lane_args
 from bot.pacing import GateTicket, SendGate
@@ -43,6 +51,17 @@ STOP_CHECK_SECONDS = 1.0  # an idle sender notices a stopping application this f
 
 SentHook = Callable[["Services", outbox.OutboxItem, Any], Awaitable[None]]
 _SENT_HOOKS: dict[str, SentHook] = {}
+# Called with (services, item, reason) when a row fails for good, or (reason "migrated:<id>")
+# when its chat became a supergroup; "*" hooks see every kind (coordinator-side failures).
+FailedHook = Callable[["Services", outbox.OutboxItem, str], Awaitable[None]]
+_FAILED_HOOKS: list[FailedHook] = []
+
+
+def on_failed(function: FailedHook) -> FailedHook:
+    """Register a function told about every row that failed for good (to log loudly, count it
+    against a crisis alert, or send it another way)."""
+    _FAILED_HOOKS.append(function)
+    return function
 
 
 def on_sent(kind: str) -> Callable[[SentHook], SentHook]:
@@ -297,9 +316,14 @@ class Outbox:
             result = await call_bot(
                 bot, item.method, item.chat_id, dict(item.payload), lane, options
             )
-        except Forbidden:
+        except ChatMigrated as exc:  # the group became a supergroup: same row, new chat id
+            await self._failed(item, f"migrated:{exc.new_chat_id}")
+            await self._retry(item, "chat migrated", timedelta(0))
+        except Forbidden as exc:
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
             self.stats["failed"] += 1
+            await self._failed(item, f"forbidden: {exc.message}")
+            await self._coordinators_reached(item, False, "the bot is not in the group")
             if item.member_id is not None:
                 from bot.delivery_notices import member_unreachable
 
@@ -314,6 +338,9 @@ class Outbox:
             log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
             await outbox.mark_failed(db, item.id, "bad request", final=True)
             self.stats["failed"] += 1
+            await self._failed(item, f"bad request: {exc.message}")
+            if "chat not found" in exc.message.lower():
+                await self._coordinators_reached(item, False, "chat not found")
         except TimedOut:
             # It may have arrived: sending again risks a duplicate, which we take over a loss.
             await self._retry(item, "timed out")
@@ -329,8 +356,18 @@ class Outbox:
         else:
             await outbox.mark_sent(db, item.id, self.services.clock.now())
             self.stats["sent"] += 1
+            await self._coordinators_reached(item, True)
             return True, result
         return False, None
+
+    async def _coordinators_reached(self, item: outbox.OutboxItem, reached: bool,
+                                    reason: str = "") -> None:
+        """Record whether the coordinators' group can be reached (`bot.health` reports it); at
+        most 20 messages a minute go there, so one small write each costs nothing."""
+        if item.chat_id != self.services.settings.coordinator_chat_id:
+            return
+        await record_coordinators_reachable(self.services.db, reached, self.services.clock.now(),
+                                            reason)
 
     async def _after_sent(self, due: outbox.DueItem, result: Any) -> None:
         """What follows a delivery (outside the send gate: the outcome is already recorded)."""
@@ -358,7 +395,7 @@ class Outbox:
     ) -> None:
         """Try again later with exponential backoff (5 s, 10 s, ... 5 min), or give up."""
         final = item.attempts + 1 >= MAX_ATTEMPTS
-        wait = delay or timedelta(seconds=min(300, 5 * 2**item.attempts))
+        wait = delay if delay is not None else timedelta(seconds=min(300, 5 * 2**item.attempts))
         log.warning("outbox row %s: %s (attempt %d)", item.id, error, item.attempts + 1)
         await outbox.mark_failed(
             self.services.db,
@@ -368,3 +405,13 @@ class Outbox:
             retry_at=self.services.clock.now() + wait,
         )
         self.stats["failed" if final else "retried"] += 1
+        if final:
+            await self._failed(item, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
+
+    async def _failed(self, item: outbox.OutboxItem, reason: str) -> None:
+        """Tell the failure hooks (they must never stop the sender)."""
+        for hook in _FAILED_HOOKS:
+            try:
+                await hook(self.services, item, reason)
+            except Exception:
+                log.exception("failure hook for outbox row %s failed", item.id)

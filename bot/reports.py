@@ -25,6 +25,7 @@ FLOW_COLUMNS = (
     "new_mentors",
     "new_unassigned",
     "checkins",  # mentees who checked in that week (one per mentee per week)
+    "who5_scores",  # WHO-5 questionnaires completed that week
     "escalations",
     "escalations_claimed",
     "crisis_paths",
@@ -38,6 +39,7 @@ _EVENT_COLUMN = {  # engagement kind -> weekly column
     "escalation_claimed": "escalations_claimed",
     "crisis_entered": "crisis_paths",
     "message_relayed": "messages_relayed",
+    "who5_score": "who5_scores",
 }
 # Why some figures are NOT published: a stock series (active pairs per week) together with
 # weekly new/ended pairs would let a reader subtract one from the other and recover a small

@@ -26,6 +26,10 @@ CREATE INDEX relay_untold ON relay_messages (id)
     WHERE delivered_at IS NULL AND failure_told_at IS NULL;
 -- Counts and lists by status (waiting list, awaiting approval, broadcasts' audiences).
 CREATE INDEX members_status ON members (status);
+-- The data retention sweep's look-ups: members whose consent and last visit are both older
+-- than the cutoff (storage/retention.py writes this exact expression), so each hourly pass
+-- reads the few inactive members, not every member.
+CREATE INDEX members_seen ON members (MAX(consented_at, COALESCE(last_seen_at, '')));
 
 -- Roll-ups of the engagement log, kept current by triggers, so the dashboard reads a few rows
 -- per day and per person instead of every event ever recorded. Numbers only, like the log.
@@ -44,7 +48,7 @@ INSERT INTO engagement_daily (kind, day, events, valued, total)
     FROM engagement GROUP BY 1, 2;
 
 -- Per pseudonym: the role of their latest event naming one (hour, then id), when they were
--- first seen (joined or consented) and first paired.
+-- first seen (consented) and first paired.
 CREATE TABLE engagement_people (
     subject    TEXT PRIMARY KEY,
     role       TEXT,
@@ -57,7 +61,7 @@ CREATE INDEX engagement_people_role ON engagement_people (role);
 INSERT INTO engagement_people (subject, role, role_hour, role_id, first_seen, paired_at)
     SELECT s.subject, r.role, r.hour, r.id,
            (SELECT MIN(hour) FROM engagement WHERE subject = s.subject
-            AND kind IN ('joined', 'consented')),
+            AND kind = 'consented'),
            (SELECT MIN(hour) FROM engagement WHERE subject = s.subject AND kind = 'paired')
     FROM (SELECT DISTINCT subject FROM engagement WHERE subject IS NOT NULL) AS s
     LEFT JOIN engagement AS r ON r.id = (
@@ -98,7 +102,7 @@ CREATE TRIGGER engagement_rollup_add AFTER INSERT ON engagement BEGIN
         AND (role_hour IS NULL OR NEW.hour > role_hour
              OR (NEW.hour = role_hour AND NEW.id > role_id));
     UPDATE engagement_people SET first_seen = NEW.hour
-        WHERE subject = NEW.subject AND NEW.kind IN ('joined', 'consented')
+        WHERE subject = NEW.subject AND NEW.kind = 'consented'
         AND (first_seen IS NULL OR NEW.hour < first_seen);
     UPDATE engagement_people SET paired_at = NEW.hour
         WHERE subject = NEW.subject AND NEW.kind = 'paired'
@@ -121,7 +125,7 @@ CREATE TRIGGER engagement_rollup_remove AFTER DELETE ON engagement BEGIN
         role_id = (SELECT id FROM engagement WHERE subject = OLD.subject
                    AND role IN ('mentee', 'mentor') ORDER BY hour DESC, id DESC LIMIT 1),
         first_seen = (SELECT MIN(hour) FROM engagement WHERE subject = OLD.subject
-                      AND kind IN ('joined', 'consented')),
+                      AND kind = 'consented'),
         paired_at = (SELECT MIN(hour) FROM engagement WHERE subject = OLD.subject
                      AND kind = 'paired')
         WHERE subject = OLD.subject;

@@ -15,7 +15,8 @@ from storage.report_queries import read_inputs
 from tests.unit.test_report_sql import insert, random_history
 
 # Tables whose size grows with history or membership (the small ones may be scanned).
-GROWING = ("outbox", "relay_messages", "engagement", "members", "checkins", "audit_log")
+GROWING = ("outbox", "relay_messages", "engagement", "members", "checkins", "audit_log",
+           "escalations")
 SCAN = re.compile(r"\bSCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?")
 TABLE = re.compile(r"\b(?:FROM|JOIN|UPDATE|INTO)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.IGNORECASE)
 KEYWORDS = {"where", "join", "left", "inner", "on", "order", "group", "limit", "set", "using",

@@ -10,15 +10,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.reports import build_report, report_from_inputs
+from bot.reports import _EVENT_COLUMN, JOIN_KINDS, build_report, report_from_inputs
+from storage import report_queries
 from storage.db import Database, bundled_migrations
+from storage.engagement import KINDS as VOCABULARY
 from storage.engagement import EngagementEvent
 from storage.report_queries import open_read_only, read_inputs
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
-KINDS = ("joined", "consented", "paired", "ended", "checkin_done", "who5_score",
+KINDS = ("consented", "intake_done", "paired", "ended", "checkin_done", "who5_score",
          "message_relayed", "escalation_raised", "escalation_claimed", "crisis_entered",
          "coping_helpful", "coping_opened")
+
+
+def test_both_paths_use_the_event_vocabulary() -> None:
+    assert set(KINDS) <= VOCABULARY
+    assert set(JOIN_KINDS) <= VOCABULARY
+    assert set(report_queries.EVENT_KINDS) == set(_EVENT_COLUMN)
 
 
 def random_history(seed: int, size: int) -> list[EngagementEvent]:

@@ -1,4 +1,4 @@
-"""Retention: old sent outbox rows and settled relay-map rows go, in batches; the rest stays."""
+"""Pruning: old sent outbox rows and settled relay-map rows go, in batches; the rest stays."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import to_db
-from bot.retention import KEEP, prune_old_rows
+from bot.pruning import KEEP, prune_old_rows
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.population import seed_pairs
 from bot.sweep import SweepContext
-from storage import retention
+from storage import pruning
 
 
 def add_outbox(path: str, rows: list[tuple[str, str, str]]) -> None:
@@ -38,7 +38,7 @@ def keys(path: str, table: str, column: str) -> set[str]:
 async def test_old_sent_rows_go_in_batches_and_everything_else_stays(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(retention, "BATCH", 3)
+    monkeypatch.setattr(pruning, "BATCH", 3)
     now = sandbox.clock.now()
     old, recent = to_db(now - KEEP - timedelta(days=1)), to_db(now - KEEP + timedelta(days=1))
     path = sandbox.db.path
@@ -70,9 +70,9 @@ async def test_old_sent_rows_go_in_batches_and_everything_else_stays(
 async def test_a_round_stops_after_its_batches(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(retention, "BATCH", 2)
+    monkeypatch.setattr(pruning, "BATCH", 2)
     now = sandbox.clock.now()
     old = to_db(now - KEEP - timedelta(days=3))
     add_outbox(sandbox.db.path, [(f"old{n}", "sent", old) for n in range(9)])
-    assert await retention.prune_sent_outbox(sandbox.db, now - KEEP, batches=3) == 6
-    assert await retention.prune_sent_outbox(sandbox.db, now - KEEP, batches=3) == 3
+    assert await pruning.prune_sent_outbox(sandbox.db, now - KEEP, batches=3) == 6
+    assert await pruning.prune_sent_outbox(sandbox.db, now - KEEP, batches=3) == 3
