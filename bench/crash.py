@@ -4,9 +4,10 @@ Runs `python -m bot` against the HTTP sandbox (TELEGRAM_BASE_URL=http://127.0.0.
 mentees seeded in its database, all due a check-in prompt now. Each round waits until the bot is
 sending, lets it run for a random moment, then SIGKILLs it and starts it again. Finally it lets
 the last process finish the wave and prints what arrived: every mentee must get exactly one
-prompt (target: 0 lost, at most 1 duplicate per kill).
+prompt (target: 0 lost, per kill at most as many duplicates as sends were in flight: 1 to 8,
+sized to rate x round trip). `--latency` makes the fake Telegram answer after that many seconds.
 
-    python bench/crash.py [--members 2000] [--kills 20] [--rate 100]
+    python bench/crash.py [--members 2000] [--kills 20] [--rate 100] [--latency 0.15]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._seed import seed_mentees
+from bot.pacing import MAX_IN_FLIGHT
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.http import SandboxHttpServer
 from storage.db import Database
@@ -56,6 +58,8 @@ async def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     folder = Path(tempfile.mkdtemp(prefix="bench-crash-"))
@@ -65,6 +69,7 @@ async def main() -> None:
     now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
     chats = seed_mentees(database, args.members, due_at=now)
     fake = FakeTelegram(spec=True)
+    fake.faults.latency = args.latency
     server = await SandboxHttpServer(fake).start()
     env = {
         **os.environ,
@@ -91,8 +96,8 @@ async def main() -> None:
 
     per_kill: list[int] = []  # duplicates that showed up in the life after each kill
 
-    print(f"{args.members} mentees due a prompt, global rate {args.rate:g}/s, "
-          f"{args.kills} SIGKILLs at random moments")
+    print(f"{args.members} mentees due a prompt, global rate {args.rate:g}/s, round trip "
+          f"{args.latency * 1000:.0f} ms, {args.kills} SIGKILLs at random moments")
     kills = 0
     started = time.perf_counter()
     for round_ in range(args.kills):
@@ -133,7 +138,8 @@ async def main() -> None:
     await server.stop()
     log.close()
     print(f"finished: {finished} in {elapsed:.0f} s · kills: {kills} · lost: {lost} · "
-          f"duplicates: {duplicates} ({duplicates / max(kills, 1):.2f} per kill, target <= 1) · "
+          f"duplicates: {duplicates} ({duplicates / max(kills, 1):.2f} per kill, target <= the "
+          f"sends in flight, at most {MAX_IN_FLIGHT}) · "
           f"most from one kill: {max(per_kill, default=0)} · "
           f"outbox: {statuses} · API violations: {len(fake.violations)}")
 

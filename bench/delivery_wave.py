@@ -5,7 +5,10 @@ time from a member's /crisis to the crisis reply (p50/p99), with our priority li
 same run, with a plain FIFO limiter. Limits are scaled up (rate below) so the run stays short;
 the fake Telegram enforces the same ratio as the real one (30/s allowed for our 25/s).
 
-    python bench/delivery_wave.py [--members 5000] [--rate 200] [--crises 200]
+    python bench/delivery_wave.py [--members 5000] [--rate 200] [--crises 200] [--latency 0.15]
+
+`--latency` makes the fake Telegram answer every call after that many seconds (a real round
+trip is 50-150 ms); the sender keeps rate x round trip sends in flight to hold the pace.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,7 @@ from bench._seed import seed_mentees
 from bot.clock import FakeClock
 from bot.delivery import PriorityRateLimiter
 from bot.lanes import Lane
+from bot.outbox import Outbox
 from bot.pacing import GateTicket
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox, sandbox_settings
@@ -53,7 +57,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def run_wave(members: int, rate: float, crises: int, limiter: type) -> dict[str, Any]:
+async def run_wave(
+    members: int, rate: float, crises: int, limiter: type, latency: float = 0.0,
+    in_flight: int | None = None,
+) -> dict[str, Any]:
     """One wave with `crises` /crisis messages spread over it; returns the figures."""
     folder = Path(tempfile.mkdtemp(prefix="bench-wave-"))
     settings = sandbox_settings(folder, rate_global_per_second=rate, rate_chat_per_second=1.0,
@@ -64,14 +71,18 @@ async def run_wave(members: int, rate: float, crises: int, limiter: type) -> dic
     fake = FakeTelegram(spec=True)
     fake.limits.enforce = True
     fake.limits.global_per_second = rate * 1.2  # Telegram's 30/s for our 25/s
+    fake.faults.latency = latency  # every call answered after one round trip
     original = bot.app.PriorityRateLimiter
     bot.app.PriorityRateLimiter = limiter  # type: ignore[misc]
     try:
-        sandbox = await Sandbox(settings, clock=FakeClock(NOON), fake=fake).start()
+        clock = FakeClock(NOON)
+        sandbox = await Sandbox(settings, clock=clock, fake=fake).start()
     finally:
         bot.app.PriorityRateLimiter = original  # type: ignore[misc]
     assert sandbox.app is not None and sandbox.services is not None
     app, services = sandbox.app, sandbox.services
+    if in_flight:  # a fixed number of sends in flight instead of rate x round trip
+        services.outbox = Outbox(services, in_flight=in_flight)
 
     prompts_done = asyncio.Event()
     delivered = {"prompts": 0}
@@ -112,6 +123,12 @@ async def run_wave(members: int, rate: float, crises: int, limiter: type) -> dic
             pending.append(asyncio.create_task(crisis_from(user_id)))
         await asyncio.gather(*pending)
 
+    async def follow_real_time() -> None:  # so a row retried "in 1 s" does come due again
+        while True:
+            await asyncio.sleep(0.1)
+            clock.advance(timedelta(seconds=0.1))
+
+    ticking = asyncio.create_task(follow_real_time())
     started = time.perf_counter()
     await run_sweeps(services)
     crisis_task = asyncio.create_task(crises_during_wave())
@@ -119,7 +136,8 @@ async def run_wave(members: int, rate: float, crises: int, limiter: type) -> dic
     elapsed = time.perf_counter() - started
     await crisis_task
     sender.cancel()
-    await asyncio.gather(sender, return_exceptions=True)
+    ticking.cancel()
+    await asyncio.gather(sender, ticking, return_exceptions=True)
     await sandbox.stop()
     return {
         "elapsed": elapsed,
@@ -129,6 +147,7 @@ async def run_wave(members: int, rate: float, crises: int, limiter: type) -> dic
         "p99": percentile(crisis_latency, 0.99),
         "crises": len(crisis_latency),
         "violations": len(fake.violations),
+        "in_flight": services.outbox.in_flight_limit,
     }
 
 
@@ -137,15 +156,23 @@ async def main() -> None:
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--crises", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)")
+    parser.add_argument("--priority-only", action="store_true", help="skip the FIFO comparison")
+    parser.add_argument("--in-flight", type=int, help="fix the sends in flight (1 = the old sender)")
     args = parser.parse_args()
     print(f"wave of {args.members} check-in prompts, global rate {args.rate:g}/s "
-          f"(sandbox enforces {args.rate * 1.2:g}/s, 1/s per chat), {args.crises} crises")
-    for name, limiter in (("priority", PriorityRateLimiter), ("fifo", FifoRateLimiter)):
-        r = await run_wave(args.members, args.rate, args.crises, limiter)
+          f"(sandbox enforces {args.rate * 1.2:g}/s, 1/s per chat), {args.crises} crises, "
+          f"round trip {args.latency * 1000:.0f} ms")
+    limiters = [("priority", PriorityRateLimiter), ("fifo", FifoRateLimiter)]
+    for name, limiter in limiters[:1] if args.priority_only else limiters:
+        r = await run_wave(args.members, args.rate, args.crises, limiter, args.latency,
+                           args.in_flight)
         print(f"[{name:8}] wave {r['elapsed']:.2f} s vs ideal {r['ideal']:.2f} s "
               f"= {r['elapsed'] / r['ideal']:.3f}x · 429s received: {r['count_429']} · "
               f"crisis reply p50 {r['p50'] * 1000:.0f} ms, p99 {r['p99'] * 1000:.0f} ms "
-              f"({r['crises']} crises) · violations {r['violations']}")
+              f"({r['crises']} crises) · violations {r['violations']} · "
+              f"sends in flight at the end {r['in_flight']}")
 
 
 if __name__ == "__main__":

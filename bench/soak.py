@@ -1,6 +1,6 @@
 """The whole-week soak: the real `python -m bot` process, 500 pairs, a simulated week in minutes.
 
-    python bench/soak.py [--pairs 500] [--minutes 6] [--rate 6]
+    python bench/soak.py [--pairs 500] [--minutes 6] [--rate 6] [--latency 0.08]
 
 The defaults keep what the bot must send under Telegram's ceiling of 30 messages a second: a
 week of prompts, fit checks and pulses for 1,000 members squeezed into 6 minutes is about 13 a
@@ -219,6 +219,7 @@ async def soak(args: argparse.Namespace) -> int:
                                                  asyncio.CancelledError)
         else loop.default_exception_handler(context))
     fake = FakeTelegram()
+    fake.faults.latency = args.latency  # every Bot API call answered after one round trip
     fake.limits.enforce = True  # Telegram's flood limits: the bot must pace itself
     fake.limits.group_per_minute = GROUP_PER_MINUTE  # compressed time: see the bot's env below
     fake.chat_members[COORDINATOR_CHAT_ID] = {COORDINATOR_ID: "member"}
@@ -303,6 +304,7 @@ async def soak(args: argparse.Namespace) -> int:
     first_half_peak = max(rss[:half] or [0])
     second_half_peak = max(rss[half:] or [0])
     latencies_ms = [value * 1000 for value in watch.latencies]
+    print(f"Telegram round trip:   {args.latency * 1000:.0f} ms (fake latency per call)")
     print(f"simulated week:        {duration:.0f} s of real time at {scale:.0f}x "
           f"(sweep every 1 s = {scale / 60:.0f} simulated minutes)")
     print(f"updates sent:          {updates:,} {dict(sorted(driver.kinds.items()))}")
@@ -340,6 +342,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=6.0)
     parser.add_argument("--rate", type=float, default=6.0, help="updates per second")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)")
     return asyncio.run(soak(parser.parse_args()))
 
 

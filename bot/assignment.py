@@ -15,7 +15,6 @@ from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
 
 from bot.catalog.matching import MatchingConfig
 from bot.matching import Matrix, Mentee, Mentor, score_matrix
@@ -33,6 +32,10 @@ def optimal(values: Matrix, capacity: NDArray[np.int64]) -> Pairs:
     if rows.size == 0 or columns.size == 0:
         return []
     reduced = values[np.ix_(rows, columns)]
+    # Imported here: scipy costs a fifth of a second and tens of MB at start-up, and only
+    # /suggest needs it.
+    from scipy.optimize import linear_sum_assignment
+
     picked_rows, picked_slots = linear_sum_assignment(reduced, maximize=True)
     return [
         (int(rows[r]), int(columns[s]))

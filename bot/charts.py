@@ -6,15 +6,19 @@ protect one) gets a grey marker and a label instead, so the picture reveals no m
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable, Sequence
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from typing import TYPE_CHECKING
 
 from bot.reports import RETENTION_WEEKS, Report
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 750, 100
 MAX_WEEKS_SHOWN = 12
@@ -23,6 +27,11 @@ HIDDEN_WORDS = "hidden: fewer than 11 people each week"
 
 
 def _figure() -> Figure:
+    # matplotlib is imported on first use: it costs ~0.4 s and ~40 MB at start-up, and only
+    # /dashboard draws.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     return figure
@@ -56,6 +65,7 @@ def _bars(axes: Axes, weeks: Sequence[str], series: dict[str, list[int | None]])
         _note(axes, HIDDEN_WORDS)  # nothing but hidden weeks: say so, never an empty frame
     elif every and all(v == 0 for v in every):
         _note(axes, "none in these weeks")
+    from matplotlib.ticker import MaxNLocator
     axes.set_ylim(0, tallest * 1.15)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xticks([p + 0.4 - width / 2 for p in range(len(weeks))])
@@ -80,6 +90,28 @@ def _plain(text: str) -> str:
 def _note(axes: Axes, text: str) -> None:
     axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes,
               fontsize=9, color="#666666")
+
+
+_worker: ProcessPoolExecutor | None = None
+
+
+def _render_with_titles(report: Report, titles: dict[int, str]) -> bytes:
+    return render_dashboard(report, lambda number: titles.get(number, "?"))
+
+
+async def render_off_loop(report: Report, titles: dict[int, str]) -> bytes:
+    """Draw in a worker process: drawing holds the GIL in long stretches, which in a thread
+    still stalls the event loop (a crisis reply would wait). One worker, started on the first
+    /dashboard (spawned: forking a threaded process is unsafe); a thread if it cannot run."""
+    global _worker
+    loop = asyncio.get_running_loop()
+    try:
+        if _worker is None:
+            _worker = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        return await loop.run_in_executor(_worker, _render_with_titles, report, titles)
+    except (BrokenProcessPool, OSError):
+        _worker = None
+        return await asyncio.to_thread(_render_with_titles, report, titles)
 
 
 def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> bytes:

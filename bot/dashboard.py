@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.charts import render_dashboard
+from bot.charts import render_off_loop
 from bot.export import report_csv
 from bot.i18n import Html
 from bot.pseudonym import content_number
-from bot.reports import Report, Stat, build_report
+from bot.reports import Report, Stat, build_report, report_from_inputs
 from storage import console, engagement
+from storage.report_queries import open_read_only, read_inputs
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -28,19 +30,39 @@ class Dashboard:
 
 
 async def current_report(services: Services) -> Report:
-    """The report as of now: the engagement log plus today's operational counts."""
-    events = await engagement.events(services.db)
+    """The report as of now: the engagement log plus today's operational counts.
+
+    The log's roll-ups (storage.report_queries) are read on a read-only connection in a worker
+    thread, so a year of history neither holds the bot's connection nor stalls the loop."""
     counts = await console.operational_counts(services.db)
-    return build_report(events, services.clock.now(), counts)
+    now = services.clock.now()
+    if services.db.path == ":memory:":  # no second connection can see an in-memory database
+        return build_report(await engagement.events(services.db), now, counts)
+    return await asyncio.to_thread(_report_from_file, services.db.path, now, counts)
 
 
-def coping_titles(services: Services) -> Callable[[int], str]:
-    """Map the numbers stored for coping strategies back to their titles (current content)."""
+def _report_from_file(path: str, now: datetime, counts: dict[str, int]) -> Report:
+    connection = open_read_only(path)
+    try:
+        inputs = read_inputs(connection)
+    finally:
+        connection.close()
+    return report_from_inputs(inputs, now, counts)
+
+
+def coping_title_map(services: Services) -> dict[int, str]:
+    """The numbers stored for coping strategies, with their titles (current content)."""
     language = services.settings.default_language
     titles: dict[int, str] = {}
     for feeling in services.content.coping.feelings.values():
         for strategy in feeling.strategies:
             titles[content_number(strategy.id)] = getattr(strategy.title, language)
+    return titles
+
+
+def coping_titles(services: Services) -> Callable[[int], str]:
+    """Map the numbers stored for coping strategies back to their titles (current content)."""
+    titles = coping_title_map(services)
     return lambda number: titles.get(number, "?")
 
 
@@ -119,12 +141,13 @@ def dashboard_text(services: Services, report: Report) -> Html:
 
 
 async def build_dashboard(services: Services) -> Dashboard:
-    """Compute the report and draw the chart (in a thread: drawing takes a fraction of a second)."""
+    """Compute the report and draw the chart (in a worker process: drawing takes CPU seconds
+    on a busy machine and holds the GIL)."""
     report = await current_report(services)
-    png = await asyncio.to_thread(render_dashboard, report, coping_titles(services))
+    png = await render_off_loop(report, coping_title_map(services))
     return Dashboard(png, dashboard_text(services, report), report.empty)
 
 
 async def build_export(services: Services) -> bytes:
-    """The CSV of the current report."""
-    return report_csv(await current_report(services))
+    """The CSV of the current report (written in a thread: one row per week of history)."""
+    return await asyncio.to_thread(report_csv, await current_report(services))

@@ -38,7 +38,11 @@ MAX_429_RETRIES = 5
 # handlers hand the reply to the outbox: bot/handover.py).
 MAX_NETWORK_RETRIES = 2
 NETWORK_RETRY_PAUSE = 0.25  # seconds, doubled each time
-GLOBAL_BURST = 0.2  # seconds' worth of global sends that may go at once
+# Seconds' worth of global sends that may go at once. Small: with several sends in flight, a
+# burst granted after the loop was busy reaches Telegram together, and a round trip's jitter can
+# then put a 31st into one of Telegram's one-second windows. At 25/s this is one token: grants
+# stay 40 ms apart, at most 26 in any second, so arrivals may bunch by four without a 429.
+GLOBAL_BURST = 0.04
 WINDOW_MARGIN = 0.5  # seconds: a grant reaches Telegram a little later than it is made
 
 
@@ -60,8 +64,8 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat_burst: int = 3,
     ) -> None:
         # Telegram counts messages in sliding one-second windows: a bucket may send its burst
-        # plus one second of refill inside one window, so the burst is a fifth of the rate
-        # (25/s + 5 = 30, Telegram's ceiling), not a whole second's worth.
+        # plus one second of refill inside one window, so the burst is a small fraction of the
+        # rate (25/s + 1 = 26, under Telegram's 30), not a whole second's worth.
         self.global_bucket = Bucket(global_per_second, max(1.0, global_per_second * GLOBAL_BURST))
         # Likewise per chat: Telegram allows a chat `chat_burst` messages in any one second, so
         # the bucket's burst plus a second's refill must not pass it.
@@ -231,7 +235,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     def _ready_in(self, waiter: _Waiter, lane: Lane, now: float) -> float:
         """Seconds until this waiter's chat may receive (0 = now; inf = when its gate frees)."""
-        if waiter.ticket is not None and not waiter.ticket.gate.has_room():
+        if waiter.ticket is not None and not waiter.ticket.has_room():
             return float("inf")
         if waiter.chat_id is None:
             return 0.0

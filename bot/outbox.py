@@ -8,8 +8,9 @@ just done (`bot.holds.ANSWER_KINDS`). A chat has one row in flight at a time, an
 broadcast rows take at most half of the window (see `storage.outbox.due_with_recipients`).
 
 Crash safety: rows are claimed ('sending') in one transaction before their sends start and marked
-'sent' as soon as each send returns; at start-up rows still 'sending' go back to 'pending'. Only a
-send that Telegram accepted in the instant before the crash can arrive twice.
+'sent' as soon as each send returns; at start-up rows still 'sending' go back to 'pending'. Only
+the sends in flight at the crash (Telegram accepted them, the outcome was not yet written) can
+arrive twice: at most the gate's size, 1 to 8, sized to rate x measured round trip.
 """
 
 from __future__ import annotations
@@ -112,13 +113,17 @@ async def call_bot(
 class Outbox:
     """Queues messages and delivers the due ones."""
 
-    def __init__(self, services: Services, window: int = WINDOW, in_flight: int = 1) -> None:
+    def __init__(
+        self, services: Services, window: int = WINDOW, in_flight: int | None = None
+    ) -> None:
         self.services = services
         self.window = window
-        # At most `in_flight` non-crisis sends may be between "request out" and "outcome
-        # recorded": exactly the ones a kill -9 could make arrive twice. One keeps the promise
-        # of at most one duplicate per crash; the rows still queue in the limiter meanwhile.
-        self._gate = SendGate(in_flight)
+        # Non-crisis sends between "request out" and "outcome recorded" are exactly the ones a
+        # kill -9 could make arrive twice. Their number follows rate x measured round trip
+        # (1 to MAX_IN_FLIGHT, see SendGate), so the pace holds at Telegram's real round trip
+        # and a crash duplicates at most that many; `in_flight` fixes the number instead.
+        rate = None if in_flight else services.settings.rate_global_per_second
+        self._gate = SendGate(in_flight or 1, rate=rate)
         self._low_in_flight = 0  # scheduled/broadcast rows claimed and not yet settled
         self._low_cap = max(1, int(window * LOW_LANE_SHARE))
         self.stats: dict[str, int] = {"sent": 0, "held": 0, "skipped": 0, "failed": 0, "retried": 0}
@@ -131,6 +136,11 @@ class Outbox:
         # Two rounds in one process (the background sender and a test's flush) must never
         # select the same pending row before either has claimed it.
         self._claim_lock = asyncio.Lock()
+
+    @property
+    def in_flight_limit(self) -> int:
+        """How many non-crisis sends may be unrecorded at once right now (the crash bound)."""
+        return self._gate.size
 
     def wake(self) -> None:
         """Ask the background sender to look at the outbox now (after enqueuing urgent work)."""
@@ -279,14 +289,16 @@ class Outbox:
         item = due.item
         lane = Lane[item.lane.upper()]
         # Crisis rows skip the gate: a duplicate crisis alert beats a late one.
-        ticket = None if lane is Lane.CRISIS else GateTicket(self._gate)
+        low = item.lane in outbox.LOW_LANES
+        ticket = None if lane is Lane.CRISIS else GateTicket(self._gate, low=low)
         options = None if ticket is None else {"ticket": ticket, "retry_429": False}
-        sent, result = False, None
+        sent, result, recorded = False, None, False
         try:
             sent, result = await self._send_and_record(bot, due, lane, options)
+            recorded = True
         finally:
             if ticket is not None:
-                ticket.release()  # only now: the outcome is recorded
+                ticket.release(completed=recorded)  # only now: the outcome is recorded
             if item.lane in outbox.LOW_LANES:
                 self._low_in_flight -= 1
             else:

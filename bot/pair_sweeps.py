@@ -15,6 +15,7 @@ from bot.relay import HOLD, deliver_time, tell_failures
 from bot.schedule import local_datetime, parse_hhmm
 from bot.sweep import SweepContext, sweep
 from storage import checkins, members, outbox, pairs, pulses, relay
+from storage.outbox import NewMessage, enqueue_many
 
 
 @sweep("checkin_drafts")
@@ -72,30 +73,35 @@ async def prompt_pulse(ctx: SweepContext) -> int:
     """Once a week, at the pulse time in the mentor's own zone, invite mentors of active pairs."""
     services, now = ctx.services, ctx.now
     pulse = services.content.checkins.pulse
-    sent = 0
     # From the pair's second week: "how is the mentoring going?" needs some mentoring first.
-    for mentor_id in await pulses.mentors_in_pairs(services.db, now - timedelta(days=7)):
-        mentor = await members.get_by_id(services.db, mentor_id)
-        if mentor is None or mentor.unreachable:
-            continue
-        local = now.astimezone(ZoneInfo(mentor.timezone))
+    started_before = now - timedelta(days=7)
+    due = []
+    for zone in await pulses.mentor_zones(services.db, started_before):
+        local = now.astimezone(ZoneInfo(zone))
         monday = local.date() - timedelta(days=local.weekday())
         due_at = local_datetime(monday + timedelta(days=pulse.weekday), parse_hhmm(pulse.time),
-                                ZoneInfo(mentor.timezone))
-        key = f"pulse:{mentor.code}:{iso_week(now, mentor.timezone)}"
-        if now < due_at or await relay.outbox_key_exists(services.db, key):
-            continue  # (checked first: no write transaction every 30 s for a sent prompt)
-        t = services.t
-        buttons = [[(t(mentor.language, "pulse.start"), services.signer.sign("pulse", "start"))]]
-        sent += await outbox.enqueue(
-            services.db, key=key,
-            chat_id=mentor.telegram_id, member_id=mentor.id, lane=Lane.SCHEDULED,
-            kind="pulse_prompt", payload=message_payload(t(mentor.language, "pulse.prompt"), buttons),
-            not_before=deliver_time(mentor, now), now=now,
+                                ZoneInfo(zone))
+        if now >= due_at:
+            # Only mentors whose prompt is not queued yet come back: no write every 30 s.
+            week = iso_week(now, zone)
+            due += [(mentor, f"pulse:{mentor.code}:{week}") for mentor in
+                    await pulses.mentors_not_prompted(services.db, started_before, zone, week)]
+    t = services.t
+    messages = [
+        NewMessage(
+            key=key, chat_id=mentor.telegram_id, member_id=mentor.id, lane=Lane.SCHEDULED,
+            kind="pulse_prompt",
+            payload=message_payload(t(mentor.language, "pulse.prompt"), [[(
+                t(mentor.language, "pulse.start"), services.signer.sign("pulse", "start"))]]),
+            not_before=deliver_time(mentor, now),
         )
-    if sent:
+        for mentor, key in due
+    ]
+    if messages:  # one transaction for the week's prompts, however many mentors
+        async with services.db.transaction() as connection:
+            await enqueue_many(connection, messages, now)
         services.outbox.wake()
-    return sent
+    return len(messages)
 
 
 @sweep("relay_release")

@@ -9,14 +9,15 @@ at least THRESHOLD people stand behind them.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.clock import from_db
 from bot.disclosure import THRESHOLD, Group, Shown, Suppressed, suppress, weekly_group
 from storage.engagement import END_REASONS, EngagementEvent
+from storage.report_queries import JOIN_KINDS, ReportInputs, parse_hour
 
 # Weekly columns that are flows: each week's count plus a total (a suppression group).
 FLOW_COLUMNS = (
@@ -33,8 +34,7 @@ FLOW_COLUMNS = (
 # Pairs active at the start of each week (a stock: each cell stands alone, no total).
 STOCK_COLUMNS = ("active_pairs",)
 RETENTION_WEEKS = (4, 8, 12)
-JOIN_KINDS = ("consented",)
-_EVENT_COLUMN = {
+_EVENT_COLUMN = {  # engagement kind -> weekly column
     "escalation_raised": "escalations",
     "escalation_claimed": "escalations_claimed",
     "crisis_entered": "crisis_paths",
@@ -104,61 +104,70 @@ class Report:
         return [self.cells.published(f"{name}:{week}") for week in self.weeks]
 
 
-@dataclass
-class _Facts:
-    """Per-person and per-pair facts gathered in one pass over the log."""
-
-    first_seen: dict[str, datetime] = field(default_factory=dict)
-    role: dict[str, str] = field(default_factory=dict)
-    paired_at: dict[str, datetime] = field(default_factory=dict)  # pair_ref -> first paired
-    subject_paired_at: dict[str, datetime] = field(default_factory=dict)
-    ended: dict[str, tuple[datetime, float | None]] = field(default_factory=dict)
-    first_message: dict[str, datetime] = field(default_factory=dict)
-    moods: dict[str, list[tuple[datetime, float]]] = field(default_factory=dict)
-    who5: dict[str, list[tuple[datetime, float]]] = field(default_factory=dict)
-
-
-def _gather(events: Iterable[EngagementEvent]) -> tuple[_Facts, list[tuple[datetime, EngagementEvent]]]:
-    facts = _Facts()
-    timed = []
-    for event in events:
-        moment = from_db(event.hour)
-        assert moment is not None
-        timed.append((moment, event))
-        subject, pair = event.subject, event.pair_ref
+def inputs_from_events(events: Sequence[EngagementEvent]) -> ReportInputs:
+    """The report's inputs from events in memory (the database path aggregates in SQL instead:
+    storage.report_queries; both give the same report)."""
+    inputs = ReportInputs()
+    # Oldest first (stable): "first seen", "first message" etc. rely on it.
+    timed = [(parse_hour(event.hour), event) for event in sorted(events, key=lambda e: e.hour)]
+    if not timed:
+        return inputs
+    inputs.first, inputs.last = timed[0][0], timed[-1][0]
+    role: dict[str, str] = {}
+    first_seen: dict[str, datetime] = {}
+    subject_paired: dict[str, datetime] = {}
+    series: dict[str, dict[str, list[tuple[datetime, float]]]] = {"checkin_done": {},
+                                                                  "who5_score": {}}
+    checked_in: dict[str, set[str]] = defaultdict(set)
+    moods: dict[str, list[float]] = defaultdict(list)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    coping: dict[int, int] = defaultdict(int)
+    for moment, event in timed:
+        subject, pair, kind, week = event.subject, event.pair_ref, event.kind, week_of(moment)
         if subject and event.role in ("mentee", "mentor"):
-            facts.role[subject] = event.role
-        if subject and event.kind in JOIN_KINDS:
-            facts.first_seen.setdefault(subject, moment)
-        if event.kind == "paired":
+            role[subject] = event.role
+        if subject and kind in JOIN_KINDS:
+            first_seen.setdefault(subject, moment)
+        if kind in _EVENT_COLUMN:
+            counts[(kind, week)] += 1
+        if kind == "paired":
             if pair:
-                facts.paired_at.setdefault(pair, moment)
+                inputs.paired_at.setdefault(pair, moment)
             if subject:
-                facts.subject_paired_at.setdefault(subject, moment)
-        elif event.kind == "ended" and pair:
-            facts.ended.setdefault(pair, (moment, event.value))
-        elif event.kind == "message_relayed" and pair:
-            facts.first_message.setdefault(pair, moment)
-        elif event.kind == "checkin_done" and subject and event.value is not None:
-            facts.moods.setdefault(subject, []).append((moment, event.value))
-        elif event.kind == "who5_score" and subject and event.value is not None:
-            facts.who5.setdefault(subject, []).append((moment, event.value))
-    return facts, timed
-
-
-def _change_since_pairing(
-    series: Mapping[str, list[tuple[datetime, float]]], paired: Mapping[str, datetime]
-) -> Stat:
-    """Mean of (latest - first) values measured at or after each person's pairing."""
-    changes = []
-    for subject, points in series.items():
-        start = paired.get(subject)
-        if start is None:
-            continue
-        after = [value for moment, value in points if moment >= start]
-        if len(after) >= 2:
-            changes.append(after[-1] - after[0])
-    return Stat(statistics.fmean(changes) if changes else None, len(changes))
+                subject_paired.setdefault(subject, moment)
+        elif kind == "ended" and pair:
+            inputs.ended.setdefault(pair, (moment, event.value))
+        elif kind == "message_relayed" and pair:
+            inputs.first_message.setdefault(pair, moment)
+        elif kind == "escalation_claimed" and event.value is not None:
+            inputs.claim_minutes.append(event.value)
+        elif kind == "coping_helpful" and event.value is not None:
+            coping[int(event.value)] += 1
+        if kind == "checkin_done":
+            if subject:
+                checked_in[week].add(subject)
+            if event.value is not None:
+                moods[week].append(event.value)
+        if kind in series and subject and event.value is not None:
+            series[kind].setdefault(subject, []).append((moment, event.value))
+    for subject, moment in first_seen.items():
+        key = (role.get(subject, ""), week_of(moment))
+        inputs.new_members[key] = inputs.new_members.get(key, 0) + 1
+    inputs.kind_counts = dict(counts)
+    inputs.checkins = {
+        week: sum(1 for s in subjects if role.get(s, "mentee") == "mentee")
+        for week, subjects in checked_in.items()
+    }
+    inputs.moods = {week: (statistics.fmean(values), len(values)) for week, values in moods.items()}
+    inputs.coping = dict(coping)
+    for kind, by_subject in series.items():
+        inputs.changes[kind] = []
+        for subject, points in by_subject.items():
+            start = subject_paired.get(subject)
+            after = [value for moment, value in points if start is not None and moment >= start]
+            if len(after) >= 2:
+                inputs.changes[kind].append(after[-1] - after[0])
+    return inputs
 
 
 def build_report(
@@ -167,55 +176,52 @@ def build_report(
     operational: Mapping[str, int] | None = None,
 ) -> Report:
     """Compute and suppress every figure (operational: stand-alone counts such as open alerts)."""
-    # Oldest first (stable): "first seen", "first message" etc. rely on it.
-    facts, timed = _gather(sorted(events, key=lambda event: event.hour))
-    weeks = weeks_between(timed[0][0], max(now, timed[-1][0])) if timed else []
+    return report_from_inputs(inputs_from_events(events), now, operational)
+
+
+def _active_pairs(inputs: ReportInputs, weeks: Sequence[str], now: datetime) -> dict[str, int]:
+    """Pairs active at the start of each week: formed before it and not ended before it."""
+    formed = sorted(inputs.paired_at.values())
+    gone = sorted(max(inputs.paired_at[pair], end)
+                  for pair, (end, _) in inputs.ended.items() if pair in inputs.paired_at)
+    active = {}
+    for week in weeks:
+        start = datetime.fromisoformat(week).replace(tzinfo=now.tzinfo)
+        active[week] = bisect_left(formed, start) - bisect_left(gone, start)
+    return active
+
+
+def report_from_inputs(
+    inputs: ReportInputs, now: datetime, operational: Mapping[str, int] | None = None
+) -> Report:
+    """Compute and suppress every figure from aggregated inputs."""
+    weeks = weeks_between(inputs.first, max(now, inputs.last)) if inputs.first and inputs.last else []
     counts: dict[str, int] = defaultdict(int)
     for name in FLOW_COLUMNS + STOCK_COLUMNS:
         for week in weeks:
             counts[f"{name}:{week}"] = 0
-    for subject, moment in facts.first_seen.items():
-        role = facts.role.get(subject)
-        column = {"mentee": "new_mentees", "mentor": "new_mentors"}.get(role or "", "new_unassigned")
-        counts[f"{column}:{week_of(moment)}"] += 1
-    checked_in: dict[str, set[str]] = defaultdict(set)
-    mood_values: dict[str, list[float]] = defaultdict(list)
-    claim_minutes: list[float] = []
-    coping: dict[int, int] = defaultdict(int)
-    for moment, event in timed:
-        column = _EVENT_COLUMN.get(event.kind)
-        if column:
-            counts[f"{column}:{week_of(moment)}"] += 1
-        if event.kind == "checkin_done":
-            if event.subject and facts.role.get(event.subject, "mentee") == "mentee":
-                checked_in[week_of(moment)].add(event.subject)
-            if event.value is not None:
-                mood_values[week_of(moment)].append(event.value)
-        elif event.kind == "escalation_claimed" and event.value is not None:
-            claim_minutes.append(event.value)
-        elif event.kind == "coping_helpful" and event.value is not None:
-            coping[int(event.value)] += 1
+    for (role, week), number in inputs.new_members.items():
+        column = {"mentee": "new_mentees", "mentor": "new_mentors"}.get(role, "new_unassigned")
+        counts[f"{column}:{week}"] += number
+    for (kind, week), number in inputs.kind_counts.items():
+        counts[f"{_EVENT_COLUMN[kind]}:{week}"] += number
+    active = _active_pairs(inputs, weeks, now)
     for week in weeks:
-        counts[f"checkins:{week}"] = len(checked_in.get(week, ()))
-        start = datetime.fromisoformat(week).replace(tzinfo=now.tzinfo)
-        counts[f"active_pairs:{week}"] = sum(
-            1
-            for pair, paired in facts.paired_at.items()
-            if paired < start and (pair not in facts.ended or facts.ended[pair][0] >= start)
-        )
-    ended_pairs = sum(1 for pair in facts.ended if pair in facts.paired_at)
-    counts["pairs:formed"] = len(facts.paired_at)
+        counts[f"checkins:{week}"] = inputs.checkins.get(week, 0)
+        counts[f"active_pairs:{week}"] = active[week]
+    ended_pairs = sum(1 for pair in inputs.ended if pair in inputs.paired_at)
+    counts["pairs:formed"] = len(inputs.paired_at)
     counts["pairs:ended"] = ended_pairs
-    counts["pairs:active"] = len(facts.paired_at) - ended_pairs
+    counts["pairs:active"] = len(inputs.paired_at) - ended_pairs
     for name in FLOW_COLUMNS:
         counts[f"{name}:total"] = sum(counts[f"{name}:{week}"] for week in weeks)
 
     for k in RETENTION_WEEKS:
         kept = dropped = 0
-        for pair, paired in facts.paired_at.items():
+        for pair, paired in inputs.paired_at.items():
             if now - paired < timedelta(weeks=k):
                 continue
-            end = facts.ended.get(pair)
+            end = inputs.ended.get(pair)
             early = end is not None and end[0] < paired + timedelta(weeks=k)
             if early and end is not None and end[1] != END_REASONS["completed"]:
                 dropped += 1
@@ -225,13 +231,18 @@ def build_report(
         counts[f"retention{k}:pairs"] = kept + dropped
 
     contact_hours = [
-        (facts.first_message[pair] - paired).total_seconds() / 3600
-        for pair, paired in facts.paired_at.items()
-        if pair in facts.first_message and facts.first_message[pair] >= paired
+        (inputs.first_message[pair] - paired).total_seconds() / 3600
+        for pair, paired in inputs.paired_at.items()
+        if pair in inputs.first_message and inputs.first_message[pair] >= paired
     ]
+    claim_minutes = inputs.claim_minutes
+    mood_changes = inputs.changes.get("checkin_done", [])
+    who5_changes = inputs.changes.get("who5_score", [])
     stats = {
-        "mood_change": _change_since_pairing(facts.moods, facts.subject_paired_at),
-        "who5_change": _change_since_pairing(facts.who5, facts.subject_paired_at),
+        "mood_change": Stat(statistics.fmean(mood_changes) if mood_changes else None,
+                            len(mood_changes)),
+        "who5_change": Stat(statistics.fmean(who5_changes) if who5_changes else None,
+                            len(who5_changes)),
         "first_contact_hours": Stat(
             statistics.median(contact_hours) if contact_hours else None, len(contact_hours)
         ),
@@ -255,11 +266,7 @@ def build_report(
     def published(key: str) -> int | None:
         return cells.published(key)
 
-    weekly_mood = {
-        week: statistics.fmean(values)
-        for week, values in mood_values.items()
-        if len(values) >= THRESHOLD
-    }
+    weekly_mood = {week: mean for week, (mean, n) in inputs.moods.items() if n >= THRESHOLD}
     completion = {}
     for week in weeks:
         done, due = published(f"checkins:{week}"), published(f"active_pairs:{week}")
@@ -270,6 +277,6 @@ def build_report(
         kept, total = published(f"retention{k}:kept"), published(f"retention{k}:pairs")
         if kept is not None and total and cells.shown[f"retention{k}:ended"] is Shown.VALUE:
             retention[k] = 100.0 * kept / total
-    top = sorted(((n, votes) for n, votes in coping.items() if votes >= THRESHOLD),
+    top = sorted(((n, votes) for n, votes in inputs.coping.items() if votes >= THRESHOLD),
                  key=lambda item: (-item[1], item[0]))[:3]
     return Report(weeks, cells, weekly_mood, completion, stats, retention, top, tuple(groups))

@@ -116,12 +116,12 @@ async def pairs_command(update: Update, context: BotContext) -> None:
     """/pairs: current pairs with their last contact."""
     services, language, t = context.services, coordinator_language(context), context.services.t
     now = services.clock.now()
-    current = await pairs.all_current(services.db)
+    count, current = await pairs.current_page(services.db, LIST_LIMIT)
     if not current:
         await reply(update, context, t(language, "matching.pairs_none"))
         return
-    lines = [t(language, "matching.pairs_title", count=len(current))]
-    for pair in current[:LIST_LIMIT]:
+    lines = [t(language, "matching.pairs_title", count=count)]
+    for pair in current:
         mentee = await members.get_by_id(services.db, pair.mentee_id or 0)
         mentor = await members.get_by_id(services.db, pair.mentor_id or 0)
         contact = pairing.days_since(pair.last_contact_at, now)
@@ -137,8 +137,8 @@ async def pairs_command(update: Update, context: BotContext) -> None:
             contact=t(language, "matching.never") if contact is None
             else words.ago(language, from_db(pair.last_contact_at) or now, now),
         ))
-    if len(current) > LIST_LIMIT:
-        lines.append(t(language, "matching.pending_more", count=len(current) - LIST_LIMIT))
+    if count > len(current):
+        lines.append(t(language, "matching.pending_more", count=count - len(current)))
     await reply(update, context, "\n".join(lines))
 
 

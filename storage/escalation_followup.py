@@ -14,8 +14,10 @@ from storage.escalations import ESCALATION_COLUMNS, Escalation, escalation_from_
 async def due_aftercare(db: Database, now: datetime) -> list[Escalation]:
     """Resolved escalations whose next-day check is due."""
     rows = await db.fetch_all(
+        # "+id": sort the few due rows found through escalations_aftercare, rather than walk
+        # every alert ever raised in id order (what the planner picks for a bare "ORDER BY id").
         f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE aftercare_at IS NOT NULL "
-        "AND aftercare_at <= ? ORDER BY id",
+        "AND aftercare_at <= ? ORDER BY +id",
         (to_db(now),),
     )
     return [escalation_from_row(row) for row in rows]

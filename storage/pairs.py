@@ -118,6 +118,15 @@ async def all_current(db: Database) -> list[Pair]:
     return [pair_from_row(row) for row in rows]
 
 
+async def current_page(db: Database, limit: int) -> tuple[int, list[Pair]]:
+    """How many pairs have not ended, and the oldest `limit` of them (for a list to show)."""
+    count = await db.fetch_value("SELECT COUNT(*) FROM pairs WHERE status != 'ended'")
+    rows = await db.fetch_all(
+        f"SELECT {PAIR_COLUMNS} FROM pairs WHERE status != 'ended' ORDER BY id LIMIT ?", (limit,)
+    )
+    return int(count or 0), [pair_from_row(row) for row in rows]
+
+
 async def mentor_loads(db: Database) -> dict[int, int]:
     """Current (not ended) pairs per mentor id."""
     rows = await db.fetch_all(

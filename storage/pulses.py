@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.clock import to_db
 from storage.db import Database
+from storage.members import MEMBER_COLUMNS, Member, member_from_row
 
 
 async def save(
@@ -45,11 +46,31 @@ async def reset(db: Database, member_id: int, period: str) -> None:
     )
 
 
-async def mentors_in_pairs(db: Database, started_before: datetime) -> list[int]:
-    """Member ids of mentors in an active pair that started before `started_before`."""
+_MENTORS_IN_PAIRS = (
+    "m.unreachable = 0 AND m.id IN (SELECT mentor_id FROM pairs WHERE status = 'active' "
+    "AND mentor_id IS NOT NULL AND COALESCE(started_at, created_at) <= ?)"
+)
+
+
+async def mentor_zones(db: Database, started_before: datetime) -> list[str]:
+    """The time zones of reachable mentors in a pair that started before `started_before`."""
     rows = await db.fetch_all(
-        "SELECT DISTINCT mentor_id FROM pairs WHERE status = 'active' AND mentor_id IS NOT NULL "
-        "AND COALESCE(started_at, created_at) <= ? ORDER BY mentor_id",
+        f"SELECT DISTINCT m.timezone FROM members m WHERE {_MENTORS_IN_PAIRS}",
         (to_db(started_before),),
     )
-    return [int(row["mentor_id"]) for row in rows]
+    return [str(row[0]) for row in rows]
+
+
+async def mentors_not_prompted(
+    db: Database, started_before: datetime, timezone: str, week: str
+) -> list[Member]:
+    """Those mentors in `timezone` with no pulse prompt queued for `week` (one query: the
+    outbox key is looked up inside SQLite, so a week already prompted costs no Python)."""
+    columns = ", ".join(f"m.{column.strip()}" for column in MEMBER_COLUMNS.split(","))
+    rows = await db.fetch_all(
+        f"SELECT {columns} FROM members m WHERE m.timezone = ? AND {_MENTORS_IN_PAIRS} "
+        "AND NOT EXISTS (SELECT 1 FROM outbox o "
+        "WHERE o.idempotency_key = 'pulse:' || m.code || ':' || ?) ORDER BY m.id",
+        (timezone, to_db(started_before), week),
+    )
+    return [member_from_row(row) for row in rows]

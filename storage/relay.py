@@ -226,7 +226,9 @@ async def undelivered_failures(db: Database) -> list[Failure]:
         "SELECT r.id, r.pair_id, r.from_chat, r.from_msg, COALESCE(o.last_error, '') AS error "
         "FROM relay_messages r JOIN outbox o ON o.idempotency_key = "
         "'relay:' || r.from_chat || ':' || r.from_msg || ':' || r.to_chat "
-        "WHERE o.status = 'failed' AND r.failure_told_at IS NULL ORDER BY r.id"
+        # delivered_at IS NULL: read through the small partial index relay_untold.
+        "WHERE o.status = 'failed' AND r.delivered_at IS NULL AND r.failure_told_at IS NULL "
+        "ORDER BY r.id"
     )
     return [Failure(**dict(row)) for row in rows]
 

@@ -16,6 +16,11 @@ _LAST_ACTIVE = (
     "MAX(m.consented_at, COALESCE(m.last_seen_at, ''), COALESCE((SELECT MAX(p.ended_at) "
     "FROM pairs p WHERE p.mentee_id = m.id OR p.mentor_id = m.id), ''))"
 )
+# Implied by "_LAST_ACTIVE < cutoff" and written exactly as migration 0016's index
+# members_seen, so the sweep reads only the members inactive that long, not the whole table
+# (the queries sort by "+m.id": sorting the few found, rather than walking every member in id
+# order to fill the LIMIT, which the planner would otherwise choose).
+_SEEN = "MAX(m.consented_at, COALESCE(m.last_seen_at, ''))"
 _NO_CURRENT_PAIR = (
     "NOT EXISTS (SELECT 1 FROM pairs p WHERE p.status != 'ended' "
     "AND (p.mentee_id = m.id OR p.mentor_id = m.id))"
@@ -36,7 +41,8 @@ async def due_for_notice(db: Database, notice_before: datetime, limit: int) -> l
     rows = await db.fetch_all(
         f"SELECT m.id FROM members m WHERE (m.retention_notice_at IS NULL OR "
         f"m.retention_notice_at < {_LAST_ACTIVE}) AND m.unreachable = 0 "
-        f"AND {_NO_CURRENT_PAIR} AND {_LAST_ACTIVE} < ? ORDER BY m.id LIMIT ?",
+        f"AND {_NO_CURRENT_PAIR} AND {_SEEN} < ?1 AND {_LAST_ACTIVE} < ?1 "
+        f"ORDER BY +m.id LIMIT ?2",
         (to_db(notice_before), limit),
     )
     return [int(row[0]) for row in rows]
@@ -54,9 +60,9 @@ async def due_for_erasure(db: Database, inactive_before: datetime, told_before: 
     """Members inactive since before `inactive_before` who were told (after their last
     activity) before `told_before`, or cannot be told (they blocked the bot)."""
     rows = await db.fetch_all(
-        f"SELECT m.id FROM members m WHERE {_NO_CURRENT_PAIR} AND {_LAST_ACTIVE} < ? "
-        f"AND (m.unreachable = 1 OR (m.retention_notice_at <= ? "
-        f"AND m.retention_notice_at >= {_LAST_ACTIVE})) ORDER BY m.id LIMIT ?",
+        f"SELECT m.id FROM members m WHERE {_NO_CURRENT_PAIR} AND {_SEEN} < ?1 "
+        f"AND {_LAST_ACTIVE} < ?1 AND (m.unreachable = 1 OR (m.retention_notice_at <= ?2 "
+        f"AND m.retention_notice_at >= {_LAST_ACTIVE})) ORDER BY +m.id LIMIT ?3",
         (to_db(inactive_before), to_db(told_before), limit),
     )
     return [int(row[0]) for row in rows]

@@ -46,7 +46,8 @@ async def test_helpfulness_is_counted_once_anonymously_and_ranks_strategies(
     assert await engagement_values(sandbox, "coping_helpful") == [
         content_number("anxious-grounding-54321")
     ]
-    rows = await sandbox.db.fetch_all("SELECT subject FROM engagement WHERE kind LIKE 'coping_%'")
+    rows = await sandbox.db.fetch_all(
+        "SELECT subject FROM engagement WHERE kind LIKE 'coping_%' ORDER BY id")
     assert rows and all(row["subject"] is None for row in rows[1:])  # answers carry no pseudonym
     columns = {row[1] for row in await sandbox.db.fetch_all("PRAGMA table_info(coping_feedback)")}
     assert columns == {"strategy_id", "helpful", "not_helpful"}  # nobody's id is kept

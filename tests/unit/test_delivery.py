@@ -182,3 +182,42 @@ async def test_a_button_answer_that_is_too_old_or_keeps_failing_counts_as_answer
             await limiter.process_request(broken, (), {}, "answerCallbackQuery", {}, None)
     finally:
         await limiter.shutdown()
+
+
+def test_the_send_gate_widens_with_the_round_trip() -> None:
+    """Sends in flight follow rate x measured cycle, bounded 1-8; low lanes leave one place."""
+    from bot.pacing import MAX_IN_FLIGHT, SendGate
+
+    def settled(rate: float, seconds: float) -> SendGate:
+        gate = SendGate(rate=rate)
+        for _ in range(40):
+            gate.observe(seconds)
+        return gate
+
+    assert settled(25, 0.003).size == 1  # sandbox speed: one at a time is already 25/s
+    at_80, at_150 = settled(25, 0.083), settled(25, 0.153)
+    assert 25 * 0.083 < at_80.size - 1 <= MAX_IN_FLIGHT  # pace kept, one place spare
+    assert at_150.size - 1 > 25 * 0.153 and at_150.size > at_80.size
+    assert settled(10_000, 0.1).size == MAX_IN_FLIGHT
+    assert SendGate(4).size == 4 and SendGate(4).cycle is None  # fixed: observing changes nothing
+    fixed = SendGate(4)
+    fixed.observe(1.0)
+    assert fixed.size == 4
+
+
+def test_low_lanes_leave_a_place_for_replies() -> None:
+    from bot.pacing import GateTicket, SendGate
+
+    gate = SendGate(3)
+    low = [GateTicket(gate, low=True) for _ in range(3)]
+    low[0].take()
+    low[1].take()
+    assert not low[2].has_room()  # the third place is kept for a reply or relayed message
+    reply = GateTicket(gate)
+    assert reply.has_room()
+    reply.take()
+    assert not reply.has_room() and not gate.has_room()
+    reply.release(completed=True)
+    assert reply.has_room()
+    one = SendGate(1)
+    assert GateTicket(one, low=True).has_room()  # a gate of one keeps nothing back
