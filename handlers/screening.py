@@ -145,6 +145,10 @@ async def _reply_for(
         text = t(language, "crisis.check")
     elif choice == "guidance":
         text = t(language, "mentor_crisis.guidance")
+        found = directory.for_country(country)
+        if found is not None:
+            text = Html(text + "\n" + t(language, "screen.guidance_emergency",
+                                        number=found.emergency))
         buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open"))]]
     elif choice == "danger":
         text = render_danger(t, language, directory, country)

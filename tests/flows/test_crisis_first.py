@@ -127,8 +127,9 @@ async def test_report_details_with_crisis_words_still_reach_the_coordinators(
     _mia, leo, *_ = await paired(sandbox)
     replies = await leo.send("/report")
     await leo.click(replies[-1], "Worried about my partner's safety")
-    replies = await leo.send("my partner is suicidal")
-    assert "988" in replies[0].text and CARRY_ON not in replies[0].text
+    replies = await leo.send("my partner is suicidal")  # a mentor about someone else: guidance
+    assert "someone you support may be at risk" in replies[0].text
+    assert CARRY_ON not in replies[0].text
     assert "coordinator will look at it" in replies[-1].text  # the report goes on, words kept
     assert any("my partner is suicidal" in m.text for m in sandbox.group.bot_messages())
 

@@ -12,7 +12,7 @@ from bot.sandbox.harness import Sandbox
 from tests.crisis_helpers import DANGER, RESULTS, inject
 from tests.safety_helpers import escalation_rows, joined
 
-HIGH, CONCERN = "i want to kill myself", "i feel hopeless"
+HIGH, CONCERN = "i want to kill myself", "im so tired of everything"
 HELP_NOW = ["🌿 A grounding exercise", "☎️ I've called / I'm with someone", "📞 Show the lines"]
 
 

@@ -40,7 +40,7 @@ async def test_check_gets_one_caring_line_without_numbers_and_no_alert(box: Sand
     ana = box.user("Ana")
     await joined(box, ana)
     replies = await ana.send("two years ago i wanted to die. today i baked a cake")
-    assert "How are you doing now?" in replies[0].text and "/crisis" in replies[0].text
+    assert "How are you doing with it now?" in replies[0].text and "/crisis" in replies[0].text
     assert "988" not in replies[0].text and replies[0].button_labels == []
     assert box.group.bot_messages() == [] and await escalation_rows(box) == []
     assert await signals(box) == [(0, "self")]
@@ -50,7 +50,7 @@ async def test_check_in_spanish(box: Sandbox) -> None:
     eva = box.user("Eva", language_code="es")
     await joined(box, eva, country="ES", language="es")
     replies = await eva.send("hace dos años quería morir")
-    assert "¿Cómo estás ahora?" in replies[0].text and "024" not in replies[0].text
+    assert "¿Cómo lo llevas ahora?" in replies[0].text and "024" not in replies[0].text
 
 
 async def test_high_imminent_and_danger_get_the_crisis_path_and_an_alert(box: Sandbox) -> None:
@@ -69,7 +69,8 @@ async def test_mentor_asking_about_a_disclosure_gets_the_guidance_card(box: Sand
     mo = box.user("Mo")
     await joined(box, mo, role="mentor")
     card = (await mo.send("my mentee said she wants to die, what do i do?"))[0]
-    assert "Ask directly" in card.text and "911" in card.text and "/crisis" in card.text
+    assert "Ask directly" in card.text and "911" in card.text
+    assert card.button_labels == ["📞 Show the lines"]
     assert "glad you reached out" not in card.text
     assert box.group.bot_messages() == [] and await escalation_rows(box) == []
     # a mentor in distress is still a person in distress
