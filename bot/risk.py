@@ -42,6 +42,12 @@ __all__ = ["RiskKind", "RiskResult", "RiskScreen", "Severity", "normalise"]
 
 MAX_CHARS = 8192  # Telegram sends at most 4,096; anything longer is cut, never an error
 _MIN_MODEL_WORDS = 3  # shorter messages get at most a gentle check from the model alone
+# Links, e-mail addresses and @handles say nothing about risk, but their letters become n-grams
+# the model may read as words ("see t.me/ana" looked like a farewell): they are blanked first.
+_CONTACTS = re.compile(
+    r"(?:https?://|www\.)\S+|\bt\.me/\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])@\w{3,}",
+    re.IGNORECASE,
+)
 _DANGER_RULES = re.compile(r"\.(?:harm_from_others|unsafe_relationship)$")
 _FRAMED_CLASSES = ("framed", "mentor")
 _SPACE = " "
@@ -87,7 +93,7 @@ class RiskScreen:
         self, text: str, *, role: str | None = None, recent: Sequence[Severity] = ()
     ) -> RiskResult | None:
         """The tier of ``text`` for this writer, or None when there is nothing to check."""
-        text = text[:MAX_CHARS]
+        text = _CONTACTS.sub(" ", text[:MAX_CHARS])
         whole = normalise(text)
         if not whole:
             return None
