@@ -31,12 +31,28 @@ def _parser() -> argparse.ArgumentParser:
         "backup", help="consistent copy of the database, safe while running"
     )
     backup.add_argument("path", type=Path)
+    backup.add_argument("--force", action="store_true", help="replace an existing file at PATH")
     restore = commands.add_parser(
         "restore", help="put a backup in place of the database (stop the bot first)"
     )
     restore.add_argument("path", type=Path)
     commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations")
     return parser
+
+
+def _operate(command: str, args: argparse.Namespace) -> int:
+    """backup, restore and status: they need only the database's path, never the token."""
+    from bot import operations
+    from bot.settings import StorageSettings
+
+    database = StorageSettings().database_path
+    if command == "backup":
+        print(asyncio.run(operations.backup(database, args.path, force=args.force)))
+    elif command == "restore":
+        print(asyncio.run(operations.restore(database, args.path)))
+    else:
+        print(asyncio.run(operations.status(database)))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,22 +75,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(content.locales)} languages."
             )
             return 0
+        if command in ("backup", "restore", "status"):
+            return _operate(command, args)
         settings = load_settings()
-        if command == "backup":
-            from bot.operations import backup
-
-            print(asyncio.run(backup(settings, args.path)))
-            return 0
-        if command == "restore":
-            from bot.operations import restore
-
-            print(asyncio.run(restore(settings, args.path)))
-            return 0
-        if command == "status":
-            from bot.operations import status
-
-            print(asyncio.run(status(settings)))
-            return 0
         from bot.runner import run
 
         return asyncio.run(run(settings))

@@ -14,10 +14,12 @@ import bot.app as app_module
 from bot.app import build_application, set_command_menus, start_background_work
 from bot.catalog.bundle import ContentStore, load_content
 from bot.clock import ScaledClock, clock_for
+from bot.inbox import replay_unhandled
 from bot.services import Services
 from bot.settings import Settings, load_or_create_key
 from bot.webhook import WEBHOOK_PATH, WebhookReceiver
 from storage.db import Database
+from storage.lock import InstanceLock
 
 log = logging.getLogger(__name__)
 STARTUP_BACKOFF = (1, 2, 5, 10, 30, 60)
@@ -82,6 +84,16 @@ async def initialise_with_retry(app: Application, stop: asyncio.Event,  # type: 
 async def run(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
     configure_logging(settings.log_level, settings.token)
+    lock = InstanceLock(settings.database_path,
+                        purpose="stop it first: only one bot may use a database").acquire()
+    try:
+        return await _run_locked(settings)
+    finally:
+        lock.release()
+
+
+async def _run_locked(settings: Settings) -> int:
+    """`run` while holding the database's lock."""
     db = await Database.open(settings.database_path)
     clock = clock_for(settings.telegram_base_url)
     if isinstance(clock, ScaledClock):  # bench/soak.py only: refused unless the Bot API is local
@@ -101,9 +113,12 @@ async def run(settings: Settings) -> int:
             return 0
         await set_command_menus(app, settings.coordinator_chat_id)
         assert app.updater is not None
+        # Updates a crash cut off go first in the queue, before anything new arrives.
+        await replay_unhandled(app, services)
         if settings.webhook_url and settings.webhook_secret is not None:
             secret = settings.webhook_secret.get_secret_value()
-            receiver = WebhookReceiver(app, secret, settings.webhook_listen, settings.webhook_port)
+            receiver = WebhookReceiver(app, secret, settings.webhook_listen, settings.webhook_port,
+                                       services=services)
             await receiver.start()
             await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
                                       secret_token=secret, allowed_updates=ALLOWED_UPDATES)

@@ -112,6 +112,14 @@ class Settings(BaseSettings):
         return self.bot_token.get_secret_value()
 
 
+class StorageSettings(BaseSettings):
+    """Only where the database is: what `status`, `backup` and `restore` need (no token)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_path: Path = Path("data/companion.sqlite3")
+
+
 class SettingsError(Exception):
     """Raised with a ready-to-print message listing every settings problem."""
 

@@ -1,7 +1,8 @@
 """Webhook receiver: checks X-Telegram-Bot-Api-Secret-Token in constant time, queues updates.
 
 PTB's built-in webhook server compares the secret with `!=` (timing leak) and needs tornado;
-this small receiver feeds the same `application.update_queue` that polling uses.
+this small receiver feeds the same `application.update_queue` that polling uses, after saving
+each update in the inbox (bot/inbox.py).
 """
 
 from __future__ import annotations
@@ -9,12 +10,16 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application
 
 from bot.httpserver import Request, TinyHttpServer
+from bot.inbox import keep
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
@@ -24,8 +29,10 @@ WEBHOOK_PATH = "/telegram"
 class WebhookReceiver:
     """Accepts Telegram's POSTs on WEBHOOK_PATH and hands updates to the application."""
 
-    def __init__(self, app: Application, secret: str, host: str, port: int) -> None:  # type: ignore[type-arg]
+    def __init__(self, app: Application, secret: str, host: str, port: int,  # type: ignore[type-arg]
+                 *, services: Services | None = None) -> None:
         self.app = app
+        self.services = services
         self._secret = secret.encode()
         self.server = TinyHttpServer(self.handle, host, port)
         self.accepted = 0
@@ -41,9 +48,13 @@ class WebhookReceiver:
             log.warning("webhook request with a missing or wrong secret token refused")
             return 403, {"ok": False}
         try:
-            update = Update.de_json(json.loads(request.body), self.app.bot)
+            raw = json.loads(request.body)
+            update = Update.de_json(raw, self.app.bot)
         except (ValueError, TypeError, KeyError):
             return 400, {"ok": False}
+        if self.services is not None:
+            # On disk before the 200: Telegram stops re-sending an update once it gets one.
+            await keep(self.services, [raw])
         await self.app.update_queue.put(update)
         self.accepted += 1
         return 200, {"ok": True}
