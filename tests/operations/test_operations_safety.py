@@ -42,6 +42,16 @@ async def live_database(folder: Path) -> Path:
     return path
 
 
+def matching(folder: Path, pattern: str) -> list[Path]:
+    """Files in a folder whose names match a glob pattern."""
+    return sorted(folder.glob(pattern))
+
+
+def wal_size(database: Path) -> int:
+    """Bytes in the database's write-ahead log."""
+    return Path(f"{database}-wal").stat().st_size
+
+
 def canary(path: Path) -> str:
     """The row `live_database` wrote, read back from the file."""
     with sqlite3.connect(path) as connection:
@@ -71,7 +81,7 @@ async def test_backup_never_overwrites_unless_forced_and_needs_no_token(tmp_path
     code, output = await command(tmp_path, database, "backup", str(target), "--force")
     assert code == 0, output
     assert canary(target) == "still here" and oct(target.stat().st_mode & 0o777) == "0o600"
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]  # no leftovers
+    assert matching(tmp_path, "*.part") == []  # no half-written leftovers
 
 
 async def test_status_and_backup_of_a_missing_database_say_so_and_create_nothing(
@@ -102,7 +112,7 @@ async def test_restore_and_a_second_bot_refuse_while_the_bot_runs(tmp_path: Path
         assert "bot running: yes" in output
     finally:
         running.release()
-    assert not list(tmp_path.glob("live.sqlite3.before-restore-*"))  # nothing was moved
+    assert matching(tmp_path, "live.sqlite3.before-restore-*") == []  # nothing was moved
     code, output = await command(tmp_path, database, "restore", str(backup))
     assert code == 0, output
     assert lock_path(database).exists()
@@ -118,10 +128,10 @@ async def test_restore_keeps_the_last_commits_of_the_replaced_database(tmp_path:
               "c.commit(); os._exit(0)")
     writer = await asyncio.create_subprocess_exec(sys.executable, "-c", script, str(database))
     assert await writer.wait() == 0
-    assert Path(f"{database}-wal").stat().st_size > 0
+    assert wal_size(database) > 0
     code, output = await command(tmp_path, database, "restore", str(backup))
     assert code == 0, output
-    (aside,) = tmp_path.glob("live.sqlite3.before-restore-*")
+    (aside,) = matching(tmp_path, "live.sqlite3.before-restore-*")
     with sqlite3.connect(aside) as connection:
         assert connection.execute("SELECT value FROM kv WHERE key = 'late'").fetchone() == (
             "in the wal",)
