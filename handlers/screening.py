@@ -13,7 +13,7 @@ import contextlib
 from telegram import Update
 from telegram.error import Forbidden
 
-from bot.escalation import raise_alert
+from bot.degraded import raise_alert_or_send_directly
 from bot.risk import RiskResult
 from bot.services import BotContext
 from handlers._common import current_member
@@ -48,8 +48,9 @@ async def respond_to_risk(
     severity = result.severity.name.lower()
     with contextlib.suppress(Forbidden):  # blocked right after writing: the alert still goes out
         await send_crisis(update, context, severity=severity)
-    await raise_alert(
+    await raise_alert_or_send_directly(
         context.services,
+        context.bot,
         member=await current_member(update, context),
         severity=severity,
         source=source,

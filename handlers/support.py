@@ -10,7 +10,7 @@ from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot.crisis_view import render_crisis
-from bot.escalation import raise_alert
+from bot.degraded import raise_alert_or_send_directly, write_or_log
 from bot.lanes import Lane
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
@@ -64,8 +64,9 @@ async def not_safe(update: Update, context: BotContext) -> None:
     with contextlib.suppress(Forbidden):  # blocked a moment ago: coordinators must still know
         await send_crisis(update, context, not_safe=True)
     member = await current_member(update, context)
-    await raise_alert(
+    await raise_alert_or_send_directly(
         context.services,
+        context.bot,
         member=member,
         severity="urgent",
         source="button",
@@ -115,18 +116,18 @@ async def mark_unreachable(context: BotContext, member: Member | None) -> None:
 async def record_entry(update: Update, context: BotContext, how: int) -> None:
     """Anonymised: someone reached the crisis path, and how (no pseudonym before consent)."""
     member = await current_member(update, context)
-    await engagement.record(
+    await write_or_log("a crisis entry", engagement.record(
         context.services.db, context.services.pseudonym_key, kind="crisis_entered",
         now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
         role=member.role if member else None, value=how,
-    )
+    ))
 
 
 async def _record_answer(update: Update, context: BotContext, member: Member | None, *,
                          safe: bool) -> None:
     """Anonymised answer to "are you safe?" (1 safe for now, 0 not safe)."""
-    await engagement.record(
+    await write_or_log("an answer to \"are you safe?\"", engagement.record(
         context.services.db, context.services.pseudonym_key, kind="crisis_answered",
         now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
         role=member.role if member else None, value=1 if safe else 0,
-    )
+    ))
