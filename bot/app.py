@@ -75,6 +75,7 @@ class _Processor(PerChatUpdateProcessor):
         self.services = services
         self.app: Application | None = None  # type: ignore[type-arg]
         self._started: set[int] = set()  # update ids running in this process
+        self._unrecorded: set[int] = set()  # handled, but the disk refused the mark
 
     async def do_process_update(self, update: object, coroutine: Any) -> None:
         """Run the update inside its chat's turn, then mark it handled (still in that turn, so
@@ -95,17 +96,23 @@ class _Processor(PerChatUpdateProcessor):
             self._started.discard(update_id)  # type: ignore[arg-type]
 
     async def _record(self, update_id: int | None) -> None:
-        """Save flow states and mark the update handled; a full disk leaves it in the inbox."""
-        try:
-            if self.app is not None:
-                # PTB would write conversation states only every `update_interval`; a crash in
-                # between would lose a member's place in a flow, so we save after every update.
-                await self.app.update_persistence()
-            if update_id is not None:
-                await updates.mark_handled(self.services.db, update_id, self.services.clock.now())
-        except sqlite3.Error as exc:
-            log.critical("could not record update %s as handled (%s); it will be handled "
-                         "again after a restart", update_id, exc)
+        """Save flow states and mark the update handled. While the disk is full the marks wait
+        in memory and are written by the first update handled after space returns (until then
+        the inbox still holds the update, so a restart would handle it again)."""
+        if self.app is not None:
+            # PTB would write conversation states only every `update_interval`; a crash in
+            # between would lose a member's place in a flow, so we save after every update.
+            await self.app.update_persistence()
+        if update_id is not None:
+            self._unrecorded.add(update_id)
+        for waiting in sorted(self._unrecorded):
+            try:
+                await updates.mark_handled(self.services.db, waiting, self.services.clock.now())
+            except sqlite3.Error as exc:
+                log.critical("could not record update %s as handled (%s); will try again",
+                             waiting, exc)
+                return
+            self._unrecorded.discard(waiting)
 
 
 def build_application(
