@@ -99,13 +99,19 @@ async def record(
     role: str | None = None,
     pair_code: str | None = None,
     value: float | None = None,
+    secret: bytes | None = None,
 ) -> None:
-    """Add one anonymised event (kind must be a known one: no free-form strings)."""
+    """Add one anonymised event (kind must be a known one: no free-form strings).
+
+    The subject comes from the member's pseudonym secret, looked up by `telegram_id`; `secret`
+    gives it directly instead (the demo's history of members who have since left).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown engagement kind {kind!r}")
     if role not in (None, "mentee", "mentor", "coordinator"):
         raise ValueError(f"unknown role {role!r}")
-    secret = await secret_of(target, telegram_id) if telegram_id is not None else None
+    if secret is None and telegram_id is not None:
+        secret = await secret_of(target, telegram_id)
     params = (
         hour_bucket(now),
         kind,
