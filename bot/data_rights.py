@@ -11,7 +11,7 @@ from bot.clock import to_db
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
-from bot.pseudonym import member_subject
+from bot.pseudonym import member_subject, subject
 from storage import data_rights, engagement, members, outbox, pairs
 from storage.members import Member
 from storage.persistence import forget_conversations
@@ -100,6 +100,14 @@ async def forget(services: Services, member: Member) -> Forgotten:
             connection, services.pseudonym_key, kind="forgot", now=now,
             telegram_id=member.telegram_id, role=member.role,
         )
+        secret = await engagement.secret_of(connection, member.telegram_id)
+        if secret is not None:
+            # Events recorded before pseudonyms came from a secret used HMAC(key, Telegram id),
+            # which anyone with the key could recompute: they join the secret's pseudonym, so
+            # deleting the secret unlinks them too.
+            await engagement.rename_subject(
+                connection, subject(services.pseudonym_key, member.telegram_id),
+                member_subject(services.pseudonym_key, secret))
         await data_rights.delete_member(connection, member.id, member.telegram_id)
         language = services.settings.default_language
         pair_codes = ", ".join(pair.code for pair in current) or "-"

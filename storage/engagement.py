@@ -139,6 +139,11 @@ async def secret_of(target: Database | aiosqlite.Connection, telegram_id: int) -
     return bytes(row[0]) if row is not None else None
 
 
+async def rename_subject(connection: aiosqlite.Connection, old: str, new: str) -> None:
+    """Move events from one pseudonym to another (inside the caller's transaction)."""
+    await connection.execute("UPDATE engagement SET subject = ? WHERE subject = ?", (new, old))
+
+
 async def events(db: Database, kind: str | None = None) -> list[EngagementEvent]:
     """Events, optionally of one kind, oldest first."""
     where, params = ("WHERE kind = ?", (kind,)) if kind else ("", ())

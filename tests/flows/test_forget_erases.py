@@ -60,6 +60,10 @@ async def test_forget_after_relay_checkin_alert_and_report_leaves_no_trace(
     await sandbox.db.checkpoint()
     assert "id as 6-byte integer" in traces(database_bytes(sandbox), TELEGRAM_ID, ALIAS)
 
+    # An event from before pseudonyms came from a secret (keyed on the Telegram id itself).
+    await sandbox.db.execute(
+        "INSERT INTO engagement (hour, kind, role, subject) VALUES ('2026-01-05T10:00:00', "
+        "'joined', 'mentee', ?)", (subject(key, TELEGRAM_ID),))
     ask = (await zed.send("/forget"))[-1]
     replies = await zed.click(ask, "Yes, delete everything")
     assert "everything about you has been deleted" in replies[-1].text
