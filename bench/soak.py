@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import random
@@ -105,7 +106,8 @@ def backlog(database: Path) -> tuple[int, int]:
 
     "Due" is judged at the bot's own (sped-up) time, which its last sweep wrote down.
     """
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as connection:
+    reader = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    with contextlib.closing(reader) as connection, connection:
         pending = connection.execute(
             "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND not_before <= "
             "COALESCE((SELECT value FROM kv WHERE key = 'last_sweep_at'), '')").fetchone()[0]

@@ -5,21 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 import warnings
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 import bot.reminders  # noqa: F401  (registers the check-in prompt and nudge sweeps)
 import handlers
+from bot import menus, metrics
 from bot.delivery import PriorityRateLimiter
 from bot.inbox import InboxRequest
 from bot.processor import PerChatUpdateProcessor
 from bot.services import BotContext, Services
-from bot.sweep import run_sweeps
+from bot.sweep import INTERVAL_SECONDS, run_sweeps
 from storage import updates
 from storage.persistence import SqlitePersistence
 
@@ -28,43 +30,6 @@ log = logging.getLogger(__name__)
 # Our ConversationHandlers track one flow per chat on purpose (per_message=False); PTB warns about
 # that combination with button handlers at construction. It is a design choice, not a defect.
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-
-MEMBER_COMMANDS = [
-    ("start", "Join, or see where you are"),
-    ("crisis", "Crisis lines, at any time"),
-    ("cope", "Coping ideas for right now"),
-    ("resources", "Support services where you live"),
-    ("refer", "Mentors: send your mentee a service"),
-    ("checkin", "This week's check-in"),
-    ("report", "Raise a concern with the coordinators"),
-    ("pulse", "Mentors: this week's pulse"),
-    ("help", "What I can do"),
-    ("end", "End your mentoring pair"),
-    ("settings", "Change your answers, language, times"),
-    ("training", "Mentor training"),
-    ("pause", "Take a break from reminders"),
-    ("resume", "Start reminders again"),
-    ("stepback", "Mentors: take no new mentees"),
-    ("mydata", "Everything held about you"),
-    ("forget", "Delete everything about you"),
-]
-COORDINATOR_COMMANDS = [
-    ("help", "Coordinator commands"),
-    ("escalations", "Open crisis alerts and their age"),
-    ("reload", "Reload content files (keeps the old if invalid)"),
-    ("dashboard", "Programme chart and summary (anonymised)"),
-    ("export", "Weekly figures as CSV (anonymised)"),
-    ("digest", "This week's digest"),
-    ("audit", "Recent coordinator actions"),
-    ("member", "A member's profile: /member CODE"),
-    ("pending", "Waiting mentees and mentors to approve"),
-    ("suggest", "Proposed pairs to approve"),
-    ("pair", "Pair MENTEE MENTOR by hand"),
-    ("pairs", "Current pairs and last contact"),
-    ("unpair", "End a pair: CODE REASON"),
-    ("broadcast", "Message mentors, mentees or everyone"),
-    ("approve", "Approve a trained mentor: /approve CODE"),
-]
 
 
 class _Processor(PerChatUpdateProcessor):
@@ -80,7 +45,9 @@ class _Processor(PerChatUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Any) -> None:
         """Run the update inside its chat's turn, then mark it handled (still in that turn, so
         a second copy of it waiting for the chat finds it handled)."""
+        started = time.monotonic()
         await super().do_process_update(update, self._handle(update, coroutine))
+        metrics.update_handled(update, started)
 
     async def _handle(self, update: object, coroutine: Any) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -152,17 +119,11 @@ def build_application(
 
 
 async def set_command_menus(app: Application, coordinator_chat_id: int) -> None:  # type: ignore[type-arg]
-    """Members see member commands in private chats; coordinators theirs in their group."""
-    await app.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in MEMBER_COMMANDS], scope=BotCommandScopeAllPrivateChats()
-    )
-    await app.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in COORDINATOR_COMMANDS],
-        scope=BotCommandScopeChat(coordinator_chat_id),
-    )
+    """Menus per language and role, and the bot's descriptions (bot/menus.py)."""
+    await menus.set_command_menus(app.bot, app.bot_data["services"], coordinator_chat_id)
 
 
-SWEEP_INTERVAL_SECONDS = 30
+SWEEP_INTERVAL_SECONDS = INTERVAL_SECONDS  # the soak lowers it (bot/runner.py)
 
 
 async def _sweep_job(context: BotContext) -> None:
@@ -177,6 +138,10 @@ async def _sweep_job(context: BotContext) -> None:
         except Exception:
             log.exception("sweep round failed")
     services.outbox.wake()
+    try:
+        await metrics.refresh(services.db, services.clock.now())
+    except sqlite3.Error as exc:
+        log.warning("metrics could not be read (%s)", exc)
 
 
 def start_background_work(app: Application) -> asyncio.Task[None]:  # type: ignore[type-arg]

@@ -8,8 +8,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import phonenumbers
+
+from bot.catalog.relay import Boundaries
 
 KINDS = ("phone", "handle", "email", "link", "meeting")
 CODES = {"phone": "p", "handle": "h", "email": "e", "link": "l", "meeting": "m"}
@@ -28,7 +31,11 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
 _LINK = re.compile(
     r"(https?://\S+|www\.\S+|\bt\.me/\S+|"
-    r"\b[a-z0-9-]{2,}\.(com|org|net|io|me|info|co|es|mx|uk|de|app|ly|gg)(/\S*)?\b)",
+    r"\b[a-z0-9-]{2,}\.(com|org|net|info|app)\b|"
+    # Short country-like endings are also words ("cansada.me voy", "bien.Es que", typed without
+    # a space): a bare domain with one of them counts only in lower case with a path or a
+    # second ending ("site.co.uk", "tienda.com.mx", "bio.me/ana").
+    r"\b[a-z0-9-]{2,}(\.(co|com|org))?\.(io|me|co|es|mx|uk|de|ly|gg)(/\S+|\b(?=\.)))",
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -39,6 +46,56 @@ def _normalise(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.replace("'", "").replace("’", ""))
     plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
     return f" {_NON_WORD.sub(' ', plain).strip()} "
+
+
+@dataclass(frozen=True)
+class MeetingRules:
+    """Normalised meeting phrases (all languages at once: members may write in either).
+
+    `always` flags on its own; `with_partner` only in a sentence that also has a word addressing
+    the partner (`partner_words`: you, we, let's...); `never` is removed first, so "nice to meet
+    you" or "meet up with my sister" is not read as a plan to meet.
+    """
+
+    always: tuple[str, ...]
+    with_partner: tuple[str, ...]
+    partner_words: frozenset[str]
+    never: tuple[str, ...]
+    openers: tuple[str, ...] = ()  # partner phrases that count at a sentence's start only
+
+    @classmethod
+    def from_content(cls, content: Boundaries) -> MeetingRules:
+        """Rules from content/relay.yaml's `boundaries` section."""
+        def phrases(by_language: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+            found = {_normalise(phrase) for values in by_language.values() for phrase in values}
+            # Longest first, so a longer "never" phrase is removed before a shorter one inside it.
+            return tuple(sorted(found, key=lambda phrase: (-len(phrase), phrase)))
+
+        values = [value for values in content.partner_words.values() for value in values]
+        words = {word for value in values if not value.startswith("^")
+                 for word in _normalise(value).split()}
+        openers = tuple(_normalise(value[1:]) for value in values if value.startswith("^"))
+        return cls(phrases(content.meeting_phrases), phrases(content.meeting_with_partner),
+                   frozenset(words), phrases(content.not_meeting), openers)
+
+
+_SENTENCE = re.compile(r"[.!?;:\n¡¿]+")
+
+
+def _plans_to_meet(text: str, rules: MeetingRules) -> bool:
+    """Whether any sentence of `text` reads as a plan to meet in person."""
+    for sentence in _SENTENCE.split(text):
+        normalised = _normalise(sentence)
+        for phrase in rules.never:
+            normalised = normalised.replace(phrase, " | ")
+        if any(phrase in normalised for phrase in rules.always):
+            return True
+        if any(phrase in normalised for phrase in rules.with_partner) and (
+            rules.partner_words & set(normalised.split())
+            or any(normalised.startswith(opener) for opener in rules.openers)
+        ):
+            return True
+    return False
 
 
 def _has_phone(text: str, region: str | None) -> bool:
@@ -59,7 +116,7 @@ def detect(
     text: str,
     *,
     region: str | None,
-    meeting_phrases: Mapping[str, Sequence[str]],
+    meeting: MeetingRules,
     entity_types: Iterable[str] = (),
 ) -> list[str]:
     """The kinds of personal detail in `text`, in KINDS order (empty when none)."""
@@ -73,11 +130,8 @@ def detect(
         found.add("link")
     if _has_phone(text, region):
         found.add("phone")
-    normalised = _normalise(text)
-    for phrases in meeting_phrases.values():
-        if any(f" {_normalise(phrase).strip()} " in normalised for phrase in phrases):
-            found.add("meeting")
-            break
+    if _plans_to_meet(text, meeting):
+        found.add("meeting")
     return [kind for kind in KINDS if kind in found]
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.error import BadRequest, TelegramError
 
+from bot import words
 from bot.clock import from_db, to_db
 from bot.i18n import Html, escape
 from bot.lanes import Lane
@@ -115,7 +116,8 @@ def progress_text(
         eta = (
             t(language, "delivery.broadcast_eta_soon")
             if seconds < 60
-            else t(language, "delivery.broadcast_eta_minutes", minutes=math.ceil(seconds / 60))
+            else t(language, "delivery.broadcast_eta_minutes",
+                   minutes=words.minutes(language, math.ceil(seconds / 60)))
         )
     held = t(language, "delivery.broadcast_held", count=number(progress.held)) if progress.held else ""
     return t(

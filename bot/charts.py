@@ -19,6 +19,7 @@ from bot.reports import RETENTION_WEEKS, Report
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 750, 100
 MAX_WEEKS_SHOWN = 12
 HIDDEN_COLOR = "#bbbbbb"
+HIDDEN_WORDS = "hidden: fewer than 11 people each week"
 
 
 def _figure() -> Figure:
@@ -50,6 +51,11 @@ def _bars(axes: Axes, weeks: Sequence[str], series: dict[str, list[int | None]])
         if hidden:
             axes.scatter(hidden, [0] * len(hidden), marker="x", s=18, color=HIDDEN_COLOR,
                          clip_on=False, zorder=3)
+    every = [v for values in series.values() for v in values]
+    if every and all(v is None or v == 0 for v in every) and any(v is None for v in every):
+        _note(axes, HIDDEN_WORDS)  # nothing but hidden weeks: say so, never an empty frame
+    elif every and all(v == 0 for v in every):
+        _note(axes, "none in these weeks")
     axes.set_ylim(0, tallest * 1.15)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xticks([p + 0.4 - width / 2 for p in range(len(weeks))])
@@ -78,6 +84,11 @@ def _note(axes: Axes, text: str) -> None:
 
 def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> bytes:
     """The six-panel PNG of a report (a friendly placeholder when the programme is empty)."""
+    return _png(dashboard_figure(report, coping_title))
+
+
+def dashboard_figure(report: Report, coping_title: Callable[[int], str]) -> Figure:
+    """The six panels; a panel with nothing publishable says why in words."""
     figure = _figure()
     if report.empty:
         axes = figure.add_subplot(1, 1, 1)
@@ -85,7 +96,7 @@ def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> byte
         axes.text(0.5, 0.55, "No activity yet", ha="center", fontsize=28)
         axes.text(0.5, 0.42, "This chart fills in as members join, pair up and check in.",
                   ha="center", fontsize=14, color="#555555")
-        return _png(figure)
+        return figure
     weeks = report.weeks[-MAX_WEEKS_SHOWN:]
     offset = len(report.weeks) - len(weeks)
 
@@ -93,7 +104,8 @@ def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> byte
         return report.column(name)[offset:]
 
     panels = figure.subplots(2, 3)
-    figure.suptitle("Programme overview (grey x = a count from 1 to 10, or hidden to protect one)", fontsize=12)
+    figure.suptitle("Programme overview (grey x = hidden: fewer than 11, or hidden to protect "
+                    "such a count)", fontsize=12)
     members = panels[0][0]
     _bars(members, weeks, {
         "new mentees": column("new_mentees"),
@@ -125,12 +137,15 @@ def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> byte
     values = [report.retention.get(k) for k in RETENTION_WEEKS]
     retention.bar([i for i, v in enumerate(values) if v is not None],
                   [v for v in values if v is not None])
+    retention.set_xlim(-0.5, len(labels) - 0.5)
     retention.set_xticks(range(len(labels)))
     retention.set_xticklabels(labels)
     retention.set_ylim(0, 105)
     retention.set_title("Pairs still together (%)", fontsize=10)
-    if all(v is None for v in values):
-        _note(retention, "not enough pairs yet")
+    for position, value in enumerate(values):
+        if value is None:  # too few pairs followed that long, or hidden: a word, not a blank
+            retention.text(position, 4, "not enough\ndata yet", ha="center", va="bottom",
+                           fontsize=8, color="#666666")
 
     escalations = panels[1][1]
     _bars(escalations, weeks, {
@@ -155,4 +170,4 @@ def render_dashboard(report: Report, coping_title: Callable[[int], str]) -> byte
         _note(coping, "no strategy has 11+ 'this helped' votes yet")
     coping.set_title("Most helpful coping strategies", fontsize=10)
     figure.subplots_adjust(left=0.06, right=0.98, top=0.9, bottom=0.1, wspace=0.35, hspace=0.45)
-    return _png(figure)
+    return figure

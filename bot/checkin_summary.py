@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot import checkin_extras
 from bot.checkins import MOOD_EMOJI, measure_answers, measure_due, trend
 from bot.clock import from_db
 from bot.i18n import Html, attr
@@ -15,7 +16,7 @@ from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
 from bot.relay import deliver_time, relay_pairs
-from storage import checkins, engagement, members, outbox, pairs
+from storage import checkins, engagement, members, outbox, pairs, sharing
 from storage.checkins import Checkin, Draft
 from storage.members import Member
 from storage.pairs import Pair
@@ -60,6 +61,8 @@ async def finish(services: Services, member: Member, draft: Draft) -> list[Reply
     content, t, language = services.content.checkins, services.t, member.language
     now = services.clock.now()
     answers = draft.answers
+    await checkin_extras.save_choices(services, member, draft)
+    shown = await checkin_extras.shown_items(services, member)
     structured = {
         question.id: int(answers[f"q:{question.id}"])
         for question in content.questions
@@ -68,7 +71,8 @@ async def finish(services: Services, member: Member, draft: Draft) -> list[Reply
     mood = structured[content.mood_question.id]
     note = draft.note if any(q.kind == "text" for q in content.questions) else None
     shared_note = next(
-        (note for q in content.questions if q.ask_share and answers.get(f"share:{q.id}") == 1),
+        (note for q in content.questions
+         if q.ask_share and shown.get(q.id) and answers.get(f"share:{q.id}") == 1),
         None,
     )
     contact_question = next((q for q in content.questions if q.contact), None)
@@ -97,13 +101,16 @@ async def finish(services: Services, member: Member, draft: Draft) -> list[Reply
     if pair is not None:
         mentor = await members.get_by_id(services.db, pair.mentor_id or 0)
         if mentor is not None:
-            await send_mentor_card(services, member, mentor, pair, checkin, shared_note)
+            await send_mentor_card(services, member, mentor, pair, checkin, shared_note, shown)
             if wants_contact:
                 await checkins.request_reachout(services.db, pair.id, checkin.id, now)
             replies.append((t(language, "checkin.mentor_will_see", alias=mentor.display_alias),
                             None))
     if low:
         replies.append((low_result_text(services, member), None))
+    if not await sharing.goals(services.db, member.id):  # goals can be set from the check-in
+        replies.append((t(language, "goals.none"),
+                        [[(t(language, "goals.set_one"), services.signer.sign("gl", "add"))]]))
     return replies
 
 
@@ -128,7 +135,7 @@ async def _score_measures(services: Services, member: Member, draft: Draft, now:
             score=score, band=band.name, now=now,
         )
         await engagement.record(
-            services.db, services.pseudonym_key, kind="measure_score", now=now,
+            services.db, services.pseudonym_key, kind=f"{instrument}_score", now=now,
             telegram_id=member.telegram_id, role=member.role, value=score,
         )
         if band.low:
@@ -170,22 +177,22 @@ def low_result_text(services: Services, member: Member) -> str:
 
 async def send_mentor_card(
     services: Services, mentee: Member, mentor: Member, pair: Pair, checkin: Checkin,
-    note: str | None,
+    note: str | None, shown: dict[str, bool],
 ) -> None:
-    """Queue the summary card for the mentor (in their waking hours); the note is escaped."""
+    """Queue the summary card for the mentor (in their waking hours): only the items the mentee
+    shares (`shown`); the note is escaped."""
     content, t, language = services.content.checkins, services.t, mentor.language
     now = services.clock.now()
     earlier = await checkins.recent_moods(
         services.db, mentee.id, checkin.period, content.trend_length
     )
-    lines = [
-        t(language, "checkin.card_title", alias=mentee.display_alias),
-        t(language, "checkin.card_mood", emoji=_emoji(checkin.mood), mood=checkin.mood),
-    ]
-    if earlier:
-        lines.append(t(language, "checkin.card_trend", trend=trend([*earlier, checkin.mood])))
+    lines = [t(language, "checkin.card_title", alias=mentee.display_alias)]
+    if shown.get(content.mood_question.id):
+        lines.append(t(language, "checkin.card_mood", emoji=_emoji(checkin.mood), mood=checkin.mood))
+        if earlier:
+            lines.append(t(language, "checkin.card_trend", trend=trend([*earlier, checkin.mood])))
     for question in content.questions:
-        if not question.shared or question.mood or question.contact:
+        if not shown.get(question.id) or question.mood or question.contact:
             continue
         value = checkin.answers.get(question.id)
         option = next((o for o in question.options if o.value == value), None)
@@ -193,8 +200,10 @@ async def send_mentor_card(
             lines.append(t(language, "checkin.card_answer", question=question.text.get(language),
                            answer=option.label.get(language)))
     if note:
-        shown = note if len(note) <= NOTE_ON_CARD_CHARS else note[:NOTE_ON_CARD_CHARS] + "…"
-        lines.append(t(language, "checkin.card_note", note=shown))
+        text = note if len(note) <= NOTE_ON_CARD_CHARS else note[:NOTE_ON_CARD_CHARS] + "…"
+        lines.append(t(language, "checkin.card_note", note=text))
+    if shown.get("goals"):
+        lines += await checkin_extras.goal_lines(services, mentee, language)
     lines.append(t(language, "checkin.card_contact_yes" if checkin.wants_contact
                    else "checkin.card_contact_no"))
     buttons = [[

@@ -1,7 +1,8 @@
 """Check-in logic: the period, the steps of a check-in, when measures are due, the mood trend.
 
-Pure: no I/O, no Telegram. Step keys travel in the draft: "q:<question>", "share:<question>"
-(may the mentor see the note?) and "m:<instrument>:<item index>".
+Pure: no I/O, no Telegram. Step keys travel in the draft: "p:<item>" (what the mentor may see,
+asked at the first check-in), "q:<question>", "share:<question>" (may the mentor see the
+note?), "g:<goal id>" (progress on a goal) and "m:<instrument>:<item index>".
 """
 
 from __future__ import annotations
@@ -51,13 +52,16 @@ def measure_due(
     return None
 
 
-def plan_steps(content: CheckinContent, due: dict[str, str]) -> list[str]:
-    """The ordered steps of a check-in: questions, share choices, then due measure items."""
-    steps: list[str] = []
+def plan_steps(content: CheckinContent, due: dict[str, str], *, first: bool = False,
+               goal_ids: Sequence[int] = ()) -> list[str]:
+    """The ordered steps of a check-in: sharing choices (first check-in only), questions, share
+    choices, progress on each open goal, then due measure items."""
+    steps: list[str] = [f"p:{item}" for item in content.sharing_items] if first else []
     for question in content.questions:
         steps.append(f"q:{question.id}")
         if question.ask_share:
             steps.append(f"share:{question.id}")
+    steps += [f"g:{goal_id}" for goal_id in goal_ids]
     for instrument, measure in content.measures.items():  # content order: WHO-5 first
         if instrument not in due:
             continue

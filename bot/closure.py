@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot import words
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
@@ -207,7 +208,8 @@ async def remind_unaccepted(context: SweepContext) -> int:
         async with services.db.transaction() as connection:
             await notify_coordinators(
                 services, key=f"pair:{pair.code}:intro-late", kind="intro_late",
-                text=t(language, "matching.intro_late", pair=pair.code, days=days,
+                text=t(language, "matching.intro_late", pair=pair.code,
+                       days=words.days(language, days),
                        who=", ".join(t(language, f"matching.role_{r}") for r in waiting_on)),
                 connection=connection,
             )
@@ -255,7 +257,8 @@ async def remind_end(context: SweepContext) -> int:
                 partner = await member_in(connection, pair.partner_of(member.id) or 0)
                 await queue_to_member(
                     services, connection, member, key=f"pair:{pair.code}:end-soon:{member.role}",
-                    text=services.t(member.language, "pair.end_soon", days=days,
+                    text=services.t(member.language, "pair.end_soon",
+                                    days=words.days(member.language, days),
                                     partner=partner.display_alias if partner else "-"),
                     kind="end_reminder", now=now, lane=Lane.SCHEDULED,
                 )

@@ -62,3 +62,80 @@ def render_crisis(
         t(language, "crisis.ask_safe"),
     ]
     return Html("\n".join(lines))
+
+
+def _top_line(country: CountryCrisis, language: str) -> CrisisLine:
+    """The country's first line that speaks the member's language (else its first line)."""
+    return next((line for line in country.lines if language in line.languages), country.lines[0])
+
+
+def _line_text(line: CrisisLine, t: Translator, language: str) -> Html:
+    return t(language, "crisis.line", name=line.name, contacts=_contacts(line, t, language),
+             hours=line.hours)
+
+
+def _directory_links(directory: CrisisDirectory) -> Html:
+    return Html(" · ".join(
+        f'<a href="{attr(resource.url)}">{escape(resource.name)}</a>'
+        for resource in directory.international
+    ))
+
+
+def render_concern(
+    t: Translator, language: str, directory: CrisisDirectory, country_code: str | None
+) -> Html:
+    """A concern: ask directly and caringly, one line and the emergency number in the same message."""
+    country = directory.for_country(country_code)
+    if country is None:
+        lines = t(language, "crisis.concern_lines_unknown", links=_directory_links(directory))
+    else:
+        top = _top_line(country, language)
+        lines = t(language, "crisis.concern_lines", emergency=country.emergency,
+                  line=Html(f"<b>{escape(top.name)}</b> ({_contacts(top, t, language)})"))
+    return Html(f"{t(language, 'crisis.intro_concern')}\n\n{lines}")
+
+
+def render_not_safe(
+    t: Translator, language: str, directory: CrisisDirectory, country_code: str | None,
+    *, again: bool = False,
+) -> Html:
+    """"I'm not safe": the emergency number first, that coordinators were told, what helps now."""
+    country = directory.for_country(country_code)
+    if again:
+        first = t(language, "crisis.not_safe_told_again",
+                  emergency=country.emergency if country else "112 / 911")
+        return Html(f"{first}\n\n{t(language, 'crisis.not_safe_next')}")
+    parts = [
+        t(language, "crisis.not_safe_first", emergency=country.emergency) if country
+        else t(language, "crisis.not_safe_first_unknown"),
+        t(language, "crisis.not_safe_told"),
+    ]
+    if country is not None:
+        parts.append(t(language, "crisis.not_safe_line",
+                       line=_line_text(_top_line(country, language), t, language)))
+    else:
+        parts.append(t(language, "crisis.international", links=_directory_links(directory)))
+    parts.append(t(language, "crisis.not_safe_next"))
+    return Html("\n\n".join(parts))
+
+
+def render_danger(
+    t: Translator, language: str, directory: CrisisDirectory, country_code: str | None
+) -> Html:
+    """Danger from someone else: emergency first, privacy of the chat, the specialist lines."""
+    country = directory.for_country(country_code)
+    parts = [
+        t(language, "crisis.intro_danger", emergency=country.emergency) if country
+        else t(language, "crisis.intro_danger_unknown"),
+        t(language, "crisis.danger_private"),
+    ]
+    if country is not None and country.danger_lines:
+        listed = sorted(country.danger_lines, key=lambda item: language not in item.languages)
+        parts.append("\n".join([t(language, "crisis.danger_lines_title"),
+                                *(_line_text(line, t, language) for line in listed)]))
+    if country is not None:
+        parts.append(_line_text(_top_line(country, language), t, language))
+    else:
+        parts.append(t(language, "crisis.international", links=_directory_links(directory)))
+    parts.append(t(language, "crisis.danger_told"))
+    return Html("\n\n".join(parts))

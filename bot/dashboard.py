@@ -109,7 +109,9 @@ def dashboard_text(services: Services, report: Report) -> Html:
             raised=report.text("escalations:total"),
             claimed=report.text("escalations_claimed:total"),
             minutes=_stat(services, report.stats["claim_minutes"], "minutes", ".0f"),
-            open=report.text("now:open_escalations"),
+            # Open alerts are work for the coordinators, who see each one in /escalations:
+            # hiding "3 open" as "<11" protects no one and hides the workload.
+            open=report.cells.values.get("now:open_escalations", 0),
         ),
         t(language, "console.dashboard_coping", strategies=strategies or not_enough),
     ]

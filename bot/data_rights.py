@@ -12,7 +12,7 @@ from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
 from bot.pseudonym import member_subject, subject
-from storage import data_rights, engagement, members, outbox, pairs
+from storage import data_rights, engagement, escalations, members, outbox, pairs
 from storage.members import Member
 from storage.persistence import forget_conversations
 
@@ -57,11 +57,14 @@ class Forgotten:
 
     code: str
     ended_pairs: tuple[str, ...]
+    alert_open: bool = False  # a crisis alert still needs to reach them: finished on resolve
 
 
-async def forget(services: Services, member: Member) -> Forgotten:
+async def forget(services: Services, member: Member, *,
+                 coordinator_note: str = "data.coordinators_forgot") -> Forgotten:
     """Delete every row tied to the member, end their pairs kindly, tell the coordinators the
-    code only, keep only anonymised events, and leave no trace in the database file."""
+    code only (`coordinator_note`: why), keep only anonymised events, and leave no trace in the
+    database file. The one erasure entry point (/forget and the retention sweep)."""
     db, now, t = services.db, services.clock.now(), services.t
     current = await pairs.current_pairs_of(db, member.id)
     partners = {
@@ -108,15 +111,24 @@ async def forget(services: Services, member: Member) -> Forgotten:
             await engagement.rename_subject(
                 connection, subject(services.pseudonym_key, member.telegram_id),
                 member_subject(services.pseudonym_key, secret))
+        # An open crisis alert keeps only how to reach them until it is resolved.
+        kept = await escalations.keep_contact_after_forget(
+            connection, member.id, member.telegram_id, member.language)
         await data_rights.delete_member(connection, member.id, member.telegram_id)
         language = services.settings.default_language
         pair_codes = ", ".join(pair.code for pair in current) or "-"
         await notify_coordinators(
             services,
             key=f"forgot:{member.code}",
-            text=t(language, "data.coordinators_forgot", code=member.code, pairs=pair_codes),
+            text=t(language, coordinator_note, code=member.code, pairs=pair_codes),
             connection=connection,
         )
     await forget_conversations(db, member.telegram_id)
     await db.checkpoint()
-    return Forgotten(member.code, tuple(pair.code for pair in current))
+    if kept:
+        from bot.escalation import edit_alert  # the alert now says what is left and why
+
+        for escalation in await escalations.open_escalations(db):
+            if escalation.forget_pending and escalation.contact_chat_id == member.telegram_id:
+                await edit_alert(services, escalation, None)
+    return Forgotten(member.code, tuple(pair.code for pair in current), alert_open=bool(kept))

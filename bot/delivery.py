@@ -21,6 +21,7 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from bot import metrics
 from bot.lanes import Lane
 from bot.pacing import Bucket, ChatPace, GateTicket, SlidingWindow
 
@@ -111,6 +112,7 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         send in flight), and "retry_429": False to hand a 429 back to the caller at once (after
         pausing the chat) instead of retrying here.
         """
+        callback = metrics.counted(callback, endpoint)
         if endpoint == "getMe":  # start-up: the runner retries it with its own backoff
             return await callback(*args, **kwargs)
         if endpoint == "answerCallbackQuery":

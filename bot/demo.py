@@ -7,6 +7,8 @@ buttons numbered; type a number to press a button. Demo controls (handled here, 
   /wait 30m|2h|1d|1w        move the clock and run whatever became due on the way
   /wait until monday 18:00  ... or until a moment (also: /wait until the morning)
   {tom}, {pair}             in anything you type: Tom's member code, Sam and Max's pair code
+  {invite}                  ... the start parameter of the last /invite link (/as kim, then
+                            /start {invite}: Kim and Noa are new, not in the seeded programme)
   /quit                     leave
 """
 
@@ -19,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import FakeClock
+from bot.demo_resume import resume, save_point
 from bot.demo_seed import CAST, COORDINATOR_ID, DEMO_START, seed_programme
 from bot.demo_session import Demo, StepFailed
 from bot.sandbox.harness import Sandbox, sandbox_settings
 
 __all__ = ["Demo", "StepFailed", "run_demo"]
+NEWCOMERS = (("Kim", 888), ("Noa", 999))
 
 
 class ErrorLog(logging.Handler):
@@ -48,6 +52,9 @@ def cast(demo: Demo) -> None:
         demo.add_person(persona.key, user, persona.name)
     demo.add_person("group", demo.sandbox.group.coordinator("Cleo", user_id=COORDINATOR_ID),
                     "group")
+    # People from outside the seeded programme, to open invite links.
+    for name, user_id in NEWCOMERS:
+        demo.add_person(name.lower(), demo.sandbox.user(name, user_id=user_id), name)
 
 
 async def run_demo(
@@ -88,9 +95,14 @@ async def _run(script: Path | None, database: Path | None, out: Callable[[str], 
         if fresh is not None and fresh[0] == 0:
             seeded = await seed_programme(sandbox.db, sandbox.services.pseudonym_key,
                                           sandbox.services.content)
+        else:  # the same --database again: the story carries on where it stopped
+            await resume(sandbox)
         out(__doc__ or "")
-        out(f"It is {DEMO_START:%A %d %B %Y, %H:%M} UTC. The programme so far:")
-        demo.who(seeded)
+        out(f"It is {sandbox.clock.now():%A %d %B %Y, %H:%M} UTC. The programme so far:")
+        if seeded is None:
+            await demo.who_now()
+        else:
+            demo.who(seeded)
         demo.current = "ana"
         out("You are ana. Try /start, or /as group then /help.")
         lines: Iterable[str] = script.read_text("utf-8").splitlines() if script else _stdin(demo)
@@ -104,6 +116,8 @@ async def _run(script: Path | None, database: Path | None, out: Callable[[str], 
             try:
                 if not await demo.handle(line):
                     break
+                if database is not None:
+                    await save_point(sandbox)
             except Exception as exc:  # a script must stop; a person at the keyboard goes on
                 if script:
                     failure = f"line {number} ({line!r}) failed: {type(exc).__name__}: {exc}"

@@ -210,6 +210,7 @@ async def _past_cohort(db: Database, key: bytes, now: datetime, content: Content
             await event("consented", joined - timedelta(days=20), mentor, "mentor")
             for who, role in ((mentee, "mentee"), (mentor, "mentor")):
                 await event("paired", paired, who, role, code)
+                await event("accepted", paired + timedelta(hours=20), who, role, code)
             await event("message_relayed", paired + timedelta(hours=6 + index % 20), mentor,
                         "mentor", code)
             drops_out = index % 3 == 2
@@ -224,7 +225,7 @@ async def _past_cohort(db: Database, key: bytes, now: datetime, content: Content
                 await event("message_relayed", moment + timedelta(hours=3), mentee, "mentee", code)
                 if week in (0, 6):
                     await event("who5_score", moment, mentee, "mentee", code,
-                                36 + 4 * (index % 5) + (16 if week else 0))
+                                36 + 4 * (index % 5) + (4 * (index % 7) if week else 0))
             end = paired + timedelta(weeks=weeks)
             if end < now:
                 reason = "mentee_left" if drops_out else "completed"

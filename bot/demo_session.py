@@ -10,6 +10,7 @@ from typing import Any
 from bot.clock import FakeClock
 from bot.demo_seed import CAST, Seeded
 from bot.demo_time import USAGE, steps, target_of
+from bot.invites import make_payload
 from bot.sandbox.client import GroupMember, SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import members, pairs
@@ -36,6 +37,11 @@ class Demo:
         self.saved: list[Path] = []
         self.seeded: Seeded | None = None
         self.current = ""
+        self.calls_seen = 0  # how many Bot API calls have been looked at for pop-ups and buttons
+        self.pressed: tuple[int, int] | None = None  # (chat, message) whose button was pressed
+        # The message with buttons each chat saw last (sent or edited): a typed number presses
+        # its buttons, not an older message's that happens to have a later id.
+        self.last_buttons: dict[int, int] = {}
 
     def add_person(self, key: str, person: Person, name: str | None = None) -> None:
         """Make someone available to /as."""
@@ -45,7 +51,8 @@ class Demo:
             self.current = key.lower()
 
     def show_new(self) -> None:
-        """Print every bot message (or edit) not shown yet, in any chat."""
+        """Print every bot message (or edit), pop-up and change of buttons not shown yet."""
+        self._show_calls()
         for chat_id, messages in self.sandbox.fake.messages.items():
             for raw in list(messages.values()):
                 if not raw.get("from", {}).get("is_bot"):
@@ -57,7 +64,41 @@ class Demo:
                 self.seen[key] = version
                 self._print(chat_id, SandboxMessage(raw), edited)
 
+    def _show_calls(self) -> None:
+        """Pop-up answers to button presses, and edits that only change a message's buttons."""
+        calls = self.sandbox.fake.calls
+        for method, params in calls[self.calls_seen:]:
+            if method == "answerCallbackQuery" and params.get("text"):
+                kind = "alert" if params.get("show_alert") else "pop-up"
+                person = self.people.get(self.current)
+                who = self.names_by_chat.get(person.chat_id, self.current) if person else "?"
+                self.out(f"\nbot → {who} ({kind}):\n  {params['text']}")
+            elif method == "editMessageReplyMarkup" and "chat_id" in params:
+                self._show_markup(int(params["chat_id"]), int(params["message_id"]))
+        self.calls_seen = len(calls)
+
+    def _show_markup(self, chat_id: int, message_id: int) -> None:
+        raw = self.sandbox.fake.messages.get(chat_id, {}).get(message_id)
+        if raw is None:
+            return
+        message = SandboxMessage(raw)
+        who = self.names_by_chat.get(chat_id, str(chat_id))
+        if message.button_labels:
+            self.last_buttons[chat_id] = message_id
+            numbered = [f"[{i}] {text}" for i, text in enumerate(message.button_labels, 1)]
+            self.out(f"\nbot → {who} (buttons changed):\n  " + "  ".join(numbered))
+            return
+        if self.last_buttons.get(chat_id) == message_id:
+            del self.last_buttons[chat_id]
+        if self.pressed != (chat_id, message_id):  # the pressed message's buttons go: expected
+            first = (message.text.splitlines() or ["[message]"])[0][:60]
+            self.out(f"\nbot → {who} (buttons removed from “{first}”)")
+
     def _print(self, chat_id: int, message: SandboxMessage, edited: bool) -> None:
+        if message.button_labels:
+            self.last_buttons[chat_id] = message.id
+        elif self.last_buttons.get(chat_id) == message.id:
+            del self.last_buttons[chat_id]
         who = self.names_by_chat.get(chat_id, str(chat_id))
         label = f"bot → {who}" + (" (edited)" if edited else "")
         lines = message.text.splitlines()
@@ -76,7 +117,13 @@ class Demo:
         if raw.get("photo"):
             what, file_id, suffix = "chart", raw["photo"][-1]["file_id"], ".png"
         elif raw.get("document"):
-            what, file_id, suffix = "export", raw["document"]["file_id"], ".csv"
+            # The name the bot gave the file says what it is (.csv export, .json /mydata, .pdf).
+            file_id = raw["document"]["file_id"]
+            suffix = Path(raw["document"].get("file_name", "")).suffix
+            if not suffix:  # no name: a PDF still says so in its first bytes
+                pdf = self.sandbox.fake.files.get(file_id, b"").startswith(b"%PDF")
+                suffix = ".pdf" if pdf else ".bin"
+            what = {".csv": "export", ".json": "data", ".pdf": "report"}.get(suffix, "file")
         else:
             return None
         data = self.sandbox.fake.files.get(file_id, b"")
@@ -113,6 +160,8 @@ class Demo:
             key = match.group(1).lower()
             if key == "pair" and self.seeded is not None:
                 return self.seeded.pair_code
+            if key == "invite":
+                return await self._last_invite()
             persona = next((p for p in CAST if p.key == key), None)
             member = (await members.get_by_telegram_id(self.sandbox.db, persona.telegram_id)
                       if persona else None)
@@ -127,6 +176,16 @@ class Demo:
             last = match.end()
         return "".join(parts) + line[last:]
 
+    async def _last_invite(self) -> str:
+        """The start parameter of the newest invite link (as /invite printed it)."""
+        row = await self.sandbox.db.fetch_one(
+            "SELECT id, role, cohort FROM invites ORDER BY id DESC LIMIT 1")
+        services = self.sandbox.services
+        if row is None or services is None:
+            self._problem("{invite}: no invite link yet; try /as group then /invite mentor")
+            return "{invite}"
+        return make_payload(services.pseudonym_key, int(row[0]), str(row[1]), row[2])
+
     def _switch(self, key: str) -> None:
         if key not in self.people:
             self._problem(f"no one called {key!r}; try /who")
@@ -140,16 +199,27 @@ class Demo:
         if not line.isdigit():
             await (person.send_sticker() if line == "/sticker" else person.send(line))
             return
-        try:
-            message = person.last_with_buttons()
-        except AssertionError:
+        message = self._buttons_of(person)
+        if message is None:
             self._problem("there is no message with buttons here")
             return
         labels, index = message.button_labels, int(line) - 1
         if not 0 <= index < len(labels):
             self._problem(f"press a number from 1 to {len(labels)}")
             return
+        self.pressed = (person.chat_id, message.id)
         await person.click(message, labels[index])
+
+    def _buttons_of(self, person: Person) -> SandboxMessage | None:
+        """The message whose buttons a number presses: the last one shown with buttons."""
+        tracked = self.last_buttons.get(person.chat_id)
+        raw = self.sandbox.fake.messages.get(person.chat_id, {}).get(tracked or 0)
+        if raw is not None and SandboxMessage(raw).button_labels:
+            return SandboxMessage(raw)
+        try:
+            return person.last_with_buttons()
+        except AssertionError:
+            return None
 
     def _problem(self, text: str) -> None:
         """Tell the person; in a scripted run it is a failure."""

@@ -63,6 +63,33 @@ def _label(item: Any) -> str:
     return str(code if code is not None else item)
 
 
+def signal_lines(services: Services, language: str, flags: list[Any]) -> Html:
+    """One line per flagged pair saying why, in plain words with the week's figures."""
+    from bot.signals import explain
+
+    thresholds = services.content.relay.signals
+    lines = []
+    for flag in flags:
+        reasons = "; ".join(services.t(language, f"console.signal_{reason}", **figures)
+                            for reason, figures in explain(flag, thresholds))
+        lines.append(services.t(language, "console.signal_line", pair=_label(flag),
+                                reasons=Html(reasons)))
+    return Html("\n" + "\n".join(lines)) if lines else Html("")
+
+
+def attention_text(services: Services, language: str, pairs: list[Any], now: datetime) -> Html:
+    """Quiet pairs with the days since they last wrote (silence is a reason too)."""
+    from bot.clock import from_db
+    from bot.signals import silence_days
+
+    return Html(", ".join(
+        services.t(language, "console.signal_silence", pair=pair.code,
+                   days=silence_days(from_db(pair.last_contact_at or pair.started_at
+                                             or pair.created_at), now))
+        for pair in pairs
+    ))
+
+
 async def digest_text(services: Services, now: datetime) -> Html:
     """The digest as of `now` (codes only, never names)."""
     t, language = services.t, services.settings.default_language
@@ -83,8 +110,8 @@ async def digest_text(services: Services, now: datetime) -> Html:
                     active=counts["active_pairs"],
                     checkins=await console.count_events(services.db, "checkin_done", since, now),
                     open=counts["open_escalations"],
-                    attention=", ".join(p.code for p in attention) or none,
-                    signals=", ".join(_label(s) for s in signals) or none,
+                    attention=attention_text(services, language, attention, now) or none,
+                    signals=signal_lines(services, language, signals) or none,
                 ),
             ]
         )

@@ -15,6 +15,7 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot import alert_health
 from bot.clock import from_db, to_db
 from bot.crisis_card import send_mentor_card
 from bot.i18n import Html
@@ -22,6 +23,7 @@ from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload, on_sent
 from bot.pseudonym import subject
+from bot.words import duration
 from storage import engagement, escalations, members, outbox, pairs
 from storage.escalations import SEVERITY_ORDER, Escalation
 from storage.members import Member
@@ -43,6 +45,8 @@ async def raise_alert(
     source: str,
     telegram_id: int | None = None,
     text: str | None = None,
+    kind: str = "self",
+    language: str | None = None,
 ) -> int:
     """Open (or merge into) an escalation and alert the coordinators; returns its id.
 
@@ -75,7 +79,13 @@ async def raise_alert(
         severity=severity,
         source=source,
         now=now,
-        realert_after=timedelta(minutes=services.settings.escalation_realert_minutes),
+        realert_after=timedelta(minutes=services.settings.realert_gaps[0]),
+        kind=kind,
+        # Kept while the alert is open, so coordinators can write through the bot to someone
+        # who has not joined (or asks to be forgotten); cleared when it is resolved.
+        contact_chat_id=telegram_id if telegram_id is not None else (
+            member.telegram_id if member else None),
+        contact_language=language or (member.language if member else None),
     )
     await engagement.record(
         db,
@@ -139,10 +149,11 @@ async def alert_view(
     lines = [banner] if banner else []
     lines += [
         t(language, f"escalation.title_{escalation.severity}"),
-        t(
+        *([t(language, "escalation.kind_danger")] if escalation.kind == "danger" else []),
+        t(language, "escalation.who_not_joined") if escalation.member_code is None else t(
             language,
             "escalation.who",
-            code=escalation.member_code or "?",
+            code=escalation.member_code,
             alias=(member.alias if member else None) or "-",
             role=(member.role if member else None) or "-",
             pair=pair.code if pair else "-",
@@ -157,6 +168,10 @@ async def alert_view(
     ]
     if escalation.member_id is None and escalation.member_code is None:
         lines.append(t(language, "escalation.not_joined"))
+    if escalation.member_said and escalation.status != "resolved":
+        lines.append(t(language, f"escalation.member_said_{escalation.member_said}"))
+    if escalation.forget_pending and escalation.status != "resolved":
+        lines.append(t(language, "escalation.forgotten_open"))
     if member is not None and member.unreachable:
         lines.append(t(language, "escalation.unreachable"))
     words = services.extras.get("alert_words", {}).get(escalation.id)
@@ -164,8 +179,12 @@ async def alert_view(
         lines.append(t(language, "escalation.their_words", text=words[:1500]))
     sign = services.signer.sign
     buttons: list[list[tuple[str, str]]] = []
+    # While the alert is open the person can be written to through the bot, whoever they are.
+    reachable = escalation.contact_chat_id is not None or escalation.member_id is not None
+    write = [(t(language, "escalation.message_member"), sign("co", "esc", "msg", escalation.id))]
     if escalation.status == "open":
         buttons = [[(t(language, "escalation.claim"), sign("co", "esc", "claim", escalation.id))]]
+        buttons += [write] if reachable else []
     elif escalation.status == "claimed":
         claimed = from_db(escalation.claimed_at)
         lines.append(
@@ -174,12 +193,12 @@ async def alert_view(
                 "escalation.claimed",
                 name=escalation.claimed_by_name or "?",
                 time=claimed.strftime("%H:%M UTC") if claimed else "?",
-                minutes=minutes_between(escalation.created_at, claimed or opened),
+                minutes=duration(language, (claimed or opened) - opened),
             )
         )
         buttons = [
             [(t(language, "escalation.resolve"), sign("co", "esc", "resolve", escalation.id))]
-        ]
+        ] + ([write] if reachable else [])
     else:
         resolved = from_db(escalation.resolved_at)
         if escalation.claimed_by_name:
@@ -213,6 +232,7 @@ async def send_alert(
     version: str,
     banner: str | None = None,
     connection: aiosqlite.Connection | None = None,
+    threaded: bool = False,
 ) -> None:
     """Post the alert (a new message, so the group is notified) in the crisis lane.
 
@@ -232,7 +252,10 @@ async def send_alert(
         buttons=buttons,
         lane=Lane.CRISIS,
         connection=connection,
+        reply_to=escalation.first_alert_message_id if threaded else None,
     )
+    if not await alert_health.group_ok(services):  # the group is gone or muted: go around it
+        await alert_health.send_fallback(services, escalation, version=version)
 
 
 async def edit_alert(

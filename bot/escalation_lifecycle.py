@@ -7,12 +7,19 @@ and in the audit log (who did it). Domain logic only: handlers render and answer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from bot import metrics, words
+from bot.clock import from_db
 from bot.escalation import edit_alert, member_of, minutes_between, send_alert
+from bot.i18n import Html
+from bot.lanes import Lane
+from bot.notify import notify_coordinators
+from bot.outbox import message_payload
 from bot.sweep import SweepContext, sweep
-from storage import audit, engagement, escalations
+from storage import audit, engagement, escalations, outbox
 from storage.escalations import Escalation
 
 if TYPE_CHECKING:
@@ -35,10 +42,15 @@ async def claim(
     """Claim an open alert: stops re-alerts, records who and when (and minutes to claim)."""
     now = services.clock.now()
     db = services.db
-    changed = await escalations.claim(db, escalation_id, by=by, name=name, now=now)
+    remind = timedelta(minutes=services.settings.escalation_claimed_remind_minutes)
+    changed = await escalations.claim(db, escalation_id, by=by, name=name, now=now,
+                                      remind_at=now + remind)
     escalation = await escalations.get(db, escalation_id)
     if changed and escalation is not None:
         minutes = minutes_between(escalation.created_at, now)
+        raised = from_db(escalation.created_at)
+        if raised is not None:
+            metrics.claimed((now - raised).total_seconds())
         await engagement.record(
             db, services.pseudonym_key, kind="escalation_claimed", now=now,
             role="coordinator", value=minutes,
@@ -58,8 +70,11 @@ async def resolve(
         raise ValueError(f"unknown outcome {outcome!r}")
     now = services.clock.now()
     db = services.db
+    settings = services.settings
+    aftercare = (now + timedelta(hours=settings.aftercare_after_hours)
+                 if settings.aftercare_enabled and outcome != "false_alarm" else None)
     changed = await escalations.resolve(db, escalation_id, by=by, name=name, outcome=outcome,
-                                        now=now)
+                                        now=now, aftercare_at=aftercare)
     escalation = await escalations.get(db, escalation_id)
     if changed and escalation is not None:
         minutes = minutes_between(escalation.created_at, now)
@@ -83,35 +98,104 @@ async def refresh_alert(
         await edit_alert(services, escalation, await member_of(services, escalation))
 
 
+def next_gap(services: Services, realerts_done: int) -> timedelta:
+    """The wait before the next re-alert: the configured gaps in turn, the last one repeating."""
+    gaps = services.settings.realert_gaps
+    return timedelta(minutes=gaps[min(realerts_done, len(gaps) - 1)])
+
+
+def _local_day(services: Services, moment: datetime) -> str:
+    """The coordinators' calendar day (DEFAULT_TIMEZONE) a re-alert counts against."""
+    return moment.astimezone(ZoneInfo(services.settings.default_timezone)).date().isoformat()
+
+
+def next_morning(services: Services, moment: datetime) -> datetime:
+    """09:00 the next day in DEFAULT_TIMEZONE: when re-alerts start again after the day's cap."""
+    zone = ZoneInfo(services.settings.default_timezone)
+    local = moment.astimezone(zone)
+    morning = datetime.combine(local.date() + timedelta(days=1), time(9, 0), tzinfo=zone)
+    return morning.astimezone(moment.tzinfo or UTC)
+
+
 @sweep("escalation_realert")
 async def realert_unclaimed(context: SweepContext) -> int:
-    """Post every unclaimed alert again once its re-alert time has come; returns how many."""
+    """Post unclaimed alerts again as their time comes, backing off, at most N a day; returns
+    how many. A re-alert replies to the first alert message, so one alert stays one thread."""
     services, now = context.services, context.now
-    every = timedelta(minutes=services.settings.escalation_realert_minutes)
     t, language = services.t, services.settings.default_language
+    cap = services.settings.escalation_realerts_per_day
     count = 0
     for escalation in await escalations.due_realerts(services.db, now):
+        day = _local_day(services, now)
+        today = escalation.realerts_that_day if escalation.realert_day == day else 0
+        if today >= cap:
+            await escalations.postpone_realert(services.db, escalation.id,
+                                               next_morning(services, now))
+            continue
         member = await member_of(services, escalation)
         banner = t(
             language,
             "escalation.realert",
-            minutes=minutes_between(escalation.created_at, now),
+            minutes=words.duration(language, timedelta(minutes=minutes_between(
+                escalation.created_at, now))),
             count=escalation.realerts + 1,
         )
+        following = now + next_gap(services, escalation.realerts + 1)
+        if today + 1 >= cap:
+            following = max(following, next_morning(services, now))
+            banner = Html(f"{banner}\n{t(language, 'escalation.realert_cap', count=cap)}")
         # The message and the new due time commit together: a crash re-sends at most once,
         # and an alert claimed since it was selected is not posted again.
         async with services.db.transaction() as connection:
             if not await escalations.mark_realerted(
-                connection, escalation.id, next_at=now + every, now=now
+                connection, escalation.id, next_at=following, now=now, day=day
             ):
                 continue
             await send_alert(
                 services, escalation, member, version=f"realert{escalation.realerts + 1}",
-                banner=banner, connection=connection,
+                banner=banner, connection=connection, threaded=True,
             )
         await engagement.record(
             services.db, services.pseudonym_key, kind="escalation_realerted", now=now,
             value=escalation.realerts + 1,
         )
+        count += 1
+    return count
+
+
+@sweep("escalation_claimed_reminder")
+async def remind_claimed(context: SweepContext) -> int:
+    """A claimed alert still open after a while: remind the claimer privately first, then the
+    group (threaded under the alert), then the group once a day; returns how many."""
+    services, now = context.services, context.now
+    t, language = services.t, services.settings.default_language
+    every = timedelta(minutes=services.settings.escalation_claimed_remind_minutes)
+    count = 0
+    for escalation in await escalations.due_claim_reminders(services.db, now):
+        hours = minutes_between(escalation.claimed_at, now) // 60
+        code = escalation.member_code or "?"
+        to_claimer = escalation.reminders == 0 and escalation.claimed_by is not None
+        following = now + (every if to_claimer else timedelta(days=1))
+        async with services.db.transaction() as connection:
+            if not await escalations.mark_reminded(connection, escalation.id, next_at=following):
+                continue
+            if to_claimer:
+                assert escalation.claimed_by is not None
+                await outbox.enqueue(
+                    connection, key=f"escalation:{escalation.id}:remind_claimer",
+                    chat_id=escalation.claimed_by, lane=Lane.CRISIS, kind="escalation_reminder",
+                    payload=message_payload(t(language, "escalation.remind_claimer", code=code,
+                                              hours=hours)),
+                    not_before=now, now=now,
+                )
+            else:
+                await notify_coordinators(
+                    services, key=f"escalation:{escalation.id}:remind{escalation.reminders + 1}",
+                    kind="escalation_reminder", lane=Lane.CRISIS, connection=connection,
+                    text=t(language, "escalation.remind_group", code=code, hours=hours,
+                           name=escalation.claimed_by_name or "?"),
+                    reply_to=escalation.first_alert_message_id,
+                )
+        services.outbox.wake()
         count += 1
     return count

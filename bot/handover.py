@@ -28,23 +28,25 @@ LIFETIME = timedelta(hours=6)
 
 
 async def hand_over(
-    services: Services, *, chat_id: int, method: str, payload: dict[str, Any], origin: str
+    services: Services, *, chat_id: int, method: str, payload: dict[str, Any], origin: str,
+    lane: Lane = Lane.INTERACTIVE,
 ) -> None:
-    """Queue a reply that failed to send directly; `origin` (an update, a button press) is only
-    for the log."""
+    """Queue a reply that failed to send directly, in the lane it was sent in (a crisis reply
+    stays in the crisis lane); `origin` (an update, a button press) is only for the log."""
     now = services.clock.now()
     await outbox.enqueue(
         services.db,
         # One update may hand over several replies: the key only has to be unique.
         key=f"{HANDED_OVER}:{secrets.token_hex(8)}",
         chat_id=chat_id,
-        lane=Lane.INTERACTIVE,
+        lane=lane,
         kind=HANDED_OVER,
         method=method,
         payload=payload,
         not_before=now,
         now=now,
-        expires_at=now + LIFETIME,
+        # A crisis reply never goes stale: late is better than never for the lines.
+        expires_at=None if lane is Lane.CRISIS else now + LIFETIME,
     )
     log.warning("%s to %s handed to the outbox after Telegram failed", method, origin)
     services.outbox.wake()

@@ -16,6 +16,12 @@ HANDED_OVER = "reply"  # a direct reply Telegram would not take at once (bot/han
 # Rows that answer what the recipient has just done: they are awake and waiting for it, so quiet
 # hours and a pause (which keep unasked-for messages away) do not hold them back.
 ANSWER_KINDS = frozenset({RELAY_ACK, HANDED_OVER})
+# About the member's own place in the programme (suspended, lifted): a pause set by that very
+# change must not hold the message explaining it; quiet hours still apply.
+ACCOUNT_NOTICE = "account_notice"
+# Not held by a suspension's pause (a coordinator's decision, not the member's): the check after
+# a crisis is crisis help. A member's own /pause still holds it; quiet hours always apply.
+SUSPENSION_EXEMPT = frozenset({"aftercare"})
 
 
 def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
@@ -38,7 +44,8 @@ def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
             timezone=recipient.timezone,
             quiet_start=recipient.quiet_start,
             quiet_end=recipient.quiet_end,
-            paused_until=recipient.paused_until,
+            paused_until=None if item.kind == ACCOUNT_NOTICE or (
+                recipient.suspended and item.kind in SUSPENSION_EXEMPT) else recipient.paused_until,
         )
         if until is None:  # paused until they resume: look again later
             until = now + RECHECK

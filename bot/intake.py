@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
 
+from bot import times
 from bot.risk import RiskScreen
 
 ALIAS_MIN, ALIAS_MAX = 2, 32
+MAX_ZONE_BUTTONS = 12
 OTHER_COUNTRY = "ZZ"  # ISO "unknown or unspecified": crisis help falls back to worldwide lists
 
 # Steps everyone answers, in order; role-specific ones are inserted by `steps_for`.
@@ -47,13 +48,18 @@ def next_step(role: str | None, current: str) -> str | None:
     """The step after `current` (a sub-step continues after its parent); None when finished."""
     current = SUB_STEPS.get(current, current)
     steps = steps_for(role)
-    index = steps.index(current)
-    return steps[index + 1] if index + 1 < len(steps) else None
+    index = steps.index(current) + 1
+    if index < len(steps) and steps[index] == "role" and role is not None:
+        index += 1  # an invite link chose the role already
+    return steps[index] if index < len(steps) else None
 
 
-def step_number(role: str | None, step: str) -> tuple[int, int]:
-    """(n, total) for "step n of total" (sub-steps count as their parent)."""
+def step_number(role: str | None, step: str, invited: bool = False) -> tuple[int, int]:
+    """(n, total) for "step n of total" (sub-steps count as their parent; someone `invited`
+    with their role chosen by the link has no role step)."""
     steps = steps_for(role)
+    if invited:
+        steps = tuple(name for name in steps if name != "role")
     return steps.index(SUB_STEPS.get(step, step)) + 1, len(steps)
 
 
@@ -96,31 +102,22 @@ def looks_like_phone(text: str) -> bool:
     return False
 
 
-_TIME = re.compile(r"^\s*(\d{1,2})(?:\s*[:.h]\s*(\d{2})?)?\s*$", re.IGNORECASE)
-
-
 def parse_time(text: str) -> str | None:
-    """'7', '7:30', '07.30', '19h' or '19:05' -> 'HH:MM' (24-hour), else None."""
-    match = _TIME.match(text)
-    if not match:
-        return None
-    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
-    if hours > 23 or minutes > 59:
-        return None
-    return f"{hours:02d}:{minutes:02d}"
+    """A typed time of day ('5pm', '17h', 'a las 5 de la tarde') -> 'HH:MM', else None."""
+    return times.parse_time(text)
 
 
-def parse_timezone(text: str) -> str | None:
-    """A typed IANA zone name ('europe/madrid' works too), else None."""
-    candidate = text.strip().replace(" ", "_")
-    if not candidate or len(candidate) > 64:
-        return None
-    known = {zone.lower(): zone for zone in available_timezones()}
-    zone = known.get(candidate.lower())
-    if zone is None:
-        return None
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return zone
+def parse_timezone(text: str, country: str | None = None) -> str | None:
+    """A typed IANA zone name or city ('Caracas'), preferring the member's country, else None."""
+    return times.find_zone(text, country)
+
+
+def zones_to_offer(country: str | None, fallback: list[str]) -> list[str]:
+    """Time zones to show as buttons: the country's own (or its common ones), else `fallback`."""
+    own = list(times.country_zones(country))
+    if not own:
+        return fallback
+    if len(own) <= MAX_ZONE_BUTTONS:
+        return own
+    common = [zone for zone in fallback if zone in own]
+    return common if len(common) >= 2 else own[:MAX_ZONE_BUTTONS]

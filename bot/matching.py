@@ -57,6 +57,7 @@ class Mentor:
     stepped_back: bool = False
     paused: bool = False
     unreachable: bool = False
+    suspended: bool = False
     free_slots: int = 1  # capacity minus current pairs
 
 
@@ -163,7 +164,8 @@ def score_matrix(
     # Hard: the mentor can take someone now.
     mentor_ok = np.array(
         [
-            r.approved and r.trained and not (r.stepped_back or r.paused or r.unreachable)
+            r.approved and r.trained
+            and not (r.stepped_back or r.paused or r.unreachable or r.suspended)
             and r.free_slots > 0
             for r in mentors
         ],
@@ -281,6 +283,7 @@ def broken_constraints(mentee: Mentee, mentor: Mentor, config: MatchingConfig) -
         (mentor.stepped_back, "stepped_back"),
         (mentor.paused, "paused"),
         (mentor.unreachable, "unreachable"),
+        (mentor.suspended, "suspended"),
         (mentor.free_slots <= 0, "full"),
         (mentor.id in mentee.past_mentors, "paired_before"),
     ):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
@@ -26,17 +26,20 @@ async def notify_coordinators(
     lane: Lane = Lane.INTERACTIVE,
     connection: aiosqlite.Connection | None = None,
     pair: Pair | None = None,
+    reply_to: int | None = None,
 ) -> bool:
     """Queue a message (already-escaped HTML) for the coordinators' group; idempotent by key.
 
     With `pair`, the message goes to the pair's forum topic when it has one (bot/topics.py).
     """
     now = services.clock.now()
-    extra: dict[str, int] = {}
+    extra: dict[str, Any] = {}
     if pair is not None:
         topic = pair.forum_topic_id or await console.forum_topic_of(services.db, pair.id)
         if topic:
             extra["message_thread_id"] = topic
+    if reply_to is not None:  # threaded under an earlier message (a re-alert under its alert)
+        extra["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
     queued = await outbox.enqueue(
         connection or services.db,
         key=key,

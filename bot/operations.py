@@ -7,6 +7,7 @@ import contextlib
 import os
 import sqlite3
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage.db import Database, DatabaseError
@@ -101,6 +102,37 @@ async def status(database: Path) -> str:
     reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(skipped.items()))
     lines.append(f"skipped on purpose: {reasons or 'none'}")
     return "\n".join(lines)
+
+
+OVERDUE_UNCLAIMED = timedelta(hours=1)  # an alert nobody has taken for this long is overdue
+
+
+async def alert_health_lines(db: Database, now: datetime) -> tuple[list[str], bool]:
+    """Crisis alert health for `status`: lines, and True if alerts are failing (exit non-zero)."""
+    from storage import coordinator_group, escalation_followup
+
+    counts = await escalation_followup.health(db, now, now - OVERDUE_UNCLAIMED)
+    group = await coordinator_group.get(db)
+    state = group.state if group else "ok"
+    lines = [f"failing alerts: {counts['failing']} (a message about them could not be delivered)",
+             f"overdue alerts: {counts['overdue']} (unclaimed for over an hour)",
+             f"coordinators' group: {state}"]
+    return lines, counts["failing"] > 0 or state != "ok"
+
+
+async def alert_status(database: Path) -> tuple[str, bool]:
+    """The `status` lines about crisis alerts, and whether they are failing (read-only)."""
+    db = await Database.open_read_only(database)
+    try:
+        lines, failing = await alert_health_lines(db, datetime.now(UTC))
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot read the alerts in {database} ({exc}); is it this bot's "
+                            "database (start the bot once to upgrade an older one)?") from None
+    finally:
+        await db.close()
+    if failing:
+        lines.append("ALERTS ARE FAILING: see the ERROR lines in the log")
+    return "\n".join(lines), failing
 
 
 async def restore(database: Path, source: Path) -> str:

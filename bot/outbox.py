@@ -26,9 +26,17 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 
 from bot.clock import from_db
+from bot.health import record_coordinators_reachable
 from bot.holds import plan
 from bot.lanes import Lane, lane_args
 from bot.pacing import GateTicket, SendGate
@@ -50,6 +58,17 @@ STOP_CHECK_SECONDS = 1.0  # an idle sender notices a stopping application this f
 
 SentHook = Callable[["Services", outbox.OutboxItem, Any], Awaitable[None]]
 _SENT_HOOKS: dict[str, SentHook] = {}
+# Called with (services, item, reason) when a row fails for good, or (reason "migrated:<id>")
+# when its chat became a supergroup; "*" hooks see every kind (coordinator-side failures).
+FailedHook = Callable[["Services", outbox.OutboxItem, str], Awaitable[None]]
+_FAILED_HOOKS: list[FailedHook] = []
+
+
+def on_failed(function: FailedHook) -> FailedHook:
+    """Register a function told about every row that failed for good (to log loudly, count it
+    against a crisis alert, or send it another way)."""
+    _FAILED_HOOKS.append(function)
+    return function
 
 
 def on_sent(kind: str) -> Callable[[SentHook], SentHook]:
@@ -293,13 +312,18 @@ class Outbox:
             result = await call_bot(
                 bot, item.method, item.chat_id, dict(item.payload), lane, options
             )
-        except Forbidden:
+        except ChatMigrated as exc:  # the group became a supergroup: same row, new chat id
+            await self._failed(item, f"migrated:{exc.new_chat_id}")
+            await self._retry(item, "chat migrated", timedelta(0))
+        except Forbidden as exc:
             # They blocked the bot: expected for a nudge, worth an operator's eye for crisis.
             log.log(logging.ERROR if lane is Lane.CRISIS else logging.INFO,
                     "outbox row %s (%s) not delivered: the recipient blocked the bot",
                     item.id, item.kind)
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
             self.stats["failed"] += 1
+            await self._failed(item, f"forbidden: {exc.message}")
+            await self._coordinators_reached(item, False, "the bot is not in the group")
             if item.member_id is not None:
                 from bot.delivery_notices import member_unreachable
 
@@ -314,6 +338,9 @@ class Outbox:
             log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
             await outbox.mark_failed(db, item.id, "bad request", final=True)
             self.stats["failed"] += 1
+            await self._failed(item, f"bad request: {exc.message}")
+            if "chat not found" in exc.message.lower():
+                await self._coordinators_reached(item, False, "chat not found")
         except TimedOut:
             # It may have arrived: sending again risks a duplicate, which we take over a loss.
             await self._retry(item, "timed out")
@@ -331,8 +358,18 @@ class Outbox:
         else:
             await outbox.mark_sent(db, item.id, self.services.clock.now())
             self.stats["sent"] += 1
+            await self._coordinators_reached(item, True)
             return True, result
         return False, None
+
+    async def _coordinators_reached(self, item: outbox.OutboxItem, reached: bool,
+                                    reason: str = "") -> None:
+        """Record whether the coordinators' group can be reached (`bot.health` reports it); at
+        most 20 messages a minute go there, so one small write each costs nothing."""
+        if item.chat_id != self.services.settings.coordinator_chat_id:
+            return
+        await record_coordinators_reachable(self.services.db, reached, self.services.clock.now(),
+                                            reason)
 
     async def _after_sent(self, due: outbox.DueItem, result: Any) -> None:
         """What follows a delivery (outside the send gate: the outcome is already recorded)."""
@@ -367,7 +404,8 @@ class Outbox:
         """
         attempts = item.attempts + (1 if counts else 0)
         final = counts and item.lane != "crisis" and attempts >= MAX_ATTEMPTS
-        wait = delay or timedelta(seconds=min(300, 5 * 2**min(item.attempts, 6)))
+        wait = (delay if delay is not None
+                else timedelta(seconds=min(300, 5 * 2**min(item.attempts, 6))))
         if final:
             log.error("outbox row %s (%s) failed for good after %d attempts: %s",
                       item.id, item.kind, attempts, error)
@@ -382,3 +420,17 @@ class Outbox:
             count=counts,
         )
         self.stats["failed" if final else "retried"] += 1
+        if final:
+            await self._failed(item, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
+        elif counts and attempts == MAX_ATTEMPTS:
+            # A crisis row keeps trying, but where any other row would give up the failure
+            # hooks hear of it once (the alert counts as failing; fallback coordinators get it).
+            await self._failed(item, f"still failing after {MAX_ATTEMPTS} attempts: {error}")
+
+    async def _failed(self, item: outbox.OutboxItem, reason: str) -> None:
+        """Tell the failure hooks (they must never stop the sender)."""
+        for hook in _FAILED_HOOKS:
+            try:
+                await hook(self.services, item, reason)
+            except Exception:
+                log.exception("failure hook for outbox row %s failed", item.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot import words
 from bot.checkins import iso_week
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
@@ -57,7 +58,8 @@ async def remind_reachouts(ctx: SweepContext) -> int:
             sent += await notify_coordinators(
                 services, key=f"reachout_overdue:{request.id}", kind="reachout_overdue",
                 text=t(services.settings.default_language, "checkin.coord_reachout",
-                       pair=pair.code, hours=settings.tell_coordinators_hours),
+                       pair=pair.code, hours=words.hours(services.settings.default_language,
+                                                         settings.tell_coordinators_hours)),
             )
         await checkins.mark_reachout(services.db, request.id, "coordinators_told_at", now)
     if sent:

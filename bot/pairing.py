@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import aiosqlite
 
 from bot.clock import from_db, to_db
-from bot.i18n import Html, Translator
+from bot.i18n import Html
 from bot.lanes import Lane
 from bot.outbox import message_payload
 from bot.proposals import mentor_profile
@@ -183,12 +183,12 @@ async def _create(
     return pair
 
 
-def shared_text(t: Translator, language: str, mentee: Member, mentor: Member) -> Html:
-    """What the two have in common, for the introductions."""
+def shared_text(services: Services, language: str, mentee: Member, mentor: Member) -> Html:
+    """What the two have in common, for the introductions (labels, in the reader's words)."""
     areas = sorted(set(mentee.focus_areas) & set(mentor.lived_experience))
-    if areas:
-        return t(language, "pair.shared_areas", areas=", ".join(a.replace("_", " ") for a in areas))
-    return t(language, "pair.shared_none")
+    labels = [services.content.intake.label("focus_areas", a, language).lower() for a in areas]
+    return services.t(language, "pair.shared_areas", areas=", ".join(labels)) if labels else \
+        services.t(language, "pair.shared_none")
 
 
 async def _introduce(
@@ -199,16 +199,17 @@ async def _introduce(
     mentor: Member,
     now: datetime,
 ) -> None:
-    """Queue both introductions with their [I'm in] button (in the pair's transaction)."""
+    """Queue both introductions with [I'm in] [Not for me] (in the pair's transaction)."""
     t, weeks = services.t, services.settings.program_weeks
-    button = services.signer.sign("pair", "in", pair.id)
+    sign = services.signer.sign
+    button, decline = sign("pair", "in", pair.id), sign("pair", "no", pair.id)
     for member, partner in ((mentee, mentor), (mentor, mentee)):
         language = member.language
         text = t(
             language,
             f"pair.intro_{member.role}",
             partner=partner.display_alias,
-            shared=shared_text(t, language, mentee, mentor),
+            shared=shared_text(services, language, mentee, mentor),
             weeks=weeks,
         )
         await outbox.enqueue(
@@ -218,7 +219,8 @@ async def _introduce(
             member_id=member.id,
             lane=Lane.INTERACTIVE,
             kind="introduction",
-            payload=message_payload(text, [[(t(language, "pair.im_in"), button)]]),
+            payload=message_payload(text, [[(t(language, "pair.im_in"), button),
+                                            (t(language, "pair.not_for_me"), decline)]]),
             not_before=now,
             now=now,
         )

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot import words
 from bot.assignment import plan
 from bot.clock import from_db
 from bot.i18n import Html, Translator
+from bot.left_out import why_left_out
 from bot.matching import Assessment, Mentee, Mentor, Reason, assess
 from bot.schedule import is_paused
 from storage import pairs, suggestions
@@ -62,24 +64,19 @@ def mentor_profile(member: Member, load: int, now: datetime) -> Mentor:
         stepped_back=member.stepped_back,
         paused=is_paused(now, member.paused_until),
         unreachable=member.unreachable,
+        suspended=member.suspended_at is not None,
         free_slots=member.capacity - load,
     )
 
 
 def render_reasons(t: Translator, language: str, reasons: Sequence[Reason]) -> Html:
     """'both: grief, anxiety · speak: en · 1 h apart'."""
-    return Html(" · ".join(t(language, f"matching.reason_{r.key}", **r.params) for r in reasons))
+    def params(reason: Reason) -> dict[str, str]:
+        if reason.key == "waiting":  # a number of days from the pure scorer: in words here
+            return {"days": words.days(language, int(reason.params["days"]))}
+        return dict(reason.params)
 
-
-def render_broken(t: Translator, language: str, broken: Sequence[str]) -> Html:
-    """The broken hard constraints, one per line."""
-    lines = []
-    for item in broken:
-        if item.startswith("preference:"):
-            lines.append(t(language, "matching.broken_preference", name=item.split(":", 1)[1]))
-        else:
-            lines.append(t(language, f"matching.broken_{item}"))
-    return Html("\n".join(f"• {line}" for line in lines))
+    return Html(" · ".join(t(language, f"matching.reason_{r.key}", **params(r)) for r in reasons))
 
 
 async def assess_members(services: Services, mentee: Member, mentor: Member) -> Assessment:
@@ -107,10 +104,19 @@ class Posted:
     alternatives: int
 
 
-async def suggest(services: Services) -> tuple[list[Posted], int, int]:
+@dataclass(frozen=True)
+class LeftOut:
+    """A waiting mentee with no proposal this round, and why, in words."""
+
+    mentee: Member
+    why: str
+
+
+async def suggest(services: Services) -> tuple[list[Posted], int, int, list[LeftOut]]:
     """Plan the whole waiting list; store and return the first batch (longest waiting first).
 
-    Returns (proposals, how many waiting mentees, how many proposals the plan holds).
+    Returns (proposals, how many waiting mentees, how many proposals the plan holds, and the
+    waiting mentees left out with the reason).
     """
     db, now, config = services.db, services.clock.now(), services.content.matching
     waiting = await suggestions.waiting_mentees(db)
@@ -146,4 +152,15 @@ async def suggest(services: Services) -> tuple[list[Posted], int, int]:
                 proposal_id = suggestion_id
                 posted.append(Posted(suggestion_id, by_id[proposal.mentee_id], by_id[mentor_id],
                                      assessment.score, reasons, len(ids) - 1))
-    return posted, len(waiting), len(result.proposals)
+    proposed = {p.mentee.id for p in posted}
+    planned_ids = {p.mentee_id for p in result.proposals}
+    left_out = []
+    for member, profile in zip(waiting, mentees, strict=True):
+        if member.id in proposed:
+            continue
+        if member.id in planned_ids:  # planned, but beyond this batch
+            why = t(language, "matching.left_out_later", batch=config.suggest_batch)
+        else:
+            why = why_left_out(t, language, profile, mentors, config, services.content.intake)
+        left_out.append(LeftOut(member, why))
+    return posted, len(waiting), len(result.proposals), left_out

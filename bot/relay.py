@@ -7,7 +7,7 @@ chat and message ids, never the content; the relay map holds ids and times.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 RELAY_KIND = "relay"
+HEADER_KIND = "relay_header"
+HEADER_GAP = timedelta(minutes=30)  # a run of messages from one partner shares one "From" line
 HOLD = from_db(INDEFINITE)  # not_before of a message waiting for the end of an open-ended pause
 RELAY_STATUSES = ("active", "introduced")
 
@@ -86,6 +88,7 @@ async def queue_copy(
     )
     if not new:
         return Queued(deliver_at, held, False)
+    await _attribute(services, pair, sender, recipient, message_id, deliver_at)
     payload: dict[str, Any] = {
         "from_chat_id": sender.telegram_id,
         "message_id": message_id,
@@ -127,6 +130,26 @@ async def queue_copy(
         )
     services.outbox.wake()
     return Queued(deliver_at, held, True)
+
+
+async def _attribute(services: Services, pair: Pair, sender: Member, recipient: Member,
+                     message_id: int, deliver_at: datetime) -> None:
+    """A recipient with several partners sees who wrote: a "From <alias>" line (only the alias,
+    never a Telegram identity) before the copy, queued first so the chat's order keeps it first.
+    A run of messages from the same partner within HEADER_GAP shares one line."""
+    if len(relay_pairs(await pairs.current_pairs_of(services.db, recipient.id))) < 2:
+        return
+    previous = await relay.previous_to(services.db, recipient.telegram_id, sender.telegram_id,
+                                       message_id)
+    if previous is not None and previous[0] == pair.id and deliver_at - previous[1] < HEADER_GAP:
+        return
+    await outbox.enqueue(
+        services.db, key=f"relay_from:{sender.id}:{message_id}:{recipient.id}",
+        chat_id=recipient.telegram_id, member_id=recipient.id, lane=Lane.RELAY, kind=HEADER_KIND,
+        payload=message_payload(services.t(recipient.language, "relay.from_partner",
+                                           alias=sender.display_alias)),
+        not_before=deliver_at, now=services.clock.now(),
+    )
 
 
 async def tell_sender(services: Services, sender: Member, key: str, text: str,

@@ -13,6 +13,7 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import words
 from bot.clock import from_db
 from bot.i18n import Html
 from bot.lanes import Lane
@@ -156,7 +157,7 @@ async def pair_nudges(context: SweepContext) -> int:
                 pair=pair.code,
                 mentee=pair.mentee.code if pair.mentee else "-",
                 mentor=pair.mentor.code if pair.mentor else "-",
-                days=(now - since).days,
+                days=words.days(language, (now - since).days),
             )
             messages.append(
                 NewMessage(

@@ -24,6 +24,7 @@ FLOW_COLUMNS = (
     "new_mentors",
     "new_unassigned",
     "checkins",  # mentees who checked in that week (one per mentee per week)
+    "who5_scores",  # WHO-5 questionnaires completed that week
     "escalations",
     "escalations_claimed",
     "crisis_paths",
@@ -32,12 +33,13 @@ FLOW_COLUMNS = (
 # Pairs active at the start of each week (a stock: each cell stands alone, no total).
 STOCK_COLUMNS = ("active_pairs",)
 RETENTION_WEEKS = (4, 8, 12)
-JOIN_KINDS = ("joined", "consented")
+JOIN_KINDS = ("consented",)
 _EVENT_COLUMN = {
     "escalation_raised": "escalations",
     "escalation_claimed": "escalations_claimed",
     "crisis_entered": "crisis_paths",
     "message_relayed": "messages_relayed",
+    "who5_score": "who5_scores",
 }
 # Why some figures are NOT published: a stock series (active pairs per week) together with
 # weekly new/ended pairs would let a reader subtract one from the other and recover a small

@@ -42,9 +42,18 @@ from bot.catalog.risk import Head, RiskLexicon, collapse_runs, phrases_regex, ru
 class Severity(enum.IntEnum):
     """How urgently a message needs a human: higher is more urgent."""
 
+    CHECK = 0  # a gentle check only (past tense, reported speech): no crisis reply, no alert
     CONCERN = 1
     HIGH = 2
     IMMINENT = 3
+
+
+class RiskKind(enum.StrEnum):
+    """Whose safety is at stake."""
+
+    SELF = "self"
+    DANGER = "danger"  # the writer is in danger from someone else
+    GUIDANCE = "guidance"  # a mentor asking how to respond to someone else's disclosure
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,9 @@ class RiskResult:
     severity: Severity
     rule_id: str
     language: str
+    score: float = 1.0
+    source: str = "lexicon"
+    kind: RiskKind = RiskKind.SELF
 
 
 _SEVERITIES = {"concern": Severity.CONCERN, "high": Severity.HIGH, "imminent": Severity.IMMINENT}
@@ -222,8 +234,11 @@ class RiskScreen:
         """Every rule id the screen can return."""
         return frozenset(rule.rule_id for lang in self._languages for rule in lang.rules)
 
-    def screen(self, text: str) -> RiskResult | None:
+    def screen(
+        self, text: str, *, role: str | None = None, recent: tuple[str, ...] = ()
+    ) -> RiskResult | None:
         """The most severe risk found in ``text`` across all languages, or None."""
+        del role, recent  # who is writing and the recent conversation: not used by the lexicon
         message = _Message(text)
         best: RiskResult | None = None
         for language in self._languages:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import signal
 
@@ -11,12 +12,15 @@ from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
 import bot.app as app_module
+from bot import health
 from bot.app import build_application, set_command_menus, start_background_work
 from bot.catalog.bundle import ContentStore, load_content
 from bot.clock import ScaledClock, clock_for
 from bot.inbox import replay_unhandled
 from bot.services import Services
-from bot.settings import Settings, load_or_create_key
+from bot.settings import Settings, SettingsError, load_or_create_key
+from bot.setup_check import check_coordinator_group
+from bot.watchdog import notify, ping_interval, run_watchdog
 from bot.webhook import WEBHOOK_PATH, WebhookReceiver
 from storage.db import Database
 from storage.lock import InstanceLock
@@ -43,7 +47,7 @@ class RedactToken(logging.Filter):
         return True
 
 
-def configure_logging(level: str, token: str = "") -> None:
+def configure_logging(level: str, token: str = "", log_format: str = "plain") -> None:
     """Plain logs that never carry the token or message text.
 
     httpx/httpcore log request URLs (which contain the token) at INFO, and PTB (every API call's
@@ -58,6 +62,32 @@ def configure_logging(level: str, token: str = "") -> None:
         logging.getLogger(chatty).setLevel(max(logging.INFO, logging.getLevelName(level)))
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
+        if log_format == "json":
+            from bot.reporting import JsonFormatter
+
+            handler.setFormatter(JsonFormatter())
+
+
+def start_observability(settings: Settings) -> None:
+    """Metrics and error reporting, each only when its setting asks for it."""
+    for setting, value, module, extra in (("METRICS_PORT", settings.metrics_port,
+                                           "prometheus_client", "metrics"),
+                                          ("SENTRY_DSN", settings.sentry_dsn, "sentry_sdk", "sentry")):
+        if value is not None and importlib.util.find_spec(module) is None:
+            raise SettingsError(f"{setting} is set but {module} is not installed: "
+                                f"pip install 'peer-companion-bot[{extra}]' (or unset {setting}).")
+    if settings.metrics_port is not None:
+        from bot import metrics
+
+        metrics.enable()
+        metrics.serve(settings.metrics_listen, settings.metrics_port)
+        log.info("metrics on %s:%s/metrics", settings.metrics_listen, settings.metrics_port)
+    if settings.sentry_dsn is not None:
+        from bot.reporting import setup_sentry
+
+        setup_sentry(settings.sentry_dsn.get_secret_value(), settings.token,
+                     environment=settings.sentry_environment)
+        log.info("error reporting to Sentry is on")
 
 
 async def initialise_with_retry(app: Application, stop: asyncio.Event,  # type: ignore[type-arg]
@@ -83,7 +113,7 @@ async def initialise_with_retry(app: Application, stop: asyncio.Event,  # type: 
 
 async def run(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
-    configure_logging(settings.log_level, settings.token)
+    configure_logging(settings.log_level, settings.token, settings.log_format)
     lock = InstanceLock(settings.database_path,
                         purpose="stop it first: only one bot may use a database").acquire()
     try:
@@ -94,6 +124,7 @@ async def run(settings: Settings) -> int:
 
 async def _run_locked(settings: Settings) -> int:
     """`run` while holding the database's lock."""
+    start_observability(settings)
     db = await Database.open(settings.database_path)
     clock = clock_for(settings.telegram_base_url)
     if isinstance(clock, ScaledClock):  # bench/soak.py only: refused unless the Bot API is local
@@ -105,12 +136,21 @@ async def _run_locked(settings: Settings) -> int:
     app = build_application(services)
     stop = asyncio.Event()
     receiver: WebhookReceiver | None = None
+    watchdog: asyncio.Task[None] | None = None
+
+    async def problems() -> list[health.Problem]:
+        return await health.check(db, settings, clock.now(), app_module.SWEEP_INTERVAL_SECONDS)
+
+    async def problem_texts() -> list[str]:
+        return [problem.message for problem in await problems()]
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
         if not await initialise_with_retry(app, stop):
             return 0
+        await check_coordinator_group(app.bot, settings.coordinator_chat_id)
         await set_command_menus(app, settings.coordinator_chat_id)
         assert app.updater is not None
         # Updates a crash cut off go first in the queue, before anything new arrives.
@@ -118,7 +158,7 @@ async def _run_locked(settings: Settings) -> int:
         if settings.webhook_url and settings.webhook_secret is not None:
             secret = settings.webhook_secret.get_secret_value()
             receiver = WebhookReceiver(app, secret, settings.webhook_listen, settings.webhook_port,
-                                       services=services)
+                                       health=problem_texts, services=services)
             await receiver.start()
             await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
                                       secret_token=secret, allowed_updates=ALLOWED_UPDATES)
@@ -130,9 +170,18 @@ async def _run_locked(settings: Settings) -> int:
         await app.start()
         start_background_work(app)
         log.info("bot is running")
+        notify("READY=1")
+        interval = ping_interval()
+        if interval is not None:
+            watchdog = asyncio.create_task(run_watchdog(problems, interval, stop))
         await stop.wait()
         log.info("stopping: finishing current updates and confirming the update offset")
+        notify("STOPPING=1")
     finally:
+        if watchdog is not None:
+            watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watchdog
         if receiver is not None:
             await receiver.stop()
         if app.updater is not None and app.updater.running:

@@ -22,7 +22,8 @@ TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 FIX_HINTS: dict[str, str] = {
     "BOT_TOKEN": "create a bot with @BotFather and put its token in .env as BOT_TOKEN=...",
     "COORDINATOR_CHAT_ID": (
-        "add the bot to the coordinators' private group, send a message there and read the chat "
+        "make the coordinators' private group a supergroup with topics first (its id changes), "
+        "run `python -m bot find-group` and add the bot to the group as an admin: it prints the "
         "id (a negative number like -1001234567890); set COORDINATOR_CHAT_ID=..."
     ),
     "DEFAULT_COUNTRY": "use a two-letter ISO country code such as US, GB or ES",
@@ -46,13 +47,28 @@ class Settings(BaseSettings):
     default_language: Literal["en", "es"] = "en"
     default_timezone: str = "UTC"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["plain", "json"] = "plain"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)  # None: no metrics
+    metrics_listen: str = "127.0.0.1"
+    sentry_dsn: SecretStr | None = None  # None: no error reporting
+    sentry_environment: str = "production"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     share_crisis_text_with_coordinators: bool = False
-    escalation_realert_minutes: int = Field(default=15, ge=1, le=1440)
+    # Minutes between re-alerts of an unclaimed alert; the last gap repeats ("15,30,60": 15, 30
+    # and 60 minutes, then hourly), at most ESCALATION_REALERTS_PER_DAY a day.
+    escalation_realert_minutes: str = "15,30,60"
+    escalation_realerts_per_day: int = Field(default=8, ge=1, le=96)
+    escalation_claimed_remind_minutes: int = Field(default=120, ge=10, le=10080)
+    # Coordinators (Telegram user ids) who started the bot in private: alerts go to them
+    # while the coordinators' group cannot be reached.
+    coordinator_fallback_ids: str = ""
+    aftercare_enabled: bool = True
+    aftercare_after_hours: int = Field(default=20, ge=1, le=168)
     program_weeks: int = Field(default=12, ge=1, le=104)
+    minimum_age: int = Field(default=18, ge=13, le=99)
     digest_enabled: bool = True
     digest_weekday: int = Field(default=0, ge=0, le=6)
     digest_time: str = "09:00"
@@ -60,6 +76,9 @@ class Settings(BaseSettings):
     rate_chat_per_second: float = Field(default=1.0, gt=0)
     rate_group_per_minute: float = Field(default=20.0, gt=0)
     max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    invite_days: int = Field(default=14, ge=1, le=365)
+    programme_capacity: int = Field(default=0, ge=0)  # members with a role; 0 = no limit
+    retention_months: int = Field(default=12, ge=1, le=240)
 
     @field_validator("default_country")
     @classmethod
@@ -77,6 +96,40 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
+
+    @field_validator("coordinator_chat_id")
+    @classmethod
+    def _group_id(cls, value: int) -> int:
+        if value >= 0:  # positive ids are people's private chats; groups are negative
+            raise ValueError("must be a group's id, a negative number (a positive id is a "
+                             "person's private chat, not a group)")
+        return value
+
+    @field_validator("escalation_realert_minutes")
+    @classmethod
+    def _minutes_list(cls, value: str) -> str:
+        gaps = [part.strip() for part in str(value).split(",") if part.strip()]
+        if not gaps or not all(gap.isdigit() and 1 <= int(gap) <= 1440 for gap in gaps):
+            raise ValueError("must be minutes between 1 and 1440, comma-separated (e.g. 15,30,60)")
+        return ",".join(str(int(gap)) for gap in gaps)
+
+    @field_validator("coordinator_fallback_ids")
+    @classmethod
+    def _id_list(cls, value: str) -> str:
+        ids = [part.strip() for part in str(value).split(",") if part.strip()]
+        if not all(part.lstrip("-").isdigit() for part in ids):
+            raise ValueError("must be Telegram user ids, comma-separated")
+        return ",".join(ids)
+
+    @property
+    def realert_gaps(self) -> list[int]:
+        """Minutes between re-alerts, in order (the last repeats)."""
+        return [int(gap) for gap in self.escalation_realert_minutes.split(",")]
+
+    @property
+    def fallback_ids(self) -> list[int]:
+        """COORDINATOR_FALLBACK_IDS as numbers."""
+        return [int(part) for part in self.coordinator_fallback_ids.split(",") if part]
 
     @field_validator("bot_token")
     @classmethod
@@ -118,6 +171,15 @@ class StorageSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_path: Path = Path("data/companion.sqlite3")
+    # What the health checks read when set (both optional: looking needs no full settings).
+    coordinator_chat_id: int | None = None
+    escalation_realert_minutes: str = "15,30,60"
+
+    @property
+    def realert_gaps(self) -> list[int]:
+        """Minutes between re-alerts (an unreadable value falls back to the default's first gap)."""
+        gaps = [part.strip() for part in self.escalation_realert_minutes.split(",")]
+        return [int(gap) for gap in gaps if gap.isdigit() and int(gap) > 0] or [15]
 
 
 class SettingsError(Exception):

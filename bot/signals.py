@@ -80,3 +80,30 @@ async def flagged_pairs(services: Services, week_start: datetime) -> list[PairFl
         if reasons:
             flags.append(PairFlag(week.pair_id, week.pair_code, reasons, week))
     return flags
+
+
+def explain(flag: PairFlag, thresholds: SignalThresholds) -> list[tuple[str, dict[str, int]]]:
+    """Why a pair is flagged, as (reason, figures) for a plain sentence each."""
+    week = flag.week
+    busier = max(week.mentee_sent, week.mentor_sent)
+    out: list[tuple[str, dict[str, int]]] = []
+    for reason in flag.reasons:
+        if reason == "volume":
+            out.append((reason, {"count": busier, "limit": thresholds.max_messages_one_way}))
+        elif reason == "imbalance":
+            out.append((reason, {"mentee": week.mentee_sent, "mentor": week.mentor_sent}))
+        elif reason == "quiet_hours":
+            share = max(
+                ((week.mentee_into_quiet, week.mentee_sent), (week.mentor_into_quiet,
+                                                              week.mentor_sent)),
+                key=lambda pair: pair[0] / max(pair[1], 1),
+            )
+            out.append((reason, {"count": share[0], "sent": share[1]}))
+        elif reason == "mentor_night":
+            out.append((reason, {"count": week.mentor_night}))
+    return out
+
+
+def silence_days(last_contact: datetime | None, now: datetime) -> int:
+    """Whole days since the pair last wrote to each other."""
+    return max(0, (now - last_contact).days) if last_contact else 0

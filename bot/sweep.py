@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
+INTERVAL_SECONDS = 30  # how often the bot runs every sweep
 
 
 @dataclass(frozen=True)

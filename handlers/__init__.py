@@ -13,12 +13,15 @@ from telegram.ext import (
     filters,
 )
 
-import bot.pair_sweeps  # noqa: F401  (registers the check-in and relay sweeps)
+import bot.aftercare
+import bot.pair_sweeps
+import bot.retention  # noqa: F401  (registers the data retention sweep)
 from bot.callbacks import CODE, NUMBER, SLUG, choice, shape
 from bot.escalation_lifecycle import OUTCOMES
 from handlers import (
     access,
     account,
+    activity,
     alerts,
     approve,
     broadcast,
@@ -28,12 +31,15 @@ from handlers import (
     cope,
     data,
     errors,
+    evaluation,
     fallback,
     gate,
+    invite,
     matching,
     onboarding,
     pair,
     pair_console,
+    progress,
     pulse,
     reachability,
     relay,
@@ -41,14 +47,18 @@ from handlers import (
     reload,
     report,
     resources,
+    safety_plan,
     screening,
     settings,
+    sharing,
     support,
+    suspension,
     training,
 )
+from handlers._common import FLOWS, GATE, SAFETY
+from storage import safety_plans
 
 # Groups run in order; within a group the first matching handler wins.
-GATE, SAFETY, FLOWS = -3, -1, 0
 # Every other button pattern is a whole-payload shape (bot/callbacks.shape). Crisis buttons are
 # the one exception on purpose: any signed "crisis:" press (an old version's too) opens the
 # crisis path, because help must never answer "this button has expired".
@@ -59,8 +69,12 @@ CRISIS_FLAG = choice("0", "1")
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler to the application, in priority order."""
-    # -4..-2: drop replayed updates, forged buttons, and coordinator actions from non-coordinators.
-    app.add_handler(TypeHandler(Update, gate.drop_replayed_update), group=GATE - 1)
+    # -6: note the day someone was last active (data retention).
+    # -5..-2: drop replayed updates, forged buttons, and coordinator actions from non-coordinators.
+    app.add_handler(TypeHandler(Update, activity.note_last_seen), group=GATE - 3)
+    app.add_handler(TypeHandler(Update, gate.drop_replayed_update), group=GATE - 2)
+    # A suspended member keeps the help paths and their data rights (and free text for the screen).
+    app.add_handler(TypeHandler(Update, suspension.hold_suspended), group=GATE - 1)
     app.add_handler(TypeHandler(Update, gate.refuse_forged_button), group=GATE)
     app.add_handler(TypeHandler(Update, access.guard_coordinator_actions), group=GATE + 1)
 
@@ -70,6 +84,11 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     # Also -1 (disjoint filters): screen free text; does not stop the update.
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
                                    & ~filters.COMMAND, screening.screen_message), group=SAFETY)
+
+    # Also -1 (group only): a coordinator's reply to "message the member" goes to the member.
+    app.add_handler(MessageHandler(
+        filters.Chat(app.bot_data["services"].settings.coordinator_chat_id) & filters.REPLY
+        & filters.TEXT & ~filters.COMMAND, alerts.message_reply), group=SAFETY)
 
     # Also -1: a member blocked or unblocked the bot (open crisis alerts say so at once).
     app.add_handler(ChatMemberHandler(reachability.bot_blocked_or_unblocked,
@@ -120,6 +139,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         group=FLOWS,
     )
 
+    # Not flows: a crisis message these alone would take is not an answer a flow awaits.
+    screening.NOT_FLOWS.update({relay.relay_message, relay.relay_edited,
+                                fallback.private_message})
+    screening.KEEPS_WORDS.update({report.details, safety_plan.plan_text})
     app.add_error_handler(errors.on_error)
 
 
@@ -152,6 +175,7 @@ def _register_safety_features(app: Application) -> None:  # type: ignore[type-ar
         (alerts.resolve_button, shape("co", "esc", "resolve", NUMBER)),
         (alerts.outcome_button, shape("co", "esc", "out", NUMBER, choice(*OUTCOMES))),
         (alerts.back_button, shape("co", "esc", "back", NUMBER)),
+        (alerts.message_button, shape("co", "esc", "msg", NUMBER)),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern), group=FLOWS)
 
@@ -166,6 +190,11 @@ def register_console(app: Application) -> None:  # type: ignore[type-arg]
         ("digest", console.digest_now),
         ("audit", console.audit_log),
         ("member", console_member.member_command),
+        ("suspend", suspension.suspend_command),
+        ("unsuspend", suspension.unsuspend_command),
+        ("revoke", suspension.revoke_command),
+        ("invite", invite.invite_command),
+        ("evaluation", evaluation.evaluation),
     ):
         app.add_handler(CommandHandler(name, callback, filters=coordinators), group=FLOWS)
     app.add_handler(
@@ -184,7 +213,25 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
                        & settings.AwaitingText(services), settings.on_text),
         group=FLOWS,
     )
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND
+                       & safety_plan.AwaitingStep(services), safety_plan.plan_text),
+        group=FLOWS,
+    )
+    app.add_handler(CommandHandler("safetyplan", safety_plan.plan_command, private), group=FLOWS)
+    for pattern in (shape("plan", choice("show", "make", "close")),
+                    shape("plan", "edit", choice(*safety_plans.SECTIONS))):
+        app.add_handler(CallbackQueryHandler(safety_plan.plan_button, pattern=pattern),
+                        group=FLOWS)
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & sharing.AwaitingGoal(services)
+                       & (~filters.COMMAND | filters.Regex(r"^/cancel\b")), sharing.on_text),
+        group=FLOWS,
+    )
     app.add_handler(CommandHandler("settings", settings.settings_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("goals", sharing.goals_command, private), group=FLOWS)
+    for pattern in sharing.PATTERNS:
+        app.add_handler(CallbackQueryHandler(sharing.on_button, pattern=pattern), group=FLOWS)
     for pattern in settings.PATTERNS:
         app.add_handler(CallbackQueryHandler(settings.on_button, pattern=pattern), group=FLOWS)
     app.add_handler(CommandHandler("training", training.training_command, private), group=FLOWS)
@@ -197,10 +244,13 @@ def _register_members(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("stepback", account.stepback_command, private), group=FLOWS)
     app.add_handler(CallbackQueryHandler(account.pause_button, pattern=account.PAUSE_PATTERN),
                     group=FLOWS)
+    app.add_handler(CallbackQueryHandler(account.keep_button, pattern=shape("ac", "keep")),
+                    group=FLOWS)
     app.add_handler(CallbackQueryHandler(account.stepback_button,
                                          pattern=shape("ac", "back", choice("in", "out"))),
                     group=FLOWS)
     app.add_handler(CommandHandler("mydata", data.mydata_command, private), group=FLOWS)
+    app.add_handler(CommandHandler("progress", progress.progress_command, private), group=FLOWS)
     app.add_handler(CommandHandler("forget", data.forget_command, private), group=FLOWS)
     app.add_handler(CallbackQueryHandler(data.forget_button,
                                          pattern=shape("fg", choice("yes", "no"), CODE)),

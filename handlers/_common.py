@@ -17,6 +17,7 @@ from storage import members
 from storage.members import Member
 
 Button = tuple[str, str]  # (label, signed callback data)
+GATE, SAFETY, FLOWS = -3, -1, 0  # handler groups: gates, the safety screen, the flows
 Sent = TypeVar("Sent")
 
 
@@ -50,6 +51,7 @@ async def sent_or_handed_over(
     chat_id: int,
     method: str,
     payload: dict[str, Any],
+    lane: Lane = Lane.INTERACTIVE,
 ) -> Sent | None:
     """Await a direct send; if Telegram still fails after the limiter's retries, hand the same
     request to the outbox (bot/handover.py) and return None instead of raising, so the handler
@@ -60,7 +62,7 @@ async def sent_or_handed_over(
         if isinstance(exc, BadRequest):  # Telegram refused the request itself: never retried
             raise
         await hand_over(context.services, chat_id=chat_id, method=method, payload=payload,
-                        origin=origin)
+                        origin=origin, lane=lane)
         return None
 
 
@@ -85,7 +87,7 @@ async def reply(
     )
     return await sent_or_handed_over(context, sending, origin=f"update {update.update_id}",
                                      chat_id=chat.id, method="sendMessage",
-                                     payload=message_payload(text, buttons))
+                                     payload=message_payload(text, buttons), lane=lane)
 
 
 async def answer_expired(query: CallbackQuery, context: BotContext, language: str) -> None:

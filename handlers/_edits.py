@@ -77,7 +77,7 @@ async def edit_pressed(
     try:
         await sent_or_handed_over(context, sending, origin=f"button {query.id}",
                                   chat_id=message.chat.id, method="editMessageText",
-                                  payload=payload)
+                                  payload=payload, lane=lane)
     except BadRequest as exc:
         if "not modified" not in exc.message:
             raise

@@ -53,6 +53,8 @@ async def is_coordinator(update: Update, context: BotContext, *, fresh: bool = F
     """In the coordinators' group, and (still) a member of it (`fresh`: skip the cache)."""
     services = context.services
     chat = update.effective_chat
+    if _fallback_alert_press(update, context):
+        return True
     if chat is None or chat.id != services.settings.coordinator_chat_id:
         return False
     message = update.effective_message
@@ -79,6 +81,15 @@ async def is_coordinator(update: Update, context: BotContext, *, fresh: bool = F
         return False
     cache[user.id] = (now, allowed)
     return allowed
+
+
+def _fallback_alert_press(update: Update, context: BotContext) -> bool:
+    """A fallback coordinator (COORDINATOR_FALLBACK_IDS) pressing an alert's button on the copy
+    they got in private while the group could not be reached."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    return (query is not None and chat is not None and chat.type == "private"
+            and user is not None and user.id in context.services.settings.fallback_ids
+            and (query.data or "").startswith(f"{COORDINATOR_CALLBACK_PREFIX}esc:"))
 
 
 def forget_membership(context: BotContext, user_id: int) -> None:

@@ -1,12 +1,13 @@
-"""Taking a break: /pause (1 week, 2 weeks, until I resume), /resume, and mentors' /stepback."""
+"""Taking a break: /pause (1 week, 2 weeks, until I resume, or not now), /resume, and mentors'
+/stepback (with [Not now])."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 
+from bot import words
 from bot.callbacks import VALUE, choice, shape
 from bot.clock import from_db, to_db
 from bot.notify import notify_coordinators
@@ -44,6 +45,7 @@ async def pause_command(update: Update, context: BotContext) -> None:
     state = _pause_state(context, member)
     buttons = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))]
                for key in PAUSES]
+    buttons.append([(t(lang, "account.not_now"), sign("ac", "keep"))])
     text = t(lang, "account.pause_ask")
     if state != "r":
         text = f"{t(lang, 'account.paused_now', until=_until_text(context, member))}\n{text}"
@@ -63,8 +65,7 @@ def _until_text(context: BotContext, member: Member) -> str:
         return t(lang, "account.until_resume")
     until = from_db(member.paused_until)
     assert until is not None
-    local = until.astimezone(ZoneInfo(member.timezone))
-    return t(lang, "account.until_date", date=local.strftime("%Y-%m-%d %H:%M"))
+    return t(lang, "account.until_date", date=words.moment(lang, until, member.timezone))
 
 
 async def pause_button(update: Update, context: BotContext) -> None:
@@ -119,11 +120,24 @@ async def stepback_command(update: Update, context: BotContext) -> None:
         await reply(update, context, t(lang, "account.mentors_only"))
         return
     if member.stepped_back:
-        buttons = [[(t(lang, "account.stepback_return"), sign("ac", "back", "in"))]]
+        buttons = [[(t(lang, "account.stepback_return"), sign("ac", "back", "in")),
+                    (t(lang, "account.not_now"), sign("ac", "keep"))]]
         await reply(update, context, t(lang, "account.stepped_back_already"), buttons)
         return
-    buttons = [[(t(lang, "account.stepback_confirm"), sign("ac", "back", "out"))]]
+    buttons = [[(t(lang, "account.stepback_confirm"), sign("ac", "back", "out")),
+                (t(lang, "account.not_now"), sign("ac", "keep"))]]
     await reply(update, context, t(lang, "account.stepback_ask"), buttons)
+
+
+async def keep_button(update: Update, context: BotContext) -> None:
+    """[Not now] under /pause or /stepback: nothing changes."""
+    query = update.callback_query
+    assert query is not None
+    member = await current_member(update, context)
+    language = language_of(update, context, member)
+    await query.answer()
+    await remove_buttons(query)
+    await reply(update, context, context.services.t(language, "account.nothing_changed"))
 
 
 async def stepback_button(update: Update, context: BotContext) -> None:
@@ -143,6 +157,8 @@ async def stepback_button(update: Update, context: BotContext) -> None:
     await remove_buttons(query)
     now = services.clock.now()
     member = await members.update_profile(services.db, member.id, now, stepped_back=int(wanted))
+    await engagement.record(services.db, services.pseudonym_key, kind="stepped_back", now=now,
+                            telegram_id=member.telegram_id, role="mentor", value=int(wanted))
     language = services.settings.default_language
     await notify_coordinators(
         services, key=f"stepback:{member.code}:{direction}:{to_db(now)}",

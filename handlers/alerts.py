@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import ForceReply, ReplyParameters, Update
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationHandlerStop
 
+from bot import alert_contact, words
 from bot import escalation_lifecycle as lifecycle
 from bot.callbacks import payload_parts
-from bot.escalation import alert_view, member_of, minutes_between
-from bot.lanes import Lane
+from bot.clock import from_db
+from bot.escalation import alert_view, member_of
+from bot.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers import access
 from handlers._common import Button, answer_expired, reply
@@ -33,6 +37,9 @@ async def _show(update: Update, context: BotContext, escalation: Escalation,
         context.services, escalation, await member_of(context.services, escalation)
     )
     shown = default_buttons if buttons is None else buttons
+    if query.message is not None and query.message.chat.type == "private":
+        # A fallback coordinator's private copy: writing to the member works from the group only.
+        shown = [row for row in shown if not any(":msg:" in data for _label, data in row)]
     await edit_pressed(context, query, text, shown, Lane.CRISIS)
 
 
@@ -58,9 +65,11 @@ async def claim_button(update: Update, context: BotContext) -> None:
             services.t(language, "escalation.already_claimed", name=escalation.claimed_by_name),
             show_alert=True,
         )
-    if payload_parts(query.data)[4:] == ["l"]:  # pressed in the /escalations list: keep the list
+    if payload_parts(query.data)[4:] == ["l"]:  # pressed in the /escalations list: redraw it
         if result.changed:
             await lifecycle.refresh_alert(services, escalation, pressed_message_id=None)
+        text, rows = await _list_view(context)
+        await edit_pressed(context, query, text, rows, Lane.CRISIS)
         return
     await _show(update, context, escalation)
     await lifecycle.refresh_alert(services, escalation, query.message.message_id)
@@ -121,14 +130,61 @@ async def back_button(update: Update, context: BotContext) -> None:
         await _show(update, context, escalation)
 
 
+async def message_button(update: Update, context: BotContext) -> None:
+    """[✉️ Message the member]: ask the coordinator to reply with the words to send."""
+    query = update.callback_query
+    assert query is not None and query.message is not None and update.effective_user is not None
+    services, language = context.services, _language(context)
+    escalation = await escalations.get(services.db, int(payload_parts(query.data)[3]))
+    if escalation is None or await alert_contact.reach(services, escalation) is None:
+        await query.answer(services.t(language, "escalation.message_closed"), show_alert=True)
+        return
+    await query.answer()
+    prompt = await context.bot.send_message(
+        chat_id=query.message.chat.id,
+        text=services.t(language, "escalation.message_prompt",
+                        name=update.effective_user.first_name,
+                        code=escalation.member_code or "?"),
+        parse_mode=ParseMode.HTML,
+        reply_markup=ForceReply(selective=True),
+        reply_parameters=ReplyParameters(query.message.message_id,
+                                         allow_sending_without_reply=True),
+        rate_limit_args=lane_args(Lane.CRISIS),
+    )
+    services.extras.setdefault(alert_contact.PROMPTS, {})[prompt.message_id] = escalation.id
+
+
+async def message_reply(update: Update, context: BotContext) -> None:
+    """A coordinator's reply to a "message the member" prompt: the bot sends it on."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None or update.effective_user is None:
+        return
+    prompts = context.services.extras.get(alert_contact.PROMPTS, {})
+    escalation_id = prompts.get(message.reply_to_message.message_id)
+    if escalation_id is None or not message.text:
+        return  # an ordinary reply in the group: not for us
+    services, language = context.services, _language(context)
+    user = update.effective_user
+    code = await alert_contact.message_member(services, escalation_id, message.text,
+                                              by=user.id, name=user.full_name)
+    key = "escalation.message_sent" if code else "escalation.message_closed"
+    await reply(update, context, services.t(language, key, code=code or "?"), lane=Lane.CRISIS)
+    raise ApplicationHandlerStop
+
+
 async def list_command(update: Update, context: BotContext) -> None:
     """/escalations: every open alert with its age and who is on it, oldest first."""
+    text, buttons = await _list_view(context)
+    await reply(update, context, text, buttons or None)
+
+
+async def _list_view(context: BotContext) -> tuple[str, list[list[Button]]]:
+    """The open alerts as text, with an [I'm on it: #N] button for each unclaimed one."""
     services, language = context.services, _language(context)
     t, now = services.t, services.clock.now()
     open_ones = await escalations.open_escalations(services.db)
     if not open_ones:
-        await reply(update, context, t(language, "escalation.list_empty"))
-        return
+        return t(language, "escalation.list_empty"), []
     lines = [t(language, "escalation.list_title", count=len(open_ones))]
     buttons: list[list[Button]] = []
     for escalation in open_ones[:MAX_LISTED]:
@@ -147,7 +203,7 @@ async def list_command(update: Update, context: BotContext) -> None:
                 code=escalation.member_code or "-",
                 pair=pair.code if pair else "-",
                 source=t(language, f"escalation.source_{escalation.source}"),
-                age=minutes_between(escalation.created_at, now),
+                age=words.ago(language, from_db(escalation.created_at) or now, now),
                 state=state,
             )
         )
@@ -156,4 +212,4 @@ async def list_command(update: Update, context: BotContext) -> None:
             buttons.append([(t(language, "escalation.claim_numbered", id=escalation.id), data)])
     if len(open_ones) > MAX_LISTED:
         lines.append(t(language, "escalation.list_more", count=len(open_ones) - MAX_LISTED))
-    await reply(update, context, "\n".join(lines), buttons[:MAX_LISTED] or None)
+    return "\n".join(lines), buttons[:MAX_LISTED]

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import checkin_summary
+from bot import checkin_extras, checkin_summary
 from bot.callbacks import NUMBER, shape
 from bot.checkins import iso_week, plan_steps
 from bot.services import BotContext
@@ -53,9 +53,9 @@ async def start(update: Update, context: BotContext) -> str | int:
         await ask(update, context, member, draft)
         return ANSWERING
     due = await checkin_summary.due_measures(services, member, now)
-    draft = await checkins.start_draft(
-        services.db, member.id, period, plan_steps(services.content.checkins, due), now
-    )
+    first, goal_ids = await checkin_extras.plan_extras(services, member)
+    plan = plan_steps(services.content.checkins, due, first=first, goal_ids=goal_ids)
+    draft = await checkins.start_draft(services.db, member.id, period, plan, now)
     already = await checkin_summary.has_checkin(services, member, period)
     await reply(update, context, services.t(language, "checkin.again" if already else "checkin.intro"))
     await ask(update, context, member, draft)
@@ -90,6 +90,11 @@ def step_buttons(context: BotContext, member: Member, draft: Draft) -> list[list
     if kind == "share":
         return [[button(t(language, "checkin.share_yes"), 1)],
                 [button(t(language, "checkin.share_no"), 0)]]
+    if kind == "p":
+        yes, no = ("note_ask", "note_never") if rest == "note" else ("share", "keep")
+        return [[button(t(language, f"sharing.{yes}"), 1)], [button(t(language, f"sharing.{no}"), 0)]]
+    if kind == "g":
+        return [[button(t(language, f"goals.progress_{value}"), value)] for value in range(4)]
     instrument = rest.split(":")[0]
     measure = content.measures[instrument]  # type: ignore[index]
     return [[button(option.label.get(language), option.value)] for option in measure.answers]
@@ -124,8 +129,10 @@ def step_text(context: BotContext, member: Member, draft: Draft) -> str:
 
 async def ask(update: Update, context: BotContext, member: Member, draft: Draft) -> None:
     """Send the current step's question with its buttons."""
-    await reply(update, context, step_text(context, member, draft),
-                step_buttons(context, member, draft) or None)
+    step = draft.step or ""
+    text = (await checkin_extras.extra_step_text(context.services, member, draft)
+            if step[:2] in ("p:", "g:") else step_text(context, member, draft))
+    await reply(update, context, text, step_buttons(context, member, draft) or None)
 
 
 def _valid_value(context: BotContext, draft: Draft, value: str) -> int | None:
@@ -141,8 +148,10 @@ def _valid_value(context: BotContext, draft: Draft, value: str) -> int | None:
         allowed = {o.value for o in question.options} if question.options else {0, 1}
         if question.kind == "text":
             allowed = set()
-    elif kind == "share":
+    elif kind in ("share", "p"):
         allowed = {0, 1}
+    elif kind == "g":
+        allowed = {0, 1, 2, 3}
     else:
         allowed = {o.value for o in content.measures[rest.split(":")[0]].answers}  # type: ignore[index]
     return int(value) if value.isdigit() and int(value) in allowed else None
@@ -210,6 +219,7 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
 
 async def _next(update: Update, context: BotContext, member: Member, draft: Draft) -> str | int:
     """Ask the next step, or finish the check-in."""
+    draft = await checkin_extras.skip_unasked(context.services, member, draft)
     if draft.step is not None:
         await ask(update, context, member, draft)
         return ANSWERING

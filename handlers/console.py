@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
 
-from bot import digest  # noqa: F401 (registers the weekly digest sweep)
+from bot import digest, help_menu  # noqa: F401 (digest registers the weekly digest sweep)
 from bot.dashboard import build_dashboard, build_export
 from bot.digest import digest_text
 from bot.i18n import Html
@@ -22,10 +22,6 @@ from handlers._common import Button, keyboard
 from storage import audit
 
 access.coordinator_commands("dashboard", "export", "digest", "audit", "member")
-HELP_COMMANDS = (
-    "help", "dashboard", "export", "digest", "audit", "member", "pending", "suggest", "pair",
-    "pairs", "unpair", "approve", "escalations", "broadcast", "reload",
-)
 AUDIT_LINES = 20
 
 
@@ -66,11 +62,8 @@ def actor(update: Update) -> tuple[int, str]:
 
 def coordinator_help_text(context: BotContext) -> Html:
     """Every coordinator command with one line each, then the privacy rule."""
-    t, language = context.services.t, context.services.settings.default_language
-    lines = [t(language, "console.help_title")]
-    lines += [t(language, f"console.help_{name}") for name in HELP_COMMANDS]
-    lines += ["", t(language, "console.help_privacy")]
-    return Html("\n".join(lines))
+    return help_menu.coordinator_help(context.services.t,
+                                      context.services.settings.default_language)
 
 
 async def coordinator_help(update: Update, context: BotContext) -> None:
@@ -123,6 +116,15 @@ async def digest_now(update: Update, context: BotContext) -> None:
     await say(update, context, await digest_text(services, services.clock.now()))
 
 
+def action_words(context: BotContext, action: str) -> str:
+    """An audit action in words ("pair_forced" -> "paired despite a warning")."""
+    services = context.services
+    key = f"console.action_{action}"
+    if key in services.content.locales["en"]:
+        return services.t(services.settings.default_language, key)
+    return action.replace("_", " ")  # a newer action without its words yet: still readable
+
+
 async def audit_log(update: Update, context: BotContext) -> None:
     """/audit: the most recent coordinator actions (who, what, when)."""
     services = context.services
@@ -138,7 +140,7 @@ async def audit_log(update: Update, context: BotContext) -> None:
             "console.audit_line",
             at=entry.at.replace("T", " ")[:16] + " UTC",
             actor=entry.actor_name,
-            action=entry.action,
+            action=action_words(context, entry.action),
             target=entry.target or "",
         )
         for entry in entries

@@ -11,6 +11,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot import words
 from bot.callbacks import payload_parts
 from bot.i18n import Html
 from bot.services import BotContext
@@ -37,6 +38,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             ("paused", member.paused_until is not None),
             ("stepped_back", member.stepped_back),
             ("unreachable", member.unreachable),
+            ("suspended", member.suspended_at is not None),
         )
         if on
     ]
@@ -45,20 +47,23 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             language,
             "console.member_profile",
             code=member.code,
-            role=member.role or "-",
-            status=member.status,
+            role=t(language, f"console.role_{member.role or 'none'}"),
+            status=t(language, f"console.status_{member.status}"),
             alias=member.alias or "-",
-            lang=member.language,
-            country=member.country or "-",
+            lang=words.language_name(language, member.language),
+            country=words.country_name(language, member.country),
             timezone=member.timezone,
             age_band=member.age_band or "-",
-            focus=", ".join(member.focus_areas) or "-",
+            focus=", ".join([
+                services.content.intake.label("focus_areas", area, language)
+                for area in member.focus_areas]) or "-",
             joined=_day(member.consented_at),
             intake=_day(member.intake_done_at),
             trained=_day(member.trained_at),
             approved=_day(member.approved_at),
             flags=", ".join(flags) or t(language, "console.flag_none"),
         ),
+        *_programme_lines(context, member),
         "",
         t(language, "console.member_pairs_title"),
     ]
@@ -73,9 +78,9 @@ async def profile_text(context: BotContext, member: Member) -> Html:
                 language,
                 "console.member_pair_line",
                 pair=pair.code,
-                role="mentee" if as_mentee else "mentor",
+                role=t(language, f"console.role_{'mentee' if as_mentee else 'mentor'}"),
                 partner=partner or "-",
-                status=pair.status,
+                status=t(language, f"console.pair_status_{pair.status}"),
                 started=_day(pair.started_at or pair.created_at),
                 ended=_day(pair.ended_at),
                 reason=pair.end_reason or "",
@@ -83,7 +88,33 @@ async def profile_text(context: BotContext, member: Member) -> Html:
         )
     if not history:
         lines.append(t(language, "console.member_no_pairs"))
+    lines += ["", await _signals_text(context, {p.id for p in history if p.status != "ended"})]
     return Html("\n".join(lines))
+
+
+def _programme_lines(context: BotContext, member: Member) -> list[str]:
+    """A suspension (since when, and why) and the invite cohort, when there are any."""
+    t, language = context.services.t, context.services.settings.default_language
+    lines = []
+    if member.suspended_at is not None:
+        lines.append(t(language, "suspend.profile_line", since=_day(member.suspended_at),
+                       reason=member.suspended_reason or "-"))
+    if member.invited_at is not None:
+        lines.append(t(language, "invite.profile_line", cohort=member.cohort or "-"))
+    return lines
+
+
+async def _signals_text(context: BotContext, pair_ids: set[int]) -> str:
+    """This week's signals for the member's current pairs, with the reasons (as in the digest)."""
+    from bot.digest import signal_lines, week_start
+    from bot.signals import flagged_pairs
+
+    services = context.services
+    t, language = services.t, services.settings.default_language
+    start = week_start(services.clock.now(), services.settings.default_timezone)
+    flags = [f for f in await flagged_pairs(services, start) if f.pair_id in pair_ids]
+    body = signal_lines(services, language, flags) or "\n" + t(language, "console.member_signals_none")
+    return t(language, "console.member_signals_title") + body
 
 
 async def member_command(update: Update, context: BotContext) -> None:

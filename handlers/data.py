@@ -61,5 +61,6 @@ async def forget_button(update: Update, context: BotContext) -> None:
     if parts[1] != "yes":
         await reply(update, context, services.t(language, "data.forget_cancelled"))
         return
-    await data_rights.forget(services, member)
-    await reply(update, context, services.t(language, "data.forgotten"))
+    forgotten = await data_rights.forget(services, member)
+    key = "data.forgotten_alert_open" if forgotten.alert_open else "data.forgotten"
+    await reply(update, context, services.t(language, key))

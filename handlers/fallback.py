@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import help_menu, menus
 from bot.services import BotContext
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers.screening import detected_risk
 from handlers.support import help_now_row
+from storage.members import Member
 
 
 async def expired_button(update: Update, context: BotContext) -> None:
@@ -25,19 +27,28 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    """The member's list of commands (each feature contributes its `<area>.help_line` texts)."""
-    language = language_of(update, context, await current_member(update, context))
+    """The member's commands for their role (mentee, mentor, or someone not yet in)."""
+    member = await current_member(update, context)
+    language = language_of(update, context, member)
     private = update.effective_chat is not None and update.effective_chat.type == "private"
     buttons = [help_now_row(context, language)] if private else None
-    await reply(update, context, member_help(context, language), buttons)
+    await reply(update, context, member_help(context, language, help_role(member)),
+                buttons)
+    if private and member is not None:
+        await menus.sync_member_menu(context.bot, context.services, member)
 
 
-def member_help(context: BotContext, language: str) -> str:
-    """Help text: the intro, then every feature's help lines in key order."""
-    t = context.services.t
-    keys = sorted(key for key in context.services.content.locales["en"] if key.endswith(".help_line"))
-    lines = [t(language, "help.member")] + [t(language, key) for key in keys]
-    return "\n".join([*lines, "", t(language, "help.not_emergency")])
+def help_role(member: Member | None) -> str | None:
+    """The role whose commands to show: none until intake is finished."""
+    return None if member is None or member.status == "intake" else member.role
+
+
+def member_help(context: BotContext, language: str, role: str | None = None) -> str:
+    """Help text for a role, plus the help lines of features not listed per command."""
+    locales = context.services.content.locales["en"]
+    extra = sorted(key for key in locales if key.endswith(".help_line")
+                   and key.split(".")[0] not in help_menu.COVERED_AREAS)
+    return help_menu.help_text(context.services.t, language, role, extra)
 
 
 async def private_message(update: Update, context: BotContext) -> None:
@@ -49,6 +60,5 @@ async def private_message(update: Update, context: BotContext) -> None:
     if member is None:
         await reply(update, context, context.services.t(language, "common.not_a_member"))
     else:
-        await reply(
-            update, context, member_help(context, language), [help_now_row(context, language)]
-        )
+        await reply(update, context, member_help(context, language, help_role(member)),
+                    [help_now_row(context, language)])

@@ -10,12 +10,13 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import intake as steps
+from bot import menus
 from bot.clock import to_db
 from bot.services import BotContext
 from handlers import questions
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, set_buttons
-from handlers.fallback import member_help
+from handlers.fallback import help_role, member_help
 from storage import engagement, members
 from storage.members import Member
 
@@ -26,7 +27,7 @@ async def ask(update: Update, context: BotContext, member: Member, step: str) ->
     """Send the question for `step` ("step n of m" first) and return it as the new state."""
     services = context.services
     text, buttons = questions.question(services, member, step, NS)
-    number, total = steps.step_number(member.role, step)
+    number, total = steps.step_number(member.role, step, member.invited_at is not None)
     progress = services.t(member.language, "intake.progress", n=number, total=total)
     await reply(update, context, f"{progress}\n{text}", buttons)
     return step
@@ -115,19 +116,22 @@ async def finish(update: Update, context: BotContext, member: Member) -> int:
     await engagement.record(services.db, services.pseudonym_key, kind="intake_done", now=now,
                             telegram_id=member.telegram_id, role=member.role)
     t, lang = services.t, member.language
+    await menus.sync_member_menu(context.bot, services, member)
     if member.role == "mentor":
         first = services.content.training.modules[0].order
         buttons = [[(t(lang, "training.start_button"), services.signer.sign("tr", "next", first))]]
         await reply(update, context, t(lang, "intake.done_mentor", code=member.code), buttons)
-    else:
-        await reply(update, context, t(lang, "intake.done_mentee", code=member.code))
+    else:  # goals for the mentorship can be set right away (or later with /goals)
+        buttons = [[(t(lang, "goals.set_one"), services.signer.sign("gl", "add"))]]
+        await reply(update, context, t(lang, "intake.done_mentee", code=member.code), buttons)
     return ConversationHandler.END
 
 
 async def help_then_resume(update: Update, context: BotContext) -> str | None:
     """/help in the middle of joining: the help, then the question they were on."""
     member = await current_member(update, context)
-    await reply(update, context, member_help(context, language_of(update, context, member)))
+    await reply(update, context, member_help(context, language_of(update, context, member),
+                                             help_role(member)))
     if member is None or member.intake_step is None:
         return None
     return await ask(update, context, member, member.intake_step)

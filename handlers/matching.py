@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import pairing, proposals
+from bot import pairing, proposals, words
 from bot.callbacks import NUMBER, payload_parts, shape
 from bot.i18n import Html
 from bot.pairing import Actor
@@ -47,9 +47,13 @@ async def pending_command(update: Update, context: BotContext) -> None:
     for mentee in waiting[:LIST_LIMIT]:
         lines.append(t(
             language, "matching.pending_mentee", code=mentee.code, alias=mentee.alias or "-",
-            days=pairing.days_since(mentee.intake_done_at or mentee.consented_at, now) or 0,
-            languages=", ".join(sorted(proposals.languages_of(mentee))),
-            focus=", ".join(area.replace("_", " ") for area in mentee.focus_areas) or "-",
+            days=words.days(language,
+                            pairing.days_since(mentee.intake_done_at or mentee.consented_at, now) or 0),
+            languages=words.listing(language, [words.language_name(language, code)
+                                               for code in sorted(proposals.languages_of(mentee))]),
+            focus=", ".join([
+                services.content.intake.label("focus_areas", area, language).lower()
+                for area in mentee.focus_areas]) or "-",
         ))
     if not waiting:
         lines.append(t(language, "matching.pending_none"))
@@ -59,7 +63,8 @@ async def pending_command(update: Update, context: BotContext) -> None:
     lines += ["", t(language, "matching.pending_mentors_title", count=len(mentors))]
     for mentor in mentors[:LIST_LIMIT]:
         lines.append(t(language, "matching.pending_mentor", code=mentor.code,
-                       alias=mentor.alias or "-", status=mentor.status))
+                       alias=mentor.alias or "-",
+                       status=t(language, f"console.status_{mentor.status}")))
     if len(mentors) > LIST_LIMIT:
         lines.append(t(language, "matching.pending_more", count=len(mentors) - LIST_LIMIT))
     await reply(update, context, "\n".join(lines))
@@ -93,12 +98,18 @@ async def _suggestion_text(context: BotContext, suggestion: suggestions.Suggesti
 async def suggest_command(update: Update, context: BotContext) -> None:
     """/suggest: plan the whole waiting list and post the first proposals with buttons."""
     services, language = context.services, coordinator_language(context)
-    posted, waiting, planned = await proposals.suggest(services)
+    posted, waiting, planned, left_out = await proposals.suggest(services)
+    t = services.t
+    lines = [t(language, "matching.left_out_line", code=item.mentee.code,
+               alias=item.mentee.alias or "-", why=Html(item.why)) for item in left_out[:LIST_LIMIT]]
+    if len(left_out) > LIST_LIMIT:
+        lines.append(t(language, "matching.pending_more", count=len(left_out) - LIST_LIMIT))
+    why = "\n".join(["", t(language, "matching.left_out_title", count=len(left_out)), *lines])
     if not posted:
-        await reply(update, context, services.t(language, "matching.suggest_none"))
+        await reply(update, context, t(language, "matching.suggest_none") + (why if lines else ""))
         return
-    await reply(update, context, services.t(language, "matching.suggest_header", shown=len(posted),
-                                            planned=planned, waiting=waiting))
+    await reply(update, context, t(language, "matching.suggest_header", shown=len(posted),
+                                   planned=planned, waiting=waiting) + (why if lines else ""))
     for item in posted:
         suggestion = await suggestions.get(services.db, item.suggestion_id)
         assert suggestion is not None

@@ -13,9 +13,11 @@ from telegram.ext import (
 )
 
 from bot import intake as steps
+from bot import youth
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
-from handlers import intake
+from bot.sharing import defaults_sentence
+from handlers import intake, invite
 from handlers._common import current_member, language_of, reply
 from handlers._edits import remove_buttons
 from handlers.support import help_now_row
@@ -24,14 +26,19 @@ from storage import engagement, members
 CONSENT = "consent"
 
 
-def consent_buttons(context: BotContext, language: str) -> list[list[tuple[str, str]]]:
-    """[I agree] [Not now]."""
+def consent_buttons(context: BotContext, language: str, invite_id: int | None = None
+                    ) -> list[list[tuple[str, str]]]:
+    """[I agree (I'm 18 or over)] [Not now] / [I'm under 18] ([I agree] carries a checked
+    invite's id)."""
     t, sign = context.services.t, context.services.signer.sign
+    age = context.services.settings.minimum_age
+    agree_data = sign("start", "agree", f"i{invite_id}") if invite_id else sign("start", "agree")
     return [
         [
-            (t(language, "start.agree"), sign("start", "agree")),
+            (t(language, "start.agree", age=age), agree_data),
             (t(language, "start.not_now"), sign("start", "decline")),
-        ]
+        ],
+        [(t(language, "start.under_age", age=age), sign("start", "young"))],
     ]
 
 
@@ -48,7 +55,11 @@ async def start(update: Update, context: BotContext) -> str | int:
                     [help_now_row(context, language)])
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
-    await reply(update, context, t(language, "start.privacy"), consent_buttons(context, language))
+    invite_id = await invite.read_start_payload(update, context, language)
+    sharing = defaults_sentence(t, language, context.services.content.checkins)
+    await reply(update, context, t(language, "start.privacy", sharing=sharing,
+                                   age=context.services.settings.minimum_age),
+                consent_buttons(context, language, invite_id))
     return CONSENT
 
 
@@ -79,6 +90,7 @@ async def agree(update: Update, context: BotContext) -> str | int:
         services.db, member.id, services.clock.now(), intake_step=steps.MENTEE_STEPS[0]
     )
     await reply(update, context, services.t(language, "start.agreed"))
+    member = await invite.apply_on_consent(update, context, member, language)
     return await intake.ask(update, context, member, steps.MENTEE_STEPS[0])
 
 
@@ -89,6 +101,24 @@ async def decline(update: Update, context: BotContext) -> int:
     await query.answer()
     await remove_buttons(query)
     await reply(update, context, context.services.t(language_of(update, context), "start.declined"))
+    return ConversationHandler.END
+
+
+async def too_young(update: Update, context: BotContext) -> int:
+    """Under the minimum age: a kind no, youth helplines for their country, nothing stored."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await remove_buttons(query)
+    services = context.services
+    if await current_member(update, context) is not None:  # consented on another device
+        return await start(update, context)
+    language = language_of(update, context)
+    user = update.effective_user
+    country = youth.country_from_language_code(user.language_code if user else None,
+                                               services.settings.default_country)
+    await reply(update, context, youth.render_too_young(
+        services.t, language, services.content, country, services.settings.minimum_age))
     return ConversationHandler.END
 
 
@@ -120,7 +150,9 @@ def conversation() -> ConversationHandler[BotContext]:
     states: dict[object, list[object]] = {
         CONSENT: [
             CallbackQueryHandler(agree, pattern=shape("start", "agree")),
+            CallbackQueryHandler(agree, pattern=shape("start", "agree", r"i\d{1,12}")),
             CallbackQueryHandler(decline, pattern=shape("start", "decline")),
+            CallbackQueryHandler(too_young, pattern=shape("start", "young")),
             MessageHandler(~filters.COMMAND, ask_for_button),
         ],
     }

@@ -1,11 +1,11 @@
-"""A member's side of a pair: [I'm in], the fit check, rematch, /end and the exit survey."""
+"""A member's side of a pair: [I'm in] or [Not for me], the fit check, rematch, /end and the exit survey."""
 
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import closure, pairing
+from bot import closure, decline, pairing
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.services import BotContext
 from handlers import fallback
@@ -67,6 +67,51 @@ async def accept_button(update: Update, context: BotContext) -> None:
     else:
         await reply(update, context, t(member.language, "pair.started", partner=partner,
                                        weeks=services.settings.program_weeks))
+
+
+async def not_for_me_button(update: Update, context: BotContext) -> None:
+    """[Not for me] on an introduction: ask for an optional reason, or go back."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, _ = await _member_and_pair(update, context)
+    if member is None or pair is None or pair.status != "introduced":
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    t, sign, language = context.services.t, context.services.signer.sign, member.language
+    buttons = [[(t(language, f"pair.decline_reason_{reason}"), sign("pair", "nor", pair.id, reason))]
+               for reason in decline.REASONS]
+    buttons.append([(t(language, "pair.decline_back"), sign("pair", "noback", pair.id))])
+    await reply(update, context, t(language, "pair.decline_ask"), buttons)
+
+
+async def decline_button(update: Update, context: BotContext) -> None:
+    """A reason (or "rather not say") was chosen: the introduction closes without fault."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, parts = await _member_and_pair(update, context)
+    if member is None or pair is None or await decline.decline(
+        context.services, pair.id, member, parts[3] if len(parts) > 3 else ""
+    ) != "declined":
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    role = pair.role_of(member.id) or "mentee"
+    await reply(update, context, context.services.t(member.language, f"pair.declined_self_{role}"))
+
+
+async def decline_back_button(update: Update, context: BotContext) -> None:
+    """[Go back]: the introduction stays open."""
+    query = update.callback_query
+    assert query is not None
+    member, pair, _ = await _member_and_pair(update, context)
+    if member is None or pair is None or pair.status != "introduced":
+        await fallback.expired_button(update, context)
+        return
+    await query.answer()
+    await drop_buttons(query)
+    await reply(update, context, context.services.t(member.language, "pair.decline_back_done"))
 
 
 async def fit_button(update: Update, context: BotContext) -> None:
@@ -209,6 +254,10 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("end", end_command, filters.ChatType.PRIVATE),
         CallbackQueryHandler(accept_button, pattern=shape("pair", "in", NUMBER)),
+        CallbackQueryHandler(not_for_me_button, pattern=shape("pair", "no", NUMBER)),
+        CallbackQueryHandler(decline_button, pattern=shape("pair", "nor", NUMBER,
+                                                           choice(*decline.REASONS))),
+        CallbackQueryHandler(decline_back_button, pattern=shape("pair", "noback", NUMBER)),
         CallbackQueryHandler(fit_button, pattern=shape("pair", "fit", NUMBER,
                                                        choice(*closure.FIT_VALUES))),
         CallbackQueryHandler(rematch_button, pattern=shape("pair", "rematch", NUMBER,

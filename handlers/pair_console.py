@@ -6,9 +6,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot import closure, pairing, proposals
+from bot import closure, pairing, proposals, words
 from bot.callbacks import CODE, payload_parts, shape
 from bot.clock import from_db
+from bot.left_out import render_broken
 from bot.services import BotContext
 from handlers import access
 from handlers._common import reply
@@ -65,7 +66,8 @@ async def pair_command(update: Update, context: BotContext) -> None:
         await reply(
             update, context,
             t(language, "matching.pair_warning", mentee=mentee.code, mentor=mentor.code,
-              broken=proposals.render_broken(t, language, assessment.broken),
+              broken=render_broken(t, language, assessment.broken, mentee.preferences,
+                                   services.content.intake),
               score=f"{assessment.score:.0f}", max=max_score(context)),
             [[(t(language, "matching.pair_anyway"), sign("co", "force", mentee.code, mentor.code)),
               (t(language, "matching.cancel"), sign("co", "cancel"))]],
@@ -128,10 +130,12 @@ async def pairs_command(update: Update, context: BotContext) -> None:
             language, "matching.pairs_line", pair=pair.code,
             mentee=mentee.code if mentee else "-", mentee_alias=(mentee.alias if mentee else "") or "",
             mentor=mentor.code if mentor else "-", mentor_alias=(mentor.alias if mentor else "") or "",
-            status=t(language, f"matching.status_{pair.status}"),
+            status=t(language, "matching.status_paused") if any(
+                m is not None and m.suspended_at for m in (mentee, mentor))
+            else t(language, f"matching.status_{pair.status}"),
             since=since.strftime("%Y-%m-%d") if since else "-",
             contact=t(language, "matching.never") if contact is None
-            else t(language, "matching.days_ago", days=contact),
+            else words.ago(language, from_db(pair.last_contact_at) or now, now),
         ))
     if len(current) > LIST_LIMIT:
         lines.append(t(language, "matching.pending_more", count=len(current) - LIST_LIMIT))

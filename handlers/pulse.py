@@ -95,6 +95,9 @@ async def finish(update: Update, context: BotContext, member: Member, period: st
     await engagement.record(services.db, services.pseudonym_key, kind="pulse_done", now=now,
                             telegram_id=member.telegram_id, role="mentor",
                             value=pulse.get("wellbeing"))
+    await engagement.record(services.db, services.pseudonym_key, kind="pulse_going", now=now,
+                            telegram_id=member.telegram_id, role="mentor",
+                            value=pulse.get("going"))
     low_at = services.content.checkins.pulse.low_at_or_below
     low = any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing"))
     wants = bool(pulse.get("wants_support"))

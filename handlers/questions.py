@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import to_db
 from bot.i18n import Html
-from bot.intake import OTHER_COUNTRY, alias_problem, normalise_alias, parse_time, parse_timezone
+from bot.intake import (
+    OTHER_COUNTRY,
+    alias_problem,
+    normalise_alias,
+    parse_time,
+    parse_timezone,
+    zones_to_offer,
+)
 from bot.services import Services
 from handlers._common import Button
 from storage import members
@@ -112,7 +119,8 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
         return text, [[(t(lang, "intake.tz_yes"), sign(ns, "tzpick", zone))],
                       [(t(lang, "intake.tz_other"), sign(ns, "tz", "pick"))]]
     if step == "tzpick":
-        options = [(zone.replace("_", " "), sign(ns, "tzpick", zone)) for zone in intake.timezones]
+        zones = zones_to_offer(member.country, list(intake.timezones))
+        options = [(zone.replace("_", " "), sign(ns, "tzpick", zone)) for zone in zones]
         return t(lang, key, zone=member.timezone), _rows(options, 2)
     if step == "cap":
         ticked = member.capacity if ns == "st" else None
@@ -216,7 +224,7 @@ async def apply_text(services: Services, member: Member, step: str, text: str) -
         alias = normalise_alias(text)
         return Outcome("advance", await members.update_profile(db, member.id, now, alias=alias))
     if step == "tzpick":
-        zone = parse_timezone(text)
+        zone = parse_timezone(text, member.country)
         if zone is None:
             return Outcome("invalid", member, message="intake.tz_unknown")
         return Outcome("advance", await members.update_profile(

@@ -1,6 +1,7 @@
 """Group -1: a member blocks or unblocks the bot. Kept current for crisis alerts, so
 coordinators working an open alert see at once that the bot can no longer reach the person;
-the coordinators are also told the member's code, and the member's nudges stop (or restart)."""
+the coordinators are also told the member's code, and the member's nudges stop (or restart).
+The bot leaving or rejoining the coordinators' group is recorded for `bot.health`."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from telegram import Update
 
 from bot.clock import to_db
 from bot.escalation import edit_alert
+from bot.health import record_coordinators_reachable
 from bot.notify import notify_coordinators
 from bot.services import BotContext
+from handlers import group_membership
 from handlers._common import current_member
 from storage import escalations, members
 
@@ -17,7 +20,16 @@ from storage import escalations, members
 async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
     """Record whether the member can be reached, tell coordinators, redraw their open alert."""
     change = update.my_chat_member
-    if change is None or change.chat.type != "private":
+    if change is None:
+        return
+    if change.chat.type != "private":  # the bot's own membership of a group
+        if change.chat.id == context.services.settings.coordinator_chat_id:
+            # Removed from (or added back to) the coordinators' group: `status` says so at once,
+            # not only when the next alert fails.
+            removed = change.new_chat_member.status in ("kicked", "left")
+            await record_coordinators_reachable(context.services.db, not removed,
+                                                context.services.clock.now(), "the bot was removed")
+        await group_membership.bot_membership_changed(update, context)
         return
     member = await current_member(update, context)
     if member is None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 
-from bot import boundaries
+from bot import boundaries, words
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
@@ -41,6 +41,10 @@ async def relay_message(update: Update, context: BotContext) -> None:
         await fallback.private_message(update, context)
         return
     services = context.services
+    if member.suspended_at is not None:  # their pairs are paused; /crisis still works
+        if detected_risk(update, context) is None:
+            await reply(update, context, services.t(member.language, "suspend.on_hold"))
+        return
     current = relay_pairs(await pairs.current_pairs_of(services.db, member.id))
     # The safety screen (group -1) already answered crisis language; the flag travels with
     # the message so the mentor's crisis-protocol note follows it even after a button press.
@@ -48,7 +52,8 @@ async def relay_message(update: Update, context: BotContext) -> None:
     if not current:
         if not crisis:  # the crisis answer was just sent; "you're not paired" would jar
             text = services.t(member.language, _unpaired_key(member))
-            await reply(update, context, f"{text}\n\n{fallback.member_help(context, member.language)}")
+            menu = fallback.member_help(context, member.language, fallback.help_role(member))
+            await reply(update, context, f"{text}\n\n{menu}")
         return
     pair, reply_to = await choose_pair(services, member, current, message)
     kinds = detect_details(services, member, message)
@@ -71,6 +76,17 @@ def _unpaired_key(member: Member) -> str:
     return "relay.unpaired_other"
 
 
+def meeting_rules(services: Services) -> boundaries.MeetingRules:
+    """The meeting rules of the live content (rebuilt after /reload)."""
+    content = services.content.relay.boundaries
+    cached = services.extras.get("meeting_rules")
+    if cached is None or cached[0] is not content:
+        cached = (content, boundaries.MeetingRules.from_content(content))
+        services.extras["meeting_rules"] = cached
+    rules: boundaries.MeetingRules = cached[1]
+    return rules
+
+
 def detect_details(services: Services, member: Member, message: Message) -> list[str]:
     """Kinds of personal detail in the message (text, caption, shared contact or place)."""
     text = message.text or message.caption or ""
@@ -80,7 +96,7 @@ def detect_details(services: Services, member: Member, message: Message) -> list
     kinds = boundaries.detect(
         text,
         region=member.country or services.settings.default_country,
-        meeting_phrases=services.content.relay.boundaries.meeting_phrases,
+        meeting=meeting_rules(services),
         entity_types=entities,
     )
     if (message.location is not None or message.venue is not None) and "meeting" not in kinds:
@@ -164,7 +180,8 @@ async def deliver(
         await notify_coordinators(
             services, key=f"boundary:{member.id}:{message_id}", kind="boundary",
             text=t(coordinator_language, "relay.coord_boundary", pair=pair.code,
-                   role=member.role or "-", kinds=kinds),
+                   role=t(coordinator_language, f"matching.role_{member.role or 'mentee'}"),
+                   kinds=kinds),
         )
     queued = await queue_copy(services, pair=pair, sender=member, recipient=partner,
                               message_id=message_id, reply_to=reply_to)
@@ -212,7 +229,7 @@ def held_text(
     local = deliver_at.astimezone(ZoneInfo(partner.timezone))
     when = local.strftime("%H:%M")
     if deliver_at - now > timedelta(hours=24):
-        when = local.strftime("%d %b %H:%M")
+        when = words.moment(language, deliver_at, partner.timezone)
     return t(language, "relay.held", alias=partner.display_alias, time=when)
 
 

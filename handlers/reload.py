@@ -7,6 +7,7 @@ import logging
 
 from telegram import Update
 
+from bot import words
 from bot.catalog._base import ContentError
 from bot.i18n import escape
 from bot.services import BotContext
@@ -32,7 +33,9 @@ async def reload_command(update: Update, context: BotContext) -> None:
         shown = [escape(str(problem))[:300] for problem in error.problems[:MAX_PROBLEMS_SHOWN]]
         more = len(error.problems) - len(shown)
         text = "\n".join(
-            [t(language, "content_admin.reload_failed", count=len(error.problems))]
+            [t(language, "content_admin.reload_failed", problems=t(
+                language, f"content_admin.problems_{words.plural_form(language, len(error.problems))}",
+                count=len(error.problems)))]
             + [f"• {line}" for line in shown]
             + ([t(language, "content_admin.more", count=more)] if more > 0 else [])
         )

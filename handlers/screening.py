@@ -1,25 +1,42 @@
 """Group -1 safety screen: every piece of free text in a private chat is checked for crisis language.
 
-It answers at once (crisis lane) and alerts coordinators, but does not stop the update: the
-message still reaches its flow or the partner, and can see the result via `detected_risk`.
-Severity sets the answer and the alert: a concern gets a gentle check-in with the lines and a
-concern alert; high and imminent get the full crisis path and an urgent alert.
+Crisis first, flow second: a hit is answered at once (crisis lane) and alerts coordinators. If
+a flow (intake, settings, a check-in, a report...) was waiting for an answer, the text is not
+given to it: its state is kept, the reply ends with one gentle "whenever you're ready" line,
+and the update stops here. Outside any flow the message carries on (to the partner, say), and
+later handlers can see the result via `detected_risk`.
 """
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Callable
+from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
+from bot import alert_contact, crisis_reply
+from bot.crisis_view import render_concern, render_crisis, render_danger
 from bot.degraded import raise_alert_or_send_directly
-from bot.risk import RiskResult
+from bot.i18n import Html
+from bot.lanes import Lane
+from bot.risk import RiskResult, Severity
 from bot.services import BotContext
-from handlers._common import current_member
-from handlers.support import ENTRY_DETECTED, record_entry, send_crisis
+from handlers._common import FLOWS, Button, current_member, language_of, reply
+from handlers.support import ENTRY_DETECTED, mark_unreachable, record_entry
+from storage import pairs
+from storage.members import Member
 
 _KEY = "risk_of_update"
+_WAITING = "risk_mid_flow"  # chat_data: was a flow waiting when the screen last fired
+_RECENT = "crisis_recent"  # services.extras: chat id -> crisis_reply.Recent (never any text)
+# Catch-all handlers of the flows group that are not flows (the relay, the fallback): a message
+# only they would take is not an answer anything is waiting for. Filled in by handlers/__init__.
+NOT_FLOWS: set[Callable[..., Any]] = set()
+# Steps whose answer is the person's own account (a report to the coordinators, their safety
+# plan): crisis words there are answered at once and still kept as the answer.
+KEEPS_WORDS: set[Callable[..., Any]] = set()
 
 
 async def screen_message(update: Update, context: BotContext) -> None:
@@ -30,35 +47,147 @@ async def screen_message(update: Update, context: BotContext) -> None:
     text = message.text or message.caption
     if not text or text.startswith("/"):
         return
-    await respond_to_risk(update, context, text, source="chat")
+    services = context.services
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    escalation_id = alert_contact.awaiting_reply(services.extras, chat_id, services.clock.now())
+    if escalation_id is not None:
+        # A reply to the coordinators about their alert: answered, and it still reaches them.
+        await respond_to_risk(update, context, text, source="chat", kept=True)
+        await member_reply(update, context, escalation_id, text)
+        raise ApplicationHandlerStop
+    result = await respond_to_risk(update, context, text, source="chat", mid_flow=None)
+    if result is not None and context.chat_data is not None and context.chat_data.get(_WAITING):
+        raise ApplicationHandlerStop  # the flow keeps its state and never judges these words
+
+
+def waiting_step(update: Update, context: BotContext) -> object | None:
+    """The callback of the flow step (not the relay or the fallback) that would take this
+    message as its answer, if any."""
+    for handler in context.application.handlers.get(FLOWS, []):
+        if getattr(handler, "callback", None) in NOT_FLOWS:
+            continue
+        check = handler.check_update(update)
+        if check is None or check is False:
+            continue
+        if isinstance(handler, ConversationHandler):  # (state, key, handler, check)
+            return getattr(check[2], "callback", None) or handler
+        return handler.callback
+    return None
 
 
 async def respond_to_risk(
-    update: Update, context: BotContext, text: str, *, source: str
+    update: Update, context: BotContext, text: str, *, source: str, mid_flow: bool | None = False,
+    kept: bool = False,
 ) -> RiskResult | None:
-    """Screen `text`; on detection send crisis lines now and raise a coordinator alert.
+    """Screen `text`; on detection answer now (crisis lane) and raise a coordinator alert.
 
     Other flows (check-in notes, relayed messages, reports) call this with their `source`.
+    `mid_flow=None`: find out, only on a hit, whether a flow is waiting (noted in chat_data).
     """
-    result = context.services.content.risk.screen(text)
+    services = context.services
+    member = await current_member(update, context)
+    result = services.content.risk.screen(text, role=member.role if member else None)
     if result is None:
         return None
+    if mid_flow is None:  # only on a hit: checking every flow's handlers costs a little
+        step = waiting_step(update, context)
+        kept = kept or step in KEEPS_WORDS
+        mid_flow = step is not None and step not in KEEPS_WORDS
     if context.chat_data is not None:
         context.chat_data[_KEY] = (update.update_id, result)
-    severity = result.severity.name.lower()
-    with contextlib.suppress(Forbidden):  # blocked right after writing: the alert still goes out
-        await send_crisis(update, context, severity=severity)
-    await raise_alert_or_send_directly(
-        context.services,
-        context.bot,
-        member=await current_member(update, context),
-        severity=severity,
-        source=source,
-        text=text,
-        telegram_id=update.effective_user.id if update.effective_user else None,
-    )
-    await record_entry(update, context, ENTRY_DETECTED)
+        context.chat_data[_WAITING] = mid_flow
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    recent: dict[int, crisis_reply.Recent] = services.extras.setdefault(_RECENT, {})
+    now = services.clock.now()
+    choice = crisis_reply.choose(result, recent.get(chat_id), now)
+    text_out, buttons = await _reply_for(update, context, member, choice,
+                                         "kept" if kept else source, mid_flow,
+                                         imminent=result.severity is Severity.IMMINENT)
+    try:
+        await reply(update, context, text_out, buttons, lane=Lane.CRISIS)
+    except Forbidden:  # blocked right after writing: the alert still goes out, saying so
+        await mark_unreachable(context, member)
+        member = await current_member(update, context)
+    remembered = crisis_reply.remember(choice, result, recent.get(chat_id), now)
+    if remembered is not None:
+        recent[chat_id] = remembered
+    severity = crisis_reply.alert_severity(result)
+    if severity is not None:
+        await raise_alert_or_send_directly(
+            services, context.bot, member=member, severity=severity, source=source, text=text,
+            telegram_id=update.effective_user.id if update.effective_user else None,
+            kind="danger" if choice == "danger" or result.kind == "danger" else "self",
+            language=language_of(update, context, member),
+        )
+        await record_entry(update, context, ENTRY_DETECTED)
     return result
+
+
+async def _reply_for(
+    update: Update, context: BotContext, member: Member | None, choice: str, source: str,
+    mid_flow: bool, *, imminent: bool = False,
+) -> tuple[Html, list[list[Button]]]:
+    """The words and buttons for one choice of crisis_reply.choose."""
+    services = context.services
+    t, sign = services.t, services.signer.sign
+    language = language_of(update, context, member)
+    country = (member.country if member else None) or services.settings.default_country
+    directory = services.content.crisis
+    safe_row = [(t(language, "crisis.safe"), sign("crisis", "safe")),
+                (t(language, "crisis.not_safe"), sign("crisis", "notsafe"))]
+    buttons: list[list[Button]] = []
+    if choice == "check":
+        text = t(language, "crisis.check")
+    elif choice == "guidance":
+        text = t(language, "mentor_crisis.guidance")
+        buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open"))]]
+    elif choice == "danger":
+        text = render_danger(t, language, directory, country)
+        buttons = [safe_row]
+    elif choice == "concern":
+        text = render_concern(t, language, directory, country)
+        buttons = [[(t(language, "crisis.concern_yes"), sign("crisis", "yes")),
+                    (t(language, "crisis.concern_no"), sign("crisis", "no"))],
+                   [(t(language, "cope.menu_button"), sign("cope", "open"))]]
+    elif choice.startswith("followup_"):
+        text = t(language, f"crisis.{choice}")
+        buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open")),
+                    (t(language, "crisis.not_safe"), sign("crisis", "notsafe"))]]
+    else:
+        text = render_crisis(t, language, directory, country, not_safe=imminent)
+        buttons = [safe_row]
+    extra = []
+    if not mid_flow and source == "chat" and choice not in ("check", "guidance"):
+        notice = await _relay_notice(context, member, language)
+        if notice:
+            extra.append(notice)
+    if mid_flow:
+        extra.append(t(language, "crisis.carry_on"))
+    return Html("\n\n".join([text, *extra])), buttons
+
+
+async def _relay_notice(context: BotContext, member: Member | None, language: str) -> Html | None:
+    """Said before the message is relayed: it goes to the partner, and coordinators know too."""
+    if member is None or member.role not in ("mentee", "mentor"):
+        return None
+    current = [pair for pair in await pairs.current_pairs_of(context.services.db, member.id)
+               if pair.status == "active"]
+    if not current:
+        return None
+    partner = "mentor" if member.role == "mentee" else "mentee"
+    words = "_words" if context.services.settings.share_crisis_text_with_coordinators else ""
+    return context.services.t(language, f"crisis.relay_notice_{partner}{words}")
+
+
+async def member_reply(update: Update, context: BotContext, escalation_id: int, text: str) -> None:
+    """Send the member's reply on to the coordinators (or say the alert was closed)."""
+    services = context.services
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    services.extras.get(alert_contact.REPLIES, {}).pop(chat_id, None)
+    sent = await alert_contact.forward_reply(services, escalation_id, text)
+    language = language_of(update, context, await current_member(update, context))
+    await reply(update, context, services.t(language, "crisis.reply_sent" if sent
+                                            else "crisis.reply_closed"), lane=Lane.CRISIS)
 
 
 def detected_risk(update: Update, context: BotContext) -> RiskResult | None:

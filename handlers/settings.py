@@ -91,6 +91,10 @@ def menu(services: Services, member: Member, saved: bool = False) -> tuple[str, 
     buttons = [(t(lang, f"settings.name_{field}"), sign(NS, "open", field))
                for field in fields_for(member)]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    if member.role == "mentee":  # what the mentor sees, and goals (handlers/sharing.py)
+        from handlers.sharing import settings_row
+
+        rows.append(settings_row(services, member))
     rows.append([(t(lang, "settings.close"), sign(NS, "close"))])
     return "\n".join(lines), rows
 

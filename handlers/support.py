@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot.crisis_view import render_crisis
+from bot import alert_contact
+from bot.crisis_view import render_crisis, render_not_safe
 from bot.degraded import raise_alert_or_send_directly, write_or_log
+from bot.escalation import edit_alert
 from bot.lanes import Lane
+from bot.safety_plan import render_plan
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
-from storage import engagement, members
+from storage import engagement, escalations, members, safety_plans
 from storage.members import Member
 
 log = logging.getLogger(__name__)
 ENTRY_COMMAND, ENTRY_BUTTON, ENTRY_DETECTED = 1, 2, 3  # engagement value of crisis_entered
+NOT_SAFE_WINDOW = timedelta(minutes=30)  # a second "not safe" within it: "told them again"
 
 
 def help_now_row(context: BotContext, language: str) -> list[Button]:
@@ -28,14 +33,22 @@ def help_now_row(context: BotContext, language: str) -> list[Button]:
 
 
 async def crisis_command(update: Update, context: BotContext) -> None:
-    """Answer /crisis or /sos at once with the member's country's lines."""
+    """Answer /crisis or /sos at once: the member's own safety plan first, if they wrote one,
+    then their country's lines."""
+    member = await current_member(update, context)
+    if member is not None and await safety_plans.has_plan(context.services.db, member.id):
+        plan = await safety_plans.get(context.services.db, member.id)
+        with contextlib.suppress(Forbidden):
+            await reply(update, context,
+                        render_plan(context.services.t, member.language, plan, intro=False),
+                        lane=Lane.CRISIS)
     await send_crisis(update, context)
     await record_entry(update, context, ENTRY_COMMAND)
     raise ApplicationHandlerStop  # never disturbs a flow in progress: it resumes afterwards
 
 
 async def crisis_button(update: Update, context: BotContext) -> None:
-    """Handle the crisis buttons: open the crisis path, or an answer to "are you safe?"."""
+    """Handle the crisis buttons: open the path, "are you safe?", "are you having thoughts...?"."""
     query = update.callback_query
     assert query is not None
     parts = context.services.signer.verify(query.data) or []
@@ -43,36 +56,129 @@ async def crisis_button(update: Update, context: BotContext) -> None:
     # Blocked the bot a moment ago: nothing more can reach them, and the press must not fall
     # through to the later groups (which would answer it a second time).
     with contextlib.suppress(Forbidden):
-        if parts[1:] == ["notsafe"]:
+        action = parts[1] if len(parts) == 2 else "open"
+        if len(parts) == 3 and parts[1] == "reply" and parts[2].isdigit():
+            await _ask_reply(update, context, int(parts[2]))
+        elif action == "notsafe":
             await not_safe(update, context)
-        elif parts[1:] == ["safe"]:
-            member = await current_member(update, context)
-            language = language_of(update, context, member)
-            await _record_answer(update, context, member, safe=True)
-            t, sign = context.services.t, context.services.signer.sign
-            await reply(update, context, t(language, "crisis.safe_reply"),
-                        [[(t(language, "cope.menu_button"), sign("cope", "open"))]],
-                        lane=Lane.CRISIS)
+        elif action == "yes":  # "yes, I'm having thoughts of ending my life": the full path
+            await send_crisis(update, context, severity="high")
+            await raise_alert_or_send_directly(
+                context.services, context.bot, member=await current_member(update, context),
+                severity="high", source="button",
+                telegram_id=update.effective_user.id if update.effective_user else None,
+                language=language_of(update, context))
+        elif action in ("safe", "no", "grounding", "called", "after_ok", "after_skip"):
+            await _gentle_answer(update, context, action)
+        elif action == "after_bad":  # the day after, still struggling: lines, and they know
+            await send_crisis(update, context, severity="concern")
+            await raise_alert_or_send_directly(
+                context.services, context.bot, member=await current_member(update, context),
+                severity="concern", source="button",
+                telegram_id=update.effective_user.id if update.effective_user else None,
+                language=language_of(update, context))
         else:
             await send_crisis(update, context)
             await record_entry(update, context, ENTRY_BUTTON)
     raise ApplicationHandlerStop
 
 
-async def not_safe(update: Update, context: BotContext) -> None:
-    """"I'm not safe": emergency number first, and the alert becomes urgent (one alert, raised)."""
-    with contextlib.suppress(Forbidden):  # blocked a moment ago: coordinators must still know
-        await send_crisis(update, context, not_safe=True)
+async def _ask_reply(update: Update, context: BotContext, escalation_id: int) -> None:
+    """[↩️ Reply to the coordinators]: the next message goes to them (screened on the way)."""
+    services = context.services
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    services.extras.setdefault(alert_contact.REPLIES, {})[chat_id] = (
+        escalation_id, services.clock.now() + alert_contact.REPLY_WAIT)
+    language = language_of(update, context, await current_member(update, context))
+    await reply(update, context, services.t(language, "crisis.reply_ask"), lane=Lane.CRISIS)
+
+
+async def _gentle_answer(update: Update, context: BotContext, action: str) -> None:
+    """Safe for now, "not that", a grounding exercise, or "I've called / I'm with someone"."""
     member = await current_member(update, context)
+    language = language_of(update, context, member)
+    t, sign = context.services.t, context.services.signer.sign
+    if action == "safe":
+        await _record_answer(update, context, member, safe=True)
+    if action in ("safe", "called"):  # the coordinators working the alert see the answer
+        await write_or_log("an answer on an alert", _tell_alert(
+            context, member, update.effective_chat.id if update.effective_chat else 0, action))
+    key = {"safe": "crisis.safe_reply", "no": "crisis.concern_no_reply",
+           "grounding": "crisis.grounding", "called": "crisis.called_reply",
+           "after_ok": "safety_plan.aftercare_ok_reply",
+           "after_skip": "safety_plan.aftercare_skip_reply"}[action]
+    buttons = [[(t(language, "cope.menu_button"), sign("cope", "open"))]]
+    if action in ("grounding", "called"):
+        buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open"))]]
+    if member is not None and action != "grounding":  # offered after a crisis
+        has_plan = await safety_plans.has_plan(context.services.db, member.id)
+        buttons.append([(t(language, "safety_plan.show_button" if has_plan
+                           else "safety_plan.make_button"), sign("plan", "show"))])
+    await reply(update, context, t(language, key), buttons, lane=Lane.CRISIS)
+
+
+async def _tell_alert(context: BotContext, member: Member | None, chat_id: int, said: str) -> None:
+    """Show the member's latest answer on their open alert, if there is one."""
+    services = context.services
+    escalation = await escalations.open_for_chat(services.db, member.id if member else None,
+                                                 chat_id)
+    if escalation is None:
+        return
+    await escalations.set_member_said(services.db, escalation.id, said)
+    updated = await escalations.get(services.db, escalation.id)
+    if updated is not None:
+        await edit_alert(services, updated, member)
+
+
+async def not_safe(update: Update, context: BotContext) -> None:
+    """"I'm not safe": the emergency number first, that coordinators were told, what helps now.
+
+    Never the same question again: a second press within the window says the coordinators were
+    told again and offers the same help.
+    """
+    services = context.services
+    member = await current_member(update, context)
+    language = language_of(update, context, member)
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    pressed: dict[int, datetime] = services.extras.setdefault("crisis_not_safe", {})
+    now = services.clock.now()
+    again = chat_id in pressed and now - pressed[chat_id] < NOT_SAFE_WINDOW
+    pressed[chat_id] = now
+    country = (member.country if member else None) or services.settings.default_country
+    text = render_not_safe(services.t, language, services.content.crisis, country, again=again)
+    with contextlib.suppress(Forbidden):  # blocked a moment ago: coordinators must still know
+        try:
+            await reply(update, context, text, await not_safe_buttons(context, member, language),
+                        lane=Lane.CRISIS)
+        except Forbidden:
+            await mark_unreachable(context, member)
+            raise
     await raise_alert_or_send_directly(
-        context.services,
+        services,
         context.bot,
         member=member,
         severity="urgent",
         source="button",
         telegram_id=update.effective_user.id if update.effective_user else None,
+        language=language,
     )
     await _record_answer(update, context, member, safe=False)
+
+
+async def not_safe_buttons(
+    context: BotContext, member: Member | None, language: str
+) -> list[list[Button]]:
+    """What helps now: the safety plan (if there is one), grounding, "I've called", the lines."""
+    t, sign = context.services.t, context.services.signer.sign
+    rows: list[list[Button]] = []
+    if member is not None and await safety_plans.has_plan(context.services.db, member.id):
+        rows.append([(t(language, "crisis.plan_button"), sign("plan", "show"))])  # first
+    rows += [
+        [(t(language, "crisis.grounding_button"), sign("crisis", "grounding"))],
+        [(t(language, "crisis.called_button"), sign("crisis", "called"))],
+        [(t(language, "crisis.show_lines"), sign("crisis", "open"))],
+    ]
+    return rows
 
 
 async def send_crisis(update: Update, context: BotContext, *, not_safe: bool = False,
@@ -108,9 +214,10 @@ async def mark_unreachable(context: BotContext, member: Member | None) -> None:
     """They blocked the bot: note it, so the alert tells coordinators the bot cannot reach them."""
     log.info("crisis reply refused: the person blocked the bot")
     if member is not None and not member.unreachable:
-        await members.update_profile(
+        # A full disk must not stop the alert that follows.
+        await write_or_log("that a member is unreachable", members.update_profile(
             context.services.db, member.id, context.services.clock.now(), unreachable=True
-        )
+        ))
 
 
 async def record_entry(update: Update, context: BotContext, how: int) -> None:

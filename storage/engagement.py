@@ -16,50 +16,49 @@ from bot.clock import to_db
 from bot.pseudonym import member_subject, pair_ref
 from storage.db import Database
 
-KINDS = frozenset(
-    {
-        "joined",
-        "consented",
-        "intake_done",
-        "trained",
-        "approved",
-        "paired",
-        "accepted",
-        "checkin_done",
-        "measure_score",
-        "who5_score",
-        "phq2_score",
-        "message_relayed",
-        "nudge_sent",
-        "nudge_acted",
-        "crisis_entered",
-        "escalation_raised",
-        "escalation_claimed",
-        "escalation_resolved",
-        "escalation_realerted",
-        "crisis_answered",
-        "coping_opened",
-        "referral_sent",
-        "coping_helpful",
-        "coping_not_helpful",
-        "paused",
-        "resumed",
-        "ended",
-        "forgot",
-        "fit_check",
-        "exit_survey",
-        "pulse_done",
-        "report_raised",
-        "reachout_done",
-    }
-)
+# The event vocabulary: every kind the live bot writes, and what its one number means. Reports
+# (dashboard, export, evaluation) read only these; docs/evaluation.md lists them for readers.
+VOCABULARY: dict[str, str] = {
+    "consented": "agreed to the terms (no value)",
+    "intake_done": "finished the intake (no value)",
+    "trained": "a mentor finished training (no value)",
+    "approved": "a coordinator approved a mentor (no value)",
+    "paired": "a pair was formed (pair_ref set; no value)",
+    "accepted": "one side of a pair said yes (pair_ref set; no value)",
+    "checkin_done": "a weekly check-in, once per member per week (value: mood 1-5)",
+    "who5_score": "WHO-5 wellbeing (value: 0-100, higher is better)",
+    "phq2_score": "PHQ-2 (value: 0-6, higher is worse)",
+    "message_relayed": "one message copied to the partner (pair_ref set; no value)",
+    "nudge_sent": "a nudge after a quiet week (no value)",
+    "crisis_entered": "the crisis path was shown (value: how it was reached)",
+    "escalation_raised": "a crisis alert to coordinators (value: severity 1 concern .. 4 urgent)",
+    "escalation_claimed": "an alert was claimed (value: minutes since raised)",
+    "escalation_resolved": "an alert was resolved (value: minutes since raised)",
+    "escalation_realerted": "an unclaimed alert was posted again (value: how many times)",
+    "crisis_answered": "the member answered 'are you safe' (value: 1 safe, 0 not)",
+    "coping_opened": "/cope was opened (no value)",
+    "referral_sent": "a mentor passed on a referral (no value)",
+    "coping_helpful": "a strategy helped (value: content number of the strategy)",
+    "coping_not_helpful": "a strategy did not help (value: content number of the strategy)",
+    "paused": "the member paused (value: days, none = until they resume)",
+    "resumed": "the member resumed (no value)",
+    "stepped_back": "a mentor stepped back from new mentees (value: 1) or returned (value: 0)",
+    "ended": "a pair ended, one row per side (value: END_REASONS code)",
+    "forgot": "the member used /forget (no value)",
+    "fit_check": "first-week fit check (value: 2 good, 1 unsure, 0 not a fit)",
+    "exit_survey": "finished the exit survey (answers are in survey_answers)",
+    "pulse_done": "a mentor's weekly pulse (value: how they are, 1-5)",
+    "pulse_going": "a mentor's weekly pulse (value: how the mentoring is going, 1-5)",
+    "report_raised": "a partner raised a concern with /report (no value)",
+    "reachout_done": "a mentor answered a request for contact (no value)",
+    "suspended": "a coordinator suspended the member (no value)",
+    "unsuspended": "a coordinator lifted the member's suspension (no value)",
+    "invite_used": "someone joined through an invite link (no value)",
+    "retention_erased": "deleted by the retention sweep after the retention period (no value)",
+}
+KINDS = frozenset(VOCABULARY)
 
 
-# What `value` means for some kinds (the row holds one number, never text):
-#   checkin_done: mood 1-5 · who5_score: WHO-5 percentage 0-100 · phq2_score: 0-6 ·
-#   escalation_raised: severity order · escalation_claimed/resolved: minutes since raised ·
-#   coping_helpful/coping_not_helpful: bot.pseudonym.content_number(strategy id) ·
-#   ended: END_REASONS[reason] · message_relayed: none (one row per relayed message).
 END_REASONS = {
     "completed": 1,
     "mentee_left": 2,

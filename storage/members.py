@@ -17,7 +17,8 @@ MEMBER_COLUMNS = (
     "focus_areas, lived_experience, preferences, checkin_weekday, checkin_time, quiet_start, "
     "quiet_end, capacity, status, consented_at, intake_done_at, trained_at, approved_at, "
     "stepped_back, paused_until, unreachable, next_checkin_at, created_at, updated_at, "
-    "code_agreed_at, intake_step"
+    "code_agreed_at, intake_step, suspended_at, suspended_reason, cohort, "
+    "invited_at"
 )
 
 
@@ -56,6 +57,10 @@ class Member:
     updated_at: str
     code_agreed_at: str | None = None
     intake_step: str | None = None
+    suspended_at: str | None = None
+    suspended_reason: str | None = None
+    cohort: str | None = None
+    invited_at: str | None = None
 
     @property
     def display_alias(self) -> str:
@@ -125,7 +130,7 @@ PROFILE_FIELDS = frozenset({
     "focus_areas", "lived_experience", "preferences", "checkin_weekday", "checkin_time",
     "quiet_start", "quiet_end", "capacity", "status", "intake_done_at", "trained_at",
     "approved_at", "stepped_back", "paused_until", "unreachable", "next_checkin_at",
-    "code_agreed_at", "intake_step",
+    "code_agreed_at", "intake_step", "cohort", "invited_at",
 })
 _JSON_FIELDS = frozenset({"languages_spoken", "focus_areas", "lived_experience", "preferences"})
 

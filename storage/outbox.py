@@ -63,6 +63,7 @@ class Recipient:
     quiet_end: str
     paused_until: str | None
     unreachable: bool
+    suspended: bool = False  # a coordinator's suspension (its pause is not the member's choice)
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ LOW_LANES = ("scheduled", "broadcast")
 _DUE_IN_LANE = (
     "SELECT {columns}, m.telegram_id AS m_telegram_id, m.role AS m_role, "
     "m.timezone AS m_timezone, m.quiet_start AS m_quiet_start, m.quiet_end AS m_quiet_end, "
-    "m.paused_until AS m_paused_until, m.unreachable AS m_unreachable "
+    "m.paused_until AS m_paused_until, m.unreachable AS m_unreachable, "
+    "m.suspended_at IS NOT NULL AS m_suspended "
     "FROM outbox AS o LEFT JOIN members AS m ON m.id = o.member_id "
     "WHERE o.status = 'pending' AND o.lane = ? AND o.not_before <= ? "
     "ORDER BY o.not_before, o.id"
@@ -244,6 +246,7 @@ def _due_item(row: Any) -> DueItem:
             row["m_quiet_end"],
             row["m_paused_until"],
             bool(row["m_unreachable"]),
+            bool(row["m_suspended"]),
         )
     return DueItem(item_from_row(row), recipient)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.clock import to_db
+from bot.clock import from_db, to_db
 from bot.signals import PairWeek
 from storage.db import Database
 
@@ -103,6 +103,21 @@ async def by_original(db: Database, chat_id: int, message_id: int) -> RelayedMes
         (chat_id, message_id),
     )
     return _from_row(row) if row else None
+
+
+async def previous_to(db: Database, to_chat: int, from_chat: int, from_msg: int
+                      ) -> tuple[int, datetime] | None:
+    """(pair id, deliver_at) of the message relayed to `to_chat` just before this one."""
+    row = await db.fetch_one(
+        "SELECT pair_id, deliver_at FROM relay_messages WHERE to_chat = ? "
+        "AND NOT (from_chat = ? AND from_msg = ?) ORDER BY id DESC LIMIT 1",
+        (to_chat, from_chat, from_msg),
+    )
+    if row is None:
+        return None
+    moment = from_db(row["deliver_at"])
+    assert moment is not None
+    return int(row["pair_id"]), moment
 
 
 async def set_target(db: Database, member_id: int, pair_id: int, now: datetime) -> None:

@@ -102,6 +102,8 @@ async def quiet_pairs(db: Database, silent_since: datetime, oldest: datetime) ->
         "FROM pairs AS p LEFT JOIN members AS e ON e.id = p.mentee_id "
         "LEFT JOIN members AS r ON r.id = p.mentor_id "
         "WHERE p.status = 'active' AND COALESCE(p.last_contact_at, p.started_at) <= ? "
+        # A pair paused by a suspension is not "quiet": nobody is nudged to write.
+        "AND e.suspended_at IS NULL AND r.suspended_at IS NULL "
         "AND COALESCE(p.last_contact_at, p.started_at) > ? ORDER BY p.id",
         (to_db(silent_since), to_db(oldest)),
     )

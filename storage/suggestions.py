@@ -125,7 +125,7 @@ async def waiting_mentees(db: Database) -> list[Member]:
     """Mentees on the waiting list with no current pair, longest waiting first."""
     rows = await db.fetch_all(
         f"SELECT {MEMBER_COLUMNS} FROM members m WHERE role = 'mentee' AND status = 'waiting' "
-        "AND unreachable = 0 AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.mentee_id = m.id "
+        "AND unreachable = 0 AND suspended_at IS NULL AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.mentee_id = m.id "
         "AND p.status != 'ended') ORDER BY COALESCE(intake_done_at, consented_at), id"
     )
     return [member_from_row(row) for row in rows]

@@ -16,6 +16,7 @@ from bot.catalog import (
     referrals,
     relay,
     training,
+    youth,
 )
 from bot.catalog import risk as risk_catalog
 from bot.catalog._base import collect
@@ -42,6 +43,7 @@ class Content:
     matching: matching.MatchingConfig
     checkins: checkins.CheckinContent
     relay: relay.RelayContent
+    youth: youth.YouthLines
 
 
 def load_content(directory: Path | None = None) -> Content:
@@ -59,6 +61,7 @@ def load_content(directory: Path | None = None) -> Content:
             lambda: matching.load(root),
             lambda: checkins.load(root),
             lambda: relay.load(root),
+            lambda: youth.load(root),
         ]
     )
     return Content(root, *loaded)

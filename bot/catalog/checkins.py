@@ -37,7 +37,6 @@ class Question(StrictModel):
     text: Localized
     options: list[Option] = Field(default_factory=list)
     optional: bool = False
-    shared: bool = False
     ask_share: bool = False
     mood: bool = False
     contact: bool = False
@@ -150,6 +149,9 @@ class CheckinContent(StrictModel):
     draft_days: int = Field(default=3, ge=1, le=14)
     reachout: Reachout = Reachout()
     pulse: Pulse = Pulse()
+    # What the mentor sees by default, item by item (every question but the contact one, and
+    # "goals"); for the note, true means "ask me each time".
+    sharing: dict[str, bool] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_mood(self) -> CheckinContent:
@@ -161,7 +163,14 @@ class CheckinContent(StrictModel):
             raise ValueError("exactly one question must have mood: true")
         if sum(question.contact for question in self.questions) > 1:
             raise ValueError("at most one question may have contact: true")
+        if set(self.sharing) != set(self.sharing_items):
+            raise ValueError(f"sharing needs exactly these items: {', '.join(self.sharing_items)}")
         return self
+
+    @property
+    def sharing_items(self) -> list[str]:
+        """The items a mentee decides about, in the order they are asked."""
+        return [q.id for q in self.questions if not q.contact] + ["goals"]
 
     def question(self, question_id: str) -> Question | None:
         """A question by id."""

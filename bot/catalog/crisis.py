@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
@@ -42,12 +42,32 @@ class CrisisLine(StrictModel):
         return self
 
 
+class DangerLine(CrisisLine):
+    """A line for someone in danger from another person: violence at home, a child at risk.
+
+    Each carries its own source and check date: these services change more often than the
+    national crisis lines, and a wrong number here can cost more than time.
+    """
+
+    topic: Literal["domestic_violence", "child_protection"]
+    source: HttpsUrl
+    last_verified: datetime.date | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> DangerLine:
+        """A line shown without a caution must say when it was last checked."""
+        if not self.unverified and self.last_verified is None:
+            raise ValueError("a verified danger line needs last_verified (or unverified: true)")
+        return self
+
+
 class CountryCrisis(StrictModel):
     """Emergency number and crisis lines for one country."""
 
     name: Text
     emergency: EmergencyNumber
     lines: list[CrisisLine] = Field(min_length=1)
+    danger_lines: list[DangerLine] = Field(default_factory=list)
     source: HttpsUrl
     last_verified: datetime.date
     timezone: Text

@@ -13,10 +13,16 @@ FILE_NAME = "relay.yaml"
 HhMm = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
+Phrases = dict[str, list[Annotated[str, Field(min_length=2)]]]
+
+
 class Boundaries(StrictModel):
     """Meeting phrases per language (other kinds of personal detail are found by code)."""
 
-    meeting_phrases: dict[str, list[Annotated[str, Field(min_length=3)]]]
+    meeting_phrases: Phrases
+    meeting_with_partner: Phrases = Field(default_factory=dict)
+    partner_words: Phrases = Field(default_factory=dict)
+    not_meeting: Phrases = Field(default_factory=dict)
 
 
 class SignalThresholds(StrictModel):

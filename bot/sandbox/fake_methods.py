@@ -1,4 +1,5 @@
-"""The Bot API methods FakeTelegram answers (sending, editing, members, topics), as a mixin.
+"""The Bot API methods FakeTelegram answers (sending, editing, members, topics) and its id
+bookkeeping (unknown chats, carrying on after an earlier run), as a mixin.
 
 Kept apart from fake_telegram.py, which holds the transport side: validation, faults, flood
 limits and the update queue.
@@ -7,8 +8,24 @@ limits and the update queue.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 from typing import Any
+
+BOT_ID = 5_000_000_001  # the sandbox bot's user id (getMe)
+
+
+class NamedFile(bytes):
+    """An uploaded file's bytes with the file name the bot gave it (Telegram keeps it too)."""
+
+    filename: str | None = None
+
+    @classmethod
+    def of(cls, content: bytes, filename: str | None) -> NamedFile:
+        """Wrap uploaded bytes with their name."""
+        named = cls(content)
+        named.filename = filename
+        return named
 
 
 class BotApiMethods:
@@ -21,6 +38,32 @@ class BotApiMethods:
     _bot_message: Callable[..., dict[str, Any]]
     _find: Callable[[dict[str, Any]], dict[str, Any] | None]
     chat: Callable[[int], dict[str, Any]]
+    unknown_chats: set[int]
+    first_message_id: int
+    _update_ids: itertools.count[int]
+    _message_ids: dict[int, itertools.count[int]]
+
+    def continue_from(self, next_update_id: int, next_message_id: int) -> None:
+        """Carry on where an earlier run against the same database stopped: Telegram never
+        reuses an update id (the bot drops seen ones as replays) nor a chat's message ids."""
+        self._update_ids = itertools.count(max(1, next_update_id))
+        self.first_message_id = max(1, next_message_id)
+        self._message_ids.clear()
+
+    def highest_ids(self) -> tuple[int, int]:
+        """(the last update id handed out, the highest message id in any chat)."""
+        probe = next(self._update_ids)
+        self._update_ids = itertools.count(probe)
+        message_ids = [mid for chat in self.messages.values() for mid in chat]
+        return probe - 1, max(message_ids, default=self.first_message_id - 1)
+
+    def _names_unknown_chat(self, params: dict[str, Any]) -> bool:
+        """Whether the call names a chat in `unknown_chats` (directly or in a command scope)."""
+        scope = params.get("scope")
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        ids = [params.get("chat_id"), scope.get("chat_id") if isinstance(scope, dict) else None]
+        return any(value is not None and int(value) in self.unknown_chats for value in ids)
 
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._bot_message(params, text=params["text"], parse_mode=params.get("parse_mode"))
@@ -39,11 +82,10 @@ class BotApiMethods:
         file_id = f"doc-{len(self.files) + 1}"
         document = params.get("document")
         self.files[file_id] = document if isinstance(document, bytes) else b""
-        return self._bot_message(
-            params,
-            document={"file_id": file_id, "file_unique_id": file_id},
-            caption=params.get("caption"),
-        )
+        meta = {"file_id": file_id, "file_unique_id": file_id}
+        if getattr(document, "filename", None):
+            meta["file_name"] = str(document.filename)  # type: ignore[union-attr]
+        return self._bot_message(params, document=meta, caption=params.get("caption"))
 
     def _m_copyMessage(self, params: dict[str, Any]) -> Any:
         source = self.messages.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
@@ -105,8 +147,10 @@ class BotApiMethods:
         return True
 
     def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        # The bot itself is an admin of a group unless a test says otherwise.
+        default = "administrator" if int(params["user_id"]) == BOT_ID else "left"
         status = self.chat_members.get(int(params["chat_id"]), {}).get(
-            int(params["user_id"]), "left"
+            int(params["user_id"]), default
         )
         user = {"id": int(params["user_id"]), "is_bot": False, "first_name": "Member"}
         member: dict[str, Any] = {"status": status, "user": user}

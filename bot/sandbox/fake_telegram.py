@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.fake_methods import BotApiMethods
+from bot.sandbox.fake_methods import BOT_ID, BotApiMethods
 from bot.sandbox.spec import ApiSpec, RequestViolation, check_limits, load_spec, spec_path
 
-BOT_ID = 5_000_000_001
 BOT_USERNAME = "companion_sandbox_bot"
 SEND_METHODS = {
     "sendMessage",
@@ -81,15 +80,20 @@ class FakeTelegram(BotApiMethods):
         self.limits = Limits()
         self.counts_429 = 0
         self.blocked: set[int] = set()
+        self.kicked_from: set[int] = set()  # groups the bot was removed from (403 there)
+        self.migrated: dict[int, int] = {}  # group id -> its supergroup id (400 + migrate_to)
         # Button presses answered so far: query id -> True if the bot saw that answer succeed.
         self.answered_presses: dict[str, bool] = {}
         self.chat_members: dict[int, dict[int, str]] = {}
         self.chats: dict[int, dict[str, Any]] = {}
+        # Chats Telegram answers "chat not found" for (a wrong id, or a group without the bot).
+        self.unknown_chats: set[int] = set()
         self.files: dict[str, bytes] = {}
         self.updates: list[dict[str, Any]] = []
         self.confirmed_offset = 0
         self.on_call: list[Callable[[str, dict[str, Any]], None]] = []
         self._update_ids = itertools.count(1)
+        self.first_message_id = 1
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._new_update = asyncio.Event()
         self._send_times: dict[int, list[float]] = {}
@@ -123,6 +127,11 @@ class FakeTelegram(BotApiMethods):
             if refused:
                 return refused
         chat_id = params.get("chat_id")
+        if self.unknown_chats and self._names_unknown_chat(params):
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+        gone = self._group_gone(chat_id)
+        if gone:
+            return gone
         if method in SEND_METHODS and isinstance(chat_id, int):
             if chat_id in self.blocked:
                 return 403, {
@@ -139,6 +148,17 @@ class FakeTelegram(BotApiMethods):
         if isinstance(result, tuple):
             return result
         return 200, {"ok": True, "result": result}
+
+    def _group_gone(self, chat_id: Any) -> tuple[int, dict[str, Any]] | None:
+        """Telegram's answers for a group the bot left, or one that became a supergroup."""
+        if chat_id in self.kicked_from:
+            return 403, {"ok": False, "error_code": 403,
+                         "description": "Forbidden: bot was kicked from the supergroup chat"}
+        if chat_id in self.migrated:
+            return 400, {"ok": False, "error_code": 400,
+                         "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                         "parameters": {"migrate_to_chat_id": self.migrated[chat_id]}}
+        return None
 
     def _pick_fault(self, method: str) -> str | None:
         if method in {"getUpdates", "getMe", "setMyCommands", "deleteWebhook"}:
@@ -238,7 +258,7 @@ class FakeTelegram(BotApiMethods):
 
     def next_message_id(self, chat_id: int) -> int:
         """Message ids count per chat, like Telegram's."""
-        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+        return next(self._message_ids.setdefault(chat_id, itertools.count(self.first_message_id)))
 
     def _bot_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -252,6 +272,8 @@ class FakeTelegram(BotApiMethods):
         for key in ("reply_markup", "message_thread_id", "protect_content", "parse_mode"):
             if key in params:
                 message[key] = params[key]
+        if "inline_keyboard" not in message.get("reply_markup", {"inline_keyboard": []}):
+            del message["reply_markup"]  # Telegram's Message carries inline keyboards only
         if "reply_parameters" in params:
             message["reply_to_message_id"] = params["reply_parameters"].get("message_id")
         return self._store(chat_id, message)

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.httpserver import DropConnection, Request, TinyHttpServer
+from bot.sandbox.fake_methods import NamedFile
 from bot.sandbox.fake_telegram import FakeTelegram, SandboxTimeout
 from bot.sandbox.spec import decode_form_value
 
@@ -88,7 +89,7 @@ class SandboxHttpServer:
                 name = part.get_param("name", header="content-disposition")
                 content = part.get_payload(decode=True) or b""
                 if part.get_filename():
-                    params[str(name)] = content
+                    params[str(name)] = NamedFile.of(content, part.get_filename())
                 else:
                     params[str(name)] = decode_form_value(
                         self.fake.spec, endpoint, str(name), content.decode()

@@ -8,6 +8,7 @@ from typing import Any
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.sandbox.fake_methods import NamedFile
 from bot.sandbox.fake_telegram import FakeTelegram, SandboxTimeout
 
 
@@ -43,9 +44,9 @@ class SandboxRequest(BaseRequest):
         endpoint = url.rstrip("/").rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
-            for name, (_filename, content, *_rest) in request_data.multipart_data.items():
+            for name, (filename, content, *_rest) in request_data.multipart_data.items():
                 if name in params or not name.startswith("attach"):
-                    params[name] = content
+                    params[name] = NamedFile.of(content, filename)
         try:
             status, body = await self.fake.handle(endpoint, params)
         except SandboxTimeout:

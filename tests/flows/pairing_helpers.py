@@ -6,18 +6,23 @@ from typing import Any
 
 from bot.sandbox.client import SandboxUser
 from bot.sandbox.harness import Sandbox
-from storage import members, pairs
+from storage import members, pairs, sharing
 from storage.members import Member
 from storage.pairs import Pair
 
 
 async def make_member(sandbox: Sandbox, user: SandboxUser, role: str, alias: str,
-                      **profile: Any) -> Member:
-    """A consented member with a role and alias (quiet hours 21:00-08:00 UTC by default)."""
+                      *, chose_sharing: bool = True, **profile: Any) -> Member:
+    """A consented member with a role and alias (quiet hours 21:00-08:00 UTC by default).
+    A mentee has kept the programme's sharing defaults unless chose_sharing is False (then
+    their first check-in asks)."""
     now = sandbox.clock.now()
     member = await members.create_on_consent(
         sandbox.db, telegram_id=user.id, language="en", country="US", timezone="UTC", now=now
     )
+    if role == "mentee" and chose_sharing and sandbox.services is not None:
+        for item, shared in sandbox.services.content.checkins.sharing.items():
+            await sharing.choose(sandbox.db, member.id, item, shared, now)
     return await members.update_profile(sandbox.db, member.id, now, role=role, alias=alias,
                                         status="active", **profile)
 

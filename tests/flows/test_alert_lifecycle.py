@@ -29,9 +29,9 @@ async def test_alert_shows_who_what_and_when_without_the_words(sandbox: Sandbox)
     [alert] = alerts(sandbox)
     rows = await escalation_rows(sandbox)
     assert rows[0]["member_code"] in alert.text and "Sunny" in alert.text and "mentee" in alert.text
-    assert "Source: chat message" in alert.text and "2026-03-02 09:00 UTC" in alert.text
+    assert "Source: something they wrote to the bot" in alert.text and "2026-03-02 09:00 UTC" in alert.text
     assert "kill" not in alert.text
-    assert alert.button_labels == ["I'm on it"]
+    assert alert.button_labels == ["I'm on it", "✉️ Message the member"]
     assert rows[0]["alert_message_id"] == alert.id  # remembered when the outbox sent it
 
 
@@ -43,8 +43,8 @@ async def test_claim_records_who_and_when_and_updates_the_alert(sandbox: Sandbox
     claim_data = alert.buttons[0][0][1]  # group messages are live: keep the old button's data
     await cleo.click(alert, "I'm on it")
     [edited] = alerts(sandbox)
-    assert "Claimed by Cleo at 09:04 UTC (4 min after the alert)" in edited.text
-    assert edited.button_labels == ["✅ Resolved"]
+    assert "Claimed by Cleo at 09:04 UTC (4 minutes after the alert)" in edited.text
+    assert edited.button_labels == ["✅ Resolved", "✉️ Message the member"]
     assert "yours" in cleo.answers()[-1]["text"]
     rows = await escalation_rows(sandbox)
     assert rows[0]["status"] == "claimed" and rows[0]["claimed_by_name"] == "Cleo"
@@ -63,9 +63,11 @@ async def test_unclaimed_alert_is_raised_again_until_claimed(sandbox: Sandbox) -
     await sandbox.advance(timedelta(minutes=5))
     messages = alerts(sandbox)
     assert len(messages) == 2
-    assert "Still unclaimed after 15 min (reminder 1)" in messages[-1].text
-    assert messages[-1].button_labels == ["I'm on it"]
+    assert "Still unclaimed after 15 minutes (reminder 1)" in messages[-1].text
+    assert messages[-1].button_labels == ["I'm on it", "✉️ Message the member"]
     assert messages[0].button_labels == [] and "see the newer message below" in messages[0].text
+    await sandbox.advance(timedelta(minutes=15))
+    assert len(alerts(sandbox)) == 2  # the next gap is longer: 30 minutes
     await sandbox.advance(timedelta(minutes=15))
     assert "reminder 2" in alerts(sandbox)[-1].text
     await sandbox.advance(timedelta(seconds=30))  # sweeps run often; nothing doubles
@@ -90,7 +92,7 @@ async def test_resolve_asks_for_an_outcome_and_closes_the_alert(sandbox: Sandbox
     false_alarm = next(data for label, data in choice.buttons[2] if label == "False alarm")
     assert "Reached, safe for now" in choice.button_labels and "↩️ Back" in choice.button_labels
     await cleo.click(choice, "Back")
-    assert alerts(sandbox)[0].button_labels == ["✅ Resolved"]
+    assert alerts(sandbox)[0].button_labels == ["✅ Resolved", "✉️ Message the member"]
     await cleo.click(alerts(sandbox)[0], "Resolved")
     await cleo.click(alerts(sandbox)[0], "Referred to services")
     final = alerts(sandbox)[0]
@@ -113,7 +115,7 @@ async def test_new_episode_after_resolution_is_a_new_alert(sandbox: Sandbox) -> 
     await cleo.click(alerts(sandbox)[0], "Reached, safe")
     await ana.send(HIGH)
     assert len(await escalation_rows(sandbox)) == 2
-    assert alerts(sandbox)[-1].button_labels == ["I'm on it"]
+    assert alerts(sandbox)[-1].button_labels == ["I'm on it", "✉️ Message the member"]
 
 
 async def test_escalations_lists_open_alerts_with_their_age(sandbox: Sandbox) -> None:
@@ -126,7 +128,7 @@ async def test_escalations_lists_open_alerts_with_their_age(sandbox: Sandbox) ->
     listing = (await cleo.send("/escalations"))[0]
     lines = listing.text.splitlines()
     assert "Open alerts (2)" in lines[0]
-    assert "🔴 high" in lines[1] and "7 min ago" in lines[1] and "unclaimed" in lines[1]
+    assert "🔴 high" in lines[1] and "7 minutes ago" in lines[1] and "unclaimed" in lines[1]
     assert "🟡 concern" in lines[2] and "pair -" in lines[2]
     assert listing.button_labels == ["I'm on it: #1", "I'm on it: #2"]
     await cleo.click(listing, "#1")

@@ -19,7 +19,9 @@ WHO5_ANCHORS = ["All of the time", "Most of the time", "More than half of the ti
 async def answer_checkin(user: SandboxUser, first: SandboxMessage, *, mood: str = "🙂 4",
                          note: str | None = "Work was a lot", share: bool = True,
                          contact: bool = True) -> list[SandboxMessage]:
-    """Answer the default questions; returns the bot's replies after the contact question."""
+    """Answer the default questions; returns the bot's replies after the contact question.
+    A first check-in's sharing choices, if asked, keep the programme's defaults."""
+    first = await keep_default_sharing(user, first)
     replies = await user.click(first, mood)
     replies = await user.click(replies[-1], "So-so")
     replies = await user.click(replies[-1], "A lot")
@@ -29,6 +31,20 @@ async def answer_checkin(user: SandboxUser, first: SandboxMessage, *, mood: str 
         replies = await user.send(note)
         replies = await user.click(replies[-1], "Yes, share" if share else "No, keep")
     return await user.click(replies[-1], "Yes" if contact else "No")
+
+
+SHARING_QUESTIONS = ("May your mentor see your", "should I ask each time")
+
+
+async def keep_default_sharing(user: SandboxUser, message: SandboxMessage) -> SandboxMessage:
+    """Answer the first check-in's sharing questions with the programme's defaults."""
+    defaults = {"mood": "Yes, they may", "sleep": "Yes, they may", "stress": "Yes, they may",
+                "note": "Ask me each time", "goals": "No, keep it"}
+    while any(question in message.text for question in SHARING_QUESTIONS):
+        item = next((i for i in defaults if f"your {i}?" in message.text or
+                     (i == "note" and "a note" in message.text)), "mood")
+        message = (await user.click(message, defaults[item]))[-1]
+    return message
 
 
 async def answer_who5(user: SandboxUser, first: SandboxMessage, label: str) -> list[SandboxMessage]:
@@ -42,6 +58,7 @@ async def answer_who5(user: SandboxUser, first: SandboxMessage, label: str) -> l
 async def test_prompt_button_checkin_who5_and_mentor_card(sandbox: Sandbox) -> None:
     mia, leo, mentee, _mentor, _pair = await paired(sandbox)
     assert sandbox.services is not None
+    await sandbox.db.execute("DELETE FROM sharing")  # Mia has not chosen yet: her first check-in asks
     # The scheduling engineer's weekly prompt carries exactly this signed button.
     now = sandbox.clock.now()
     await outbox.enqueue(
@@ -53,9 +70,11 @@ async def test_prompt_button_checkin_who5_and_mentor_card(sandbox: Sandbox) -> N
     await sandbox.flush_outbox()
     replies = await mia.click(mia.last_message(), "Check in")
     assert "Thanks for checking in" in replies[0].text
-    assert replies[1].text == "How has your mood been this week?"
-    assert replies[1].button_labels == ["😞 1", "😕 2", "😐 3", "🙂 4", "😄 5"]
-    replies = await answer_checkin(mia, replies[1], note="<b>rough</b> & tired")
+    assert "you decide what your mentor sees" in replies[1].text  # first check-in only
+    mood = await keep_default_sharing(mia, replies[1])
+    assert mood.text == "How has your mood been this week?"
+    assert mood.button_labels == ["😞 1", "😕 2", "😐 3", "🙂 4", "😄 5"]
+    replies = await answer_checkin(mia, mood, note="<b>rough</b> & tired")
     # First check-in ever: WHO-5 at start, official wording and anchors.
     assert "Over the last two weeks" in replies[-1].text
     assert "I have felt cheerful and in good spirits" in replies[-1].text
@@ -74,7 +93,7 @@ async def test_prompt_button_checkin_who5_and_mentor_card(sandbox: Sandbox) -> N
     assert "Recent weeks" not in card.text  # no history yet
     events = await engagement.events(sandbox.db, "checkin_done")
     assert [e.value for e in events] == [4.0]
-    assert [e.value for e in await engagement.events(sandbox.db, "measure_score")] == [80.0]
+    assert [e.value for e in await engagement.events(sandbox.db, "who5_score")] == [80.0]
     # The note is not kept anywhere once the card went out.
     assert "rough" not in await dump_tables(sandbox, "checkins", "checkin_drafts", "outbox")
 

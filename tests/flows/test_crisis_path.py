@@ -67,7 +67,8 @@ async def test_concern_gets_gentle_check_in_lines_coping_and_concern_alert(
     replies = await ana.send(CONCERN)
     check_in = replies[0]
     assert "sounds like things are really hard" in check_in.text and "988" in check_in.text
-    assert check_in.button_labels == ["I'm safe for now", "I'm not safe", "🧘 Coping ideas"]
+    assert "are you having thoughts of ending your life?" in check_in.text
+    assert check_in.button_labels == ["Yes, I am", "No, not that", "🧘 Coping ideas"]
     alert = sandbox.group.bot_messages()[-1]
     assert "Concern" in alert.text and "URGENT" not in alert.text
     menu = (await ana.click(check_in, "Coping ideas"))[0]
@@ -94,9 +95,9 @@ async def test_not_safe_raises_the_open_alert_to_urgent_without_a_second_one(
 ) -> None:
     ana = sandbox.user("Ana")
     member = await joined(sandbox, ana)
-    check_in = (await ana.send(CONCERN))[0]
+    check_in = (await ana.send(HIGH))[0]
     replies = await ana.click(check_in, "I'm not safe")
-    assert "Your safety matters most" in replies[0].text
+    assert replies[0].text.startswith("🚨 Please call 911 now")
     rows = await escalation_rows(sandbox)
     assert len(rows) == 1
     assert rows[0]["severity"] == "urgent" and rows[0]["member_code"] == member.code
@@ -146,10 +147,17 @@ async def test_same_message_five_times_in_a_minute_is_one_alert_updated(
 ) -> None:
     ana = sandbox.user("Ana")
     await joined(sandbox, ana)
+    answers = []
     for _ in range(5):
         replies = await ana.send(HIGH)
-        assert "988" in replies[0].text  # the person is answered every time
+        answers.append(replies[0])  # the person is answered every time
         sandbox.clock.advance(timedelta(seconds=10))
+    assert "988" in answers[0].text
+    # Then short follow-ups, each different, with the lines and "not safe" one tap away.
+    follow_ups = [answer.text for answer in answers[1:]]
+    assert len(set(follow_ups)) == 4 and all(len(text) < 200 for text in follow_ups)
+    assert all(answer.button_labels == ["📞 Show the lines", "I'm not safe"]
+               for answer in answers[1:])
     rows = await escalation_rows(sandbox)
     assert len(rows) == 1 and rows[0]["detections"] == 5
     alerts = sandbox.group.bot_messages()
@@ -227,7 +235,7 @@ async def test_help_now_button_during_consent_leaves_the_consent_step_waiting(
     consent = (await ana.send("/start"))[1]
     crisis = (await ana.click(help_message, "I need help now"))[0]
     assert "988" in crisis.text
-    assert (await ana.send("ok"))[-1].button_labels == ["I agree", "Not now"]
+    assert (await ana.send("ok"))[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
     await ana.click(consent, "I agree")
     assert await members.get_by_telegram_id(sandbox.db, ana.id) is not None
 
@@ -251,7 +259,7 @@ async def test_blocking_after_the_alert_updates_it_and_unblocking_clears_it(
     await ana.send(HIGH)
     await ana.block()
     [alert] = [m for m in sandbox.group.bot_messages() if "Source:" in m.text]
-    assert "cannot reach this member" in alert.text and alert.button_labels == ["I'm on it"]
+    assert "cannot reach this member" in alert.text and alert.button_labels == ["I'm on it", "✉️ Message the member"]
     await ana.unblock()
     refreshed = await members.get_by_id(sandbox.db, member.id)
     assert refreshed is not None and not refreshed.unreachable

@@ -12,11 +12,12 @@ from bot.demo import run_demo
 
 REPO = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"\b([MP])[2-9A-HJ-NP-Z]{4}\b")  # member and pair codes are random per run
+INVITE = re.compile(r"(\?start=[A-Za-z0-9_]+)-[0-9a-f]{16}\b")  # signed with a random key
 
 
 def normalise(text: str) -> str:
-    """Member and pair codes differ between runs; everything else must not."""
-    return CODE.sub(r"\1····", text.rstrip())
+    """Member and pair codes (and invite signatures) differ between runs; nothing else may."""
+    return INVITE.sub(r"\1-…", CODE.sub(r"\1····", text.rstrip()))
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     code, output, _ = walkthrough
     assert code == 0, output[-3000:]
     assert "✗" not in output
-    assert "[1] I agree  [2] Not now" in output
+    assert "[1] I agree (I'm 18 or over)  [2] Not now  [3] I'm under 18" in output
     assert "Emergency: 911" in output
     assert "Claimed by Cleo" in output
     assert "You're all set. Your member code is M" in output  # intake
@@ -48,9 +49,26 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "It's been about a week since you and Sam were last in touch" in output  # nudge
     assert "📋 Sam checked in" in output  # the mentor's card
     assert "Held until 08:00 Max's time" in output  # relay into quiet hours...
-    assert "⏰ Tue 10 Mar 08:00\n\nbot → Max:\n  Thank you for last week." in output  # released
+    assert ("⏰ Tue 10 Mar 08:00\n\nbot → Max:\n  ✉️ From Sam:\n\nbot → Max:\n"
+            "  Thank you for last week.") in output  # released, and attributed (two mentees)
+    assert "bot → Max:\n  ✉️ From Lea:\n\nbot → Max:\n  Hi Max, nice to meet you" in output
+    assert "not for them (reason: Not the right time)" in output  # a declined introduction
+    assert "Eva · waiting 0 days · Spanish · grief and loss" in output  # back in the pool
     assert "seems to contain an e-mail address" in output  # boundaries
     assert "everything about you has been deleted" in output  # /forget
+    # The crisis response: mid-intake, "not safe", the safety plan, the next-day check.
+    assert "ana> i don't want to live anymore" in output
+    assert "Whenever you're ready, we can carry on where we were" in output
+    assert "Step 4 of 13" in output.split("i don't want to live anymore", 1)[1]
+    assert "🚨 Please call 911 now" in output and "I've let the programme's coordinators" in output
+    assert "I stop answering messages and stay in bed all day" in output  # the safety plan
+    assert "I'm still here with you." in output  # a short follow-up, not the block again
+    assert "Resolved by Cleo" in output
+    assert "⏰ Fri 06 Mar 13:00\n\nbot → Ana:\n  Hi Ana, I'm checking in after yesterday" in output
+    assert "invited to join as a mentor in the group spring26" in output  # invite link
+    assert "already been used (each link works once)" in output
+    assert "Your pair with Lea is paused for now" in output  # /suspend
+    assert "on hold for now" in output.split("lea> /checkin", 1)[1]
 
 
 def test_seeded_cast_is_introduced(walkthrough: tuple[int, str, Path]) -> None:
@@ -99,9 +117,9 @@ async def _run(tmp_path: Path, script: str) -> tuple[int, str]:
 
 
 async def test_missing_button_fails_a_script(tmp_path: Path) -> None:
-    code, output = await _run(tmp_path, "/start\n3\n")
+    code, output = await _run(tmp_path, "/start\n4\n")
     assert code == 1
-    assert "line 2 ('3') failed: StepFailed: press a number from 1 to 2" in output
+    assert "line 2 ('4') failed: StepFailed: press a number from 1 to 3" in output
 
 
 async def test_unknown_person_and_bad_wait_fail_a_script(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ async def test_crisis_words_on_a_full_disk_still_reach_people(
     await ana.send("i want to end it all, really")
     (opened,) = await escalations.open_escalations(sandbox.db)
     latest = sandbox.group.bot_messages()[-1]
-    assert latest.button_labels == ["I'm on it"] and opened.member_code == member.code
+    assert latest.button_labels[0] == "I'm on it" and opened.member_code == member.code
     # The updates handled while the disk was full are now recorded as handled too.
     assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM processed_updates") == 3
 

@@ -10,6 +10,7 @@ member's random secret, which /forget deletes).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 import struct
@@ -65,7 +66,7 @@ async def test_engagement_table_holds_no_identity(sandbox: Sandbox, tmp_path: Pa
     # The operational tables do hold them (so the scan below would notice a leak) ...
     copy = tmp_path / "copy.sqlite3"
     await sandbox.db.connection.execute(f"VACUUM INTO '{copy}'")
-    with sqlite3.connect(copy) as raw:
+    with contextlib.closing(sqlite3.connect(copy)) as raw, raw:
         assert raw.execute("SELECT COUNT(*) FROM members WHERE telegram_id = ?",
                            (PEOPLE[0][0],)).fetchone() == (1,)
         # ... so drop everything but the engagement table and scan the file itself.

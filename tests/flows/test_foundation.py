@@ -14,7 +14,7 @@ async def test_start_explains_and_stores_nothing_before_consent(sandbox: Sandbox
     replies = await ana.send("/start")
     assert "not a crisis or emergency service" in replies[0].text
     assert "not end-to-end encrypted" in replies[1].text
-    assert replies[1].button_labels == ["I agree", "Not now"]
+    assert replies[1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
     assert await count_members(sandbox) == 0
 
     await ana.click(replies[1], "Not now")
@@ -36,9 +36,9 @@ async def test_text_where_a_button_is_expected_reasks_with_buttons(sandbox: Sand
     ana = sandbox.user("Ana")
     await ana.send("/start")
     replies = await ana.send("yes please")
-    assert replies[-1].button_labels == ["I agree", "Not now"]
+    assert replies[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
     replies = await ana.send_sticker()
-    assert replies[-1].button_labels == ["I agree", "Not now"]
+    assert replies[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
 
 
 async def test_crisis_before_consent_uses_default_country_and_flow_resumes(
@@ -54,14 +54,14 @@ async def test_crisis_before_consent_uses_default_country_and_flow_resumes(
     assert crisis.button_labels == ["I'm safe for now", "I'm not safe"]
     # The consent step is still waiting: text is re-asked with the consent buttons.
     replies = await ana.send("hello?")
-    assert replies[-1].button_labels == ["I agree", "Not now"]
+    assert replies[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
 
 
 async def test_not_safe_puts_emergency_first(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana")
     crisis = (await ana.send("/sos"))[0]
     replies = await ana.click(crisis, "I'm not safe")
-    assert "Your safety matters most" in replies[0].text
+    assert replies[0].text.startswith("🚨 Please call 911 now")
     assert replies[0].text.index("911") < replies[0].text.index("988")
 
 
@@ -92,7 +92,7 @@ async def test_flow_resumes_after_restart(sandbox: Sandbox) -> None:
     consent = (await ana.send("/start"))[1]
     await sandbox.restart()
     replies = await ana.send("what now?")
-    assert replies[-1].button_labels == ["I agree", "Not now"]
+    assert replies[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
     await ana.click(consent, "I agree")
     assert await count_members(sandbox) == 1
 
@@ -115,8 +115,10 @@ async def test_crisis_language_before_consent_gets_lines_and_alerts(sandbox: San
     ana = sandbox.user("Ana")
     await ana.send("/start")
     replies = await ana.send("i dont want to live anymore")
-    assert "988" in replies[0].text
-    assert replies[-1].button_labels == ["I agree", "Not now"]  # the consent step continues
+    assert "988" in replies[0].text and len(replies) == 1  # the consent step does not judge it
+    assert "Whenever you're ready, we can carry on" in replies[0].text
+    still_there = (await ana.send("hello?"))[-1].button_labels
+    assert still_there == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
     alerts = sandbox.group.bot_messages()
     assert len(alerts) == 1 and "URGENT" in alerts[0].text
     assert "want to live" not in alerts[0].text  # the words are not shared by default

@@ -25,7 +25,7 @@ async def test_manual_pair_clean_and_with_warning_needing_confirmation(sandbox: 
     _, cai_m = await mentor(sandbox, "Cai", preferences={"gender": "man"})
     warning = (await coord.send(f"/pair {eva_m.code} {cai_m.code}"))[0]
     assert "no shared language" in warning.text
-    assert "preference is not met: mentor_gender" in warning.text
+    assert "preference is not met: mentor's gender: Woman" in warning.text
     assert warning.button_labels == ["Pair anyway", "Cancel"]
     assert await count(sandbox, PAIRS) == 1
     await coord.click(warning, "Cancel")
@@ -220,6 +220,8 @@ async def test_pending_lists_waiting_mentees_and_mentors_to_approve(sandbox: San
     text = (await coord.send("/pending"))[0].text
     assert "Waiting mentees (1)" in text and ana_m.code in text and "waiting 5 d" in text
     assert "Mentors awaiting approval (1)" in text and ned_m.code in text
+    assert "English · grief and loss, anxiety" in text  # words, not "en", "low_mood"
+    assert "awaiting approval" in text.split(ned_m.code)[1] and "awaiting_approval" not in text
     assert "No suggestions" in (await coord.send("/suggest"))[0].text  # Ned is not approved
 
 

@@ -45,7 +45,7 @@ async def test_suggest_approve_introduce_accept_fitcheck_end_survey(sandbox: San
     intro = ana.last_message()
     assert "Meet your mentor: Ben" in intro.text and "grief" in intro.text
     assert "12 weeks" in intro.text and "/crisis" in intro.text
-    assert intro.button_labels == ["I'm in"]
+    assert intro.button_labels == ["I'm in", "Not for me"]
     assert "new mentee: Ana" in ben.last_message().text
     assert (await pairs.current_pairs_of(sandbox.db, ana_m.id))[0].status == "introduced"
 
@@ -209,7 +209,7 @@ async def test_members_get_their_own_language(sandbox: Sandbox) -> None:
     coord = sandbox.group.coordinator("Cleo")
     await coord.send(f"/pair {eva_m.code} {ben_m.code}")
     assert "Te presento a tu mentor: Ben" in eva.last_message().text
-    assert eva.last_message().button_labels == ["¡Me apunto!"]
+    assert eva.last_message().button_labels == ["¡Me apunto!", "No es para mí"]
     assert "new mentee: Eva" in ben.last_message().text
     await eva.click(eva.last_message(), "Me apunto")
     assert "en cuanto Ben se apunte" in eva.last_message().text

@@ -96,7 +96,7 @@ async def test_forget_erases_every_trace_from_the_file(sandbox: Sandbox) -> None
     assert "expired" in mentee.answers()[-1]["text"]
     # They can come back as a newcomer.
     replies = await mentee.send("/start")
-    assert replies[-1].button_labels == ["I agree", "Not now"]
+    assert replies[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
 
 
 async def test_forget_in_the_middle_of_intake(sandbox: Sandbox) -> None:

@@ -142,9 +142,21 @@ async def test_boundary_prompt_send_anyway_and_cancel(sandbox: Sandbox) -> None:
     assert copies(leo.messages())[-1].text.startswith("let's meet up")
     notice = sandbox.group.bot_messages()[-1].text
     assert pair.code in notice and "a Telegram username, a plan to meet" in notice
-    assert "sunny_days" not in notice
+    assert "the mentee sent a message that looked as if it might contain" in notice
+    assert "sunny_days" not in notice and "chose to send" not in notice
     await mia.click(replies[-1], "Send anyway")  # the old button again: nothing doubles
     assert len(copies(leo.messages())) == 1
+
+
+async def test_a_greeting_is_not_a_plan_to_meet(sandbox: Sandbox) -> None:
+    mia, leo, *_ = await paired(sandbox)
+    await mia.send("Hi Max, nice to meet you. I am a bit nervous")
+    assert copies(leo.messages())[-1].text == "Hi Max, nice to meet you. I am a bit nervous"
+    await mia.send("Hola, encantada de conocerte. Mi terapeuta y yo nos vemos los martes")
+    assert len(copies(leo.messages())) == 2
+    assert not any("Send anyway" in m.button_labels for m in mia.bot_messages())
+    replies = await mia.send("Nice to meet you! Shall we meet at the park on Sunday?")
+    assert "a plan to meet" in replies[-1].text
 
 
 async def test_crisis_language_is_delivered_with_a_note_to_the_mentor(sandbox: Sandbox) -> None:

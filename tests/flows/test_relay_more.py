@@ -13,7 +13,7 @@ from bot.sandbox.harness import Sandbox, sandbox_settings
 from bot.schedule import INDEFINITE
 from storage import members, outbox
 from tests.conftest import shipped_content
-from tests.flows.pairing_helpers import paired
+from tests.flows.pairing_helpers import make_member, make_pair, paired
 from tests.flows.test_checkin import answer_checkin, answer_who5
 from tests.flows.test_relay import copies
 
@@ -58,8 +58,10 @@ async def test_crisis_words_in_a_checkin_note_are_answered_once(sandbox: Sandbox
     for label in ("😞 1", "Badly", "A lot"):
         replies = await mia.click(replies[-1], label)
     replies = await mia.send("I don't want to live anymore")
-    assert sum("988" in r.text for r in replies) == 1
-    assert replies[-1].text.startswith("May your mentor see")  # the check-in goes on
+    assert len(replies) == 1 and "988" in replies[0].text  # answered once, not taken as the note
+    assert "Whenever you're ready" in replies[0].text
+    replies = await mia.send("rough week")  # carrying on: the same step takes the note
+    assert replies[-1].text.startswith("May your mentor see")
     assert len(sandbox.group.bot_messages()) == 1
 
 
@@ -101,3 +103,26 @@ async def test_no_second_protocol_note_when_a_crisis_card_went_out(sandbox: Sand
     await mia.send("I want to kill myself")
     assert copies(leo.messages())[-1].text == "I want to kill myself"
     assert not any("crisis protocol" in m.text for m in leo.bot_messages())
+
+
+async def test_a_mentor_with_two_mentees_sees_who_wrote(sandbox: Sandbox) -> None:
+    mia, leo, _mentee, mentor, _pair = await paired(sandbox)
+    ivy = sandbox.user("Ivy")
+    await members.update_profile(sandbox.db, mentor.id, sandbox.clock.now(), capacity=2)
+    await make_pair(sandbox, await make_member(sandbox, ivy, "mentee", "Fern"), mentor)
+    await ivy.send("Thank you for last week")
+    await ivy.send("It really helped")  # the same partner straight after: one "From" line
+    await mia.send("Hi Max, nice to meet you")
+    await sandbox.advance(timedelta(minutes=1))
+    shown = [m.text for m in leo.bot_messages()]
+    assert shown[-5:] == ["✉️ From Fern:", "Thank you for last week", "It really helped",
+                          "✉️ From Sunny:", "Hi Max, nice to meet you"]
+    assert leo.bot_messages()[-2].html == "✉️ From <b>Sunny</b>:"
+    assert not any(name in str(m.raw) for m in leo.bot_messages() for name in ("Mia", "Ivy"))
+    # Later, the same partner again: attributed again; the mentees (one partner each) see none.
+    await sandbox.advance(timedelta(hours=1))
+    await ivy.send("Me again")
+    assert [m.text for m in leo.bot_messages()][-2:] == ["✉️ From Fern:", "Me again"]
+    await leo.send("Hello Fern", reply_to=leo.bot_messages()[-1])
+    assert not any(m.text.startswith("✉️") for m in mia.bot_messages() + ivy.bot_messages())
+    assert [m.text for m in ivy.bot_messages()][-1] == "Hello Fern"

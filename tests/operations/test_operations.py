@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ async def test_backup_while_the_bot_writes_is_a_consistent_copy(tmp_path: Path) 
     assert written > 0
     counts = []
     for copy in copies:
-        with sqlite3.connect(copy) as connection:
+        with contextlib.closing(sqlite3.connect(copy)) as connection, connection:
             assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             rows = connection.execute("SELECT COUNT(*) FROM kv WHERE key LIKE 'w:%'").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -114,7 +115,12 @@ async def test_restore_a_backup_then_status_reads_it_and_the_bot_resumes(tmp_pat
     assert "previous database is kept" in output
     assert not exists(f"{settings.database_path}-wal")
     code, output = await cli(tmp_path, Path(settings.database_path), "status")
-    assert code == 0, output
+    # The backup's bot is stopped, its sweep long past (on the fake clock's date), Ana's alert
+    # unclaimed: all need a person.
+    if datetime.now(UTC) > box.clock.now() + timedelta(hours=1):
+        assert code == 1, output
+        assert "the sweep has not run for" in output and "(last 2026-03-02T09:01" in output
+        assert "1 crisis alert(s) unclaimed" in output
     lines = status_lines(output)
     assert lines["schema version"] == str(bundled_migrations()[-1].version)
     assert lines["members"] == "1"
@@ -135,7 +141,7 @@ async def test_restore_refuses_a_broken_or_newer_backup(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError):
         await restore(settings.database_path, garbage)
     newer = tmp_path / "newer.sqlite3"
-    with sqlite3.connect(newer) as connection:
+    with contextlib.closing(sqlite3.connect(newer)) as connection, connection:
         connection.execute("PRAGMA user_version = 9999")
     with pytest.raises(DatabaseError, match="9999"):
         await restore(settings.database_path, newer)
@@ -150,6 +156,7 @@ async def test_status_of_a_fresh_database(tmp_path: Path) -> None:
     assert lines["members"] == "0" and lines["outbox backlog"] == "0"
     assert lines["open escalations"] == "0" and lines["last sweep"].startswith("never")
     assert lines["bot running"] == "no" and lines["inbox (not yet handled)"] == "0"
+    assert lines["health"] == "ok"  # no bot has run on it yet: nothing has stopped
 
 
 async def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(tmp_path: Path) -> None:
@@ -183,3 +190,17 @@ async def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(tmp_
     again = await Database.open(path)  # a second start applies nothing
     assert await again.migrate(bundled_migrations()) == []
     await again.close()
+
+
+async def test_status_exits_non_zero_while_alerts_are_failing(tmp_path: Path) -> None:
+    database = tmp_path / "failing.sqlite3"
+    db = await Database.open(database)
+    await db.execute(
+        "INSERT INTO escalations (severity, source, created_at, updated_at, failures, last_error) "
+        "VALUES ('urgent', 'button', '2026-03-02T09:00:00', '2026-03-02T09:00:00', 1, 'forbidden')")
+    await db.close()
+    code, output = await cli(tmp_path, database, "status")
+    assert code == 1, output
+    lines = status_lines(output)
+    assert lines["failing alerts"].startswith("1") and lines["overdue alerts"].startswith("1")
+    assert "ALERTS ARE FAILING" in output

@@ -135,3 +135,21 @@ async def test_restore_keeps_the_last_commits_of_the_replaced_database(tmp_path:
     with sqlite3.connect(aside) as connection:
         assert connection.execute("SELECT value FROM kv WHERE key = 'late'").fetchone() == (
             "in the wal",)
+
+
+async def test_status_without_a_token_still_runs_the_health_checks_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    database = await live_database(tmp_path)
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO escalations (severity, source, created_at, updated_at, failures, "
+            "last_error) VALUES ('urgent', 'button', '2026-03-02T09:00:00', "
+            "'2026-03-02T09:00:00', 1, 'forbidden')")
+    connection.close()
+    before = database.stat().st_mtime_ns, database.read_bytes()
+    code, output = await command(tmp_path, database, "status")
+    assert code == 1, output  # something needs a person
+    assert "ALERTS ARE FAILING" in output and "health: NEEDS ATTENTION" in output
+    assert "unclaimed" in output and "BOT_TOKEN" not in output
+    assert (database.stat().st_mtime_ns, database.read_bytes()) == before

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import re
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -14,19 +14,25 @@ from bot.clock import FakeClock
 from bot.digest import digest_text, last_due, week_start
 from bot.sandbox.harness import sandbox_settings
 from bot.services import Services
+from bot.signals import PairFlag, PairWeek
 from storage import engagement
 from storage.db import Database
 
-ISSUE_KINDS = {
-    "joined", "consented", "intake_done", "trained", "paired", "accepted", "checkin_done",
-    "measure_score", "message_relayed", "nudge_sent", "nudge_acted", "crisis_entered",
-    "escalation_claimed", "escalation_resolved", "coping_helpful", "paused", "ended", "forgot",
-}
 
-
-def test_every_kind_the_evaluation_needs_exists() -> None:
-    assert ISSUE_KINDS <= engagement.KINDS
-    assert {"who5_score", "escalation_raised"} <= engagement.KINDS
+def test_every_kind_in_the_vocabulary_is_written_by_the_live_bot() -> None:
+    """No report may read a kind that only the demo seeding (or nothing) writes."""
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(
+        path.read_text("utf-8")
+        for folder in ("bot", "handlers")
+        for path in (root / folder).rglob("*.py")
+        if not path.name.startswith("demo")
+    )
+    written = set(re.findall(r'kind=\s*"([a-z0-9_]+)"', source))
+    written |= {"coping_helpful", "coping_not_helpful"}  # chosen by a conditional expression
+    written |= {f"{instrument}_score" for instrument in ("who5", "phq2")}  # per instrument
+    assert written >= engagement.KINDS, sorted(engagement.KINDS - written)
+    assert {"who5_score", "phq2_score", "checkin_done", "escalation_raised"} <= engagement.KINDS
 
 
 def test_record_has_no_way_to_store_text() -> None:
@@ -42,13 +48,13 @@ async def test_record_refuses_unknown_kinds_and_roles(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         await engagement.record(db, b"k" * 32, kind="said hello", now=now)
     with pytest.raises(ValueError):
-        await engagement.record(db, b"k" * 32, kind="joined", now=now, role="Ana")
-    await engagement.record(db, b"k" * 32, kind="joined", now=now, telegram_id=5)
+        await engagement.record(db, b"k" * 32, kind="consented", now=now, role="Ana")
+    await engagement.record(db, b"k" * 32, kind="consented", now=now, telegram_id=5)
     (event,) = await engagement.events(db)
     assert event.hour == "2026-03-02T09:00:00" and event.subject is None  # not a member
     await db.execute("INSERT INTO members (telegram_id, code, consented_at, created_at, "
                      "updated_at) VALUES (5, 'M5', '', '', '')")
-    await engagement.record(db, b"k" * 32, kind="joined", now=now, telegram_id=5)
+    await engagement.record(db, b"k" * 32, kind="consented", now=now, telegram_id=5)
     event = (await engagement.events(db))[-1]
     assert event.subject and event.subject != "5"
     await db.close()
@@ -76,11 +82,19 @@ async def test_digest_shows_flagged_signals_when_that_module_exists(
     assert "Flagged signals: none" in await digest_text(services, now)
     seen = []
 
-    async def flagged_pairs(services: Services, since: datetime) -> list[SimpleNamespace]:
+    week = PairWeek(1, "PSIG1", mentee_sent=90, mentor_sent=4, mentee_into_quiet=30,
+                    mentor_into_quiet=0, mentor_night=7)
+
+    async def flagged_pairs(services: Services, since: datetime) -> list[PairFlag]:
         seen.append(since)
-        return [SimpleNamespace(code="PSIG1")]
+        return [PairFlag(1, "PSIG1", ("volume", "imbalance", "quiet_hours", "mentor_night"),
+                         week)]
 
     monkeypatch.setattr("bot.signals.flagged_pairs", flagged_pairs)
-    assert "Flagged signals: PSIG1" in await digest_text(services, now)
+    text = await digest_text(services, now)
+    assert "• <b>PSIG1</b>: 90 messages one way this week (the limit is" in text
+    assert "one-sided: 90 messages from the mentee, 4 from the mentor" in text
+    assert "30 of 90 messages arrived in the partner's quiet hours" in text
+    assert "the mentor sent 7 messages late at night" in text
     assert seen == [week_start(now, "UTC")]
     await db.close()

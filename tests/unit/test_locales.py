@@ -50,3 +50,22 @@ def test_values_are_escaped_and_unknown_language_falls_back() -> None:
     assert t("es", "a.b", name="<script>&") == "Hola <b>&lt;script&gt;&amp;</b>"
     assert t("fr", "a.b", name="x") == "Hi <b>x</b>"
     assert t.language_for("es-MX") == "es" and t.language_for("de") == "en"
+
+
+def test_no_hard_line_break_in_the_middle_of_a_sentence() -> None:
+    """A line that ends mid-sentence (a letter, comma or semicolon) must not be followed by more
+    of the same sentence on the next line: Telegram shows the break as typed."""
+    import itertools
+    import re
+
+    from bot.catalog.bundle import load_content
+
+    found = []
+    for language, texts in load_content().locales.items():
+        for key, text in texts.items():
+            lines = text.split("\n")
+            for first, second in itertools.pairwise(lines):
+                if (re.search(r"[\w,;]$", first.rstrip()) and second.strip()
+                        and not second.lstrip().startswith(("•", "-", "<", "{", "📞"))):
+                    found.append(f"{language}:{key}: {first[-30:]!r}")
+    assert not found, found

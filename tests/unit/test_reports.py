@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from datetime import UTC, datetime, timedelta
 
-from bot.charts import HEIGHT_PX, WIDTH_PX, render_dashboard
+from bot.charts import HEIGHT_PX, WIDTH_PX, dashboard_figure, render_dashboard
 from bot.export import report_csv
 from bot.pseudonym import content_number
 from bot.reports import build_report, week_of, weeks_between
@@ -88,3 +88,14 @@ def test_chart_renders_as_a_png_of_the_expected_size() -> None:
     empty = build_report([], START)
     assert empty.empty
     assert png_size(render_dashboard(empty, str)) == (1200, 750)
+
+
+def test_hidden_and_missing_panels_say_so_in_words() -> None:
+    small = build_report(programme(pairs=5, dropouts=2), START + timedelta(weeks=9))
+    figure = dashboard_figure(small, str)
+    words = [text.get_text() for axes in figure.axes for text in axes.texts]
+    assert "hidden: fewer than 11 people each week" in words
+    assert words.count("not enough\ndata yet") == 3  # 4, 8 and 12 weeks: none publishable
+    full = build_report(programme(pairs=14), START + timedelta(weeks=9))
+    words = [t.get_text() for a in dashboard_figure(full, str).axes for t in a.texts]
+    assert words.count("not enough\ndata yet") == 1  # 12 weeks not reached yet

@@ -152,7 +152,8 @@ def test_result_names_rule_and_language_not_text() -> None:
     result = shipped_screen().screen("me quiero morir")
     assert result == RiskResult(HIGH, result.rule_id if result else "", "es")
     assert result is not None and result.rule_id.startswith("es.high.")
-    assert {f.name for f in dataclasses.fields(RiskResult)} == {"severity", "rule_id", "language"}
+    assert {f.name for f in dataclasses.fields(RiskResult)} == {
+        "severity", "rule_id", "language", "score", "source", "kind"}
 
 
 def test_all_languages_are_checked_and_highest_wins() -> None:
@@ -217,7 +218,7 @@ def test_screen_never_raises_and_never_returns_text(text: str) -> None:
         assert isinstance(result.severity, Severity)
         assert result.rule_id in screen.rule_ids
         assert result.language in {"en", "es"}
-        assert set(vars(result)) == {"severity", "rule_id", "language"}
+        assert set(vars(result)) == {"severity", "rule_id", "language", "score", "source", "kind"}
 
 
 # --- lexicon files -------------------------------------------------------------------------
