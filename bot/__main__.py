@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "backup", help="consistent copy of the database, safe while running"
     )
     backup.add_argument("path", type=Path)
+    backup.add_argument("--force", action="store_true", help="replace an existing file at PATH")
     restore = commands.add_parser(
         "restore", help="put a backup in place of the database (stop the bot first)"
     )
@@ -71,6 +72,35 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--sealed", action="store_true",
                        help="also report the sealed test (content/risk/corpus/test.tsv), once")
     return parser
+
+
+def _operate(command: str, args: argparse.Namespace) -> int:
+    """backup, restore and status: they need only the database's path, never the token."""
+    from pydantic import ValidationError
+
+    from bot import operations
+    from bot.settings import StorageSettings, format_settings_error
+
+    try:
+        settings = StorageSettings()
+    except ValidationError as exc:
+        raise SettingsError(format_settings_error(exc)) from None
+    database = settings.database_path
+    if command == "backup":
+        print(asyncio.run(operations.backup(database, args.path, force=args.force)))
+    elif command == "restore":
+        print(asyncio.run(operations.restore(database, args.path)))
+    else:
+        from bot.health import check_file, report
+
+        print(asyncio.run(operations.status(database)))
+        alerts, failing = asyncio.run(operations.alert_status(database))
+        print(alerts)
+        problems = asyncio.run(check_file(settings))
+        print(report(problems))
+        # 1: something needs a person (2: cannot even look)
+        return 1 if problems or failing else 0
+    return 0
 
 
 def demo_script(name: str | None) -> Path | None:
@@ -119,28 +149,9 @@ def main(argv: list[str] | None = None) -> int:
             from bot.risk_cli import run_train
 
             return run_train(args.sealed)
+        if command in ("backup", "restore", "status"):
+            return _operate(command, args)
         settings = load_settings()
-        if command == "backup":
-            from bot.operations import backup
-
-            print(asyncio.run(backup(settings, args.path)))
-            return 0
-        if command == "restore":
-            from bot.operations import restore
-
-            print(asyncio.run(restore(settings, args.path)))
-            return 0
-        if command == "status":
-            from bot.health import check_file, report
-            from bot.operations import alert_status, status
-
-            print(asyncio.run(status(settings)))
-            alerts, failing = asyncio.run(alert_status(settings))
-            print(alerts)
-            problems = asyncio.run(check_file(settings))
-            print(report(problems))
-            # 1: something needs a person (2: cannot even look)
-            return 1 if problems or failing else 0
         from bot.runner import run
 
         return asyncio.run(run(settings))

@@ -11,7 +11,7 @@ from bot.clock import to_db
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox import message_payload
-from bot.pseudonym import subject
+from bot.pseudonym import member_subject, subject
 from storage import data_rights, engagement, escalations, members, outbox, pairs
 from storage.members import Member
 from storage.persistence import forget_conversations
@@ -29,10 +29,14 @@ async def export_document(services: Services, member: Member) -> bytes:
         "member": _readable(await data_rights.member_row(db, member.id)),
     }
     for table, columns in (await data_rights.tables_referencing_members(db)).items():
+        if table in data_rights.NOT_EXPORTED:
+            continue
         rows = await data_rights.rows_of(db, table, columns, member.id)
         document[table] = [_readable(row) for row in rows]
-    document["anonymised_events"] = await data_rights.engagement_of(
-        db, subject(services.pseudonym_key, member.telegram_id)
+    secret = await engagement.secret_of(db, member.telegram_id)
+    document["anonymised_events"] = (
+        await data_rights.engagement_of(db, member_subject(services.pseudonym_key, secret))
+        if secret is not None else []
     )
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
@@ -99,6 +103,14 @@ async def forget(services: Services, member: Member, *,
             connection, services.pseudonym_key, kind="forgot", now=now,
             telegram_id=member.telegram_id, role=member.role,
         )
+        secret = await engagement.secret_of(connection, member.telegram_id)
+        if secret is not None:
+            # Events recorded before pseudonyms came from a secret used HMAC(key, Telegram id),
+            # which anyone with the key could recompute: they join the secret's pseudonym, so
+            # deleting the secret unlinks them too.
+            await engagement.rename_subject(
+                connection, subject(services.pseudonym_key, member.telegram_id),
+                member_subject(services.pseudonym_key, secret))
         # An open crisis alert keeps only how to reach them until it is resolved.
         kept = await escalations.keep_contact_after_forget(
             connection, member.id, member.telegram_id, member.language)

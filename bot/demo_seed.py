@@ -8,6 +8,7 @@ that small-cell suppression would otherwise hide.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -195,7 +196,9 @@ async def _past_cohort(db: Database, key: bytes, now: datetime, content: Content
         async def event(kind: str, moment: datetime, who: int | None = None,
                         role: str | None = None, pair: str | None = None,
                         value: float | None = None) -> None:
-            await engagement.record(connection, key, kind=kind, now=moment, telegram_id=who,
+            # They have left the programme: no member row, only the secret their events had.
+            secret = hashlib.sha256(b"past member %d" % who).digest() if who else None
+            await engagement.record(connection, key, kind=kind, now=moment, secret=secret,
                                     role=role, pair_code=pair, value=value)
 
         for index in range(PAST_COHORT_PAIRS):

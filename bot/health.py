@@ -8,13 +8,14 @@ removed from, and a restart loop would hide the real message).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import from_db, to_db
-from bot.settings import Settings
+from bot.settings import Settings, StorageSettings
 from bot.sweep import INTERVAL_SECONDS
-from storage.db import Database
+from storage.db import Database, DatabaseError
 
 STALE_SWEEPS = 3  # the sweep counts as stopped after this many missed intervals
 # An unclaimed crisis alert is overdue once it has been re-raised and still nobody took it.
@@ -87,7 +88,7 @@ def _age(delta: timedelta) -> str:
     return f"{minutes // 60} h" if minutes < 48 * 60 else f"{minutes // 1440} days"
 
 
-async def gather(db: Database, settings: Settings, now: datetime,
+async def gather(db: Database, settings: Settings | StorageSettings, now: datetime,
                  sweep_interval_seconds: int = INTERVAL_SECONDS) -> Facts:
     """Read the facts the checks need (read-only)."""
     realert_minutes = settings.realert_gaps[0]  # the first gap: how soon a re-alert comes
@@ -98,10 +99,12 @@ async def gather(db: Database, settings: Settings, now: datetime,
         last_sweep=from_db(last_sweep),
         sweep_interval_seconds=sweep_interval_seconds,
         realert_minutes=realert_minutes,
+        # Without COORDINATOR_CHAT_ID (status needs no full settings) any group counts.
         failed_alerts=await db.fetch_value(
             "SELECT COUNT(*) FROM outbox WHERE lane = 'crisis' AND status = 'failed' "
-            "AND chat_id = ? AND created_at >= ?",
-            (settings.coordinator_chat_id, to_db(now - ALERTS_RECENT))),
+            "AND (chat_id = ? OR (? IS NULL AND chat_id < 0)) AND created_at >= ?",
+            (settings.coordinator_chat_id, settings.coordinator_chat_id,
+             to_db(now - ALERTS_RECENT))),
         unclaimed_alerts_overdue=await db.fetch_value(
             "SELECT COUNT(*) FROM escalations WHERE status = 'open' AND created_at < ?",
             (overdue_before,)),
@@ -117,7 +120,7 @@ async def gather(db: Database, settings: Settings, now: datetime,
     )
 
 
-async def check(db: Database, settings: Settings, now: datetime,
+async def check(db: Database, settings: Settings | StorageSettings, now: datetime,
                 sweep_interval_seconds: int = INTERVAL_SECONDS) -> list[Problem]:
     """Gather the facts and evaluate them: the one entry point for status, /healthz, watchdog."""
     return evaluate(await gather(db, settings, now, sweep_interval_seconds))
@@ -139,13 +142,19 @@ def summary(problems: list[Problem]) -> str:
     return "ok" if not problems else "; ".join(p.message for p in problems)
 
 
-async def check_file(settings: Settings) -> list[Problem]:
-    """The checks against the database file, on the real clock (`python -m bot status`)."""
+async def check_file(settings: Settings | StorageSettings) -> list[Problem]:
+    """The checks against the database file, on the real clock (`python -m bot status`).
+
+    Read-only: never creates, migrates or writes the file, so it is safe beside the running bot.
+    """
     from bot.clock import SystemClock
 
-    db = await Database.open(settings.database_path)
+    db = await Database.open_read_only(settings.database_path)
     try:
         return await check(db, settings, SystemClock().now())
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot check {settings.database_path} ({exc}); is it this bot's "
+                            "database (start the bot once to upgrade an older one)?") from None
     finally:
         await db.close()
 

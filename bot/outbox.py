@@ -7,6 +7,10 @@ skipped as stale and counted. Crisis rows are never held, nor are answers to wha
 just done (`bot.holds.ANSWER_KINDS`). A chat has one row in flight at a time, and scheduled or
 broadcast rows take at most half of the window (see `storage.outbox.due_with_recipients`).
 
+Failures: a 429 waits Telegram's retry_after and costs no attempt (for a row's first six hours);
+other failures back off and give up after MAX_ATTEMPTS, logged at ERROR, except crisis rows,
+which are retried until delivered or the recipient is unreachable.
+
 Crash safety: rows are claimed ('sending') in one transaction before their sends start and marked
 'sent' as soon as each send returns; at start-up rows still 'sending' go back to 'pending'. Only
 the sends in flight at the crash (Telegram accepted them, the outcome was not yet written) can
@@ -32,6 +36,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.clock import from_db
 from bot.health import record_coordinators_reachable
 from bot.holds import plan
 from bot.lanes import Lane, lane_args
@@ -43,6 +48,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+# A 429 is Telegram saying "later", not a failure: it costs no attempt while the row is younger
+# than this (past it, a row that is still being refused counts its 429s like other failures).
+RATE_LIMITED_FOR_FREE = timedelta(hours=6)
 WINDOW = 64  # rows handed to the rate limiter at once; it orders them with every other request
 # Scheduled and broadcast rows may fill only this share of the window, so a reply or a relayed
 # message never waits for a wave of nudges to leave the window before it can even be claimed.
@@ -320,6 +328,10 @@ class Outbox:
             await self._failed(item, f"migrated:{exc.new_chat_id}")
             await self._retry(item, "chat migrated", timedelta(0))
         except Forbidden as exc:
+            # They blocked the bot: expected for a nudge, worth an operator's eye for crisis.
+            log.log(logging.ERROR if lane is Lane.CRISIS else logging.INFO,
+                    "outbox row %s (%s) not delivered: the recipient blocked the bot",
+                    item.id, item.kind)
             await outbox.mark_failed(db, item.id, "forbidden", final=True)
             self.stats["failed"] += 1
             await self._failed(item, f"forbidden: {exc.message}")
@@ -347,7 +359,9 @@ class Outbox:
         except RetryAfter as exc:  # the limiter paused the chat; come back when Telegram says
             delay = exc.retry_after
             seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
-            await self._retry(item, "429", timedelta(seconds=float(seconds)))
+            created = from_db(item.created_at)
+            free = created is None or self.services.clock.now() - created < RATE_LIMITED_FOR_FREE
+            await self._retry(item, "429", timedelta(seconds=float(seconds)), counts=not free)
         except NetworkError as exc:
             await self._retry(item, f"network: {type(exc).__name__}")
         except Exception as exc:  # a bug in a payload must not wedge the sender
@@ -391,22 +405,39 @@ class Outbox:
             )
 
     async def _retry(
-        self, item: outbox.OutboxItem, error: str, delay: timedelta | None = None
+        self, item: outbox.OutboxItem, error: str, delay: timedelta | None = None,
+        *, counts: bool = True,
     ) -> None:
-        """Try again later with exponential backoff (5 s, 10 s, ... 5 min), or give up."""
-        final = item.attempts + 1 >= MAX_ATTEMPTS
-        wait = delay if delay is not None else timedelta(seconds=min(300, 5 * 2**item.attempts))
-        log.warning("outbox row %s: %s (attempt %d)", item.id, error, item.attempts + 1)
+        """Try again later with exponential backoff (5 s, 10 s, ... 5 min), or give up.
+
+        Crisis rows never give up here: only a recipient who blocked the bot (Forbidden) or a
+        request Telegram can never accept (BadRequest) ends them. `counts=False` (a 429) keeps
+        the attempt count as it was.
+        """
+        attempts = item.attempts + (1 if counts else 0)
+        final = counts and item.lane != "crisis" and attempts >= MAX_ATTEMPTS
+        wait = (delay if delay is not None
+                else timedelta(seconds=min(300, 5 * 2**min(item.attempts, 6))))
+        if final:
+            log.error("outbox row %s (%s) failed for good after %d attempts: %s",
+                      item.id, item.kind, attempts, error)
+        else:
+            log.warning("outbox row %s: %s (attempt %d)", item.id, error, item.attempts + 1)
         await outbox.mark_failed(
             self.services.db,
             item.id,
             error,
             final=final,
             retry_at=self.services.clock.now() + wait,
+            count=counts,
         )
         self.stats["failed" if final else "retried"] += 1
         if final:
             await self._failed(item, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
+        elif counts and attempts == MAX_ATTEMPTS:
+            # A crisis row keeps trying, but where any other row would give up the failure
+            # hooks hear of it once (the alert counts as failing; fallback coordinators get it).
+            await self._failed(item, f"still failing after {MAX_ATTEMPTS} attempts: {error}")
 
     async def _failed(self, item: outbox.OutboxItem, reason: str) -> None:
         """Tell the failure hooks (they must never stop the sender)."""

@@ -1,7 +1,10 @@
 """Pseudonyms for the anonymised engagement log: keyed HMAC, never a plain hash.
 
 A plain SHA-256 of a Telegram id is reversible by trying every id (there are only billions);
-with a secret key kept outside the database that brute force is useless.
+with a secret key kept outside the database that brute force is useless. The engagement log's
+subject is the HMAC of a member's own random secret (storage: member_secrets), not of their id:
+/forget deletes the secret, so even someone holding the key can no longer tell whose events
+they were (crypto-shredding).
 """
 
 from __future__ import annotations
@@ -13,8 +16,14 @@ import zlib
 SUBJECT_HEX_CHARS = 16  # 64 bits: no collisions in practice for a programme's members
 
 
+def member_subject(key: bytes, secret: bytes) -> str:
+    """The engagement-log subject of a member: truncated HMAC-SHA256(key, their secret)."""
+    digest = hmac.new(key, b"member-secret:" + bytes(secret), hashlib.sha256).hexdigest()
+    return digest[:SUBJECT_HEX_CHARS]
+
+
 def subject(key: bytes, telegram_id: int) -> str:
-    """The engagement-log subject for a person: truncated HMAC-SHA256(key, id)."""
+    """A pseudonym for someone by Telegram id, for keys held in memory only (never stored)."""
     digest = hmac.new(key, f"member:{telegram_id}".encode(), hashlib.sha256).hexdigest()
     return digest[:SUBJECT_HEX_CHARS]
 

@@ -98,7 +98,8 @@ async def queue_copy(
         payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
     await outbox.enqueue(
         services.db,
-        key=f"relay:{sender.telegram_id}:{message_id}:{recipient.telegram_id}",
+        # Member ids, never Telegram ids: a key outlives /forget of either of them.
+        key=f"relay:{sender.id}:{message_id}:{recipient.id}",
         chat_id=recipient.telegram_id,
         member_id=recipient.id,
         lane=Lane.RELAY,
@@ -143,7 +144,7 @@ async def _attribute(services: Services, pair: Pair, sender: Member, recipient: 
     if previous is not None and previous[0] == pair.id and deliver_at - previous[1] < HEADER_GAP:
         return
     await outbox.enqueue(
-        services.db, key=f"relay_from:{sender.telegram_id}:{message_id}:{recipient.telegram_id}",
+        services.db, key=f"relay_from:{sender.id}:{message_id}:{recipient.id}",
         chat_id=recipient.telegram_id, member_id=recipient.id, lane=Lane.RELAY, kind=HEADER_KIND,
         payload=message_payload(services.t(recipient.language, "relay.from_partner",
                                            alias=sender.display_alias)),
@@ -192,7 +193,7 @@ async def copy_sent(services: Services, item: OutboxItem, result: Any) -> None:
         return
     sender = await members.get_by_telegram_id(services.db, from_chat)
     if sender is not None:
-        await tell_sender(services, sender, f"relay_ack:{from_chat}:{from_msg}",
+        await tell_sender(services, sender, f"relay_ack:{sender.id}:{from_msg}",
                           services.t(sender.language, "relay.delivered"), reply_to=from_msg,
                           kind=RELAY_ACK)
 
@@ -205,7 +206,7 @@ async def tell_failures(services: Services) -> int:
         sender = await members.get_by_telegram_id(services.db, failure.from_chat)
         pair = await pairs.get(services.db, failure.pair_id)
         if sender is not None and pair is not None:
-            key = f"relay_failed:{failure.from_chat}:{failure.from_msg}"
+            key = f"relay_failed:{sender.id}:{failure.from_msg}"
             if failure.error == "forbidden":
                 await tell_sender(services, sender, key,
                                   services.t(sender.language, "relay.partner_unreachable"))

@@ -16,12 +16,14 @@ from bot import health
 from bot.app import build_application, set_command_menus, start_background_work
 from bot.catalog.bundle import ContentStore, load_content
 from bot.clock import ScaledClock, clock_for
+from bot.inbox import replay_unhandled
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_or_create_key
 from bot.setup_check import check_coordinator_group
 from bot.watchdog import notify, ping_interval, run_watchdog
 from bot.webhook import WEBHOOK_PATH, WebhookReceiver
 from storage.db import Database
+from storage.lock import InstanceLock
 
 log = logging.getLogger(__name__)
 STARTUP_BACKOFF = (1, 2, 5, 10, 30, 60)
@@ -112,6 +114,16 @@ async def initialise_with_retry(app: Application, stop: asyncio.Event,  # type: 
 async def run(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
     configure_logging(settings.log_level, settings.token, settings.log_format)
+    lock = InstanceLock(settings.database_path,
+                        purpose="stop it first: only one bot may use a database").acquire()
+    try:
+        return await _run_locked(settings)
+    finally:
+        lock.release()
+
+
+async def _run_locked(settings: Settings) -> int:
+    """`run` while holding the database's lock."""
     start_observability(settings)
     db = await Database.open(settings.database_path)
     clock = clock_for(settings.telegram_base_url)
@@ -141,10 +153,12 @@ async def run(settings: Settings) -> int:
         await check_coordinator_group(app.bot, settings.coordinator_chat_id)
         await set_command_menus(app, settings.coordinator_chat_id)
         assert app.updater is not None
+        # Updates a crash cut off go first in the queue, before anything new arrives.
+        await replay_unhandled(app, services)
         if settings.webhook_url and settings.webhook_secret is not None:
             secret = settings.webhook_secret.get_secret_value()
             receiver = WebhookReceiver(app, secret, settings.webhook_listen, settings.webhook_port,
-                                       health=problem_texts)
+                                       health=problem_texts, services=services)
             await receiver.start()
             await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
                                       secret_token=secret, allowed_updates=ALLOWED_UPDATES)

@@ -165,6 +165,23 @@ class Settings(BaseSettings):
         return self.bot_token.get_secret_value()
 
 
+class StorageSettings(BaseSettings):
+    """Only where the database is: what `status`, `backup` and `restore` need (no token)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_path: Path = Path("data/companion.sqlite3")
+    # What the health checks read when set (both optional: looking needs no full settings).
+    coordinator_chat_id: int | None = None
+    escalation_realert_minutes: str = "15,30,60"
+
+    @property
+    def realert_gaps(self) -> list[int]:
+        """Minutes between re-alerts (an unreadable value falls back to the default's first gap)."""
+        gaps = [part.strip() for part in self.escalation_realert_minutes.split(",")]
+        return [int(gap) for gap in gaps if gap.isdigit() and int(gap) > 0] or [15]
+
+
 class SettingsError(Exception):
     """Raised with a ready-to-print message listing every settings problem."""
 

@@ -1,9 +1,10 @@
 """Webhook receiver: checks X-Telegram-Bot-Api-Secret-Token in constant time, queues updates.
 
 PTB's built-in webhook server compares the secret with `!=` (timing leak) and needs tornado;
-this small receiver feeds the same `application.update_queue` that polling uses. The secret is
-checked from the headers alone, before the body is read (`bot.httpserver` screens requests), and
-a body larger than any update is refused unread. `GET /healthz` answers from `bot.health`.
+this small receiver feeds the same `application.update_queue` that polling uses, after saving
+each update in the inbox (bot/inbox.py). The secret is checked from the headers alone, before
+the body is read (`bot.httpserver` screens requests), and a body larger than any update is
+refused unread. `GET /healthz` answers from `bot.health`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application
 
 from bot.httpserver import Limits, Request, TinyHttpServer
+from bot.inbox import keep
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
@@ -35,8 +40,10 @@ class WebhookReceiver:
     """Accepts Telegram's POSTs on WEBHOOK_PATH and hands updates to the application."""
 
     def __init__(self, app: Application, secret: str, host: str, port: int,  # type: ignore[type-arg]
-                 *, health: HealthCheck | None = None, limits: Limits = WEBHOOK_LIMITS) -> None:
+                 *, health: HealthCheck | None = None, limits: Limits = WEBHOOK_LIMITS,
+                 services: Services | None = None) -> None:
         self.app = app
+        self.services = services
         self._secret = secret.encode()
         self._health = health
         self.server = TinyHttpServer(self.handle, host, port, limits=limits, screen=self.screen)
@@ -63,9 +70,13 @@ class WebhookReceiver:
             problems = await self._health() if self._health is not None else []
             return (503, {"ok": False, "problems": problems}) if problems else (200, {"ok": True})
         try:
-            update = Update.de_json(json.loads(request.body), self.app.bot)
+            raw = json.loads(request.body)
+            update = Update.de_json(raw, self.app.bot)
         except (ValueError, TypeError, KeyError):
             return 400, {"ok": False}
+        if self.services is not None:
+            # On disk before the 200: Telegram stops re-sending an update once it gets one.
+            await keep(self.services, [raw])
         await self.app.update_queue.put(update)
         self.accepted += 1
         return 200, {"ok": True}

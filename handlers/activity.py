@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.degraded import write_or_log
 from bot.retention import note_seen
 from bot.services import BotContext
 
@@ -12,4 +13,6 @@ async def note_last_seen(update: Update, context: BotContext) -> None:
     """A member wrote or pressed something in a private chat: they are active today."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and chat.type == "private" and user is not None:
-        await note_seen(context.services, user.id)
+        # A full disk must not answer "not handled" before the crisis screen has run: the day
+        # is noted again with their next update.
+        await write_or_log("the day a member was active", note_seen(context.services, user.id))

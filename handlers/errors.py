@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -10,6 +11,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
+from handlers.screening import detected_risk
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +24,18 @@ async def on_error(update: object, context: BotContext) -> None:
         # there is no one to tell.
         log.info("chat of update %s has blocked the bot; reply dropped", update_id)
         return
-    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if isinstance(context.error, sqlite3.Error):
+        # Disk full or an unwritable file: an operator must act; the bot recovers by itself.
+        log.critical("database write failed while handling %s: %s",
+                     f"update {update_id}" if update_id is not None else "background work",
+                     context.error)
+    else:
+        log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if detected_risk(update, context) is not None:
+        # They were already sent crisis lines for this very message: "your last message was not
+        # handled" would tell someone in crisis they were not heard.
         return
     try:
         language = context.services.t.language_for(

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 
 async def drop_replayed_update(update: Update, context: BotContext) -> None:
-    """Stop an update we already handled (Telegram re-sends the last batch after a crash)."""
+    """Stop an update we already handled (a batch Telegram sends again, or an inbox replay)."""
     if await updates.already_processed(context.services.db, update.update_id):
         log.info("dropping replayed update %s", update.update_id)
         raise ApplicationHandlerStop

@@ -178,7 +178,7 @@ async def deliver(
         kinds = ", ".join(t(coordinator_language, f"relay.kind_{kind}")
                           for kind in boundaries.decode(details))
         await notify_coordinators(
-            services, key=f"boundary:{member.telegram_id}:{message_id}", kind="boundary",
+            services, key=f"boundary:{member.id}:{message_id}", kind="boundary",
             text=t(coordinator_language, "relay.coord_boundary", pair=pair.code,
                    role=t(coordinator_language, f"matching.role_{member.role or 'mentee'}"),
                    kinds=kinds),
@@ -195,7 +195,7 @@ async def deliver(
         # No crisis-protocol card went to this mentor for the episode (the escalation sends
         # one for high severity in an active pair): this note ties the protocol to the message.
         await outbox.enqueue(
-            services.db, key=f"relay_crisis_note:{member.telegram_id}:{message_id}",
+            services.db, key=f"relay_crisis_note:{member.id}:{message_id}",
             chat_id=partner.telegram_id, member_id=partner.id, lane=Lane.RELAY,
             kind="relay_crisis_note", not_before=queued.deliver_at, now=now,
             payload=message_payload(t(partner.language, "relay.crisis_note",

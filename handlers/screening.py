@@ -19,7 +19,7 @@ from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
 from bot import alert_contact, crisis_reply
 from bot.crisis_view import render_concern, render_crisis, render_danger
-from bot.escalation import raise_alert
+from bot.degraded import raise_alert_or_send_directly
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.risk import RiskKind, RiskResult, Severity
@@ -118,8 +118,8 @@ async def respond_to_risk(
         recent[chat_id] = remembered
     severity = crisis_reply.alert_severity(result)
     if severity is not None:
-        await raise_alert(
-            services, member=member, severity=severity, source=source, text=text,
+        await raise_alert_or_send_directly(
+            services, context.bot, member=member, severity=severity, source=source, text=text,
             telegram_id=update.effective_user.id if update.effective_user else None,
             kind="danger" if choice == "danger" or result.kind == "danger" else "self",
             language=language_of(update, context, member),

@@ -12,7 +12,8 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import alert_contact
 from bot.crisis_view import render_crisis, render_not_safe
-from bot.escalation import edit_alert, raise_alert
+from bot.degraded import raise_alert_or_send_directly, write_or_log
+from bot.escalation import edit_alert
 from bot.lanes import Lane
 from bot.safety_plan import render_plan
 from bot.services import BotContext
@@ -62,18 +63,20 @@ async def crisis_button(update: Update, context: BotContext) -> None:
             await not_safe(update, context)
         elif action == "yes":  # "yes, I'm having thoughts of ending my life": the full path
             await send_crisis(update, context, severity="high")
-            await raise_alert(context.services, member=await current_member(update, context),
-                              severity="high", source="button",
-                              telegram_id=update.effective_user.id if update.effective_user
-                              else None, language=language_of(update, context))
+            await raise_alert_or_send_directly(
+                context.services, context.bot, member=await current_member(update, context),
+                severity="high", source="button",
+                telegram_id=update.effective_user.id if update.effective_user else None,
+                language=language_of(update, context))
         elif action in ("safe", "no", "grounding", "called", "after_ok", "after_skip"):
             await _gentle_answer(update, context, action)
         elif action == "after_bad":  # the day after, still struggling: lines, and they know
             await send_crisis(update, context, severity="concern")
-            await raise_alert(context.services, member=await current_member(update, context),
-                              severity="concern", source="button",
-                              telegram_id=update.effective_user.id if update.effective_user
-                              else None, language=language_of(update, context))
+            await raise_alert_or_send_directly(
+                context.services, context.bot, member=await current_member(update, context),
+                severity="concern", source="button",
+                telegram_id=update.effective_user.id if update.effective_user else None,
+                language=language_of(update, context))
         else:
             await send_crisis(update, context)
             await record_entry(update, context, ENTRY_BUTTON)
@@ -98,8 +101,8 @@ async def _gentle_answer(update: Update, context: BotContext, action: str) -> No
     if action == "safe":
         await _record_answer(update, context, member, safe=True)
     if action in ("safe", "called"):  # the coordinators working the alert see the answer
-        await _tell_alert(context, member, update.effective_chat.id if update.effective_chat
-                          else 0, action)
+        await write_or_log("an answer on an alert", _tell_alert(
+            context, member, update.effective_chat.id if update.effective_chat else 0, action))
     key = {"safe": "crisis.safe_reply", "no": "crisis.concern_no_reply",
            "grounding": "crisis.grounding", "called": "crisis.called_reply",
            "after_ok": "safety_plan.aftercare_ok_reply",
@@ -150,8 +153,9 @@ async def not_safe(update: Update, context: BotContext) -> None:
         except Forbidden:
             await mark_unreachable(context, member)
             raise
-    await raise_alert(
+    await raise_alert_or_send_directly(
         services,
+        context.bot,
         member=member,
         severity="urgent",
         source="button",
@@ -210,26 +214,27 @@ async def mark_unreachable(context: BotContext, member: Member | None) -> None:
     """They blocked the bot: note it, so the alert tells coordinators the bot cannot reach them."""
     log.info("crisis reply refused: the person blocked the bot")
     if member is not None and not member.unreachable:
-        await members.update_profile(
+        # A full disk must not stop the alert that follows.
+        await write_or_log("that a member is unreachable", members.update_profile(
             context.services.db, member.id, context.services.clock.now(), unreachable=True
-        )
+        ))
 
 
 async def record_entry(update: Update, context: BotContext, how: int) -> None:
     """Anonymised: someone reached the crisis path, and how (no pseudonym before consent)."""
     member = await current_member(update, context)
-    await engagement.record(
+    await write_or_log("a crisis entry", engagement.record(
         context.services.db, context.services.pseudonym_key, kind="crisis_entered",
         now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
         role=member.role if member else None, value=how,
-    )
+    ))
 
 
 async def _record_answer(update: Update, context: BotContext, member: Member | None, *,
                          safe: bool) -> None:
     """Anonymised answer to "are you safe?" (1 safe for now, 0 not safe)."""
-    await engagement.record(
+    await write_or_log("an answer to \"are you safe?\"", engagement.record(
         context.services.db, context.services.pseudonym_key, kind="crisis_answered",
         now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
         role=member.role if member else None, value=1 if safe else 0,
-    )
+    ))

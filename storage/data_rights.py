@@ -21,6 +21,9 @@ OTHER_PEOPLES_COLUMNS = frozenset({
     "decided_by", "decided_by_name", "created_by", "created_by_name",
 })
 
+# Rows tied to a member that are not theirs to read: the random secret behind their pseudonym.
+NOT_EXPORTED = frozenset({"member_secrets"})
+
 
 def _quote(name: str) -> str:
     """A safely quoted SQL identifier (names come from the schema, never from users)."""
@@ -89,8 +92,17 @@ async def matchable_again(connection: aiosqlite.Connection, member_id: int, now:
 
 
 async def delete_member(connection: aiosqlite.Connection, member_id: int, telegram_id: int) -> None:
-    """Delete the member (cascading to every table that references them) and anything queued
-    for their chat; runs inside the caller's transaction."""
-    await connection.execute("DELETE FROM outbox WHERE chat_id = ? OR member_id = ?",
-                             (telegram_id, member_id))
+    """Delete the member (cascading to every table that references them, their pseudonym
+    secret included), anything queued for their chat or copied from it, and the relay map's
+    rows in both directions (they hold chat ids); runs inside the caller's transaction."""
+    await connection.execute(
+        "DELETE FROM outbox WHERE chat_id = ? OR member_id = ? "
+        "OR json_extract(payload, '$.from_chat_id') = ?",
+        (telegram_id, member_id, telegram_id),
+    )
+    await connection.execute(
+        "DELETE FROM relay_messages WHERE from_member_id = ? OR to_member_id = ? "
+        "OR from_chat = ? OR to_chat = ?",
+        (member_id, member_id, telegram_id, telegram_id),
+    )
     await connection.execute("DELETE FROM members WHERE id = ?", (member_id,))

@@ -72,6 +72,7 @@ class Database:
         self.connection = connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        self.read_only = False
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
@@ -108,10 +109,31 @@ class Database:
                 _tighten(Path(path_text + suffix))
         return database
 
+    @classmethod
+    async def open_read_only(cls, path: str | Path) -> Database:
+        """Open an existing database for reading only (status, backup): never creates a file,
+        never migrates, and works beside the running bot."""
+        try:
+            connection = await aiosqlite.connect(_read_only_uri(path), uri=True,
+                                                 isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"Cannot read the database at {path}: {exc}.") from None
+        connection.row_factory = aiosqlite.Row
+        try:
+            await connection.execute("PRAGMA busy_timeout=5000")
+            await connection.execute("SELECT COUNT(*) FROM sqlite_master")
+        except sqlite3.Error as exc:
+            await connection.close()
+            raise DatabaseError(f"Cannot read the database at {path}: {exc}.") from None
+        database = cls(connection, str(path))
+        database.read_only = True
+        return database
+
     async def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""
         async with self._write_lock:
-            await self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if not self.read_only:
+                await self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             await self.connection.close()
 
     async def checkpoint(self) -> None:
@@ -200,6 +222,16 @@ def _create_private(path: Path) -> None:
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     _tighten(path)
+
+
+def _read_only_uri(path: str | Path) -> str:
+    """The URI that opens an existing file read-only; a missing file is an operator's mistake."""
+    if not Path(path).is_file():
+        raise DatabaseError(
+            f"There is no database at {path}. Check DATABASE_PATH (in the environment or .env); "
+            "nothing was created."
+        )
+    return f"file:{Path(path).resolve()}?mode=ro"
 
 
 def _tighten(path: Path) -> None:

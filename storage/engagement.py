@@ -1,7 +1,8 @@
 """The anonymised engagement log: hour bucket, event kind, role, pseudonym, one number.
 
-Never a Telegram id, name, username, alias or free text: `record` takes the id only to turn it
-into a keyed pseudonym, and has no parameter that could carry text.
+Never a Telegram id, name, username, alias or free text: `record` takes the id only to find the
+member's random secret and turn that into a keyed pseudonym (someone who is not a member gets
+none), and has no parameter that could carry text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.clock import to_db
-from bot.pseudonym import pair_ref, subject
+from bot.pseudonym import member_subject, pair_ref
 from storage.db import Database
 
 # The event vocabulary: every kind the live bot writes, and what its one number means. Reports
@@ -97,17 +98,24 @@ async def record(
     role: str | None = None,
     pair_code: str | None = None,
     value: float | None = None,
+    secret: bytes | None = None,
 ) -> None:
-    """Add one anonymised event (kind must be a known one: no free-form strings)."""
+    """Add one anonymised event (kind must be a known one: no free-form strings).
+
+    The subject comes from the member's pseudonym secret, looked up by `telegram_id`; `secret`
+    gives it directly instead (the demo's history of members who have since left).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown engagement kind {kind!r}")
     if role not in (None, "mentee", "mentor", "coordinator"):
         raise ValueError(f"unknown role {role!r}")
+    if secret is None and telegram_id is not None:
+        secret = await secret_of(target, telegram_id)
     params = (
         hour_bucket(now),
         kind,
         role,
-        subject(key, telegram_id) if telegram_id is not None else None,
+        member_subject(key, secret) if secret is not None else None,
         pair_ref(key, pair_code) if pair_code else None,
         value,
     )
@@ -116,6 +124,23 @@ async def record(
         "VALUES (?, ?, ?, ?, ?, ?)"
     )
     await target.execute(sql, params)
+
+
+async def secret_of(target: Database | aiosqlite.Connection, telegram_id: int) -> bytes | None:
+    """The pseudonym secret of the member with this Telegram id (None if not a member)."""
+    sql = ("SELECT s.secret FROM member_secrets AS s JOIN members AS m ON m.id = s.member_id "
+           "WHERE m.telegram_id = ?")
+    if isinstance(target, Database):
+        row = await target.fetch_one(sql, (telegram_id,))
+    else:
+        async with target.execute(sql, (telegram_id,)) as cursor:
+            row = await cursor.fetchone()
+    return bytes(row[0]) if row is not None else None
+
+
+async def rename_subject(connection: aiosqlite.Connection, old: str, new: str) -> None:
+    """Move events from one pseudonym to another (inside the caller's transaction)."""
+    await connection.execute("UPDATE engagement SET subject = ? WHERE subject = ?", (new, old))
 
 
 async def events(db: Database, kind: str | None = None) -> list[EngagementEvent]:

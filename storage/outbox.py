@@ -297,9 +297,11 @@ async def mark_sent(db: Database, item_id: int, now: datetime) -> None:
 
 
 async def mark_failed(
-    db: Database, item_id: int, error: str, *, final: bool, retry_at: datetime | None = None
+    db: Database, item_id: int, error: str, *, final: bool, retry_at: datetime | None = None,
+    count: bool = True,
 ) -> None:
-    """A failed attempt: retry later, or give up (content dropped either way when final)."""
+    """A failed attempt: retry later, or give up (content dropped either way when final).
+    `count=False` (Telegram asked us to wait: a 429) leaves the attempt count unchanged."""
     if final:
         await db.execute(
             "UPDATE outbox SET status = 'failed', last_error = ?, payload = '{}', "
@@ -309,9 +311,9 @@ async def mark_failed(
     else:
         assert retry_at is not None
         await db.execute(
-            "UPDATE outbox SET status = 'pending', last_error = ?, attempts = attempts + 1, "
+            "UPDATE outbox SET status = 'pending', last_error = ?, attempts = attempts + ?, "
             "not_before = ?, claimed_at = NULL WHERE id = ?",
-            (error, to_db(retry_at), item_id),
+            (error, 1 if count else 0, to_db(retry_at), item_id),
         )
 
 

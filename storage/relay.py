@@ -225,7 +225,7 @@ async def undelivered_failures(db: Database) -> list[Failure]:
     rows = await db.fetch_all(
         "SELECT r.id, r.pair_id, r.from_chat, r.from_msg, COALESCE(o.last_error, '') AS error "
         "FROM relay_messages r JOIN outbox o ON o.idempotency_key = "
-        "'relay:' || r.from_chat || ':' || r.from_msg || ':' || r.to_chat "
+        "'relay:' || r.from_member_id || ':' || r.from_msg || ':' || r.to_member_id "
         # delivered_at IS NULL: read through the small partial index relay_untold.
         "WHERE o.status = 'failed' AND r.delivered_at IS NULL AND r.failure_told_at IS NULL "
         "ORDER BY r.id"

@@ -125,3 +125,34 @@ async def test_a_fallback_coordinator_can_take_the_alert_from_their_private_copy
     rows = await escalation_rows(box)
     assert rows[-1]["status"] == "claimed" and rows[-1]["claimed_by_name"] == "Cleo"
     assert cleo.last_with_buttons().button_labels == ["✅ Resolved"]  # redrawn in private
+
+
+async def test_an_alert_the_group_keeps_refusing_still_counts_as_failing_and_falls_back(
+    box: Sandbox,
+) -> None:
+    from datetime import timedelta
+
+    from bot.escalation import raise_alert
+    from storage import members
+
+    ana = box.user("Ana")
+    await joined(box, ana)
+    member = await members.get_by_telegram_id(box.db, ana.id)
+    box.fake.faults.queued = ["500"] * 1000  # Telegram down for a long while
+    await raise_alert(box.services, member=member, severity="high", source="chat")
+    await box.flush_outbox()
+    query = "SELECT status, attempts FROM outbox WHERE kind = ? AND chat_id = ? ORDER BY id"
+    for _ in range(12):
+        await box.advance(timedelta(minutes=5))
+    alert = await box.db.fetch_one(query, ("escalation", box.group.chat_id))
+    assert alert is not None and alert["status"] == "pending" and alert["attempts"] > 8
+    fallback = await box.db.fetch_one(query, ("escalation_fallback", FALLBACK))
+    assert fallback is not None  # where any other row would give up, the fallback is told
+    lines, failing = await alert_health_lines(box.db, box.clock.now())
+    assert failing and any("failing alerts: 1" in line for line in lines)
+    box.fake.faults.queued = []  # Telegram is back: the alert itself still arrives
+    await box.advance(timedelta(minutes=5))
+    alert = await box.db.fetch_one(query, ("escalation", box.group.chat_id))
+    assert alert is not None and alert["status"] == "sent"
+    privates = box.fake.sent_to(FALLBACK)  # one per state of the alert (re-alerts count)
+    assert privates and all("URGENT" in private["text"] for private in privates)

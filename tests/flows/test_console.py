@@ -10,6 +10,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.clock import to_db
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from storage import audit, engagement, members, pairs
 from tests.conftest import shipped_content
@@ -71,6 +72,10 @@ async def seed_programme(sandbox: Sandbox, people: int = 30) -> None:
 async def _seed(db: aiosqlite.Connection, key: bytes, start: datetime, people: int) -> None:
     for index in range(people):
         telegram_id = 700_000 + index
+        await db.execute(  # a member row: events are recorded under the member's secret
+            "INSERT INTO members (telegram_id, code, consented_at, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (telegram_id, f"T{index:04d}", to_db(start), to_db(start), to_db(start)))
         role = "mentee" if index % 2 == 0 else "mentor"
         await engagement.record(db, key, kind="consented", now=start,
                                 telegram_id=telegram_id, role=role)

@@ -139,21 +139,23 @@ async def test_restore_refuses_a_broken_or_newer_backup(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"not a database at all" * 100)
     with pytest.raises(DatabaseError):
-        await restore(settings, garbage)
+        await restore(settings.database_path, garbage)
     newer = tmp_path / "newer.sqlite3"
     with contextlib.closing(sqlite3.connect(newer)) as connection, connection:
         connection.execute("PRAGMA user_version = 9999")
     with pytest.raises(DatabaseError, match="9999"):
-        await restore(settings, newer)
+        await restore(settings.database_path, newer)
     assert not exists(settings.database_path)  # nothing was touched
 
 
 async def test_status_of_a_fresh_database(tmp_path: Path) -> None:
+    await (await Database.open(tmp_path / "fresh.sqlite3")).close()
     code, output = await cli(tmp_path, tmp_path / "fresh.sqlite3", "status")
     assert code == 0, output
     lines = status_lines(output)
     assert lines["members"] == "0" and lines["outbox backlog"] == "0"
     assert lines["open escalations"] == "0" and lines["last sweep"].startswith("never")
+    assert lines["bot running"] == "no" and lines["inbox (not yet handled)"] == "0"
     assert lines["health"] == "ok"  # no bot has run on it yet: nothing has stopped
 
 

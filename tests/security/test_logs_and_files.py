@@ -109,7 +109,7 @@ async def test_database_wal_shm_key_and_backup_files_are_private(tmp_path: Path)
                 Path(settings.pseudonym_key_file)]
         assert {p.name for p in live} <= set(modes(*live))  # WAL and SHM exist while running
         assert set(modes(*live).values()) == {0o600}
-        await backup(settings, tmp_path / "backups" / "copy.sqlite3")
+        await backup(settings.database_path, tmp_path / "backups" / "copy.sqlite3")
         assert modes(tmp_path / "backups" / "copy.sqlite3") == {"copy.sqlite3": 0o600}
         await box.stop()
         reopened = await Database.open(db_path)

@@ -37,8 +37,9 @@ def test_every_kind_in_the_vocabulary_is_written_by_the_live_bot() -> None:
 
 def test_record_has_no_way_to_store_text() -> None:
     parameters = set(inspect.signature(engagement.record).parameters)
+    # `secret` is bytes that only ever go into the HMAC, never into the row.
     assert parameters == {"target", "key", "kind", "now", "telegram_id", "role", "pair_code",
-                          "value"}
+                          "value", "secret"}
 
 
 async def test_record_refuses_unknown_kinds_and_roles(tmp_path: Path) -> None:
@@ -50,7 +51,12 @@ async def test_record_refuses_unknown_kinds_and_roles(tmp_path: Path) -> None:
         await engagement.record(db, b"k" * 32, kind="consented", now=now, role="Ana")
     await engagement.record(db, b"k" * 32, kind="consented", now=now, telegram_id=5)
     (event,) = await engagement.events(db)
-    assert event.hour == "2026-03-02T09:00:00" and event.subject and event.subject != "5"
+    assert event.hour == "2026-03-02T09:00:00" and event.subject is None  # not a member
+    await db.execute("INSERT INTO members (telegram_id, code, consented_at, created_at, "
+                     "updated_at) VALUES (5, 'M5', '', '', '')")
+    await engagement.record(db, b"k" * 32, kind="consented", now=now, telegram_id=5)
+    event = (await engagement.events(db))[-1]
+    assert event.subject and event.subject != "5"
     await db.close()
 
 
