@@ -19,7 +19,7 @@ from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
 from bot import alert_contact, crisis_reply
 from bot.crisis_view import render_concern, render_crisis, render_danger
-from bot.degraded import raise_alert_or_send_directly
+from bot.degraded import raise_alert_or_send_directly, write_or_log
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.risk import RiskKind, RiskResult, Severity
@@ -94,7 +94,8 @@ async def respond_to_risk(
     if result is None:
         return None
     if member is not None:
-        await risk_signals.record(services.db, member.id, result, now)
+        # A full disk must not stop the crisis reply: the finding is only the next message's context.
+        await write_or_log("a screen finding", risk_signals.record(services.db, member.id, result, now))
     if mid_flow is None:  # only on a hit: checking every flow's handlers costs a little
         step = waiting_step(update, context)
         kept = kept or step in KEEPS_WORDS
