@@ -97,7 +97,10 @@ async def delete_member(connection: aiosqlite.Connection, member_id: int, telegr
     rows in both directions (they hold chat ids); runs inside the caller's transaction."""
     await connection.execute(
         "DELETE FROM outbox WHERE chat_id = ? OR member_id = ? "
-        "OR json_extract(payload, '$.from_chat_id') = ?",
+        # Sent rows keep no payload, so only the others can hold a copy of their words; naming
+        # those statuses lets SQLite search the status index instead of reading every row.
+        "OR (status IN ('pending', 'sending', 'failed', 'skipped') "
+        "AND json_extract(payload, '$.from_chat_id') = ?)",
         (telegram_id, member_id, telegram_id),
     )
     await connection.execute(
