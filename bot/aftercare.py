@@ -9,7 +9,7 @@ is checked on who has left, blocked the bot, or asked to be forgotten.
 from __future__ import annotations
 
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.sweep import SweepContext, sweep
 from storage import escalation_followup, members, outbox
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot.i18n import escape
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from storage import audit, escalations, members, outbox
 from storage.escalations import Escalation
 

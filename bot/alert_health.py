@@ -15,7 +15,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.lanes import Lane
-from bot.outbox import message_payload, on_failed
+from bot.outbox_hooks import message_payload, on_failed
 from storage import coordinator_group, escalation_followup, escalations, outbox
 from storage.outbox import OutboxItem
 

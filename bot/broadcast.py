@@ -18,7 +18,7 @@ from bot import words
 from bot.clock import from_db, to_db
 from bot.i18n import Html, escape
 from bot.lanes import Lane
-from bot.outbox import call_bot, message_payload
+from bot.outbox_hooks import call_bot, message_payload
 from storage import audit, broadcasts
 from storage.outbox import NewMessage, enqueue_many
 

@@ -14,7 +14,7 @@ from bot.clock import from_db
 from bot.i18n import Html, attr
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.relay import deliver_time, relay_pairs
 from storage import checkins, engagement, members, outbox, pairs, sharing
 from storage.checkins import Checkin, Draft

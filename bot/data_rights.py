@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.clock import to_db
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.pseudonym import member_subject, subject
 from storage import data_rights, engagement, escalations, members, outbox, pairs
 from storage.members import Member

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 
 from bot.escalation import raise_alert
 from bot.lanes import Lane
-from bot.outbox import call_bot, message_payload
+from bot.outbox_hooks import call_bot, message_payload
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -21,7 +21,7 @@ from bot.crisis_card import send_mentor_card
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload, on_sent
+from bot.outbox_hooks import message_payload, on_sent
 from bot.pseudonym import subject
 from bot.words import duration
 from storage import engagement, escalations, members, outbox, pairs

@@ -17,7 +17,7 @@ from bot.escalation import edit_alert, member_of, minutes_between, send_alert
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.sweep import SweepContext, sweep
 from storage import audit, engagement, escalations, outbox
 from storage.escalations import Escalation

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from storage import console, outbox
 
 if TYPE_CHECKING:

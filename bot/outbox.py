@@ -22,11 +22,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -39,7 +39,8 @@ from telegram.error import (
 from bot.clock import from_db
 from bot.health import record_coordinators_reachable
 from bot.holds import plan
-from bot.lanes import Lane, lane_args
+from bot.lanes import Lane
+from bot.outbox_hooks import FAILED_HOOKS, SENT_HOOKS, call_bot
 from bot.pacing import GateTicket, SendGate
 from storage import outbox
 
@@ -56,67 +57,6 @@ WINDOW = 64  # rows handed to the rate limiter at once; it orders them with ever
 # message never waits for a wave of nudges to leave the window before it can even be claimed.
 LOW_LANE_SHARE = 0.5
 STOP_CHECK_SECONDS = 1.0  # an idle sender notices a stopping application this fast
-
-SentHook = Callable[["Services", outbox.OutboxItem, Any], Awaitable[None]]
-_SENT_HOOKS: dict[str, SentHook] = {}
-# Called with (services, item, reason) when a row fails for good, or (reason "migrated:<id>")
-# when its chat became a supergroup; "*" hooks see every kind (coordinator-side failures).
-FailedHook = Callable[["Services", outbox.OutboxItem, str], Awaitable[None]]
-_FAILED_HOOKS: list[FailedHook] = []
-
-
-def on_failed(function: FailedHook) -> FailedHook:
-    """Register a function told about every row that failed for good (to log loudly, count it
-    against a crisis alert, or send it another way)."""
-    _FAILED_HOOKS.append(function)
-    return function
-
-
-def on_sent(kind: str) -> Callable[[SentHook], SentHook]:
-    """Register a function called with (services, item, Telegram's result) after an item of
-    this kind is delivered (e.g. to remember the message id of a coordinator alert)."""
-
-    def decorator(function: SentHook) -> SentHook:
-        _SENT_HOOKS[kind] = function
-        return function
-
-    return decorator
-
-
-def message_payload(
-    text: str, buttons: Sequence[Sequence[tuple[str, str]]] | None = None, **extra: Any
-) -> dict[str, Any]:
-    """sendMessage parameters for HTML text with optional (label, callback data) buttons."""
-    payload: dict[str, Any] = {"text": text, "parse_mode": "HTML", **extra}
-    if buttons:
-        payload["reply_markup"] = {
-            "inline_keyboard": [
-                [{"text": label, "callback_data": data} for label, data in row] for row in buttons
-            ]
-        }
-    return payload
-
-
-def _snake(method: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in method)
-
-
-async def call_bot(
-    bot: Bot,
-    method: str,
-    chat_id: int,
-    params: dict[str, Any],
-    lane: Lane,
-    limiter_options: dict[str, Any] | None = None,
-) -> Any:
-    """Call the PTB method for a stored Bot API method name (e.g. sendMessage -> send_message)."""
-    kwargs = dict(params)
-    if isinstance(kwargs.get("reply_markup"), dict):
-        kwargs["reply_markup"] = InlineKeyboardMarkup.de_json(kwargs["reply_markup"], bot)
-    function = getattr(bot, _snake(method))
-    options: dict[str, Any] = {**lane_args(lane), **(limiter_options or {})}
-    return await function(chat_id=chat_id, **kwargs, rate_limit_args=options)
-
 
 class Outbox:
     """Queues messages and delivers the due ones."""
@@ -386,7 +326,7 @@ class Outbox:
     async def _after_sent(self, due: outbox.DueItem, result: Any) -> None:
         """What follows a delivery (outside the send gate: the outcome is already recorded)."""
         item, db = due.item, self.services.db
-        hook = _SENT_HOOKS.get(item.kind)
+        hook = SENT_HOOKS.get(item.kind)
         if hook is not None:
             try:
                 await hook(self.services, item, result)
@@ -441,7 +381,7 @@ class Outbox:
 
     async def _failed(self, item: outbox.OutboxItem, reason: str) -> None:
         """Tell the failure hooks (they must never stop the sender)."""
-        for hook in _FAILED_HOOKS:
+        for hook in FAILED_HOOKS:
             try:
                 await hook(self.services, item, reason)
             except Exception:

@@ -10,7 +10,7 @@ from bot import words
 from bot.checkins import iso_week
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.relay import HOLD, deliver_time, tell_failures
 from bot.schedule import local_datetime, parse_hhmm
 from bot.sweep import SweepContext, sweep

@@ -17,7 +17,7 @@ import aiosqlite
 from bot.clock import from_db, to_db
 from bot.i18n import Html
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.proposals import mentor_profile
 from storage import audit, engagement, outbox, pairs, suggestions
 from storage.members import MEMBER_COLUMNS, Member, member_from_row

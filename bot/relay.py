@@ -14,7 +14,7 @@ from bot.clock import from_db
 from bot.holds import RELAY_ACK
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload, on_sent
+from bot.outbox_hooks import message_payload, on_sent
 from bot.schedule import INDEFINITE, next_deliverable
 from bot.signals import is_night
 from storage import checkins, engagement, members, outbox, pairs, relay

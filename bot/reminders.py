@@ -17,7 +17,7 @@ from bot import words
 from bot.clock import from_db
 from bot.i18n import Html
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.schedule import local_datetime, next_weekly
 from bot.sweep import SweepContext, sweep
 from storage import reminders

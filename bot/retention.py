@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.data_rights import forget
 from bot.holds import ACCOUNT_NOTICE
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.sweep import SweepContext, sweep
 from storage import engagement, members, outbox, retention
 from storage.persistence import forget_conversations

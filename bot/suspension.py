@@ -14,7 +14,7 @@ import aiosqlite
 
 from bot.holds import ACCOUNT_NOTICE
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from storage import audit, data_rights, engagement, outbox, pairs, suspensions
 from storage.members import Member
 

@@ -11,7 +11,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.handover import hand_over
 from bot.lanes import Lane, lane_args
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.services import BotContext
 from storage import members
 from storage.members import Member

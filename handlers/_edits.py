@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.lanes import Lane, lane_args
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.services import BotContext
 from handlers._common import (
     Button,

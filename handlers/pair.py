@@ -71,13 +71,10 @@ async def accept_button(update: Update, context: BotContext) -> None:
 
 async def not_for_me_button(update: Update, context: BotContext) -> None:
     """[Not for me] on an introduction: ask for an optional reason, or go back."""
-    query = update.callback_query
-    assert query is not None
-    member, pair, _ = await _member_and_pair(update, context)
-    if member is None or pair is None or pair.status != "introduced":
-        await fallback.expired_button(update, context)
+    found = await _open_introduction(update, context)
+    if found is None:
         return
-    await query.answer()
+    member, pair = found
     t, sign, language = context.services.t, context.services.signer.sign, member.language
     buttons = [[(t(language, f"pair.decline_reason_{reason}"), sign("pair", "nor", pair.id, reason))]
                for reason in decline.REASONS]
@@ -103,15 +100,25 @@ async def decline_button(update: Update, context: BotContext) -> None:
 
 async def decline_back_button(update: Update, context: BotContext) -> None:
     """[Go back]: the introduction stays open."""
-    query = update.callback_query
-    assert query is not None
+    found = await _open_introduction(update, context)
+    if found is None:
+        return
+    member, _pair = found
+    assert update.callback_query is not None
+    await drop_buttons(update.callback_query)
+    await reply(update, context, context.services.t(member.language, "pair.decline_back_done"))
+
+
+async def _open_introduction(update: Update, context: BotContext) -> tuple[Member, pairs.Pair] | None:
+    """The presser and their introduction still waiting for an answer (the press answered), or
+    None after the expired-button answer."""
+    assert update.callback_query is not None
     member, pair, _ = await _member_and_pair(update, context)
     if member is None or pair is None or pair.status != "introduced":
         await fallback.expired_button(update, context)
-        return
-    await query.answer()
-    await drop_buttons(query)
-    await reply(update, context, context.services.t(member.language, "pair.decline_back_done"))
+        return None
+    await update.callback_query.answer()
+    return member, pair
 
 
 async def fit_button(update: Update, context: BotContext) -> None:

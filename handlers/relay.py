@@ -16,7 +16,7 @@ from telegram import Message, Update
 from bot import boundaries, words
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
 from bot.services import BotContext, Services
 from handlers import fallback

@@ -9,7 +9,7 @@ from bot.callbacks import payload_parts
 from bot.catalog.referrals import CATEGORIES, Referral
 from bot.i18n import Html, attr, escape
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.resources_view import render_category, render_referral
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply

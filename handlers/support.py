@@ -62,21 +62,11 @@ async def crisis_button(update: Update, context: BotContext) -> None:
         elif action == "notsafe":
             await not_safe(update, context)
         elif action == "yes":  # "yes, I'm having thoughts of ending my life": the full path
-            await send_crisis(update, context, severity="high")
-            await raise_alert_or_send_directly(
-                context.services, context.bot, member=await current_member(update, context),
-                severity="high", source="button",
-                telegram_id=update.effective_user.id if update.effective_user else None,
-                language=language_of(update, context))
+            await _lines_and_alert(update, context, "high")
         elif action in ("safe", "no", "grounding", "called", "after_ok", "after_skip"):
             await _gentle_answer(update, context, action)
         elif action == "after_bad":  # the day after, still struggling: lines, and they know
-            await send_crisis(update, context, severity="concern")
-            await raise_alert_or_send_directly(
-                context.services, context.bot, member=await current_member(update, context),
-                severity="concern", source="button",
-                telegram_id=update.effective_user.id if update.effective_user else None,
-                language=language_of(update, context))
+            await _lines_and_alert(update, context, "concern")
         else:
             await send_crisis(update, context)
             await record_entry(update, context, ENTRY_BUTTON)
@@ -91,6 +81,16 @@ async def _ask_reply(update: Update, context: BotContext, escalation_id: int) ->
         escalation_id, services.clock.now() + alert_contact.REPLY_WAIT)
     language = language_of(update, context, await current_member(update, context))
     await reply(update, context, services.t(language, "crisis.reply_ask"), lane=Lane.CRISIS)
+
+
+async def _lines_and_alert(update: Update, context: BotContext, severity: str) -> None:
+    """The crisis lines at `severity`, and an alert saying the member pressed a button."""
+    await send_crisis(update, context, severity=severity)
+    await raise_alert_or_send_directly(
+        context.services, context.bot, member=await current_member(update, context),
+        severity=severity, source="button",
+        telegram_id=update.effective_user.id if update.effective_user else None,
+        language=language_of(update, context))
 
 
 async def _gentle_answer(update: Update, context: BotContext, action: str) -> None:

@@ -183,7 +183,7 @@ async def queue_checkin_prompts(
 
     Done in SQL (INSERT .. SELECT) so 10,000 prompts cost one statement, not 10,000 rows through
     Python. `text_parts` is the text before and after the alias (None: the text has no alias).
-    The payload has the same shape as bot.outbox.message_payload.
+    The payload has the same shape as bot.outbox_hooks.message_payload.
     """
     body = "? || " + _ESCAPED_ALIAS + " || ?" if text_parts else "?"
     text_params: tuple[str, ...] = text_parts if text_parts else (text,)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.clock import to_db
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.sandbox.client import SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import engagement, members, outbox

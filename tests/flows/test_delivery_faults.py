@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.sandbox.client import SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import members, outbox

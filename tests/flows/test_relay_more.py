@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.lanes import Lane
-from bot.outbox import message_payload
+from bot.outbox_hooks import message_payload
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from bot.schedule import INDEFINITE
 from storage import members, outbox

@@ -139,7 +139,7 @@ async def test_claimed_rows_cut_off_by_a_crash_are_sent_after_restart(sandbox: S
     await sandbox.flush_outbox()  # the sender is up and running
     now = sandbox.clock.now()
     from bot.lanes import Lane
-    from bot.outbox import message_payload
+    from bot.outbox_hooks import message_payload
 
     await outbox.enqueue(sandbox.db, key="k1", chat_id=ana.id, lane=Lane.SCHEDULED, kind="t",
                          payload=message_payload("hello"), not_before=now, now=now,
