@@ -8,6 +8,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "handlers", "storage")
 TOP = ("bot", "handlers", "storage", "content", "tests", "examples", "bench")
+PATH = re.compile(r"\b((?:" + "|".join(TOP) + r")/[\w/]+\.py)\b")
+FOLDER = re.compile(r"`((?:" + "|".join(TOP) + r")/[\w/<>]*?)/`")
 
 
 def folder_map() -> str:
@@ -18,7 +20,7 @@ def folder_map() -> str:
 
 
 def test_every_module_is_in_the_map_by_path() -> None:
-    named = set(re.findall(r"\b((?:%s)/[\w/]+\.py)\b" % "|".join(TOP), folder_map()))
+    named = set(PATH.findall(folder_map()))
     missing = [
         path.relative_to(REPO).as_posix()
         for package in PACKAGES
@@ -30,10 +32,10 @@ def test_every_module_is_in_the_map_by_path() -> None:
 
 def test_the_map_names_only_real_paths() -> None:
     text = folder_map()
-    named = set(re.findall(r"\b((?:%s)/[\w/]+\.py)\b" % "|".join(TOP), text))
+    named = set(PATH.findall(text))
     invented = sorted(path for path in named if not (REPO / path).is_file())
     assert not invented, f"the folder map in docs/architecture.md names missing files: {invented}"
-    folders = set(re.findall(r"`((?:%s)/[\w/<>]*?)/`" % "|".join(TOP), text))
+    folders = set(FOLDER.findall(text))
     for folder in folders:
         assert "<" in folder or (REPO / folder).is_dir(), f"no such folder: {folder}/"
     # a module is named by its path, so a bare "outbox.py" cannot hide a move to a sub-package
@@ -43,6 +45,20 @@ def test_the_map_names_only_real_paths() -> None:
 
 def test_paths_in_sub_packages_are_read() -> None:
     """The extraction finds paths in sub-packages, so a moved module must be renamed in the map."""
-    found = re.findall(r"\b((?:%s)/[\w/]+\.py)\b" % "|".join(TOP),
-                       "- `bot/delivery/outbox.py`: the sender; `handlers/x.py`")
+    found = PATH.findall("- `bot/delivery/outbox.py`: the sender; `handlers/x.py`")
     assert found == ["bot/delivery/outbox.py", "handlers/x.py"]
+
+
+def test_every_dependency_is_justified() -> None:
+    """Each runtime dependency and extra of pyproject.toml has a row in the dependency table."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    wanted = project["dependencies"] + [
+        requirement for extra in project["optional-dependencies"].values() for requirement in extra
+    ]
+    page = (REPO / "docs" / "architecture.md").read_text("utf-8")
+    table = page.split("\n## Dependencies\n", 1)[1].lower()
+    names = {re.split(r"[\[~=<>! ]", requirement, maxsplit=1)[0].lower() for requirement in wanted}
+    missing = sorted(name for name in names if name not in table)
+    assert not missing, f"say why these are needed under '## Dependencies' in docs/architecture.md: {missing}"

@@ -30,9 +30,7 @@ def test_every_local_link_resolves(page: Path) -> None:
             continue  # https:, mailto:
         path, _, anchor = target.partition("#")
         file = (page.parent / path).resolve() if path else page
-        if not file.exists():
-            broken.append(target)
-        elif anchor and file.suffix == ".md" and anchor not in anchors(file):
+        if not file.exists() or (anchor and file.suffix == ".md" and anchor not in anchors(file)):
             broken.append(target)
     assert not broken, f"{page.name}: links to nothing: {broken}"
 
@@ -52,3 +50,15 @@ def test_the_readme_is_short_and_its_test_command_is_ci() -> None:
 def test_the_anchor_check_would_catch_a_typo() -> None:
     assert "the-crisis-path" in anchors(REPO / "docs" / "safety.md")
     assert "no-such-heading" not in anchors(REPO / "docs" / "safety.md")
+
+
+def test_every_setting_is_documented_and_in_the_env_example() -> None:
+    from bot.settings import Settings
+
+    running = (REPO / "docs" / "running.md").read_text("utf-8")
+    table = running.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    example = (REPO / ".env.example").read_text("utf-8")
+    names = [name.upper() for name in Settings.model_fields]
+    assert len(names) > 20
+    assert [name for name in names if f"`{name}`" not in table] == []
+    assert [name for name in names if not re.search(rf"^#? ?{name}=", example, re.M)] == []
