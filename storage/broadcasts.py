@@ -8,8 +8,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 BROADCAST_COLUMNS = (
     "id, audience, text, status, created_by, created_by_name, created_at, confirmed_at, "

@@ -12,9 +12,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
-from bot.pseudonym import member_subject, pair_ref
 from storage.db import Database
+from storage.pseudonym import member_subject, pair_ref
+from storage.timecodec import to_db
 
 # The event vocabulary: every kind the live bot writes, and what its one number means. Reports
 # (dashboard, export, evaluation) read only these; docs/evaluation.md lists them for readers.

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
 from storage.escalations import ESCALATION_COLUMNS, Escalation, escalation_from_row
+from storage.timecodec import to_db
 
 
 async def due_aftercare(db: Database, now: datetime) -> list[Escalation]:

@@ -8,8 +8,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 ESCALATION_COLUMNS = (
     "id, member_id, member_code, pair_id, severity, source, status, detections, created_at, "

@@ -8,6 +8,7 @@ crash is made 'pending' again at start-up.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,9 +17,19 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
-from bot.lanes import Lane
 from storage.db import Database
+from storage.timecodec import to_db
+
+
+class Lane(enum.IntEnum):
+    """Order in which waiting messages get Telegram's send capacity (stored by lower-case name)."""
+
+    CRISIS = 0
+    INTERACTIVE = 1
+    RELAY = 2
+    SCHEDULED = 3
+    BROADCAST = 4
+
 
 OUTBOX_COLUMNS = (
     "id, idempotency_key, chat_id, member_id, lane, kind, method, payload, not_before, status, "

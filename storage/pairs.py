@@ -9,9 +9,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
-from bot.codes import new_code
+from storage.codes import new_code
 from storage.db import Database
+from storage.timecodec import to_db
 
 PAIR_COLUMNS = (
     "id, code, mentee_id, mentor_id, status, created_at, approved_by, mentee_accepted_at, "

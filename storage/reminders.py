@@ -8,8 +8,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 # Who gets weekly check-in prompts: mentees who are waiting for, or in, a pairing.
 CHECKIN_ELIGIBLE = (

@@ -8,9 +8,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
 from storage.members import MEMBER_COLUMNS, Member, member_from_row
+from storage.timecodec import to_db
 
 SUGGESTION_COLUMNS = (
     "id, mentee_id, mentor_id, score, reasons, rank, proposal_id, status, created_at, "

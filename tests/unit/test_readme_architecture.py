@@ -15,7 +15,12 @@ def overview() -> str:
     section = readme.split("## How it is built", 1)[1]
     block = re.search(r"```\n(.*?)```", section, re.S)
     assert block, "README.md: no code block under '## How it is built'"
-    return block.group(1)
+    # Modules added while the README is being split into docs/ are listed in docs/delivery.md
+    # until the module map moves there.
+    extra = (REPO / "docs" / "delivery.md").read_text("utf-8").split("## Modules", 1)[1]
+    more = re.search(r"```\n(.*?)```", extra, re.S)
+    assert more, "docs/delivery.md: no code block under '## Modules'"
+    return block.group(1) + more.group(1)
 
 
 def test_every_module_is_in_the_overview() -> None:
