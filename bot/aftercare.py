@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from bot.lanes import Lane
 from bot.outbox_hooks import message_payload
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import escalation_followup, members, outbox
 
 
-@sweep("crisis_aftercare")
 async def next_day_check(context: SweepContext) -> int:
     """Queue the check-in for every resolved alert whose time has come; returns how many."""
     services, now = context.services, context.now

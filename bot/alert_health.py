@@ -15,7 +15,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload, on_failed
+from bot.outbox_hooks import message_payload
 from storage import coordinator_group, escalation_followup, escalations, outbox
 from storage.outbox import OutboxItem
 
@@ -36,7 +36,6 @@ def _escalation_id(item: OutboxItem) -> int | None:
     return None
 
 
-@on_failed
 async def coordinator_side_failed(services: Services, item: OutboxItem, reason: str) -> None:
     """A message to the coordinators (or about an alert) failed for good: say so loudly."""
     group = services.settings.coordinator_chat_id

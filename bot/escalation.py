@@ -21,7 +21,7 @@ from bot.crisis_card import send_mentor_card
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload, on_sent
+from bot.outbox_hooks import message_payload
 from bot.pseudonym import subject
 from bot.words import duration
 from storage import engagement, escalations, members, outbox, pairs
@@ -294,9 +294,9 @@ async def edit_alert(
     return queued
 
 
-@on_sent("escalation")
-async def _remember_alert_message(services: Services, item: outbox.OutboxItem, result: Any) -> None:
+async def remember_alert_message(services: Services, due: outbox.DueItem, result: Any) -> None:
     """Keep the newest alert's message id, so claims and repeats can edit it."""
+    item = due.item
     escalation_id = int(item.idempotency_key.split(":")[1])
     message_id = getattr(result, "message_id", None)
     if message_id is not None:

@@ -18,7 +18,7 @@ from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox_hooks import message_payload
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import audit, engagement, escalations, outbox
 from storage.escalations import Escalation
 
@@ -117,7 +117,6 @@ def next_morning(services: Services, moment: datetime) -> datetime:
     return morning.astimezone(moment.tzinfo or UTC)
 
 
-@sweep("escalation_realert")
 async def realert_unclaimed(context: SweepContext) -> int:
     """Post unclaimed alerts again as their time comes, backing off, at most N a day; returns
     how many. A re-alert replies to the first alert message, so one alert stays one thread."""
@@ -163,7 +162,6 @@ async def realert_unclaimed(context: SweepContext) -> int:
     return count
 
 
-@sweep("escalation_claimed_reminder")
 async def remind_claimed(context: SweepContext) -> int:
     """A claimed alert still open after a while: remind the claimer privately first, then the
     group (threaded under the alert), then the group once a day; returns how many."""

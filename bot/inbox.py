@@ -25,7 +25,7 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import updates
 
 if TYPE_CHECKING:
@@ -146,7 +146,6 @@ async def replay_unhandled(app: Application, services: Services) -> int:  # type
     return len(ordered)
 
 
-@sweep("processed_updates")
 async def forget_old_update_ids(context: SweepContext) -> int:
     """Handled update ids are needed only while Telegram might send them again."""
     return await updates.prune(context.services.db, context.now)

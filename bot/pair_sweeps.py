@@ -13,19 +13,17 @@ from bot.notify import notify_coordinators
 from bot.outbox_hooks import message_payload
 from bot.relay import HOLD, deliver_time, tell_failures
 from bot.schedule import local_datetime, parse_hhmm
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import checkins, members, outbox, pairs, pulses, relay
 from storage.outbox import NewMessage, enqueue_many
 
 
-@sweep("checkin_drafts")
 async def forget_abandoned_checkins(ctx: SweepContext) -> int:
     """A check-in left halfway is dropped (with its note) after `draft_days`."""
     days = ctx.services.content.checkins.draft_days
     return await checkins.delete_stale_drafts(ctx.services.db, ctx.now - timedelta(days=days))
 
 
-@sweep("reachout_reminders")
 async def remind_reachouts(ctx: SweepContext) -> int:
     """Remind the mentor after 24 h, tell coordinators after 48 h (content sets the hours)."""
     services, now = ctx.services, ctx.now
@@ -68,7 +66,6 @@ async def remind_reachouts(ctx: SweepContext) -> int:
     return sent
 
 
-@sweep("mentor_pulse")
 async def prompt_pulse(ctx: SweepContext) -> int:
     """Once a week, at the pulse time in the mentor's own zone, invite mentors of active pairs."""
     services, now = ctx.services, ctx.now
@@ -104,7 +101,6 @@ async def prompt_pulse(ctx: SweepContext) -> int:
     return len(messages)
 
 
-@sweep("relay_release")
 async def release_after_pause(ctx: SweepContext) -> int:
     """Messages held for an open-ended pause go out once the member has resumed."""
     services, now = ctx.services, ctx.now
@@ -122,7 +118,6 @@ async def release_after_pause(ctx: SweepContext) -> int:
 
 
 
-@sweep("relay_failures")
 async def explain_failed_copies(ctx: SweepContext) -> int:
     """Tell senders about copies that could not be delivered (blocked bot, deleted message)."""
     return await tell_failures(ctx.services)

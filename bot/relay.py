@@ -14,12 +14,12 @@ from bot.clock import from_db
 from bot.holds import RELAY_ACK
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload, on_sent
+from bot.outbox_hooks import message_payload
 from bot.schedule import INDEFINITE, next_deliverable
 from bot.signals import is_night
 from storage import checkins, engagement, members, outbox, pairs, relay
 from storage.members import Member
-from storage.outbox import OutboxItem
+from storage.outbox import DueItem
 from storage.pairs import Pair
 
 if TYPE_CHECKING:
@@ -178,9 +178,9 @@ async def notify_unreachable(services: Services, pair: Pair) -> None:
     )
 
 
-@on_sent(RELAY_KIND)
-async def copy_sent(services: Services, item: OutboxItem, result: Any) -> None:
+async def copy_sent(services: Services, due: DueItem, result: Any) -> None:
     """After a copy went out: record its id (for replies); acknowledge an immediate delivery."""
+    item = due.item
     from_chat, from_msg = int(item.payload["from_chat_id"]), int(item.payload["message_id"])
     now = services.clock.now()
     await relay.mark_delivered(services.db, from_chat, from_msg, item.chat_id,

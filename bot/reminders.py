@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import words
@@ -19,9 +20,12 @@ from bot.i18n import Html
 from bot.lanes import Lane
 from bot.outbox_hooks import message_payload
 from bot.schedule import local_datetime, next_weekly
-from bot.sweep import SweepContext, sweep
-from storage import reminders
-from storage.outbox import NewMessage, enqueue_many
+from bot.sweep import SweepContext
+from storage import engagement, reminders
+from storage.outbox import DueItem, NewMessage, enqueue_many
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 NUDGE_AFTER = timedelta(days=7)
@@ -45,7 +49,6 @@ def prompt_expiry(slot: datetime, timezone: str) -> datetime:
     return max(local_datetime(next_monday, time(0, 0), zone), slot + MIN_PROMPT_LIFETIME)
 
 
-@sweep("checkin_prompts")
 async def checkin_prompts(context: SweepContext) -> int:
     """Queue each due mentee's weekly check-in prompt and move their next slot on a week."""
     services, now = context.services, context.now
@@ -116,7 +119,6 @@ def _slots_due(
     return slots, next_weekly(now, timezone, weekday, at)
 
 
-@sweep("pair_nudges")
 async def pair_nudges(context: SweepContext) -> int:
     """After 7 quiet days nudge both members kindly; after 14 tell the coordinators."""
     services, now = context.services, context.now
@@ -175,3 +177,17 @@ async def pair_nudges(context: SweepContext) -> int:
             await enqueue_many(connection, messages, now)
         services.outbox.wake()
     return len(messages)
+
+
+async def nudge_sent(services: Services, due: DueItem, result: Any) -> None:
+    """After-sent hook for nudges: count one in the anonymised engagement log."""
+    if due.recipient is None:
+        return
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="nudge_sent",
+        now=services.clock.now(),
+        telegram_id=due.recipient.telegram_id,
+        role=due.recipient.role,
+    )

@@ -17,7 +17,7 @@ from bot.data_rights import forget
 from bot.holds import ACCOUNT_NOTICE
 from bot.lanes import Lane
 from bot.outbox_hooks import message_payload
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import engagement, members, outbox, retention
 from storage.persistence import forget_conversations
 
@@ -105,7 +105,6 @@ async def _erase_due(services: Services, now: datetime, cutoff: datetime) -> int
     return erased
 
 
-@sweep("retention")
 async def retention_sweep(ctx: SweepContext) -> int:
     """Finish interrupted erasures, send due notices, erase who is due; how many acted on."""
     services, now = ctx.services, ctx.now
