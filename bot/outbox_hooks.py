@@ -93,24 +93,27 @@ async def queue(
     kind: str,
     payload: dict[str, Any],
     not_before: datetime | None = None,
+    now: datetime | None = None,
     member_id: int | None = None,
     method: str = "sendMessage",
     expires_at: datetime | None = None,
     connection: aiosqlite.Connection | None = None,
 ) -> bool:
-    """Send later, reliably: one outbox row (idempotent by key), then wake the sender.
+    """Send later, reliably: one outbox row (idempotent by key), and wake the sender.
 
-    `not_before` defaults to now. With `connection`, the row joins the caller's transaction (a
-    state change and the message it causes commit together); a wake before that commit is
-    not lost, since an idle sender looks again within a second. True if queued now.
+    `now` is the moment the caller acted on (default: the clock's), and `not_before` defaults
+    to it. With `connection`, the row joins the caller's transaction (a state change and the
+    message it causes commit together) and the caller wakes the sender once that commits
+    (woken earlier, it could look before the row exists). True if queued now.
     """
-    now = services.clock.now()
+    now = now or services.clock.now()
     queued = await outbox.enqueue(
         connection or services.db, key=key, chat_id=chat_id, lane=lane, kind=kind,
         payload=payload, not_before=not_before or now, now=now, member_id=member_id,
         method=method, expires_at=expires_at,
     )
-    services.outbox.wake()
+    if connection is None:
+        services.outbox.wake()
     return queued
 
 

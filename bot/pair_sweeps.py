@@ -10,7 +10,7 @@ from bot import words
 from bot.checkins import iso_week
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload
+from bot.outbox_hooks import message_payload, queue
 from bot.relay import HOLD, deliver_time, tell_failures
 from bot.schedule import local_datetime, parse_hhmm
 from bot.sweep import SweepContext
@@ -40,8 +40,8 @@ async def remind_reachouts(ctx: SweepContext) -> int:
                          services.signer.sign("relay", "pick", pair.id)),
                         (t(mentor.language, "checkin.card_reached"),
                          services.signer.sign("checkin", "reached", pair.id))]]
-            sent += await outbox.enqueue(
-                services.db, key=f"reachout_reminder:{request.id}", chat_id=mentor.telegram_id,
+            sent += await queue(
+                services, key=f"reachout_reminder:{request.id}", chat_id=mentor.telegram_id,
                 member_id=mentor.id, lane=Lane.SCHEDULED, kind="reachout_reminder",
                 payload=message_payload(
                     t(mentor.language, "checkin.reminder", alias=mentee.display_alias), buttons

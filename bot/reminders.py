@@ -8,7 +8,6 @@ more than two days late.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -79,22 +78,17 @@ async def checkin_prompts(context: SweepContext) -> int:
         async with db.transaction() as connection:
             await reminders.set_next_checkins(connection, first_slots)
             for group, slots, following in work:
+                # One payload for the group; storage puts each member's alias in place of the
+                # marker as it writes their row.
                 marker = Html("\x00")
-                text = t(group.language, "delivery.checkin_prompt", alias=marker)
-                parts = text.split(marker)
                 payload = message_payload(
-                    "", [[(t(group.language, "delivery.checkin_button"), button_data)]]
+                    t(group.language, "delivery.checkin_prompt", alias=marker),
+                    [[(t(group.language, "delivery.checkin_button"), button_data)]],
                 )
                 # Every slot missed while the bot was down gets its row: stale ones are skipped
                 # by the sender and counted, so nothing disappears silently.
                 queued += await reminders.queue_checkin_prompts(
-                    connection,
-                    group,
-                    slots,
-                    following,
-                    text_parts=(parts[0], "".join(parts[1:])) if len(parts) > 1 else None,
-                    text=text,
-                    reply_markup=json.dumps(payload["reply_markup"]),
+                    connection, group, slots, following, payload=payload, alias_marker=marker,
                     now=now,
                 )
     if queued:
