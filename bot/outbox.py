@@ -5,7 +5,7 @@ every non-crisis row is checked against its recipient's window: quiet hours and 
 an unreachable member holds it (a broadcast skips them), and a row past its `expires_at` is
 skipped as stale and counted. Crisis rows are never held, nor are answers to what the member has
 just done (`bot.holds.ANSWER_KINDS`). A chat has one row in flight at a time, and scheduled or
-broadcast rows take at most half of the window (see `storage.outbox.due_with_recipients`).
+broadcast rows take at most half of the window (see `storage.outbox_sending.due_with_recipients`).
 
 Sending one row and recording its outcome (retries, backoff, giving up) is `bot.outbox_results`.
 The sender knows no feature: what a delivery or a failure means to one is told to the hooks the
@@ -31,7 +31,7 @@ from bot.lanes import Lane
 from bot.outbox_hooks import HOOKS
 from bot.outbox_results import RowSender, SenderServices
 from bot.pacing import GateTicket, SendGate
-from storage import outbox
+from storage import outbox, outbox_sending
 
 log = logging.getLogger(__name__)
 WINDOW = 64  # rows handed to the rate limiter at once; it orders them with every other request
@@ -102,7 +102,7 @@ class Outbox:
     async def _recover(self) -> None:
         if not self._recovered:
             self._recovered = True
-            count = await outbox.recover_interrupted(self.services.db)
+            count = await outbox_sending.recover_interrupted(self.services.db)
             if count:
                 log.warning("%d outbox rows were cut off by a restart; sending them again", count)
 
@@ -114,10 +114,10 @@ class Outbox:
     async def _claim_locked(self, bot: Bot, room: int, tasks: set[asyncio.Task[None]]) -> int:
         now = self.services.clock.now()
         db = self.services.db
-        due = await outbox.due_with_recipients(db, now, room, outbox.URGENT_LANES)
+        due = await outbox_sending.due_with_recipients(db, now, room, outbox_sending.URGENT_LANES)
         low_room = min(room - len(due), self._low_cap - self._low_in_flight)
         if low_room > 0:
-            due += await outbox.due_with_recipients(db, now, low_room, outbox.LOW_LANES)
+            due += await outbox_sending.due_with_recipients(db, now, low_room, outbox_sending.LOW_LANES)
         claim, hold, skip, starting = [], [], [], []
         for entry in due:
             try:
@@ -135,13 +135,13 @@ class Outbox:
             if entry.item.broadcast_id is not None:
                 self._batches.add(entry.item.broadcast_id)
         if due:
-            await outbox.settle(self.services.db, now, claim=claim, hold=hold, skip=skip)
+            await outbox_sending.settle(self.services.db, now, claim=claim, hold=hold, skip=skip)
             self.stats["held"] += len(hold)
             self.stats["skipped"] += len(skip)
             if skip:
                 log.info("skipped %d outbox rows on purpose (stale or unreachable)", len(skip))
         for entry in starting:
-            if entry.item.lane in outbox.LOW_LANES:
+            if entry.item.lane in outbox_sending.LOW_LANES:
                 self._low_in_flight += 1
             tasks.add(asyncio.create_task(self._deliver(bot, entry), name="outbox-send"))
         return len(due)
@@ -221,7 +221,7 @@ class Outbox:
         item = due.item
         lane = Lane[item.lane.upper()]
         # Crisis rows skip the gate: a duplicate crisis alert beats a late one.
-        low = item.lane in outbox.LOW_LANES
+        low = item.lane in outbox_sending.LOW_LANES
         ticket = None if lane is Lane.CRISIS else GateTicket(self._gate, low=low)
         options = None if ticket is None else {"ticket": ticket, "retry_429": False}
         sent, result, recorded = False, None, False
@@ -231,7 +231,7 @@ class Outbox:
         finally:
             if ticket is not None:
                 ticket.release(completed=recorded)  # only now: the outcome is recorded
-            if item.lane in outbox.LOW_LANES:
+            if item.lane in outbox_sending.LOW_LANES:
                 self._low_in_flight -= 1
             else:
                 # The chat's next row (held back while this one was in flight) may go now.

@@ -27,7 +27,7 @@ from bot.clock import Clock, from_db
 from bot.lanes import Lane
 from bot.outbox_hooks import HOOKS, call_bot
 from bot.settings import Settings
-from storage import outbox
+from storage import outbox, outbox_sending
 from storage.db import Database
 
 log = logging.getLogger("bot.outbox")
@@ -69,18 +69,18 @@ class RowSender:
             log.log(logging.ERROR if lane is Lane.CRISIS else logging.INFO,
                     "outbox row %s (%s) not delivered: the recipient blocked the bot",
                     item.id, item.kind)
-            await outbox.mark_failed(db, item.id, "forbidden", final=True)
+            await outbox_sending.mark_failed(db, item.id, "forbidden", final=True)
             self.stats["failed"] += 1
             await self.failed(item, f"forbidden: {exc.message}")
         except BadRequest as exc:
             if item.method.startswith("editMessage") and "not modified" in exc.message.lower():
                 # The message already shows this (an earlier attempt arrived though its answer
                 # was lost, or an identical refresh): the row's purpose is fulfilled.
-                await outbox.mark_sent(db, item.id, self.services.clock.now())
+                await outbox_sending.mark_sent(db, item.id, self.services.clock.now())
                 self.stats["sent"] += 1
                 return False, None
             log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
-            await outbox.mark_failed(db, item.id, "bad request", final=True)
+            await outbox_sending.mark_failed(db, item.id, "bad request", final=True)
             self.stats["failed"] += 1
             await self.failed(item, f"bad request: {exc.message}")
         except TimedOut:
@@ -98,7 +98,7 @@ class RowSender:
             log.exception("outbox row %s (%s) failed", item.id, item.kind)
             await self.retry(item, f"error: {type(exc).__name__}")
         else:
-            await outbox.mark_sent(db, item.id, self.services.clock.now())
+            await outbox_sending.mark_sent(db, item.id, self.services.clock.now())
             self.stats["sent"] += 1
             return True, result
         return False, None
@@ -130,7 +130,7 @@ class RowSender:
                       item.id, item.kind, attempts, error)
         else:
             log.warning("outbox row %s: %s (attempt %d)", item.id, error, item.attempts + 1)
-        await outbox.mark_failed(
+        await outbox_sending.mark_failed(
             self.services.db,
             item.id,
             error,

@@ -14,7 +14,7 @@ from bot.outbox_hooks import message_payload, queue
 from bot.relay import HOLD, deliver_time, tell_failures
 from bot.schedule import local_datetime, parse_hhmm
 from bot.sweep import SweepContext
-from storage import checkins, members, outbox, pairs, pulses, relay
+from storage import checkins, members, outbox_sending, pairs, pulses, relay
 from storage.outbox import NewMessage, enqueue_many
 
 
@@ -112,7 +112,7 @@ async def release_after_pause(ctx: SweepContext) -> int:
             continue
         moment = deliver_time(member, now)
         if moment != HOLD:
-            await outbox.defer(services.db, item_id, moment)
+            await outbox_sending.defer(services.db, item_id, moment)
             released += 1
     return released
 
