@@ -289,8 +289,7 @@ async def queue_to_member(
     """Queue a message to a member in the caller's transaction."""
     await queue(
         services, key=key, chat_id=member.telegram_id, member_id=member.id, lane=lane,
-        kind=kind, payload=message_payload(text, buttons), now=now,
-        connection=connection,
+        kind=kind, payload=message_payload(text, buttons), now=now, connection=connection,
     )
 
 

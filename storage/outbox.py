@@ -18,7 +18,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, write
 from storage.timecodec import to_db
 
 
@@ -160,13 +160,7 @@ async def enqueue(
     message = NewMessage(
         key, chat_id, lane, kind, payload, not_before, member_id, method, expires_at
     )
-    params = _insert_params(message, now)
-    if isinstance(target, Database):
-        async with target.transaction() as connection:
-            cursor = await connection.execute(_INSERT, params)
-    else:
-        cursor = await target.execute(_INSERT, params)
-    return cursor.rowcount == 1
+    return await write(target, _INSERT, _insert_params(message, now)) == 1
 
 
 async def enqueue_many(

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, read_one
 from storage.members import MEMBER_COLUMNS, Member, member_from_row
 from storage.timecodec import to_db
 
@@ -63,11 +63,7 @@ async def add(
 async def get(target: Database | aiosqlite.Connection, suggestion_id: int) -> Suggestion | None:
     """A suggestion by id."""
     sql = f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE id = ?"
-    if isinstance(target, Database):
-        row = await target.fetch_one(sql, (suggestion_id,))
-    else:
-        async with target.execute(sql, (suggestion_id,)) as cursor:
-            row = await cursor.fetchone()
+    row = await read_one(target, sql, (suggestion_id,))
     return _suggestion(row) if row else None
 
 
