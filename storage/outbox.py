@@ -188,17 +188,15 @@ async def enqueue_to_members(
     rows cost one statement, not thousands through Python. Returns how many were queued.
 
     Each row's key is key[0] + the member's code + key[1]. With `alias_marker`, that text in
-    the payload becomes the member's alias, HTML-escaped (as bot.i18n.escape does).
+    the payload's text becomes the member's alias, HTML-escaped (as bot.i18n.escape does).
     """
-    document = json.dumps(payload)
+    document_params: tuple[Any, ...] = (json.dumps(payload),)
     payload_sql = "?"
-    if alias_marker is not None:
-        marker = json.dumps(alias_marker)[1:-1]  # as the marker reads inside the JSON text
-        document_params: tuple[Any, ...] = (document, marker)
-        payload_sql = f"replace(?, ?, substr(json_quote({_ESCAPED_ALIAS}), 2, " \
-                      f"length(json_quote({_ESCAPED_ALIAS})) - 2))"
-    else:
-        document_params = (document,)
+    text = payload.get("text")
+    if alias_marker is not None and isinstance(text, str) and alias_marker in text:
+        before, after = text.split(alias_marker, 1)
+        document_params += (before, after.replace(alias_marker, ""))
+        payload_sql = f"json_set(?, '$.text', ? || {_ESCAPED_ALIAS} || ?)"
     cursor = await connection.execute(
         f"{_INSERT_INTO} SELECT ? || code || ?, telegram_id, id, ?, ?, 'sendMessage', "
         f"{payload_sql}, ?, ?, ?, NULL FROM members WHERE {where}",
