@@ -88,7 +88,8 @@ async def respond_to_risk(
     services = context.services
     member = await current_member(update, context)
     now = services.clock.now()
-    signals = await risk_signals.recent(services.db, member.id, now) if member else []
+    found = await risk_signals.recent(services.db, member.id, now) if member else []
+    signals = [Severity(tier) for tier in found]
     result = services.content.risk.screen(text, role=member.role if member else None,
                                           recent=signals)
     if result is None:
