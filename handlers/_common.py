@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import BaseHandler, filters
 
 from bot.handover import hand_over
 from bot.lanes import Lane, lane_args
 from bot.outbox_hooks import message_payload
-from bot.services import BotContext
+from bot.services import BotContext, Services
 from storage import members
 from storage.members import Member
 
 Button = tuple[str, str]  # (label, signed callback data)
 GATE, SAFETY, FLOWS = -3, -1, 0  # handler groups: gates, the safety screen, the flows
 Sent = TypeVar("Sent")
+Handlers = list[BaseHandler[Update, BotContext, Any]]  # what every module's handlers() returns
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What every handler module's `handlers(wiring)` may need; built once by `register`."""
+
+    services: Services
+    coordinators: filters.Chat  # the coordinators' group: the one filter every console handler uses
+
+    @classmethod
+    def for_services(cls, services: Services) -> Wiring:
+        """The wiring for these services (the filter reads COORDINATOR_CHAT_ID once)."""
+        return cls(services, filters.Chat(services.settings.coordinator_chat_id))
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:

@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 
 from telegram import ChatMemberUpdated, Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.services import BotContext
 from handlers import fallback
+from handlers._common import Handlers, Wiring
 
 log = logging.getLogger(__name__)
 # Membership answers are cached for at most 5 minutes (getChatMember on every command would be
@@ -132,3 +133,8 @@ async def guard_coordinator_actions(update: Update, context: BotContext) -> None
         # tells a member that the command exists.
         await fallback.unknown_command(update, context)
     raise ApplicationHandlerStop
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """Every update: coordinator commands and buttons pass only for current coordinators."""
+    return [TypeHandler(Update, guard_coordinator_actions)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import words
 from bot.callbacks import VALUE, choice, shape
@@ -13,7 +14,7 @@ from bot.clock import from_db, to_db
 from bot.notify import notify_coordinators
 from bot.schedule import INDEFINITE, is_paused
 from bot.services import BotContext
-from handlers._common import answer_expired, current_member, language_of, reply
+from handlers._common import Handlers, Wiring, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from storage import engagement, members
 from storage.members import Member
@@ -165,3 +166,16 @@ async def stepback_button(update: Update, context: BotContext) -> None:
         text=services.t(language, f"account.coordinators_stepback_{direction}", code=member.code),
     )
     await reply(update, context, services.t(member.language, f"account.stepback_{direction}_done"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/pause, /resume, /stepback and their buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("pause", pause_command, private),
+        CommandHandler("resume", resume_command, private),
+        CommandHandler("stepback", stepback_command, private),
+        CallbackQueryHandler(pause_button, pattern=PAUSE_PATTERN),
+        CallbackQueryHandler(keep_button, pattern=shape("ac", "keep")),
+        CallbackQueryHandler(stepback_button, pattern=shape("ac", "back", choice("in", "out"))),
+    ]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from telegram import ForceReply, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import alert_contact, words
 from bot import escalation_lifecycle as lifecycle
-from bot.callbacks import payload_parts
+from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.clock import from_db
 from bot.escalation import alert_view, member_of
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers import access
-from handlers._common import Button, answer_expired, reply
+from handlers._common import Button, Handlers, Wiring, answer_expired, reply
 from handlers._edits import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation
@@ -154,24 +154,6 @@ async def message_button(update: Update, context: BotContext) -> None:
     services.extras.setdefault(alert_contact.PROMPTS, {})[prompt.message_id] = escalation.id
 
 
-async def message_reply(update: Update, context: BotContext) -> None:
-    """A coordinator's reply to a "message the member" prompt: the bot sends it on."""
-    message = update.effective_message
-    if message is None or message.reply_to_message is None or update.effective_user is None:
-        return
-    prompts = context.services.extras.get(alert_contact.PROMPTS, {})
-    escalation_id = prompts.get(message.reply_to_message.message_id)
-    if escalation_id is None or not message.text:
-        return  # an ordinary reply in the group: not for us
-    services, language = context.services, _language(context)
-    user = update.effective_user
-    code = await alert_contact.message_member(services, escalation_id, message.text,
-                                              by=user.id, name=user.full_name)
-    key = "escalation.message_sent" if code else "escalation.message_closed"
-    await reply(update, context, services.t(language, key, code=code or "?"), lane=Lane.CRISIS)
-    raise ApplicationHandlerStop
-
-
 async def list_command(update: Update, context: BotContext) -> None:
     """/escalations: every open alert with its age and who is on it, oldest first."""
     text, buttons = await _list_view(context)
@@ -213,3 +195,17 @@ async def _list_view(context: BotContext) -> tuple[str, list[list[Button]]]:
     if len(open_ones) > MAX_LISTED:
         lines.append(t(language, "escalation.list_more", count=len(open_ones) - MAX_LISTED))
     return "\n".join(lines), buttons[:MAX_LISTED]
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/escalations and the alert buttons (the gate keeps both to coordinators)."""
+    return [
+        CommandHandler("escalations", list_command, wiring.coordinators),
+        CallbackQueryHandler(claim_button, pattern=shape("co", "esc", "claim", NUMBER)),
+        CallbackQueryHandler(claim_button, pattern=shape("co", "esc", "claim", NUMBER, "l")),
+        CallbackQueryHandler(resolve_button, pattern=shape("co", "esc", "resolve", NUMBER)),
+        CallbackQueryHandler(outcome_button,
+                             pattern=shape("co", "esc", "out", NUMBER, choice(*lifecycle.OUTCOMES))),
+        CallbackQueryHandler(back_button, pattern=shape("co", "esc", "back", NUMBER)),
+        CallbackQueryHandler(message_button, pattern=shape("co", "esc", "msg", NUMBER)),
+    ]

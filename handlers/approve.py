@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import CommandHandler
 
 from bot.approval import approve
 from bot.codes import normalise_code
 from bot.services import BotContext
 from handlers import access
-from handlers._common import reply
+from handlers._common import Handlers, Wiring, reply
 from storage import members
 
 access.coordinator_commands("approve")
@@ -39,3 +40,8 @@ async def approve_command(update: Update, context: BotContext) -> None:
         await reply(update, context, t(lang, "approve.already", code=code))
         return
     await reply(update, context, t(lang, "approve.done", code=code))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/approve, in the coordinators' group."""
+    return [CommandHandler("approve", approve_command, wiring.coordinators)]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import broadcast
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.i18n import escape
 from bot.services import BotContext
 from handlers import access
-from handlers._common import answer_expired, reply
+from handlers._common import Handlers, Wiring, answer_expired, reply
 from handlers._edits import remove_buttons
 from storage import broadcasts
 
@@ -87,9 +87,10 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     services.outbox.wake()
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add the broadcast handlers (coordinators' group only)."""
-    group_chat = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
-    app.add_handler(CommandHandler("broadcast", broadcast_command, group_chat))
-    app.add_handler(CallbackQueryHandler(
-        broadcast_button, pattern=shape("co", "bc", choice("send", "cancel"), NUMBER)))
+def handlers(wiring: Wiring) -> Handlers:
+    """/broadcast and its confirmation buttons (coordinators' group only)."""
+    return [
+        CommandHandler("broadcast", broadcast_command, wiring.coordinators),
+        CallbackQueryHandler(broadcast_button,
+                             pattern=shape("co", "bc", choice("send", "cancel"), NUMBER)),
+    ]

@@ -19,7 +19,15 @@ from bot import checkin_extras, checkin_summary
 from bot.callbacks import NUMBER, shape
 from bot.checkins import iso_week, plan_steps
 from bot.services import BotContext
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons
 from handlers.screening import detected_risk, respond_to_risk
 from storage import checkins
@@ -257,3 +265,8 @@ def conversation() -> ConversationHandler[BotContext]:
         persistent=True,
         allow_reentry=True,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The check-in conversation."""
+    return [conversation()]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
+from telegram.ext import CommandHandler
 
 from bot import digest, help_menu  # noqa: F401 (digest registers the weekly digest sweep)
 from bot.dashboard import build_dashboard, build_export
@@ -18,7 +19,7 @@ from bot.i18n import Html
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers import access
-from handlers._common import Button, keyboard
+from handlers._common import Button, Handlers, Wiring, keyboard
 from storage import audit
 
 access.coordinator_commands("dashboard", "export", "digest", "audit", "member")
@@ -146,3 +147,14 @@ async def audit_log(update: Update, context: BotContext) -> None:
         for entry in entries
     ]
     await say(update, context, "\n".join(lines))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/help, /dashboard, /export, /digest and /audit, in the coordinators' group."""
+    return [CommandHandler(name, callback, wiring.coordinators) for name, callback in (
+        ("help", coordinator_help),
+        ("dashboard", dashboard),
+        ("export", export),
+        ("digest", digest_now),
+        ("audit", audit_log),
+    )]

@@ -10,12 +10,14 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import words
-from bot.callbacks import payload_parts
+from bot.callbacks import CODE, payload_parts, shape
 from bot.i18n import Html
 from bot.services import BotContext
 from handlers import access
+from handlers._common import Handlers, Wiring
 from handlers.console import actor, say
 from storage import audit, console, members
 from storage.members import Member
@@ -174,3 +176,11 @@ async def reveal_identity(update: Update, context: BotContext) -> None:
     # Pop-ups are plain text: undo the HTML escaping the translator applied to the values.
     plain = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     await query.answer(plain[:ALERT_LIMIT], show_alert=True)
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/member in the coordinators' group, and its audited "reveal identity" button."""
+    return [
+        CommandHandler("member", member_command, wiring.coordinators),
+        CallbackQueryHandler(reveal_identity, pattern=shape("co", "reveal", CODE)),
+    ]

@@ -8,14 +8,23 @@ is still on the message (the message is edited right after), so a second device 
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import payload_parts
+from bot.callbacks import NUMBER, SLUG, choice, payload_parts, shape
 from bot.catalog.coping import Feeling, Strategy
 from bot.coping import position_after, ranked
 from bot.i18n import Html
 from bot.pseudonym import content_number
 from bot.services import BotContext
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import edit_pressed
 from storage import coping, engagement
 
@@ -174,3 +183,15 @@ async def rate_button(update: Update, context: BotContext) -> None:
     position = position_after(strategies, strategy_id)
     await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategies[position],
                                         position))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/cope and the coping buttons (private chats)."""
+    return [
+        CommandHandler("cope", cope_command, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(open_button, pattern=shape("cope", "open")),
+        CallbackQueryHandler(feeling_button, pattern=shape("cope", "f", SLUG)),
+        CallbackQueryHandler(another_button, pattern=shape("cope", "n", SLUG, NUMBER)),
+        CallbackQueryHandler(rate_button, pattern=shape("cope", "r", SLUG, choice("y", "n"))),
+        CallbackQueryHandler(back_button, pattern=shape("cope", "b")),
+    ]

@@ -6,11 +6,13 @@ import logging
 
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
+from telegram.ext import CommandHandler
 
 from bot.evaluation_report import BadScope, Busy, build, parse_scope, words_for
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers import access
+from handlers._common import Handlers, Wiring
 from handlers.console import _thread, actor, say
 from storage import audit
 
@@ -52,3 +54,8 @@ async def evaluation(update: Update, context: BotContext) -> None:
             message_thread_id=_thread(update),
             rate_limit_args=lane_args(Lane.INTERACTIVE),
         )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/evaluation, in the coordinators' group."""
+    return [CommandHandler("evaluation", evaluation, wiring.coordinators)]

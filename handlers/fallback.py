@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import help_menu, menus
 from bot.services import BotContext
-from handlers._common import answer_expired, current_member, language_of, reply
+from handlers._common import Handlers, Wiring, answer_expired, current_member, language_of, reply
 from handlers.screening import detected_risk
 from handlers.support import help_now_row
 from storage.members import Member
@@ -62,3 +63,14 @@ async def private_message(update: Update, context: BotContext) -> None:
     else:
         await reply(update, context, member_help(context, language, help_role(member)),
                     [help_now_row(context, language)])
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """Last in line, so nothing goes unanswered: /help, old buttons, unknown commands, and
+    any other private message."""
+    return [
+        CommandHandler("help", help_command),
+        CallbackQueryHandler(expired_button),
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, private_message),
+    ]

@@ -7,7 +7,7 @@ elsewhere). Coordinator texts use DEFAULT_LANGUAGE. /pair, /pairs, /unpair: hand
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import pairing, proposals, words
 from bot.callbacks import NUMBER, payload_parts, shape
@@ -15,7 +15,7 @@ from bot.i18n import Html
 from bot.pairing import Actor
 from bot.services import BotContext
 from handlers import access
-from handlers._common import reply
+from handlers._common import Handlers, Wiring, reply
 from handlers._edits import edit_pressed, remove_buttons
 from storage import members, suggestions
 
@@ -197,9 +197,9 @@ async def alternatives_button(update: Update, context: BotContext) -> None:
                     _proposal_buttons(context, other.id, with_alternatives=False))
 
 
-def handlers(coordinator_chat_id: int) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> Handlers:
     """/pending, /suggest and the proposal buttons, limited to the coordinators' group."""
-    group = filters.Chat(coordinator_chat_id)
+    group = wiring.coordinators
     return [
         CommandHandler("pending", pending_command, group),
         CommandHandler("suggest", suggest_command, group),

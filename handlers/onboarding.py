@@ -18,7 +18,7 @@ from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
 from bot.sharing import defaults_sentence
 from handlers import intake, invite
-from handlers._common import current_member, language_of, reply
+from handlers._common import Handlers, Wiring, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from handlers.support import help_now_row
 from storage import engagement, members
@@ -168,3 +168,8 @@ def conversation() -> ConversationHandler[BotContext]:
         persistent=True,
         allow_reentry=True,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The onboarding conversation (/start, consent and the intake questions)."""
+    return [conversation()]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import closure, decline, pairing
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.services import BotContext
 from handlers import fallback
-from handlers._common import current_member, reply
+from handlers._common import Handlers, Wiring, current_member, reply
 from handlers._edits import edit_pressed, remove_buttons
 from storage import members, pairs
 from storage.members import Member
@@ -256,7 +256,7 @@ async def survey_button(update: Update, context: BotContext) -> None:
     await edit_pressed(context, query, text, buttons)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> Handlers:
     """Every member-side pair handler."""
     return [
         CommandHandler("end", end_command, filters.ChatType.PRIVATE),

@@ -4,7 +4,7 @@ constraint is broken), /pairs and /unpair CODE REASON. Coordinators' group only.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import closure, pairing, proposals, words
 from bot.callbacks import CODE, payload_parts, shape
@@ -12,7 +12,7 @@ from bot.clock import from_db
 from bot.left_out import render_broken
 from bot.services import BotContext
 from handlers import access
-from handlers._common import reply
+from handlers._common import Handlers, Wiring, reply
 from handlers.matching import (
     LIST_LIMIT,
     actor_of,
@@ -170,9 +170,9 @@ async def unpair_command(update: Update, context: BotContext) -> None:
     await reply(update, context, t(language, "matching.unpaired", pair=closed.code))
 
 
-def handlers(coordinator_chat_id: int) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> Handlers:
     """/pair, /pairs, /unpair and the /pair confirmation buttons, coordinators' group only."""
-    group = filters.Chat(coordinator_chat_id)
+    group = wiring.coordinators
     return [
         CommandHandler("pair", pair_command, group),
         CommandHandler("pairs", pairs_command, group),

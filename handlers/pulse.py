@@ -15,7 +15,15 @@ from bot.callbacks import choice, payload_parts, shape
 from bot.checkins import iso_week
 from bot.notify import notify_coordinators
 from bot.services import BotContext
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons
 from storage import engagement, pulses
 from storage.members import Member
@@ -167,3 +175,8 @@ def conversation() -> ConversationHandler[BotContext]:
         persistent=True,
         allow_reentry=True,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The pulse survey conversation."""
+    return [conversation()]

@@ -6,6 +6,7 @@ The bot leaving or rejoining the coordinators' group is recorded for `bot.health
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import ChatMemberHandler
 
 from bot.clock import to_db
 from bot.escalation import edit_alert
@@ -13,7 +14,7 @@ from bot.health import record_coordinators_reachable
 from bot.notify import notify_coordinators
 from bot.services import BotContext
 from handlers import group_membership
-from handlers._common import current_member
+from handlers._common import Handlers, Wiring, current_member
 from storage import escalations, members
 
 
@@ -52,3 +53,8 @@ async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
         text=services.t(services.settings.default_language, f"account.coordinators_{state}",
                         code=member.code),
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """A member blocked or unblocked the bot (open crisis alerts say so at once)."""
+    return [ChatMemberHandler(bot_blocked_or_unblocked, ChatMemberHandler.MY_CHAT_MEMBER)]

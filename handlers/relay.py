@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
+from telegram.ext import MessageHandler, filters
 
 from bot import boundaries, words
 from bot.lanes import Lane
@@ -20,7 +21,7 @@ from bot.outbox_hooks import message_payload
 from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
 from bot.services import BotContext, Services
 from handlers import fallback
-from handlers._common import Button, current_member, reply
+from handlers._common import Button, Handlers, Wiring, current_member, reply
 from handlers.screening import detected_risk, is_crisis
 from storage import members, outbox, pairs, relay
 from storage.members import Member
@@ -244,3 +245,14 @@ async def relay_edited(update: Update, context: BotContext) -> None:
         context.services.db, member.telegram_id, message.message_id
     ):
         await reply(update, context, context.services.t(member.language, "relay.edit_not_relayed"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """Private messages to a partner, and their edits (answered apart: the partner keeps the
+    first version). After every flow, so a flow in progress gets its own answers."""
+    return [
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+                       & ~filters.COMMAND, relay_edited),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
+                       relay_message),
+    ]

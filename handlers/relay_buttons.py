@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import CallbackQueryHandler
 
+from bot.callbacks import NUMBER, choice, shape
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import answer_expired, current_member, language_of, reply
+from handlers._common import Handlers, Wiring, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, settle_button
 from handlers.relay import ask_recipient, deliver
 from storage import checkins, engagement, members, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair
+
+RELAY_CODE = r"[a-z]{0,8}"  # the kinds found in a held message (bot/boundaries.encode)
+CRISIS_FLAG = choice("0", "1")
 
 
 async def _expired(update: Update, context: BotContext, member: Member | None) -> None:
@@ -122,3 +127,16 @@ async def reached_out(update: Update, context: BotContext) -> None:
             telegram_id=member.telegram_id, role="mentor", pair_code=pair.code,
         )
     await query.answer(services.t(member.language, "checkin.reached_thanks"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The relay's buttons (send anyway, cancel, pick a recipient) and "I reached out"."""
+    return [
+        CallbackQueryHandler(send_anyway,
+                             pattern=shape("relay", "send", NUMBER, RELAY_CODE, NUMBER, CRISIS_FLAG)),
+        CallbackQueryHandler(cancel, pattern=shape("relay", "cancel", NUMBER)),
+        CallbackQueryHandler(send_to, pattern=shape("relay", "to", NUMBER, NUMBER,
+                                                    f"(?:-|{RELAY_CODE})", CRISIS_FLAG)),
+        CallbackQueryHandler(pick, pattern=shape("relay", "pick", NUMBER)),
+        CallbackQueryHandler(reached_out, pattern=shape("checkin", "reached", NUMBER)),
+    ]

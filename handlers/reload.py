@@ -6,13 +6,14 @@ import asyncio
 import logging
 
 from telegram import Update
+from telegram.ext import CommandHandler
 
 from bot import words
 from bot.catalog._base import ContentError
 from bot.i18n import escape
 from bot.services import BotContext
 from handlers import access
-from handlers._common import reply
+from handlers._common import Handlers, Wiring, reply
 from storage import audit
 
 access.coordinator_commands("reload")
@@ -71,3 +72,8 @@ async def _audit(context: BotContext, update: Update, action: str, detail: str |
         now=context.services.clock.now(),
         detail=detail,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/reload, in the coordinators' group."""
+    return [CommandHandler("reload", reload_command, wiring.coordinators)]

@@ -15,7 +15,15 @@ from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.notify import notify_coordinators
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons, settle_button
 from handlers.screening import detected_risk, respond_to_risk
 from storage import engagement, members, pairs, relay
@@ -169,3 +177,8 @@ def conversation() -> ConversationHandler[BotContext]:
         persistent=True,
         allow_reentry=True,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The /report conversation."""
+    return [conversation()]

@@ -4,14 +4,23 @@
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.ext import filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.callbacks import choice, shape
 from bot.safety_plan import PENDING as _PENDING
 from bot.safety_plan import WAIT, render_plan, section_title
 from bot.safety_plan import awaiting as plan_step
 from bot.services import BotContext, Services
 from handlers import fallback
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons
 from storage import safety_plans
 from storage.members import Member
@@ -110,3 +119,16 @@ async def plan_text(update: Update, context: BotContext) -> None:
                                             "safety_plan.cleared" if text == "-" else
                                             "safety_plan.saved"))
     await show(update, context, member)
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """A typed safety-plan step, /safetyplan and its buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND & AwaitingStep(wiring.services),
+                       plan_text),
+        CommandHandler("safetyplan", plan_command, private),
+        CallbackQueryHandler(plan_button, pattern=shape("plan", choice("show", "make", "close"))),
+        CallbackQueryHandler(plan_button,
+                             pattern=shape("plan", "edit", choice(*safety_plans.SECTIONS))),
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ApplicationHandlerStop, ConversationHandler
+from telegram.ext import ApplicationHandlerStop, ConversationHandler, MessageHandler, filters
 
 from bot import alert_contact, crisis_reply
 from bot.crisis_view import render_concern, render_crisis, render_danger
@@ -24,7 +24,7 @@ from bot.i18n import Html
 from bot.lanes import Lane
 from bot.risk import RiskKind, RiskResult, Severity
 from bot.services import BotContext
-from handlers._common import FLOWS, Button, current_member, language_of, reply
+from handlers._common import FLOWS, Button, Handlers, Wiring, current_member, language_of, reply
 from handlers.support import ENTRY_DETECTED, mark_unreachable, record_entry
 from storage import pairs, risk_signals
 from storage.members import Member
@@ -215,3 +215,9 @@ def detected_risk(update: Update, context: BotContext) -> RiskResult | None:
     if stored and stored[0] == update.update_id:
         return stored[1]
     return None
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """Free text in private chats (captions too); the screen does not stop the update."""
+    return [MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
+                           & ~filters.COMMAND, screen_message)]

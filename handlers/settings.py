@@ -12,12 +12,20 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update
-from telegram.ext import filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext, Services
 from handlers import fallback, questions
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import edit_pressed, remove_buttons
 from storage.members import Member
 
@@ -203,3 +211,14 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     _await_text(services, chat.id, None)
     await reply(update, context, *menu(services, outcome.member, saved=True))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """A typed answer /settings waits for, /settings and its buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND & AwaitingText(wiring.services),
+                       on_text),
+        CommandHandler("settings", settings_command, private),
+        *(CallbackQueryHandler(on_button, pattern=pattern) for pattern in PATTERNS),
+    ]

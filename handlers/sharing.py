@@ -7,13 +7,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from telegram import Message, Update
-from telegram.ext import filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import NUMBER, SLUG, choice, shape
 from bot.checkin_extras import goal_lines, shown_items
 from bot.services import BotContext, Services
 from bot.sharing import choice_label, item_name
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import edit_pressed
 from storage import sharing
 from storage.members import Member
@@ -150,3 +158,14 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     await reply(update, context, services.t(lang, "goals.added", goal=goal.text))
     await reply(update, context, *await goals_screen(services, member))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """A typed goal (or /cancel), /goals and the sharing and goal buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.TEXT & AwaitingGoal(wiring.services)
+                       & (~filters.COMMAND | filters.Regex(r"^/cancel\b")), on_text),
+        CommandHandler("goals", goals_command, private),
+        *(CallbackQueryHandler(on_button, pattern=pattern) for pattern in PATTERNS),
+    ]

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
 
 from bot import alert_contact
 from bot.crisis_view import render_crisis, render_not_safe
@@ -17,13 +17,17 @@ from bot.escalation import edit_alert
 from bot.lanes import Lane
 from bot.safety_plan import render_plan
 from bot.services import BotContext
-from handlers._common import Button, current_member, language_of, reply
+from handlers._common import Button, Handlers, Wiring, current_member, language_of, reply
 from storage import engagement, escalations, members, safety_plans
 from storage.members import Member
 
 log = logging.getLogger(__name__)
 ENTRY_COMMAND, ENTRY_BUTTON, ENTRY_DETECTED = 1, 2, 3  # engagement value of crisis_entered
 NOT_SAFE_WINDOW = timedelta(minutes=30)  # a second "not safe" within it: "told them again"
+# Every other button pattern is a whole-payload shape (bot/callbacks.shape). Crisis buttons are
+# the one exception on purpose: any signed "crisis:" press (an old version's too) opens the
+# crisis path, because help must never answer "this button has expired".
+CRISIS_ANY = r"^crisis:"
 
 
 def help_now_row(context: BotContext, language: str) -> list[Button]:
@@ -238,3 +242,11 @@ async def _record_answer(update: Update, context: BotContext, member: Member | N
         now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
         role=member.role if member else None, value=1 if safe else 0,
     ))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/crisis, /sos and the crisis buttons: reachable from any state, before consent, mid-flow."""
+    return [
+        CommandHandler(["crisis", "sos"], crisis_command),
+        CallbackQueryHandler(crisis_button, pattern=CRISIS_ANY),
+    ]

@@ -1,60 +1,20 @@
-"""/suspend, /unsuspend and /revoke in the coordinators' group, and the gate that keeps a
-suspended member's private chat to help (/crisis, /cope, /resources) and their data (/mydata,
-/forget)."""
+"""/suspend, /unsuspend and /revoke in the coordinators' group (the gate that holds a suspended
+member's other commands is handlers/suspension_gate.py)."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import CommandHandler
 
 from bot.codes import normalise_code
 from bot.services import BotContext
-from bot.suspension import Actor, revoke, suspend, suspended_ids, unsuspend
+from bot.suspension import Actor, revoke, suspend, unsuspend
 from handlers import access
-from handlers._common import reply
+from handlers._common import Handlers, Wiring, reply
 from handlers.console import actor
 from storage import members
 
 access.coordinator_commands("suspend", "unsuspend", "revoke")
-# What a suspended member can still do: get help now (crisis lines, coping ideas, support
-# services, their safety plan), and see or erase their data. New safety features belong here.
-OPEN_COMMANDS = frozenset({"crisis", "sos", "cope", "resources", "safetyplan", "mydata",
-                           "forget"})
-OPEN_BUTTONS = ("crisis:", "cope:", "res:", "plan:", "fg:")
-
-
-def _command_name(text: str) -> str:
-    return text.split()[0][1:].split("@")[0].lower()
-
-
-async def hold_suspended(update: Update, context: BotContext) -> None:
-    """A suspended member's command or button: a kind note, unless it is one they keep."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type != "private" or user is None:
-        return
-    suspended = await suspended_ids(context.services)
-    if user.id not in suspended:
-        return
-    member = await members.get_by_telegram_id(context.services.db, user.id)
-    if member is None or member.suspended_at is None:  # erased (/forget) since: not any more
-        suspended.discard(user.id)
-        return
-    query, message = update.callback_query, update.effective_message
-    if query is not None:
-        if (query.data or "").startswith(OPEN_BUTTONS):
-            return
-    elif message is None or not (message.text or "").startswith("/"):
-        return  # free text reaches the safety screen; the relay then says it is on hold
-    elif _command_name(message.text or "/") in OPEN_COMMANDS:
-        return
-    note = context.services.t(member.language, "suspend.on_hold")
-    if query is not None:
-        await query.answer(note[:200], show_alert=True)
-    else:
-        await reply(update, context, note)
-    raise ApplicationHandlerStop
-
-
 def _actor(update: Update) -> Actor:
     actor_id, actor_name = actor(update)
     return Actor(actor_id, actor_name)
@@ -120,3 +80,12 @@ async def revoke_command(update: Update, context: BotContext) -> None:
         return
     await reply(update, context, t(lang, "suspend.revoked", code=member.code,
                                    pairs=", ".join(ended) or "-"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/suspend, /unsuspend and /revoke, in the coordinators' group."""
+    return [
+        CommandHandler("suspend", suspend_command, wiring.coordinators),
+        CommandHandler("unsuspend", unsuspend_command, wiring.coordinators),
+        CommandHandler("revoke", revoke_command, wiring.coordinators),
+    ]

@@ -7,12 +7,22 @@ course resumes anywhere, and a button for any other question is answered as expi
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.callbacks import NUMBER, shape
 from bot.catalog.training import Module, Question
 from bot.clock import to_db
 from bot.notify import notify_coordinators
 from bot.services import BotContext, Services
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons
 from storage import engagement, members, training
 from storage.members import Member
@@ -172,3 +182,12 @@ async def _finish(update: Update, context: BotContext, member: Member) -> None:
         text=services.t(language, "training.coordinators_finished", code=member.code),
     )
     await reply(update, context, services.t(member.language, "training.finished"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/training and the module buttons (private chats)."""
+    return [
+        CommandHandler("training", training_command, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(next_button, pattern=shape("tr", "next", NUMBER)),
+        CallbackQueryHandler(answer_button, pattern=shape("tr", "a", *[NUMBER] * 4)),
+    ]
