@@ -1,5 +1,5 @@
-"""Telegram adapters. `ROUTES` is the one list of every handler module and its group; each module
-exposes `handlers(wiring)`, the handlers it adds, in the order they are tried."""
+"""Telegram adapters. `GATES` and `ROUTES` are the one list of every handler module and its group;
+each module exposes `handlers(wiring)`, the handlers it adds, in the order they are tried."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from handlers import (
     access,
     account,
     activity,
-    alert_replies,
     alerts,
     approve,
     broadcast,
@@ -27,7 +26,6 @@ from handlers import (
     errors,
     evaluation,
     fallback,
-    forged_buttons,
     gate,
     invite,
     matching,
@@ -48,32 +46,29 @@ from handlers import (
     sharing,
     support,
     suspension,
-    suspension_gate,
     training,
 )
 from handlers._common import FLOWS, GATE, SAFETY, Handlers, Wiring
 from handlers.support import CRISIS_ANY
 
-__all__ = ["CRISIS_ANY", "ROUTES", "register"]
+__all__ = ["CRISIS_ANY", "GATES", "ROUTES", "register"]
 
-# (group, module's handlers): groups run in order (lowest first), and within a group the first
-# matching handler wins, so this list is the order in which every handler is tried.
+# The gates, in order, each handler in a group of its own from GATE - 3 to GATE + 1 (-6..-2): every
+# one sees every update and may stop it. Note the day someone was last active (data retention);
+# drop replayed updates; hold a suspended member (who keeps the help paths, their data rights, and
+# free text for the screen); refuse forged buttons; refuse coordinator actions from
+# non-coordinators.
+GATES: tuple[Callable[[Wiring], Handlers], ...] = (activity.handlers, gate.handlers, access.handlers)
+FIRST_GATE = GATE - 3
+
+# (group, module's handlers) after the gates: groups run in order (lowest first), and within a
+# group the first matching handler wins, so this list is the order in which handlers are tried.
 ROUTES: tuple[tuple[int, Callable[[Wiring], Handlers]], ...] = (
-    # -6: note the day someone was last active (data retention).
-    (GATE - 3, activity.handlers),
-    # -5..-2: drop replayed updates; hold a suspended member (who keeps the help paths, their
-    # data rights, and free text for the screen); refuse forged buttons; refuse coordinator
-    # actions from non-coordinators.
-    (GATE - 2, gate.handlers),
-    (GATE - 1, suspension_gate.handlers),
-    (GATE, forged_buttons.handlers),
-    (GATE + 1, access.handlers),
-    # -1: the crisis path, reachable from any state, before consent, mid-flow; the screen of free
-    # text (does not stop the update); a coordinator's reply to "message the member"; a member
-    # blocking or unblocking the bot (open crisis alerts say so at once). Disjoint filters.
+    # -1: the crisis path, reachable from any state, before consent, mid-flow (and a coordinator's
+    # reply to "message the member"); the screen of free text (does not stop the update); a
+    # member blocking or unblocking the bot (open crisis alerts say so at once). Disjoint filters.
     (SAFETY, support.handlers),
     (SAFETY, screening.handlers),
-    (SAFETY, alert_replies.handlers),
     (SAFETY, reachability.handlers),
     # 0: flows. Onboarding first; then the typed answers settings, the safety plan and goals wait
     # for (before other free-text users, so an awaited answer is not taken as a message for a
@@ -113,6 +108,9 @@ ROUTES: tuple[tuple[int, Callable[[Wiring], Handlers]], ...] = (
 def register(app: Application) -> None:  # type: ignore[type-arg]  # any Application: see bot/app.py
     """Add every handler to the application, in priority order, and the error handler."""
     wiring = Wiring.for_services(app.bot_data["services"])
+    gates = [handler for module_handlers in GATES for handler in module_handlers(wiring)]
+    for group, handler in enumerate(gates, start=FIRST_GATE):
+        app.add_handler(handler, group=group)
     for group, module_handlers in ROUTES:
         for handler in module_handlers(wiring):
             app.add_handler(handler, group=group)

@@ -1,4 +1,5 @@
-"""Crisis path: /crisis, /sos and the "I need help now" button, from any state, before consent."""
+"""Crisis path: /crisis, /sos and the "I need help now" button, from any state, before consent;
+and a coordinator's reply that the bot sends on to the member an alert is about."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from datetime import datetime, timedelta
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import alert_contact
 from bot.crisis_view import render_crisis, render_not_safe
@@ -244,9 +251,31 @@ async def _record_answer(update: Update, context: BotContext, member: Member | N
     ))
 
 
+async def message_reply(update: Update, context: BotContext) -> None:
+    """A coordinator's reply to a "message the member" prompt: the bot sends it on."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None or update.effective_user is None:
+        return
+    prompts = context.services.extras.get(alert_contact.PROMPTS, {})
+    escalation_id = prompts.get(message.reply_to_message.message_id)
+    if escalation_id is None or not message.text:
+        return  # an ordinary reply in the group: not for us
+    services = context.services
+    language = services.settings.default_language
+    user = update.effective_user
+    code = await alert_contact.message_member(services, escalation_id, message.text,
+                                              by=user.id, name=user.full_name)
+    key = "escalation.message_sent" if code else "escalation.message_closed"
+    await reply(update, context, services.t(language, key, code=code or "?"), lane=Lane.CRISIS)
+    raise ApplicationHandlerStop
+
+
 def handlers(wiring: Wiring) -> Handlers:
-    """/crisis, /sos and the crisis buttons: reachable from any state, before consent, mid-flow."""
+    """/crisis, /sos and the crisis buttons (reachable from any state, before consent, mid-flow),
+    and a coordinator's text reply to "message the member" in the coordinators' group."""
     return [
         CommandHandler(["crisis", "sos"], crisis_command),
         CallbackQueryHandler(crisis_button, pattern=CRISIS_ANY),
+        MessageHandler(wiring.coordinators & filters.REPLY & filters.TEXT & ~filters.COMMAND,
+                       message_reply),
     ]

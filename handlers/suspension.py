@@ -1,5 +1,5 @@
 """/suspend, /unsuspend and /revoke in the coordinators' group (the gate that holds a suspended
-member's other commands is handlers/suspension_gate.py)."""
+member's other commands is in handlers/gate.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from handlers.console import actor
 from storage import members
 
 access.coordinator_commands("suspend", "unsuspend", "revoke")
+
+
 def _actor(update: Update) -> Actor:
     actor_id, actor_name = actor(update)
     return Actor(actor_id, actor_name)
