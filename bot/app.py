@@ -129,8 +129,7 @@ SWEEP_INTERVAL_SECONDS = INTERVAL_SECONDS  # the soak lowers it (bot/runner.py)
 async def _sweep_job(context: BotContext) -> None:
     """JobQueue callback: run every sweep, then deliver what is due (one round at a time)."""
     services = context.services
-    lock: asyncio.Lock = services.extras.setdefault("sweep_lock", asyncio.Lock())
-    async with lock:
+    async with services.locks.sweep:
         try:
             await run_sweeps(services)
         except sqlite3.Error as exc:  # disk full or unwritable: the next round tries again

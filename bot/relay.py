@@ -187,7 +187,7 @@ async def copy_sent(services: Services, item: OutboxItem, result: Any) -> None:
                                int(result.message_id), now)
     row = await relay.by_original(services.db, from_chat, from_msg)
     # No late "delivered" after a hold, and one per album (the handler marks the rest).
-    quiet: set[tuple[int, int]] = services.extras.setdefault("relay_quiet_acks", set())
+    quiet = services.relay.quiet_acks
     if row is None or row.into_quiet or (from_chat, from_msg) in quiet:
         quiet.discard((from_chat, from_msg))
         return

@@ -8,7 +8,7 @@ like an unknown command so nothing about the console is revealed.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import ChatMemberUpdated, Update
 from telegram.error import TelegramError
@@ -66,7 +66,7 @@ async def is_coordinator(update: Update, context: BotContext, *, fresh: bool = F
     user = update.effective_user
     if user is None:
         return False
-    cache: dict[int, tuple[datetime, bool]] = services.extras.setdefault("coordinator_cache", {})
+    cache = services.caches.coordinators
     cached = cache.get(user.id)
     now = services.clock.now()
     if cached and not fresh and timedelta(0) <= now - cached[0] < MEMBERSHIP_TTL:
@@ -95,7 +95,7 @@ def _fallback_alert_press(update: Update, context: BotContext) -> bool:
 
 def forget_membership(context: BotContext, user_id: int) -> None:
     """Drop a cached answer (e.g. when Telegram tells us someone left the group)."""
-    context.services.extras.setdefault("coordinator_cache", {}).pop(user_id, None)
+    context.services.caches.coordinators.pop(user_id, None)
 
 
 def track_membership(update: Update, context: BotContext) -> None:

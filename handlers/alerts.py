@@ -151,7 +151,7 @@ async def message_button(update: Update, context: BotContext) -> None:
                                          allow_sending_without_reply=True),
         rate_limit_args=lane_args(Lane.CRISIS),
     )
-    services.extras.setdefault(alert_contact.PROMPTS, {})[prompt.message_id] = escalation.id
+    services.crisis.alert_prompts[prompt.message_id] = escalation.id
 
 
 async def list_command(update: Update, context: BotContext) -> None:

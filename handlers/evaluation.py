@@ -31,7 +31,8 @@ async def evaluation(update: Update, context: BotContext) -> None:
         return
     now = services.clock.now()
     try:
-        built = await build(services.db, words_for(t, language), now, scope, services.extras)
+        built = await build(services.db, words_for(t, language), now, scope,
+                            services.locks.evaluation)
     except Busy:
         await say(update, context, t(language, "evaluation.busy"))
         return

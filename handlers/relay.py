@@ -80,12 +80,11 @@ def _unpaired_key(member: Member) -> str:
 def meeting_rules(services: Services) -> boundaries.MeetingRules:
     """The meeting rules of the live content (rebuilt after /reload)."""
     content = services.content.relay.boundaries
-    cached = services.extras.get("meeting_rules")
+    cached = services.relay.meeting_rules
     if cached is None or cached[0] is not content:
         cached = (content, boundaries.MeetingRules.from_content(content))
-        services.extras["meeting_rules"] = cached
-    rules: boundaries.MeetingRules = cached[1]
-    return rules
+        services.relay.meeting_rules = cached
+    return cached[1]
 
 
 def detect_details(services: Services, member: Member, message: Message) -> list[str]:
@@ -205,7 +204,7 @@ async def deliver(
         services.outbox.wake()
     first_of_album = _first_of_album(services, member.telegram_id, album)
     if not first_of_album:
-        services.extras.setdefault("relay_quiet_acks", set()).add((member.telegram_id, message_id))
+        services.relay.quiet_acks.add((member.telegram_id, message_id))
     elif queued.held:
         await reply(update, context, held_text(services, member, partner, queued.deliver_at, now))
 
@@ -214,7 +213,7 @@ def _first_of_album(services: Services, chat_id: int, album: str | None) -> bool
     """Acknowledge an album once, not once per photo."""
     if album is None:
         return True
-    seen: dict[int, str] = services.extras.setdefault("relay_albums", {})
+    seen = services.relay.albums
     first = seen.get(chat_id) != album
     seen[chat_id] = album
     return first

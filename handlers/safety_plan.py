@@ -7,7 +7,6 @@ from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import choice, shape
-from bot.safety_plan import PENDING as _PENDING
 from bot.safety_plan import WAIT, render_plan, section_title
 from bot.safety_plan import awaiting as plan_step
 from bot.services import BotContext, Services
@@ -43,7 +42,7 @@ class AwaitingStep(filters.MessageFilter):
 
 def awaiting(services: Services, chat_id: int) -> str | None:
     """The step a chat is writing, if any."""
-    return plan_step(services.extras, chat_id, services.clock.now())
+    return plan_step(services.waiting.safety_plan, chat_id, services.clock.now())
 
 
 def _buttons(context: BotContext, language: str) -> list[list[Button]]:
@@ -83,7 +82,7 @@ async def plan_button(update: Update, context: BotContext) -> None:
         await answer_expired(query, context, language_of(update, context))
         return
     await query.answer()
-    pending = services.extras.setdefault(_PENDING, {})
+    pending = services.waiting.safety_plan
     if parts[1] == "edit" and len(parts) == 3 and parts[2] in safety_plans.SECTIONS:
         pending[update.effective_chat.id] = (parts[2], services.clock.now() + WAIT)
         title = section_title(services.t, member.language, parts[2])
@@ -104,7 +103,7 @@ async def plan_text(update: Update, context: BotContext) -> None:
     member = await current_member(update, context)
     section = awaiting(services, chat.id)
     if member is None or section is None:
-        services.extras.get(_PENDING, {}).pop(chat.id, None)
+        services.waiting.safety_plan.pop(chat.id, None)
         await fallback.private_message(update, context)
         return
     text = (message.text or "").strip()
@@ -112,7 +111,7 @@ async def plan_text(update: Update, context: BotContext) -> None:
         await reply(update, context, services.t(member.language, "safety_plan.too_long",
                                                 max=safety_plans.MAX_CHARS))
         return
-    services.extras[_PENDING].pop(chat.id, None)
+    services.waiting.safety_plan.pop(chat.id, None)
     await safety_plans.save(services.db, member.id, section, "" if text == "-" else text,
                             services.clock.now())
     await reply(update, context, services.t(member.language,

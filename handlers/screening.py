@@ -31,7 +31,6 @@ from storage.members import Member
 
 _KEY = "risk_of_update"
 _WAITING = "risk_mid_flow"  # chat_data: was a flow waiting when the screen last fired
-_RECENT = "crisis_recent"  # services.extras: chat id -> crisis_reply.Recent (never any text)
 # Catch-all handlers of the flows group that are not flows (the relay, the fallback): a message
 # only they would take is not an answer anything is waiting for. Filled in by handlers/__init__.
 NOT_FLOWS: set[Callable[..., Any]] = set()
@@ -50,7 +49,8 @@ async def screen_message(update: Update, context: BotContext) -> None:
         return
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    escalation_id = alert_contact.awaiting_reply(services.extras, chat_id, services.clock.now())
+    escalation_id = alert_contact.awaiting_reply(services.waiting.alert_reply, chat_id,
+                                                 services.clock.now())
     if escalation_id is not None:
         # A reply to the coordinators about their alert: answered, and it still reaches them.
         await respond_to_risk(update, context, text, source="chat", kept=True)
@@ -104,7 +104,7 @@ async def respond_to_risk(
         context.chat_data[_KEY] = (update.update_id, result)
         context.chat_data[_WAITING] = mid_flow
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    recent: dict[int, crisis_reply.Recent] = services.extras.setdefault(_RECENT, {})
+    recent = services.crisis.recent
     choice = crisis_reply.choose(result, recent.get(chat_id), now)
     text_out, buttons = await _reply_for(update, context, member, choice,
                                          "kept" if kept else source, mid_flow,
@@ -193,7 +193,7 @@ async def member_reply(update: Update, context: BotContext, escalation_id: int, 
     """Send the member's reply on to the coordinators (or say the alert was closed)."""
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    services.extras.get(alert_contact.REPLIES, {}).pop(chat_id, None)
+    services.waiting.alert_reply.pop(chat_id, None)
     sent = await alert_contact.forward_reply(services, escalation_id, text)
     language = language_of(update, context, await current_member(update, context))
     await reply(update, context, services.t(language, "crisis.reply_sent" if sent

@@ -31,7 +31,6 @@ from storage.members import Member
 
 NS = "st"
 TEXT_WAIT = timedelta(minutes=10)
-_PENDING = "settings_pending_text"  # services.extras key: chat id -> (step, deadline)
 # The steps a settings screen has buttons for (role and the code of conduct are intake only).
 BUTTON_STEPS = ("lang", "age", "langs", "country", "tz", "tzpick", "focus", "lived", "cap",
                 "gender", "pref", "day", "time", "quiet", "qstart", "qend")
@@ -48,7 +47,7 @@ class AwaitingText(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """Is a typed answer awaited from this chat right now?"""
-        pending = self.services.extras.get(_PENDING, {}).get(message.chat.id)
+        pending = self.services.waiting.settings.get(message.chat.id)
         return pending is not None and self.services.clock.now() < pending[1]
 
 
@@ -142,7 +141,7 @@ def _ask(services: Services, member: Member, step: str) -> tuple[str, list[list[
 
 def _await_text(services: Services, chat_id: int, step: str | None) -> None:
     """Start (or stop, with None) waiting for a typed answer from this chat."""
-    pending = services.extras.setdefault(_PENDING, {})
+    pending = services.waiting.settings
     if step in questions.TEXT_STEPS:
         pending[chat_id] = (step, services.clock.now() + TEXT_WAIT)
     else:
@@ -199,7 +198,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     message = update.effective_message
     assert chat is not None and message is not None
-    pending = services.extras.get(_PENDING, {}).get(chat.id)
+    pending = services.waiting.settings.get(chat.id)
     member = await _member(update, context)
     if member is None or pending is None:  # they used /forget meanwhile: stop waiting
         _await_text(services, chat.id, None)

@@ -30,7 +30,6 @@ PATTERNS = (shape("sh", choice("menu")), shape("sh", "t", SLUG),
             shape("gl", choice("menu", "add")), shape("gl", "rm", NUMBER),
             shape("gl", "share", choice("0", "1")))
 TEXT_WAIT = timedelta(minutes=10)
-_PENDING = "goal_pending_text"  # services.extras key: chat id -> deadline
 
 
 class AwaitingGoal(filters.MessageFilter):
@@ -43,7 +42,7 @@ class AwaitingGoal(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """Is a goal awaited from this chat right now?"""
-        deadline = self.services.extras.get(_PENDING, {}).get(message.chat.id)
+        deadline = self.services.waiting.goal.get(message.chat.id)
         return deadline is not None and self.services.clock.now() < deadline
 
 
@@ -127,7 +126,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         if len(await sharing.goals(services.db, member.id)) >= sharing.MAX_GOALS:
             await reply(update, context, services.t(lang, "goals.full"))
             return
-        services.extras.setdefault(_PENDING, {})[update.effective_chat.id] = now + TEXT_WAIT
+        services.waiting.goal[update.effective_chat.id] = now + TEXT_WAIT
         await reply(update, context, services.t(lang, "goals.ask_text"))
         return
     await query.answer()
@@ -141,7 +140,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None
     member = await _mentee(update, context)
-    pending = services.extras.setdefault(_PENDING, {})
+    pending = services.waiting.goal
     text = (message.text or "").strip()
     lang = member.language if member else language_of(update, context)
     if member is None or text.lower() == "/cancel":

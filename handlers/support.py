@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Update
 from telegram.error import Forbidden
@@ -88,7 +88,7 @@ async def _ask_reply(update: Update, context: BotContext, escalation_id: int) ->
     """[↩️ Reply to the coordinators]: the next message goes to them (screened on the way)."""
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    services.extras.setdefault(alert_contact.REPLIES, {})[chat_id] = (
+    services.waiting.alert_reply[chat_id] = (
         escalation_id, services.clock.now() + alert_contact.REPLY_WAIT)
     language = language_of(update, context, await current_member(update, context))
     await reply(update, context, services.t(language, "crisis.reply_ask"), lane=Lane.CRISIS)
@@ -151,7 +151,7 @@ async def not_safe(update: Update, context: BotContext) -> None:
     member = await current_member(update, context)
     language = language_of(update, context, member)
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    pressed: dict[int, datetime] = services.extras.setdefault("crisis_not_safe", {})
+    pressed = services.crisis.not_safe
     now = services.clock.now()
     again = chat_id in pressed and now - pressed[chat_id] < NOT_SAFE_WINDOW
     pressed[chat_id] = now
@@ -256,7 +256,7 @@ async def message_reply(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.reply_to_message is None or update.effective_user is None:
         return
-    prompts = context.services.extras.get(alert_contact.PROMPTS, {})
+    prompts = context.services.crisis.alert_prompts
     escalation_id = prompts.get(message.reply_to_message.message_id)
     if escalation_id is None or not message.text:
         return  # an ordinary reply in the group: not for us

@@ -90,7 +90,6 @@ class Sandbox:
         )
         self.app = build_application(self.services, request=SandboxRequest(self.fake))
         await self.app.initialize()
-        self.services.extras["tick"] = self.tick
         return self
 
     async def stop(self) -> None:
