@@ -66,8 +66,7 @@ async def private_message(update: Update, context: BotContext) -> None:
 
 
 def handlers(wiring: Wiring) -> Handlers:
-    """Last in line, so nothing goes unanswered: /help, old buttons, unknown commands, and
-    any other private message."""
+    """Last in line, so nothing goes unanswered: /help, old buttons, unknown commands, the rest."""
     return [
         CommandHandler("help", help_command),
         CallbackQueryHandler(expired_button),

@@ -247,8 +247,7 @@ async def relay_edited(update: Update, context: BotContext) -> None:
 
 
 def handlers(wiring: Wiring) -> Handlers:
-    """Private messages to a partner, and their edits (answered apart: the partner keeps the
-    first version). After every flow, so a flow in progress gets its own answers."""
+    """Private messages to a partner, and their edits (answered apart: the first version stays)."""
     return [
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
                        & ~filters.COMMAND, relay_edited),

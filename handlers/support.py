@@ -44,8 +44,7 @@ def help_now_row(context: BotContext, language: str) -> list[Button]:
 
 
 async def crisis_command(update: Update, context: BotContext) -> None:
-    """Answer /crisis or /sos at once: the member's own safety plan first, if they wrote one,
-    then their country's lines."""
+    """Answer /crisis or /sos at once: their own safety plan first (if any), then the lines."""
     member = await current_member(update, context)
     if member is not None and await safety_plans.has_plan(context.services.db, member.id):
         plan = await safety_plans.get(context.services.db, member.id)
@@ -271,8 +270,7 @@ async def message_reply(update: Update, context: BotContext) -> None:
 
 
 def handlers(wiring: Wiring) -> Handlers:
-    """/crisis, /sos and the crisis buttons (reachable from any state, before consent, mid-flow),
-    and a coordinator's text reply to "message the member" in the coordinators' group."""
+    """/crisis, /sos, the crisis buttons, and coordinators' replies to "message the member"."""
     return [
         CommandHandler(["crisis", "sos"], crisis_command),
         CallbackQueryHandler(crisis_button, pattern=CRISIS_ANY),
