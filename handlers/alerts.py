@@ -13,13 +13,12 @@ from bot.clock import from_db
 from bot.escalation import alert_view, member_of
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Button, Handlers, Wiring, answer_expired, reply
+from handlers._common import Button, Handlers, Wiring, answer_expired, coordinator_commands, reply
 from handlers._edits import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation
 
-access.coordinator_commands("escalations")
+coordinator_commands("escalations")
 MAX_LISTED = 20  # keeps /escalations well under Telegram's 4096 characters
 
 

@@ -8,11 +8,10 @@ from telegram.ext import CommandHandler
 from bot.approval import approve
 from bot.codes import normalise_code
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Handlers, Wiring, reply
+from handlers._common import Handlers, Wiring, coordinator_commands, reply
 from storage import members
 
-access.coordinator_commands("approve")
+coordinator_commands("approve")
 
 
 async def approve_command(update: Update, context: BotContext) -> None:

@@ -9,12 +9,11 @@ from bot import broadcast
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.i18n import escape
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Handlers, Wiring, answer_expired, reply
+from handlers._common import Handlers, Wiring, answer_expired, coordinator_commands, reply
 from handlers._edits import remove_buttons
 from storage import broadcasts
 
-access.coordinator_commands("broadcast")
+coordinator_commands("broadcast")
 AUDIENCES = tuple(broadcasts.AUDIENCE_ROLES)
 MAX_TEXT = 3500
 

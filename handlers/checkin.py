@@ -25,11 +25,12 @@ from handlers._common import (
     Wiring,
     answer_expired,
     current_member,
+    detected_risk,
     language_of,
     reply,
 )
 from handlers._edits import remove_buttons
-from handlers.screening import detected_risk, respond_to_risk
+from handlers.screening import respond_to_risk
 from storage import checkins
 from storage.checkins import Draft
 from storage.members import Member

@@ -16,9 +16,7 @@ from bot import words
 from bot.callbacks import CODE, payload_parts, shape
 from bot.i18n import Html
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Handlers, Wiring
-from handlers.console import actor, say
+from handlers._common import Handlers, Wiring, actor, is_coordinator, say
 from storage import audit, console, members
 from storage.members import Member
 
@@ -141,7 +139,7 @@ async def reveal_identity(update: Update, context: BotContext) -> None:
     assert query is not None
     services = context.services
     t, language = services.t, services.settings.default_language
-    if not await access.is_coordinator(update, context, fresh=True):
+    if not await is_coordinator(update, context, fresh=True):
         await query.answer(t(language, "common.invalid_button"))
         return
     parts = payload_parts(query.data)

@@ -11,12 +11,10 @@ from telegram.ext import CommandHandler
 from bot.evaluation_report import BadScope, Busy, build, parse_scope, words_for
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Handlers, Wiring
-from handlers.console import _thread, actor, say
+from handlers._common import Handlers, Wiring, actor, coordinator_commands, say, thread_of
 from storage import audit
 
-access.coordinator_commands("evaluation")
+coordinator_commands("evaluation")
 logger = logging.getLogger(__name__)
 
 
@@ -52,7 +50,7 @@ async def evaluation(update: Update, context: BotContext) -> None:
             document=InputFile(data, filename=name),
             caption=t(language, "evaluation.caption", scope=built.scope_text),
             parse_mode=ParseMode.HTML,
-            message_thread_id=_thread(update),
+            message_thread_id=thread_of(update),
             rate_limit_args=lane_args(Lane.INTERACTIVE),
         )
 

@@ -10,13 +10,11 @@ from bot import invites
 from bot.callbacks import payload_parts
 from bot.clock import to_db
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Handlers, Wiring, reply
-from handlers.console import actor
+from handlers._common import Handlers, Wiring, actor, coordinator_commands, reply
 from storage import members
 from storage.members import Member
 
-access.coordinator_commands("invite")
+coordinator_commands("invite")
 
 
 async def invite_command(update: Update, context: BotContext) -> None:

@@ -12,31 +12,23 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import pairing, proposals, words
 from bot.callbacks import NUMBER, payload_parts, shape
 from bot.i18n import Html
-from bot.pairing import Actor
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Handlers, Wiring, reply
+from handlers._common import (
+    Handlers,
+    Wiring,
+    actor_of,
+    coordinator_commands,
+    coordinator_language,
+    max_score,
+    problem_text,
+    reply,
+)
 from handlers._edits import edit_pressed, remove_buttons
 from storage import members, suggestions
 
-access.coordinator_commands("pending", "suggest")
-LIST_LIMIT = 30
+coordinator_commands("pending", "suggest")
+LIST_LIMIT = 30  # lines per list (/pending, /suggest, /pairs)
 
-
-def actor_of(update: Update) -> Actor:
-    """Who pressed or typed (a Telegram user id and first name, for audit and notes)."""
-    user = update.effective_user
-    return Actor(user.id if user else 0, user.first_name if user else "?")
-
-
-def coordinator_language(context: BotContext) -> str:
-    """The coordinators' group language (DEFAULT_LANGUAGE)."""
-    return context.services.settings.default_language
-
-
-def max_score(context: BotContext) -> str:
-    """The best possible score, as shown after "score N/"."""
-    return f"{context.services.content.matching.weights.total:g}"
 
 async def pending_command(update: Update, context: BotContext) -> None:
     """/pending: waiting mentees, and mentors awaiting approval."""
@@ -130,11 +122,6 @@ async def _note(update: Update, context: BotContext, suggestion_id: int, note: s
         return
     text = await _suggestion_text(context, suggestion)
     await edit_pressed(context, query, f"{text}\n\n{note}", None)
-
-
-def problem_text(context: BotContext, problem: str) -> Html:
-    """Why a pairing was refused, in words."""
-    return context.services.t(coordinator_language(context), f"matching.problem_{problem}")
 
 
 async def approve_button(update: Update, context: BotContext) -> None:

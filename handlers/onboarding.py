@@ -18,9 +18,8 @@ from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
 from bot.sharing import defaults_sentence
 from handlers import intake, invite
-from handlers._common import Handlers, Wiring, current_member, language_of, reply
+from handlers._common import Handlers, Wiring, current_member, help_now_row, language_of, reply
 from handlers._edits import remove_buttons
-from handlers.support import help_now_row
 from storage import engagement, members
 
 CONSENT = "consent"

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import closure, decline, pairing
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.services import BotContext
-from handlers import fallback
-from handlers._common import Handlers, Wiring, current_member, reply
-from handlers._edits import edit_pressed, remove_buttons
+from handlers._common import Handlers, Wiring, answer_expired_press, current_member, reply
+from handlers._edits import drop_buttons, edit_pressed
 from storage import members, pairs
 from storage.members import Member
 
 END_REASONS = ("done", "fit", "life", "none")
-
-
-async def drop_buttons(query: CallbackQuery) -> None:
-    """Remove the pressed message's buttons, once (Telegram refuses an edit that changes nothing)."""
-    if query.message is not None and getattr(query.message, "reply_markup", None):
-        await remove_buttons(query)
 
 
 async def _partner_alias(context: BotContext, pair: pairs.Pair, member: Member) -> str:
@@ -49,12 +42,12 @@ async def accept_button(update: Update, context: BotContext) -> None:
     assert query is not None
     member, pair, _ = await _member_and_pair(update, context)
     if member is None or pair is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     services, t = context.services, context.services.t
     outcome, pair = await pairing.accept(services, pair.id, member)
     if outcome == "stale" or pair is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     if outcome == "already":
         await query.answer(t(member.language, "pair.already_accepted"))
@@ -90,7 +83,7 @@ async def decline_button(update: Update, context: BotContext) -> None:
     if member is None or pair is None or await decline.decline(
         context.services, pair.id, member, parts[3] if len(parts) > 3 else ""
     ) != "declined":
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -115,7 +108,7 @@ async def _open_introduction(update: Update, context: BotContext) -> tuple[Membe
     assert update.callback_query is not None
     member, pair, _ = await _member_and_pair(update, context)
     if member is None or pair is None or pair.status != "introduced":
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return None
     await update.callback_query.answer()
     return member, pair
@@ -130,7 +123,7 @@ async def fit_button(update: Update, context: BotContext) -> None:
     if member is None or pair is None or await closure.answer_fit(
         context.services, pair.id, member, answer
     ) != "recorded":
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -148,7 +141,7 @@ async def rematch_button(update: Update, context: BotContext) -> None:
     assert query is not None
     member, pair, parts = await _member_and_pair(update, context)
     if member is None or pair is None or pair.status == "ended":
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -195,7 +188,7 @@ async def end_pick_button(update: Update, context: BotContext) -> None:
     assert query is not None
     member, pair, _ = await _member_and_pair(update, context)
     if member is None or pair is None or pair.status == "ended":
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -211,7 +204,7 @@ async def end_button(update: Update, context: BotContext) -> None:
     member, pair, parts = await _member_and_pair(update, context)
     reason = parts[3] if len(parts) > 3 else ""
     if member is None or pair is None or pair.status == "ended" or reason not in END_REASONS:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     role = pair.role_of(member.id)
     assert role is not None
@@ -219,7 +212,7 @@ async def end_button(update: Update, context: BotContext) -> None:
                                f"pair.end_reason_{reason}")
     closed = await closure.close_pair(context.services, pair.id, reason=label, ended_by=role)
     if closed is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -231,7 +224,7 @@ async def keep_button(update: Update, context: BotContext) -> None:
     assert query is not None
     member, pair, _ = await _member_and_pair(update, context)
     if member is None or pair is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -244,13 +237,13 @@ async def survey_button(update: Update, context: BotContext) -> None:
     assert query is not None
     member, pair, parts = await _member_and_pair(update, context)
     if member is None or pair is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     outcome, text, buttons = await closure.answer_survey(
         context.services, pair.id, member, int(parts[3]), parts[4]
     )
     if outcome == "stale" or text is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await edit_pressed(context, query, text, buttons)

@@ -11,20 +11,22 @@ from bot.callbacks import CODE, payload_parts, shape
 from bot.clock import from_db
 from bot.left_out import render_broken
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Handlers, Wiring, reply
-from handlers.matching import (
-    LIST_LIMIT,
+from handlers._common import (
+    Handlers,
+    Wiring,
     actor_of,
+    coordinator_commands,
     coordinator_language,
     max_score,
     problem_text,
+    reply,
 )
-from handlers.pair import drop_buttons
+from handlers._edits import drop_buttons
 from storage import members, pairs
 from storage.members import Member
 
-access.coordinator_commands("pair", "pairs", "unpair")
+coordinator_commands("pair", "pairs", "unpair")
+PAGE = 30  # pairs listed by /pairs, like the /pending and /suggest lists
 
 
 async def _lookup(update: Update, context: BotContext, code: str) -> Member | None:
@@ -116,7 +118,7 @@ async def pairs_command(update: Update, context: BotContext) -> None:
     """/pairs: current pairs with their last contact."""
     services, language, t = context.services, coordinator_language(context), context.services.t
     now = services.clock.now()
-    count, current = await pairs.current_page(services.db, LIST_LIMIT)
+    count, current = await pairs.current_page(services.db, PAGE)
     if not current:
         await reply(update, context, t(language, "matching.pairs_none"))
         return

@@ -14,15 +14,23 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 from telegram.ext import MessageHandler, filters
 
-from bot import boundaries, words
+from bot import boundaries, help_menu, words
+from bot.crisis_reply import is_crisis
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox_hooks import message_payload
 from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
 from bot.services import BotContext, Services
-from handlers import fallback
-from handlers._common import Button, Handlers, Wiring, current_member, reply
-from handlers.screening import detected_risk, is_crisis
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_stray_message,
+    current_member,
+    detected_risk,
+    member_help,
+    reply,
+)
 from storage import members, outbox, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair
@@ -39,7 +47,7 @@ async def relay_message(update: Update, context: BotContext) -> None:
     assert message is not None
     member = await current_member(update, context)
     if member is None:
-        await fallback.private_message(update, context)
+        await answer_stray_message(update, context)
         return
     services = context.services
     if member.suspended_at is not None:  # their pairs are paused; /crisis still works
@@ -53,7 +61,7 @@ async def relay_message(update: Update, context: BotContext) -> None:
     if not current:
         if not crisis:  # the crisis answer was just sent; "you're not paired" would jar
             text = services.t(member.language, _unpaired_key(member))
-            menu = fallback.member_help(context, member.language, fallback.help_role(member))
+            menu = member_help(context, member.language, help_menu.help_role(member))
             await reply(update, context, f"{text}\n\n{menu}")
         return
     pair, reply_to = await choose_pair(services, member, current, message)
@@ -238,7 +246,7 @@ async def relay_edited(update: Update, context: BotContext) -> None:
     message = update.effective_message
     member = await current_member(update, context)
     if member is None:
-        await fallback.private_message(update, context)
+        await answer_stray_message(update, context)
         return
     if message is not None and await relay.by_original(
         context.services.db, member.telegram_id, message.message_id

@@ -12,11 +12,10 @@ from bot import words
 from bot.catalog._base import ContentError
 from bot.i18n import escape
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Handlers, Wiring, reply
+from handlers._common import Handlers, Wiring, coordinator_commands, reply
 from storage import audit
 
-access.coordinator_commands("reload")
+coordinator_commands("reload")
 log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 15  # the full list is in `python -m bot check-content`
 

@@ -10,12 +10,12 @@ from bot.callbacks import choice, shape
 from bot.safety_plan import WAIT, render_plan, section_title
 from bot.safety_plan import awaiting as plan_step
 from bot.services import BotContext, Services
-from handlers import fallback
 from handlers._common import (
     Button,
     Handlers,
     Wiring,
     answer_expired,
+    answer_stray_message,
     current_member,
     language_of,
     reply,
@@ -104,7 +104,7 @@ async def plan_text(update: Update, context: BotContext) -> None:
     section = awaiting(services, chat.id)
     if member is None or section is None:
         services.waiting.safety_plan.pop(chat.id, None)
-        await fallback.private_message(update, context)
+        await answer_stray_message(update, context)
         return
     text = (message.text or "").strip()
     if len(text) > safety_plans.MAX_CHARS:

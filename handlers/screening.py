@@ -22,14 +22,22 @@ from bot.crisis_view import render_concern, render_crisis, render_danger
 from bot.degraded import raise_alert_or_send_directly, write_or_log
 from bot.i18n import Html
 from bot.lanes import Lane
-from bot.risk import RiskKind, RiskResult, Severity
+from bot.risk import RiskResult, Severity
 from bot.services import BotContext
-from handlers._common import FLOWS, Button, Handlers, Wiring, current_member, language_of, reply
+from handlers._common import (
+    FLOWS,
+    SCREEN_RESULT,
+    Button,
+    Handlers,
+    Wiring,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers.support import ENTRY_DETECTED, mark_unreachable, record_entry
 from storage import pairs, risk_signals
 from storage.members import Member
 
-_KEY = "risk_of_update"
 _WAITING = "risk_mid_flow"  # chat_data: was a flow waiting when the screen last fired
 # Catch-all handlers of the flows group that are not flows (the relay, the fallback): a message
 # only they would take is not an answer anything is waiting for. Filled in by handlers/__init__.
@@ -101,7 +109,7 @@ async def respond_to_risk(
         kept = kept or step in KEEPS_WORDS
         mid_flow = step is not None and step not in KEEPS_WORDS
     if context.chat_data is not None:
-        context.chat_data[_KEY] = (update.update_id, result)
+        context.chat_data[SCREEN_RESULT] = (update.update_id, result)
         context.chat_data[_WAITING] = mid_flow
     chat_id = update.effective_chat.id if update.effective_chat else 0
     recent = services.crisis.recent
@@ -198,23 +206,6 @@ async def member_reply(update: Update, context: BotContext, escalation_id: int, 
     language = language_of(update, context, await current_member(update, context))
     await reply(update, context, services.t(language, "crisis.reply_sent" if sent
                                             else "crisis.reply_closed"), lane=Lane.CRISIS)
-
-
-def is_crisis(result: RiskResult | None) -> bool:
-    """Whether a result gets the crisis reply and an alert (not a check, not guidance)."""
-    return (
-        result is not None
-        and result.severity >= Severity.CONCERN
-        and result.kind is not RiskKind.GUIDANCE
-    )
-
-
-def detected_risk(update: Update, context: BotContext) -> RiskResult | None:
-    """The screen's result for this very update, if it found something."""
-    stored = (context.chat_data or {}).get(_KEY)
-    if stored and stored[0] == update.update_id:
-        return stored[1]
-    return None
 
 
 def handlers(wiring: Wiring) -> Handlers:

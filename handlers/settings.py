@@ -16,12 +16,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext, Services
-from handlers import fallback, questions
+from handlers import questions
 from handlers._common import (
     Button,
     Handlers,
     Wiring,
     answer_expired,
+    answer_stray_message,
     current_member,
     language_of,
     reply,
@@ -202,7 +203,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     member = await _member(update, context)
     if member is None or pending is None:  # they used /forget meanwhile: stop waiting
         _await_text(services, chat.id, None)
-        await fallback.private_message(update, context)
+        await answer_stray_message(update, context)
         return
     outcome = await questions.apply_text(services, member, pending[0], message.text or "")
     if outcome.kind != "advance":

@@ -24,7 +24,14 @@ from bot.escalation import edit_alert
 from bot.lanes import Lane
 from bot.safety_plan import render_plan
 from bot.services import BotContext
-from handlers._common import Button, Handlers, Wiring, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    current_member,
+    language_of,
+    reply,
+)
 from storage import engagement, escalations, members, safety_plans
 from storage.members import Member
 
@@ -35,12 +42,6 @@ NOT_SAFE_WINDOW = timedelta(minutes=30)  # a second "not safe" within it: "told 
 # the one exception on purpose: any signed "crisis:" press (an old version's too) opens the
 # crisis path, because help must never answer "this button has expired".
 CRISIS_ANY = r"^crisis:"
-
-
-def help_now_row(context: BotContext, language: str) -> list[Button]:
-    """The [🆘 I need help now] button for menus (opens the crisis path from anywhere)."""
-    services = context.services
-    return [(services.t(language, "common.menu_crisis"), services.signer.sign("crisis", "open"))]
 
 
 async def crisis_command(update: Update, context: BotContext) -> None:

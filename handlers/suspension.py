@@ -9,12 +9,10 @@ from telegram.ext import CommandHandler
 from bot.codes import normalise_code
 from bot.services import BotContext
 from bot.suspension import Actor, revoke, suspend, unsuspend
-from handlers import access
-from handlers._common import Handlers, Wiring, reply
-from handlers.console import actor
+from handlers._common import Handlers, Wiring, actor, coordinator_commands, reply
 from storage import members
 
-access.coordinator_commands("suspend", "unsuspend", "revoke")
+coordinator_commands("suspend", "unsuspend", "revoke")
 
 
 def _actor(update: Update) -> Actor:

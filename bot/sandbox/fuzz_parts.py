@@ -174,10 +174,10 @@ def signed_prefixes(sandbox: Sandbox) -> list[list[str]]:
 def command_names() -> list[str]:
     """Every member and coordinator command the bot declares, plus a few it does not."""
     from bot.help_menu import COORDINATOR_COMMANDS, ROLE_COMMANDS
-    from handlers import access
+    from handlers._common import COORDINATOR_ONLY
 
     names = {name for names in ROLE_COMMANDS.values() for name in names}
-    names |= set(COORDINATOR_COMMANDS) | set(access._COMMANDS)
+    names |= set(COORDINATOR_COMMANDS) | set(COORDINATOR_ONLY)
     names |= {"start", "crisis", "sos", "help", "cancel", "stop", "settings", "forget",
               "mydata", "checkin", "pause", "resume", "broadcast", "approve", "escalations",
               "reload", "report", "cope", "resources", "frobnicate"}
