@@ -36,6 +36,20 @@ async def _member_and_pair(update: Update, context: BotContext
     return member, pair, parts
 
 
+async def _pressed(update: Update, context: BotContext, *, open_only: bool = True
+                   ) -> tuple[Member, pairs.Pair, list[str]] | None:
+    """The presser's pair (still open, unless `open_only` is off): the press is answered and the
+    buttons dropped. None, after an "expired" answer, if it is not theirs (or has ended)."""
+    member, pair, parts = await _member_and_pair(update, context)
+    if member is None or pair is None or (open_only and pair.status == "ended"):
+        await answer_expired_press(update, context)
+        return None
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await drop_buttons(update.callback_query)
+    return member, pair, parts
+
+
 async def accept_button(update: Update, context: BotContext) -> None:
     """[I'm in] on an introduction."""
     query = update.callback_query
@@ -137,14 +151,10 @@ async def fit_button(update: Update, context: BotContext) -> None:
 
 async def rematch_button(update: Update, context: BotContext) -> None:
     """After 'not a fit': [Yes, a fresh start] ends the pair without blame; [Not now] keeps it."""
-    query = update.callback_query
-    assert query is not None
-    member, pair, parts = await _member_and_pair(update, context)
-    if member is None or pair is None or pair.status == "ended":
-        await answer_expired_press(update, context)
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
-    await query.answer()
-    await drop_buttons(query)
+    member, pair, parts = pressed
     if parts[3:] == ["yes"]:
         await closure.rematch(context.services, pair.id, member)
     else:
@@ -184,14 +194,10 @@ async def end_command(update: Update, context: BotContext) -> None:
 
 async def end_pick_button(update: Update, context: BotContext) -> None:
     """A mentor picked which pair to end: confirm it."""
-    query = update.callback_query
-    assert query is not None
-    member, pair, _ = await _member_and_pair(update, context)
-    if member is None or pair is None or pair.status == "ended":
-        await answer_expired_press(update, context)
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
-    await query.answer()
-    await drop_buttons(query)
+    member, pair, _ = pressed
     await reply(update, context, context.services.t(
         member.language, "pair.end_confirm", partner=await _partner_alias(context, pair, member)),
         _end_buttons(context, member.language, pair))
@@ -220,14 +226,10 @@ async def end_button(update: Update, context: BotContext) -> None:
 
 async def keep_button(update: Update, context: BotContext) -> None:
     """[Keep going]: nothing changes."""
-    query = update.callback_query
-    assert query is not None
-    member, pair, _ = await _member_and_pair(update, context)
-    if member is None or pair is None:
-        await answer_expired_press(update, context)
+    pressed = await _pressed(update, context, open_only=False)
+    if pressed is None:
         return
-    await query.answer()
-    await drop_buttons(query)
+    member = pressed[0]
     await reply(update, context, context.services.t(member.language, "pair.end_kept"))
 
 

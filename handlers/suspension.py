@@ -3,6 +3,8 @@ member's other commands is in handlers/gate.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -37,30 +39,31 @@ async def _member(update: Update, context: BotContext, usage: str, *, needs_reas
     return member, " ".join(args[1:]).strip()
 
 
-async def suspend_command(update: Update, context: BotContext) -> None:
-    """/suspend CODE reason: pause the member's participation (audited)."""
-    found = await _member(update, context, "suspend.usage", needs_reason=True)
+async def _change(update: Update, context: BotContext, usage: str, *, needs_reason: bool,
+                  change: Callable[[members.Member, str, Actor], Awaitable[bool]],
+                  done: str, refused: str) -> None:
+    """Apply `change` to the member the command names; say `done`, or `refused` if nothing changed."""
+    found = await _member(update, context, usage, needs_reason=needs_reason)
     if found is None:
         return
     member, reason = found
     t, lang = context.services.t, context.services.settings.default_language
-    if not await suspend(context.services, member, reason, _actor(update)):
-        await reply(update, context, t(lang, "suspend.already", code=member.code))
-        return
-    await reply(update, context, t(lang, "suspend.done", code=member.code))
+    changed = await change(member, reason, _actor(update))
+    await reply(update, context, t(lang, done if changed else refused, code=member.code))
+
+
+async def suspend_command(update: Update, context: BotContext) -> None:
+    """/suspend CODE reason: pause the member's participation (audited)."""
+    await _change(update, context, "suspend.usage", needs_reason=True,
+                  change=lambda member, reason, by: suspend(context.services, member, reason, by),
+                  done="suspend.done", refused="suspend.already")
 
 
 async def unsuspend_command(update: Update, context: BotContext) -> None:
     """/unsuspend CODE: lift a suspension (audited)."""
-    found = await _member(update, context, "suspend.unsuspend_usage", needs_reason=False)
-    if found is None:
-        return
-    member, _ = found
-    t, lang = context.services.t, context.services.settings.default_language
-    if not await unsuspend(context.services, member, _actor(update)):
-        await reply(update, context, t(lang, "suspend.not_suspended", code=member.code))
-        return
-    await reply(update, context, t(lang, "suspend.lifted", code=member.code))
+    await _change(update, context, "suspend.unsuspend_usage", needs_reason=False,
+                  change=lambda member, _reason, by: unsuspend(context.services, member, by),
+                  done="suspend.lifted", refused="suspend.not_suspended")
 
 
 async def revoke_command(update: Update, context: BotContext) -> None:
