@@ -42,7 +42,7 @@ async def due_measures(services: Services, member: Member, now: datetime) -> dic
     pair = await mentee_pair(services, member)
     ends_at = from_db(pair.ends_at) if pair else None
     closing = ends_at is not None and ends_at <= now + timedelta(days=7)
-    due = {}
+    due: dict[str, str] = {}
     for instrument, measure in services.content.checkins.measures.items():
         taken = await checkins.taken_measures(services.db, member.id, instrument)
         occasion = measure_due(measure, taken, now, closing=closing)
@@ -159,9 +159,9 @@ def low_result_text(services: Services, member: Member) -> str:
     country = member.country or services.settings.default_country
     entries = services.content.referrals.for_country(country)
     preferred = [e for e in entries if e.category == "counselling"] or entries
-    lines = [t(language, "checkin.low_result")]
+    lines: list[str] = [t(language, "checkin.low_result")]
     for entry in preferred[:REFERRALS_SHOWN]:
-        contact = []
+        contact: list[str] = []
         if entry.phone:
             contact.append(t(language, "checkin.referral_phone", number=entry.phone))
         if entry.website:
@@ -186,7 +186,7 @@ async def send_mentor_card(
     earlier = await checkins.recent_moods(
         services.db, mentee.id, checkin.period, content.trend_length
     )
-    lines = [t(language, "checkin.card_title", alias=mentee.display_alias)]
+    lines: list[str] = [t(language, "checkin.card_title", alias=mentee.display_alias)]
     if shown.get(content.mood_question.id):
         lines.append(t(language, "checkin.card_mood", emoji=_emoji(checkin.mood), mood=checkin.mood))
         if earlier:

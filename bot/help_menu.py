@@ -39,7 +39,7 @@ COVERED_AREAS = frozenset({
 
 def role_of(role: str | None) -> str:
     """The help list for a member's role (no role yet: a newcomer's)."""
-    return role if role in ROLE_COMMANDS else "newcomer"
+    return role if role is not None and role in ROLE_COMMANDS else "newcomer"
 
 
 def commands_for(role: str | None) -> tuple[str, ...]:
@@ -54,7 +54,7 @@ def describe(t: Translator, language: str, command: str) -> str:
 
 def help_text(t: Translator, language: str, role: str | None, extra_keys: list[str]) -> Html:
     """The /help text for a member: intro, their commands, the relay line, the safety note."""
-    lines = [t(language, "help.member")]
+    lines: list[str] = [t(language, "help.member")]
     lines += [f"/{name}: {describe(t, language, name)}" for name in commands_for(role)]
     lines += [t(language, key) for key in extra_keys]
     if role in ("mentee", "mentor"):

@@ -15,6 +15,9 @@ class Lane(enum.IntEnum):
     BROADCAST = 4
 
 
-def lane_args(lane: Lane) -> dict[str, Lane]:
+LaneArgs = dict[str, Lane]  # the rate_limit_args every request carries
+
+
+def lane_args(lane: Lane) -> LaneArgs:
     """The `rate_limit_args` for a lane."""
     return {"lane": lane}

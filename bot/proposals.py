@@ -159,7 +159,7 @@ async def suggest(services: Services) -> tuple[list[Posted], int, int, list[Left
         if member.id in proposed:
             continue
         if member.id in planned_ids:  # planned, but beyond this batch
-            why = t(language, "matching.left_out_later", batch=config.suggest_batch)
+            why: str = t(language, "matching.left_out_later", batch=config.suggest_batch)
         else:
             why = why_left_out(t, language, profile, mentors, config, services.content.intake)
         left_out.append(LeftOut(member, why))

@@ -156,7 +156,7 @@ async def tell_sender(services: Services, sender: Member, key: str, text: str,
                       reply_to: int | None = None, kind: str = "relay_notice") -> None:
     """A short note to the sender about their message (acknowledgement, problem)."""
     now = services.clock.now()
-    extra = (
+    extra: dict[str, Any] = (
         {"reply_parameters": {"message_id": reply_to, "allow_sending_without_reply": True}}
         if reply_to is not None else {}
     )

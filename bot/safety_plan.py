@@ -23,7 +23,7 @@ def awaiting(pending: Mapping[int, tuple[str, datetime]], chat_id: int, now: dat
 def render_plan(t: Translator, language: str, plan: dict[str, str], *,
                 intro: bool = True) -> Html:
     """The whole plan, every step titled, in the member's language."""
-    lines = [t(language, "safety_plan.title")]
+    lines: list[str] = [t(language, "safety_plan.title")]
     if intro:
         lines.append(t(language, "safety_plan.intro"))
     for section in SECTIONS:

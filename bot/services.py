@@ -13,6 +13,7 @@ from bot.callbacks import CallbackSigner
 from bot.catalog.bundle import Content, ContentStore
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.lanes import LaneArgs
 from bot.outbox import Outbox
 from bot.settings import Settings
 from storage.db import Database
@@ -118,7 +119,8 @@ class Services:
         return self._translator[1]
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+# The bot's rate_limit_args are bot/lanes.lane_args(...): {"lane": Lane}.
+class BotContext(CallbackContext[ExtBot[LaneArgs], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Callback context with typed access to the bot's services."""
 
     @property
@@ -129,5 +131,5 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
 
 BotApplication = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+    ExtBot[LaneArgs], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
 ]

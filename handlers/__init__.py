@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram.ext import Application
-
 import bot.aftercare
 import bot.pair_sweeps  # (registers the check-in and relay sweeps)
 import bot.pruning  # (registers the outbox and relay-map pruning sweep)
 import bot.retention  # noqa: F401  (registers the data retention sweep)
+from bot.services import BotApplication
 from handlers import (
     access,
     account,
@@ -105,7 +104,7 @@ ROUTES: tuple[tuple[int, Callable[[Wiring], Handlers]], ...] = (
 )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]  # any Application: see bot/app.py
+def register(app: BotApplication) -> None:
     """Add every handler to the application, in priority order, and the error handler."""
     wiring = Wiring.for_services(app.bot_data["services"])
     gates = [handler for module_handlers in GATES for handler in module_handlers(wiring)]

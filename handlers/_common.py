@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 Button = tuple[str, str]  # (label, signed callback data)
 GATE, SAFETY, FLOWS = -3, -1, 0  # handler groups: gates, the safety screen, the flows
 Sent = TypeVar("Sent")
-Handlers = list[BaseHandler[Update, BotContext, Any]]  # what every module's handlers() returns
+# Any handler of ours. The result type is Any: PTB's ConversationHandler wants handlers typed
+# `object`, and each callback's own return type would not match it (the list type is invariant).
+Handler = BaseHandler[Update, BotContext, Any]
+Handlers = list[Handler]  # what every module's handlers() returns
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,8 @@ def detected_risk(update: Update, context: BotContext) -> RiskResult | None:
     """The screen's result for this very update, if it found something."""
     stored = (context.chat_data or {}).get(SCREEN_RESULT)
     if stored and stored[0] == update.update_id:
-        return stored[1]  # type: ignore[no-any-return]  # chat_data is dict[Any, Any]
+        result: RiskResult = stored[1]  # chat_data holds Any: name the type here
+        return result
     return None
 
 

@@ -14,7 +14,15 @@ from bot.clock import from_db, to_db
 from bot.notify import notify_coordinators
 from bot.schedule import INDEFINITE, is_paused
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    Handlers,
+    Wiring,
+    answer_expired,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons
 from storage import engagement, members
 from storage.members import Member
@@ -44,10 +52,10 @@ async def pause_command(update: Update, context: BotContext) -> None:
     # The button remembers whether the member was paused when asked, so a second press of the
     # same question (another device) is answered as expired instead of pausing again.
     state = _pause_state(context, member)
-    buttons = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))]
+    buttons: list[list[Button]] = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))]
                for key in PAUSES]
     buttons.append([(t(lang, "account.not_now"), sign("ac", "keep"))])
-    text = t(lang, "account.pause_ask")
+    text: str = t(lang, "account.pause_ask")
     if state != "r":
         text = f"{t(lang, 'account.paused_now', until=_until_text(context, member))}\n{text}"
     await reply(update, context, text, buttons)

@@ -87,7 +87,7 @@ async def resolve_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     sign, t = services.signer.sign, services.t
-    options = [
+    options: list[Button] = [
         (t(language, f"escalation.outcome_{outcome}"), sign("co", "esc", "out", escalation.id,
                                                             outcome))
         for outcome in lifecycle.OUTCOMES

@@ -6,6 +6,9 @@ One check-in per ISO week (a second one replaces the first). Progress lives in t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -17,6 +20,7 @@ from telegram.ext import (
 
 from bot import checkin_extras, checkin_summary
 from bot.callbacks import NUMBER, shape
+from bot.catalog.checkins import CheckinContent, Measure
 from bot.checkins import iso_week, plan_steps
 from bot.services import BotContext
 from handlers._common import (
@@ -39,6 +43,12 @@ ANSWERING = "answering"
 NOTE_MAX_CHARS = 3000
 # checkin:a:<ISO week>:<step position>:<value 0-9, or s to skip> (see step_buttons).
 ANSWER_PATTERN = shape("checkin", "a", r"\d{4}-W\d{2}", NUMBER, r"(?:\d|s)")
+
+
+def measures(content: CheckinContent) -> Mapping[str, Measure]:
+    """The measures by name, for names read from a (signed) button or a planned step."""
+    # The catalog types its keys as the known names; a payload is a plain str.
+    return cast(Mapping[str, Measure], content.measures)
 
 
 async def start(update: Update, context: BotContext) -> str | int:
@@ -105,7 +115,7 @@ def step_buttons(context: BotContext, member: Member, draft: Draft) -> list[list
     if kind == "g":
         return [[button(t(language, f"goals.progress_{value}"), value)] for value in range(4)]
     instrument = rest.split(":")[0]
-    measure = content.measures[instrument]  # type: ignore[index]
+    measure = measures(content)[instrument]
     return [[button(option.label.get(language), option.value)] for option in measure.answers]
 
 
@@ -121,7 +131,7 @@ def step_text(context: BotContext, member: Member, draft: Draft) -> str:
     if kind == "share":
         return services.t(language, "checkin.share_question")
     instrument, _, index = rest.partition(":")
-    measure = content.measures[instrument]  # type: ignore[index]
+    measure = measures(content)[instrument]
     item = services.t(
         language,
         "checkin.measure_item",
@@ -162,7 +172,7 @@ def _valid_value(context: BotContext, draft: Draft, value: str) -> int | None:
     elif kind == "g":
         allowed = {0, 1, 2, 3}
     else:
-        allowed = {o.value for o in content.measures[rest.split(":")[0]].answers}  # type: ignore[index]
+        allowed = {o.value for o in measures(content)[rest.split(":")[0]].answers}
     return int(value) if value.isdigit() and int(value) in allowed else None
 
 
@@ -246,7 +256,7 @@ async def _expired(update: Update, context: BotContext, member: Member | None) -
 
 def conversation() -> ConversationHandler[BotContext]:
     """The check-in flow; persisted so it resumes after a restart."""
-    entry = [
+    entry: Handlers = [
         CommandHandler("checkin", start, filters.ChatType.PRIVATE),
         CallbackQueryHandler(start, pattern=shape("checkin", "start")),
     ]

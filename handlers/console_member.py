@@ -95,7 +95,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
 def _programme_lines(context: BotContext, member: Member) -> list[str]:
     """A suspension (since when, and why) and the invite cohort, when there are any."""
     t, language = context.services.t, context.services.settings.default_language
-    lines = []
+    lines: list[str] = []
     if member.suspended_at is not None:
         lines.append(t(language, "suspend.profile_line", since=_day(member.suspended_at),
                        reason=member.suspended_reason or "-"))

@@ -46,7 +46,7 @@ def _strategy_view(
 ) -> tuple[Html, list[list[Button]]]:
     """A strategy as steps, with the buttons to move on or say whether it helped."""
     t, sign = context.services.t, context.services.signer.sign
-    lines = [t(language, "cope.title", title=strategy.title.get(language), minutes=strategy.minutes)]
+    lines: list[str] = [t(language, "cope.title", title=strategy.title.get(language), minutes=strategy.minutes)]
     if position == 0:
         lines.append(t(language, "cope.intro", intro=feeling.intro.get(language)))
     lines += [
@@ -59,7 +59,7 @@ def _strategy_view(
     back = (t(language, "cope.back"), sign("cope", "b"))
     if rated:
         return Html("\n".join(lines)), [[another, back]]
-    rows = [
+    rows: list[list[Button]] = [
         [another],
         [
             (t(language, "cope.helped"), sign("cope", "r", strategy.id, "y")),

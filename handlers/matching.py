@@ -14,6 +14,7 @@ from bot.callbacks import NUMBER, payload_parts, shape
 from bot.i18n import Html
 from bot.services import BotContext
 from handlers._common import (
+    Button,
     Handlers,
     Wiring,
     actor_of,
@@ -35,7 +36,7 @@ async def pending_command(update: Update, context: BotContext) -> None:
     services, language = context.services, coordinator_language(context)
     t, now = services.t, services.clock.now()
     waiting = await suggestions.waiting_mentees(services.db)
-    lines = [t(language, "matching.pending_title", count=len(waiting))]
+    lines: list[str] = [t(language, "matching.pending_title", count=len(waiting))]
     for mentee in waiting[:LIST_LIMIT]:
         lines.append(t(
             language, "matching.pending_mentee", code=mentee.code, alias=mentee.alias or "-",
@@ -66,7 +67,7 @@ def _proposal_buttons(context: BotContext, suggestion_id: int, with_alternatives
                       ) -> list[list[tuple[str, str]]]:
     """[Approve] [Skip] [Alternatives]."""
     t, sign, language = context.services.t, context.services.signer.sign, coordinator_language(context)
-    row = [(t(language, "matching.approve"), sign("co", "ok", suggestion_id)),
+    row: list[Button] = [(t(language, "matching.approve"), sign("co", "ok", suggestion_id)),
            (t(language, "matching.skip"), sign("co", "skip", suggestion_id))]
     if with_alternatives:
         row.append((t(language, "matching.alternatives"), sign("co", "alt", suggestion_id)))

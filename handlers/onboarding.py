@@ -103,7 +103,7 @@ async def decline(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def too_young(update: Update, context: BotContext) -> int:
+async def too_young(update: Update, context: BotContext) -> str | int:
     """Under the minimum age: a kind no, youth helplines for their country, nothing stored."""
     query = update.callback_query
     assert query is not None
@@ -133,7 +133,7 @@ async def ask_for_button(update: Update, context: BotContext) -> str:
     return CONSENT
 
 
-def _intake_state(step: str) -> list[object]:
+def _intake_state(step: str) -> Handlers:
     """Handlers for one intake step: its own buttons, and anything typed or sent."""
     # "Is this your time zone?" offers [Yes] (tzpick:<zone>) and [Another] (tz:pick).
     step_names = choice("tz", "tzpick") if step == "tz" else step
@@ -146,7 +146,7 @@ def _intake_state(step: str) -> list[object]:
 def conversation() -> ConversationHandler[BotContext]:
     """The onboarding flow; its state is persisted so it resumes after a restart."""
     all_steps = sorted({*steps.MENTEE_STEPS, *steps.MENTOR_STEPS, *steps.SUB_STEPS})
-    states: dict[object, list[object]] = {
+    states: dict[object, Handlers] = {
         CONSENT: [
             CallbackQueryHandler(agree, pattern=shape("start", "agree")),
             CallbackQueryHandler(agree, pattern=shape("start", "agree", r"i\d{1,12}")),
@@ -158,7 +158,7 @@ def conversation() -> ConversationHandler[BotContext]:
     states.update({step: _intake_state(step) for step in all_steps})
     return ConversationHandler(
         entry_points=[CommandHandler("start", start, filters.ChatType.PRIVATE)],
-        states=states,  # type: ignore[arg-type]
+        states=states,
         fallbacks=[
             CommandHandler("start", start, filters.ChatType.PRIVATE),
             CommandHandler("help", intake.help_then_resume, filters.ChatType.PRIVATE),

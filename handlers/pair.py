@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import closure, decline, pairing
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, answer_expired_press, current_member, reply
+from handlers._common import Button, Handlers, Wiring, answer_expired_press, current_member, reply
 from handlers._edits import drop_buttons, edit_pressed
 from storage import members, pairs
 from storage.members import Member
@@ -162,10 +162,10 @@ async def rematch_button(update: Update, context: BotContext) -> None:
 
 
 def _end_buttons(context: BotContext, language: str, pair: pairs.Pair
-                 ) -> list[list[tuple[str, str]]]:
+                 ) -> list[list[Button]]:
     """Reason buttons (all optional in spirit: 'rather not say' is one) and [Keep going]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows = [[(t(language, f"pair.end_reason_{reason}"), sign("pair", "end", pair.id, reason))]
+    rows: list[list[Button]] = [[(t(language, f"pair.end_reason_{reason}"), sign("pair", "end", pair.id, reason))]
             for reason in END_REASONS]
     return [*rows, [(t(language, "pair.end_keep"), sign("pair", "keep", pair.id))]]
 

@@ -158,11 +158,11 @@ async def use_buttons(update: Update, context: BotContext) -> str | int:
 
 def conversation() -> ConversationHandler[BotContext]:
     """The pulse flow, persisted."""
-    entry = [
+    entry: Handlers = [
         CommandHandler("pulse", start, filters.ChatType.PRIVATE),
         CallbackQueryHandler(start, pattern=shape("pulse", "start")),
     ]
-    in_flow = [
+    in_flow: Handlers = [
         CallbackQueryHandler(answer, pattern=shape("pulse", "a", choice(*STEPS), r"\d")),
         MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
                        use_buttons),

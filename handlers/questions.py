@@ -75,7 +75,7 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
     intake = services.content.intake
     key = f"intake.ask_{step}"
     if step == "role":
-        buttons = [[(t(lang, "intake.role_mentee"), sign(ns, "role", "mentee"))],
+        buttons: list[list[Button]] = [[(t(lang, "intake.role_mentee"), sign(ns, "role", "mentee"))],
                    [(t(lang, "intake.role_mentor"), sign(ns, "role", "mentor"))]]
         return t(lang, key), buttons
     if step == "alias":

@@ -17,6 +17,7 @@ from bot.relay import relay_pairs
 from bot.services import BotContext
 from handlers._common import (
     Button,
+    Handler,
     Handlers,
     Wiring,
     answer_expired,
@@ -38,7 +39,7 @@ TEXT_MAX = 1500
 def kind_buttons(context: BotContext, language: str, pair_id: int) -> list[list[Button]]:
     """One button per kind, then [Cancel]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows = [[(t(language, f"report.kind_{kind}"), sign("report", "kind", pair_id, kind))]
+    rows: list[list[Button]] = [[(t(language, f"report.kind_{kind}"), sign("report", "kind", pair_id, kind))]
             for kind in KINDS]
     return [*rows, [(t(language, "report.cancel"), sign("report", "cancel"))]]
 
@@ -162,9 +163,10 @@ async def use_buttons(update: Update, context: BotContext) -> None:
 def conversation() -> ConversationHandler[BotContext]:
     """The /report flow, persisted."""
     text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND
-    cancel_handler = CallbackQueryHandler(cancel, pattern=shape("report", "cancel"))
-    pick = CallbackQueryHandler(picked_pair, pattern=shape("report", "pair", NUMBER))
-    kind = CallbackQueryHandler(picked_kind, pattern=shape("report", "kind", NUMBER, choice(*KINDS)))
+    cancel_handler: Handler = CallbackQueryHandler(cancel, pattern=shape("report", "cancel"))
+    pick: Handler = CallbackQueryHandler(picked_pair, pattern=shape("report", "pair", NUMBER))
+    kind: Handler = CallbackQueryHandler(picked_kind,
+                                         pattern=shape("report", "kind", NUMBER, choice(*KINDS)))
     return ConversationHandler(
         entry_points=[CommandHandler("report", start, filters.ChatType.PRIVATE)],
         states={

@@ -48,7 +48,7 @@ def awaiting(services: Services, chat_id: int) -> str | None:
 def _buttons(context: BotContext, language: str) -> list[list[Button]]:
     """One button per step, then [Done]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows = [[(t(language, "safety_plan.edit", section=section_title(t, language, section)),
+    rows: list[list[Button]] = [[(t(language, "safety_plan.edit", section=section_title(t, language, section)),
               sign(NS, "edit", section))] for section in safety_plans.SECTIONS]
     return [*rows, [(t(language, "safety_plan.close"), sign(NS, "close"))]]
 

@@ -78,8 +78,8 @@ def waiting_step(update: Update, context: BotContext) -> object | None:
         check = handler.check_update(update)
         if check is None or check is False:
             continue
-        if isinstance(handler, ConversationHandler):  # (state, key, handler, check)
-            return getattr(check[2], "callback", None) or handler
+        if isinstance(handler, ConversationHandler) and isinstance(check, tuple):
+            return getattr(check[2], "callback", None) or handler  # (state, key, handler, check)
         return handler.callback
     return None
 
@@ -147,7 +147,7 @@ async def _reply_for(
     language = language_of(update, context, member)
     country = (member.country if member else None) or services.settings.default_country
     directory = services.content.crisis
-    safe_row = [(t(language, "crisis.safe"), sign("crisis", "safe")),
+    safe_row: list[Button] = [(t(language, "crisis.safe"), sign("crisis", "safe")),
                 (t(language, "crisis.not_safe"), sign("crisis", "notsafe"))]
     buttons: list[list[Button]] = []
     if choice == "check":

@@ -96,7 +96,7 @@ def menu(services: Services, member: Member, saved: bool = False) -> tuple[str, 
     for field in fields_for(member):
         lines.append(t(lang, "settings.line", name=t(lang, f"settings.name_{field}"),
                        value=_value(services, member, field)))
-    buttons = [(t(lang, f"settings.name_{field}"), sign(NS, "open", field))
+    buttons: list[Button] = [(t(lang, f"settings.name_{field}"), sign(NS, "open", field))
                for field in fields_for(member)]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     if member.role == "mentee":  # what the mentor sees, and goals (handlers/sharing.py)

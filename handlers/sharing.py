@@ -73,7 +73,7 @@ async def goals_screen(services: Services, member: Member) -> tuple[str, list[li
     t, lang, sign = services.t, member.language, services.signer.sign
     goals = await sharing.goals(services.db, member.id)
     shared = (await shown_items(services, member)).get("goals", False)
-    lines = [t(lang, "goals.title", shared=t(lang, "goals.shared_yes" if shared else "goals.shared_no"))]
+    lines: list[str] = [t(lang, "goals.title", shared=t(lang, "goals.shared_yes" if shared else "goals.shared_no"))]
     lines += await goal_lines(services, member, lang) or [t(lang, "goals.none")]
     rows: list[list[Button]] = [[(t(lang, "goals.remove", goal=g.text[:40]), sign("gl", "rm", g.id))]
                                 for g in goals]

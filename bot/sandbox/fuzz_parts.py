@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox
+from bot.services import BotContext
 
 OTHER_GROUP_ID = -1007777777777
 CHANNEL_ID = -1008888888888
@@ -147,7 +148,7 @@ class ErrorCatcher(logging.Handler):
         self.sink.append(f"{record.name}: {record.getMessage()}{detail}")
 
 
-def callback_handlers(sandbox: Sandbox) -> list[CallbackQueryHandler]:  # type: ignore[type-arg]
+def callback_handlers(sandbox: Sandbox) -> list[CallbackQueryHandler[BotContext, Any]]:
     """Every button handler registered, those inside conversations (entry, states, fallbacks) too."""
     assert sandbox.app is not None
     found = []
