@@ -223,3 +223,15 @@ async def tell_failures(services: Services) -> int:
             told += 1
         await relay.mark_failure_told(services.db, failure.id, services.clock.now())
     return told
+
+
+async def reached_out(services: Services, mentor: Member, pair: Pair) -> bool:
+    """The mentor says they reached out: close the mentee's open requests for contact (and
+    count it, anonymised); False if none was open."""
+    now = services.clock.now()
+    closed = await checkins.complete_reachouts(services.db, pair.id, now)
+    if closed:
+        await engagement.record(services.db, services.pseudonym_key, kind="reachout_done",
+                                now=now, telegram_id=mentor.telegram_id, role="mentor",
+                                pair_code=pair.code)
+    return bool(closed)

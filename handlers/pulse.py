@@ -12,8 +12,8 @@ from telegram.ext import (
 )
 
 from bot.callbacks import choice, payload_parts, shape
+from bot.checkin_summary import finish_pulse
 from bot.checkins import iso_week
-from bot.notify import notify_coordinators
 from bot.services import BotContext
 from handlers._common import (
     Button,
@@ -25,7 +25,7 @@ from handlers._common import (
     reply,
 )
 from handlers._edits import remove_buttons
-from storage import engagement, pulses
+from storage import pulses
 from storage.members import Member
 
 STEPS = ("going", "wellbeing", "wants_support")
@@ -95,34 +95,14 @@ async def answer(update: Update, context: BotContext) -> str | int | None:
 
 
 async def finish(update: Update, context: BotContext, member: Member, period: str) -> None:
-    """Thank the mentor; a low answer or a request for support tells coordinators and offers
-    self-care strategies."""
-    services, t, language = context.services, context.services.t, member.language
-    now = services.clock.now()
-    pulse = await pulses.get(services.db, member.id, period) or {}
-    await engagement.record(services.db, services.pseudonym_key, kind="pulse_done", now=now,
-                            telegram_id=member.telegram_id, role="mentor",
-                            value=pulse.get("wellbeing"))
-    await engagement.record(services.db, services.pseudonym_key, kind="pulse_going", now=now,
-                            telegram_id=member.telegram_id, role="mentor",
-                            value=pulse.get("going"))
-    low_at = services.content.checkins.pulse.low_at_or_below
-    low = any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing"))
-    wants = bool(pulse.get("wants_support"))
-    if not (low or wants):
+    """Thank the mentor; after a low answer or a request for support, offer self-care ideas."""
+    t, language = context.services.t, member.language
+    flags = await finish_pulse(context.services, member, period)
+    if not (flags.low or flags.wants_support):
         await reply(update, context, t(language, "pulse.thanks"))
         return
-    coordinator_language = services.settings.default_language
-    reasons = [t(coordinator_language, "pulse.reason_low")] if low else []
-    if wants:
-        reasons.append(t(coordinator_language, "pulse.reason_support"))
-    await notify_coordinators(
-        services, key=f"pulse_flag:{member.code}:{period}", kind="pulse_flag",
-        text=t(coordinator_language, "pulse.coord", code=member.code,
-               alias=member.display_alias, going=pulse.get("going") or "-",
-               wellbeing=pulse.get("wellbeing") or "-", reasons=", ".join(reasons)),
-    )
-    await reply(update, context, t(language, "pulse.support_coming" if wants else "pulse.low_reply"))
+    await reply(update, context, t(language, "pulse.support_coming" if flags.wants_support
+                                   else "pulse.low_reply"))
     await reply(update, context, self_care_text(context, member))
 
 

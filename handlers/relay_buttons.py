@@ -6,12 +6,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import NUMBER, choice, shape
+from bot.relay import reached_out as reached_out_with
 from bot.relay import relay_pairs
 from bot.services import BotContext
 from handlers._common import Handlers, Wiring, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, settle_button
 from handlers.relay import ask_recipient, deliver
-from storage import checkins, engagement, members, pairs, relay
+from storage import members, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair
 
@@ -119,13 +120,7 @@ async def reached_out(update: Update, context: BotContext) -> None:
     if member is None or pair is None or pair.mentor_id != member.id:
         await _expired(update, context, member)
         return
-    now = services.clock.now()
-    closed = await checkins.complete_reachouts(services.db, pair.id, now)
-    if closed:
-        await engagement.record(
-            services.db, services.pseudonym_key, kind="reachout_done", now=now,
-            telegram_id=member.telegram_id, role="mentor", pair_code=pair.code,
-        )
+    await reached_out_with(services, member, pair)
     await query.answer(services.t(member.language, "checkin.reached_thanks"))
 
 

@@ -19,7 +19,13 @@ from telegram.ext import ApplicationHandlerStop, ConversationHandler, MessageHan
 
 from bot import alert_contact, crisis_reply
 from bot.crisis_view import render_concern, render_crisis, render_danger
-from bot.degraded import raise_alert_or_send_directly, write_or_log
+from bot.degraded import (
+    ENTRY_DETECTED,
+    mark_unreachable,
+    raise_alert_or_send_directly,
+    record_crisis_entry,
+    write_or_log,
+)
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.risk import RiskResult, Severity
@@ -34,7 +40,6 @@ from handlers._common import (
     language_of,
     reply,
 )
-from handlers.support import ENTRY_DETECTED, mark_unreachable, record_entry
 from storage import pairs, risk_signals
 from storage.members import Member
 
@@ -120,7 +125,7 @@ async def respond_to_risk(
     try:
         await reply(update, context, text_out, buttons, lane=Lane.CRISIS)
     except Forbidden:  # blocked right after writing: the alert still goes out, saying so
-        await mark_unreachable(context, member)
+        await mark_unreachable(context.services, member)
         member = await current_member(update, context)
     remembered = crisis_reply.remember(choice, result, recent.get(chat_id), now)
     if remembered is not None:
@@ -133,7 +138,8 @@ async def respond_to_risk(
             kind="danger" if choice == "danger" or result.kind == "danger" else "self",
             language=language_of(update, context, member),
         )
-        await record_entry(update, context, ENTRY_DETECTED)
+        await record_crisis_entry(context.services, await current_member(update, context),
+                                  ENTRY_DETECTED)
     return result
 
 

@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext, Services
+from bot.sharing import settings_row
 from handlers import questions
 from handlers._common import (
     Button,
@@ -100,9 +101,7 @@ def menu(services: Services, member: Member, saved: bool = False) -> tuple[str, 
                for field in fields_for(member)]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     if member.role == "mentee":  # what the mentor sees, and goals (handlers/sharing.py)
-        from handlers.sharing import settings_row
-
-        rows.append(settings_row(services, member))
+        rows.append(settings_row(services.t, services.signer.sign, member.language))
     rows.append([(t(lang, "settings.close"), sign(NS, "close"))])
     return "\n".join(lines), rows
 

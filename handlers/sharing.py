@@ -46,13 +46,6 @@ class AwaitingGoal(filters.MessageFilter):
         return deadline is not None and self.services.clock.now() < deadline
 
 
-def settings_row(services: Services, member: Member) -> list[Button]:
-    """The buttons /settings shows a mentee for these screens."""
-    t, sign, lang = services.t, services.signer.sign, member.language
-    return [(t(lang, "sharing.settings_button"), sign("sh", "menu")),
-            (t(lang, "goals.settings_button"), sign("gl", "menu"))]
-
-
 async def sharing_screen(services: Services, member: Member) -> tuple[str, list[list[Button]]]:
     """Each item with its state, a toggle per item, and Back."""
     t, lang, sign = services.t, member.language, services.signer.sign

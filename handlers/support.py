@@ -19,7 +19,15 @@ from telegram.ext import (
 
 from bot import alert_contact
 from bot.crisis_view import render_crisis, render_not_safe
-from bot.degraded import raise_alert_or_send_directly, write_or_log
+from bot.degraded import (
+    ENTRY_BUTTON,
+    ENTRY_COMMAND,
+    mark_unreachable,
+    raise_alert_or_send_directly,
+    record_crisis_answer,
+    record_crisis_entry,
+    write_or_log,
+)
 from bot.escalation import edit_alert
 from bot.lanes import Lane
 from bot.safety_plan import render_plan
@@ -32,11 +40,10 @@ from handlers._common import (
     language_of,
     reply,
 )
-from storage import engagement, escalations, members, safety_plans
+from storage import escalations, safety_plans
 from storage.members import Member
 
 log = logging.getLogger(__name__)
-ENTRY_COMMAND, ENTRY_BUTTON, ENTRY_DETECTED = 1, 2, 3  # engagement value of crisis_entered
 NOT_SAFE_WINDOW = timedelta(minutes=30)  # a second "not safe" within it: "told them again"
 # Every other button pattern is a whole-payload shape (bot/callbacks.shape). Crisis buttons are
 # the one exception on purpose: any signed "crisis:" press (an old version's too) opens the
@@ -54,7 +61,8 @@ async def crisis_command(update: Update, context: BotContext) -> None:
                         render_plan(context.services.t, member.language, plan, intro=False),
                         lane=Lane.CRISIS)
     await send_crisis(update, context)
-    await record_entry(update, context, ENTRY_COMMAND)
+    await record_crisis_entry(context.services, await current_member(update, context),
+                              ENTRY_COMMAND)
     raise ApplicationHandlerStop  # never disturbs a flow in progress: it resumes afterwards
 
 
@@ -80,7 +88,8 @@ async def crisis_button(update: Update, context: BotContext) -> None:
             await _lines_and_alert(update, context, "concern")
         else:
             await send_crisis(update, context)
-            await record_entry(update, context, ENTRY_BUTTON)
+            await record_crisis_entry(context.services, await current_member(update, context),
+                                      ENTRY_BUTTON)
     raise ApplicationHandlerStop
 
 
@@ -110,7 +119,7 @@ async def _gentle_answer(update: Update, context: BotContext, action: str) -> No
     language = language_of(update, context, member)
     t, sign = context.services.t, context.services.signer.sign
     if action == "safe":
-        await _record_answer(update, context, member, safe=True)
+        await record_crisis_answer(context.services, member, safe=True)
     if action in ("safe", "called"):  # the coordinators working the alert see the answer
         await write_or_log("an answer on an alert", _tell_alert(
             context, member, update.effective_chat.id if update.effective_chat else 0, action))
@@ -162,7 +171,7 @@ async def not_safe(update: Update, context: BotContext) -> None:
             await reply(update, context, text, await not_safe_buttons(context, member, language),
                         lane=Lane.CRISIS)
         except Forbidden:
-            await mark_unreachable(context, member)
+            await mark_unreachable(context.services, member)
             raise
     await raise_alert_or_send_directly(
         services,
@@ -173,7 +182,7 @@ async def not_safe(update: Update, context: BotContext) -> None:
         telegram_id=update.effective_user.id if update.effective_user else None,
         language=language,
     )
-    await _record_answer(update, context, member, safe=False)
+    await record_crisis_answer(context.services, member, safe=False)
 
 
 async def not_safe_buttons(
@@ -217,38 +226,8 @@ async def send_crisis(update: Update, context: BotContext, *, not_safe: bool = F
     try:
         await reply(update, context, text, buttons, lane=Lane.CRISIS)
     except Forbidden:
-        await mark_unreachable(context, member)
+        await mark_unreachable(context.services, member)
         raise
-
-
-async def mark_unreachable(context: BotContext, member: Member | None) -> None:
-    """They blocked the bot: note it, so the alert tells coordinators the bot cannot reach them."""
-    log.info("crisis reply refused: the person blocked the bot")
-    if member is not None and not member.unreachable:
-        # A full disk must not stop the alert that follows.
-        await write_or_log("that a member is unreachable", members.update_profile(
-            context.services.db, member.id, context.services.clock.now(), unreachable=True
-        ))
-
-
-async def record_entry(update: Update, context: BotContext, how: int) -> None:
-    """Anonymised: someone reached the crisis path, and how (no pseudonym before consent)."""
-    member = await current_member(update, context)
-    await write_or_log("a crisis entry", engagement.record(
-        context.services.db, context.services.pseudonym_key, kind="crisis_entered",
-        now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
-        role=member.role if member else None, value=how,
-    ))
-
-
-async def _record_answer(update: Update, context: BotContext, member: Member | None, *,
-                         safe: bool) -> None:
-    """Anonymised answer to "are you safe?" (1 safe for now, 0 not safe)."""
-    await write_or_log("an answer to \"are you safe?\"", engagement.record(
-        context.services.db, context.services.pseudonym_key, kind="crisis_answered",
-        now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
-        role=member.role if member else None, value=1 if safe else 0,
-    ))
 
 
 async def message_reply(update: Update, context: BotContext) -> None:
