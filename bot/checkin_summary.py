@@ -238,9 +238,11 @@ async def finish_pulse(services: Services, member: Member, period: str) -> Pulse
     """Count the pulse (anonymised) and tell coordinators about a low answer or a request."""
     t, now = services.t, services.clock.now()
     pulse = await pulses.get(services.db, member.id, period) or {}
-    for kind, value in (("pulse_done", pulse.get("wellbeing")), ("pulse_going", pulse.get("going"))):
-        await engagement.record(services.db, services.pseudonym_key, kind=kind, now=now,
-                                telegram_id=member.telegram_id, role="mentor", value=value)
+    await engagement.record(services.db, services.pseudonym_key, kind="pulse_done", now=now,
+                            telegram_id=member.telegram_id, role="mentor",
+                            value=pulse.get("wellbeing"))
+    await engagement.record(services.db, services.pseudonym_key, kind="pulse_going", now=now,
+                            telegram_id=member.telegram_id, role="mentor", value=pulse.get("going"))
     low_at = services.content.checkins.pulse.low_at_or_below
     flags = PulseFlags(low=any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing")),
                        wants_support=bool(pulse.get("wants_support")))
