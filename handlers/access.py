@@ -8,19 +8,21 @@ else, answering exactly like an unknown command so nothing about the console is 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.services import BotContext
 from handlers._common import (
-    Handlers,
-    Wiring,
     answer_unknown_command,
     is_coordinator,
     is_coordinator_button,
     is_coordinator_command,
 )
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
@@ -14,18 +15,13 @@ from bot.clock import from_db, to_db
 from bot.notify import notify_coordinators
 from bot.schedule import INDEFINITE, is_paused
 from bot.services import BotContext
-from handlers._common import (
-    Button,
-    Handlers,
-    Wiring,
-    answer_expired,
-    current_member,
-    language_of,
-    reply,
-)
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from storage import engagement, members
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 PAUSES = {"1w": timedelta(weeks=1), "2w": timedelta(weeks=2), "open": None}
 # ac:pause:<length>:<state when asked> (see _pause_state).

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.degraded import write_or_log
 from bot.retention import note_seen
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 async def note_last_seen(update: Update, context: BotContext) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import ForceReply, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -13,10 +15,13 @@ from bot.clock import from_db
 from bot.escalation import alert_view, member_of
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers._common import Button, Handlers, Wiring, answer_expired, coordinator_commands, reply
+from handlers._common import Button, answer_expired, coordinator_commands, reply
 from handlers._edits import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("escalations")
 MAX_LISTED = 20  # keeps /escalations well under Telegram's 4096 characters

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.approval import approve
 from bot.codes import normalise_code
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, coordinator_commands, reply
+from handlers._common import coordinator_commands, reply
 from storage import members
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("approve")
 

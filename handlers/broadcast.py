@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -9,9 +11,12 @@ from bot import broadcast
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.i18n import escape
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, answer_expired, coordinator_commands, reply
+from handlers._common import answer_expired, coordinator_commands, reply
 from handlers._edits import remove_buttons
 from storage import broadcasts
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("broadcast")
 AUDIENCES = tuple(broadcasts.AUDIENCE_ROLES)

@@ -7,7 +7,7 @@ One check-in per ISO week (a second one replaces the first). Progress lives in t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from telegram import Update
 from telegram.ext import (
@@ -25,8 +25,6 @@ from bot.checkins import iso_week, plan_steps
 from bot.services import BotContext
 from handlers._common import (
     Button,
-    Handlers,
-    Wiring,
     answer_expired,
     current_member,
     detected_risk,
@@ -38,6 +36,9 @@ from handlers.screening import respond_to_risk
 from storage import checkins
 from storage.checkins import Draft
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 ANSWERING = "answering"
 NOTE_MAX_CHARS = 3000

@@ -6,6 +6,8 @@ checked the chat and the person's membership before these handlers run.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
@@ -16,16 +18,11 @@ from bot.digest import digest_text
 from bot.i18n import Html
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers._common import (
-    Handlers,
-    Wiring,
-    actor,
-    coordinator_commands,
-    is_coordinator,
-    say,
-    thread_of,
-)
+from handlers._common import actor, coordinator_commands, is_coordinator, say, thread_of
 from storage import audit
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("dashboard", "export", "digest", "audit", "member")
 AUDIT_LINES = 20

@@ -7,6 +7,7 @@ the audit log, and shows the identity in a pop-up only the presser sees.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -16,9 +17,12 @@ from bot import words
 from bot.callbacks import CODE, payload_parts, shape
 from bot.i18n import Html
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, actor, is_coordinator, say
+from handlers._common import actor, is_coordinator, say
 from storage import audit, console, members
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 log = logging.getLogger(__name__)
 ALERT_LIMIT = 200  # Telegram's limit for callback answers

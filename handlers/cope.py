@@ -7,6 +7,8 @@ is still on the message (the message is edited right after), so a second device 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -16,17 +18,12 @@ from bot.coping import position_after, ranked
 from bot.i18n import Html
 from bot.pseudonym import content_number
 from bot.services import BotContext
-from handlers._common import (
-    Button,
-    Handlers,
-    Wiring,
-    answer_expired,
-    current_member,
-    language_of,
-    reply,
-)
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
 from storage import coping, engagement
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 def _feelings_menu(context: BotContext, language: str) -> tuple[Html, list[list[Button]]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -9,8 +11,11 @@ from bot import data_rights
 from bot.callbacks import CODE, choice, shape
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, answer_expired, current_member, language_of, reply
+from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 async def mydata_command(update: Update, context: BotContext) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
@@ -11,8 +12,11 @@ from telegram.ext import CommandHandler
 from bot.evaluation_report import BadScope, Busy, build, parse_scope, words_for
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, actor, coordinator_commands, say, thread_of
+from handlers._common import actor, coordinator_commands, say, thread_of
 from storage import audit
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("evaluation")
 logger = logging.getLogger(__name__)

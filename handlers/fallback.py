@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import help_menu, menus
 from bot.services import BotContext
 from handlers._common import (
-    Handlers,
-    Wiring,
     answer_expired_press,
     answer_stray_message,
     answer_unknown_command,
@@ -19,6 +19,9 @@ from handlers._common import (
     member_help,
     reply,
 )
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 async def expired_button(update: Update, context: BotContext) -> None:

@@ -4,14 +4,18 @@ suspended member (who keeps the help paths and their data), not a forged button.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.services import BotContext
 from bot.suspension import suspended_ids
-from handlers._common import Handlers, Wiring, reply
+from handlers._common import reply
 from storage import members, updates
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,8 @@ opens the link (/start <payload>) and when they agree."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CommandHandler
 
@@ -10,9 +12,12 @@ from bot import invites
 from bot.callbacks import payload_parts
 from bot.clock import to_db
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, actor, coordinator_commands, reply
+from handlers._common import actor, coordinator_commands, reply
 from storage import members
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("invite")
 

@@ -6,6 +6,8 @@ elsewhere). Coordinator texts use DEFAULT_LANGUAGE. /pair, /pairs, /unpair: hand
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -15,8 +17,6 @@ from bot.i18n import Html
 from bot.services import BotContext
 from handlers._common import (
     Button,
-    Handlers,
-    Wiring,
     actor_of,
     coordinator_commands,
     coordinator_language,
@@ -26,6 +26,9 @@ from handlers._common import (
 )
 from handlers._edits import edit_pressed, remove_buttons
 from storage import members, suggestions
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("pending", "suggest")
 LIST_LIMIT = 30  # lines per list (/pending, /suggest, /pairs)

@@ -3,6 +3,8 @@ the intake questions (handlers/intake.py). One persistent ConversationHandler, "
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -18,9 +20,12 @@ from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
 from bot.sharing import defaults_sentence
 from handlers import intake, invite
-from handlers._common import Handlers, Wiring, current_member, help_now_row, language_of, reply
+from handlers._common import current_member, help_now_row, language_of, reply
 from handlers._edits import remove_buttons
 from storage import engagement, members
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 CONSENT = "consent"
 

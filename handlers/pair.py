@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import closure, decline, pairing
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.services import BotContext
-from handlers._common import Button, Handlers, Wiring, answer_expired_press, current_member, reply
+from handlers._common import Button, answer_expired_press, current_member, reply
 from handlers._edits import drop_buttons, edit_pressed
 from storage import members, pairs
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 END_REASONS = ("done", "fit", "life", "none")
 

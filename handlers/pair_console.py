@@ -3,6 +3,8 @@ constraint is broken), /pairs and /unpair CODE REASON. Coordinators' group only.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -12,8 +14,6 @@ from bot.clock import from_db
 from bot.left_out import render_broken
 from bot.services import BotContext
 from handlers._common import (
-    Handlers,
-    Wiring,
     actor_of,
     coordinator_commands,
     coordinator_language,
@@ -24,6 +24,9 @@ from handlers._common import (
 from handlers._edits import drop_buttons
 from storage import members, pairs
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("pair", "pairs", "unpair")
 PAGE = 30  # pairs listed by /pairs, like the /pending and /suggest lists

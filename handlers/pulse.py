@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -15,18 +17,13 @@ from bot.callbacks import choice, payload_parts, shape
 from bot.checkin_summary import finish_pulse
 from bot.checkins import iso_week
 from bot.services import BotContext
-from handlers._common import (
-    Button,
-    Handlers,
-    Wiring,
-    answer_expired,
-    current_member,
-    language_of,
-    reply,
-)
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from storage import pulses
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 STEPS = ("going", "wellbeing", "wants_support")
 # What each step's buttons offer; the pattern only says "one digit", the handler checks the range.

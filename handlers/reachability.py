@@ -5,6 +5,8 @@ The bot leaving or rejoining the coordinators' group is recorded for `bot.health
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import ChatMemberHandler
 
@@ -14,8 +16,11 @@ from bot.health import record_coordinators_reachable
 from bot.notify import notify_coordinators
 from bot.services import BotContext
 from handlers import group_membership
-from handlers._common import Handlers, Wiring, current_member
+from handlers._common import current_member
 from storage import escalations, members
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
@@ -23,8 +24,6 @@ from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
 from bot.services import BotContext, Services
 from handlers._common import (
     Button,
-    Handlers,
-    Wiring,
     answer_stray_message,
     current_member,
     detected_risk,
@@ -34,6 +33,9 @@ from handlers._common import (
 from storage import members, outbox, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 log = logging.getLogger(__name__)
 TARGET_VALID = timedelta(minutes=60)  # a mentor's pick of mentee holds this long after last use

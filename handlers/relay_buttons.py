@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
@@ -9,12 +11,15 @@ from bot.callbacks import NUMBER, choice, shape
 from bot.relay import reached_out as reached_out_with
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, answer_expired, current_member, language_of, reply
+from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, settle_button
 from handlers.relay import ask_recipient, deliver
 from storage import members, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 RELAY_CODE = r"[a-z]{0,8}"  # the kinds found in a held message (bot/boundaries.encode)
 CRISIS_FLAG = choice("0", "1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import CommandHandler
@@ -12,8 +13,11 @@ from bot import words
 from bot.catalog._base import ContentError
 from bot.i18n import escape
 from bot.services import BotContext
-from handlers._common import Handlers, Wiring, coordinator_commands, reply
+from handlers._common import coordinator_commands, reply
 from storage import audit
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("reload")
 log = logging.getLogger(__name__)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -17,9 +19,6 @@ from bot.relay import relay_pairs
 from bot.services import BotContext
 from handlers._common import (
     Button,
-    Handler,
-    Handlers,
-    Wiring,
     answer_expired,
     current_member,
     detected_risk,
@@ -30,6 +29,9 @@ from handlers._edits import remove_buttons, settle_button
 from handlers.screening import respond_to_risk
 from storage import engagement, members, pairs, relay
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handler, Handlers, Wiring
 
 KINDS = ("boundaries", "disrespect", "safety", "other")
 PICK, KIND, DETAILS = "report_pick", "report_kind", "report_details"

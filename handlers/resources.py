@@ -3,6 +3,8 @@ a referral card to their mentee through the outbox)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -13,19 +15,14 @@ from bot.lanes import Lane
 from bot.outbox_hooks import message_payload
 from bot.resources_view import render_category, render_referral
 from bot.services import BotContext
-from handlers._common import (
-    Button,
-    Handlers,
-    Wiring,
-    answer_expired,
-    current_member,
-    language_of,
-    reply,
-)
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
 from storage import engagement, members, outbox, pairs
 from storage.members import Member
 from storage.pairs import Pair
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 BUTTON_CHARS = 48  # long service names are cut on buttons (the card shows them whole)
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -12,8 +14,6 @@ from bot.safety_plan import awaiting as plan_step
 from bot.services import BotContext, Services
 from handlers._common import (
     Button,
-    Handlers,
-    Wiring,
     answer_expired,
     answer_stray_message,
     current_member,
@@ -23,6 +23,9 @@ from handlers._common import (
 from handlers._edits import remove_buttons
 from storage import safety_plans
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 NS = "plan"
 

@@ -11,7 +11,7 @@ and kind, never text) are kept 24 hours, so a concern yesterday raises the tier 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.error import Forbidden
@@ -30,18 +30,12 @@ from bot.i18n import Html
 from bot.lanes import Lane
 from bot.risk import RiskResult, Severity
 from bot.services import BotContext
-from handlers._common import (
-    FLOWS,
-    SCREEN_RESULT,
-    Button,
-    Handlers,
-    Wiring,
-    current_member,
-    language_of,
-    reply,
-)
+from handlers._common import FLOWS, SCREEN_RESULT, Button, current_member, language_of, reply
 from storage import pairs, risk_signals
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 _WAITING = "risk_mid_flow"  # chat_data: was a flow waiting when the screen last fired
 # Catch-all handlers of the flows group that are not flows (the relay, the fallback): a message

@@ -9,7 +9,7 @@ partner is never swallowed as an alias.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -20,8 +20,6 @@ from bot.sharing import settings_row
 from handlers import questions
 from handlers._common import (
     Button,
-    Handlers,
-    Wiring,
     answer_expired,
     answer_stray_message,
     current_member,
@@ -30,6 +28,9 @@ from handlers._common import (
 )
 from handlers._edits import edit_pressed, remove_buttons
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 NS = "st"
 TEXT_WAIT = timedelta(minutes=10)

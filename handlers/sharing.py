@@ -5,6 +5,7 @@ check-in. Buttons are ``sh:...`` and ``gl:...``; a goal's words are awaited for 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -13,18 +14,13 @@ from bot.callbacks import NUMBER, SLUG, choice, shape
 from bot.checkin_extras import goal_lines, shown_items
 from bot.services import BotContext, Services
 from bot.sharing import choice_label, item_name
-from handlers._common import (
-    Button,
-    Handlers,
-    Wiring,
-    answer_expired,
-    current_member,
-    language_of,
-    reply,
-)
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
 from storage import sharing
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 PATTERNS = (shape("sh", choice("menu")), shape("sh", "t", SLUG),
             shape("gl", choice("menu", "add")), shape("gl", "rm", NUMBER),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import Forbidden
@@ -32,16 +33,12 @@ from bot.escalation import edit_alert
 from bot.lanes import Lane
 from bot.safety_plan import render_plan
 from bot.services import BotContext
-from handlers._common import (
-    Button,
-    Handlers,
-    Wiring,
-    current_member,
-    language_of,
-    reply,
-)
+from handlers._common import Button, current_member, language_of, reply
 from storage import escalations, safety_plans
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 log = logging.getLogger(__name__)
 NOT_SAFE_WINDOW = timedelta(minutes=30)  # a second "not safe" within it: "told them again"

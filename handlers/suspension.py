@@ -4,6 +4,7 @@ member's other commands is in handlers/gate.py)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.ext import CommandHandler
@@ -11,8 +12,11 @@ from telegram.ext import CommandHandler
 from bot.codes import normalise_code
 from bot.services import BotContext
 from bot.suspension import Actor, revoke, suspend, unsuspend
-from handlers._common import Handlers, Wiring, actor, coordinator_commands, reply
+from handlers._common import actor, coordinator_commands, reply
 from storage import members
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 coordinator_commands("suspend", "unsuspend", "revoke")
 

@@ -6,6 +6,8 @@ course resumes anywhere, and a button for any other question is answered as expi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -13,18 +15,13 @@ from bot.approval import training_finished
 from bot.callbacks import NUMBER, shape
 from bot.catalog.training import Module, Question
 from bot.services import BotContext, Services
-from handlers._common import (
-    Button,
-    Handlers,
-    Wiring,
-    answer_expired,
-    current_member,
-    language_of,
-    reply,
-)
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from storage import training
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 NS = "tr"
 
