@@ -26,6 +26,16 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
+def max_score(services: Services) -> str:
+    """The best possible matching score, as shown after "score N/"."""
+    return f"{services.content.matching.weights.total:g}"
+
+
+def problem_text(services: Services, problem: str) -> Html:
+    """Why a pairing was refused, in the coordinators' language."""
+    return services.t(services.settings.default_language, f"matching.problem_{problem}")
+
+
 def languages_of(member: Member) -> frozenset[str]:
     """Languages someone can talk in: what they listed, else their bot language."""
     return frozenset(member.languages_spoken) or frozenset({member.language})

@@ -17,7 +17,6 @@ from telegram.ext import BaseHandler, filters
 
 from bot import help_menu
 from bot.handover import hand_over
-from bot.i18n import Html
 from bot.lanes import Lane, lane_args
 from bot.outbox_hooks import message_payload
 from bot.pairing import Actor
@@ -270,12 +269,8 @@ def thread_of(update: Update) -> int | None:
     return message.message_thread_id if message is not None and message.is_topic_message else None
 
 
-async def say(
-    update: Update,
-    context: BotContext,
-    text: str,
-    buttons: Sequence[Sequence[Button]] | None = None,
-) -> Message:
+async def say(update: Update, context: BotContext, text: str,
+              buttons: Sequence[Sequence[Button]] | None = None) -> Message:
     """Send HTML text to the coordinators' chat (in the same topic)."""
     chat = update.effective_chat
     assert chat is not None
@@ -298,13 +293,3 @@ def actor_of(update: Update) -> Actor:
     """Who pressed or typed (a Telegram user id and first name, for pairing notes and audit)."""
     user = update.effective_user
     return Actor(user.id if user else 0, user.first_name if user else "?")
-
-
-def max_score(context: BotContext) -> str:
-    """The best possible matching score, as shown after "score N/"."""
-    return f"{context.services.content.matching.weights.total:g}"
-
-
-def problem_text(context: BotContext, problem: str) -> Html:
-    """Why a pairing was refused, in words."""
-    return context.services.t(coordinator_language(context), f"matching.problem_{problem}")

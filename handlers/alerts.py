@@ -15,7 +15,13 @@ from bot.clock import from_db
 from bot.escalation import alert_view, member_of
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers._common import Button, answer_expired, coordinator_commands, reply
+from handlers._common import (
+    Button,
+    answer_expired,
+    coordinator_commands,
+    coordinator_language,
+    reply,
+)
 from handlers._edits import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation
@@ -25,11 +31,6 @@ if TYPE_CHECKING:  # annotations only
 
 coordinator_commands("escalations")
 MAX_LISTED = 20  # keeps /escalations well under Telegram's 4096 characters
-
-
-def _language(context: BotContext) -> str:
-    """The coordinators' group reads DEFAULT_LANGUAGE."""
-    return context.services.settings.default_language
 
 
 async def _show(update: Update, context: BotContext, escalation: Escalation,
@@ -51,7 +52,7 @@ async def claim_button(update: Update, context: BotContext) -> None:
     """[I'm on it]: the first coordinator to press it owns the alert; others are told who."""
     query = update.callback_query
     assert query is not None and query.message is not None and update.effective_user is not None
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     user = update.effective_user
     result = await lifecycle.claim(
         services, int(payload_parts(query.data)[3]), by=user.id, name=user.full_name
@@ -83,7 +84,7 @@ async def resolve_button(update: Update, context: BotContext) -> None:
     """[Resolved]: ask for the outcome with buttons (nothing is recorded yet)."""
     query = update.callback_query
     assert query is not None
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     escalation = await escalations.get(services.db, int(payload_parts(query.data)[3]))
     if escalation is None or escalation.status != "claimed":
         await answer_expired(query, context, language)
@@ -106,7 +107,7 @@ async def outcome_button(update: Update, context: BotContext) -> None:
     """An outcome: resolve the alert, record who, when and how long it took."""
     query = update.callback_query
     assert query is not None and query.message is not None and update.effective_user is not None
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     parts = payload_parts(query.data)
     if len(parts) != 5 or parts[4] not in lifecycle.OUTCOMES:
         await answer_expired(query, context, language)
@@ -138,7 +139,7 @@ async def message_button(update: Update, context: BotContext) -> None:
     """[✉️ Message the member]: ask the coordinator to reply with the words to send."""
     query = update.callback_query
     assert query is not None and query.message is not None and update.effective_user is not None
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     escalation = await escalations.get(services.db, int(payload_parts(query.data)[3]))
     if escalation is None or await alert_contact.reach(services, escalation) is None:
         await query.answer(services.t(language, "escalation.message_closed"), show_alert=True)
@@ -166,7 +167,7 @@ async def list_command(update: Update, context: BotContext) -> None:
 
 async def _list_view(context: BotContext) -> tuple[str, list[list[Button]]]:
     """The open alerts as text, with an [I'm on it: #N] button for each unclaimed one."""
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     t, now = services.t, services.clock.now()
     open_ones = await escalations.open_escalations(services.db)
     if not open_ones:

@@ -20,8 +20,6 @@ from handlers._common import (
     actor_of,
     coordinator_commands,
     coordinator_language,
-    max_score,
-    problem_text,
     reply,
 )
 from handlers._edits import edit_pressed, remove_buttons
@@ -87,7 +85,7 @@ async def _suggestion_text(context: BotContext, suggestion: suggestions.Suggesti
         language, key, rank=suggestion.rank,
         mentee=mentee.code if mentee else "?", mentee_alias=mentee.alias or "-" if mentee else "-",
         mentor=mentor.code if mentor else "?", mentor_alias=mentor.alias or "-" if mentor else "-",
-        score=f"{suggestion.score:.0f}", max=max_score(context), reasons=Html(suggestion.reasons),
+        score=f"{suggestion.score:.0f}", max=proposals.max_score(context.services), reasons=Html(suggestion.reasons),
     )
 
 
@@ -141,7 +139,7 @@ async def approve_button(update: Update, context: BotContext) -> None:
                            show_alert=True)
         return
     if outcome.problem is not None:
-        why = problem_text(context, outcome.problem)
+        why = proposals.problem_text(context.services, outcome.problem)
         await query.answer(t(language, "matching.stale_note", why=why), show_alert=True)
         await _note(update, context, suggestion_id, t(language, "matching.stale_note", why=why))
         return
@@ -165,7 +163,7 @@ async def skip_button(update: Update, context: BotContext) -> None:
                                           name=suggestion.decided_by_name or "?"), show_alert=True)
             return
         await query.answer(services.t(language, "matching.stale_note",
-                                      why=problem_text(context, problem)), show_alert=True)
+                                      why=proposals.problem_text(context.services, problem)), show_alert=True)
         return
     await query.answer()
     await _note(update, context, suggestion_id,

@@ -17,8 +17,6 @@ from handlers._common import (
     actor_of,
     coordinator_commands,
     coordinator_language,
-    max_score,
-    problem_text,
     reply,
 )
 from handlers._edits import drop_buttons
@@ -63,7 +61,7 @@ async def pair_command(update: Update, context: BotContext) -> None:
         refusal = "mentor_full"
     if refusal:
         await reply(update, context, t(language, "matching.pair_refused", mentee=mentee.code,
-                                       mentor=mentor.code, why=problem_text(context, refusal)))
+                                       mentor=mentor.code, why=proposals.problem_text(context.services, refusal)))
         return
     assessment = await proposals.assess_members(services, mentee, mentor)
     if assessment.broken:
@@ -73,7 +71,7 @@ async def pair_command(update: Update, context: BotContext) -> None:
             t(language, "matching.pair_warning", mentee=mentee.code, mentor=mentor.code,
               broken=render_broken(t, language, assessment.broken, mentee.preferences,
                                    services.content.intake),
-              score=f"{assessment.score:.0f}", max=max_score(context)),
+              score=f"{assessment.score:.0f}", max=proposals.max_score(context.services)),
             [[(t(language, "matching.pair_anyway"), sign("co", "force", mentee.code, mentor.code)),
               (t(language, "matching.cancel"), sign("co", "cancel"))]],
         )
@@ -88,8 +86,9 @@ async def _make_pair(update: Update, context: BotContext, mentee: Member, mentor
     outcome = await pairing.pair_by_hand(services, mentee.id, mentor.id, actor_of(update),
                                          forced=forced)
     if outcome.pair is None:
+        why = proposals.problem_text(services, outcome.problem or "")
         await reply(update, context, t(language, "matching.pair_refused", mentee=mentee.code,
-                                       mentor=mentor.code, why=problem_text(context, outcome.problem or "")))
+                                       mentor=mentor.code, why=why))
         return
     await reply(update, context, t(language, "matching.paired", mentee=mentee.code,
                                    mentor=mentor.code, pair=outcome.pair.code))
