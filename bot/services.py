@@ -41,8 +41,8 @@ class CrisisMemory:
 
     recent: dict[int, Recent] = field(default_factory=dict)  # chat id -> last replies (no text)
     not_safe: dict[int, datetime] = field(default_factory=dict)  # chat id -> last "not safe" press
-    # Escalation id -> the words that raised it: only while the alert is open, only shown when
-    # SHARE_CRISIS_TEXT_WITH_COORDINATORS is on, never written to the database.
+    # Escalation id -> the words that raised it (only with SHARE_CRISIS_TEXT_WITH_COORDINATORS),
+    # dropped when the alert is resolved; never in the escalation's row.
     alert_words: dict[int, str] = field(default_factory=dict)
     # Before consent nothing is stored about a person: repeats are merged by pseudonym here.
     anon_alerts: dict[str, tuple[datetime, int]] = field(default_factory=dict)
