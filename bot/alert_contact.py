@@ -8,8 +8,9 @@ people who asked to be forgotten, because an open alert keeps how to reach them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.i18n import escape
 from bot.lanes import Lane
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 MAX_CHARS = 3000  # the coordinator's words; with the frame, well within Telegram's 4096
-PROMPTS = "alert_prompts"  # services.extras: prompt message id -> escalation id
 
 
 async def reach(services: Services, escalation: Escalation) -> tuple[int, str] | None:
@@ -63,14 +63,14 @@ async def message_member(
     return escalation.member_code or "?"
 
 
-REPLIES = "alert_replies"  # services.extras: member chat id -> (escalation id, deadline)
 REPLY_WAIT = timedelta(minutes=30)
 
 
-def awaiting_reply(extras: dict[str, Any], chat_id: int, now: datetime) -> int | None:
+def awaiting_reply(pending: Mapping[int, tuple[int, datetime]], chat_id: int, now: datetime
+                   ) -> int | None:
     """The alert a member is writing a reply about, if they pressed [Reply] a moment ago."""
-    pending = extras.get(REPLIES, {}).get(chat_id)
-    return pending[0] if pending and now < pending[1] else None
+    waiting = pending.get(chat_id)  # (escalation id, deadline)
+    return waiting[0] if waiting and now < waiting[1] else None
 
 
 async def forward_reply(services: Services, escalation_id: int, text: str) -> bool:

@@ -62,7 +62,7 @@ async def alert_view(
         lines.append(t(language, "escalation.forgotten_open"))
     if member is not None and member.unreachable:
         lines.append(t(language, "escalation.unreachable"))
-    words = services.extras.get("alert_words", {}).get(escalation.id)
+    words = services.crisis.alert_words.get(escalation.id)
     if words and services.settings.share_crisis_text_with_coordinators:
         lines.append(t(language, "escalation.their_words", text=words[:1500]))
     sign = services.signer.sign

@@ -10,7 +10,7 @@ import warnings
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -19,7 +19,7 @@ from bot import composition, menus, metrics
 from bot.delivery import PriorityRateLimiter
 from bot.inbox import InboxRequest
 from bot.processor import PerChatUpdateProcessor
-from bot.services import BotContext, Services
+from bot.services import BotApplication, BotContext, Services
 from bot.sweep import INTERVAL_SECONDS, run_sweeps
 from storage import updates
 from storage.persistence import SqlitePersistence
@@ -37,7 +37,7 @@ class _Processor(PerChatUpdateProcessor):
     def __init__(self, services: Services) -> None:
         super().__init__(services.settings.max_concurrent_updates)
         self.services = services
-        self.app: Application | None = None  # type: ignore[type-arg]
+        self.app: BotApplication | None = None
         self._started: set[int] = set()  # update ids running in this process
         self._unrecorded: set[int] = set()  # handled, but the disk refused the mark
 
@@ -59,7 +59,7 @@ class _Processor(PerChatUpdateProcessor):
             await coroutine
             await self._record(update_id)
         finally:
-            self._started.discard(update_id)  # type: ignore[arg-type]
+            self._started.discard(update_id)
 
     async def _record(self, update_id: int | None) -> None:
         """Save flow states and mark the update handled. While the disk is full the marks wait
@@ -86,7 +86,7 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> BotApplication:
     """The Application with persistence, processor, rate limiter and every handler registered."""
     settings = services.settings
     processor = _Processor(services)
@@ -118,7 +118,7 @@ def build_application(
     return app
 
 
-async def set_command_menus(app: Application, coordinator_chat_id: int) -> None:  # type: ignore[type-arg]
+async def set_command_menus(app: BotApplication, coordinator_chat_id: int) -> None:
     """Menus per language and role, and the bot's descriptions (bot/menus.py)."""
     await menus.set_command_menus(app.bot, app.bot_data["services"], coordinator_chat_id)
 
@@ -129,8 +129,7 @@ SWEEP_INTERVAL_SECONDS = INTERVAL_SECONDS  # the soak lowers it (bot/runner.py)
 async def _sweep_job(context: BotContext) -> None:
     """JobQueue callback: run every sweep, then deliver what is due (one round at a time)."""
     services = context.services
-    lock: asyncio.Lock = services.extras.setdefault("sweep_lock", asyncio.Lock())
-    async with lock:
+    async with services.locks.sweep:
         try:
             await run_sweeps(services)
         except sqlite3.Error as exc:  # disk full or unwritable: the next round tries again
@@ -144,7 +143,7 @@ async def _sweep_job(context: BotContext) -> None:
         log.warning("metrics could not be read (%s)", exc)
 
 
-def start_background_work(app: Application) -> asyncio.Task[None]:  # type: ignore[type-arg]
+def start_background_work(app: BotApplication) -> asyncio.Task[None]:
     """Schedule the sweep every 30 s, run the first one now, and start the outbox sender;
     returns the first sweep's task."""
     services: Services = app.bot_data["services"]

@@ -1,17 +1,35 @@
-"""Approving a trained mentor: status, audit, anonymised event and the mentor's message commit
-together (no Telegram objects here)."""
+"""A mentor's training done (awaiting approval, coordinators told), and approving a trained
+mentor: status, audit, anonymised event and the mentor's message commit together (no Telegram
+objects here)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.clock import to_db
 from bot.lanes import Lane
+from bot.notify import notify_coordinators
 from bot.outbox_hooks import message_payload, queue
-from storage import approvals, audit, engagement
+from storage import approvals, audit, engagement, members
 from storage.members import Member
 
 if TYPE_CHECKING:
     from bot.services import Services
+
+
+async def training_finished(services: Services, member: Member) -> Member:
+    """Every module passed: the mentor awaits a coordinator's approval, and coordinators are told."""
+    now = services.clock.now()
+    member = await members.update_profile(services.db, member.id, now,
+                                          status="awaiting_approval", trained_at=to_db(now))
+    await engagement.record(services.db, services.pseudonym_key, kind="trained", now=now,
+                            telegram_id=member.telegram_id, role="mentor")
+    await notify_coordinators(
+        services, key=f"trained:{member.code}",
+        text=services.t(services.settings.default_language, "training.coordinators_finished",
+                        code=member.code),
+    )
+    return member
 
 
 async def approve(services: Services, member: Member, *, actor_id: int, actor_name: str) -> bool:

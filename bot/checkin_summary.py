@@ -5,6 +5,7 @@ Telegram-free: returns the texts to show the mentee; everything for others goes 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox_hooks import message_payload, queue
 from bot.relay import deliver_time, relay_pairs
-from storage import checkins, engagement, members, pairs, sharing
+from storage import checkins, engagement, members, pairs, pulses, sharing
 from storage.checkins import Checkin, Draft
 from storage.members import Member
 from storage.pairs import Pair
@@ -42,7 +43,7 @@ async def due_measures(services: Services, member: Member, now: datetime) -> dic
     pair = await mentee_pair(services, member)
     ends_at = from_db(pair.ends_at) if pair else None
     closing = ends_at is not None and ends_at <= now + timedelta(days=7)
-    due = {}
+    due: dict[str, str] = {}
     for instrument, measure in services.content.checkins.measures.items():
         taken = await checkins.taken_measures(services.db, member.id, instrument)
         occasion = measure_due(measure, taken, now, closing=closing)
@@ -159,9 +160,9 @@ def low_result_text(services: Services, member: Member) -> str:
     country = member.country or services.settings.default_country
     entries = services.content.referrals.for_country(country)
     preferred = [e for e in entries if e.category == "counselling"] or entries
-    lines = [t(language, "checkin.low_result")]
+    lines: list[str] = [t(language, "checkin.low_result")]
     for entry in preferred[:REFERRALS_SHOWN]:
-        contact = []
+        contact: list[str] = []
         if entry.phone:
             contact.append(t(language, "checkin.referral_phone", number=entry.phone))
         if entry.website:
@@ -186,7 +187,7 @@ async def send_mentor_card(
     earlier = await checkins.recent_moods(
         services.db, mentee.id, checkin.period, content.trend_length
     )
-    lines = [t(language, "checkin.card_title", alias=mentee.display_alias)]
+    lines: list[str] = [t(language, "checkin.card_title", alias=mentee.display_alias)]
     if shown.get(content.mood_question.id):
         lines.append(t(language, "checkin.card_mood", emoji=_emoji(checkin.mood), mood=checkin.mood))
         if earlier:
@@ -222,3 +223,37 @@ async def send_mentor_card(
         not_before=deliver_time(mentor, now),
         now=now,
     )
+
+
+@dataclass(frozen=True)
+class PulseFlags:
+    """A finished pulse: a low answer, and whether the mentor asked for support."""
+
+    low: bool
+    wants_support: bool
+
+
+async def finish_pulse(services: Services, member: Member, period: str) -> PulseFlags:
+    """Count the pulse (anonymised) and tell coordinators about a low answer or a request."""
+    t, now = services.t, services.clock.now()
+    pulse = await pulses.get(services.db, member.id, period) or {}
+    await engagement.record(services.db, services.pseudonym_key, kind="pulse_done", now=now,
+                            telegram_id=member.telegram_id, role="mentor",
+                            value=pulse.get("wellbeing"))
+    await engagement.record(services.db, services.pseudonym_key, kind="pulse_going", now=now,
+                            telegram_id=member.telegram_id, role="mentor", value=pulse.get("going"))
+    low_at = services.content.checkins.pulse.low_at_or_below
+    flags = PulseFlags(low=any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing")),
+                       wants_support=bool(pulse.get("wants_support")))
+    if flags.low or flags.wants_support:
+        language = services.settings.default_language
+        reasons = [t(language, "pulse.reason_low")] if flags.low else []
+        if flags.wants_support:
+            reasons.append(t(language, "pulse.reason_support"))
+        await notify_coordinators(
+            services, key=f"pulse_flag:{member.code}:{period}", kind="pulse_flag",
+            text=t(language, "pulse.coord", code=member.code, alias=member.display_alias,
+                   going=pulse.get("going") or "-", wellbeing=pulse.get("wellbeing") or "-",
+                   reasons=", ".join(reasons)),
+        )
+    return flags

@@ -25,6 +25,15 @@ class Recent:
     followups: int = 0
 
 
+def is_crisis(result: RiskResult | None) -> bool:
+    """Whether a result gets the crisis reply and an alert (not a check, not guidance)."""
+    return (
+        result is not None
+        and result.severity >= Severity.CONCERN
+        and result.kind is not RiskKind.GUIDANCE
+    )
+
+
 def choose(result: RiskResult, recent: Recent | None, now: datetime) -> str:
     """One of: check, guidance, danger, concern, full, followup_<n>."""
     if result.kind is RiskKind.GUIDANCE:

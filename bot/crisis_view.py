@@ -7,7 +7,7 @@ from bot.i18n import Html, Translator, attr, escape
 
 
 def _contacts(line: CrisisLine, t: Translator, language: str) -> Html:
-    parts = []
+    parts: list[str] = []
     if line.phone:
         parts.append(t(language, "crisis.call", number=line.phone))
     if line.sms:
@@ -124,7 +124,7 @@ def render_not_safe(
         first = t(language, "crisis.not_safe_told_again",
                   emergency=country.emergency if country else "112 / 911")
         return Html(f"{first}\n\n{t(language, 'crisis.not_safe_next')}")
-    parts = [
+    parts: list[str] = [
         t(language, "crisis.not_safe_first", emergency=country.emergency) if country
         else t(language, "crisis.not_safe_first_unknown"),
         t(language, "crisis.not_safe_told"),
@@ -143,7 +143,7 @@ def render_danger(
 ) -> Html:
     """Danger from someone else: emergency first, privacy of the chat, the specialist lines."""
     country = directory.for_country(country_code)
-    parts = [
+    parts: list[str] = [
         t(language, "crisis.intro_danger", emergency=country.emergency) if country
         else t(language, "crisis.intro_danger_unknown"),
         t(language, "crisis.danger_private"),

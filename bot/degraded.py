@@ -4,6 +4,8 @@ The crisis reply is sent directly and needs no write. The coordinators' alert is
 escalation row and an outbox row; if those writes fail, the alert is sent straight to the group
 instead (without buttons: there is no row to claim), and the failure is logged CRITICAL so an
 operator frees space. Nothing here is kept: when writes work again, the bot carries on as usual.
+The crisis path's own small writes (how someone came in, their answer to "are you safe?", that
+they blocked the bot) are logged instead of raised when they fail, for the same reason.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from telegram.error import TelegramError
 from bot.escalation import raise_alert
 from bot.lanes import Lane
 from bot.outbox_hooks import call_bot, message_payload
+from storage import engagement, members
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -79,3 +82,34 @@ async def write_or_log(what: str, write: Any) -> None:
         await write
     except sqlite3.Error as exc:
         log.critical("could not record %s (%s)", what, exc)
+
+
+ENTRY_COMMAND, ENTRY_BUTTON, ENTRY_DETECTED = 1, 2, 3  # engagement value of crisis_entered
+
+
+async def record_crisis_entry(services: Services, member: Member | None, how: int) -> None:
+    """Anonymised: someone reached the crisis path, and how (no pseudonym before consent)."""
+    await write_or_log("a crisis entry", engagement.record(
+        services.db, services.pseudonym_key, kind="crisis_entered", now=services.clock.now(),
+        telegram_id=member.telegram_id if member else None,
+        role=member.role if member else None, value=how,
+    ))
+
+
+async def record_crisis_answer(services: Services, member: Member | None, *, safe: bool) -> None:
+    """Anonymised answer to "are you safe?" (1 safe for now, 0 not safe)."""
+    await write_or_log("an answer to \"are you safe?\"", engagement.record(
+        services.db, services.pseudonym_key, kind="crisis_answered", now=services.clock.now(),
+        telegram_id=member.telegram_id if member else None,
+        role=member.role if member else None, value=1 if safe else 0,
+    ))
+
+
+async def mark_unreachable(services: Services, member: Member | None) -> None:
+    """They blocked the bot: note it, so the alert tells coordinators the bot cannot reach them."""
+    log.info("crisis reply refused: the person blocked the bot")
+    if member is not None and not member.unreachable:
+        # A full disk must not stop the alert that follows.
+        await write_or_log("that a member is unreachable", members.update_profile(
+            services.db, member.id, services.clock.now(), unreachable=True
+        ))

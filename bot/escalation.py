@@ -57,7 +57,7 @@ async def raise_alert(
     now = services.clock.now()
     db = services.db
     share = bool(text) and services.settings.share_crisis_text_with_coordinators
-    words: dict[int, str] = services.extras.setdefault("alert_words", {})
+    words = services.crisis.alert_words
     existing = await _open_episode(services, member, telegram_id, now)
     if existing is not None:
         await escalations.add_detection(db, existing.id, severity, now)
@@ -105,9 +105,8 @@ async def raise_alert(
     await send_alert(services, escalation, member, version="new")
     await send_mentor_card(services, escalation, member)
     if member is None and telegram_id is not None:
-        services.extras.setdefault("anon_alerts", {})[
-            subject(services.pseudonym_key, telegram_id)
-        ] = (now, escalation.id)
+        services.crisis.anon_alerts[subject(services.pseudonym_key, telegram_id)] = (
+            now, escalation.id)
     return escalation.id
 
 
@@ -121,7 +120,7 @@ async def _open_episode(
         return None
     # Nothing about a person is stored before consent, so repeats from someone who has not
     # joined are merged in memory, keyed by pseudonym, for the merge window.
-    recent: dict[str, tuple[datetime, int]] = services.extras.setdefault("anon_alerts", {})
+    recent = services.crisis.anon_alerts
     seen = recent.get(subject(services.pseudonym_key, telegram_id))
     if seen is None or now - seen[0] >= MERGE_WINDOW:
         return None

@@ -89,7 +89,7 @@ async def resolve(
             db, actor_id=by, actor_name=name, action="escalation_resolved", now=now,
             subject=escalation.member_code, detail=f"escalation {escalation_id}: {outcome}",
         )
-        services.extras.get("alert_words", {}).pop(escalation_id, None)
+        services.crisis.alert_words.pop(escalation_id, None)
     return StepResult(changed, escalation)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import time
 from datetime import datetime
@@ -47,7 +48,7 @@ async def run_evaluation(args: argparse.Namespace) -> int:
     db = await Database.open(database)
     started = time.perf_counter()
     try:
-        built = await build(db, words, await _bot_now(db), scope, {})
+        built = await build(db, words, await _bot_now(db), scope, asyncio.Lock())
     finally:
         await db.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import html
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.evaluation import Evaluation, Scope, build_evaluation
 from bot.evaluation_stats import Spread, Table
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from bot.evaluation_pdf import Words
     from bot.i18n import Translator
 
-_BUSY_KEY = "evaluation_lock"
 
 
 class Busy(Exception):
@@ -93,9 +92,8 @@ async def gather(db: Database, scope: Scope, now: datetime) -> Evaluation:
 
 
 async def build(db: Database, words: Words, now: datetime, scope: Scope,
-                extras: dict[str, Any]) -> Built:
-    """The PDF and CSV for a scope; raises Busy while another report is being built."""
-    lock: asyncio.Lock = extras.setdefault(_BUSY_KEY, asyncio.Lock())
+                lock: asyncio.Lock) -> Built:
+    """The PDF and CSV for a scope; raises Busy while another report holds `lock`."""
     if lock.locked():
         raise Busy
     async with lock:

@@ -7,8 +7,12 @@ command menu (setMyCommands), so the two never drift apart. Pure: no Telegram, n
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from bot.i18n import Html, Translator
+
+if TYPE_CHECKING:
+    from storage.members import Member
 
 # Most used first; leaving and data rights last; /help at the end.
 ROLE_COMMANDS: Mapping[str, tuple[str, ...]] = {
@@ -35,7 +39,7 @@ COVERED_AREAS = frozenset({
 
 def role_of(role: str | None) -> str:
     """The help list for a member's role (no role yet: a newcomer's)."""
-    return role if role in ROLE_COMMANDS else "newcomer"
+    return role if role is not None and role in ROLE_COMMANDS else "newcomer"
 
 
 def commands_for(role: str | None) -> tuple[str, ...]:
@@ -50,12 +54,26 @@ def describe(t: Translator, language: str, command: str) -> str:
 
 def help_text(t: Translator, language: str, role: str | None, extra_keys: list[str]) -> Html:
     """The /help text for a member: intro, their commands, the relay line, the safety note."""
-    lines = [t(language, "help.member")]
+    lines: list[str] = [t(language, "help.member")]
     lines += [f"/{name}: {describe(t, language, name)}" for name in commands_for(role)]
     lines += [t(language, key) for key in extra_keys]
     if role in ("mentee", "mentor"):
         lines.append(t(language, "relay.help_line"))
     return Html("\n".join([*lines, "", t(language, "help.not_emergency")]))
+
+
+def help_role(member: Member | None) -> str | None:
+    """The role whose commands to show: none until intake is finished."""
+    return None if member is None or member.status == "intake" else member.role
+
+
+def member_help(t: Translator, english: Mapping[str, object], language: str,
+                role: str | None = None) -> Html:
+    """Help text for a role, plus the help lines of features not listed per command (found by
+    their keys in the English locale, the complete one)."""
+    extra = sorted(key for key in english if key.endswith(".help_line")
+                   and key.split(".")[0] not in COVERED_AREAS)
+    return help_text(t, language, role, extra)
 
 
 def coordinator_help(t: Translator, language: str) -> Html:

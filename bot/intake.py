@@ -1,17 +1,27 @@
 """Joining, as pure logic: the order of intake steps and the checks on what people type.
 
 No Telegram objects here; handlers/intake.py renders the steps and stores the answers.
+`button_answer` decides what a profile button's answer changes (intake and /settings share it).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import phonenumbers
 
 from bot import times
+from bot.clock import to_db
 from bot.risk import RiskResult, RiskScreen
+
+if TYPE_CHECKING:
+    from bot.catalog.intake import IntakeCatalog
+    from storage.members import Member
 
 ALIAS_MIN, ALIAS_MAX = 2, 32
 MAX_ZONE_BUTTONS = 12
@@ -129,3 +139,98 @@ def zones_to_offer(country: str | None, fallback: list[str]) -> list[str]:
         return own
     common = [zone for zone in fallback if zone in own]
     return common if len(common) >= 2 else own[:MAX_ZONE_BUTTONS]
+
+
+# Profile questions answered by picking options: step -> (option list, member field).
+MULTI = {"langs": ("languages", "languages_spoken"), "focus": ("focus_areas", "focus_areas"),
+         "lived": ("focus_areas", "lived_experience")}
+SINGLE = {"age": ("age_bands", "age_band"), "gender": ("genders", "gender"),
+          "pref": ("partner_genders", "mentor_gender")}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a button's answer does: `kind` is "advance" (step done), "stay" (a toggle: redraw),
+    "goto" `step`, or "invalid" with a `message` key; `changes` are the profile fields to store."""
+
+    kind: str
+    changes: Mapping[str, object] = field(default_factory=dict)
+    step: str | None = None
+    message: str | None = None
+
+
+INVALID = Answer("invalid", message="common.invalid_button")
+
+
+def hhmm(value: str) -> str:
+    """'1800' (button form: ':' separates callback parts) -> '18:00'."""
+    return f"{value[:2]}:{value[2:]}"
+
+
+def button_answer(step: str, value: str, member: Member, intake: IntakeCatalog,
+                  countries: Collection[str], languages: Collection[str], now: datetime) -> Answer:
+    """The answer a profile button carries, checked against the live content's options (an
+    unknown value is "invalid", never stored)."""
+    if step == "role" and value in ("mentee", "mentor"):
+        return Answer("advance", {"role": value})
+    if step in SINGLE:
+        return _single(step, value, member, intake)
+    if step in MULTI:
+        return _toggle(step, value, member, intake)
+    if step in ("qstart", "qend"):
+        values = intake.quiet_starts if step == "qstart" else intake.quiet_ends
+        if len(value) != 4 or hhmm(value) not in values:
+            return INVALID
+        if step == "qstart":
+            return Answer("goto", {"quiet_start": hhmm(value)}, "qend")
+        return Answer("advance", {"quiet_end": hhmm(value)})
+    return _simple(step, value, countries, languages, now)
+
+
+def _single(step: str, value: str, member: Member, intake: IntakeCatalog) -> Answer:
+    """One option of a list (age band; gender and partner preference live in preferences)."""
+    kind, name = SINGLE[step]
+    if value not in {option.id for option in intake.options(kind)}:
+        return INVALID
+    if step == "age":
+        return Answer("advance", {"age_band": value})
+    return Answer("advance", {"preferences": {**member.preferences, name: value}})
+
+
+def _toggle(step: str, value: str, member: Member, intake: IntakeCatalog) -> Answer:
+    """Several options: each press toggles one; "done" needs at least one chosen."""
+    kind, name = MULTI[step]
+    chosen: list[str] = list(getattr(member, name))
+    if value == "done":
+        return (Answer("advance") if chosen
+                else Answer("invalid", message="intake.pick_at_least_one"))
+    if value not in {option.id for option in intake.options(kind)}:
+        return INVALID
+    chosen = [c for c in chosen if c != value] if value in chosen else [*chosen, value]
+    return Answer("stay", {name: chosen})
+
+
+def _simple(step: str, value: str, countries: Collection[str], languages: Collection[str],
+            now: datetime) -> Answer:
+    """The steps whose buttons carry the value itself."""
+    if step == "country" and (value == OTHER_COUNTRY or value in countries):
+        return Answer("goto", {"country": value}, "tzpick" if value == OTHER_COUNTRY else "tz")
+    if step == "tz" and value == "pick":
+        return Answer("goto", step="tzpick")
+    if step == "tzpick":
+        zone = parse_timezone(value)
+        return INVALID if zone is None else Answer(
+            "advance", {"timezone": zone, "next_checkin_at": None})
+    if step == "cap" and value in ("1", "2", "3"):
+        return Answer("advance", {"capacity": int(value)})
+    if step == "day" and value in {str(n) for n in range(7)}:
+        return Answer("advance", {"checkin_weekday": int(value), "next_checkin_at": None})
+    if step == "time" and len(value) == 4 and parse_time(hhmm(value)):
+        return Answer("advance", {"checkin_time": hhmm(value), "next_checkin_at": None})
+    if step == "quiet" and value in ("keep", "change"):
+        return Answer("advance") if value == "keep" else Answer("goto", step="qstart")
+    if step == "code" and value == "agree":
+        return Answer("advance", {"code_agreed_at": to_db(now)})
+    if step == "lang" and value in languages:
+        return Answer("advance", {"language": value})
+    return INVALID

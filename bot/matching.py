@@ -133,7 +133,7 @@ def _incidence(sets: Sequence[frozenset[str]], vocabulary: dict[str, int]) -> Ma
     for row, items in enumerate(sets):
         for item in items:
             matrix[row, vocabulary[item]] = 1.0
-    return matrix  # type: ignore[return-value]
+    return matrix  # type: ignore[return-value]  # float32 on purpose (half the memory); Matrix says float64
 
 
 def _codes(values: Sequence[str | None], table: dict[str, int], missing: int) -> NDArray[np.int64]:

@@ -80,7 +80,7 @@ async def sync_member_menu(bot: Bot, services: Services, member: Member) -> None
     """A member's own chat shows their role's commands in their language (once per change)."""
     role = help_menu.role_of(None if member.status == "intake" else member.role)
     wanted = (role, member.language)
-    done: dict[int, tuple[str, str]] = services.extras.setdefault("member_menus", {})
+    done = services.caches.member_menus
     if done.get(member.telegram_id) == wanted:
         return
     try:

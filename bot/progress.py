@@ -101,7 +101,7 @@ async def progress_for(services: Services, member: Member) -> tuple[Html, bytes 
         pulses = await progress.pulse_history(services.db, member.id, WEEKS_SHOWN)
         if not pulses:
             return t(language, "progress.mentor_nothing"), None
-        lines = [t(language, "progress.title_mentor"),
+        lines: list[str] = [t(language, "progress.title_mentor"),
                  t(language, "progress.pulse_lines", count=len(pulses)),
                  t(language, "progress.private")]
         return Html("\n\n".join(lines)), pulse_chart(chart_words(services, language), pulses)

@@ -27,6 +27,16 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
+def max_score(services: Services) -> str:
+    """The best possible matching score, as shown after "score N/"."""
+    return f"{services.content.matching.weights.total:g}"
+
+
+def problem_text(services: Services, problem: str) -> Html:
+    """Why a pairing was refused, in the coordinators' language."""
+    return services.t(services.settings.default_language, f"matching.problem_{problem}")
+
+
 def languages_of(member: Member) -> frozenset[str]:
     """Languages someone can talk in: what they listed, else their bot language."""
     return frozenset(member.languages_spoken) or frozenset({member.language})
@@ -160,7 +170,7 @@ async def suggest(services: Services) -> tuple[list[Posted], int, int, list[Left
         if member.id in proposed:
             continue
         if member.id in planned_ids:  # planned, but beyond this batch
-            why = t(language, "matching.left_out_later", batch=config.suggest_batch)
+            why: str = t(language, "matching.left_out_later", batch=config.suggest_batch)
         else:
             why = why_left_out(t, language, profile, mentors, config, services.content.intake)
         left_out.append(LeftOut(member, why))

@@ -156,7 +156,7 @@ async def tell_sender(services: Services, sender: Member, key: str, text: str,
                       reply_to: int | None = None, kind: str = "relay_notice") -> None:
     """A short note to the sender about their message (acknowledgement, problem)."""
     now = services.clock.now()
-    extra = (
+    extra: dict[str, Any] = (
         {"reply_parameters": {"message_id": reply_to, "allow_sending_without_reply": True}}
         if reply_to is not None else {}
     )
@@ -186,7 +186,7 @@ async def copy_sent(services: Services, due: DueItem, result: Any) -> None:
                                int(result.message_id), now)
     row = await relay.by_original(services.db, from_chat, from_msg)
     # No late "delivered" after a hold, and one per album (the handler marks the rest).
-    quiet: set[tuple[int, int]] = services.extras.setdefault("relay_quiet_acks", set())
+    quiet = services.relay.quiet_acks
     if row is None or row.into_quiet or (from_chat, from_msg) in quiet:
         quiet.discard((from_chat, from_msg))
         return
@@ -222,3 +222,15 @@ async def tell_failures(services: Services) -> int:
             told += 1
         await relay.mark_failure_told(services.db, failure.id, services.clock.now())
     return told
+
+
+async def reached_out(services: Services, mentor: Member, pair: Pair) -> bool:
+    """The mentor says they reached out: close the mentee's open requests for contact (and
+    count it, anonymised); False if none was open."""
+    now = services.clock.now()
+    closed = await checkins.complete_reachouts(services.db, pair.id, now)
+    if closed:
+        await engagement.record(services.db, services.pseudonym_key, kind="reachout_done",
+                                now=now, telegram_id=mentor.telegram_id, role="mentor",
+                                pair_code=pair.code)
+    return bool(closed)

@@ -62,6 +62,7 @@ def setup_sentry(dsn: str, token: str, *, environment: str = "production",
         integrations=[LoggingIntegration(level=logging.INFO, event_level=logging.ERROR)],
         include_local_variables=False,
         max_request_body_size="never",
+        # sentry-sdk types its hooks with its private Event/Hint aliases; ours take plain dicts.
         before_send=before_send,  # type: ignore[arg-type]
         before_breadcrumb=before_breadcrumb,  # type: ignore[arg-type]
         **options,

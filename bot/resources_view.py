@@ -9,7 +9,7 @@ from bot.i18n import Html, Translator, attr, escape
 def render_referral(t: Translator, language: str, referral: Referral) -> Html:
     """Name, description, then phone, website and hours when known, with a caution if unchecked."""
     lines = [f"<b>{escape(referral.name)}</b>", escape(referral.description.get(language))]
-    contacts = []
+    contacts: list[str] = []
     if referral.phone:
         contacts.append(t(language, "resources.phone", number=referral.phone))
     if referral.website:

@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 NOTICE = timedelta(days=14)  # how long before the deletion a member is told
 BATCH = 50  # members handled per sweep (the sweep runs every 30 s)
 PASS_EVERY = timedelta(hours=1)
-LAST_PASS = "retention_last_pass"  # services.extras: when the last complete pass ended
-SEEN = "retention_last_seen"  # services.extras: (day, telegram ids already recorded that day)
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -42,10 +40,10 @@ def months_before(moment: datetime, months: int) -> datetime:
 async def note_seen(services: Services, telegram_id: int) -> None:
     """Someone used the bot: record the day (at most one write per person per day)."""
     today = services.clock.now().date().isoformat()
-    day, seen = services.extras.get(SEEN, ("", set()))
+    day, seen = services.caches.retention_day
     if day != today:
         day, seen = today, set()
-        services.extras[SEEN] = (day, seen)
+        services.caches.retention_day = (day, seen)
     if telegram_id in seen:
         return
     await retention.touch(services.db, telegram_id, services.clock.now())
@@ -113,12 +111,12 @@ async def retention_sweep(ctx: SweepContext) -> int:
     # Looking for who is due scans every member (about 70 ms for 20,000, bench/retention_bench.py):
     # hourly is plenty for a period counted in months. Noted only after a complete pass, so a
     # pass cut short is repeated at the next sweep.
-    last = services.extras.get(LAST_PASS)
+    last = services.caches.retention_last_pass
     if isinstance(last, datetime) and now - last < PASS_EVERY:
         return done
     cutoff = months_before(now, services.settings.retention_months)
     notices = await _send_notices(services, now, cutoff)
     erased = await _erase_due(services, now, cutoff)
     if notices < BATCH and erased < BATCH:  # a full batch: more may be waiting, look again soon
-        services.extras[LAST_PASS] = now
+        services.caches.retention_last_pass = now
     return done + notices + erased

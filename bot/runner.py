@@ -9,7 +9,6 @@ import logging
 import signal
 
 from telegram.error import NetworkError, TimedOut
-from telegram.ext import Application
 
 import bot.app as app_module
 from bot import health
@@ -17,7 +16,7 @@ from bot.app import build_application, set_command_menus, start_background_work
 from bot.catalog.bundle import ContentStore, load_content
 from bot.clock import ScaledClock, clock_for
 from bot.inbox import replay_unhandled
-from bot.services import Services
+from bot.services import BotApplication, Services
 from bot.settings import Settings, SettingsError, load_or_create_key
 from bot.setup_check import check_coordinator_group
 from bot.watchdog import notify, ping_interval, run_watchdog
@@ -90,7 +89,7 @@ def start_observability(settings: Settings) -> None:
         log.info("error reporting to Sentry is on")
 
 
-async def initialise_with_retry(app: Application, stop: asyncio.Event,  # type: ignore[type-arg]
+async def initialise_with_retry(app: BotApplication, stop: asyncio.Event,
                                 delays: tuple[float, ...] = STARTUP_BACKOFF) -> bool:
     """Connect to Telegram, retrying with backoff while it is unreachable (until stopped)."""
     for attempt, delay in enumerate((*delays, *([delays[-1]] * 100_000)), start=1):

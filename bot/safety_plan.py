@@ -3,27 +3,27 @@ words escaped, empty steps marked. Pure: the words come from storage/safety_plan
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.i18n import Html, Translator, escape
 from storage.safety_plans import SECTIONS
 
 WAIT = timedelta(minutes=30)  # a typed step is awaited this long after its button
-PENDING = "safety_plan_pending"  # services.extras: chat id -> (section, deadline)
 
 
-def awaiting(extras: dict[str, Any], chat_id: int, now: datetime) -> str | None:
+def awaiting(pending: Mapping[int, tuple[str, datetime]], chat_id: int, now: datetime
+             ) -> str | None:
     """The step a chat is writing, if any (crisis words are answered and still saved there:
     a plan is where someone writes about their hardest moments)."""
-    pending = extras.get(PENDING, {}).get(chat_id)
-    return pending[0] if pending and now < pending[1] else None
+    waiting = pending.get(chat_id)  # (section, deadline)
+    return waiting[0] if waiting and now < waiting[1] else None
 
 
 def render_plan(t: Translator, language: str, plan: dict[str, str], *,
                 intro: bool = True) -> Html:
     """The whole plan, every step titled, in the member's language."""
-    lines = [t(language, "safety_plan.title")]
+    lines: list[str] = [t(language, "safety_plan.title")]
     if intro:
         lines.append(t(language, "safety_plan.intro"))
     for section in SECTIONS:

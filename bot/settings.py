@@ -189,7 +189,7 @@ class SettingsError(Exception):
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning validation errors into one readable SettingsError."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)  # type: ignore[arg-type]  # overrides are checked by pydantic, not by type
     except ValidationError as exc:
         raise SettingsError(format_settings_error(exc)) from None
 

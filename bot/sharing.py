@@ -7,7 +7,7 @@ time"; not shared means the note is never shown and the question is not asked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.catalog.checkins import CheckinContent
@@ -62,3 +62,9 @@ def choice_label(t: Translator, language: str, item: str, shared: bool) -> str:
     if item == NOTE:
         return t(language, "sharing.state_ask" if shared else "sharing.state_never")
     return t(language, "sharing.state_shared" if shared else "sharing.state_private")
+
+
+def settings_row(t: Translator, sign: Callable[..., str], language: str) -> list[tuple[str, str]]:
+    """The buttons /settings shows a mentee for what their mentor sees, and for their goals."""
+    return [(t(language, "sharing.settings_button"), sign("sh", "menu")),
+            (t(language, "goals.settings_button"), sign("gl", "menu"))]

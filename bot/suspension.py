@@ -21,7 +21,6 @@ from storage.members import Member
 if TYPE_CHECKING:
     from bot.services import Services
 
-SUSPENDED_IDS = "suspended_telegram_ids"  # services.extras: the gate's in-memory set
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,11 @@ class Actor:
 
 async def suspended_ids(services: Services) -> set[int]:
     """Telegram ids of suspended members (read once, then kept up to date in memory)."""
-    known = services.extras.get(SUSPENDED_IDS)
+    known = services.caches.suspended_ids
     if known is None:
         known = await suspensions.suspended_telegram_ids(services.db)
-        services.extras[SUSPENDED_IDS] = known
-    return known  # type: ignore[no-any-return]
+        services.caches.suspended_ids = known
+    return known
 
 
 async def _tell(connection: aiosqlite.Connection, services: Services, member: Member, key: str,

@@ -16,12 +16,11 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
-FORUM_FLAG = "coordinator_is_forum"
 
 
 async def group_is_forum(services: Services, bot: Any) -> bool:
     """Whether the coordinators' group is a forum (asked once, then remembered)."""
-    known = services.extras.get(FORUM_FLAG)
+    known = services.caches.group_is_forum
     if known is None:
         try:
             chat = await bot.get_chat(services.settings.coordinator_chat_id)
@@ -29,7 +28,7 @@ async def group_is_forum(services: Services, bot: Any) -> bool:
             log.warning("could not read the coordinators' group; no forum topic")
             return False
         known = bool(getattr(chat, "is_forum", False))
-        services.extras[FORUM_FLAG] = known
+        services.caches.group_is_forum = known
     return bool(known)
 
 

@@ -91,3 +91,9 @@ async def settle_button(update: Update, context: BotContext, text_key: str) -> N
     await query.answer()
     await remove_buttons(query)
     await reply(update, context, context.services.t(language_of(update, context, member), text_key))
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Remove the pressed message's buttons, once (Telegram refuses an edit that changes nothing)."""
+    if query.message is not None and getattr(query.message, "reply_markup", None):
+        await remove_buttons(query)

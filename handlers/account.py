@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import words
 from bot.callbacks import VALUE, choice, shape
@@ -13,10 +15,13 @@ from bot.clock import from_db, to_db
 from bot.notify import notify_coordinators
 from bot.schedule import INDEFINITE, is_paused
 from bot.services import BotContext
-from handlers._common import answer_expired, current_member, language_of, reply
+from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
 from storage import engagement, members
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 PAUSES = {"1w": timedelta(weeks=1), "2w": timedelta(weeks=2), "open": None}
 # ac:pause:<length>:<state when asked> (see _pause_state).
@@ -43,10 +48,10 @@ async def pause_command(update: Update, context: BotContext) -> None:
     # The button remembers whether the member was paused when asked, so a second press of the
     # same question (another device) is answered as expired instead of pausing again.
     state = _pause_state(context, member)
-    buttons = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))]
+    buttons: list[list[Button]] = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))]
                for key in PAUSES]
     buttons.append([(t(lang, "account.not_now"), sign("ac", "keep"))])
-    text = t(lang, "account.pause_ask")
+    text: str = t(lang, "account.pause_ask")
     if state != "r":
         text = f"{t(lang, 'account.paused_now', until=_until_text(context, member))}\n{text}"
     await reply(update, context, text, buttons)
@@ -165,3 +170,16 @@ async def stepback_button(update: Update, context: BotContext) -> None:
         text=services.t(language, f"account.coordinators_stepback_{direction}", code=member.code),
     )
     await reply(update, context, services.t(member.language, f"account.stepback_{direction}_done"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/pause, /resume, /stepback and their buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("pause", pause_command, private),
+        CommandHandler("resume", resume_command, private),
+        CommandHandler("stepback", stepback_command, private),
+        CallbackQueryHandler(pause_button, pattern=PAUSE_PATTERN),
+        CallbackQueryHandler(keep_button, pattern=shape("ac", "keep")),
+        CallbackQueryHandler(stepback_button, pattern=shape("ac", "back", choice("in", "out"))),
+    ]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.degraded import write_or_log
 from bot.retention import note_seen
 from bot.services import BotContext
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 async def note_last_seen(update: Update, context: BotContext) -> None:
@@ -16,3 +22,8 @@ async def note_last_seen(update: Update, context: BotContext) -> None:
         # A full disk must not answer "not handled" before the crisis screen has run: the day
         # is noted again with their next update.
         await write_or_log("the day a member was active", note_seen(context.services, user.id))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """Every update: note the day its sender was last active."""
+    return [TypeHandler(Update, note_last_seen)]

@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import ForceReply, ReplyParameters, Update
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import alert_contact, words
 from bot import escalation_lifecycle as lifecycle
-from bot.callbacks import payload_parts
+from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.clock import from_db
 from bot.escalation import alert_view, member_of
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Button, answer_expired, reply
+from handlers._common import (
+    Button,
+    answer_expired,
+    coordinator_commands,
+    coordinator_language,
+    reply,
+)
 from handlers._edits import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation
 
-access.coordinator_commands("escalations")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+coordinator_commands("escalations")
 MAX_LISTED = 20  # keeps /escalations well under Telegram's 4096 characters
-
-
-def _language(context: BotContext) -> str:
-    """The coordinators' group reads DEFAULT_LANGUAGE."""
-    return context.services.settings.default_language
 
 
 async def _show(update: Update, context: BotContext, escalation: Escalation,
@@ -47,7 +52,7 @@ async def claim_button(update: Update, context: BotContext) -> None:
     """[I'm on it]: the first coordinator to press it owns the alert; others are told who."""
     query = update.callback_query
     assert query is not None and query.message is not None and update.effective_user is not None
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     user = update.effective_user
     result = await lifecycle.claim(
         services, int(payload_parts(query.data)[3]), by=user.id, name=user.full_name
@@ -79,7 +84,7 @@ async def resolve_button(update: Update, context: BotContext) -> None:
     """[Resolved]: ask for the outcome with buttons (nothing is recorded yet)."""
     query = update.callback_query
     assert query is not None
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     escalation = await escalations.get(services.db, int(payload_parts(query.data)[3]))
     if escalation is None or escalation.status != "claimed":
         await answer_expired(query, context, language)
@@ -88,7 +93,7 @@ async def resolve_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     sign, t = services.signer.sign, services.t
-    options = [
+    options: list[Button] = [
         (t(language, f"escalation.outcome_{outcome}"), sign("co", "esc", "out", escalation.id,
                                                             outcome))
         for outcome in lifecycle.OUTCOMES
@@ -102,7 +107,7 @@ async def outcome_button(update: Update, context: BotContext) -> None:
     """An outcome: resolve the alert, record who, when and how long it took."""
     query = update.callback_query
     assert query is not None and query.message is not None and update.effective_user is not None
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     parts = payload_parts(query.data)
     if len(parts) != 5 or parts[4] not in lifecycle.OUTCOMES:
         await answer_expired(query, context, language)
@@ -134,7 +139,7 @@ async def message_button(update: Update, context: BotContext) -> None:
     """[✉️ Message the member]: ask the coordinator to reply with the words to send."""
     query = update.callback_query
     assert query is not None and query.message is not None and update.effective_user is not None
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     escalation = await escalations.get(services.db, int(payload_parts(query.data)[3]))
     if escalation is None or await alert_contact.reach(services, escalation) is None:
         await query.answer(services.t(language, "escalation.message_closed"), show_alert=True)
@@ -151,25 +156,7 @@ async def message_button(update: Update, context: BotContext) -> None:
                                          allow_sending_without_reply=True),
         rate_limit_args=lane_args(Lane.CRISIS),
     )
-    services.extras.setdefault(alert_contact.PROMPTS, {})[prompt.message_id] = escalation.id
-
-
-async def message_reply(update: Update, context: BotContext) -> None:
-    """A coordinator's reply to a "message the member" prompt: the bot sends it on."""
-    message = update.effective_message
-    if message is None or message.reply_to_message is None or update.effective_user is None:
-        return
-    prompts = context.services.extras.get(alert_contact.PROMPTS, {})
-    escalation_id = prompts.get(message.reply_to_message.message_id)
-    if escalation_id is None or not message.text:
-        return  # an ordinary reply in the group: not for us
-    services, language = context.services, _language(context)
-    user = update.effective_user
-    code = await alert_contact.message_member(services, escalation_id, message.text,
-                                              by=user.id, name=user.full_name)
-    key = "escalation.message_sent" if code else "escalation.message_closed"
-    await reply(update, context, services.t(language, key, code=code or "?"), lane=Lane.CRISIS)
-    raise ApplicationHandlerStop
+    services.crisis.alert_prompts[prompt.message_id] = escalation.id
 
 
 async def list_command(update: Update, context: BotContext) -> None:
@@ -180,7 +167,7 @@ async def list_command(update: Update, context: BotContext) -> None:
 
 async def _list_view(context: BotContext) -> tuple[str, list[list[Button]]]:
     """The open alerts as text, with an [I'm on it: #N] button for each unclaimed one."""
-    services, language = context.services, _language(context)
+    services, language = context.services, coordinator_language(context)
     t, now = services.t, services.clock.now()
     open_ones = await escalations.open_escalations(services.db)
     if not open_ones:
@@ -213,3 +200,17 @@ async def _list_view(context: BotContext) -> tuple[str, list[list[Button]]]:
     if len(open_ones) > MAX_LISTED:
         lines.append(t(language, "escalation.list_more", count=len(open_ones) - MAX_LISTED))
     return "\n".join(lines), buttons[:MAX_LISTED]
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/escalations and the alert buttons (the gate keeps both to coordinators)."""
+    return [
+        CommandHandler("escalations", list_command, wiring.coordinators),
+        CallbackQueryHandler(claim_button, pattern=shape("co", "esc", "claim", NUMBER)),
+        CallbackQueryHandler(claim_button, pattern=shape("co", "esc", "claim", NUMBER, "l")),
+        CallbackQueryHandler(resolve_button, pattern=shape("co", "esc", "resolve", NUMBER)),
+        CallbackQueryHandler(outcome_button,
+                             pattern=shape("co", "esc", "out", NUMBER, choice(*lifecycle.OUTCOMES))),
+        CallbackQueryHandler(back_button, pattern=shape("co", "esc", "back", NUMBER)),
+        CallbackQueryHandler(message_button, pattern=shape("co", "esc", "msg", NUMBER)),
+    ]

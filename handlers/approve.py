@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
+from telegram.ext import CommandHandler
 
 from bot.approval import approve
 from bot.codes import normalise_code
 from bot.services import BotContext
-from handlers import access
-from handlers._common import reply
+from handlers._common import coordinator_commands, reply
 from storage import members
 
-access.coordinator_commands("approve")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+coordinator_commands("approve")
 
 
 async def approve_command(update: Update, context: BotContext) -> None:
@@ -39,3 +44,8 @@ async def approve_command(update: Update, context: BotContext) -> None:
         await reply(update, context, t(lang, "approve.already", code=code))
         return
     await reply(update, context, t(lang, "approve.done", code=code))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/approve, in the coordinators' group."""
+    return [CommandHandler("approve", approve_command, wiring.coordinators)]

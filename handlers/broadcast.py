@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import broadcast
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.i18n import escape
 from bot.services import BotContext
-from handlers import access
-from handlers._common import answer_expired, reply
+from handlers._common import answer_expired, coordinator_commands, reply
 from handlers._edits import remove_buttons
 from storage import broadcasts
 
-access.coordinator_commands("broadcast")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+coordinator_commands("broadcast")
 AUDIENCES = tuple(broadcasts.AUDIENCE_ROLES)
 MAX_TEXT = 3500
 
@@ -87,9 +91,10 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     services.outbox.wake()
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add the broadcast handlers (coordinators' group only)."""
-    group_chat = filters.Chat(app.bot_data["services"].settings.coordinator_chat_id)
-    app.add_handler(CommandHandler("broadcast", broadcast_command, group_chat))
-    app.add_handler(CallbackQueryHandler(
-        broadcast_button, pattern=shape("co", "bc", choice("send", "cancel"), NUMBER)))
+def handlers(wiring: Wiring) -> Handlers:
+    """/broadcast and its confirmation buttons (coordinators' group only)."""
+    return [
+        CommandHandler("broadcast", broadcast_command, wiring.coordinators),
+        CallbackQueryHandler(broadcast_button,
+                             pattern=shape("co", "bc", choice("send", "cancel"), NUMBER)),
+    ]

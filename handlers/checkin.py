@@ -6,6 +6,9 @@ One check-in per ISO week (a second one replaces the first). Progress lives in t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -17,19 +20,36 @@ from telegram.ext import (
 
 from bot import checkin_extras, checkin_summary
 from bot.callbacks import NUMBER, shape
+from bot.catalog.checkins import CheckinContent, Measure
 from bot.checkins import iso_week, plan_steps
 from bot.services import BotContext
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    answer_expired,
+    current_member,
+    detected_risk,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons
-from handlers.screening import detected_risk, respond_to_risk
+from handlers.screening import respond_to_risk
 from storage import checkins
 from storage.checkins import Draft
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 ANSWERING = "answering"
 NOTE_MAX_CHARS = 3000
 # checkin:a:<ISO week>:<step position>:<value 0-9, or s to skip> (see step_buttons).
 ANSWER_PATTERN = shape("checkin", "a", r"\d{4}-W\d{2}", NUMBER, r"(?:\d|s)")
+
+
+def measures(content: CheckinContent) -> Mapping[str, Measure]:
+    """The measures by name, for names read from a (signed) button or a planned step."""
+    # The catalog types its keys as the known names; a payload is a plain str.
+    return cast(Mapping[str, Measure], content.measures)
 
 
 async def start(update: Update, context: BotContext) -> str | int:
@@ -96,7 +116,7 @@ def step_buttons(context: BotContext, member: Member, draft: Draft) -> list[list
     if kind == "g":
         return [[button(t(language, f"goals.progress_{value}"), value)] for value in range(4)]
     instrument = rest.split(":")[0]
-    measure = content.measures[instrument]  # type: ignore[index]
+    measure = measures(content)[instrument]
     return [[button(option.label.get(language), option.value)] for option in measure.answers]
 
 
@@ -112,7 +132,7 @@ def step_text(context: BotContext, member: Member, draft: Draft) -> str:
     if kind == "share":
         return services.t(language, "checkin.share_question")
     instrument, _, index = rest.partition(":")
-    measure = content.measures[instrument]  # type: ignore[index]
+    measure = measures(content)[instrument]
     item = services.t(
         language,
         "checkin.measure_item",
@@ -153,7 +173,7 @@ def _valid_value(context: BotContext, draft: Draft, value: str) -> int | None:
     elif kind == "g":
         allowed = {0, 1, 2, 3}
     else:
-        allowed = {o.value for o in content.measures[rest.split(":")[0]].answers}  # type: ignore[index]
+        allowed = {o.value for o in measures(content)[rest.split(":")[0]].answers}
     return int(value) if value.isdigit() and int(value) in allowed else None
 
 
@@ -237,7 +257,7 @@ async def _expired(update: Update, context: BotContext, member: Member | None) -
 
 def conversation() -> ConversationHandler[BotContext]:
     """The check-in flow; persisted so it resumes after a restart."""
-    entry = [
+    entry: Handlers = [
         CommandHandler("checkin", start, filters.ChatType.PRIVATE),
         CallbackQueryHandler(start, pattern=shape("checkin", "start")),
     ]
@@ -257,3 +277,8 @@ def conversation() -> ConversationHandler[BotContext]:
         persistent=True,
         allow_reentry=True,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The check-in conversation."""
+    return [conversation()]

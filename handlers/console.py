@@ -1,15 +1,16 @@
 """Coordinators' console: /help (coordinator version), /dashboard, /export, /digest, /audit.
 
-Every command here is declared with `access.coordinator_commands`, so the gate has already
+Every command here is declared with `coordinator_commands`, so the gate has already
 checked the chat and the person's membership before these handlers run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from telegram import InputFile, Message, Update
+from telegram import InputFile, Update
 from telegram.constants import ParseMode
+from telegram.ext import CommandHandler
 
 from bot import help_menu
 from bot.dashboard import build_dashboard, build_export
@@ -17,47 +18,14 @@ from bot.digest import digest_text
 from bot.i18n import Html
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers import access
-from handlers._common import Button, keyboard
+from handlers._common import actor, coordinator_commands, is_coordinator, say, thread_of
 from storage import audit
 
-access.coordinator_commands("dashboard", "export", "digest", "audit", "member")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+coordinator_commands("dashboard", "export", "digest", "audit", "member")
 AUDIT_LINES = 20
-
-
-def _thread(update: Update) -> int | None:
-    """Answer in the forum topic the command came from, if any."""
-    message = update.effective_message
-    return message.message_thread_id if message is not None and message.is_topic_message else None
-
-
-async def say(
-    update: Update,
-    context: BotContext,
-    text: str,
-    buttons: Sequence[Sequence[Button]] | None = None,
-) -> Message:
-    """Send HTML text to the coordinators' chat (in the same topic)."""
-    chat = update.effective_chat
-    assert chat is not None
-    return await context.bot.send_message(
-        chat_id=chat.id,
-        text=text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(buttons) if buttons else None,
-        message_thread_id=_thread(update),
-        rate_limit_args=lane_args(Lane.INTERACTIVE),
-    )
-
-
-def actor(update: Update) -> tuple[int, str]:
-    """Who acted, for the audit log (an anonymous admin is recorded as such)."""
-    message = update.effective_message
-    if message is not None and message.sender_chat is not None:
-        return message.sender_chat.id, "anonymous admin"
-    user = update.effective_user
-    assert user is not None
-    return user.id, user.full_name
 
 
 def coordinator_help_text(context: BotContext) -> Html:
@@ -68,7 +36,7 @@ def coordinator_help_text(context: BotContext) -> Html:
 
 async def coordinator_help(update: Update, context: BotContext) -> None:
     """/help in the coordinators' group: the coordinator commands (members get theirs elsewhere)."""
-    if not await access.is_coordinator(update, context):
+    if not await is_coordinator(update, context):
         return
     await say(update, context, coordinator_help_text(context))
 
@@ -83,7 +51,7 @@ async def dashboard(update: Update, context: BotContext) -> None:
         chat_id=chat.id,
         photo=InputFile(result.png, filename="dashboard.png"),
         caption=services.t(services.settings.default_language, "console.dashboard_caption"),
-        message_thread_id=_thread(update),
+        message_thread_id=thread_of(update),
         rate_limit_args=lane_args(Lane.INTERACTIVE),
     )
     await say(update, context, result.text)
@@ -105,7 +73,7 @@ async def export(update: Update, context: BotContext) -> None:
         document=InputFile(data, filename=f"programme-{now.date().isoformat()}.csv"),
         caption=services.t(services.settings.default_language, "console.export_caption"),
         parse_mode=ParseMode.HTML,
-        message_thread_id=_thread(update),
+        message_thread_id=thread_of(update),
         rate_limit_args=lane_args(Lane.INTERACTIVE),
     )
 
@@ -146,3 +114,14 @@ async def audit_log(update: Update, context: BotContext) -> None:
         for entry in entries
     ]
     await say(update, context, "\n".join(lines))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/help, /dashboard, /export, /digest and /audit, in the coordinators' group."""
+    return [CommandHandler(name, callback, wiring.coordinators) for name, callback in (
+        ("help", coordinator_help),
+        ("dashboard", dashboard),
+        ("export", export),
+        ("digest", digest_now),
+        ("audit", audit_log),
+    )]

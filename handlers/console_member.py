@@ -7,18 +7,22 @@ the audit log, and shows the identity in a pop-up only the presser sees.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import words
-from bot.callbacks import payload_parts
+from bot.callbacks import CODE, payload_parts, shape
 from bot.i18n import Html
 from bot.services import BotContext
-from handlers import access
-from handlers.console import actor, say
+from handlers._common import actor, is_coordinator, say
 from storage import audit, console, members
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 log = logging.getLogger(__name__)
 ALERT_LIMIT = 200  # Telegram's limit for callback answers
@@ -95,7 +99,7 @@ async def profile_text(context: BotContext, member: Member) -> Html:
 def _programme_lines(context: BotContext, member: Member) -> list[str]:
     """A suspension (since when, and why) and the invite cohort, when there are any."""
     t, language = context.services.t, context.services.settings.default_language
-    lines = []
+    lines: list[str] = []
     if member.suspended_at is not None:
         lines.append(t(language, "suspend.profile_line", since=_day(member.suspended_at),
                        reason=member.suspended_reason or "-"))
@@ -139,7 +143,7 @@ async def reveal_identity(update: Update, context: BotContext) -> None:
     assert query is not None
     services = context.services
     t, language = services.t, services.settings.default_language
-    if not await access.is_coordinator(update, context, fresh=True):
+    if not await is_coordinator(update, context, fresh=True):
         await query.answer(t(language, "common.invalid_button"))
         return
     parts = payload_parts(query.data)
@@ -174,3 +178,11 @@ async def reveal_identity(update: Update, context: BotContext) -> None:
     # Pop-ups are plain text: undo the HTML escaping the translator applied to the values.
     plain = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     await query.answer(plain[:ALERT_LIMIT], show_alert=True)
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/member in the coordinators' group, and its audited "reveal identity" button."""
+    return [
+        CommandHandler("member", member_command, wiring.coordinators),
+        CallbackQueryHandler(reveal_identity, pattern=shape("co", "reveal", CODE)),
+    ]

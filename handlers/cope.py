@@ -7,9 +7,12 @@ is still on the message (the message is edited right after), so a second device 
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from typing import TYPE_CHECKING
 
-from bot.callbacks import payload_parts
+from telegram import CallbackQuery, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import NUMBER, SLUG, choice, payload_parts, shape
 from bot.catalog.coping import Feeling, Strategy
 from bot.coping import position_after, ranked
 from bot.i18n import Html
@@ -18,6 +21,9 @@ from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
 from storage import coping, engagement
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 def _feelings_menu(context: BotContext, language: str) -> tuple[Html, list[list[Button]]]:
@@ -37,7 +43,7 @@ def _strategy_view(
 ) -> tuple[Html, list[list[Button]]]:
     """A strategy as steps, with the buttons to move on or say whether it helped."""
     t, sign = context.services.t, context.services.signer.sign
-    lines = [t(language, "cope.title", title=strategy.title.get(language), minutes=strategy.minutes)]
+    lines: list[str] = [t(language, "cope.title", title=strategy.title.get(language), minutes=strategy.minutes)]
     if position == 0:
         lines.append(t(language, "cope.intro", intro=feeling.intro.get(language)))
     lines += [
@@ -50,7 +56,7 @@ def _strategy_view(
     back = (t(language, "cope.back"), sign("cope", "b"))
     if rated:
         return Html("\n".join(lines)), [[another, back]]
-    rows = [
+    rows: list[list[Button]] = [
         [another],
         [
             (t(language, "cope.helped"), sign("cope", "r", strategy.id, "y")),
@@ -174,3 +180,15 @@ async def rate_button(update: Update, context: BotContext) -> None:
     position = position_after(strategies, strategy_id)
     await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategies[position],
                                         position))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/cope and the coping buttons (private chats)."""
+    return [
+        CommandHandler("cope", cope_command, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(open_button, pattern=shape("cope", "open")),
+        CallbackQueryHandler(feeling_button, pattern=shape("cope", "f", SLUG)),
+        CallbackQueryHandler(another_button, pattern=shape("cope", "n", SLUG, NUMBER)),
+        CallbackQueryHandler(rate_button, pattern=shape("cope", "r", SLUG, choice("y", "n"))),
+        CallbackQueryHandler(back_button, pattern=shape("cope", "b")),
+    ]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import data_rights
+from bot.callbacks import CODE, choice, shape
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 async def mydata_command(update: Update, context: BotContext) -> None:
@@ -64,3 +71,13 @@ async def forget_button(update: Update, context: BotContext) -> None:
     forgotten = await data_rights.forget(services, member)
     key = "data.forgotten_alert_open" if forgotten.alert_open else "data.forgotten"
     await reply(update, context, services.t(language, key))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/mydata, /forget and the /forget confirmation (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("mydata", mydata_command, private),
+        CommandHandler("forget", forget_command, private),
+        CallbackQueryHandler(forget_button, pattern=shape("fg", choice("yes", "no"), CODE)),
+    ]

@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers.screening import detected_risk
+from handlers._common import detected_risk
 
 log = logging.getLogger(__name__)
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
+from telegram.ext import CommandHandler
 
 from bot.evaluation_report import BadScope, Busy, build, parse_scope, words_for
 from bot.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers import access
-from handlers.console import _thread, actor, say
+from handlers._common import actor, coordinator_commands, say, thread_of
 from storage import audit
 
-access.coordinator_commands("evaluation")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+coordinator_commands("evaluation")
 logger = logging.getLogger(__name__)
 
 
@@ -29,7 +33,8 @@ async def evaluation(update: Update, context: BotContext) -> None:
         return
     now = services.clock.now()
     try:
-        built = await build(services.db, words_for(t, language), now, scope, services.extras)
+        built = await build(services.db, words_for(t, language), now, scope,
+                            services.locks.evaluation)
     except Busy:
         await say(update, context, t(language, "evaluation.busy"))
         return
@@ -49,6 +54,11 @@ async def evaluation(update: Update, context: BotContext) -> None:
             document=InputFile(data, filename=name),
             caption=t(language, "evaluation.caption", scope=built.scope_text),
             parse_mode=ParseMode.HTML,
-            message_thread_id=_thread(update),
+            message_thread_id=thread_of(update),
             rate_limit_args=lane_args(Lane.INTERACTIVE),
         )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/evaluation, in the coordinators' group."""
+    return [CommandHandler("evaluation", evaluation, wiring.coordinators)]

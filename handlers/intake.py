@@ -9,14 +9,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ConversationHandler
 
+from bot import help_menu, menus
 from bot import intake as steps
-from bot import menus
 from bot.clock import to_db
 from bot.services import BotContext
 from handlers import questions
-from handlers._common import answer_expired, current_member, language_of, reply
+from handlers._common import answer_expired, current_member, language_of, member_help, reply
 from handlers._edits import remove_buttons, set_buttons
-from handlers.fallback import help_role, member_help
 from storage import engagement, members
 from storage.members import Member
 
@@ -131,7 +130,7 @@ async def help_then_resume(update: Update, context: BotContext) -> str | None:
     """/help in the middle of joining: the help, then the question they were on."""
     member = await current_member(update, context)
     await reply(update, context, member_help(context, language_of(update, context, member),
-                                             help_role(member)))
+                                             help_menu.help_role(member)))
     if member is None or member.intake_step is None:
         return None
     return await ask(update, context, member, member.intake_step)

@@ -3,19 +3,23 @@ opens the link (/start <payload>) and when they agree."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
+from telegram.ext import CommandHandler
 
 from bot import invites
 from bot.callbacks import payload_parts
 from bot.clock import to_db
 from bot.services import BotContext
-from handlers import access
-from handlers._common import reply
-from handlers.console import actor
+from handlers._common import actor, coordinator_commands, reply
 from storage import members
 from storage.members import Member
 
-access.coordinator_commands("invite")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+coordinator_commands("invite")
 
 
 async def invite_command(update: Update, context: BotContext) -> None:
@@ -69,3 +73,8 @@ async def apply_on_consent(update: Update, context: BotContext, member: Member,
     now = services.clock.now()
     return await members.update_profile(services.db, member.id, now, role=invite.role,
                                         cohort=invite.cohort, invited_at=to_db(now))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/invite, in the coordinators' group."""
+    return [CommandHandler("invite", invite_command, wiring.coordinators)]

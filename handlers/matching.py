@@ -6,44 +6,38 @@ elsewhere). Coordinator texts use DEFAULT_LANGUAGE. /pair, /pairs, /unpair: hand
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import pairing, proposals, words
 from bot.callbacks import NUMBER, payload_parts, shape
 from bot.i18n import Html
-from bot.pairing import Actor
 from bot.services import BotContext
-from handlers import access
-from handlers._common import reply
+from handlers._common import (
+    Button,
+    actor_of,
+    coordinator_commands,
+    coordinator_language,
+    reply,
+)
 from handlers._edits import edit_pressed, remove_buttons
 from storage import members, suggestions
 
-access.coordinator_commands("pending", "suggest")
-LIST_LIMIT = 30
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
+coordinator_commands("pending", "suggest")
+LIST_LIMIT = 30  # lines per list (/pending, /suggest, /pairs)
 
-def actor_of(update: Update) -> Actor:
-    """Who pressed or typed (a Telegram user id and first name, for audit and notes)."""
-    user = update.effective_user
-    return Actor(user.id if user else 0, user.first_name if user else "?")
-
-
-def coordinator_language(context: BotContext) -> str:
-    """The coordinators' group language (DEFAULT_LANGUAGE)."""
-    return context.services.settings.default_language
-
-
-def max_score(context: BotContext) -> str:
-    """The best possible score, as shown after "score N/"."""
-    return f"{context.services.content.matching.weights.total:g}"
 
 async def pending_command(update: Update, context: BotContext) -> None:
     """/pending: waiting mentees, and mentors awaiting approval."""
     services, language = context.services, coordinator_language(context)
     t, now = services.t, services.clock.now()
     waiting = await suggestions.waiting_mentees(services.db)
-    lines = [t(language, "matching.pending_title", count=len(waiting))]
+    lines: list[str] = [t(language, "matching.pending_title", count=len(waiting))]
     for mentee in waiting[:LIST_LIMIT]:
         lines.append(t(
             language, "matching.pending_mentee", code=mentee.code, alias=mentee.alias or "-",
@@ -74,7 +68,7 @@ def _proposal_buttons(context: BotContext, suggestion_id: int, with_alternatives
                       ) -> list[list[tuple[str, str]]]:
     """[Approve] [Skip] [Alternatives]."""
     t, sign, language = context.services.t, context.services.signer.sign, coordinator_language(context)
-    row = [(t(language, "matching.approve"), sign("co", "ok", suggestion_id)),
+    row: list[Button] = [(t(language, "matching.approve"), sign("co", "ok", suggestion_id)),
            (t(language, "matching.skip"), sign("co", "skip", suggestion_id))]
     if with_alternatives:
         row.append((t(language, "matching.alternatives"), sign("co", "alt", suggestion_id)))
@@ -91,7 +85,7 @@ async def _suggestion_text(context: BotContext, suggestion: suggestions.Suggesti
         language, key, rank=suggestion.rank,
         mentee=mentee.code if mentee else "?", mentee_alias=mentee.alias or "-" if mentee else "-",
         mentor=mentor.code if mentor else "?", mentor_alias=mentor.alias or "-" if mentor else "-",
-        score=f"{suggestion.score:.0f}", max=max_score(context), reasons=Html(suggestion.reasons),
+        score=f"{suggestion.score:.0f}", max=proposals.max_score(context.services), reasons=Html(suggestion.reasons),
     )
 
 
@@ -132,11 +126,6 @@ async def _note(update: Update, context: BotContext, suggestion_id: int, note: s
     await edit_pressed(context, query, f"{text}\n\n{note}", None)
 
 
-def problem_text(context: BotContext, problem: str) -> Html:
-    """Why a pairing was refused, in words."""
-    return context.services.t(coordinator_language(context), f"matching.problem_{problem}")
-
-
 async def approve_button(update: Update, context: BotContext) -> None:
     """[Approve]: pair them, exactly once, unless the suggestion went stale."""
     query = update.callback_query
@@ -150,7 +139,7 @@ async def approve_button(update: Update, context: BotContext) -> None:
                            show_alert=True)
         return
     if outcome.problem is not None:
-        why = problem_text(context, outcome.problem)
+        why = proposals.problem_text(context.services, outcome.problem)
         await query.answer(t(language, "matching.stale_note", why=why), show_alert=True)
         await _note(update, context, suggestion_id, t(language, "matching.stale_note", why=why))
         return
@@ -174,7 +163,7 @@ async def skip_button(update: Update, context: BotContext) -> None:
                                           name=suggestion.decided_by_name or "?"), show_alert=True)
             return
         await query.answer(services.t(language, "matching.stale_note",
-                                      why=problem_text(context, problem)), show_alert=True)
+                                      why=proposals.problem_text(context.services, problem)), show_alert=True)
         return
     await query.answer()
     await _note(update, context, suggestion_id,
@@ -197,9 +186,9 @@ async def alternatives_button(update: Update, context: BotContext) -> None:
                     _proposal_buttons(context, other.id, with_alternatives=False))
 
 
-def handlers(coordinator_chat_id: int) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> Handlers:
     """/pending, /suggest and the proposal buttons, limited to the coordinators' group."""
-    group = filters.Chat(coordinator_chat_id)
+    group = wiring.coordinators
     return [
         CommandHandler("pending", pending_command, group),
         CommandHandler("suggest", suggest_command, group),

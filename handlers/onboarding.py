@@ -3,6 +3,8 @@ the intake questions (handlers/intake.py). One persistent ConversationHandler, "
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -18,10 +20,12 @@ from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext
 from bot.sharing import defaults_sentence
 from handlers import intake, invite
-from handlers._common import current_member, language_of, reply
+from handlers._common import current_member, help_now_row, language_of, reply
 from handlers._edits import remove_buttons
-from handlers.support import help_now_row
 from storage import engagement, members
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 CONSENT = "consent"
 
@@ -104,7 +108,7 @@ async def decline(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def too_young(update: Update, context: BotContext) -> int:
+async def too_young(update: Update, context: BotContext) -> str | int:
     """Under the minimum age: a kind no, youth helplines for their country, nothing stored."""
     query = update.callback_query
     assert query is not None
@@ -134,7 +138,7 @@ async def ask_for_button(update: Update, context: BotContext) -> str:
     return CONSENT
 
 
-def _intake_state(step: str) -> list[object]:
+def _intake_state(step: str) -> Handlers:
     """Handlers for one intake step: its own buttons, and anything typed or sent."""
     # "Is this your time zone?" offers [Yes] (tzpick:<zone>) and [Another] (tz:pick).
     step_names = choice("tz", "tzpick") if step == "tz" else step
@@ -147,7 +151,7 @@ def _intake_state(step: str) -> list[object]:
 def conversation() -> ConversationHandler[BotContext]:
     """The onboarding flow; its state is persisted so it resumes after a restart."""
     all_steps = sorted({*steps.MENTEE_STEPS, *steps.MENTOR_STEPS, *steps.SUB_STEPS})
-    states: dict[object, list[object]] = {
+    states: dict[object, Handlers] = {
         CONSENT: [
             CallbackQueryHandler(agree, pattern=shape("start", "agree")),
             CallbackQueryHandler(agree, pattern=shape("start", "agree", r"i\d{1,12}")),
@@ -159,7 +163,7 @@ def conversation() -> ConversationHandler[BotContext]:
     states.update({step: _intake_state(step) for step in all_steps})
     return ConversationHandler(
         entry_points=[CommandHandler("start", start, filters.ChatType.PRIVATE)],
-        states=states,  # type: ignore[arg-type]
+        states=states,
         fallbacks=[
             CommandHandler("start", start, filters.ChatType.PRIVATE),
             CommandHandler("help", intake.help_then_resume, filters.ChatType.PRIVATE),
@@ -168,3 +172,8 @@ def conversation() -> ConversationHandler[BotContext]:
         persistent=True,
         allow_reentry=True,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The onboarding conversation (/start, consent and the intake questions)."""
+    return [conversation()]

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import closure, decline, pairing
 from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.services import BotContext
-from handlers import fallback
-from handlers._common import current_member, reply
-from handlers._edits import edit_pressed, remove_buttons
+from handlers._common import Button, answer_expired_press, current_member, reply
+from handlers._edits import drop_buttons, edit_pressed
 from storage import members, pairs
 from storage.members import Member
 
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
 END_REASONS = ("done", "fit", "life", "none")
-
-
-async def drop_buttons(query: CallbackQuery) -> None:
-    """Remove the pressed message's buttons, once (Telegram refuses an edit that changes nothing)."""
-    if query.message is not None and getattr(query.message, "reply_markup", None):
-        await remove_buttons(query)
 
 
 async def _partner_alias(context: BotContext, pair: pairs.Pair, member: Member) -> str:
@@ -43,18 +41,32 @@ async def _member_and_pair(update: Update, context: BotContext
     return member, pair, parts
 
 
+async def _pressed(update: Update, context: BotContext, *, open_only: bool = True
+                   ) -> tuple[Member, pairs.Pair, list[str]] | None:
+    """The presser's pair (still open, unless `open_only` is off): the press is answered and the
+    buttons dropped. None, after an "expired" answer, if it is not theirs (or has ended)."""
+    member, pair, parts = await _member_and_pair(update, context)
+    if member is None or pair is None or (open_only and pair.status == "ended"):
+        await answer_expired_press(update, context)
+        return None
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await drop_buttons(update.callback_query)
+    return member, pair, parts
+
+
 async def accept_button(update: Update, context: BotContext) -> None:
     """[I'm in] on an introduction."""
     query = update.callback_query
     assert query is not None
     member, pair, _ = await _member_and_pair(update, context)
     if member is None or pair is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     services, t = context.services, context.services.t
     outcome, pair = await pairing.accept(services, pair.id, member)
     if outcome == "stale" or pair is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     if outcome == "already":
         await query.answer(t(member.language, "pair.already_accepted"))
@@ -90,7 +102,7 @@ async def decline_button(update: Update, context: BotContext) -> None:
     if member is None or pair is None or await decline.decline(
         context.services, pair.id, member, parts[3] if len(parts) > 3 else ""
     ) != "declined":
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -115,7 +127,7 @@ async def _open_introduction(update: Update, context: BotContext) -> tuple[Membe
     assert update.callback_query is not None
     member, pair, _ = await _member_and_pair(update, context)
     if member is None or pair is None or pair.status != "introduced":
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return None
     await update.callback_query.answer()
     return member, pair
@@ -130,7 +142,7 @@ async def fit_button(update: Update, context: BotContext) -> None:
     if member is None or pair is None or await closure.answer_fit(
         context.services, pair.id, member, answer
     ) != "recorded":
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -144,14 +156,10 @@ async def fit_button(update: Update, context: BotContext) -> None:
 
 async def rematch_button(update: Update, context: BotContext) -> None:
     """After 'not a fit': [Yes, a fresh start] ends the pair without blame; [Not now] keeps it."""
-    query = update.callback_query
-    assert query is not None
-    member, pair, parts = await _member_and_pair(update, context)
-    if member is None or pair is None or pair.status == "ended":
-        await fallback.expired_button(update, context)
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
-    await query.answer()
-    await drop_buttons(query)
+    member, pair, parts = pressed
     if parts[3:] == ["yes"]:
         await closure.rematch(context.services, pair.id, member)
     else:
@@ -159,10 +167,10 @@ async def rematch_button(update: Update, context: BotContext) -> None:
 
 
 def _end_buttons(context: BotContext, language: str, pair: pairs.Pair
-                 ) -> list[list[tuple[str, str]]]:
+                 ) -> list[list[Button]]:
     """Reason buttons (all optional in spirit: 'rather not say' is one) and [Keep going]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows = [[(t(language, f"pair.end_reason_{reason}"), sign("pair", "end", pair.id, reason))]
+    rows: list[list[Button]] = [[(t(language, f"pair.end_reason_{reason}"), sign("pair", "end", pair.id, reason))]
             for reason in END_REASONS]
     return [*rows, [(t(language, "pair.end_keep"), sign("pair", "keep", pair.id))]]
 
@@ -191,14 +199,10 @@ async def end_command(update: Update, context: BotContext) -> None:
 
 async def end_pick_button(update: Update, context: BotContext) -> None:
     """A mentor picked which pair to end: confirm it."""
-    query = update.callback_query
-    assert query is not None
-    member, pair, _ = await _member_and_pair(update, context)
-    if member is None or pair is None or pair.status == "ended":
-        await fallback.expired_button(update, context)
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
-    await query.answer()
-    await drop_buttons(query)
+    member, pair, _ = pressed
     await reply(update, context, context.services.t(
         member.language, "pair.end_confirm", partner=await _partner_alias(context, pair, member)),
         _end_buttons(context, member.language, pair))
@@ -211,7 +215,7 @@ async def end_button(update: Update, context: BotContext) -> None:
     member, pair, parts = await _member_and_pair(update, context)
     reason = parts[3] if len(parts) > 3 else ""
     if member is None or pair is None or pair.status == "ended" or reason not in END_REASONS:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     role = pair.role_of(member.id)
     assert role is not None
@@ -219,7 +223,7 @@ async def end_button(update: Update, context: BotContext) -> None:
                                f"pair.end_reason_{reason}")
     closed = await closure.close_pair(context.services, pair.id, reason=label, ended_by=role)
     if closed is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await drop_buttons(query)
@@ -227,14 +231,10 @@ async def end_button(update: Update, context: BotContext) -> None:
 
 async def keep_button(update: Update, context: BotContext) -> None:
     """[Keep going]: nothing changes."""
-    query = update.callback_query
-    assert query is not None
-    member, pair, _ = await _member_and_pair(update, context)
-    if member is None or pair is None:
-        await fallback.expired_button(update, context)
+    pressed = await _pressed(update, context, open_only=False)
+    if pressed is None:
         return
-    await query.answer()
-    await drop_buttons(query)
+    member = pressed[0]
     await reply(update, context, context.services.t(member.language, "pair.end_kept"))
 
 
@@ -244,19 +244,19 @@ async def survey_button(update: Update, context: BotContext) -> None:
     assert query is not None
     member, pair, parts = await _member_and_pair(update, context)
     if member is None or pair is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     outcome, text, buttons = await closure.answer_survey(
         context.services, pair.id, member, int(parts[3]), parts[4]
     )
     if outcome == "stale" or text is None:
-        await fallback.expired_button(update, context)
+        await answer_expired_press(update, context)
         return
     await query.answer()
     await edit_pressed(context, query, text, buttons)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> Handlers:
     """Every member-side pair handler."""
     return [
         CommandHandler("end", end_command, filters.ChatType.PRIVATE),

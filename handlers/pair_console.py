@@ -3,28 +3,31 @@ constraint is broken), /pairs and /unpair CODE REASON. Coordinators' group only.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import closure, pairing, proposals, words
 from bot.callbacks import CODE, payload_parts, shape
 from bot.clock import from_db
 from bot.left_out import render_broken
 from bot.services import BotContext
-from handlers import access
-from handlers._common import reply
-from handlers.matching import (
-    LIST_LIMIT,
+from handlers._common import (
     actor_of,
+    coordinator_commands,
     coordinator_language,
-    max_score,
-    problem_text,
+    reply,
 )
-from handlers.pair import drop_buttons
+from handlers._edits import drop_buttons
 from storage import members, pairs
 from storage.members import Member
 
-access.coordinator_commands("pair", "pairs", "unpair")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+coordinator_commands("pair", "pairs", "unpair")
+PAGE = 30  # pairs listed by /pairs, like the /pending and /suggest lists
 
 
 async def _lookup(update: Update, context: BotContext, code: str) -> Member | None:
@@ -58,7 +61,7 @@ async def pair_command(update: Update, context: BotContext) -> None:
         refusal = "mentor_full"
     if refusal:
         await reply(update, context, t(language, "matching.pair_refused", mentee=mentee.code,
-                                       mentor=mentor.code, why=problem_text(context, refusal)))
+                                       mentor=mentor.code, why=proposals.problem_text(context.services, refusal)))
         return
     assessment = await proposals.assess_members(services, mentee, mentor)
     if assessment.broken:
@@ -68,7 +71,7 @@ async def pair_command(update: Update, context: BotContext) -> None:
             t(language, "matching.pair_warning", mentee=mentee.code, mentor=mentor.code,
               broken=render_broken(t, language, assessment.broken, mentee.preferences,
                                    services.content.intake),
-              score=f"{assessment.score:.0f}", max=max_score(context)),
+              score=f"{assessment.score:.0f}", max=proposals.max_score(context.services)),
             [[(t(language, "matching.pair_anyway"), sign("co", "force", mentee.code, mentor.code)),
               (t(language, "matching.cancel"), sign("co", "cancel"))]],
         )
@@ -83,8 +86,9 @@ async def _make_pair(update: Update, context: BotContext, mentee: Member, mentor
     outcome = await pairing.pair_by_hand(services, mentee.id, mentor.id, actor_of(update),
                                          forced=forced)
     if outcome.pair is None:
+        why = proposals.problem_text(services, outcome.problem or "")
         await reply(update, context, t(language, "matching.pair_refused", mentee=mentee.code,
-                                       mentor=mentor.code, why=problem_text(context, outcome.problem or "")))
+                                       mentor=mentor.code, why=why))
         return
     await reply(update, context, t(language, "matching.paired", mentee=mentee.code,
                                    mentor=mentor.code, pair=outcome.pair.code))
@@ -116,7 +120,7 @@ async def pairs_command(update: Update, context: BotContext) -> None:
     """/pairs: current pairs with their last contact."""
     services, language, t = context.services, coordinator_language(context), context.services.t
     now = services.clock.now()
-    count, current = await pairs.current_page(services.db, LIST_LIMIT)
+    count, current = await pairs.current_page(services.db, PAGE)
     if not current:
         await reply(update, context, t(language, "matching.pairs_none"))
         return
@@ -170,9 +174,9 @@ async def unpair_command(update: Update, context: BotContext) -> None:
     await reply(update, context, t(language, "matching.unpaired", pair=closed.code))
 
 
-def handlers(coordinator_chat_id: int) -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers(wiring: Wiring) -> Handlers:
     """/pair, /pairs, /unpair and the /pair confirmation buttons, coordinators' group only."""
-    group = filters.Chat(coordinator_chat_id)
+    group = wiring.coordinators
     return [
         CommandHandler("pair", pair_command, group),
         CommandHandler("pairs", pairs_command, group),

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InputFile, Update
+from telegram.ext import CommandHandler, filters
 
 from bot.lanes import Lane, lane_args
 from bot.progress import progress_for
 from bot.services import BotContext
 from handlers._common import current_member, language_of, reply
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 async def progress_command(update: Update, context: BotContext) -> None:
@@ -27,3 +33,8 @@ async def progress_command(update: Update, context: BotContext) -> None:
             rate_limit_args=lane_args(Lane.INTERACTIVE),
         )
     await reply(update, context, text)
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/progress (private chats)."""
+    return [CommandHandler("progress", progress_command, filters.ChatType.PRIVATE)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -12,13 +14,16 @@ from telegram.ext import (
 )
 
 from bot.callbacks import choice, payload_parts, shape
+from bot.checkin_summary import finish_pulse
 from bot.checkins import iso_week
-from bot.notify import notify_coordinators
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
-from storage import engagement, pulses
+from storage import pulses
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 STEPS = ("going", "wellbeing", "wants_support")
 # What each step's buttons offer; the pattern only says "one digit", the handler checks the range.
@@ -87,34 +92,14 @@ async def answer(update: Update, context: BotContext) -> str | int | None:
 
 
 async def finish(update: Update, context: BotContext, member: Member, period: str) -> None:
-    """Thank the mentor; a low answer or a request for support tells coordinators and offers
-    self-care strategies."""
-    services, t, language = context.services, context.services.t, member.language
-    now = services.clock.now()
-    pulse = await pulses.get(services.db, member.id, period) or {}
-    await engagement.record(services.db, services.pseudonym_key, kind="pulse_done", now=now,
-                            telegram_id=member.telegram_id, role="mentor",
-                            value=pulse.get("wellbeing"))
-    await engagement.record(services.db, services.pseudonym_key, kind="pulse_going", now=now,
-                            telegram_id=member.telegram_id, role="mentor",
-                            value=pulse.get("going"))
-    low_at = services.content.checkins.pulse.low_at_or_below
-    low = any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing"))
-    wants = bool(pulse.get("wants_support"))
-    if not (low or wants):
+    """Thank the mentor; after a low answer or a request for support, offer self-care ideas."""
+    t, language = context.services.t, member.language
+    flags = await finish_pulse(context.services, member, period)
+    if not (flags.low or flags.wants_support):
         await reply(update, context, t(language, "pulse.thanks"))
         return
-    coordinator_language = services.settings.default_language
-    reasons = [t(coordinator_language, "pulse.reason_low")] if low else []
-    if wants:
-        reasons.append(t(coordinator_language, "pulse.reason_support"))
-    await notify_coordinators(
-        services, key=f"pulse_flag:{member.code}:{period}", kind="pulse_flag",
-        text=t(coordinator_language, "pulse.coord", code=member.code,
-               alias=member.display_alias, going=pulse.get("going") or "-",
-               wellbeing=pulse.get("wellbeing") or "-", reasons=", ".join(reasons)),
-    )
-    await reply(update, context, t(language, "pulse.support_coming" if wants else "pulse.low_reply"))
+    await reply(update, context, t(language, "pulse.support_coming" if flags.wants_support
+                                   else "pulse.low_reply"))
     await reply(update, context, self_care_text(context, member))
 
 
@@ -150,11 +135,11 @@ async def use_buttons(update: Update, context: BotContext) -> str | int:
 
 def conversation() -> ConversationHandler[BotContext]:
     """The pulse flow, persisted."""
-    entry = [
+    entry: Handlers = [
         CommandHandler("pulse", start, filters.ChatType.PRIVATE),
         CallbackQueryHandler(start, pattern=shape("pulse", "start")),
     ]
-    in_flow = [
+    in_flow: Handlers = [
         CallbackQueryHandler(answer, pattern=shape("pulse", "a", choice(*STEPS), r"\d")),
         MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
                        use_buttons),
@@ -167,3 +152,8 @@ def conversation() -> ConversationHandler[BotContext]:
         persistent=True,
         allow_reentry=True,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The pulse survey conversation."""
+    return [conversation()]

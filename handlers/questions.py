@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.clock import to_db
 from bot.i18n import Html
 from bot.intake import (
+    MULTI,
     OTHER_COUNTRY,
+    SINGLE,
     alias_problem,
+    button_answer,
     normalise_alias,
     parse_time,
     parse_timezone,
@@ -25,10 +27,6 @@ from handlers._common import Button
 from storage import members
 from storage.members import Member
 
-MULTI = {"langs": ("languages", "languages_spoken"), "focus": ("focus_areas", "focus_areas"),
-         "lived": ("focus_areas", "lived_experience")}
-SINGLE = {"age": ("age_bands", "age_band"), "gender": ("genders", "gender"),
-          "pref": ("partner_genders", "mentor_gender")}
 TEXT_STEPS = frozenset({"alias", "tzpick", "time"})
 CHECK = "✅ "
 
@@ -47,11 +45,6 @@ class Outcome:
 def _rows(buttons: list[Button], per_row: int) -> list[list[Button]]:
     """Buttons laid out `per_row` to a row."""
     return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-
-
-def _hhmm(value: str) -> str:
-    """'1800' (button form: ':' separates callback parts) -> '18:00'."""
-    return f"{value[:2]}:{value[2:]}"
 
 
 def country_name(services: Services, code: str | None, language: str) -> str:
@@ -82,7 +75,7 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
     intake = services.content.intake
     key = f"intake.ask_{step}"
     if step == "role":
-        buttons = [[(t(lang, "intake.role_mentee"), sign(ns, "role", "mentee"))],
+        buttons: list[list[Button]] = [[(t(lang, "intake.role_mentee"), sign(ns, "role", "mentee"))],
                    [(t(lang, "intake.role_mentor"), sign(ns, "role", "mentor"))]]
         return t(lang, key), buttons
     if step == "alias":
@@ -153,65 +146,13 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
 
 
 async def apply_button(services: Services, member: Member, step: str, value: str) -> Outcome:
-    """Store the answer carried by a button; an unknown value is refused ("invalid")."""
-    db, now, intake = services.db, services.clock.now(), services.content.intake
-    invalid = Outcome("invalid", member, message="common.invalid_button")
-    update = members.update_profile
-    if step == "role" and value in ("mentee", "mentor"):
-        return Outcome("advance", await update(db, member.id, now, role=value))
-    if step in SINGLE:
-        kind, field = SINGLE[step]
-        if value not in {o.id for o in intake.options(kind)}:
-            return invalid
-        if step == "age":
-            return Outcome("advance", await update(db, member.id, now, age_band=value))
-        preferences = {**member.preferences, field: value}
-        return Outcome("advance", await update(db, member.id, now, preferences=preferences))
-    if step in MULTI:
-        kind, field = MULTI[step]
-        chosen: list[str] = list(getattr(member, field))
-        if value == "done":
-            if not chosen:
-                return Outcome("invalid", member, message="intake.pick_at_least_one")
-            return Outcome("advance", member)
-        if value not in {o.id for o in intake.options(kind)}:
-            return invalid
-        chosen = [c for c in chosen if c != value] if value in chosen else [*chosen, value]
-        return Outcome("stay", await update(db, member.id, now, **{field: chosen}))
-    if step == "country" and (value == OTHER_COUNTRY or value in services.content.crisis.countries):
-        member = await update(db, member.id, now, country=value)
-        return Outcome("goto", member, step="tzpick" if value == OTHER_COUNTRY else "tz")
-    if step == "tz" and value == "pick":
-        return Outcome("goto", member, step="tzpick")
-    if step == "tzpick":
-        zone = parse_timezone(value)
-        if zone is None:
-            return invalid
-        return Outcome("advance", await update(db, member.id, now, timezone=zone,
-                                               next_checkin_at=None))
-    if step == "cap" and value in ("1", "2", "3"):
-        return Outcome("advance", await update(db, member.id, now, capacity=int(value)))
-    if step == "day" and value in {str(n) for n in range(7)}:
-        return Outcome("advance", await update(db, member.id, now, checkin_weekday=int(value),
-                                               next_checkin_at=None))
-    if step == "time" and len(value) == 4 and parse_time(_hhmm(value)):
-        return Outcome("advance", await update(db, member.id, now, checkin_time=_hhmm(value),
-                                               next_checkin_at=None))
-    if step == "quiet" and value in ("keep", "change"):
-        return Outcome("advance", member) if value == "keep" else Outcome("goto", member, "qstart")
-    if step in ("qstart", "qend"):
-        values = intake.quiet_starts if step == "qstart" else intake.quiet_ends
-        if len(value) != 4 or _hhmm(value) not in values:
-            return invalid
-        if step == "qstart":
-            return Outcome("goto", await update(db, member.id, now, quiet_start=_hhmm(value)),
-                           "qend")
-        return Outcome("advance", await update(db, member.id, now, quiet_end=_hhmm(value)))
-    if step == "code" and value == "agree":
-        return Outcome("advance", await update(db, member.id, now, code_agreed_at=to_db(now)))
-    if step == "lang" and value in services.t.languages:
-        return Outcome("advance", await update(db, member.id, now, language=value))
-    return invalid
+    """Store the answer carried by a button (bot/intake.button_answer decides what it changes)."""
+    now, content = services.clock.now(), services.content
+    answer = button_answer(step, value, member, content.intake, content.crisis.countries,
+                           services.t.languages, now)
+    if answer.changes:
+        member = await members.update_profile(services.db, member.id, now, **answer.changes)
+    return Outcome(answer.kind, member, answer.step, answer.message)
 
 
 async def apply_text(services: Services, member: Member, step: str, text: str) -> Outcome:

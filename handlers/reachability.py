@@ -5,7 +5,10 @@ The bot leaving or rejoining the coordinators' group is recorded for `bot.health
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
+from telegram.ext import ChatMemberHandler
 
 from bot.clock import to_db
 from bot.escalation import edit_alert
@@ -15,6 +18,9 @@ from bot.services import BotContext
 from handlers import group_membership
 from handlers._common import current_member
 from storage import escalations, members
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 
 async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
@@ -52,3 +58,8 @@ async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
         text=services.t(services.settings.default_language, f"account.coordinators_{state}",
                         code=member.code),
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """A member blocked or unblocked the bot (open crisis alerts say so at once)."""
+    return [ChatMemberHandler(bot_blocked_or_unblocked, ChatMemberHandler.MY_CHAT_MEMBER)]

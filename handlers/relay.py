@@ -9,22 +9,33 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
+from telegram.ext import MessageHandler, filters
 
-from bot import boundaries, words
+from bot import boundaries, help_menu, words
+from bot.crisis_reply import is_crisis
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.outbox_hooks import message_payload
 from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
 from bot.services import BotContext, Services
-from handlers import fallback
-from handlers._common import Button, current_member, reply
-from handlers.screening import detected_risk, is_crisis
+from handlers._common import (
+    Button,
+    answer_stray_message,
+    current_member,
+    detected_risk,
+    member_help,
+    reply,
+)
 from storage import members, outbox, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 log = logging.getLogger(__name__)
 TARGET_VALID = timedelta(minutes=60)  # a mentor's pick of mentee holds this long after last use
@@ -38,7 +49,7 @@ async def relay_message(update: Update, context: BotContext) -> None:
     assert message is not None
     member = await current_member(update, context)
     if member is None:
-        await fallback.private_message(update, context)
+        await answer_stray_message(update, context)
         return
     services = context.services
     if member.suspended_at is not None:  # their pairs are paused; /crisis still works
@@ -52,7 +63,7 @@ async def relay_message(update: Update, context: BotContext) -> None:
     if not current:
         if not crisis:  # the crisis answer was just sent; "you're not paired" would jar
             text = services.t(member.language, _unpaired_key(member))
-            menu = fallback.member_help(context, member.language, fallback.help_role(member))
+            menu = member_help(context, member.language, help_menu.help_role(member))
             await reply(update, context, f"{text}\n\n{menu}")
         return
     pair, reply_to = await choose_pair(services, member, current, message)
@@ -79,12 +90,11 @@ def _unpaired_key(member: Member) -> str:
 def meeting_rules(services: Services) -> boundaries.MeetingRules:
     """The meeting rules of the live content (rebuilt after /reload)."""
     content = services.content.relay.boundaries
-    cached = services.extras.get("meeting_rules")
+    cached = services.relay.meeting_rules
     if cached is None or cached[0] is not content:
         cached = (content, boundaries.MeetingRules.from_content(content))
-        services.extras["meeting_rules"] = cached
-    rules: boundaries.MeetingRules = cached[1]
-    return rules
+        services.relay.meeting_rules = cached
+    return cached[1]
 
 
 def detect_details(services: Services, member: Member, message: Message) -> list[str]:
@@ -204,7 +214,7 @@ async def deliver(
         services.outbox.wake()
     first_of_album = _first_of_album(services, member.telegram_id, album)
     if not first_of_album:
-        services.extras.setdefault("relay_quiet_acks", set()).add((member.telegram_id, message_id))
+        services.relay.quiet_acks.add((member.telegram_id, message_id))
     elif queued.held:
         await reply(update, context, held_text(services, member, partner, queued.deliver_at, now))
 
@@ -213,7 +223,7 @@ def _first_of_album(services: Services, chat_id: int, album: str | None) -> bool
     """Acknowledge an album once, not once per photo."""
     if album is None:
         return True
-    seen: dict[int, str] = services.extras.setdefault("relay_albums", {})
+    seen = services.relay.albums
     first = seen.get(chat_id) != album
     seen[chat_id] = album
     return first
@@ -238,9 +248,19 @@ async def relay_edited(update: Update, context: BotContext) -> None:
     message = update.effective_message
     member = await current_member(update, context)
     if member is None:
-        await fallback.private_message(update, context)
+        await answer_stray_message(update, context)
         return
     if message is not None and await relay.by_original(
         context.services.db, member.telegram_id, message.message_id
     ):
         await reply(update, context, context.services.t(member.language, "relay.edit_not_relayed"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """Private messages to a partner, and their edits (answered apart: the first version stays)."""
+    return [
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+                       & ~filters.COMMAND, relay_edited),
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
+                       relay_message),
+    ]

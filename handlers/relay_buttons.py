@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from typing import TYPE_CHECKING
 
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.callbacks import NUMBER, choice, shape
+from bot.relay import reached_out as reached_out_with
 from bot.relay import relay_pairs
 from bot.services import BotContext
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, settle_button
 from handlers.relay import ask_recipient, deliver
-from storage import checkins, engagement, members, pairs, relay
+from storage import members, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+RELAY_CODE = r"[a-z]{0,8}"  # the kinds found in a held message (bot/boundaries.encode)
+CRISIS_FLAG = choice("0", "1")
 
 
 async def _expired(update: Update, context: BotContext, member: Member | None) -> None:
@@ -114,11 +125,18 @@ async def reached_out(update: Update, context: BotContext) -> None:
     if member is None or pair is None or pair.mentor_id != member.id:
         await _expired(update, context, member)
         return
-    now = services.clock.now()
-    closed = await checkins.complete_reachouts(services.db, pair.id, now)
-    if closed:
-        await engagement.record(
-            services.db, services.pseudonym_key, kind="reachout_done", now=now,
-            telegram_id=member.telegram_id, role="mentor", pair_code=pair.code,
-        )
+    await reached_out_with(services, member, pair)
     await query.answer(services.t(member.language, "checkin.reached_thanks"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The relay's buttons (send anyway, cancel, pick a recipient) and "I reached out"."""
+    return [
+        CallbackQueryHandler(send_anyway,
+                             pattern=shape("relay", "send", NUMBER, RELAY_CODE, NUMBER, CRISIS_FLAG)),
+        CallbackQueryHandler(cancel, pattern=shape("relay", "cancel", NUMBER)),
+        CallbackQueryHandler(send_to, pattern=shape("relay", "to", NUMBER, NUMBER,
+                                                    f"(?:-|{RELAY_CODE})", CRISIS_FLAG)),
+        CallbackQueryHandler(pick, pattern=shape("relay", "pick", NUMBER)),
+        CallbackQueryHandler(reached_out, pattern=shape("checkin", "reached", NUMBER)),
+    ]

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
+from telegram.ext import CommandHandler
 
 from bot import words
 from bot.catalog._base import ContentError
 from bot.i18n import escape
 from bot.services import BotContext
-from handlers import access
-from handlers._common import reply
+from handlers._common import coordinator_commands, reply
 from storage import audit
 
-access.coordinator_commands("reload")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
+coordinator_commands("reload")
 log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 15  # the full list is in `python -m bot check-content`
 
@@ -71,3 +75,8 @@ async def _audit(context: BotContext, update: Update, action: str, detail: str |
         now=context.services.clock.now(),
         detail=detail,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/reload, in the coordinators' group."""
+    return [CommandHandler("reload", reload_command, wiring.coordinators)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -15,11 +17,21 @@ from bot.callbacks import NUMBER, choice, payload_parts, shape
 from bot.notify import notify_coordinators
 from bot.relay import relay_pairs
 from bot.services import BotContext
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    answer_expired,
+    current_member,
+    detected_risk,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons, settle_button
-from handlers.screening import detected_risk, respond_to_risk
+from handlers.screening import respond_to_risk
 from storage import engagement, members, pairs, relay
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handler, Handlers, Wiring
 
 KINDS = ("boundaries", "disrespect", "safety", "other")
 PICK, KIND, DETAILS = "report_pick", "report_kind", "report_details"
@@ -29,7 +41,7 @@ TEXT_MAX = 1500
 def kind_buttons(context: BotContext, language: str, pair_id: int) -> list[list[Button]]:
     """One button per kind, then [Cancel]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows = [[(t(language, f"report.kind_{kind}"), sign("report", "kind", pair_id, kind))]
+    rows: list[list[Button]] = [[(t(language, f"report.kind_{kind}"), sign("report", "kind", pair_id, kind))]
             for kind in KINDS]
     return [*rows, [(t(language, "report.cancel"), sign("report", "cancel"))]]
 
@@ -153,9 +165,10 @@ async def use_buttons(update: Update, context: BotContext) -> None:
 def conversation() -> ConversationHandler[BotContext]:
     """The /report flow, persisted."""
     text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND
-    cancel_handler = CallbackQueryHandler(cancel, pattern=shape("report", "cancel"))
-    pick = CallbackQueryHandler(picked_pair, pattern=shape("report", "pair", NUMBER))
-    kind = CallbackQueryHandler(picked_kind, pattern=shape("report", "kind", NUMBER, choice(*KINDS)))
+    cancel_handler: Handler = CallbackQueryHandler(cancel, pattern=shape("report", "cancel"))
+    pick: Handler = CallbackQueryHandler(picked_pair, pattern=shape("report", "pair", NUMBER))
+    kind: Handler = CallbackQueryHandler(picked_kind,
+                                         pattern=shape("report", "kind", NUMBER, choice(*KINDS)))
     return ConversationHandler(
         entry_points=[CommandHandler("report", start, filters.ChatType.PRIVATE)],
         states={
@@ -169,3 +182,8 @@ def conversation() -> ConversationHandler[BotContext]:
         persistent=True,
         allow_reentry=True,
     )
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """The /report conversation."""
+    return [conversation()]

@@ -3,9 +3,12 @@ a referral card to their mentee through the outbox)."""
 
 from __future__ import annotations
 
-from telegram import Update
+from typing import TYPE_CHECKING
 
-from bot.callbacks import payload_parts
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import CODE, SLUG, choice, payload_parts, shape
 from bot.catalog.referrals import CATEGORIES, Referral
 from bot.i18n import Html, attr, escape
 from bot.lanes import Lane
@@ -17,6 +20,9 @@ from handlers._edits import edit_pressed
 from storage import engagement, members, outbox, pairs
 from storage.members import Member
 from storage.pairs import Pair
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 BUTTON_CHARS = 48  # long service names are cut on buttons (the card shows them whole)
 
@@ -223,3 +229,16 @@ async def _send_card(update: Update, context: BotContext, mentor: Member, pair: 
     await query.answer()
     await edit_pressed(context, query, services.t(mentor.language, key, name=referral.name,
                                   alias=mentee.display_alias), None)
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/resources, /refer and their buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("resources", resources_command, private),
+        CommandHandler("refer", refer_command, private),
+        CallbackQueryHandler(category_button, pattern=shape("res", "c", SLUG)),
+        CallbackQueryHandler(back_button, pattern=shape("res", "b")),
+        CallbackQueryHandler(refer_button, pattern=shape("ref", "p", CODE)),
+        CallbackQueryHandler(refer_button, pattern=shape("ref", choice("c", "s"), CODE, SLUG)),
+    ]

@@ -3,18 +3,29 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
-from telegram.ext import filters
+from typing import TYPE_CHECKING
 
-from bot.safety_plan import PENDING as _PENDING
+from telegram import Message, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.callbacks import choice, shape
 from bot.safety_plan import WAIT, render_plan, section_title
 from bot.safety_plan import awaiting as plan_step
 from bot.services import BotContext, Services
-from handlers import fallback
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from handlers._common import (
+    Button,
+    answer_expired,
+    answer_stray_message,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import remove_buttons
 from storage import safety_plans
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 NS = "plan"
 
@@ -34,13 +45,13 @@ class AwaitingStep(filters.MessageFilter):
 
 def awaiting(services: Services, chat_id: int) -> str | None:
     """The step a chat is writing, if any."""
-    return plan_step(services.extras, chat_id, services.clock.now())
+    return plan_step(services.waiting.safety_plan, chat_id, services.clock.now())
 
 
 def _buttons(context: BotContext, language: str) -> list[list[Button]]:
     """One button per step, then [Done]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows = [[(t(language, "safety_plan.edit", section=section_title(t, language, section)),
+    rows: list[list[Button]] = [[(t(language, "safety_plan.edit", section=section_title(t, language, section)),
               sign(NS, "edit", section))] for section in safety_plans.SECTIONS]
     return [*rows, [(t(language, "safety_plan.close"), sign(NS, "close"))]]
 
@@ -74,7 +85,7 @@ async def plan_button(update: Update, context: BotContext) -> None:
         await answer_expired(query, context, language_of(update, context))
         return
     await query.answer()
-    pending = services.extras.setdefault(_PENDING, {})
+    pending = services.waiting.safety_plan
     if parts[1] == "edit" and len(parts) == 3 and parts[2] in safety_plans.SECTIONS:
         pending[update.effective_chat.id] = (parts[2], services.clock.now() + WAIT)
         title = section_title(services.t, member.language, parts[2])
@@ -95,18 +106,31 @@ async def plan_text(update: Update, context: BotContext) -> None:
     member = await current_member(update, context)
     section = awaiting(services, chat.id)
     if member is None or section is None:
-        services.extras.get(_PENDING, {}).pop(chat.id, None)
-        await fallback.private_message(update, context)
+        services.waiting.safety_plan.pop(chat.id, None)
+        await answer_stray_message(update, context)
         return
     text = (message.text or "").strip()
     if len(text) > safety_plans.MAX_CHARS:
         await reply(update, context, services.t(member.language, "safety_plan.too_long",
                                                 max=safety_plans.MAX_CHARS))
         return
-    services.extras[_PENDING].pop(chat.id, None)
+    services.waiting.safety_plan.pop(chat.id, None)
     await safety_plans.save(services.db, member.id, section, "" if text == "-" else text,
                             services.clock.now())
     await reply(update, context, services.t(member.language,
                                             "safety_plan.cleared" if text == "-" else
                                             "safety_plan.saved"))
     await show(update, context, member)
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """A typed safety-plan step, /safetyplan and its buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND & AwaitingStep(wiring.services),
+                       plan_text),
+        CommandHandler("safetyplan", plan_command, private),
+        CallbackQueryHandler(plan_button, pattern=shape("plan", choice("show", "make", "close"))),
+        CallbackQueryHandler(plan_button,
+                             pattern=shape("plan", "edit", choice(*safety_plans.SECTIONS))),
+    ]

@@ -11,27 +11,33 @@ and kind, never text) are kept 24 hours, so a concern yesterday raises the tier 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ApplicationHandlerStop, ConversationHandler
+from telegram.ext import ApplicationHandlerStop, ConversationHandler, MessageHandler, filters
 
 from bot import alert_contact, crisis_reply
 from bot.crisis_view import render_concern, render_crisis, render_danger, render_followup
-from bot.degraded import raise_alert_or_send_directly, write_or_log
+from bot.degraded import (
+    ENTRY_DETECTED,
+    mark_unreachable,
+    raise_alert_or_send_directly,
+    record_crisis_entry,
+    write_or_log,
+)
 from bot.i18n import Html
 from bot.lanes import Lane
-from bot.risk import RiskKind, RiskResult, Severity
+from bot.risk import RiskResult, Severity
 from bot.services import BotContext
-from handlers._common import FLOWS, Button, current_member, language_of, reply
-from handlers.support import ENTRY_DETECTED, mark_unreachable, record_entry
+from handlers._common import FLOWS, SCREEN_RESULT, Button, current_member, language_of, reply
 from storage import pairs, risk_signals
 from storage.members import Member
 
-_KEY = "risk_of_update"
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
 _WAITING = "risk_mid_flow"  # chat_data: was a flow waiting when the screen last fired
-_RECENT = "crisis_recent"  # services.extras: chat id -> crisis_reply.Recent (never any text)
 # Catch-all handlers of the flows group that are not flows (the relay, the fallback): a message
 # only they would take is not an answer anything is waiting for. Filled in by handlers/__init__.
 NOT_FLOWS: set[Callable[..., Any]] = set()
@@ -50,7 +56,8 @@ async def screen_message(update: Update, context: BotContext) -> None:
         return
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    escalation_id = alert_contact.awaiting_reply(services.extras, chat_id, services.clock.now())
+    escalation_id = alert_contact.awaiting_reply(services.waiting.alert_reply, chat_id,
+                                                 services.clock.now())
     if escalation_id is not None:
         # A reply to the coordinators about their alert: answered, and it still reaches them.
         await respond_to_risk(update, context, text, source="chat", kept=True)
@@ -70,8 +77,8 @@ def waiting_step(update: Update, context: BotContext) -> object | None:
         check = handler.check_update(update)
         if check is None or check is False:
             continue
-        if isinstance(handler, ConversationHandler):  # (state, key, handler, check)
-            return getattr(check[2], "callback", None) or handler
+        if isinstance(handler, ConversationHandler) and isinstance(check, tuple):
+            return getattr(check[2], "callback", None) or handler  # (state, key, handler, check)
         return handler.callback
     return None
 
@@ -102,10 +109,10 @@ async def respond_to_risk(
         kept = kept or step in KEEPS_WORDS
         mid_flow = step is not None and step not in KEEPS_WORDS
     if context.chat_data is not None:
-        context.chat_data[_KEY] = (update.update_id, result)
+        context.chat_data[SCREEN_RESULT] = (update.update_id, result)
         context.chat_data[_WAITING] = mid_flow
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    recent: dict[int, crisis_reply.Recent] = services.extras.setdefault(_RECENT, {})
+    recent = services.crisis.recent
     choice = crisis_reply.choose(result, recent.get(chat_id), now)
     text_out, buttons = await _reply_for(update, context, member, choice,
                                          "kept" if kept else source, mid_flow,
@@ -113,7 +120,7 @@ async def respond_to_risk(
     try:
         await reply(update, context, text_out, buttons, lane=Lane.CRISIS)
     except Forbidden:  # blocked right after writing: the alert still goes out, saying so
-        await mark_unreachable(context, member)
+        await mark_unreachable(context.services, member)
         member = await current_member(update, context)
     remembered = crisis_reply.remember(choice, result, recent.get(chat_id), now)
     if remembered is not None:
@@ -126,7 +133,8 @@ async def respond_to_risk(
             kind="danger" if choice == "danger" or result.kind == "danger" else "self",
             language=language_of(update, context, member),
         )
-        await record_entry(update, context, ENTRY_DETECTED)
+        await record_crisis_entry(context.services, await current_member(update, context),
+                                  ENTRY_DETECTED)
     return result
 
 
@@ -140,7 +148,7 @@ async def _reply_for(
     language = language_of(update, context, member)
     country = (member.country if member else None) or services.settings.default_country
     directory = services.content.crisis
-    safe_row = [(t(language, "crisis.safe"), sign("crisis", "safe")),
+    safe_row: list[Button] = [(t(language, "crisis.safe"), sign("crisis", "safe")),
                 (t(language, "crisis.not_safe"), sign("crisis", "notsafe"))]
     buttons: list[list[Button]] = []
     if choice == "check":
@@ -194,25 +202,14 @@ async def member_reply(update: Update, context: BotContext, escalation_id: int, 
     """Send the member's reply on to the coordinators (or say the alert was closed)."""
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    services.extras.get(alert_contact.REPLIES, {}).pop(chat_id, None)
+    services.waiting.alert_reply.pop(chat_id, None)
     sent = await alert_contact.forward_reply(services, escalation_id, text)
     language = language_of(update, context, await current_member(update, context))
     await reply(update, context, services.t(language, "crisis.reply_sent" if sent
                                             else "crisis.reply_closed"), lane=Lane.CRISIS)
 
 
-def is_crisis(result: RiskResult | None) -> bool:
-    """Whether a result gets the crisis reply and an alert (not a check, not guidance)."""
-    return (
-        result is not None
-        and result.severity >= Severity.CONCERN
-        and result.kind is not RiskKind.GUIDANCE
-    )
-
-
-def detected_risk(update: Update, context: BotContext) -> RiskResult | None:
-    """The screen's result for this very update, if it found something."""
-    stored = (context.chat_data or {}).get(_KEY)
-    if stored and stored[0] == update.update_id:
-        return stored[1]
-    return None
+def handlers(wiring: Wiring) -> Handlers:
+    """Free text in private chats (captions too); the screen does not stop the update."""
+    return [MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
+                           & ~filters.COMMAND, screen_message)]

@@ -9,21 +9,31 @@ partner is never swallowed as an alias.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Message, Update
-from telegram.ext import filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import VALUE, choice, shape
 from bot.services import BotContext, Services
-from handlers import fallback, questions
-from handlers._common import Button, answer_expired, current_member, language_of, reply
+from bot.sharing import settings_row
+from handlers import questions
+from handlers._common import (
+    Button,
+    answer_expired,
+    answer_stray_message,
+    current_member,
+    language_of,
+    reply,
+)
 from handlers._edits import edit_pressed, remove_buttons
 from storage.members import Member
 
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
 NS = "st"
 TEXT_WAIT = timedelta(minutes=10)
-_PENDING = "settings_pending_text"  # services.extras key: chat id -> (step, deadline)
 # The steps a settings screen has buttons for (role and the code of conduct are intake only).
 BUTTON_STEPS = ("lang", "age", "langs", "country", "tz", "tzpick", "focus", "lived", "cap",
                 "gender", "pref", "day", "time", "quiet", "qstart", "qend")
@@ -40,7 +50,7 @@ class AwaitingText(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """Is a typed answer awaited from this chat right now?"""
-        pending = self.services.extras.get(_PENDING, {}).get(message.chat.id)
+        pending = self.services.waiting.settings.get(message.chat.id)
         return pending is not None and self.services.clock.now() < pending[1]
 
 
@@ -88,13 +98,11 @@ def menu(services: Services, member: Member, saved: bool = False) -> tuple[str, 
     for field in fields_for(member):
         lines.append(t(lang, "settings.line", name=t(lang, f"settings.name_{field}"),
                        value=_value(services, member, field)))
-    buttons = [(t(lang, f"settings.name_{field}"), sign(NS, "open", field))
+    buttons: list[Button] = [(t(lang, f"settings.name_{field}"), sign(NS, "open", field))
                for field in fields_for(member)]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     if member.role == "mentee":  # what the mentor sees, and goals (handlers/sharing.py)
-        from handlers.sharing import settings_row
-
-        rows.append(settings_row(services, member))
+        rows.append(settings_row(services.t, services.signer.sign, member.language))
     rows.append([(t(lang, "settings.close"), sign(NS, "close"))])
     return "\n".join(lines), rows
 
@@ -134,7 +142,7 @@ def _ask(services: Services, member: Member, step: str) -> tuple[str, list[list[
 
 def _await_text(services: Services, chat_id: int, step: str | None) -> None:
     """Start (or stop, with None) waiting for a typed answer from this chat."""
-    pending = services.extras.setdefault(_PENDING, {})
+    pending = services.waiting.settings
     if step in questions.TEXT_STEPS:
         pending[chat_id] = (step, services.clock.now() + TEXT_WAIT)
     else:
@@ -191,11 +199,11 @@ async def on_text(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     message = update.effective_message
     assert chat is not None and message is not None
-    pending = services.extras.get(_PENDING, {}).get(chat.id)
+    pending = services.waiting.settings.get(chat.id)
     member = await _member(update, context)
     if member is None or pending is None:  # they used /forget meanwhile: stop waiting
         _await_text(services, chat.id, None)
-        await fallback.private_message(update, context)
+        await answer_stray_message(update, context)
         return
     outcome = await questions.apply_text(services, member, pending[0], message.text or "")
     if outcome.kind != "advance":
@@ -203,3 +211,14 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     _await_text(services, chat.id, None)
     await reply(update, context, *menu(services, outcome.member, saved=True))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """A typed answer /settings waits for, /settings and its buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND & AwaitingText(wiring.services),
+                       on_text),
+        CommandHandler("settings", settings_command, private),
+        *(CallbackQueryHandler(on_button, pattern=pattern) for pattern in PATTERNS),
+    ]

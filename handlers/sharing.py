@@ -5,9 +5,10 @@ check-in. Buttons are ``sh:...`` and ``gl:...``; a goal's words are awaited for 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Message, Update
-from telegram.ext import filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import NUMBER, SLUG, choice, shape
 from bot.checkin_extras import goal_lines, shown_items
@@ -18,11 +19,13 @@ from handlers._edits import edit_pressed
 from storage import sharing
 from storage.members import Member
 
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
 PATTERNS = (shape("sh", choice("menu")), shape("sh", "t", SLUG),
             shape("gl", choice("menu", "add")), shape("gl", "rm", NUMBER),
             shape("gl", "share", choice("0", "1")))
 TEXT_WAIT = timedelta(minutes=10)
-_PENDING = "goal_pending_text"  # services.extras key: chat id -> deadline
 
 
 class AwaitingGoal(filters.MessageFilter):
@@ -35,15 +38,8 @@ class AwaitingGoal(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """Is a goal awaited from this chat right now?"""
-        deadline = self.services.extras.get(_PENDING, {}).get(message.chat.id)
+        deadline = self.services.waiting.goal.get(message.chat.id)
         return deadline is not None and self.services.clock.now() < deadline
-
-
-def settings_row(services: Services, member: Member) -> list[Button]:
-    """The buttons /settings shows a mentee for these screens."""
-    t, sign, lang = services.t, services.signer.sign, member.language
-    return [(t(lang, "sharing.settings_button"), sign("sh", "menu")),
-            (t(lang, "goals.settings_button"), sign("gl", "menu"))]
 
 
 async def sharing_screen(services: Services, member: Member) -> tuple[str, list[list[Button]]]:
@@ -66,7 +62,7 @@ async def goals_screen(services: Services, member: Member) -> tuple[str, list[li
     t, lang, sign = services.t, member.language, services.signer.sign
     goals = await sharing.goals(services.db, member.id)
     shared = (await shown_items(services, member)).get("goals", False)
-    lines = [t(lang, "goals.title", shared=t(lang, "goals.shared_yes" if shared else "goals.shared_no"))]
+    lines: list[str] = [t(lang, "goals.title", shared=t(lang, "goals.shared_yes" if shared else "goals.shared_no"))]
     lines += await goal_lines(services, member, lang) or [t(lang, "goals.none")]
     rows: list[list[Button]] = [[(t(lang, "goals.remove", goal=g.text[:40]), sign("gl", "rm", g.id))]
                                 for g in goals]
@@ -119,7 +115,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         if len(await sharing.goals(services.db, member.id)) >= sharing.MAX_GOALS:
             await reply(update, context, services.t(lang, "goals.full"))
             return
-        services.extras.setdefault(_PENDING, {})[update.effective_chat.id] = now + TEXT_WAIT
+        services.waiting.goal[update.effective_chat.id] = now + TEXT_WAIT
         await reply(update, context, services.t(lang, "goals.ask_text"))
         return
     await query.answer()
@@ -133,7 +129,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None
     member = await _mentee(update, context)
-    pending = services.extras.setdefault(_PENDING, {})
+    pending = services.waiting.goal
     text = (message.text or "").strip()
     lang = member.language if member else language_of(update, context)
     if member is None or text.lower() == "/cancel":
@@ -150,3 +146,14 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     await reply(update, context, services.t(lang, "goals.added", goal=goal.text))
     await reply(update, context, *await goals_screen(services, member))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """A typed goal (or /cancel), /goals and the sharing and goal buttons (private chats)."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.TEXT & AwaitingGoal(wiring.services)
+                       & (~filters.COMMAND | filters.Regex(r"^/cancel\b")), on_text),
+        CommandHandler("goals", goals_command, private),
+        *(CallbackQueryHandler(on_button, pattern=pattern) for pattern in PATTERNS),
+    ]

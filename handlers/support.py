@@ -1,40 +1,55 @@
-"""Crisis path: /crisis, /sos and the "I need help now" button, from any state, before consent."""
+"""Crisis path: /crisis, /sos and the "I need help now" button, from any state, before consent;
+and a coordinator's reply that the bot sends on to the member an alert is about."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import alert_contact
 from bot.crisis_view import render_crisis, render_not_safe
-from bot.degraded import raise_alert_or_send_directly, write_or_log
+from bot.degraded import (
+    ENTRY_BUTTON,
+    ENTRY_COMMAND,
+    mark_unreachable,
+    raise_alert_or_send_directly,
+    record_crisis_answer,
+    record_crisis_entry,
+    write_or_log,
+)
 from bot.escalation import edit_alert
 from bot.lanes import Lane
 from bot.safety_plan import render_plan
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
-from storage import engagement, escalations, members, safety_plans
+from storage import escalations, safety_plans
 from storage.members import Member
 
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
+
 log = logging.getLogger(__name__)
-ENTRY_COMMAND, ENTRY_BUTTON, ENTRY_DETECTED = 1, 2, 3  # engagement value of crisis_entered
 NOT_SAFE_WINDOW = timedelta(minutes=30)  # a second "not safe" within it: "told them again"
-
-
-def help_now_row(context: BotContext, language: str) -> list[Button]:
-    """The [🆘 I need help now] button for menus (opens the crisis path from anywhere)."""
-    services = context.services
-    return [(services.t(language, "common.menu_crisis"), services.signer.sign("crisis", "open"))]
+# Every other button pattern is a whole-payload shape (bot/callbacks.shape). Crisis buttons are
+# the one exception on purpose: any signed "crisis:" press (an old version's too) opens the
+# crisis path, because help must never answer "this button has expired".
+CRISIS_ANY = r"^crisis:"
 
 
 async def crisis_command(update: Update, context: BotContext) -> None:
-    """Answer /crisis or /sos at once: the member's own safety plan first, if they wrote one,
-    then their country's lines."""
+    """Answer /crisis or /sos at once: their own safety plan first (if any), then the lines."""
     member = await current_member(update, context)
     if member is not None and await safety_plans.has_plan(context.services.db, member.id):
         plan = await safety_plans.get(context.services.db, member.id)
@@ -43,7 +58,8 @@ async def crisis_command(update: Update, context: BotContext) -> None:
                         render_plan(context.services.t, member.language, plan, intro=False),
                         lane=Lane.CRISIS)
     await send_crisis(update, context)
-    await record_entry(update, context, ENTRY_COMMAND)
+    await record_crisis_entry(context.services, await current_member(update, context),
+                              ENTRY_COMMAND)
     raise ApplicationHandlerStop  # never disturbs a flow in progress: it resumes afterwards
 
 
@@ -69,7 +85,8 @@ async def crisis_button(update: Update, context: BotContext) -> None:
             await _lines_and_alert(update, context, "concern")
         else:
             await send_crisis(update, context)
-            await record_entry(update, context, ENTRY_BUTTON)
+            await record_crisis_entry(context.services, await current_member(update, context),
+                                      ENTRY_BUTTON)
     raise ApplicationHandlerStop
 
 
@@ -77,7 +94,7 @@ async def _ask_reply(update: Update, context: BotContext, escalation_id: int) ->
     """[↩️ Reply to the coordinators]: the next message goes to them (screened on the way)."""
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    services.extras.setdefault(alert_contact.REPLIES, {})[chat_id] = (
+    services.waiting.alert_reply[chat_id] = (
         escalation_id, services.clock.now() + alert_contact.REPLY_WAIT)
     language = language_of(update, context, await current_member(update, context))
     await reply(update, context, services.t(language, "crisis.reply_ask"), lane=Lane.CRISIS)
@@ -99,7 +116,7 @@ async def _gentle_answer(update: Update, context: BotContext, action: str) -> No
     language = language_of(update, context, member)
     t, sign = context.services.t, context.services.signer.sign
     if action == "safe":
-        await _record_answer(update, context, member, safe=True)
+        await record_crisis_answer(context.services, member, safe=True)
     if action in ("safe", "called"):  # the coordinators working the alert see the answer
         await write_or_log("an answer on an alert", _tell_alert(
             context, member, update.effective_chat.id if update.effective_chat else 0, action))
@@ -140,7 +157,7 @@ async def not_safe(update: Update, context: BotContext) -> None:
     member = await current_member(update, context)
     language = language_of(update, context, member)
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    pressed: dict[int, datetime] = services.extras.setdefault("crisis_not_safe", {})
+    pressed = services.crisis.not_safe
     now = services.clock.now()
     again = chat_id in pressed and now - pressed[chat_id] < NOT_SAFE_WINDOW
     pressed[chat_id] = now
@@ -151,7 +168,7 @@ async def not_safe(update: Update, context: BotContext) -> None:
             await reply(update, context, text, await not_safe_buttons(context, member, language),
                         lane=Lane.CRISIS)
         except Forbidden:
-            await mark_unreachable(context, member)
+            await mark_unreachable(context.services, member)
             raise
     await raise_alert_or_send_directly(
         services,
@@ -162,7 +179,7 @@ async def not_safe(update: Update, context: BotContext) -> None:
         telegram_id=update.effective_user.id if update.effective_user else None,
         language=language,
     )
-    await _record_answer(update, context, member, safe=False)
+    await record_crisis_answer(context.services, member, safe=False)
 
 
 async def not_safe_buttons(
@@ -206,35 +223,34 @@ async def send_crisis(update: Update, context: BotContext, *, not_safe: bool = F
     try:
         await reply(update, context, text, buttons, lane=Lane.CRISIS)
     except Forbidden:
-        await mark_unreachable(context, member)
+        await mark_unreachable(context.services, member)
         raise
 
 
-async def mark_unreachable(context: BotContext, member: Member | None) -> None:
-    """They blocked the bot: note it, so the alert tells coordinators the bot cannot reach them."""
-    log.info("crisis reply refused: the person blocked the bot")
-    if member is not None and not member.unreachable:
-        # A full disk must not stop the alert that follows.
-        await write_or_log("that a member is unreachable", members.update_profile(
-            context.services.db, member.id, context.services.clock.now(), unreachable=True
-        ))
+async def message_reply(update: Update, context: BotContext) -> None:
+    """A coordinator's reply to a "message the member" prompt: the bot sends it on."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None or update.effective_user is None:
+        return
+    prompts = context.services.crisis.alert_prompts
+    escalation_id = prompts.get(message.reply_to_message.message_id)
+    if escalation_id is None or not message.text:
+        return  # an ordinary reply in the group: not for us
+    services = context.services
+    language = services.settings.default_language
+    user = update.effective_user
+    code = await alert_contact.message_member(services, escalation_id, message.text,
+                                              by=user.id, name=user.full_name)
+    key = "escalation.message_sent" if code else "escalation.message_closed"
+    await reply(update, context, services.t(language, key, code=code or "?"), lane=Lane.CRISIS)
+    raise ApplicationHandlerStop
 
 
-async def record_entry(update: Update, context: BotContext, how: int) -> None:
-    """Anonymised: someone reached the crisis path, and how (no pseudonym before consent)."""
-    member = await current_member(update, context)
-    await write_or_log("a crisis entry", engagement.record(
-        context.services.db, context.services.pseudonym_key, kind="crisis_entered",
-        now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
-        role=member.role if member else None, value=how,
-    ))
-
-
-async def _record_answer(update: Update, context: BotContext, member: Member | None, *,
-                         safe: bool) -> None:
-    """Anonymised answer to "are you safe?" (1 safe for now, 0 not safe)."""
-    await write_or_log("an answer to \"are you safe?\"", engagement.record(
-        context.services.db, context.services.pseudonym_key, kind="crisis_answered",
-        now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
-        role=member.role if member else None, value=1 if safe else 0,
-    ))
+def handlers(wiring: Wiring) -> Handlers:
+    """/crisis, /sos, the crisis buttons, and coordinators' replies to "message the member"."""
+    return [
+        CommandHandler(["crisis", "sos"], crisis_command),
+        CallbackQueryHandler(crisis_button, pattern=CRISIS_ANY),
+        MessageHandler(wiring.coordinators & filters.REPLY & filters.TEXT & ~filters.COMMAND,
+                       message_reply),
+    ]

@@ -1,58 +1,24 @@
-"""/suspend, /unsuspend and /revoke in the coordinators' group, and the gate that keeps a
-suspended member's private chat to help (/crisis, /cope, /resources) and their data (/mydata,
-/forget)."""
+"""/suspend, /unsuspend and /revoke in the coordinators' group (the gate that holds a suspended
+member's other commands is in handlers/gate.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import CommandHandler
 
 from bot.codes import normalise_code
 from bot.services import BotContext
-from bot.suspension import Actor, revoke, suspend, suspended_ids, unsuspend
-from handlers import access
-from handlers._common import reply
-from handlers.console import actor
+from bot.suspension import Actor, revoke, suspend, unsuspend
+from handlers._common import actor, coordinator_commands, reply
 from storage import members
 
-access.coordinator_commands("suspend", "unsuspend", "revoke")
-# What a suspended member can still do: get help now (crisis lines, coping ideas, support
-# services, their safety plan), and see or erase their data. New safety features belong here.
-OPEN_COMMANDS = frozenset({"crisis", "sos", "cope", "resources", "safetyplan", "mydata",
-                           "forget"})
-OPEN_BUTTONS = ("crisis:", "cope:", "res:", "plan:", "fg:")
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
-
-def _command_name(text: str) -> str:
-    return text.split()[0][1:].split("@")[0].lower()
-
-
-async def hold_suspended(update: Update, context: BotContext) -> None:
-    """A suspended member's command or button: a kind note, unless it is one they keep."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type != "private" or user is None:
-        return
-    suspended = await suspended_ids(context.services)
-    if user.id not in suspended:
-        return
-    member = await members.get_by_telegram_id(context.services.db, user.id)
-    if member is None or member.suspended_at is None:  # erased (/forget) since: not any more
-        suspended.discard(user.id)
-        return
-    query, message = update.callback_query, update.effective_message
-    if query is not None:
-        if (query.data or "").startswith(OPEN_BUTTONS):
-            return
-    elif message is None or not (message.text or "").startswith("/"):
-        return  # free text reaches the safety screen; the relay then says it is on hold
-    elif _command_name(message.text or "/") in OPEN_COMMANDS:
-        return
-    note = context.services.t(member.language, "suspend.on_hold")
-    if query is not None:
-        await query.answer(note[:200], show_alert=True)
-    else:
-        await reply(update, context, note)
-    raise ApplicationHandlerStop
+coordinator_commands("suspend", "unsuspend", "revoke")
 
 
 def _actor(update: Update) -> Actor:
@@ -77,30 +43,31 @@ async def _member(update: Update, context: BotContext, usage: str, *, needs_reas
     return member, " ".join(args[1:]).strip()
 
 
-async def suspend_command(update: Update, context: BotContext) -> None:
-    """/suspend CODE reason: pause the member's participation (audited)."""
-    found = await _member(update, context, "suspend.usage", needs_reason=True)
+async def _change(update: Update, context: BotContext, usage: str, *, needs_reason: bool,
+                  change: Callable[[members.Member, str, Actor], Awaitable[bool]],
+                  done: str, refused: str) -> None:
+    """Apply `change` to the member the command names; say `done`, or `refused` if nothing changed."""
+    found = await _member(update, context, usage, needs_reason=needs_reason)
     if found is None:
         return
     member, reason = found
     t, lang = context.services.t, context.services.settings.default_language
-    if not await suspend(context.services, member, reason, _actor(update)):
-        await reply(update, context, t(lang, "suspend.already", code=member.code))
-        return
-    await reply(update, context, t(lang, "suspend.done", code=member.code))
+    changed = await change(member, reason, _actor(update))
+    await reply(update, context, t(lang, done if changed else refused, code=member.code))
+
+
+async def suspend_command(update: Update, context: BotContext) -> None:
+    """/suspend CODE reason: pause the member's participation (audited)."""
+    await _change(update, context, "suspend.usage", needs_reason=True,
+                  change=lambda member, reason, by: suspend(context.services, member, reason, by),
+                  done="suspend.done", refused="suspend.already")
 
 
 async def unsuspend_command(update: Update, context: BotContext) -> None:
     """/unsuspend CODE: lift a suspension (audited)."""
-    found = await _member(update, context, "suspend.unsuspend_usage", needs_reason=False)
-    if found is None:
-        return
-    member, _ = found
-    t, lang = context.services.t, context.services.settings.default_language
-    if not await unsuspend(context.services, member, _actor(update)):
-        await reply(update, context, t(lang, "suspend.not_suspended", code=member.code))
-        return
-    await reply(update, context, t(lang, "suspend.lifted", code=member.code))
+    await _change(update, context, "suspend.unsuspend_usage", needs_reason=False,
+                  change=lambda member, _reason, by: unsuspend(context.services, member, by),
+                  done="suspend.lifted", refused="suspend.not_suspended")
 
 
 async def revoke_command(update: Update, context: BotContext) -> None:
@@ -120,3 +87,12 @@ async def revoke_command(update: Update, context: BotContext) -> None:
         return
     await reply(update, context, t(lang, "suspend.revoked", code=member.code,
                                    pairs=", ".join(ended) or "-"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/suspend, /unsuspend and /revoke, in the coordinators' group."""
+    return [
+        CommandHandler("suspend", suspend_command, wiring.coordinators),
+        CommandHandler("unsuspend", unsuspend_command, wiring.coordinators),
+        CommandHandler("revoke", revoke_command, wiring.coordinators),
+    ]

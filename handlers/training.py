@@ -6,16 +6,22 @@ course resumes anywhere, and a button for any other question is answered as expi
 
 from __future__ import annotations
 
-from telegram import Update
+from typing import TYPE_CHECKING
 
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.approval import training_finished
+from bot.callbacks import NUMBER, shape
 from bot.catalog.training import Module, Question
-from bot.clock import to_db
-from bot.notify import notify_coordinators
 from bot.services import BotContext, Services
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
-from storage import engagement, members, training
+from storage import training
 from storage.members import Member
+
+if TYPE_CHECKING:  # annotations only
+    from handlers._common import Handlers, Wiring
 
 NS = "tr"
 
@@ -160,15 +166,14 @@ async def answer_button(update: Update, context: BotContext) -> None:
 
 async def _finish(update: Update, context: BotContext, member: Member) -> None:
     """Every module passed: awaiting a coordinator's approval, and the coordinators are told."""
-    services = context.services
-    now = services.clock.now()
-    member = await members.update_profile(services.db, member.id, now,
-                                          status="awaiting_approval", trained_at=to_db(now))
-    await engagement.record(services.db, services.pseudonym_key, kind="trained", now=now,
-                            telegram_id=member.telegram_id, role="mentor")
-    language = services.settings.default_language
-    await notify_coordinators(
-        services, key=f"trained:{member.code}",
-        text=services.t(language, "training.coordinators_finished", code=member.code),
-    )
-    await reply(update, context, services.t(member.language, "training.finished"))
+    member = await training_finished(context.services, member)
+    await reply(update, context, context.services.t(member.language, "training.finished"))
+
+
+def handlers(wiring: Wiring) -> Handlers:
+    """/training and the module buttons (private chats)."""
+    return [
+        CommandHandler("training", training_command, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(next_button, pattern=shape("tr", "next", NUMBER)),
+        CallbackQueryHandler(answer_button, pattern=shape("tr", "a", *[NUMBER] * 4)),
+    ]

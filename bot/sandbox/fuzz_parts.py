@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox
+from bot.services import BotContext
 
 OTHER_GROUP_ID = -1007777777777
 CHANNEL_ID = -1008888888888
@@ -147,7 +148,7 @@ class ErrorCatcher(logging.Handler):
         self.sink.append(f"{record.name}: {record.getMessage()}{detail}")
 
 
-def callback_handlers(sandbox: Sandbox) -> list[CallbackQueryHandler]:  # type: ignore[type-arg]
+def callback_handlers(sandbox: Sandbox) -> list[CallbackQueryHandler[BotContext, Any]]:
     """Every button handler registered, those inside conversations (entry, states, fallbacks) too."""
     assert sandbox.app is not None
     found = []
@@ -174,10 +175,10 @@ def signed_prefixes(sandbox: Sandbox) -> list[list[str]]:
 def command_names() -> list[str]:
     """Every member and coordinator command the bot declares, plus a few it does not."""
     from bot.help_menu import COORDINATOR_COMMANDS, ROLE_COMMANDS
-    from handlers import access
+    from handlers._common import COORDINATOR_ONLY
 
     names = {name for names in ROLE_COMMANDS.values() for name in names}
-    names |= set(COORDINATOR_COMMANDS) | set(access._COMMANDS)
+    names |= set(COORDINATOR_COMMANDS) | set(COORDINATOR_ONLY)
     names |= {"start", "crisis", "sos", "help", "cancel", "stop", "settings", "forget",
               "mydata", "checkin", "pause", "resume", "broadcast", "approve", "escalations",
               "reload", "report", "cope", "resources", "frobnicate"}

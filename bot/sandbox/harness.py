@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.app import build_application
 from bot.catalog.bundle import Content, ContentStore, load_content
@@ -20,7 +19,7 @@ from bot.clock import FakeClock
 from bot.sandbox.client import SandboxGroup, SandboxUser
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.request import SandboxRequest
-from bot.services import Services
+from bot.services import BotApplication, Services
 from bot.settings import Settings, load_or_create_key
 from bot.sweep import run_sweeps
 from storage.db import Database
@@ -50,7 +49,7 @@ def sandbox_settings(folder: Path, **overrides: Any) -> Settings:
         "digest_time": "18:00",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]  # pydantic-settings: _env_file is read at run time, not a field
 
 
 class Sandbox:
@@ -68,7 +67,7 @@ class Sandbox:
         self.clock = clock or FakeClock()
         self.fake = fake or FakeTelegram()
         self._content = content
-        self.app: Application | None = None  # type: ignore[type-arg]
+        self.app: BotApplication | None = None
         self.services: Services | None = None
         self.group = SandboxGroup(
             self,
@@ -90,7 +89,6 @@ class Sandbox:
         )
         self.app = build_application(self.services, request=SandboxRequest(self.fake))
         await self.app.initialize()
-        self.services.extras["tick"] = self.tick
         return self
 
     async def stop(self) -> None:

@@ -1,4 +1,4 @@
-"""Every way into the crisis path, severity-dependent answers, and the bad input from issue 6."""
+"""Every way into the crisis path, severity-dependent answers, and the bad input it must answer well."""
 
 from __future__ import annotations
 

@@ -204,7 +204,7 @@ async def test_coordinator_commands_and_buttons_refused_outside_the_group(sandbo
     await ana.press(proposal, data)  # a coordinator button replayed from a private chat
     assert await count(sandbox, PAIRS) == 0
     coord.remove_from_group()
-    sandbox.services.extras.pop("coordinator_cache", None)  # type: ignore[union-attr]
+    sandbox.services.caches.coordinators.clear()  # type: ignore[union-attr]
     before = len(sandbox.group.bot_messages())
     await coord.send("/pending")
     await coord.click(proposal, "Approve")

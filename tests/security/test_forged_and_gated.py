@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.callbacks import CallbackSigner
 from bot.sandbox.client import GroupMember, SandboxMessage
 from bot.sandbox.harness import Sandbox
-from handlers import access
+from handlers._common import COORDINATOR_ONLY
 from storage import audit
 from tests.security.helpers import sends, state
 
@@ -86,7 +86,7 @@ async def test_coordinator_commands_in_any_spelling_leak_nowhere(sandbox: Sandbo
     sandbox.fake.chat_members.setdefault(-1004444444444, {})[4_444] = "creator"
     unknown = (await ana.send("/frobnicate"))[0].text
     group_before = len(sandbox.group.bot_messages())
-    for name in sorted(access._COMMANDS):
+    for name in sorted(COORDINATOR_ONLY):
         for text in (f"/{name.upper()}", f"/{name}@companion_sandbox_bot", f"/{name}@other_bot x"):
             replies = await ana.send(text)
             assert [r.text for r in replies] in ([unknown], []), text

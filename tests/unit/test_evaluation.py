@@ -167,11 +167,11 @@ async def test_a_second_request_while_one_is_being_built_is_told_to_wait(words, 
     from storage.db import Database
 
     db = await Database.open(tmp_path / "e.sqlite3")
-    extras: dict = {}
-    first = asyncio.create_task(build(db, words, NOW, Scope(), extras))
+    lock = asyncio.Lock()
+    first = asyncio.create_task(build(db, words, NOW, Scope(), lock))
     await asyncio.sleep(0)
     with pytest.raises(Busy):
-        await build(db, words, NOW, Scope(), extras)
+        await build(db, words, NOW, Scope(), lock)
     built = await first
     assert built.pdf.startswith(b"%PDF") and built.csv.startswith(b"section,")
     await db.close()
