@@ -1,8 +1,11 @@
-"""Shared set-up for the benchmarks: members written straight into a bot database."""
+"""Shared set-up for the benchmarks: members written straight into a bot database, and waiting."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -36,3 +39,13 @@ def seed_mentees(
         )
     connection.close()
     return [row[0] for row in rows]
+
+
+async def wait_for(condition: Callable[[], object], limit: float = 60.0, every: float = 0.02) -> bool:
+    """Poll a condition every `every` seconds until it holds (True) or `limit` passes (False)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(every)
+    return False

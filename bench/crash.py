@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._seed import seed_mentees
+from bench._seed import seed_mentees, wait_for
 from bot.pacing import MAX_IN_FLIGHT
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.http import SandboxHttpServer
@@ -40,16 +40,6 @@ COORDINATORS = -1001000000001
 def delivered(fake: FakeTelegram, chats: list[int]) -> dict[int, int]:
     """How many bot messages each member's chat holds."""
     return {chat: len(fake.messages.get(chat, {})) for chat in chats}
-
-
-async def wait_for(condition, limit: float) -> bool:  # type: ignore[no-untyped-def]
-    """Poll a condition every 20 ms."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.02)
-    return False
 
 
 async def main() -> None:

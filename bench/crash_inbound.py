@@ -22,13 +22,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._seed import wait_for
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.http import SandboxHttpServer
 
@@ -45,16 +45,6 @@ def message(chat: int, text: str) -> dict[str, Any]:
     if text.startswith("/"):
         body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
     return {"message": body}
-
-
-async def wait_for(condition: Any, limit: float) -> bool:
-    """Poll a condition every 10 ms."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.01)
-    return False
 
 
 async def one_run(args: argparse.Namespace, latency: float, code: Path) -> dict[str, Any]:
@@ -100,7 +90,7 @@ async def one_run(args: argparse.Namespace, latency: float, code: Path) -> dict[
         chats += batch
         before = duplicates(chats)
         process = start()
-        if not await wait_for(lambda batch=batch: any(answers(c) for c in batch), limit=60):
+        if not await wait_for(lambda batch=batch: any(answers(c) for c in batch), 60, every=0.01):
             process.kill()
             raise SystemExit("the bot did not answer within 60 s; see " + str(folder))
         await asyncio.sleep(rng.uniform(0.0, args.window))
@@ -110,7 +100,7 @@ async def one_run(args: argparse.Namespace, latency: float, code: Path) -> dict[
         per_kill.append(duplicates(chats) - before)
     before = duplicates(chats)
     process = start()
-    await wait_for(lambda: all(answers(chat) for chat in chats), limit=120)
+    await wait_for(lambda: all(answers(chat) for chat in chats), limit=120, every=0.01)
     await asyncio.sleep(1.0)  # a late duplicate would show now
     process.send_signal(signal.SIGTERM)
     await asyncio.to_thread(process.wait)

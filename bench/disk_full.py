@@ -18,27 +18,16 @@ import signal
 import sqlite3
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._seed import wait_for
 from bench.crash_inbound import COORDINATORS, message
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.http import SandboxHttpServer
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-async def until(condition: Any, limit: float = 60.0) -> bool:
-    """Poll a condition every 20 ms."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.02)
-    return False
 
 
 async def main() -> None:
@@ -57,20 +46,20 @@ async def main() -> None:
         return [m.get("text", "") for m in fake.messages.get(chat, {}).values()]
 
     fake.push_update(message(1, "/help"))
-    await until(lambda: texts(1))
+    await wait_for(lambda: texts(1))
     _soft, hard = resource.prlimit(process.pid, resource.RLIMIT_FSIZE)
     resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (1, hard))
     during = {10 + n: text for n, text in enumerate(
         ["i want to end it all", "i want to end it all", "/help", "/start", "/crisis"])}
     for chat, text in during.items():
         fake.push_update(message(chat, text))
-    await until(lambda: all(texts(chat) for chat in during) and len(texts(COORDINATORS)) >= 2)
+    await wait_for(lambda: all(texts(chat) for chat in during) and len(texts(COORDINATORS)) >= 2)
     await asyncio.sleep(2.0)
     resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (hard, hard))
     after = {20: "i want to end it all", 21: "/start"}
     for chat, text in after.items():
         fake.push_update(message(chat, text))
-    await until(lambda: all(texts(chat) for chat in after) and len(texts(COORDINATORS)) >= 3)
+    await wait_for(lambda: all(texts(chat) for chat in after) and len(texts(COORDINATORS)) >= 3)
     await asyncio.sleep(2.0)
     process.send_signal(signal.SIGTERM)
     output, _ = await asyncio.wait_for(process.communicate(), timeout=60)

@@ -9,12 +9,11 @@ is checked on who has left, blocked the bot, or asked to be forgotten.
 from __future__ import annotations
 
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
-from bot.sweep import SweepContext, sweep
-from storage import escalation_followup, members, outbox
+from bot.outbox_hooks import message_payload, queue
+from bot.sweep import SweepContext
+from storage import escalation_followup, members
 
 
-@sweep("crisis_aftercare")
 async def next_day_check(context: SweepContext) -> int:
     """Queue the check-in for every resolved alert whose time has come; returns how many."""
     services, now = context.services, context.now
@@ -33,12 +32,13 @@ async def next_day_check(context: SweepContext) -> int:
                         (t(language, "safety_plan.aftercare_struggling"),
                          sign("crisis", "after_bad"))],
                        [(t(language, "safety_plan.aftercare_skip"), sign("crisis", "after_skip"))]]
-            await outbox.enqueue(
-                connection, key=f"aftercare:{escalation.id}", chat_id=member.telegram_id,
+            await queue(
+                services, key=f"aftercare:{escalation.id}", chat_id=member.telegram_id,
                 member_id=member.id, lane=Lane.SCHEDULED, kind="aftercare",
                 payload=message_payload(t(language, "safety_plan.aftercare",
                                           alias=member.display_alias), buttons),
-                not_before=now, now=now,
+                now=now,
+                connection=connection,
             )
         count += 1
     if count:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from bot.i18n import escape
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload
-from storage import audit, escalations, members, outbox
+from bot.outbox_hooks import message_payload, queue
+from storage import audit, escalations, members
 from storage.escalations import Escalation
 
 if TYPE_CHECKING:
@@ -51,13 +51,12 @@ async def message_member(
     body = services.t(language, "crisis.from_coordinators", text=escape(text[:MAX_CHARS]))
     reply_button = [[(services.t(language, "crisis.reply_button"),
                       services.signer.sign("crisis", "reply", escalation.id))]]
-    await outbox.enqueue(
-        services.db, key=f"alert_message:{escalation.id}:{by}:{now.timestamp()}",
+    await queue(
+        services, key=f"alert_message:{escalation.id}:{by}:{now.timestamp()}",
         chat_id=chat_id, member_id=escalation.member_id, lane=Lane.CRISIS,
         kind="coordinator_message", payload=message_payload(body, reply_button),
-        not_before=now, now=now,
+        now=now,
     )
-    services.outbox.wake()
     await audit.record(services.db, actor_id=by, actor_name=name, action="escalation_message",
                        now=now, subject=escalation.member_code,
                        detail=f"escalation {escalation.id}")

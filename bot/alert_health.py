@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from bot.alert_view import alert_view, member_of
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload, on_failed
-from storage import coordinator_group, escalation_followup, escalations, outbox
+from bot.outbox_hooks import message_payload, queue
+from storage import coordinator_group, escalation_followup, escalations
 from storage.outbox import OutboxItem
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ def _escalation_id(item: OutboxItem) -> int | None:
     return None
 
 
-@on_failed
 async def coordinator_side_failed(services: Services, item: OutboxItem, reason: str) -> None:
     """A message to the coordinators (or about an alert) failed for good: say so loudly."""
     group = services.settings.coordinator_chat_id
@@ -86,20 +86,6 @@ async def group_unreachable(services: Services, state: str) -> None:
             await send_fallback(services, escalation, version=state)
 
 
-async def group_reachable_again(services: Services) -> None:
-    """The bot is back in the group with permission to post: open alerts are posted again."""
-    from bot.escalation import member_of, send_alert
-
-    if not await coordinator_group.set_state(
-        services.db, chat_id=services.settings.coordinator_chat_id, state="ok",
-        now=services.clock.now()):
-        return
-    log.warning("the coordinators' group %s is reachable again", services.settings.coordinator_chat_id)
-    for escalation in await escalations.open_escalations(services.db):
-        await send_alert(services, escalation, await member_of(services, escalation),
-                         version=f"back{services.clock.now().timestamp():.0f}")
-
-
 async def group_migrated(services: Services, old_chat_id: int, new_chat_id: int) -> None:
     """The group became a supergroup with a new id: follow it (and tell the operator)."""
     await coordinator_group.set_state(services.db, chat_id=new_chat_id, state="ok",
@@ -115,8 +101,6 @@ async def group_migrated(services: Services, old_chat_id: int, new_chat_id: int)
 async def send_fallback(services: Services, escalation: escalations.Escalation, *,
                         version: str) -> int:
     """Send the alert in private to every fallback coordinator; returns how many were queued."""
-    from bot.escalation import alert_view, member_of
-
     ids = services.settings.fallback_ids
     if not ids or escalation.status == "resolved":
         return 0
@@ -130,10 +114,9 @@ async def send_fallback(services: Services, escalation: escalations.Escalation, 
     del version
     state = f"{escalation.severity}:{escalation.realerts}"
     for coordinator in ids:
-        await outbox.enqueue(
-            services.db, key=f"escalation:{escalation.id}:fallback:{coordinator}:{state}",
+        await queue(
+            services, key=f"escalation:{escalation.id}:fallback:{coordinator}:{state}",
             chat_id=coordinator, lane=Lane.CRISIS, kind="escalation_fallback",
-            payload=message_payload(body, rows), not_before=now, now=now,
+            payload=message_payload(body, rows), now=now,
         )
-    services.outbox.wake()
     return len(ids)

@@ -14,9 +14,8 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-import bot.reminders  # noqa: F401  (registers the check-in prompt and nudge sweeps)
 import handlers
-from bot import menus, metrics
+from bot import composition, menus, metrics
 from bot.delivery import PriorityRateLimiter
 from bot.inbox import InboxRequest
 from bot.processor import PerChatUpdateProcessor
@@ -114,6 +113,7 @@ def build_application(
     app = builder.build()
     processor.app = app
     app.bot_data["services"] = services
+    composition.install()
     handlers.register(app)
     return app
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
-from storage import approvals, audit, engagement, outbox
+from bot.outbox_hooks import message_payload, queue
+from storage import approvals, audit, engagement
 from storage.members import Member
 
 if TYPE_CHECKING:
@@ -24,11 +24,11 @@ async def approve(services: Services, member: Member, *, actor_id: int, actor_na
                            action="approve", now=now, subject=member.code)
         await engagement.record(connection, services.pseudonym_key, kind="approved", now=now,
                                 telegram_id=member.telegram_id, role="mentor")
-        await outbox.enqueue(
-            connection, key=f"approved:{member.code}", chat_id=member.telegram_id,
+        await queue(
+            services, key=f"approved:{member.code}", chat_id=member.telegram_id,
             member_id=member.id, lane=Lane.INTERACTIVE, kind="approved",
             payload=message_payload(t(member.language, "approve.to_mentor")),
-            not_before=now, now=now,
+            now=now,
+            connection=connection,
         )
-    services.outbox.wake()
     return True

@@ -14,9 +14,9 @@ from bot.clock import from_db
 from bot.i18n import Html, attr
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload
+from bot.outbox_hooks import message_payload, queue
 from bot.relay import deliver_time, relay_pairs
-from storage import checkins, engagement, members, outbox, pairs, sharing
+from storage import checkins, engagement, members, pairs, sharing
 from storage.checkins import Checkin, Draft
 from storage.members import Member
 from storage.pairs import Pair
@@ -211,8 +211,8 @@ async def send_mentor_card(
          services.signer.sign("relay", "pick", pair.id)),
         (t(language, "checkin.card_reached"), services.signer.sign("checkin", "reached", pair.id)),
     ]]
-    await outbox.enqueue(
-        services.db,
+    await queue(
+        services,
         key=f"checkin_card:{checkin.id}:{checkin.updated_at}",
         chat_id=mentor.telegram_id,
         member_id=mentor.id,
@@ -222,4 +222,3 @@ async def send_mentor_card(
         not_before=deliver_time(mentor, now),
         now=now,
     )
-    services.outbox.wake()

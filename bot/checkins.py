@@ -8,11 +8,11 @@ note?), "g:<goal id>" (progress on a goal) and "m:<instrument>:<item index>".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.catalog.checkins import CheckinContent, Measure
+from storage.checkins import TakenMeasure as TakenMeasure
 
 MOOD_EMOJI = {1: "😞", 2: "😕", 3: "😐", 4: "🙂", 5: "😄"}
 # Weekly check-ins drift by a day or two; a follow-up is due this much before the exact date.
@@ -23,14 +23,6 @@ def iso_week(moment: datetime, timezone: str) -> str:
     """The member's ISO week (in their own time zone), e.g. '2026-W10'."""
     year, week, _ = moment.astimezone(ZoneInfo(timezone)).isocalendar()
     return f"{year}-W{week:02d}"
-
-
-@dataclass(frozen=True)
-class TakenMeasure:
-    """A measure taken earlier: occasion and time."""
-
-    occasion: str
-    taken_at: datetime
 
 
 def measure_due(

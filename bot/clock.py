@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+# Stored-time conversion lives with storage; re-exported for the domain modules that use it.
+from storage.timecodec import from_db as from_db
+from storage.timecodec import to_db as to_db
+
 
 class Clock(Protocol):
     """Anything that can tell the current time as an aware UTC datetime."""
@@ -44,18 +48,6 @@ class FakeClock:
         if moment.tzinfo is None:
             raise ValueError("moment must be timezone-aware")
         self._now = moment.astimezone(UTC)
-
-
-def to_db(moment: datetime) -> str:
-    """Store times as ISO-8601 UTC strings that sort correctly as text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def from_db(value: str | None) -> datetime | None:
-    """Parse a stored time back into an aware UTC datetime."""
-    if value is None:
-        return None
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
 
 
 TIME_SCALE_ENV = "SANDBOX_TIME_SCALE"

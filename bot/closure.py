@@ -15,7 +15,7 @@ from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from bot.pairing import Actor, member_in, queue_to_member, set_status
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import audit, engagement, pairs, surveys
 from storage.members import Member
 
@@ -195,7 +195,6 @@ async def rematch(services: Services, pair_id: int, member: Member) -> pairs.Pai
                             ended_by="rematch")
 
 
-@sweep("pair_intro_reminder")
 async def remind_unaccepted(context: SweepContext) -> int:
     """Introductions not accepted within the limit: tell the coordinators once."""
     services, now = context.services, context.now
@@ -217,7 +216,6 @@ async def remind_unaccepted(context: SweepContext) -> int:
     return len(late)
 
 
-@sweep("pair_fit_check")
 async def ask_fit_check(context: SweepContext) -> int:
     """Day 7: ask each side privately how it is going."""
     services, now = context.services, context.now
@@ -242,7 +240,6 @@ async def ask_fit_check(context: SweepContext) -> int:
     return len(due)
 
 
-@sweep("pair_end_reminder")
 async def remind_end(context: SweepContext) -> int:
     """Two weeks before the programme ends: tell both, kindly, what comes next."""
     services, now = context.services, context.now
@@ -266,7 +263,6 @@ async def remind_end(context: SweepContext) -> int:
     return len(due)
 
 
-@sweep("pair_programme_end")
 async def end_programme(context: SweepContext) -> int:
     """PROGRAM_WEEKS are over: close the pair with thanks and the exit survey."""
     services = context.services

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-
-# No 0/O, 1/I/L, so a coordinator can read a code aloud without mistakes.
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def new_code(prefix: str, length: int = 4) -> str:
-    """A random code like M7K2Q (prefix + `length` characters)."""
-    return prefix + "".join(secrets.choice(ALPHABET) for _ in range(length))
-
+# Codes are minted where their rows are written: storage/codes.py.
 
 def normalise_code(text: str) -> str:
     """Codes typed by hand: trim and upper-case."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
-from storage import members, outbox, pairs
+from bot.outbox_hooks import message_payload, queue
+from storage import members, pairs
 from storage.escalations import Escalation
 from storage.members import Member
 
@@ -37,15 +37,13 @@ async def send_mentor_card(
         text = services.t(
             mentor.language, "mentor_crisis.card", alias=member.display_alias, pair=pair.code
         )
-        await outbox.enqueue(
-            services.db,
+        await queue(
+            services,
             key=f"crisis_card:{escalation.id}:{pair.id}",
             chat_id=mentor.telegram_id,
             member_id=mentor.id,
             lane=Lane.CRISIS,
             kind="crisis_card",
             payload=message_payload(text),
-            not_before=now,
             now=now,
         )
-        services.outbox.wake()

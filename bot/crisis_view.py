@@ -85,14 +85,33 @@ def render_concern(
     t: Translator, language: str, directory: CrisisDirectory, country_code: str | None
 ) -> Html:
     """A concern: ask directly and caringly, one line and the emergency number in the same message."""
+    lines = _compact_lines(t, language, directory, country_code)
+    return Html(f"{t(language, 'crisis.intro_concern')}\n\n{lines}")
+
+
+def render_followup(
+    t: Translator, language: str, directory: CrisisDirectory, country_code: str | None, choice: str
+) -> Html:
+    """A follow-up within minutes of a crisis reply: new words, and still a line and the emergency number.
+
+    Someone who keeps writing in a crisis should never have to tap to see a number: the follow-up
+    is short, but it always carries the top line and the emergency number (or the directories).
+    """
+    lines = _compact_lines(t, language, directory, country_code, key="crisis.followup_lines")
+    return Html(f"{t(language, f'crisis.{choice}')}\n\n{lines}")
+
+
+def _compact_lines(
+    t: Translator, language: str, directory: CrisisDirectory, country_code: str | None,
+    *, key: str = "crisis.concern_lines",
+) -> Html:
+    """One line that speaks the member's language and the emergency number, in one sentence."""
     country = directory.for_country(country_code)
     if country is None:
-        lines = t(language, "crisis.concern_lines_unknown", links=_directory_links(directory))
-    else:
-        top = _top_line(country, language)
-        lines = t(language, "crisis.concern_lines", emergency=country.emergency,
-                  line=Html(f"<b>{escape(top.name)}</b> ({_contacts(top, t, language)})"))
-    return Html(f"{t(language, 'crisis.intro_concern')}\n\n{lines}")
+        return t(language, f"{key}_unknown", links=_directory_links(directory))
+    top = _top_line(country, language)
+    return t(language, key, emergency=country.emergency,
+             line=Html(f"<b>{escape(top.name)}</b> ({_contacts(top, t, language)})"))
 
 
 def render_not_safe(

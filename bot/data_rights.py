@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from bot.clock import to_db
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload
+from bot.outbox_hooks import message_payload, queue
 from bot.pseudonym import member_subject, subject
-from storage import data_rights, engagement, escalations, members, outbox, pairs
+from storage import data_rights, engagement, escalations, members, pairs
 from storage.members import Member
 from storage.persistence import forget_conversations
 
@@ -82,16 +82,16 @@ async def forget(services: Services, member: Member, *,
             if partner is None:
                 continue
             # A neutral message without the leaver's alias, so no copy of it stays behind.
-            await outbox.enqueue(
-                connection,
+            await queue(
+                services,
                 key=f"forget:{pair.code}:{partner.code}",
                 chat_id=partner.telegram_id,
                 member_id=partner.id,
                 lane=Lane.SCHEDULED,
                 kind="pair_ended",
                 payload=message_payload(t(partner.language, f"data.partner_left_{partner.role}")),
-                not_before=now,
                 now=now,
+                connection=connection,
             )
             # Matchable again unless they still have another pair (a mentor with several).
             await data_rights.matchable_again(connection, partner.id, now)

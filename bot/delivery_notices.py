@@ -8,9 +8,16 @@ from bot.clock import to_db
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
 from storage import members, reminders
+from storage.outbox import OutboxItem
 
 if TYPE_CHECKING:
     from bot.services import Services
+
+
+async def member_blocked(services: Services, item: OutboxItem, reason: str) -> None:
+    """Failure hook: a member who blocked the bot (a 403) is unreachable from now on."""
+    if reason.startswith("forbidden:") and item.member_id is not None:
+        await member_unreachable(services, item.member_id)
 
 
 async def member_unreachable(services: Services, member_id: int) -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import console
 
 if TYPE_CHECKING:
@@ -118,7 +118,6 @@ async def digest_text(services: Services, now: datetime) -> Html:
     )
 
 
-@sweep("coordinator_digest")
 async def digest_sweep(context: SweepContext) -> int:
     """Post this week's digest once, at DIGEST_WEEKDAY DIGEST_TIME (DEFAULT_TIMEZONE)."""
     settings = context.services.settings

@@ -6,6 +6,7 @@ and in the audit log (who did it). Domain logic only: handlers render and answer
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -17,13 +18,15 @@ from bot.escalation import edit_alert, member_of, minutes_between, send_alert
 from bot.i18n import Html
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload
-from bot.sweep import SweepContext, sweep
-from storage import audit, engagement, escalations, outbox
+from bot.outbox_hooks import message_payload, queue
+from bot.sweep import SweepContext
+from storage import audit, coordinator_group, engagement, escalations
 from storage.escalations import Escalation
 
 if TYPE_CHECKING:
     from bot.services import Services
+
+log = logging.getLogger(__name__)
 
 OUTCOMES = ("safe", "referred", "emergency", "no_contact", "false_alarm", "other")
 
@@ -117,7 +120,6 @@ def next_morning(services: Services, moment: datetime) -> datetime:
     return morning.astimezone(moment.tzinfo or UTC)
 
 
-@sweep("escalation_realert")
 async def realert_unclaimed(context: SweepContext) -> int:
     """Post unclaimed alerts again as their time comes, backing off, at most N a day; returns
     how many. A re-alert replies to the first alert message, so one alert stays one thread."""
@@ -163,7 +165,6 @@ async def realert_unclaimed(context: SweepContext) -> int:
     return count
 
 
-@sweep("escalation_claimed_reminder")
 async def remind_claimed(context: SweepContext) -> int:
     """A claimed alert still open after a while: remind the claimer privately first, then the
     group (threaded under the alert), then the group once a day; returns how many."""
@@ -181,12 +182,13 @@ async def remind_claimed(context: SweepContext) -> int:
                 continue
             if to_claimer:
                 assert escalation.claimed_by is not None
-                await outbox.enqueue(
-                    connection, key=f"escalation:{escalation.id}:remind_claimer",
+                await queue(
+                    services, key=f"escalation:{escalation.id}:remind_claimer",
                     chat_id=escalation.claimed_by, lane=Lane.CRISIS, kind="escalation_reminder",
                     payload=message_payload(t(language, "escalation.remind_claimer", code=code,
                                               hours=hours)),
-                    not_before=now, now=now,
+                    now=now,
+                    connection=connection,
                 )
             else:
                 await notify_coordinators(
@@ -199,3 +201,15 @@ async def remind_claimed(context: SweepContext) -> int:
         services.outbox.wake()
         count += 1
     return count
+
+
+async def group_reachable_again(services: Services) -> None:
+    """The bot is back in the group with permission to post: open alerts are posted again."""
+    if not await coordinator_group.set_state(
+        services.db, chat_id=services.settings.coordinator_chat_id, state="ok",
+        now=services.clock.now()):
+        return
+    log.warning("the coordinators' group %s is reachable again", services.settings.coordinator_chat_id)
+    for escalation in await escalations.open_escalations(services.db):
+        await send_alert(services, escalation, await member_of(services, escalation),
+                         version=f"back{services.clock.now().timestamp():.0f}")

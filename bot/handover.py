@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.holds import HANDED_OVER
 from bot.lanes import Lane
-from storage import outbox
+from bot.outbox_hooks import queue
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -34,8 +34,8 @@ async def hand_over(
     """Queue a reply that failed to send directly, in the lane it was sent in (a crisis reply
     stays in the crisis lane); `origin` (an update, a button press) is only for the log."""
     now = services.clock.now()
-    await outbox.enqueue(
-        services.db,
+    await queue(
+        services,
         # One update may hand over several replies: the key only has to be unique.
         key=f"{HANDED_OVER}:{secrets.token_hex(8)}",
         chat_id=chat_id,
@@ -43,10 +43,8 @@ async def hand_over(
         kind=HANDED_OVER,
         method=method,
         payload=payload,
-        not_before=now,
         now=now,
         # A crisis reply never goes stale: late is better than never for the lines.
         expires_at=None if lane is Lane.CRISIS else now + LIFETIME,
     )
     log.warning("%s to %s handed to the outbox after Telegram failed", method, origin)
-    services.outbox.wake()

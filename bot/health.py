@@ -11,11 +11,16 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db, to_db
 from bot.settings import Settings, StorageSettings
 from bot.sweep import INTERVAL_SECONDS
 from storage.db import Database, DatabaseError
+from storage.outbox import DueItem, OutboxItem
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 STALE_SWEEPS = 3  # the sweep counts as stopped after this many missed intervals
 # An unclaimed crisis alert is overdue once it has been re-raised and still nobody took it.
@@ -135,6 +140,26 @@ async def record_coordinators_reachable(db: Database, reachable: bool, now: date
         # Keep the first failure's time: "unreachable since" is what an operator needs.
         await db.execute("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
                          (COORDINATORS_KEY, f"{to_db(now)} {reason}"))
+
+
+async def coordinators_reached(services: Services, due: DueItem, result: Any) -> None:
+    """After-sent hook: a delivery to the coordinators' group shows it can be reached (at most
+    20 messages a minute go there, so one small write each costs nothing)."""
+    if due.item.chat_id == services.settings.coordinator_chat_id:
+        await record_coordinators_reachable(services.db, True, services.clock.now())
+
+
+async def coordinators_unreached(services: Services, item: OutboxItem, reason: str) -> None:
+    """Failure hook: the bot was removed from the coordinators' group, or the group is gone."""
+    if item.chat_id != services.settings.coordinator_chat_id:
+        return
+    if reason.startswith("forbidden:"):
+        why = "the bot is not in the group"
+    elif reason.startswith("bad request:") and "chat not found" in reason.lower():
+        why = "chat not found"
+    else:
+        return
+    await record_coordinators_reachable(services.db, False, services.clock.now(), why)
 
 
 def summary(problems: list[Problem]) -> str:

@@ -25,7 +25,7 @@ from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import updates
 
 if TYPE_CHECKING:
@@ -69,18 +69,15 @@ class InboxRequest(BaseRequest):
         await self.inner.shutdown()
 
     async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+        self, url: str, method: str, request_data: RequestData | None = None,
+        *timeouts: Any, **named_timeouts: Any,
     ) -> tuple[int, bytes]:
-        """Make the call; for a successful getUpdates, keep its updates before returning."""
+        """Make the call; for a successful getUpdates, keep its updates before returning.
+
+        The four timeouts go to the wrapped transport untouched, however PTB passes them.
+        """
         status, body = await self.inner.do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+            url, method, request_data, *timeouts, **named_timeouts
         )
         if status == 200 and url.rstrip("/").endswith("/getUpdates"):
             try:
@@ -146,7 +143,6 @@ async def replay_unhandled(app: Application, services: Services) -> int:  # type
     return len(ordered)
 
 
-@sweep("processed_updates")
 async def forget_old_update_ids(context: SweepContext) -> int:
     """Handled update ids are needed only while Telegram might send them again."""
     return await updates.prune(context.services.db, context.now)

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import enum
-
-
-class Lane(enum.IntEnum):
-    """Order in which waiting messages get Telegram's send capacity."""
-
-    CRISIS = 0
-    INTERACTIVE = 1
-    RELAY = 2
-    SCHEDULED = 3
-    BROADCAST = 4
+# The lanes are the outbox table's vocabulary, so they are defined with it.
+from storage.outbox import Lane as Lane
 
 
 def lane_args(lane: Lane) -> dict[str, Lane]:

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from bot.catalog.intake import IntakeCatalog
 from bot.catalog.matching import MatchingConfig
 from bot.i18n import Html, Translator
-from bot.matching import Mentee, Mentor, broken_constraints
+from bot.match_reasons import broken_constraints
+from bot.matching import Mentee, Mentor
 
 # Rules about the mentor alone (whoever the mentee is), in the order they are reported.
 AVAILABILITY = ("not_approved", "not_trained", "stepped_back", "paused", "suspended",

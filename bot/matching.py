@@ -122,7 +122,8 @@ def _minutes(hhmm: str | None) -> float:
         return float("nan")
 
 
-def _norm(value: object) -> str:
+def normalise(value: object) -> str:
+    """A value as preferences compare it: trimmed, lower-case."""
     return str(value).strip().lower()
 
 
@@ -142,6 +143,14 @@ def _codes(values: Sequence[str | None], table: dict[str, int], missing: int) ->
         if value is not None:
             out[index] = table.setdefault(value, len(table))
     return out
+
+
+def mentor_value(mentor: Mentor, key: str) -> str | None:
+    """The mentor's value for a preference: a profile field, else an attribute."""
+    if key == "age_band":
+        return mentor.age_band
+    value = mentor.attributes.get(key)
+    return None if value is None else str(value)
 
 
 def score_matrix(
@@ -182,16 +191,16 @@ def score_matrix(
 
     # Hard: each stated preference.
     for key, rule in config.preferences.items():
-        any_values = {_norm(v) for v in rule.any_values}
+        any_values = {normalise(v) for v in rule.any_values}
         table: dict[str, int] = {}
         wishes = [
-            _norm(e.wishes[key]) if key in e.wishes and _norm(e.wishes[key]) not in any_values
+            normalise(e.wishes[key]) if key in e.wishes and normalise(e.wishes[key]) not in any_values
             else None
             for e in mentees
         ]
         wish_codes = _codes(wishes, table, -1)
         values = [
-            _norm(value) if (value := _mentor_value(r, rule.mentor_key)) is not None else None
+            normalise(value) if (value := mentor_value(r, rule.mentor_key)) is not None else None
             for r in mentors
         ]
         value_codes = _codes(values, table, -2)
@@ -262,77 +271,3 @@ def score_matrix(
     for name, values in factors.items():
         raw = raw + getattr(weights, name) * values
     return Scores(raw=np.round(raw, 6), allowed=allowed, factors=factors)
-
-
-def _mentor_value(mentor: Mentor, key: str) -> str | None:
-    """The mentor's value for a preference: a profile field, else an attribute."""
-    if key == "age_band":
-        return mentor.age_band
-    value = mentor.attributes.get(key)
-    return None if value is None else str(value)
-
-
-def broken_constraints(mentee: Mentee, mentor: Mentor, config: MatchingConfig) -> tuple[str, ...]:
-    """Which hard constraints this pair breaks (empty when allowed), as stable ids."""
-    broken = []
-    if not (mentee.languages & mentor.languages):
-        broken.append("language")
-    for flag, name in (
-        (not mentor.approved, "not_approved"),
-        (not mentor.trained, "not_trained"),
-        (mentor.stepped_back, "stepped_back"),
-        (mentor.paused, "paused"),
-        (mentor.unreachable, "unreachable"),
-        (mentor.suspended, "suspended"),
-        (mentor.free_slots <= 0, "full"),
-        (mentor.id in mentee.past_mentors, "paired_before"),
-    ):
-        if flag:
-            broken.append(name)
-    for key, rule in config.preferences.items():
-        wish = mentee.wishes.get(key)
-        if wish is None or _norm(wish) in {_norm(v) for v in rule.any_values}:
-            continue
-        value = _mentor_value(mentor, rule.mentor_key)
-        if value is None or _norm(value) != _norm(wish):
-            broken.append(f"preference:{key}")
-    return tuple(broken)
-
-
-def _hours(value: float) -> str:
-    """1.0 -> '1', 5.5 -> '5.5'."""
-    return f"{value:g}"
-
-
-def assess(mentee: Mentee, mentor: Mentor, config: MatchingConfig, now: datetime) -> Assessment:
-    """One pair: score, broken hard constraints and the reasons, from the same maths as the matrix."""
-    scores = score_matrix([mentee], [mentor], config, now)
-    factors = {name: float(values[0, 0]) for name, values in scores.factors.items()}
-    reasons: list[Reason] = []
-    shared_areas = sorted(mentee.focus_areas & mentor.lived_experience)
-    if shared_areas:
-        areas = ", ".join(area.replace("_", " ") for area in shared_areas)
-        reasons.append(Reason("focus", {"areas": areas}))
-    languages = sorted(mentee.languages & mentor.languages)
-    if languages:
-        reasons.append(Reason("language", {"languages": ", ".join(languages)}))
-    if factors["age_band"] >= 1.0:
-        reasons.append(Reason("age_same"))
-    elif factors["age_band"] > 0:
-        reasons.append(Reason("age_close"))
-    apart = abs(utc_offset_hours(mentee.timezone, now) - utc_offset_hours(mentor.timezone, now))
-    if apart == 0:
-        reasons.append(Reason("tz_same"))
-    else:
-        reasons.append(Reason("tz_apart", {"hours": _hours(apart)}))
-    if factors["checkin_window"] > 0:
-        reasons.append(Reason("checkin_fits"))
-    if mentee.waiting_since is not None:
-        days = int((now - mentee.waiting_since).total_seconds() // 86400)
-        if days >= 1:
-            reasons.append(Reason("waiting", {"days": str(days)}))
-    return Assessment(
-        score=float(scores.raw[0, 0]),
-        broken=broken_constraints(mentee, mentor, config),
-        reasons=tuple(reasons),
-    )

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
-from storage import console, outbox
+from bot.outbox_hooks import message_payload, queue
+from storage import console
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -40,15 +40,18 @@ async def notify_coordinators(
             extra["message_thread_id"] = topic
     if reply_to is not None:  # threaded under an earlier message (a re-alert under its alert)
         extra["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-    queued = await outbox.enqueue(
-        connection or services.db,
+    queued = await queue(
+        services,
         key=key,
         chat_id=services.settings.coordinator_chat_id,
         lane=lane,
         kind=kind,
         payload=message_payload(text, buttons, **extra),
-        not_before=now,
         now=now,
+        connection=connection,
     )
-    services.outbox.wake()
+    if connection is not None:
+        # Woken at once even inside the caller's transaction, as coordinators' messages (crisis
+        # alerts among them) always were: `queue` leaves that to the caller.
+        services.outbox.wake()
     return queued

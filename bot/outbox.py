@@ -5,11 +5,11 @@ every non-crisis row is checked against its recipient's window: quiet hours and 
 an unreachable member holds it (a broadcast skips them), and a row past its `expires_at` is
 skipped as stale and counted. Crisis rows are never held, nor are answers to what the member has
 just done (`bot.holds.ANSWER_KINDS`). A chat has one row in flight at a time, and scheduled or
-broadcast rows take at most half of the window (see `storage.outbox.due_with_recipients`).
+broadcast rows take at most half of the window (see `storage.outbox_sending.due_with_recipients`).
 
-Failures: a 429 waits Telegram's retry_after and costs no attempt (for a row's first six hours);
-other failures back off and give up after MAX_ATTEMPTS, logged at ERROR, except crisis rows,
-which are retried until delivered or the recipient is unreachable.
+Sending one row and recording its outcome (retries, backoff, giving up) is `bot.outbox_results`.
+The sender knows no feature: what a delivery or a failure means to one is told to the hooks the
+composition root installs (`bot.outbox_hooks`, `bot.composition`).
 
 Crash safety: rows are claimed ('sending') in one transaction before their sends start and marked
 'sent' as soon as each send returns; at start-up rows still 'sending' go back to 'pending'. Only
@@ -23,35 +23,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
 
 from telegram import Bot
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TimedOut,
-)
 
-from bot.clock import from_db
-from bot.health import record_coordinators_reachable
 from bot.holds import plan
 from bot.lanes import Lane
-from bot.outbox_hooks import FAILED_HOOKS, SENT_HOOKS, call_bot
+from bot.outbox_hooks import HOOKS
+from bot.outbox_results import RowSender, SenderServices
 from bot.pacing import GateTicket, SendGate
-from storage import outbox
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from storage import outbox, outbox_sending
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
-# A 429 is Telegram saying "later", not a failure: it costs no attempt while the row is younger
-# than this (past it, a row that is still being refused counts its 429s like other failures).
-RATE_LIMITED_FOR_FREE = timedelta(hours=6)
 WINDOW = 64  # rows handed to the rate limiter at once; it orders them with every other request
 # Scheduled and broadcast rows may fill only this share of the window, so a reply or a relayed
 # message never waits for a wave of nudges to leave the window before it can even be claimed.
@@ -62,7 +44,7 @@ class Outbox:
     """Queues messages and delivers the due ones."""
 
     def __init__(
-        self, services: Services, window: int = WINDOW, in_flight: int | None = None
+        self, services: SenderServices, window: int = WINDOW, in_flight: int | None = None
     ) -> None:
         self.services = services
         self.window = window
@@ -75,11 +57,12 @@ class Outbox:
         self._low_in_flight = 0  # scheduled/broadcast rows claimed and not yet settled
         self._low_cap = max(1, int(window * LOW_LANE_SHARE))
         self.stats: dict[str, int] = {"sent": 0, "held": 0, "skipped": 0, "failed": 0, "retried": 0}
+        self._rows = RowSender(services, self.stats)
         self._wake = asyncio.Event()
         self._recovered = False
-        self._broadcasts: set[int] = set()
-        # Broadcast progress edits run beside the pump: awaited inline, an edit waiting its turn
-        # in the limiter would stop the pump claiming anything, a crisis alert included.
+        self._batches: set[int] = set()
+        # Batch progress (a broadcast's report) runs beside the pump: awaited inline, an edit
+        # waiting its turn in the limiter would stop the pump claiming anything, crisis included.
         self._progress: asyncio.Task[None] | None = None
         # Two rounds in one process (the background sender and a test's flush) must never
         # select the same pending row before either has claimed it.
@@ -119,7 +102,7 @@ class Outbox:
     async def _recover(self) -> None:
         if not self._recovered:
             self._recovered = True
-            count = await outbox.recover_interrupted(self.services.db)
+            count = await outbox_sending.recover_interrupted(self.services.db)
             if count:
                 log.warning("%d outbox rows were cut off by a restart; sending them again", count)
 
@@ -131,10 +114,10 @@ class Outbox:
     async def _claim_locked(self, bot: Bot, room: int, tasks: set[asyncio.Task[None]]) -> int:
         now = self.services.clock.now()
         db = self.services.db
-        due = await outbox.due_with_recipients(db, now, room, outbox.URGENT_LANES)
+        due = await outbox_sending.due_with_recipients(db, now, room, outbox_sending.URGENT_LANES)
         low_room = min(room - len(due), self._low_cap - self._low_in_flight)
         if low_room > 0:
-            due += await outbox.due_with_recipients(db, now, low_room, outbox.LOW_LANES)
+            due += await outbox_sending.due_with_recipients(db, now, low_room, outbox_sending.LOW_LANES)
         claim, hold, skip, starting = [], [], [], []
         for entry in due:
             try:
@@ -150,15 +133,15 @@ class Outbox:
             else:
                 skip.append((entry.item.id, value))
             if entry.item.broadcast_id is not None:
-                self._broadcasts.add(entry.item.broadcast_id)
+                self._batches.add(entry.item.broadcast_id)
         if due:
-            await outbox.settle(self.services.db, now, claim=claim, hold=hold, skip=skip)
+            await outbox_sending.settle(self.services.db, now, claim=claim, hold=hold, skip=skip)
             self.stats["held"] += len(hold)
             self.stats["skipped"] += len(skip)
             if skip:
                 log.info("skipped %d outbox rows on purpose (stale or unreachable)", len(skip))
         for entry in starting:
-            if entry.item.lane in outbox.LOW_LANES:
+            if entry.item.lane in outbox_sending.LOW_LANES:
                 self._low_in_flight += 1
             tasks.add(asyncio.create_task(self._deliver(bot, entry), name="outbox-send"))
         return len(due)
@@ -187,8 +170,8 @@ class Outbox:
                     looked = await self._claim(bot, room, tasks)
                     if looked == room:
                         continue  # a full page: there may be more due right now
-                if self._broadcasts and (self._progress is None or self._progress.done()):
-                    self._progress = asyncio.create_task(self._report_broadcasts(bot))
+                if self._batches and (self._progress is None or self._progress.done()):
+                    self._progress = asyncio.create_task(self._report_batches(bot))
                 if not tasks and until_idle:
                     if looked == 0:
                         return
@@ -217,172 +200,41 @@ class Outbox:
             if self._progress is not None:
                 with contextlib.suppress(Exception):
                     await self._progress
-            if until_idle:  # the last sends may have finished a broadcast: report it now
-                await self._report_broadcasts(bot)
+            if until_idle:  # the last sends may have finished a batch: report it now
+                await self._report_batches(bot)
 
-    async def _report_broadcasts(self, bot: Bot) -> None:
-        if not self._broadcasts:
+    async def _report_batches(self, bot: Bot) -> None:
+        """Tell the batch hooks (a broadcast's progress report); forget a batch once finished."""
+        if not HOOKS.batch:
+            self._batches.clear()
             return
-        from bot.broadcast import refresh_progress  # the broadcast feature uses this module
-
-        for broadcast_id in list(self._broadcasts):
-            try:
-                if await refresh_progress(self.services, bot, broadcast_id):
-                    self._broadcasts.discard(broadcast_id)
-            except Exception:
-                log.exception("broadcast progress update failed")
+        for batch_id in list(self._batches):
+            for hook in HOOKS.batch:
+                try:
+                    if await hook(self.services, bot, batch_id):
+                        self._batches.discard(batch_id)
+                except Exception:
+                    log.exception("progress hook for batch %s failed", batch_id)
 
     async def _deliver(self, bot: Bot, due: outbox.DueItem) -> None:
         """Send one claimed row and record the outcome."""
         item = due.item
         lane = Lane[item.lane.upper()]
         # Crisis rows skip the gate: a duplicate crisis alert beats a late one.
-        low = item.lane in outbox.LOW_LANES
+        low = item.lane in outbox_sending.LOW_LANES
         ticket = None if lane is Lane.CRISIS else GateTicket(self._gate, low=low)
         options = None if ticket is None else {"ticket": ticket, "retry_429": False}
         sent, result, recorded = False, None, False
         try:
-            sent, result = await self._send_and_record(bot, due, lane, options)
+            sent, result = await self._rows.send_and_record(bot, due, lane, options)
             recorded = True
         finally:
             if ticket is not None:
                 ticket.release(completed=recorded)  # only now: the outcome is recorded
-            if item.lane in outbox.LOW_LANES:
+            if item.lane in outbox_sending.LOW_LANES:
                 self._low_in_flight -= 1
             else:
                 # The chat's next row (held back while this one was in flight) may go now.
                 self._wake.set()
         if sent:
-            await self._after_sent(due, result)
-
-    async def _send_and_record(
-        self, bot: Bot, due: outbox.DueItem, lane: Lane, options: dict[str, Any] | None
-    ) -> tuple[bool, Any]:
-        """Send one row and record the outcome; (True, Telegram's result) if it went out."""
-        item, db = due.item, self.services.db
-        try:
-            result = await call_bot(
-                bot, item.method, item.chat_id, dict(item.payload), lane, options
-            )
-        except ChatMigrated as exc:  # the group became a supergroup: same row, new chat id
-            await self._failed(item, f"migrated:{exc.new_chat_id}")
-            await self._retry(item, "chat migrated", timedelta(0))
-        except Forbidden as exc:
-            # They blocked the bot: expected for a nudge, worth an operator's eye for crisis.
-            log.log(logging.ERROR if lane is Lane.CRISIS else logging.INFO,
-                    "outbox row %s (%s) not delivered: the recipient blocked the bot",
-                    item.id, item.kind)
-            await outbox.mark_failed(db, item.id, "forbidden", final=True)
-            self.stats["failed"] += 1
-            await self._failed(item, f"forbidden: {exc.message}")
-            await self._coordinators_reached(item, False, "the bot is not in the group")
-            if item.member_id is not None:
-                from bot.delivery_notices import member_unreachable
-
-                await member_unreachable(self.services, item.member_id)
-        except BadRequest as exc:
-            if item.method.startswith("editMessage") and "not modified" in exc.message.lower():
-                # The message already shows this (an earlier attempt arrived though its answer
-                # was lost, or an identical refresh): the row's purpose is fulfilled.
-                await outbox.mark_sent(db, item.id, self.services.clock.now())
-                self.stats["sent"] += 1
-                return False, None
-            log.error("outbox row %s (%s) refused by Telegram: %s", item.id, item.kind, exc.message)
-            await outbox.mark_failed(db, item.id, "bad request", final=True)
-            self.stats["failed"] += 1
-            await self._failed(item, f"bad request: {exc.message}")
-            if "chat not found" in exc.message.lower():
-                await self._coordinators_reached(item, False, "chat not found")
-        except TimedOut:
-            # It may have arrived: sending again risks a duplicate, which we take over a loss.
-            await self._retry(item, "timed out")
-        except RetryAfter as exc:  # the limiter paused the chat; come back when Telegram says
-            delay = exc.retry_after
-            seconds = delay if isinstance(delay, int | float) else delay.total_seconds()
-            created = from_db(item.created_at)
-            free = created is None or self.services.clock.now() - created < RATE_LIMITED_FOR_FREE
-            await self._retry(item, "429", timedelta(seconds=float(seconds)), counts=not free)
-        except NetworkError as exc:
-            await self._retry(item, f"network: {type(exc).__name__}")
-        except Exception as exc:  # a bug in a payload must not wedge the sender
-            log.exception("outbox row %s (%s) failed", item.id, item.kind)
-            await self._retry(item, f"error: {type(exc).__name__}")
-        else:
-            await outbox.mark_sent(db, item.id, self.services.clock.now())
-            self.stats["sent"] += 1
-            await self._coordinators_reached(item, True)
-            return True, result
-        return False, None
-
-    async def _coordinators_reached(self, item: outbox.OutboxItem, reached: bool,
-                                    reason: str = "") -> None:
-        """Record whether the coordinators' group can be reached (`bot.health` reports it); at
-        most 20 messages a minute go there, so one small write each costs nothing."""
-        if item.chat_id != self.services.settings.coordinator_chat_id:
-            return
-        await record_coordinators_reachable(self.services.db, reached, self.services.clock.now(),
-                                            reason)
-
-    async def _after_sent(self, due: outbox.DueItem, result: Any) -> None:
-        """What follows a delivery (outside the send gate: the outcome is already recorded)."""
-        item, db = due.item, self.services.db
-        hook = SENT_HOOKS.get(item.kind)
-        if hook is not None:
-            try:
-                await hook(self.services, item, result)
-            except Exception:  # the message went out; a failing hook must not re-send it
-                log.exception("after-sent hook for outbox row %s failed", item.id)
-        if item.kind == "nudge" and due.recipient is not None:
-            from storage import engagement
-
-            await engagement.record(
-                db,
-                self.services.pseudonym_key,
-                kind="nudge_sent",
-                now=self.services.clock.now(),
-                telegram_id=due.recipient.telegram_id,
-                role=due.recipient.role,
-            )
-
-    async def _retry(
-        self, item: outbox.OutboxItem, error: str, delay: timedelta | None = None,
-        *, counts: bool = True,
-    ) -> None:
-        """Try again later with exponential backoff (5 s, 10 s, ... 5 min), or give up.
-
-        Crisis rows never give up here: only a recipient who blocked the bot (Forbidden) or a
-        request Telegram can never accept (BadRequest) ends them. `counts=False` (a 429) keeps
-        the attempt count as it was.
-        """
-        attempts = item.attempts + (1 if counts else 0)
-        final = counts and item.lane != "crisis" and attempts >= MAX_ATTEMPTS
-        wait = (delay if delay is not None
-                else timedelta(seconds=min(300, 5 * 2**min(item.attempts, 6))))
-        if final:
-            log.error("outbox row %s (%s) failed for good after %d attempts: %s",
-                      item.id, item.kind, attempts, error)
-        else:
-            log.warning("outbox row %s: %s (attempt %d)", item.id, error, item.attempts + 1)
-        await outbox.mark_failed(
-            self.services.db,
-            item.id,
-            error,
-            final=final,
-            retry_at=self.services.clock.now() + wait,
-            count=counts,
-        )
-        self.stats["failed" if final else "retried"] += 1
-        if final:
-            await self._failed(item, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
-        elif counts and attempts == MAX_ATTEMPTS:
-            # A crisis row keeps trying, but where any other row would give up the failure
-            # hooks hear of it once (the alert counts as failing; fallback coordinators get it).
-            await self._failed(item, f"still failing after {MAX_ATTEMPTS} attempts: {error}")
-
-    async def _failed(self, item: outbox.OutboxItem, reason: str) -> None:
-        """Tell the failure hooks (they must never stop the sender)."""
-        for hook in FAILED_HOOKS:
-            try:
-                await hook(self.services, item, reason)
-            except Exception:
-                log.exception("failure hook for outbox row %s failed", item.id)
+            await self._rows.after_sent(due, result)

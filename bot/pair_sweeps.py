@@ -10,22 +10,20 @@ from bot import words
 from bot.checkins import iso_week
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload
+from bot.outbox_hooks import message_payload, queue
 from bot.relay import HOLD, deliver_time, tell_failures
 from bot.schedule import local_datetime, parse_hhmm
-from bot.sweep import SweepContext, sweep
-from storage import checkins, members, outbox, pairs, pulses, relay
+from bot.sweep import SweepContext
+from storage import checkins, members, outbox_sending, pairs, pulses, relay
 from storage.outbox import NewMessage, enqueue_many
 
 
-@sweep("checkin_drafts")
 async def forget_abandoned_checkins(ctx: SweepContext) -> int:
     """A check-in left halfway is dropped (with its note) after `draft_days`."""
     days = ctx.services.content.checkins.draft_days
     return await checkins.delete_stale_drafts(ctx.services.db, ctx.now - timedelta(days=days))
 
 
-@sweep("reachout_reminders")
 async def remind_reachouts(ctx: SweepContext) -> int:
     """Remind the mentor after 24 h, tell coordinators after 48 h (content sets the hours)."""
     services, now = ctx.services, ctx.now
@@ -42,8 +40,8 @@ async def remind_reachouts(ctx: SweepContext) -> int:
                          services.signer.sign("relay", "pick", pair.id)),
                         (t(mentor.language, "checkin.card_reached"),
                          services.signer.sign("checkin", "reached", pair.id))]]
-            sent += await outbox.enqueue(
-                services.db, key=f"reachout_reminder:{request.id}", chat_id=mentor.telegram_id,
+            sent += await queue(
+                services, key=f"reachout_reminder:{request.id}", chat_id=mentor.telegram_id,
                 member_id=mentor.id, lane=Lane.SCHEDULED, kind="reachout_reminder",
                 payload=message_payload(
                     t(mentor.language, "checkin.reminder", alias=mentee.display_alias), buttons
@@ -68,7 +66,6 @@ async def remind_reachouts(ctx: SweepContext) -> int:
     return sent
 
 
-@sweep("mentor_pulse")
 async def prompt_pulse(ctx: SweepContext) -> int:
     """Once a week, at the pulse time in the mentor's own zone, invite mentors of active pairs."""
     services, now = ctx.services, ctx.now
@@ -104,7 +101,6 @@ async def prompt_pulse(ctx: SweepContext) -> int:
     return len(messages)
 
 
-@sweep("relay_release")
 async def release_after_pause(ctx: SweepContext) -> int:
     """Messages held for an open-ended pause go out once the member has resumed."""
     services, now = ctx.services, ctx.now
@@ -116,13 +112,12 @@ async def release_after_pause(ctx: SweepContext) -> int:
             continue
         moment = deliver_time(member, now)
         if moment != HOLD:
-            await outbox.defer(services.db, item_id, moment)
+            await outbox_sending.defer(services.db, item_id, moment)
             released += 1
     return released
 
 
 
-@sweep("relay_failures")
 async def explain_failed_copies(ctx: SweepContext) -> int:
     """Tell senders about copies that could not be delivered (blocked bot, deleted message)."""
     return await tell_failures(ctx.services)

@@ -17,9 +17,9 @@ import aiosqlite
 from bot.clock import from_db, to_db
 from bot.i18n import Html
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
+from bot.outbox_hooks import message_payload, queue
 from bot.proposals import mentor_profile
-from storage import audit, engagement, outbox, pairs, suggestions
+from storage import audit, engagement, pairs, suggestions
 from storage.members import MEMBER_COLUMNS, Member, member_from_row
 
 if TYPE_CHECKING:
@@ -212,8 +212,8 @@ async def _introduce(
             shared=shared_text(services, language, mentee, mentor),
             weeks=weeks,
         )
-        await outbox.enqueue(
-            connection,
+        await queue(
+            services,
             key=f"pair:{pair.code}:intro:{member.role}",
             chat_id=member.telegram_id,
             member_id=member.id,
@@ -221,8 +221,8 @@ async def _introduce(
             kind="introduction",
             payload=message_payload(text, [[(t(language, "pair.im_in"), button),
                                             (t(language, "pair.not_for_me"), decline)]]),
-            not_before=now,
             now=now,
+            connection=connection,
         )
 
 
@@ -287,9 +287,9 @@ async def queue_to_member(
     lane: Lane = Lane.INTERACTIVE,
 ) -> None:
     """Queue a message to a member in the caller's transaction."""
-    await outbox.enqueue(
-        connection, key=key, chat_id=member.telegram_id, member_id=member.id, lane=lane,
-        kind=kind, payload=message_payload(text, buttons), not_before=now, now=now,
+    await queue(
+        services, key=key, chat_id=member.telegram_id, member_id=member.id, lane=lane,
+        kind=kind, payload=message_payload(text, buttons), now=now, connection=connection,
     )
 
 

@@ -17,7 +17,8 @@ from bot.assignment import plan
 from bot.clock import from_db
 from bot.i18n import Html, Translator
 from bot.left_out import why_left_out
-from bot.matching import Assessment, Mentee, Mentor, Reason, assess
+from bot.match_reasons import assess
+from bot.matching import Assessment, Mentee, Mentor, Reason
 from bot.schedule import is_paused
 from storage import pairs, suggestions
 from storage.members import Member

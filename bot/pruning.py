@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.sweep import SweepContext, sweep
+from bot.sweep import SweepContext
 from storage import pruning
 
 KEEP = timedelta(days=90)
@@ -20,7 +20,6 @@ KEEP = timedelta(days=90)
 BATCHES_PER_ROUND = 10
 
 
-@sweep("pruning")
 async def prune_old_rows(ctx: SweepContext) -> int:
     """Delete sent outbox rows and settled relay-map rows older than KEEP."""
     before = ctx.now - KEEP

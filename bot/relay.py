@@ -14,12 +14,12 @@ from bot.clock import from_db
 from bot.holds import RELAY_ACK
 from bot.lanes import Lane
 from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload, on_sent
+from bot.outbox_hooks import message_payload, queue
 from bot.schedule import INDEFINITE, next_deliverable
 from bot.signals import is_night
-from storage import checkins, engagement, members, outbox, pairs, relay
+from storage import checkins, engagement, members, pairs, relay
 from storage.members import Member
-from storage.outbox import OutboxItem
+from storage.outbox import DueItem
 from storage.pairs import Pair
 
 if TYPE_CHECKING:
@@ -96,8 +96,8 @@ async def queue_copy(
     }
     if reply_to is not None:
         payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-    await outbox.enqueue(
-        services.db,
+    await queue(
+        services,
         # Member ids, never Telegram ids: a key outlives /forget of either of them.
         key=f"relay:{sender.id}:{message_id}:{recipient.id}",
         chat_id=recipient.telegram_id,
@@ -143,8 +143,8 @@ async def _attribute(services: Services, pair: Pair, sender: Member, recipient: 
                                        message_id)
     if previous is not None and previous[0] == pair.id and deliver_at - previous[1] < HEADER_GAP:
         return
-    await outbox.enqueue(
-        services.db, key=f"relay_from:{sender.id}:{message_id}:{recipient.id}",
+    await queue(
+        services, key=f"relay_from:{sender.id}:{message_id}:{recipient.id}",
         chat_id=recipient.telegram_id, member_id=recipient.id, lane=Lane.RELAY, kind=HEADER_KIND,
         payload=message_payload(services.t(recipient.language, "relay.from_partner",
                                            alias=sender.display_alias)),
@@ -160,12 +160,11 @@ async def tell_sender(services: Services, sender: Member, key: str, text: str,
         {"reply_parameters": {"message_id": reply_to, "allow_sending_without_reply": True}}
         if reply_to is not None else {}
     )
-    await outbox.enqueue(
-        services.db, key=key, chat_id=sender.telegram_id, member_id=sender.id,
+    await queue(
+        services, key=key, chat_id=sender.telegram_id, member_id=sender.id,
         lane=Lane.INTERACTIVE, kind=kind, payload=message_payload(text, **extra),
-        not_before=now, now=now,
+        now=now,
     )
-    services.outbox.wake()
 
 
 async def notify_unreachable(services: Services, pair: Pair) -> None:
@@ -178,9 +177,9 @@ async def notify_unreachable(services: Services, pair: Pair) -> None:
     )
 
 
-@on_sent(RELAY_KIND)
-async def copy_sent(services: Services, item: OutboxItem, result: Any) -> None:
+async def copy_sent(services: Services, due: DueItem, result: Any) -> None:
     """After a copy went out: record its id (for replies); acknowledge an immediate delivery."""
+    item = due.item
     from_chat, from_msg = int(item.payload["from_chat_id"]), int(item.payload["message_id"])
     now = services.clock.now()
     await relay.mark_delivered(services.db, from_chat, from_msg, item.chat_id,

@@ -8,9 +8,9 @@ more than two days late.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot import words
@@ -19,9 +19,12 @@ from bot.i18n import Html
 from bot.lanes import Lane
 from bot.outbox_hooks import message_payload
 from bot.schedule import local_datetime, next_weekly
-from bot.sweep import SweepContext, sweep
-from storage import reminders
-from storage.outbox import NewMessage, enqueue_many
+from bot.sweep import SweepContext
+from storage import engagement, reminders
+from storage.outbox import DueItem, NewMessage, enqueue_many
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 NUDGE_AFTER = timedelta(days=7)
@@ -45,7 +48,6 @@ def prompt_expiry(slot: datetime, timezone: str) -> datetime:
     return max(local_datetime(next_monday, time(0, 0), zone), slot + MIN_PROMPT_LIFETIME)
 
 
-@sweep("checkin_prompts")
 async def checkin_prompts(context: SweepContext) -> int:
     """Queue each due mentee's weekly check-in prompt and move their next slot on a week."""
     services, now = context.services, context.now
@@ -76,22 +78,17 @@ async def checkin_prompts(context: SweepContext) -> int:
         async with db.transaction() as connection:
             await reminders.set_next_checkins(connection, first_slots)
             for group, slots, following in work:
+                # One payload for the group; storage puts each member's alias in place of the
+                # marker as it writes their row.
                 marker = Html("\x00")
-                text = t(group.language, "delivery.checkin_prompt", alias=marker)
-                parts = text.split(marker)
                 payload = message_payload(
-                    "", [[(t(group.language, "delivery.checkin_button"), button_data)]]
+                    t(group.language, "delivery.checkin_prompt", alias=marker),
+                    [[(t(group.language, "delivery.checkin_button"), button_data)]],
                 )
                 # Every slot missed while the bot was down gets its row: stale ones are skipped
                 # by the sender and counted, so nothing disappears silently.
                 queued += await reminders.queue_checkin_prompts(
-                    connection,
-                    group,
-                    slots,
-                    following,
-                    text_parts=(parts[0], "".join(parts[1:])) if len(parts) > 1 else None,
-                    text=text,
-                    reply_markup=json.dumps(payload["reply_markup"]),
+                    connection, group, slots, following, payload=payload, alias_marker=marker,
                     now=now,
                 )
     if queued:
@@ -116,7 +113,6 @@ def _slots_due(
     return slots, next_weekly(now, timezone, weekday, at)
 
 
-@sweep("pair_nudges")
 async def pair_nudges(context: SweepContext) -> int:
     """After 7 quiet days nudge both members kindly; after 14 tell the coordinators."""
     services, now = context.services, context.now
@@ -175,3 +171,17 @@ async def pair_nudges(context: SweepContext) -> int:
             await enqueue_many(connection, messages, now)
         services.outbox.wake()
     return len(messages)
+
+
+async def nudge_sent(services: Services, due: DueItem, result: Any) -> None:
+    """After-sent hook for nudges: count one in the anonymised engagement log."""
+    if due.recipient is None:
+        return
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="nudge_sent",
+        now=services.clock.now(),
+        telegram_id=due.recipient.telegram_id,
+        role=due.recipient.role,
+    )

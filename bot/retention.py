@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from bot.data_rights import forget
 from bot.holds import ACCOUNT_NOTICE
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
-from bot.sweep import SweepContext, sweep
-from storage import engagement, members, outbox, retention
+from bot.outbox_hooks import message_payload, queue
+from bot.sweep import SweepContext
+from storage import engagement, members, retention
 from storage.persistence import forget_conversations
 
 if TYPE_CHECKING:
@@ -77,10 +77,11 @@ async def _send_notices(services: Services, now: datetime, cutoff: datetime) -> 
         text = services.t(member.language, "retention.notice", months=months,
                           date=(now + NOTICE).strftime("%Y-%m-%d"))
         async with services.db.transaction() as connection:
-            await outbox.enqueue(
-                connection, key=f"retention_notice:{member.id}:{now:%Y%m%d}",
+            await queue(
+                services, key=f"retention_notice:{member.id}:{now:%Y%m%d}",
                 chat_id=member.telegram_id, member_id=member.id, lane=Lane.SCHEDULED,
-                kind=ACCOUNT_NOTICE, payload=message_payload(text), not_before=now, now=now,
+                kind=ACCOUNT_NOTICE, payload=message_payload(text), now=now,
+                connection=connection,
             )
             await retention.mark_notified(connection, member.id, now)
         sent += 1
@@ -105,7 +106,6 @@ async def _erase_due(services: Services, now: datetime, cutoff: datetime) -> int
     return erased
 
 
-@sweep("retention")
 async def retention_sweep(ctx: SweepContext) -> int:
     """Finish interrupted erasures, send due notices, erase who is due; how many acted on."""
     services, now = ctx.services, ctx.now

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import from_db
-
-INDEFINITE = "9999-12-31T00:00:00"  # paused_until value meaning "until I resume"
+from storage.timecodec import INDEFINITE as INDEFINITE
+from storage.timecodec import from_db
 
 
 def parse_hhmm(value: str) -> time:

@@ -11,24 +11,12 @@ from typing import TYPE_CHECKING
 
 from bot.catalog.relay import SignalThresholds
 from bot.schedule import in_quiet_hours
+from storage.relay import PairWeek as PairWeek
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 REASONS = ("volume", "imbalance", "quiet_hours", "mentor_night")
-
-
-@dataclass(frozen=True)
-class PairWeek:
-    """One pair's relay metadata for one week."""
-
-    pair_id: int
-    pair_code: str
-    mentee_sent: int
-    mentor_sent: int
-    mentee_into_quiet: int      # mentee's messages that landed in the mentor's quiet hours/night
-    mentor_into_quiet: int
-    mentor_night: int           # mentor's messages sent late at night in their own time
 
 
 @dataclass(frozen=True)

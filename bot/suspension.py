@@ -14,8 +14,8 @@ import aiosqlite
 
 from bot.holds import ACCOUNT_NOTICE
 from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
-from storage import audit, data_rights, engagement, outbox, pairs, suspensions
+from bot.outbox_hooks import message_payload, queue
+from storage import audit, data_rights, engagement, pairs, suspensions
 from storage.members import Member
 
 if TYPE_CHECKING:
@@ -44,9 +44,9 @@ async def suspended_ids(services: Services) -> set[int]:
 async def _tell(connection: aiosqlite.Connection, services: Services, member: Member, key: str,
                 text: str, kind: str = "notice") -> None:
     now = services.clock.now()
-    await outbox.enqueue(connection, key=key, chat_id=member.telegram_id, member_id=member.id,
-                         lane=Lane.INTERACTIVE, kind=kind, payload=message_payload(text),
-                         not_before=now, now=now)
+    await queue(services, key=key, chat_id=member.telegram_id, member_id=member.id,
+                lane=Lane.INTERACTIVE, kind=kind, payload=message_payload(text),
+                now=now, connection=connection)
 
 
 async def _partners(services: Services, member: Member) -> list[tuple[Member, str]]:

@@ -1,4 +1,4 @@
-"""The sweep: turn due work in the database into outbox rows. Features register their sweeps.
+"""The sweep: turn due work in the database into outbox rows. The composition root lists the sweeps.
 
 A sweep function looks at due-time columns (next_checkin_at, next_realert_at, ...) and enqueues
 messages with idempotency keys, so running it twice, or after a crash, never doubles a message.
@@ -7,7 +7,7 @@ messages with idempotency keys, so running it twice, or after a crash, never dou
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -33,14 +33,13 @@ SweepFunction = Callable[[SweepContext], Awaitable[int]]
 _SWEEPS: dict[str, SweepFunction] = {}
 
 
-def sweep(name: str) -> Callable[[SweepFunction], SweepFunction]:
-    """Register a sweep function under a unique name (decorator)."""
-
-    def decorator(function: SweepFunction) -> SweepFunction:
-        _SWEEPS[name] = function
-        return function
-
-    return decorator
+def install(sweeps: Sequence[tuple[str, SweepFunction]]) -> None:
+    """Set the sweeps to run, in order (the composition root's list, `bot.composition`)."""
+    names = [name for name, _ in sweeps]
+    if len(set(names)) != len(names):
+        raise ValueError(f"sweep names must be unique: {names}")
+    _SWEEPS.clear()
+    _SWEEPS.update(sweeps)
 
 
 def registered() -> dict[str, SweepFunction]:

@@ -1,9 +1,9 @@
-"""Rebuild the README's tour from the walkthrough: `python examples/update_readme_tour.py`.
+"""Rebuild docs/tour.md from the walkthrough: `python examples/update_readme_tour.py`.
 
 Runs examples/walkthrough.txt through the demo and puts a trimmed transcript between the
-README's tour markers: narration and typed lines in full, the first lines of each bot message
+tour markers of docs/tour.md: narration and typed lines in full, the first lines of each bot message
 and its buttons, most intake questions left out. tests/flows/test_demo.py checks that every
-line of the README's tour still appears in the walkthrough's output, in order.
+line of the tour still appears in the walkthrough's output, in order.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+TOUR = REPO / "docs" / "tour.md"
 sys.path.insert(0, str(REPO))
 
 from bot.demo import run_demo  # noqa: E402
@@ -61,7 +62,7 @@ def trim_block(block: list[str]) -> list[str]:
 
 
 def tour(transcript: str) -> str:
-    """The README tour for a transcript."""
+    """The tour for a transcript."""
     lines = transcript.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("It is "))
     end = next(i for i, line in enumerate(lines) if line.startswith("Files the bot sent"))
@@ -81,7 +82,7 @@ def tour(transcript: str) -> str:
 
 
 def main() -> int:
-    """Run the walkthrough and rewrite the README's tour block."""
+    """Run the walkthrough and rewrite the tour block of docs/tour.md."""
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         code = asyncio.run(run_demo(script=REPO / "examples" / "walkthrough.txt",
@@ -89,12 +90,11 @@ def main() -> int:
     if code:
         print("\n".join(lines[-20:]))
         return code
-    readme = (REPO / "README.md").read_text("utf-8")
+    page = TOUR.read_text("utf-8")
     block = f"<!-- tour:start -->\n```text\n{tour(chr(10).join(lines))}```\n<!-- tour:end -->"
-    readme = re.sub(r"<!-- tour:start -->.*?<!-- tour:end -->", lambda _: block, readme,
-                    flags=re.S)
-    (REPO / "README.md").write_text(readme, "utf-8")
-    print("README.md tour updated")
+    page = re.sub(r"<!-- tour:start -->.*?<!-- tour:end -->", lambda _: block, page, flags=re.S)
+    TOUR.write_text(page, "utf-8")
+    print("docs/tour.md updated")
     return 0
 
 

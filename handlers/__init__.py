@@ -13,10 +13,6 @@ from telegram.ext import (
     filters,
 )
 
-import bot.aftercare
-import bot.pair_sweeps  # (registers the check-in and relay sweeps)
-import bot.pruning  # (registers the outbox and relay-map pruning sweep)
-import bot.retention  # noqa: F401  (registers the data retention sweep)
 from bot.callbacks import CODE, NUMBER, SLUG, choice, shape
 from bot.escalation_lifecycle import OUTCOMES
 from handlers import (

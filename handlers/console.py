@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from telegram import InputFile, Message, Update
 from telegram.constants import ParseMode
 
-from bot import digest, help_menu  # noqa: F401 (digest registers the weekly digest sweep)
+from bot import help_menu
 from bot.dashboard import build_dashboard, build_export
 from bot.digest import digest_text
 from bot.i18n import Html

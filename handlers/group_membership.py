@@ -8,7 +8,7 @@ import logging
 
 from telegram import ChatMember, ChatMemberRestricted, Update
 
-from bot import alert_health
+from bot import alert_health, escalation_lifecycle
 from bot.services import BotContext
 from handlers._common import reply
 
@@ -48,4 +48,4 @@ async def bot_membership_changed(update: Update, context: BotContext) -> None:
         log.error("the bot is no longer an administrator of the coordinators' group %s: alerts "
                   "still arrive, but forum topics and member checks may fail", chat_id)
     elif not was:
-        await alert_health.group_reachable_again(services)
+        await escalation_lifecycle.group_reachable_again(services)

@@ -18,7 +18,7 @@ from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
 from bot import alert_contact, crisis_reply
-from bot.crisis_view import render_concern, render_crisis, render_danger
+from bot.crisis_view import render_concern, render_crisis, render_danger, render_followup
 from bot.degraded import raise_alert_or_send_directly, write_or_log
 from bot.i18n import Html
 from bot.lanes import Lane
@@ -88,7 +88,8 @@ async def respond_to_risk(
     services = context.services
     member = await current_member(update, context)
     now = services.clock.now()
-    signals = await risk_signals.recent(services.db, member.id, now) if member else []
+    found = await risk_signals.recent(services.db, member.id, now) if member else []
+    signals = [Severity(tier) for tier in found]
     result = services.content.risk.screen(text, role=member.role if member else None,
                                           recent=signals)
     if result is None:
@@ -160,7 +161,7 @@ async def _reply_for(
                     (t(language, "crisis.concern_no"), sign("crisis", "no"))],
                    [(t(language, "cope.menu_button"), sign("cope", "open"))]]
     elif choice.startswith("followup_"):
-        text = t(language, f"crisis.{choice}")
+        text = render_followup(t, language, directory, country, choice)
         buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open")),
                     (t(language, "crisis.not_safe"), sign("crisis", "notsafe"))]]
     else:

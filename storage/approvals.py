@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
+from storage.timecodec import to_db
 
 
 async def mark_approved(connection: aiosqlite.Connection, member_id: int, now: datetime) -> bool:

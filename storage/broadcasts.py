@@ -8,8 +8,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
-from storage.db import Database
+from storage.db import Database, write
+from storage.timecodec import to_db
 
 BROADCAST_COLUMNS = (
     "id, audience, text, status, created_by, created_by_name, created_at, confirmed_at, "
@@ -111,12 +111,7 @@ async def set_status(
     assignments = "".join(f", {name} = ?" for name in sorted(fields))
     sql = f"UPDATE broadcasts SET status = ?{assignments} WHERE id = ? AND status = ?"
     params = (new, *(fields[name] for name in sorted(fields)), broadcast_id, old)
-    if isinstance(connection, Database):
-        async with connection.transaction() as inner:
-            cursor = await inner.execute(sql, params)
-    else:
-        cursor = await connection.execute(sql, params)
-    return cursor.rowcount == 1
+    return await write(connection, sql, params) == 1
 
 
 async def set_progress(

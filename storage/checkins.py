@@ -7,14 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.checkins import TakenMeasure
-from bot.clock import from_db, to_db
 from storage.db import Database
+from storage.timecodec import from_db, to_db
 
 CHECKIN_COLUMNS = (
     "id, member_id, pair_id, period, mood, answers, note_shared, wants_contact, created_at, "
     "updated_at"
 )
+
+
+@dataclass(frozen=True)
+class TakenMeasure:
+    """A measure taken earlier: occasion and time."""
+
+    occasion: str
+    taken_at: datetime
 
 
 @dataclass(frozen=True)

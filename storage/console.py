@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.clock import to_db
 from storage.db import Database
 from storage.pairs import PAIR_COLUMNS, Pair, pair_from_row
+from storage.timecodec import to_db
 
 ATTENTION_AFTER = timedelta(days=7)  # an active pair with no contact for this long needs a look
 

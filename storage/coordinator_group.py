@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 # Columns that identify someone else (a coordinator), left out of a member's export.
 OTHER_PEOPLES_COLUMNS = frozenset({

@@ -216,6 +216,35 @@ class Database:
         return row[0] if row else None
 
 
+# A Database (a statement in its own transaction) or a connection inside the caller's
+# transaction, so a state change and what it causes can commit together.
+Target = Database | aiosqlite.Connection
+
+
+async def write(target: Target, sql: str, params: Iterable[Any] = ()) -> int:
+    """Run one write statement on a Database or in the caller's transaction; rows changed."""
+    if isinstance(target, Database):
+        async with target.transaction() as connection:
+            cursor = await connection.execute(sql, tuple(params))
+    else:
+        cursor = await target.execute(sql, tuple(params))
+    return cursor.rowcount
+
+
+async def read_one(target: Target, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    """First row of a query, on a Database or inside the caller's transaction."""
+    connection = target.connection if isinstance(target, Database) else target
+    async with connection.execute(sql, tuple(params)) as cursor:
+        return await cursor.fetchone()
+
+
+async def read_all(target: Target, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    """All rows of a query, on a Database or inside the caller's transaction."""
+    connection = target.connection if isinstance(target, Database) else target
+    async with connection.execute(sql, tuple(params)) as cursor:
+        return list(await cursor.fetchall())
+
+
 def _create_private(path: Path) -> None:
     """Create an empty file with mode 0600 so the database is never world-readable."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,9 +12,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
-from bot.pseudonym import member_subject, pair_ref
-from storage.db import Database
+from storage.db import Database, read_one
+from storage.pseudonym import member_subject, pair_ref
+from storage.timecodec import to_db
 
 # The event vocabulary: every kind the live bot writes, and what its one number means. Reports
 # (dashboard, export, evaluation) read only these; docs/evaluation.md lists them for readers.
@@ -130,11 +130,7 @@ async def secret_of(target: Database | aiosqlite.Connection, telegram_id: int) -
     """The pseudonym secret of the member with this Telegram id (None if not a member)."""
     sql = ("SELECT s.secret FROM member_secrets AS s JOIN members AS m ON m.id = s.member_id "
            "WHERE m.telegram_id = ?")
-    if isinstance(target, Database):
-        row = await target.fetch_one(sql, (telegram_id,))
-    else:
-        async with target.execute(sql, (telegram_id,)) as cursor:
-            row = await cursor.fetchone()
+    row = await read_one(target, sql, (telegram_id,))
     return bytes(row[0]) if row is not None else None
 
 

@@ -6,21 +6,16 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
-from storage.escalations import ESCALATION_COLUMNS, Escalation, escalation_from_row
+from storage.escalations import Escalation, due_by
+from storage.timecodec import to_db
 
 
 async def due_aftercare(db: Database, now: datetime) -> list[Escalation]:
     """Resolved escalations whose next-day check is due."""
-    rows = await db.fetch_all(
-        # "+id": sort the few due rows found through escalations_aftercare, rather than walk
-        # every alert ever raised in id order (what the planner picks for a bare "ORDER BY id").
-        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE aftercare_at IS NOT NULL "
-        "AND aftercare_at <= ? ORDER BY +id",
-        (to_db(now),),
-    )
-    return [escalation_from_row(row) for row in rows]
+    # "+id": sort the few due rows found through escalations_aftercare, rather than walk
+    # every alert ever raised in id order (what the planner picks for a bare "ORDER BY id").
+    return await due_by(db, "aftercare_at", now, order="+id")
 
 
 async def clear_aftercare(connection: aiosqlite.Connection, escalation_id: int) -> bool:

@@ -8,8 +8,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 ESCALATION_COLUMNS = (
     "id, member_id, member_code, pair_id, severity, source, status, detections, created_at, "
@@ -195,14 +195,26 @@ async def set_alert_message(db: Database, escalation_id: int, message_id: int) -
     )
 
 
-async def due_realerts(db: Database, now: datetime) -> list[Escalation]:
-    """Unclaimed escalations whose re-alert time has come, oldest first."""
+DUE_COLUMNS = ("next_realert_at", "next_reminder_at", "aftercare_at")
+
+
+async def due_by(
+    db: Database, column: str, now: datetime, *, status: str = "", order: str = "id"
+) -> list[Escalation]:
+    """Escalations whose `column` time has come (in `status`, if given), in `order`."""
+    assert column in DUE_COLUMNS and status in ("", "open", "claimed", "resolved")
+    in_status = f"status = '{status}' AND " if status else ""  # a literal: partial indexes match
     rows = await db.fetch_all(
-        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE status = 'open' "
-        "AND next_realert_at IS NOT NULL AND next_realert_at <= ? ORDER BY id",
+        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE {in_status}"
+        f"{column} IS NOT NULL AND {column} <= ? ORDER BY {order}",
         (to_db(now),),
     )
     return [escalation_from_row(row) for row in rows]
+
+
+async def due_realerts(db: Database, now: datetime) -> list[Escalation]:
+    """Unclaimed escalations whose re-alert time has come, oldest first."""
+    return await due_by(db, "next_realert_at", now, status="open")
 
 
 async def mark_realerted(
@@ -245,12 +257,7 @@ async def postpone_realert(db: Database, escalation_id: int, next_at: datetime) 
 
 async def due_claim_reminders(db: Database, now: datetime) -> list[Escalation]:
     """Claimed escalations still unresolved whose reminder is due, oldest first."""
-    rows = await db.fetch_all(
-        f"SELECT {ESCALATION_COLUMNS} FROM escalations WHERE status = 'claimed' "
-        "AND next_reminder_at IS NOT NULL AND next_reminder_at <= ? ORDER BY id",
-        (to_db(now),),
-    )
-    return [escalation_from_row(row) for row in rows]
+    return await due_by(db, "next_reminder_at", now, status="claimed")
 
 
 async def mark_reminded(

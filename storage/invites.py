@@ -7,8 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 
 @dataclass(frozen=True)

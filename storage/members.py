@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.clock import to_db
-from bot.codes import new_code
+from storage.codes import new_code
 from storage.db import Database
+from storage.timecodec import to_db
 
 MEMBER_COLUMNS = (
     "id, telegram_id, code, role, alias, language, country, timezone, age_band, languages_spoken, "

@@ -9,9 +9,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
-from bot.codes import new_code
-from storage.db import Database
+from storage.codes import new_code
+from storage.db import Database, Target, read_all, read_one
+from storage.timecodec import to_db
 
 PAIR_COLUMNS = (
     "id, code, mentee_id, mentor_id, status, created_at, approved_by, mentee_accepted_at, "
@@ -71,20 +71,9 @@ def pair_from_row(row: Any) -> Pair:
     return Pair(**dict(row))
 
 
-Target = Database | aiosqlite.Connection
-
-
-async def _one(target: Target, sql: str, params: tuple[Any, ...]) -> Any:
-    """First row of a query, on a Database or inside a caller's transaction."""
-    if isinstance(target, Database):
-        return await target.fetch_one(sql, params)
-    async with target.execute(sql, params) as cursor:
-        return await cursor.fetchone()
-
-
 async def get(target: Target, pair_id: int) -> Pair | None:
     """A pair by id."""
-    row = await _one(target, f"SELECT {PAIR_COLUMNS} FROM pairs WHERE id = ?", (pair_id,))
+    row = await read_one(target, f"SELECT {PAIR_COLUMNS} FROM pairs WHERE id = ?", (pair_id,))
     return pair_from_row(row) if row else None
 
 
@@ -102,11 +91,7 @@ async def current_pairs_of(target: Target, member_id: int) -> list[Pair]:
         f"SELECT {PAIR_COLUMNS} FROM pairs WHERE status != 'ended' "
         "AND (mentee_id = ? OR mentor_id = ?) ORDER BY id"
     )
-    if isinstance(target, Database):
-        rows = await target.fetch_all(sql, (member_id, member_id))
-    else:
-        async with target.execute(sql, (member_id, member_id)) as cursor:
-            rows = list(await cursor.fetchall())
+    rows = await read_all(target, sql, (member_id, member_id))
     return [pair_from_row(row) for row in rows]
 
 
@@ -150,7 +135,7 @@ async def past_mentors(db: Database) -> dict[int, set[int]]:
 
 async def ever_paired(target: Target, mentee_id: int, mentor_id: int) -> bool:
     """True if these two were paired before (an ended pair)."""
-    row = await _one(
+    row = await read_one(
         target,
         "SELECT 1 FROM pairs WHERE mentee_id = ? AND mentor_id = ? AND status = 'ended'",
         (mentee_id, mentor_id),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 BATCH = 200
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.clock import to_db
 from storage.db import Database
 from storage.members import MEMBER_COLUMNS, Member, member_from_row
+from storage.timecodec import to_db
 
 
 async def save(

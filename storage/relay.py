@@ -6,14 +6,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.clock import from_db, to_db
-from bot.signals import PairWeek
 from storage.db import Database
+from storage.timecodec import from_db, to_db
 
 RELAY_COLUMNS = (
     "id, pair_id, from_member_id, to_member_id, from_chat, from_msg, to_chat, to_msg, sent_at, "
     "deliver_at, delivered_at, into_quiet, sender_night, failure_told_at"
 )
+
+
+@dataclass(frozen=True)
+class PairWeek:
+    """One pair's relay metadata for one week."""
+
+    pair_id: int
+    pair_code: str
+    mentee_sent: int
+    mentor_sent: int
+    mentee_into_quiet: int      # mentee's messages that landed in the mentor's quiet hours/night
+    mentor_into_quiet: int
+    mentor_night: int           # mentor's messages sent late at night in their own time
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
+from storage import outbox
 from storage.db import Database
+from storage.timecodec import to_db
 
 # Who gets weekly check-in prompts: mentees who are waiting for, or in, a pairing.
 CHECKIN_ELIGIBLE = (
@@ -142,10 +144,6 @@ _GROUP_FILTER = (
     f"next_checkin_at = ? AND timezone = ? AND checkin_weekday = ? AND checkin_time = ? "
     f"AND language = ? AND {CHECKIN_ELIGIBLE}"
 )
-# The member's alias, escaped for Telegram HTML exactly as bot.i18n.escape does.
-_ESCAPED_ALIAS = (
-    "replace(replace(replace(COALESCE(alias, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
-)
 
 
 async def due_checkin_groups(db: Database, now: datetime) -> list[CheckinGroup]:
@@ -174,33 +172,24 @@ async def queue_checkin_prompts(
     slots: Sequence[PromptSlot],
     following: datetime,
     *,
-    text_parts: tuple[str, str] | None,
-    text: str,
-    reply_markup: str,
+    payload: dict[str, Any],
+    alias_marker: str,
     now: datetime,
 ) -> int:
     """Queue a group's prompts and move its next slot on, inside the caller's transaction.
 
-    Done in SQL (INSERT .. SELECT) so 10,000 prompts cost one statement, not 10,000 rows through
-    Python. `text_parts` is the text before and after the alias (None: the text has no alias).
-    The payload has the same shape as bot.outbox_hooks.message_payload.
+    One outbox row per member and slot, written by `storage.outbox.enqueue_to_members` (one
+    statement per slot); `alias_marker` in the payload becomes each member's alias.
     """
-    body = "? || " + _ESCAPED_ALIAS + " || ?" if text_parts else "?"
-    text_params: tuple[str, ...] = text_parts if text_parts else (text,)
     key = group.next_at, group.timezone, group.weekday, group.at, group.language
     queued = 0
     for slot in slots:
-        cursor = await connection.execute(
-            "INSERT OR IGNORE INTO outbox (idempotency_key, chat_id, member_id, lane, kind, "
-            "method, payload, not_before, created_at, expires_at) "
-            "SELECT 'checkin:' || code || ':' || ?, telegram_id, id, 'scheduled', "
-            "'checkin_prompt', 'sendMessage', "
-            f"json_object('text', {body}, 'parse_mode', 'HTML', 'reply_markup', json(?)), "
-            f"?, ?, ? FROM members WHERE {_GROUP_FILTER}",
-            (slot.week, *text_params, reply_markup, to_db(slot.due), to_db(now),
-             to_db(slot.expires), *key),
+        queued += await outbox.enqueue_to_members(
+            connection, key=("checkin:", f":{slot.week}"), lane=outbox.Lane.SCHEDULED,
+            kind="checkin_prompt", payload=payload, not_before=slot.due,
+            expires_at=slot.expires, now=now, where=_GROUP_FILTER, params=key,
+            alias_marker=alias_marker,
         )
-        queued += max(cursor.rowcount, 0)
     await connection.execute(
         f"UPDATE members SET next_checkin_at = ? WHERE {_GROUP_FILTER}", (to_db(following), *key)
     )

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 # A member's last sign of life: consent, the last day they used the bot, the end of their
 # latest pair. Members in a current pair are never due (the pair's own end comes first).

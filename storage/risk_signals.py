@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from bot.clock import to_db
-from bot.risk_types import RiskResult, Severity
 from storage.db import Database
+from storage.timecodec import to_db
 
 KEEP = timedelta(hours=24)
 
 
-async def record(db: Database, member_id: int, result: RiskResult, now: datetime) -> None:
+class Finding(Protocol):
+    """What is kept of a screen result (bot.risk_types.RiskResult has these): tier and kind."""
+
+    @property
+    def severity(self) -> int: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+async def record(db: Database, member_id: int, result: Finding, now: datetime) -> None:
     """Remember one finding, and forget this member's findings older than KEEP."""
     await db.execute(
         "DELETE FROM risk_signals WHERE member_id = ? AND at < ?", (member_id, to_db(now - KEEP))
@@ -22,10 +32,10 @@ async def record(db: Database, member_id: int, result: RiskResult, now: datetime
     )
 
 
-async def recent(db: Database, member_id: int, now: datetime) -> list[Severity]:
-    """Severities found for this member in the last KEEP, oldest first."""
+async def recent(db: Database, member_id: int, now: datetime) -> list[int]:
+    """Severity tiers (bot.risk_types.Severity values) found in the last KEEP, oldest first."""
     rows = await db.fetch_all(
         "SELECT severity FROM risk_signals WHERE member_id = ? AND at >= ? ORDER BY at, id",
         (member_id, to_db(now - KEEP)),
     )
-    return [Severity(row["severity"]) for row in rows]
+    return [int(row["severity"]) for row in rows]

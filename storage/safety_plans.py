@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 SECTIONS = ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals",
             "safer_surroundings", "reasons")

@@ -8,9 +8,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import to_db
-from storage.db import Database
+from storage.db import Database, read_one
 from storage.members import MEMBER_COLUMNS, Member, member_from_row
+from storage.timecodec import to_db
 
 SUGGESTION_COLUMNS = (
     "id, mentee_id, mentor_id, score, reasons, rank, proposal_id, status, created_at, "
@@ -63,11 +63,7 @@ async def add(
 async def get(target: Database | aiosqlite.Connection, suggestion_id: int) -> Suggestion | None:
     """A suggestion by id."""
     sql = f"SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE id = ?"
-    if isinstance(target, Database):
-        row = await target.fetch_one(sql, (suggestion_id,))
-    else:
-        async with target.execute(sql, (suggestion_id,)) as cursor:
-            row = await cursor.fetchone()
+    row = await read_one(target, sql, (suggestion_id,))
     return _suggestion(row) if row else None
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.pseudonym import pair_ref
 from storage.db import Database
 from storage.engagement import hour_bucket
+from storage.pseudonym import pair_ref
 
 
 async def answer(

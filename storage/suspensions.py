@@ -7,9 +7,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import to_db
-from bot.schedule import INDEFINITE
 from storage.db import Database
+from storage.timecodec import INDEFINITE, to_db
 
 
 async def mark_suspended(connection: aiosqlite.Connection, member_id: int, reason: str,

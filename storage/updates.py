@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.clock import to_db
 from storage.db import Database
+from storage.timecodec import to_db
 
 
 async def already_processed(db: Database, update_id: int) -> bool:

@@ -6,12 +6,19 @@ import copy
 import itertools
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.html_check import parse_html
 
-if TYPE_CHECKING:
-    from bot.sandbox.harness import Sandbox
+
+class Sandbox(Protocol):
+    """What a participant needs of the sandbox (bot.sandbox.harness.Sandbox has it)."""
+
+    fake: FakeTelegram
+
+    async def deliver(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Hand one update to the bot and wait until it has been handled."""
 
 _callback_ids = itertools.count(1)
 

@@ -24,17 +24,15 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from bot.clock import to_db
 from bot.sandbox.client import GroupMember, SandboxMessage, SandboxUser, _Participant
+from bot.sandbox.fuzz_cast import assemble_cast, final_checks
 from bot.sandbox.fuzz_parts import (
     CHANNEL_ID,
     ODD_ARGS,
-    OTHER_GROUP_ID,
     ArchivingTelegram,
     ErrorCatcher,
     FuzzStats,
     command_names,
-    signed_prefixes,
     texts,
 )
 from bot.sandbox.harness import Sandbox, sandbox_settings
@@ -53,67 +51,9 @@ class Fuzzer:
 
     async def setup(self, people: int = 8) -> None:
         """Users in every state: never consented, mid-consent, consented; coordinators; strangers."""
-        sandbox = self.sandbox
-        for index in range(people):
-            person = sandbox.user(f"P{index}<b>&", language_code=("en", "es", "de")[index % 3])
-            self.users.append(person)
-            if index % 4 == 0:
-                continue  # never consented, never even pressed /start
-            replies = await person.send("/start")
-            if index % 4 == 1:
-                continue  # left mid-consent
-            with_buttons = [m for m in replies if m.buttons]
-            if with_buttons:
-                await person.press(with_buttons[-1], with_buttons[-1].buttons[0][0][1])
-        self.group_people = [sandbox.group.coordinator("Cleo"),
-                             sandbox.group.coordinator("Ada", status="administrator"),
-                             sandbox.group.coordinator("Gone", status="left")]
-        self.strangers = [GroupMember(sandbox, OTHER_GROUP_ID, 4_000_001, "Mallory")]
-        sandbox.fake.chat_members.setdefault(OTHER_GROUP_ID, {})[4_000_001] = "administrator"
-        self.prefixes = signed_prefixes(sandbox)
-        await self._seed_pairs()
-
-    async def _seed_pairs(self) -> None:
-        """Give some consented people roles and a pair, so pair and relay handlers are reachable."""
-        from storage import members
-
-        sandbox = self.sandbox
-        now = sandbox.clock.now()
-        codes: dict[str, list[str]] = {"mentee": [], "mentor": []}
-        for index, person in enumerate(self.users):
-            member = await members.get_by_telegram_id(sandbox.db, person.id)
-            if member is None:
-                continue
-            role = "mentee" if index % 2 else "mentor"
-            profile: dict[str, Any] = {"role": role, "alias": f"<i>{person.name}</i>&amp;",
-                                       "status": "waiting", "languages_spoken": ["en", "es"],
-                                       "age_band": "25-34", "intake_done_at": to_db(now - timedelta(days=5))}
-            if role == "mentor":
-                profile |= {"lived_experience": ["grief"], "approved_at": to_db(now),
-                            "trained_at": to_db(now), "capacity": 2}
-            else:
-                profile["focus_areas"] = ["grief"]
-            try:
-                await members.update_profile(sandbox.db, member.id, now, **profile)
-            except Exception as exc:  # schema moved on: fuzz without seeded roles
-                self.stats.harness_errors.append(f"seeding profile: {exc!r}")
-                return
-            codes[role].append(member.code)
-        coordinator = self.group_people[0]
-        for mentee, mentor in zip(codes["mentee"], codes["mentor"], strict=False):
-            replies = await coordinator.send(f"/pair {mentee} {mentor}")
-            for message in replies:
-                for label, data in (b for row in message.buttons for b in row):
-                    if "anyway" in label.lower():
-                        await coordinator.press(message, data)
-        self.stats.pairs_seeded = int(await sandbox.db.fetch_value("SELECT COUNT(*) FROM pairs"))
-        for person in self.users:  # accept the introductions
-            for message in reversed(person.bot_messages()):
-                labels = [(label, data) for row in message.buttons for label, data in row]
-                accept = [data for label, data in labels if data.startswith("pair:in:")]
-                if accept:
-                    await person.press(message, accept[0])
-                    break
+        cast = await assemble_cast(self.sandbox, self.stats, people)
+        self.users, self.group_people = cast.users, cast.group_people
+        self.strangers, self.prefixes = cast.strangers, cast.prefixes
 
     # ---- actions ------------------------------------------------------------------------
     def actions(self) -> st.SearchStrategy[tuple[Any, ...]]:
@@ -314,11 +254,7 @@ class Fuzzer:
 
     async def finish(self) -> None:
         """Database checks at the end of the run."""
-        db = self.sandbox.db
-        self.stats.integrity = str(await db.fetch_value("PRAGMA integrity_check"))
-        self.stats.foreign_key_problems = len(await db.fetch_all("PRAGMA foreign_key_check"))
-        self.stats.violations = list(self.sandbox.violations)
-        self.stats.bot_calls += len(self.sandbox.fake.calls)
+        await final_checks(self.sandbox, self.stats)
 
 
 def run_fuzz(folder: Path, *, updates: int, seed_value: int = 0, batch: int = 25,

@@ -153,9 +153,12 @@ async def test_same_message_five_times_in_a_minute_is_one_alert_updated(
         answers.append(replies[0])  # the person is answered every time
         sandbox.clock.advance(timedelta(seconds=10))
     assert "988" in answers[0].text
-    # Then short follow-ups, each different, with the lines and "not safe" one tap away.
+    # Then short follow-ups, each different, each still with a line and the emergency number
+    # in the text (nobody in a crisis should have to tap to see a number), "not safe" one tap away.
     follow_ups = [answer.text for answer in answers[1:]]
-    assert len(set(follow_ups)) == 4 and all(len(text) < 200 for text in follow_ups)
+    assert len(set(follow_ups)) == 4 and all(len(text) < 400 for text in follow_ups)
+    assert all("988" in text and "911" in text for text in follow_ups)
+    assert all(len(text) < len(answers[0].text) / 2 for text in follow_ups)
     assert all(answer.button_labels == ["📞 Show the lines", "I'm not safe"]
                for answer in answers[1:])
     rows = await escalation_rows(sandbox)

@@ -91,11 +91,11 @@ def test_charts_and_exports_are_saved(walkthrough: tuple[int, str, Path]) -> Non
     assert f"[chart saved as {files.name}/{charts[0].name}]" in output
 
 
-def test_readme_tour_is_the_walkthrough_output(walkthrough: tuple[int, str, Path]) -> None:
-    """Every line of the README's tour appears in the walkthrough's output, in the same order."""
-    readme = (REPO / "README.md").read_text("utf-8")
-    block = re.search(r"<!-- tour:start -->\n```text\n(.*?)```\n<!-- tour:end -->", readme, re.S)
-    assert block, "README.md needs a tour block between <!-- tour:start --> and <!-- tour:end -->"
+def test_the_tour_page_is_the_walkthrough_output(walkthrough: tuple[int, str, Path]) -> None:
+    """Every line of docs/tour.md's tour appears in the walkthrough's output, in the same order."""
+    page = (REPO / "docs" / "tour.md").read_text("utf-8")
+    block = re.search(r"<!-- tour:start -->\n```text\n(.*?)```\n<!-- tour:end -->", page, re.S)
+    assert block, "docs/tour.md needs a tour block between <!-- tour:start --> and <!-- tour:end -->"
     shown = [normalise(line) for line in block.group(1).splitlines()]
     shown = [line for line in shown if line.strip() and line.strip() != "…"]
     assert len(shown) > 30
@@ -105,7 +105,7 @@ def test_readme_tour_is_the_walkthrough_output(walkthrough: tuple[int, str, Path
         try:
             position = output.index(line, position) + 1
         except ValueError:
-            pytest.fail(f"README tour line not in the walkthrough output (in order): {line!r}")
+            pytest.fail(f"docs/tour.md line not in the walkthrough output (in order): {line!r}")
 
 
 async def _run(tmp_path: Path, script: str) -> tuple[int, str]:

@@ -15,7 +15,8 @@ from bot.assignment import greedy, optimal, plan, top_alternatives, total
 from bot.catalog import matching as matching_catalog
 from bot.catalog._base import ContentError
 from bot.catalog.bundle import default_content_dir
-from bot.matching import Mentee, Mentor, assess, score_matrix, utc_offset_hours
+from bot.match_reasons import assess
+from bot.matching import Mentee, Mentor, score_matrix, utc_offset_hours
 
 CONFIG = matching_catalog.load(default_content_dir())
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.lanes import Lane
-from storage import outbox
+from storage import outbox, outbox_sending
 from storage.db import Database
 
 NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)
@@ -30,8 +30,8 @@ async def put(db: Database, key: str, chat_id: int, lane: Lane, minutes_ago: int
 
 
 async def keys(db: Database, limit: int = 50,
-               lanes: tuple[str, ...] = outbox.URGENT_LANES + outbox.LOW_LANES) -> list[str]:
-    due = await outbox.due_with_recipients(db, NOON, limit, lanes)
+               lanes: tuple[str, ...] = outbox_sending.URGENT_LANES + outbox_sending.LOW_LANES) -> list[str]:
+    due = await outbox_sending.due_with_recipients(db, NOON, limit, lanes)
     return [entry.item.idempotency_key for entry in due]
 
 
@@ -42,7 +42,7 @@ async def row_id(db: Database, key: str) -> int:
 
 
 async def claim(db: Database, key: str) -> None:
-    await outbox.settle(db, NOON, claim=[await row_id(db, key)])
+    await outbox_sending.settle(db, NOON, claim=[await row_id(db, key)])
 
 
 async def test_one_row_per_chat_is_offered_first_in_line_by_lane_then_age(db: Database) -> None:
@@ -55,7 +55,7 @@ async def test_one_row_per_chat_is_offered_first_in_line_by_lane_then_age(db: Da
     # While Ana's reply is in flight nothing else of hers is offered, so her messages keep
     # their order; Ben is not held up.
     assert await keys(db) == ["ben-nudge"]
-    await outbox.mark_sent(db, await row_id(db, "ana-reply"), NOON)
+    await outbox_sending.mark_sent(db, await row_id(db, "ana-reply"), NOON)
     assert await keys(db) == ["ana-nudge-old", "ben-nudge"]
 
 
@@ -81,8 +81,8 @@ async def test_lanes_can_be_asked_for_apart(db: Database) -> None:
     await put(db, "relay", 2, Lane.RELAY)
     await put(db, "nudge", 3, Lane.SCHEDULED)
     await put(db, "later", 1, Lane.SCHEDULED)  # second in Ana's line: not offered yet
-    assert await keys(db, lanes=outbox.URGENT_LANES) == ["reply", "relay"]
-    assert await keys(db, lanes=outbox.LOW_LANES) == ["nudge"]
+    assert await keys(db, lanes=outbox_sending.URGENT_LANES) == ["reply", "relay"]
+    assert await keys(db, lanes=outbox_sending.LOW_LANES) == ["nudge"]
 
 
 async def test_a_nudge_in_flight_does_not_hold_back_the_chats_reply(db: Database) -> None:
@@ -90,5 +90,5 @@ async def test_a_nudge_in_flight_does_not_hold_back_the_chats_reply(db: Database
     await put(db, "ana-nudge-2", 1, Lane.SCHEDULED, minutes_ago=4)
     await claim(db, "ana-nudge")  # waiting its turn in the limiter behind busier lanes
     await put(db, "ana-reply", 1, Lane.INTERACTIVE)
-    assert await keys(db, lanes=outbox.URGENT_LANES) == ["ana-reply"]
-    assert await keys(db, lanes=outbox.LOW_LANES) == []  # her next nudge still waits its turn
+    assert await keys(db, lanes=outbox_sending.URGENT_LANES) == ["ana-reply"]
+    assert await keys(db, lanes=outbox_sending.LOW_LANES) == []  # her next nudge still waits its turn
