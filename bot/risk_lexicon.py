@@ -197,7 +197,8 @@ def _compiled(code: str, lexicon: RiskLexicon) -> _Language:
 def _compile_language(code: str, lexicon: RiskLexicon) -> _Language:
     """Compile every pattern of one lexicon once."""
     words = lexicon.words
-    alternatives = [rule_alternatives(rule, words) for rule in lexicon.rules]
+    alternatives = [rule_alternatives(rule.id, rule.patterns, rule.regex, words)
+                    for rule in lexicon.rules]
     rules = tuple(
         _Rule(
             rule.id,

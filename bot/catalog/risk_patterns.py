@@ -24,10 +24,7 @@ import functools
 import operator
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from bot.catalog.risk import RiskRule
+from typing import NamedTuple
 
 _LETTER_RUNS = re.compile(r"([a-z])\1+")
 _FIRST_GROUP = operator.itemgetter(1)  # a C-level replacement: far faster than r"\1" templates
@@ -242,17 +239,17 @@ def raw_regex(source: str) -> str:
 
 
 def rule_alternatives(
-    rule: RiskRule, words: Mapping[str, Sequence[str]]
+    rule_id: str, patterns: Sequence[str], regexes: Sequence[str], words: Mapping[str, Sequence[str]]
 ) -> list[tuple[str, tuple[Head, ...]]]:
     """(source, heads) for every pattern and regex of a rule (a raw regex may start anywhere),
     checked; raises PatternError."""
     hashable = Words(words)
-    phrases = [phrase_alternative(phrase, hashable) for phrase in rule.patterns]
-    raw = [raw_regex(source) for source in rule.regex]
+    phrases = [phrase_alternative(phrase, hashable) for phrase in patterns]
+    raw = [raw_regex(source) for source in regexes]
     alternatives = phrases + [(source, (Head("", "", source),)) for source in raw]
     if group_fails([source for source, _ in alternatives]):
         for source, _ in alternatives:
-            checked(source, f"rule {rule.id}")
+            checked(source, f"rule {rule_id}")
     return alternatives
 
 

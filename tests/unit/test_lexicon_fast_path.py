@@ -79,7 +79,8 @@ def test_coarse_and_exact_dispatch_find_the_same(language: str) -> None:
     compiled = next(lang for lang in screen._languages if lang.code == language)
     lexicon = lexicons[language]
     alternatives = [alt for rule in lexicon.rules
-                    for alt in rule_alternatives(rule, lexicon.words)]
+                    for alt in rule_alternatives(rule.id, rule.patterns, rule.regex,
+                                                      lexicon.words)]
     coarse, exact = (
         dataclasses.replace(compiled, any_rule=types.SimpleNamespace(  # type: ignore[arg-type]
             regex=_dispatching(alternatives, exact=flag)))
