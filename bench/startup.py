@@ -1,9 +1,11 @@
 """Start-up: from `python -m bot` being launched to its first reply, and its idle memory.
 
 Starts the HTTP sandbox with a member's /crisis already waiting, launches the real bot process
-(fresh database), and prints the seconds until the crisis reply reaches the sandbox, then the
-process's resident memory (VmRSS) after it has been idle for `--idle` seconds. Medians of
-`--runs` launches. `--root` runs another checkout's bot (to compare before and after).
+(fresh database), and prints the seconds until the crisis reply reaches the sandbox, the CPU
+seconds the bot process had used by then (less sensitive to a busy machine than the wall time),
+then the process's resident memory (VmRSS) after it has been idle for `--idle` seconds, and that
+of its child processes (the chart worker, once started). Medians of `--runs` launches. `--root`
+runs another checkout's bot (to compare before and after).
 
     python bench/startup.py [--runs 5] [--idle 5] [--root PATH]
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
@@ -36,6 +39,22 @@ def launch(folder: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_rss_mib(pid: int) -> float:
+    """Resident memory of a process's direct children."""
+    total = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            with contextlib.suppress(FileNotFoundError):  # already gone
+                total += rss_mib(int(child))
+    return total
+
+
 def rss_mib(pid: int) -> float:
     """Resident memory of a process."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -44,8 +63,8 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-async def one_launch(root: Path, idle: float) -> tuple[float, float]:
-    """(seconds to the first reply, idle MiB) of one fresh start."""
+async def one_launch(root: Path, idle: float) -> tuple[float, float, float, float]:
+    """(seconds to the first reply, CPU seconds by then, idle MiB, children's MiB) of a start."""
     fake = FakeTelegram()
     fake.push_update({"message": {
         "message_id": 1, "date": int(time.time()), "text": "/crisis",
@@ -67,13 +86,14 @@ async def one_launch(root: Path, idle: float) -> tuple[float, float]:
                 raise SystemExit(f"the bot did not answer; see {folder}")
             await asyncio.sleep(0.01)
         first_reply = time.perf_counter() - started
+        cpu = cpu_seconds(process.pid)
         await asyncio.sleep(idle)
-        memory = rss_mib(process.pid)
+        memory, children = rss_mib(process.pid), children_rss_mib(process.pid)
     finally:
         process.terminate()
         await asyncio.to_thread(process.wait)
         await server.stop()
-    return first_reply, memory
+    return first_reply, cpu, memory, children
 
 
 async def main() -> None:
@@ -83,10 +103,12 @@ async def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args()
     results = [await one_launch(args.root, args.idle) for _ in range(args.runs)]
-    firsts, memories = zip(*results, strict=True)
+    firsts, cpus, memories, children = zip(*results, strict=True)
     print(f"{args.root}: first reply median {statistics.median(firsts):.2f} s "
-          f"(min {min(firsts):.2f}, max {max(firsts):.2f}); idle RSS median "
-          f"{statistics.median(memories):.0f} MiB (min {min(memories):.0f}, max {max(memories):.0f})")
+          f"(min {min(firsts):.2f}, max {max(firsts):.2f}), CPU by then median "
+          f"{statistics.median(cpus):.2f} s; idle RSS median "
+          f"{statistics.median(memories):.0f} MiB (min {min(memories):.0f}, max {max(memories):.0f}),"
+          f" child processes {statistics.median(children):.0f} MiB")
 
 
 if __name__ == "__main__":

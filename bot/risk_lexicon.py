@@ -29,13 +29,22 @@ Negation rule (errs on the side of safety):
 from __future__ import annotations
 
 import bisect
+import contextlib
 import operator
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.catalog.risk import Head, RiskLexicon, collapse_runs, phrases_regex, rule_alternatives
+from bot.catalog.risk import RiskLexicon
+from bot.catalog.risk_patterns import (
+    Head,
+    anchored,
+    collapse_runs,
+    phrases_sources,
+    rule_alternatives,
+)
 from bot.risk_types import Severity
 
 
@@ -57,7 +66,6 @@ _NON_WORD_OR_BAR = re.compile("[^a-z0-9|]+")
 _CLAUSE_END = re.compile("[.,;:!?|\n\u2026\u2014\u2013\u2600-\u27bf\U0001f000-\U0001faff]+")
 _LONG_RUNS = re.compile(r"(([a-z])\2)\2+")  # 3+ of a letter: keep the first two
 _FIRST_GROUP = operator.itemgetter(1)  # a C-level replacement: far faster than r"\1" templates
-_WORD_START = "(?<= )"  # every normalised word is preceded by a space in the padded text
 _NOT_SPACE = re.compile("[^ ]")  # blanking keeps lengths, so clause offsets stay valid
 _CHARS_PER_WORD = 40  # how far back to look for the negation window
 
@@ -106,12 +114,64 @@ class _Rule:
     regex: re.Pattern[str]
 
 
+class _Dispatch:
+    """The regex that finds each word where some rule may match: a coarse one now, the exact one soon.
+
+    The coarse regex knows only each pattern's first word, so it stops at more words, where the
+    rules then find nothing; the exact one (the whole of every pattern, factored like a trie)
+    lets ordinary messages through in one scan, but takes about four times as long to compile
+    as everything else in the lexicon. Both stop at every word where a rule matches, so the
+    screen's result is the same with either: the exact one is compiled on a background thread
+    and replaces the coarse one when ready, and a message is never screened without every rule.
+    """
+
+    def __init__(self, alternatives: list[tuple[str, tuple[Head, ...]]]) -> None:
+        self.regex = _dispatching(alternatives, exact=False)
+        self.ready = threading.Event()
+        threading.Thread(target=self._refine, args=(alternatives,), name="lexicon-dispatch",
+                         daemon=True).start()
+
+    def _refine(self, alternatives: list[tuple[str, tuple[Head, ...]]]) -> None:
+        """Swap in the exact regex (one attribute assignment: readers see one or the other)."""
+        _REFINING.wait()
+        try:
+            self.regex = _dispatching(alternatives, exact=True)
+            _return_free_memory()
+        finally:
+            self.ready.set()
+
+
+def _return_free_memory() -> None:
+    """Hand the compiler's freed scratch memory back to the system: glibc keeps what a thread
+    freed in that thread's own arena (about 5 MiB here). Elsewhere this does nothing."""
+    import ctypes  # only here: nothing else needs it
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+# Set unless the bot is starting: the exact regexes then wait, so as not to share the one core
+# Python code runs on with the start-up (see hold_refinement).
+_REFINING = threading.Event()
+_REFINING.set()
+
+
+def hold_refinement() -> None:
+    """Compile no exact dispatch regex until `release_refinement` (the bot's start-up)."""
+    _REFINING.clear()
+
+
+def release_refinement() -> None:
+    """Let the exact dispatch regexes compile, in the background."""
+    _REFINING.set()
+
+
 @dataclass(frozen=True)
 class _Language:
     """A compiled lexicon."""
 
     code: str
-    any_rule: re.Pattern[str]
+    any_rule: _Dispatch
     rules: tuple[_Rule, ...]
     exclusions: re.Pattern[str] | None
     pseudo_negations: re.Pattern[str] | None
@@ -137,41 +197,43 @@ def _compiled(code: str, lexicon: RiskLexicon) -> _Language:
 def _compile_language(code: str, lexicon: RiskLexicon) -> _Language:
     """Compile every pattern of one lexicon once."""
     words = lexicon.words
-    alternatives = [rule_alternatives(rule, words) for rule in lexicon.rules]
+    alternatives = [rule_alternatives(rule.id, rule.patterns, rule.regex, words)
+                    for rule in lexicon.rules]
     rules = tuple(
         _Rule(
             rule.id,
             _SEVERITIES[rule.severity],
             rule.negatable,
-            _anchored("|".join(f"(?:{source})" for source, _ in alts)),
+            anchored([source for source, _ in alts]),
         )
         for rule, alts in zip(lexicon.rules, alternatives, strict=True)
     )
     return _Language(
         code=code,
-        any_rule=_dispatching([alt for alts in alternatives for alt in alts]),
+        any_rule=_Dispatch([alt for alts in alternatives for alt in alts]),
         rules=rules,
-        exclusions=_optional(phrases_regex(lexicon.exclusions, words)),
-        pseudo_negations=_optional(phrases_regex(lexicon.pseudo_negations, words)),
+        exclusions=_optional(phrases_sources(lexicon.exclusions, words)),
+        pseudo_negations=_optional(phrases_sources(lexicon.pseudo_negations, words)),
         negations=frozenset(map(collapse_runs, lexicon.negations)),
         breakers=frozenset(map(collapse_runs, lexicon.negation_breakers)),
         window=lexicon.negation_window,
     )
 
 
-def _dispatching(alternatives: list[tuple[str, tuple[Head, ...]]]) -> re.Pattern[str]:
+def _dispatching(alternatives: list[tuple[str, tuple[Head, ...]]], exact: bool) -> re.Pattern[str]:
     """One regex matching " " + a word where any alternative matches, factored like a trie.
 
     Python's `re` tries every branch of an alternation at every word, but skips a branch at once
     when its first character is a literal that does not match. So branches are grouped by first
     character, then by first word; a word that starts no pattern costs a few steps, not hundreds.
+    Not ``exact``: only the first word of each phrase (and all of a raw regex) is checked.
     """
     by_first: dict[str, dict[str, list[str]]] = {}
     anywhere: list[str] = []
     for _, heads in alternatives:
         for head in heads:
             if head.first:
-                by_first.setdefault(head.first, {}).setdefault(head.tail, []).append(head.rest)
+                by_first.setdefault(head.first, {}).setdefault(head.tail, []).append(head.rest if exact else "")
             else:
                 anywhere.append(head.rest)
     branches = []
@@ -188,14 +250,9 @@ def _group(sources: list[str]) -> str:
     return unique[0] if len(unique) == 1 else "(?:" + "|".join(unique) + ")"
 
 
-def _anchored(source: str) -> re.Pattern[str]:
-    """Compile a regex source so that it only matches from the start of a word."""
-    return re.compile(f"{_WORD_START}(?:{source})")
-
-
-def _optional(source: str | None) -> re.Pattern[str] | None:
-    """Compile an anchored alternation, if there is one."""
-    return _anchored(source) if source else None
+def _optional(sources: list[str]) -> re.Pattern[str] | None:
+    """An anchored alternation, if there is anything to alternate."""
+    return anchored(sources) if sources else None
 
 
 class LexiconScreen:
@@ -251,12 +308,13 @@ def _blank(match: re.Match[str]) -> str:
 def _screen_language(language: _Language, message: _Message) -> tuple[Severity, str] | None:
     """Highest (severity, rule id) for one language, or None."""
     padded = message.padded
-    if language.any_rule.search(padded) is None:
+    dispatch = language.any_rule.regex  # read once: the exact one may arrive meanwhile
+    if dispatch.search(padded) is None:
         return None  # the common case: one regex scan and done
     text = language.exclusions.sub(_blank, padded) if language.exclusions else padded
     best: tuple[Severity, str] | None = None
     position = 0
-    while (match := language.any_rule.search(text, position)) is not None:
+    while (match := dispatch.search(text, position)) is not None:
         start = match.start() + 1  # the combined regex matches the space before the word
         for rule in language.rules:  # every rule matching here, not only the first alternative
             if rule.regex.match(text, start) is None:

@@ -11,7 +11,7 @@ import signal
 from telegram.error import NetworkError, TimedOut
 
 import bot.app as app_module
-from bot import health
+from bot import charts, health, risk_lexicon
 from bot.app import build_application, set_command_menus, start_background_work
 from bot.catalog.bundle import ContentStore, load_content
 from bot.clock import ScaledClock, clock_for
@@ -26,6 +26,9 @@ from storage.lock import InstanceLock
 
 log = logging.getLogger(__name__)
 STARTUP_BACKOFF = (1, 2, 5, 10, 30, 60)
+# Seconds after start-up before preparing what no first reply needs (see warm_up): the updates
+# waiting at start are answered first, without sharing the interpreter with that work.
+WARM_UP_DELAY = 2.0
 # chat_member: Telegram tells an admin bot when someone leaves the coordinators' group, so their
 # cached coordinator access is dropped at once (handlers/access.py).
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "chat_member"]
@@ -129,6 +132,9 @@ async def _run_locked(settings: Settings) -> int:
     if isinstance(clock, ScaledClock):  # bench/soak.py only: refused unless the Bot API is local
         log.warning("sandbox clock: time runs %gx (SANDBOX_TIME_SCALE)", clock.scale)
         app_module.SWEEP_INTERVAL_SECONDS = 1  # sweep often enough for the compressed week
+    # The lexicon's exact fast path is compiled in the background once the bot answers; the
+    # complete screen (every rule) is ready before the first update is read.
+    risk_lexicon.hold_refinement()
     services = Services(settings=settings, db=db, clock=clock,
                         content_store=ContentStore(load_content(settings.content_dir)),
                         pseudonym_key=load_or_create_key(settings.pseudonym_key_file))
@@ -168,6 +174,7 @@ async def _run_locked(settings: Settings) -> int:
             log.info("polling for updates")
         await app.start()
         start_background_work(app)
+        loop.call_later(WARM_UP_DELAY, warm_up)
         log.info("bot is running")
         notify("READY=1")
         interval = ping_interval()
@@ -190,4 +197,14 @@ async def _run_locked(settings: Settings) -> int:
         with contextlib.suppress(RuntimeError):
             await app.shutdown()  # flushes persistence
         await db.close()
+        risk_lexicon.release_refinement()
+        charts.stop_worker()
     return 0
+
+
+def warm_up() -> None:
+    """Prepare, in the background, what makes later work quick: the lexicon's fast path (the
+    screen is complete without it) and the chart worker process (the first /dashboard would
+    otherwise wait for it to start and import matplotlib)."""
+    risk_lexicon.release_refinement()
+    charts.start_worker()
