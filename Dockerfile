@@ -12,7 +12,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY content ./content
-# bot/demo_scripts links to these; the wheel gets copies.
+# bot/sandbox/demo_scripts links to these; the wheel gets copies.
 COPY examples ./examples
 RUN /venv/bin/pip install --no-deps . && /venv/bin/python -m bot --version
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bot.clock import to_db
+from bot.core.clock import to_db
 
 
 def seed_mentees(

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot import boundaries  # noqa: E402
 from bot.catalog import relay as relay_catalog  # noqa: E402
+from bot.screen import boundaries  # noqa: E402
 
 DEFAULT_FILE = ROOT / "tests" / "data" / "boundaries_dev.tsv"
 REGIONS = {"en": ["US", "GB", "CA", "AU", "IE", "NZ", "IN"],

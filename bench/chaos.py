@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from chaos_parts import ChaosSandbox, ChaosTelegram, track_lanes
 
+from bot.delivery.sweep import run_sweeps
 from bot.sandbox.client import SandboxMessage, SandboxUser
 from bot.sandbox.fake_telegram import SEND_METHODS
 from bot.sandbox.harness import sandbox_settings
 from bot.sandbox.population import seed_pairs
-from bot.sweep import run_sweeps
 
 CRISIS_WORDS = "I can't go on like this, I want to end it all"
 TEXTS = ["Had a rough day but I went for a walk", "Thanks for yesterday <3 & see you",

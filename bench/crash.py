@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._seed import seed_mentees, wait_for
-from bot.pacing import MAX_IN_FLIGHT
+from bot.delivery.pacing import MAX_IN_FLIGHT
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.http import SandboxHttpServer
 from storage.db import Database

@@ -29,14 +29,14 @@ from telegram import Update
 
 import bot.app
 from bench._seed import seed_mentees
-from bot.clock import FakeClock
-from bot.delivery import PriorityRateLimiter
-from bot.lanes import Lane
-from bot.outbox import Outbox
-from bot.pacing import GateTicket
+from bot.core.clock import FakeClock
+from bot.delivery.lanes import Lane
+from bot.delivery.limiter import PriorityRateLimiter
+from bot.delivery.outbox import Outbox
+from bot.delivery.pacing import GateTicket
+from bot.delivery.sweep import run_sweeps
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox, sandbox_settings
-from bot.sweep import run_sweeps
 from storage.db import Database
 
 NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)

@@ -21,12 +21,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.catalog.bundle import load_content  # noqa: E402
-from bot.demo import run_demo  # noqa: E402
-from bot.evaluation import Scope  # noqa: E402
-from bot.evaluation_cli import _bot_now  # noqa: E402
-from bot.evaluation_report import gather, report_csv, scope_text, words_for  # noqa: E402
-from bot.i18n import Translator  # noqa: E402
+from bot.console.evaluation import Scope  # noqa: E402
+from bot.console.evaluation_cli import _bot_now  # noqa: E402
+from bot.console.evaluation_report import gather, report_csv, scope_text, words_for  # noqa: E402
+from bot.content import load_content  # noqa: E402
+from bot.core.i18n import Translator  # noqa: E402
+from bot.sandbox.demo import run_demo  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 
@@ -41,7 +41,7 @@ async def main(runs: int) -> None:
         db = await Database.open(database)
         rows = await db.fetch_value("SELECT COUNT(*) FROM engagement")
         now = await _bot_now(db)
-        from bot.evaluation_pdf import render_pdf
+        from bot.console.evaluation_pdf import render_pdf
 
         timings: dict[str, list[float]] = {"read+compute": [], "pdf": [], "csv": [], "total": []}
         first = 0.0

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from bot.assignment import greedy, optimal, plan, total
-from bot.catalog.bundle import load_content
-from bot.matching import Mentee, Mentor, score_matrix
+from bot.content import load_content
+from bot.programme.assignment import greedy, optimal, plan, total
+from bot.programme.matching import Mentee, Mentor, score_matrix
 
 AREAS = ["anxiety", "depression", "grief", "addiction", "alcohol", "trauma", "loneliness",
          "self_harm_recovery", "eating", "bipolar", "psychosis", "work_stress", "family", "sleep"]

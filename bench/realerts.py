@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.catalog.bundle import load_content
+from bot.content import load_content
 from bot.sandbox.harness import Sandbox, sandbox_settings
 
 RULES = {"old: every 15 min, no cap": {"escalation_realert_minutes": "15",

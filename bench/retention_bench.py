@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.clock import to_db
-from bot.retention import BATCH, NOTICE, months_before
+from bot.core.clock import to_db
+from bot.programme.retention import BATCH, NOTICE, months_before
 from storage import retention
 from storage.db import Database
 

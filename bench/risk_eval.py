@@ -18,8 +18,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.catalog import risk as risk_catalog  # noqa: E402
-from bot.risk_lexicon import LexiconScreen  # noqa: E402
-from bot.risk_types import Severity  # noqa: E402
+from bot.screen.risk_lexicon import LexiconScreen  # noqa: E402
+from bot.screen.risk_types import Severity  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELS: dict[str, Severity | None] = {

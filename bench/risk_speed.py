@@ -22,8 +22,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.risk_eval import load_examples, load_screen  # noqa: E402
-from bot.risk import RiskScreen  # noqa: E402
-from bot.risk_lexicon import LexiconScreen  # noqa: E402
+from bot.screen.risk import RiskScreen  # noqa: E402
+from bot.screen.risk_lexicon import LexiconScreen  # noqa: E402
 
 MESSAGES = 20_000
 MAX_CHARS = 4096

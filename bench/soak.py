@@ -11,7 +11,7 @@ so it shows what overload does (replies stay fast, scheduled messages wait, noth
 Loopback only. An HTTP sandbox (bot/sandbox/http.py) stands in for Telegram, with Telegram's
 flood limits enforced. The database is seeded with active pairs before the bot starts; the bot
 runs with SANDBOX_TIME_SCALE so its clock covers a week in `--minutes` of real time (the setting
-is ignored unless the Bot API is on loopback, see bot/clock.py) and sweeps every second instead
+is ignored unless the Bot API is on loopback, see bot/core/clock.py) and sweeps every second instead
 of every 30. Members write, press the buttons of their latest message (check-ins, relay,
 anything the features ask), ask for help and, rarely, for crisis support, at `--rate` updates a
 second; a coordinator looks at the console now and then.
@@ -41,7 +41,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bot.clock import SystemClock  # noqa: E402
+from bot.core.clock import SystemClock  # noqa: E402
 from bot.sandbox.fake_telegram import FakeTelegram  # noqa: E402
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN  # noqa: E402
 from bot.sandbox.http import SandboxHttpServer  # noqa: E402

@@ -21,13 +21,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._seed import seed_mentees
-from bot.catalog.bundle import ContentStore, load_content
-from bot.clock import FakeClock
-from bot.reminders import checkin_prompts
+from bot.content import ContentStore, load_content
+from bot.core.clock import FakeClock
+from bot.delivery.sweep import SweepContext
+from bot.programme.reminders import checkin_prompts
 from bot.sandbox.harness import sandbox_settings
 from bot.services import Services
 from bot.settings import load_or_create_key
-from bot.sweep import SweepContext
 from storage.db import Database
 
 NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)

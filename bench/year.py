@@ -31,11 +31,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.year_seed import FIRST_ID, seed_year
-from bot import charts
-from bot.dashboard import build_dashboard, build_export
+from bot.console import charts
+from bot.console.dashboard import build_dashboard, build_export
+from bot.delivery.sweep import SweepContext, registered
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from bot.settings import load_or_create_key
-from bot.sweep import SweepContext, registered
 from storage.db import Database
 
 TICK = 0.002

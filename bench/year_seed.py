@@ -13,8 +13,8 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.clock import to_db
-from bot.pseudonym import pair_ref, subject
+from bot.core.clock import to_db
+from bot.core.pseudonym import pair_ref, subject
 from bot.sandbox.population import seed_pairs
 from storage.db import Database
 from storage.engagement import hour_bucket

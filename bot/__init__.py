@@ -1,4 +1,4 @@
-"""Peer-mentoring companion bot: composition root and pure domain logic."""
+"""Peer-mentoring companion bot: the composition root; the domain lives in the sub-packages."""
 
 import os
 

@@ -13,8 +13,8 @@ from telegram.error import InvalidToken
 
 from bot import __version__
 from bot.catalog._base import ContentError
+from bot.ops.setup_check import SetupError
 from bot.settings import SettingsError, load_settings
-from bot.setup_check import SetupError
 from storage.db import DatabaseError
 
 SHIPPED_SCRIPTS = ("walkthrough", "members_walkthrough")
@@ -78,7 +78,7 @@ def _operate(command: str, args: argparse.Namespace) -> int:
     """backup, restore and status: they need only the database's path, never the token."""
     from pydantic import ValidationError
 
-    from bot import operations
+    from bot.ops import operations
     from bot.settings import StorageSettings, format_settings_error
 
     try:
@@ -91,7 +91,7 @@ def _operate(command: str, args: argparse.Namespace) -> int:
     elif command == "restore":
         print(asyncio.run(operations.restore(database, args.path)))
     else:
-        from bot.health import check_file, report
+        from bot.ops.health import check_file, report
 
         print(asyncio.run(operations.status(database)))
         alerts, failing = asyncio.run(operations.alert_status(database))
@@ -107,7 +107,7 @@ def demo_script(name: str | None) -> Path | None:
     """A script file, or one shipped with the package by name (works from an installed wheel)."""
     if name is None or Path(name).is_file() or name not in SHIPPED_SCRIPTS:
         return None if name is None else Path(name)
-    return Path(str(resources.files("bot") / "demo_scripts" / f"{name}.txt"))
+    return Path(str(resources.files("bot.sandbox") / "demo_scripts" / f"{name}.txt"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     try:
         if command == "demo":
-            from bot.demo import run_demo
+            from bot.sandbox.demo import run_demo
 
             script = demo_script(args.script)
             if script is not None and not script.is_file():
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             return asyncio.run(run_demo(script=script, database=args.database, files=args.files))
         if command == "check-content":
-            from bot.catalog.bundle import load_content
+            from bot.content import load_content
 
             content = load_content(args.dir)
             print(
@@ -136,17 +136,17 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 0
         if command == "evaluation":
-            from bot.evaluation_cli import run_evaluation
+            from bot.console.evaluation_cli import run_evaluation
 
             return asyncio.run(run_evaluation(args))
         if command == "find-group":
             return asyncio.run(_find_group(args.rounds))
         if command == "screen":
-            from bot.risk_cli import run_screen
+            from bot.screen.risk_cli import run_screen
 
             return run_screen(args.path, args.role, args.dir)
         if command == "train-risk":
-            from bot.risk_cli import run_train
+            from bot.screen.risk_cli import run_train
 
             return run_train(args.sealed)
         if command in ("backup", "restore", "status"):
@@ -176,7 +176,7 @@ async def _find_group(rounds: int) -> int:
     """`find-group`: wait for the bot to be added to a group (or a message there); print its id."""
     from telegram import Bot
 
-    from bot.setup_check import find_group
+    from bot.ops.setup_check import find_group
 
     # Any negative id passes validation: this command only needs the token.
     settings = load_settings(coordinator_chat_id=-1)

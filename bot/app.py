@@ -15,12 +15,14 @@ from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
-from bot import composition, menus, metrics
-from bot.delivery import PriorityRateLimiter
-from bot.inbox import InboxRequest
-from bot.processor import PerChatUpdateProcessor
+from bot import composition
+from bot.core import metrics
+from bot.delivery.inbox import InboxRequest
+from bot.delivery.limiter import PriorityRateLimiter
+from bot.delivery.processor import PerChatUpdateProcessor
+from bot.delivery.sweep import INTERVAL_SECONDS, run_sweeps
+from bot.programme import menus
 from bot.services import BotApplication, BotContext, Services
-from bot.sweep import INTERVAL_SECONDS, run_sweeps
 from storage import updates
 from storage.persistence import SqlitePersistence
 
@@ -119,7 +121,7 @@ def build_application(
 
 
 async def set_command_menus(app: BotApplication, coordinator_chat_id: int) -> None:
-    """Menus per language and role, and the bot's descriptions (bot/menus.py)."""
+    """Menus per language and role, and the bot's descriptions (bot/programme/menus.py)."""
     await menus.set_command_menus(app.bot, app.bot_data["services"], coordinator_chat_id)
 
 

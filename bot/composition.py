@@ -6,25 +6,13 @@ Nothing registers itself by being imported: a sweep or hook runs because it is l
 
 from __future__ import annotations
 
-from bot import (
-    aftercare,
-    alert_health,
-    broadcast,
-    closure,
-    delivery_notices,
-    digest,
-    escalation,
-    escalation_lifecycle,
-    health,
-    inbox,
-    pair_sweeps,
-    pruning,
-    reminders,
-    retention,
-    sweep,
-)
-from bot.outbox_hooks import EVERY_KIND, HOOKS, BatchHook, FailedHook, SentHook
-from bot.relay import RELAY_KIND, copy_sent
+from bot.console import broadcast, digest
+from bot.delivery import inbox, pruning, sweep
+from bot.delivery.outbox_hooks import EVERY_KIND, HOOKS, BatchHook, FailedHook, SentHook
+from bot.ops import health
+from bot.programme import closure, delivery_notices, pair_sweeps, reminders, retention
+from bot.programme.relay import RELAY_KIND, copy_sent
+from bot.safety import aftercare, alert_health, escalation, escalation_lifecycle
 
 # Run in this order every sweep round; one failing sweep never stops the others.
 SWEEPS: list[tuple[str, sweep.SweepFunction]] = [

@@ -11,16 +11,18 @@ import signal
 from telegram.error import NetworkError, TimedOut
 
 import bot.app as app_module
-from bot import charts, health, risk_lexicon
 from bot.app import build_application, set_command_menus, start_background_work
-from bot.catalog.bundle import ContentStore, load_content
-from bot.clock import ScaledClock, clock_for
-from bot.inbox import replay_unhandled
+from bot.console import charts
+from bot.content import ContentStore, load_content
+from bot.core.clock import ScaledClock, clock_for
+from bot.delivery.inbox import replay_unhandled
+from bot.delivery.webhook import WEBHOOK_PATH, WebhookReceiver
+from bot.ops import health
+from bot.ops.setup_check import check_coordinator_group
+from bot.ops.watchdog import notify, ping_interval, run_watchdog
+from bot.screen import risk_lexicon
 from bot.services import BotApplication, Services
 from bot.settings import Settings, SettingsError, load_or_create_key
-from bot.setup_check import check_coordinator_group
-from bot.watchdog import notify, ping_interval, run_watchdog
-from bot.webhook import WEBHOOK_PATH, WebhookReceiver
 from storage.db import Database
 from storage.lock import InstanceLock
 
@@ -65,7 +67,7 @@ def configure_logging(level: str, token: str = "", log_format: str = "plain") ->
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
         if log_format == "json":
-            from bot.reporting import JsonFormatter
+            from bot.ops.reporting import JsonFormatter
 
             handler.setFormatter(JsonFormatter())
 
@@ -79,13 +81,13 @@ def start_observability(settings: Settings) -> None:
             raise SettingsError(f"{setting} is set but {module} is not installed: "
                                 f"pip install 'peer-companion-bot[{extra}]' (or unset {setting}).")
     if settings.metrics_port is not None:
-        from bot import metrics
+        from bot.core import metrics
 
         metrics.enable()
         metrics.serve(settings.metrics_listen, settings.metrics_port)
         log.info("metrics on %s:%s/metrics", settings.metrics_listen, settings.metrics_port)
     if settings.sentry_dsn is not None:
-        from bot.reporting import setup_sentry
+        from bot.ops.reporting import setup_sentry
 
         setup_sentry(settings.sentry_dsn.get_secret_value(), settings.token,
                      environment=settings.sentry_environment)

@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.callbacks import CallbackSigner
-from bot.catalog.bundle import Content, ContentStore
-from bot.clock import Clock
-from bot.i18n import Translator
-from bot.lanes import LaneArgs
-from bot.outbox import Outbox
+from bot.content import Content, ContentStore
+from bot.core.callbacks import CallbackSigner
+from bot.core.clock import Clock
+from bot.core.i18n import Translator
+from bot.delivery.lanes import LaneArgs
+from bot.delivery.outbox import Outbox
 from bot.settings import Settings
 from storage.db import Database
 
 if TYPE_CHECKING:  # annotations only: these domain modules need not load with the services
-    from bot.boundaries import MeetingRules
     from bot.catalog.relay import Boundaries
-    from bot.crisis_reply import Recent
+    from bot.screen.boundaries import MeetingRules
+    from bot.screen.crisis_reply import Recent
 
 
 @dataclass
@@ -64,8 +64,8 @@ class Caches:
     """Answers worth remembering between updates (each says how it stays true)."""
 
     coordinators: dict[int, tuple[datetime, bool]] = field(default_factory=dict)  # user -> (when, is)
-    suspended_ids: set[int] | None = None  # read once, then kept up to date by bot/suspension.py
-    group_is_forum: bool | None = None  # asked once (bot/topics.py)
+    suspended_ids: set[int] | None = None  # read once, then kept up to date by bot/programme/suspension.py
+    group_is_forum: bool | None = None  # asked once (bot/console/topics.py)
     member_menus: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (role, language)
     # (day, ids whose visit is already recorded that day)
     retention_day: tuple[str, set[int]] = field(default_factory=lambda: ("", set()))
@@ -119,7 +119,7 @@ class Services:
         return self._translator[1]
 
 
-# The bot's rate_limit_args are bot/lanes.lane_args(...): {"lane": Lane}.
+# The bot's rate_limit_args are bot/delivery/lanes.lane_args(...): {"lane": Lane}.
 class BotContext(CallbackContext[ExtBot[LaneArgs], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Callback context with typed access to the bot's services."""
 

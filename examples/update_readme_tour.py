@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 TOUR = REPO / "docs" / "tour.md"
 sys.path.insert(0, str(REPO))
 
-from bot.demo import run_demo  # noqa: E402
+from bot.sandbox.demo import run_demo  # noqa: E402
 
 BODY_LINES = 2  # lines of each bot message kept
 SKIP = re.compile(r"^  (Step|Paso) ([2-9]|1[0-2]) of")  # intake questions 2-12

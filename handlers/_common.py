@@ -15,12 +15,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseHandler, filters
 
-from bot import help_menu
-from bot.handover import hand_over
-from bot.lanes import Lane, lane_args
-from bot.outbox_hooks import message_payload
-from bot.pairing import Actor
-from bot.risk import RiskResult
+from bot.delivery.handover import hand_over
+from bot.delivery.lanes import Lane, lane_args
+from bot.delivery.outbox_hooks import message_payload
+from bot.programme import help_menu
+from bot.programme.pairing import Actor
+from bot.screen.risk import RiskResult
 from bot.services import BotContext, Services
 from storage import members
 from storage.members import Member
@@ -81,7 +81,7 @@ async def sent_or_handed_over(
     lane: Lane = Lane.INTERACTIVE,
 ) -> Sent | None:
     """Await a direct send; if Telegram still fails after the limiter's retries, hand the same
-    request to the outbox (bot/handover.py) and return None instead of raising, so the handler
+    request to the outbox (bot/delivery/handover.py) and return None instead of raising, so the handler
     carries on (its state changes stand) and the reply arrives late rather than never."""
     try:
         return await sending

@@ -16,8 +16,8 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.lanes import Lane, lane_args
-from bot.outbox_hooks import message_payload
+from bot.delivery.lanes import Lane, lane_args
+from bot.delivery.outbox_hooks import message_payload
 from bot.services import BotContext
 from handlers._common import (
     Button,

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import words
-from bot.callbacks import VALUE, choice, shape
-from bot.clock import from_db, to_db
-from bot.notify import notify_coordinators
-from bot.schedule import INDEFINITE, is_paused
+from bot.core import words
+from bot.core.callbacks import VALUE, choice, shape
+from bot.core.clock import from_db, to_db
+from bot.core.schedule import INDEFINITE, is_paused
+from bot.delivery.notify import notify_coordinators
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons

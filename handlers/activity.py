@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.degraded import write_or_log
-from bot.retention import note_seen
+from bot.programme.retention import note_seen
+from bot.safety.degraded import write_or_log
 from bot.services import BotContext
 
 if TYPE_CHECKING:  # annotations only

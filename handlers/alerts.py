@@ -8,12 +8,13 @@ from telegram import ForceReply, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import alert_contact, words
-from bot import escalation_lifecycle as lifecycle
-from bot.callbacks import NUMBER, choice, payload_parts, shape
-from bot.clock import from_db
-from bot.escalation import alert_view, member_of
-from bot.lanes import Lane, lane_args
+from bot.core import words
+from bot.core.callbacks import NUMBER, choice, payload_parts, shape
+from bot.core.clock import from_db
+from bot.delivery.lanes import Lane, lane_args
+from bot.safety import alert_contact
+from bot.safety import escalation_lifecycle as lifecycle
+from bot.safety.escalation import alert_view, member_of
 from bot.services import BotContext
 from handlers._common import (
     Button,

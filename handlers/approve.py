@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.approval import approve
-from bot.codes import normalise_code
+from bot.core.codes import normalise_code
+from bot.programme.approval import approve
 from bot.services import BotContext
 from handlers._common import coordinator_commands, reply
 from storage import members

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import broadcast
-from bot.callbacks import NUMBER, choice, payload_parts, shape
-from bot.i18n import escape
+from bot.console import broadcast
+from bot.core.callbacks import NUMBER, choice, payload_parts, shape
+from bot.core.i18n import escape
 from bot.services import BotContext
 from handlers._common import answer_expired, coordinator_commands, reply
 from handlers._edits import remove_buttons

@@ -18,10 +18,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import checkin_extras, checkin_summary
-from bot.callbacks import NUMBER, shape
 from bot.catalog.checkins import CheckinContent, Measure
-from bot.checkins import iso_week, plan_steps
+from bot.core.callbacks import NUMBER, shape
+from bot.programme import checkin_extras, checkin_summary
+from bot.programme.checkins import iso_week, plan_steps
 from bot.services import BotContext
 from handlers._common import (
     Button,

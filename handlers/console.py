@@ -12,11 +12,11 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
-from bot import help_menu
-from bot.dashboard import build_dashboard, build_export
-from bot.digest import digest_text
-from bot.i18n import Html
-from bot.lanes import Lane, lane_args
+from bot.console.dashboard import build_dashboard, build_export
+from bot.console.digest import digest_text
+from bot.core.i18n import Html
+from bot.delivery.lanes import Lane, lane_args
+from bot.programme import help_menu
 from bot.services import BotContext
 from handlers._common import actor, coordinator_commands, is_coordinator, say, thread_of
 from storage import audit

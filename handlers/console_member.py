@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import words
-from bot.callbacks import CODE, payload_parts, shape
-from bot.i18n import Html
+from bot.core import words
+from bot.core.callbacks import CODE, payload_parts, shape
+from bot.core.i18n import Html
 from bot.services import BotContext
 from handlers._common import actor, is_coordinator, say
 from storage import audit, console, members
@@ -110,8 +110,8 @@ def _programme_lines(context: BotContext, member: Member) -> list[str]:
 
 async def _signals_text(context: BotContext, pair_ids: set[int]) -> str:
     """This week's signals for the member's current pairs, with the reasons (as in the digest)."""
-    from bot.digest import signal_lines, week_start
-    from bot.signals import flagged_pairs
+    from bot.console.digest import signal_lines, week_start
+    from bot.programme.signals import flagged_pairs
 
     services = context.services
     t, language = services.t, services.settings.default_language

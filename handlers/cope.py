@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import NUMBER, SLUG, choice, payload_parts, shape
 from bot.catalog.coping import Feeling, Strategy
-from bot.coping import position_after, ranked
-from bot.i18n import Html
-from bot.pseudonym import content_number
+from bot.core.callbacks import NUMBER, SLUG, choice, payload_parts, shape
+from bot.core.i18n import Html
+from bot.core.pseudonym import content_number
+from bot.programme.coping import position_after, ranked
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import data_rights
-from bot.callbacks import CODE, choice, shape
-from bot.lanes import Lane, lane_args
+from bot.core.callbacks import CODE, choice, shape
+from bot.delivery.lanes import Lane, lane_args
+from bot.programme import data_rights
 from bot.services import BotContext
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons

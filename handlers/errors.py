@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from bot.lanes import Lane, lane_args
+from bot.delivery.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers._common import detected_risk
 

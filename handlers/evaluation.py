@@ -9,8 +9,8 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
-from bot.evaluation_report import BadScope, Busy, build, parse_scope, words_for
-from bot.lanes import Lane, lane_args
+from bot.console.evaluation_report import BadScope, Busy, build, parse_scope, words_for
+from bot.delivery.lanes import Lane, lane_args
 from bot.services import BotContext
 from handlers._common import actor, coordinator_commands, say, thread_of
 from storage import audit

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import help_menu, menus
+from bot.programme import help_menu, menus
 from bot.services import BotContext
 from handlers._common import (
     answer_expired_press,

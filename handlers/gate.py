@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot.programme.suspension import suspended_ids
 from bot.services import BotContext
-from bot.suspension import suspended_ids
 from handlers._common import reply
 from storage import members, updates
 

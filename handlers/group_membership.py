@@ -1,6 +1,6 @@
 """The bot's own membership of groups (my_chat_member): added to a group, it posts the line to
 paste into the settings; removed from, or muted in, the coordinators' group, it says so loudly
-(bot/alert_health.py) and alerts go to the fallback coordinators until it is back."""
+(bot/safety/alert_health.py) and alerts go to the fallback coordinators until it is back."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 
 from telegram import ChatMember, ChatMemberRestricted, Update
 
-from bot import alert_health, escalation_lifecycle
+from bot.safety import alert_health, escalation_lifecycle
 from bot.services import BotContext
 from handlers._common import reply
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import help_menu, menus
-from bot import intake as steps
-from bot.clock import to_db
+from bot.core.clock import to_db
+from bot.programme import help_menu, menus
+from bot.programme import intake as steps
 from bot.services import BotContext
 from handlers import questions
 from handlers._common import answer_expired, current_member, language_of, member_help, reply

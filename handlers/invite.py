@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import invites
-from bot.callbacks import payload_parts
-from bot.clock import to_db
+from bot.core.callbacks import payload_parts
+from bot.core.clock import to_db
+from bot.programme import invites
 from bot.services import BotContext
 from handlers._common import actor, coordinator_commands, reply
 from storage import members

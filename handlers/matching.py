@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import pairing, proposals, words
-from bot.callbacks import NUMBER, payload_parts, shape
-from bot.i18n import Html
+from bot.core import words
+from bot.core.callbacks import NUMBER, payload_parts, shape
+from bot.core.i18n import Html
+from bot.programme import pairing, proposals
 from bot.services import BotContext
 from handlers._common import (
     Button,

@@ -14,11 +14,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import intake as steps
-from bot import youth
-from bot.callbacks import VALUE, choice, shape
+from bot.core.callbacks import VALUE, choice, shape
+from bot.programme import intake as steps
+from bot.programme.sharing import defaults_sentence
+from bot.safety import youth
 from bot.services import BotContext
-from bot.sharing import defaults_sentence
 from handlers import intake, invite
 from handlers._common import current_member, help_now_row, language_of, reply
 from handlers._edits import remove_buttons

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import closure, decline, pairing
-from bot.callbacks import NUMBER, choice, payload_parts, shape
+from bot.core.callbacks import NUMBER, choice, payload_parts, shape
+from bot.programme import closure, decline, pairing
 from bot.services import BotContext
 from handlers._common import Button, answer_expired_press, current_member, reply
 from handlers._edits import drop_buttons, edit_pressed
@@ -273,7 +273,7 @@ def handlers(wiring: Wiring) -> Handlers:
         CallbackQueryHandler(end_button, pattern=shape("pair", "end", NUMBER,
                                                        choice(*END_REASONS))),
         CallbackQueryHandler(keep_button, pattern=shape("pair", "keep", NUMBER)),
-        # pair:sv:<pair>:<question>:<answer, or x to skip> (bot/closure.survey_step).
+        # pair:sv:<pair>:<question>:<answer, or x to skip> (bot/programme/closure.survey_step).
         CallbackQueryHandler(survey_button, pattern=shape("pair", "sv", NUMBER, NUMBER,
                                                           "[a-z0-9]+")),
     ]

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import closure, pairing, proposals, words
-from bot.callbacks import CODE, payload_parts, shape
-from bot.clock import from_db
-from bot.left_out import render_broken
+from bot.core import words
+from bot.core.callbacks import CODE, payload_parts, shape
+from bot.core.clock import from_db
+from bot.programme import closure, pairing, proposals
+from bot.programme.left_out import render_broken
 from bot.services import BotContext
 from handlers._common import (
     actor_of,

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler, filters
 
-from bot.lanes import Lane, lane_args
-from bot.progress import progress_for
+from bot.delivery.lanes import Lane, lane_args
+from bot.programme.progress import progress_for
 from bot.services import BotContext
 from handlers._common import current_member, language_of, reply
 

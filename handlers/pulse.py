@@ -13,9 +13,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callbacks import choice, payload_parts, shape
-from bot.checkin_summary import finish_pulse
-from bot.checkins import iso_week
+from bot.core.callbacks import choice, payload_parts, shape
+from bot.programme.checkin_summary import finish_pulse
+from bot.programme.checkins import iso_week
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons

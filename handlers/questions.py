@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Html
-from bot.intake import (
+from bot.core.i18n import Html
+from bot.programme.intake import (
     MULTI,
     OTHER_COUNTRY,
     SINGLE,
@@ -146,7 +146,7 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
 
 
 async def apply_button(services: Services, member: Member, step: str, value: str) -> Outcome:
-    """Store the answer carried by a button (bot/intake.button_answer decides what it changes)."""
+    """Store the answer carried by a button (bot/programme/intake.button_answer decides what it changes)."""
     now, content = services.clock.now(), services.content
     answer = button_answer(step, value, member, content.intake, content.crisis.countries,
                            services.t.languages, now)

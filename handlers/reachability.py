@@ -1,7 +1,7 @@
 """Group -1: a member blocks or unblocks the bot. Kept current for crisis alerts, so
 coordinators working an open alert see at once that the bot can no longer reach the person;
 the coordinators are also told the member's code, and the member's nudges stop (or restart).
-The bot leaving or rejoining the coordinators' group is recorded for `bot.health`."""
+The bot leaving or rejoining the coordinators' group is recorded for `bot.ops.health`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import ChatMemberHandler
 
-from bot.clock import to_db
-from bot.escalation import edit_alert
-from bot.health import record_coordinators_reachable
-from bot.notify import notify_coordinators
+from bot.core.clock import to_db
+from bot.delivery.notify import notify_coordinators
+from bot.ops.health import record_coordinators_reachable
+from bot.safety.escalation import edit_alert
 from bot.services import BotContext
 from handlers import group_membership
 from handlers._common import current_member

@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 from telegram import Message, Update
 from telegram.ext import MessageHandler, filters
 
-from bot import boundaries, help_menu, words
-from bot.crisis_reply import is_crisis
-from bot.lanes import Lane
-from bot.notify import notify_coordinators
-from bot.outbox_hooks import message_payload
-from bot.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
+from bot.core import words
+from bot.delivery.lanes import Lane
+from bot.delivery.notify import notify_coordinators
+from bot.delivery.outbox_hooks import message_payload
+from bot.programme import help_menu
+from bot.programme.relay import HOLD, notify_unreachable, queue_copy, relay_pairs
+from bot.screen import boundaries
+from bot.screen.crisis_reply import is_crisis
 from bot.services import BotContext, Services
 from handlers._common import (
     Button,

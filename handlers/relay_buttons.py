@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.callbacks import NUMBER, choice, shape
-from bot.relay import reached_out as reached_out_with
-from bot.relay import relay_pairs
+from bot.core.callbacks import NUMBER, choice, shape
+from bot.programme.relay import reached_out as reached_out_with
+from bot.programme.relay import relay_pairs
 from bot.services import BotContext
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, settle_button
@@ -21,7 +21,7 @@ from storage.pairs import Pair
 if TYPE_CHECKING:  # annotations only
     from handlers._common import Handlers, Wiring
 
-RELAY_CODE = r"[a-z]{0,8}"  # the kinds found in a held message (bot/boundaries.encode)
+RELAY_CODE = r"[a-z]{0,8}"  # the kinds found in a held message (bot/screen/boundaries.encode)
 CRISIS_FLAG = choice("0", "1")
 
 

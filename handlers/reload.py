@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import words
 from bot.catalog._base import ContentError
-from bot.i18n import escape
+from bot.core import words
+from bot.core.i18n import escape
 from bot.services import BotContext
 from handlers._common import coordinator_commands, reply
 from storage import audit

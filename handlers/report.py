@@ -13,9 +13,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callbacks import NUMBER, choice, payload_parts, shape
-from bot.notify import notify_coordinators
-from bot.relay import relay_pairs
+from bot.core.callbacks import NUMBER, choice, payload_parts, shape
+from bot.delivery.notify import notify_coordinators
+from bot.programme.relay import relay_pairs
 from bot.services import BotContext
 from handlers._common import (
     Button,

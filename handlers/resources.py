@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import CODE, SLUG, choice, payload_parts, shape
 from bot.catalog.referrals import CATEGORIES, Referral
-from bot.i18n import Html, attr, escape
-from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
-from bot.resources_view import render_category, render_referral
+from bot.core.callbacks import CODE, SLUG, choice, payload_parts, shape
+from bot.core.i18n import Html, attr, escape
+from bot.delivery.lanes import Lane
+from bot.delivery.outbox_hooks import message_payload
+from bot.safety.resources_view import render_category, render_referral
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed

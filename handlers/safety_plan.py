@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.callbacks import choice, shape
-from bot.safety_plan import WAIT, render_plan, section_title
-from bot.safety_plan import awaiting as plan_step
+from bot.core.callbacks import choice, shape
+from bot.safety.safety_plan import WAIT, render_plan, section_title
+from bot.safety.safety_plan import awaiting as plan_step
 from bot.services import BotContext, Services
 from handlers._common import (
     Button,

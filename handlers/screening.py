@@ -17,18 +17,19 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop, ConversationHandler, MessageHandler, filters
 
-from bot import alert_contact, crisis_reply
-from bot.crisis_view import render_concern, render_crisis, render_danger, render_followup
-from bot.degraded import (
+from bot.core.i18n import Html
+from bot.delivery.lanes import Lane
+from bot.safety import alert_contact
+from bot.safety.crisis_view import render_concern, render_crisis, render_danger, render_followup
+from bot.safety.degraded import (
     ENTRY_DETECTED,
     mark_unreachable,
     raise_alert_or_send_directly,
     record_crisis_entry,
     write_or_log,
 )
-from bot.i18n import Html
-from bot.lanes import Lane
-from bot.risk import RiskResult, Severity
+from bot.screen import crisis_reply
+from bot.screen.risk import RiskResult, Severity
 from bot.services import BotContext
 from handlers._common import FLOWS, SCREEN_RESULT, Button, current_member, language_of, reply
 from storage import pairs, risk_signals

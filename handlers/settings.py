@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.callbacks import VALUE, choice, shape
+from bot.core.callbacks import VALUE, choice, shape
+from bot.programme.sharing import settings_row
 from bot.services import BotContext, Services
-from bot.sharing import settings_row
 from handlers import questions
 from handlers._common import (
     Button,

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.callbacks import NUMBER, SLUG, choice, shape
-from bot.checkin_extras import goal_lines, shown_items
+from bot.core.callbacks import NUMBER, SLUG, choice, shape
+from bot.programme.checkin_extras import goal_lines, shown_items
+from bot.programme.sharing import choice_label, item_name
 from bot.services import BotContext, Services
-from bot.sharing import choice_label, item_name
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
 from storage import sharing

@@ -18,9 +18,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import alert_contact
-from bot.crisis_view import render_crisis, render_not_safe
-from bot.degraded import (
+from bot.delivery.lanes import Lane
+from bot.safety import alert_contact
+from bot.safety.crisis_view import render_crisis, render_not_safe
+from bot.safety.degraded import (
     ENTRY_BUTTON,
     ENTRY_COMMAND,
     mark_unreachable,
@@ -29,9 +30,8 @@ from bot.degraded import (
     record_crisis_entry,
     write_or_log,
 )
-from bot.escalation import edit_alert
-from bot.lanes import Lane
-from bot.safety_plan import render_plan
+from bot.safety.escalation import edit_alert
+from bot.safety.safety_plan import render_plan
 from bot.services import BotContext
 from handlers._common import Button, current_member, language_of, reply
 from storage import escalations, safety_plans
@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # annotations only
 
 log = logging.getLogger(__name__)
 NOT_SAFE_WINDOW = timedelta(minutes=30)  # a second "not safe" within it: "told them again"
-# Every other button pattern is a whole-payload shape (bot/callbacks.shape). Crisis buttons are
+# Every other button pattern is a whole-payload shape (bot/core/callbacks.shape). Crisis buttons are
 # the one exception on purpose: any signed "crisis:" press (an old version's too) opens the
 # crisis path, because help must never answer "this button has expired".
 CRISIS_ANY = r"^crisis:"

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.codes import normalise_code
+from bot.core.codes import normalise_code
+from bot.programme.suspension import Actor, revoke, suspend, unsuspend
 from bot.services import BotContext
-from bot.suspension import Actor, revoke, suspend, unsuspend
 from handlers._common import actor, coordinator_commands, reply
 from storage import members
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.approval import training_finished
-from bot.callbacks import NUMBER, shape
 from bot.catalog.training import Module, Question
+from bot.core.callbacks import NUMBER, shape
+from bot.programme.approval import training_finished
 from bot.services import BotContext, Services
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons

@@ -115,7 +115,7 @@ _INSERT_INTO = (
     "payload, not_before, created_at, expires_at, broadcast_id)"
 )
 _INSERT = f"{_INSERT_INTO} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-# A member's alias, escaped for Telegram HTML exactly as bot.i18n.escape does.
+# A member's alias, escaped for Telegram HTML exactly as bot.core.i18n.escape does.
 _ESCAPED_ALIAS = (
     "replace(replace(replace(COALESCE(alias, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 )
@@ -188,7 +188,7 @@ async def enqueue_to_members(
     rows cost one statement, not thousands through Python. Returns how many were queued.
 
     Each row's key is key[0] + the member's code + key[1]. With `alias_marker`, that text in
-    the payload's text becomes the member's alias, HTML-escaped (as bot.i18n.escape does).
+    the payload's text becomes the member's alias, HTML-escaped (as bot.core.i18n.escape does).
     """
     document_params: tuple[Any, ...] = (json.dumps(payload),)
     payload_sql = "?"

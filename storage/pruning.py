@@ -1,7 +1,7 @@
 """Pruning the tables that would otherwise grow forever, a small batch per transaction.
 
 Sent outbox rows (their payload is already emptied) and the relay map are kept for
-`bot.pruning.KEEP`; anonymised engagement is never pruned here (the reports are computed from
+`bot.delivery.pruning.KEEP`; anonymised engagement is never pruned here (the reports are computed from
 all of it). Each batch is its own short transaction, so the bot's other writes wait at most one
 batch.
 """

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 JOIN_KINDS = ("consented",)  # as in migration 0016's engagement_people
-# The kinds counted per week (bot.reports._EVENT_COLUMN's keys; a test keeps the two equal).
+# The kinds counted per week (bot.console.reports._EVENT_COLUMN's keys; a test keeps the two equal).
 EVENT_KINDS = ("escalation_raised", "escalation_claimed", "crisis_entered", "message_relayed",
                "who5_score")
 # Weeks start on Monday: a week number counts Mondays from 1969-12-29 (julianday 2440584.5).

@@ -12,7 +12,7 @@ KEEP = timedelta(hours=24)
 
 
 class Finding(Protocol):
-    """What is kept of a screen result (bot.risk_types.RiskResult has these): tier and kind."""
+    """What is kept of a screen result (bot.screen.risk_types.RiskResult has these): tier and kind."""
 
     @property
     def severity(self) -> int: ...
@@ -33,7 +33,7 @@ async def record(db: Database, member_id: int, result: Finding, now: datetime) -
 
 
 async def recent(db: Database, member_id: int, now: datetime) -> list[int]:
-    """Severity tiers (bot.risk_types.Severity values) found in the last KEEP, oldest first."""
+    """Severity tiers (bot.screen.risk_types.Severity values) found in the last KEEP, oldest first."""
     rows = await db.fetch_all(
         "SELECT severity FROM risk_signals WHERE member_id = ? AND at >= ? ORDER BY at, id",
         (member_id, to_db(now - KEEP)),

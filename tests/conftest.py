@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from bot.catalog.bundle import Content, load_content
+from bot.content import Content, load_content
 from bot.sandbox.harness import Sandbox, sandbox_settings
 
 # No per-example deadline: CI machines are shared and slow examples are not failures. Examples are

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.risk import RiskKind, RiskResult, RiskScreen, Severity
 from bot.sandbox.harness import Sandbox
+from bot.screen.risk import RiskKind, RiskResult, RiskScreen, Severity
 
 
 class InjectedScreen:

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.catalog import risk as risk_catalog
-from bot.risk import RiskScreen
-from bot.risk_model import RiskModel, Thresholds, meta_array
+from bot.screen.risk import RiskScreen
+from bot.screen.risk_model import RiskModel, Thresholds, meta_array
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 CLASSES = ("danger", "framed", "imminent", "mentor", "ok", "self")

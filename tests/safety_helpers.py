@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.clock import to_db
+from bot.core.clock import to_db
 from bot.sandbox.client import SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import members, pairs

@@ -1,6 +1,6 @@
 """The lexicons' phrase language, translated to regexes (used by loading and by the screen).
 
-Patterns match *normalised* text (``bot.risk.normalise``: lower case, no accents or apostrophes,
+Patterns match *normalised* text (``bot.screen.risk.normalise``: lower case, no accents or apostrophes,
 words of a-z/0-9 separated by single spaces) in which every run of one repeated letter is also
 reduced to a single letter, so "kiiill", "kill" and "kil" all read "kil", and "too" reads "to".
 Pattern words are reduced the same way automatically. The phrase language:

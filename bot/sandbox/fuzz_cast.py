@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.clock import to_db
+from bot.core.clock import to_db
 from bot.sandbox.client import GroupMember, SandboxUser
 from bot.sandbox.fuzz_parts import OTHER_GROUP_ID, FuzzStats, signed_prefixes
 from bot.sandbox.harness import Sandbox

@@ -14,14 +14,14 @@ from typing import Any
 from telegram import Update
 
 from bot.app import build_application
-from bot.catalog.bundle import Content, ContentStore, load_content
-from bot.clock import FakeClock
+from bot.content import Content, ContentStore, load_content
+from bot.core.clock import FakeClock
+from bot.delivery.sweep import run_sweeps
 from bot.sandbox.client import SandboxGroup, SandboxUser
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.request import SandboxRequest
 from bot.services import BotApplication, Services
 from bot.settings import Settings, load_or_create_key
-from bot.sweep import run_sweeps
 from storage.db import Database
 
 SANDBOX_TOKEN = "123456:SANDBOX-not-a-real-token"

@@ -16,7 +16,7 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.httpserver import DropConnection, Request, TinyHttpServer
+from bot.delivery.httpserver import DropConnection, Request, TinyHttpServer
 from bot.sandbox.fake_methods import NamedFile
 from bot.sandbox.fake_telegram import FakeTelegram, SandboxTimeout
 from bot.sandbox.spec import decode_form_value

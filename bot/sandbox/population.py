@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import to_db
+from bot.core.clock import to_db
 from storage import members, pairs
 from storage.db import Database
 

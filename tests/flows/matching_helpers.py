@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.clock import to_db
+from bot.core.clock import to_db
 from bot.sandbox.client import SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import members

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.clock import to_db
+from bot.core.clock import to_db
 from bot.sandbox.client import SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import members

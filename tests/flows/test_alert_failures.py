@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import shipped_content
 
-from bot.operations import alert_health_lines
+from bot.ops.operations import alert_health_lines
 from bot.sandbox import group_events
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from tests.safety_helpers import escalation_rows, joined
@@ -132,7 +132,7 @@ async def test_an_alert_the_group_keeps_refusing_still_counts_as_failing_and_fal
 ) -> None:
     from datetime import timedelta
 
-    from bot.escalation import raise_alert
+    from bot.safety.escalation import raise_alert
     from storage import members
 
     ana = box.user("Ana")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import to_db
-from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
+from bot.core.clock import to_db
+from bot.delivery.lanes import Lane
+from bot.delivery.outbox_hooks import message_payload
 from bot.sandbox.client import SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import engagement, members, outbox

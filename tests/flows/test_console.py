@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.clock import to_db
+from bot.core.clock import to_db
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from storage import audit, engagement, members, pairs
 from tests.conftest import shipped_content

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.help_menu import COORDINATOR_COMMANDS
+from bot.programme.help_menu import COORDINATOR_COMMANDS
 from bot.sandbox.client import GroupMember
 from bot.sandbox.harness import Sandbox
 from handlers._common import COORDINATOR_ONLY

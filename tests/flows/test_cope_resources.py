@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.pseudonym import content_number
+from bot.core.pseudonym import content_number
 from bot.sandbox.harness import Sandbox
 from storage import coping
 from tests.safety_helpers import active_pair, engagement_values, joined

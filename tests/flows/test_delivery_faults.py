@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
+from bot.delivery.lanes import Lane
+from bot.delivery.outbox_hooks import message_payload
 from bot.sandbox.client import SandboxUser
 from bot.sandbox.harness import Sandbox
 from storage import members, outbox

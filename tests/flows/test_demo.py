@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import run_demo
+from bot.sandbox.demo import run_demo
 
 REPO = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"\b([MP])[2-9A-HJ-NP-Z]{4}\b")  # member and pair codes are random per run

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.demo import run_demo
+from bot.sandbox.demo import run_demo
 
 
 async def demo(tmp_path: Path, name: str, lines: list[str], **options: object) -> str:

@@ -17,7 +17,7 @@ import struct
 import time
 from pathlib import Path
 
-from bot.pseudonym import SUBJECT_HEX_CHARS, member_subject, subject
+from bot.core.pseudonym import SUBJECT_HEX_CHARS, member_subject, subject
 from bot.sandbox.harness import Sandbox
 from storage import engagement, members
 

@@ -61,7 +61,7 @@ async def test_live_checkins_change_dashboard_export_and_evaluation(sandbox: San
         mentee = await make_member(sandbox, mentee_user, "mentee", f"Sun{index}")
         mentor = await make_member(sandbox, mentor_user, "mentor", f"Oak{index}")
         pair = await make_pair(sandbox, mentee, mentor)
-        for member in (mentee, mentor):  # what bot.pairing logs when a pair is formed
+        for member in (mentee, mentor):  # what bot.programme.pairing logs when a pair is formed
             await engagement.record(sandbox.db, sandbox.services.pseudonym_key, kind="paired",
                                     now=sandbox.clock.now(), telegram_id=member.telegram_id,
                                     role=member.role, pair_code=pair.code)
@@ -108,7 +108,7 @@ async def test_bad_dates_get_the_usage_and_members_cannot_ask(sandbox: Sandbox) 
 async def test_a_failure_is_a_plain_message_and_a_busy_builder_says_wait(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.evaluation_report import Busy
+    from bot.console.evaluation_report import Busy
     from handlers import evaluation
 
     async def broken(*_: object) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import delivery
-from bot.lanes import Lane
+from bot.delivery import limiter as delivery
+from bot.delivery.lanes import Lane
 from bot.sandbox.harness import Sandbox
 from storage import outbox
 

@@ -4,8 +4,8 @@ anonymised events can no longer be linked to anyone, even with the pseudonym key
 
 from __future__ import annotations
 
-from bot.escalation_lifecycle import claim, resolve
-from bot.pseudonym import member_subject, subject
+from bot.core.pseudonym import member_subject, subject
+from bot.safety.escalation_lifecycle import claim, resolve
 from bot.sandbox.harness import Sandbox
 from storage import escalations
 from tests.flows.pairing_helpers import make_member, make_pair

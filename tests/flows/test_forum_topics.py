@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.notify import notify_coordinators
+from bot.console.topics import pair_topic
+from bot.delivery.notify import notify_coordinators
 from bot.sandbox.harness import Sandbox
-from bot.topics import pair_topic
 from storage import members, pairs
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import httpx
 
-from bot.inbox import replay_order, replay_unhandled
+from bot.delivery.inbox import replay_order, replay_unhandled
+from bot.delivery.webhook import SECRET_HEADER, WebhookReceiver
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN, Sandbox
 from bot.sandbox.http import SandboxHttpServer
-from bot.webhook import SECRET_HEADER, WebhookReceiver
 from storage import updates
 
 REPO = Path(__file__).resolve().parents[2]

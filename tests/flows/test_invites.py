@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from bot.intake import MENTOR_STEPS
-from bot.invites import PAYLOAD_MAX, make_payload, parse_payload
+from bot.programme.intake import MENTOR_STEPS
+from bot.programme.invites import PAYLOAD_MAX, make_payload, parse_payload
 from bot.sandbox.client import SandboxUser
 from bot.sandbox.fake_telegram import BOT_USERNAME
 from bot.sandbox.harness import Sandbox, sandbox_settings

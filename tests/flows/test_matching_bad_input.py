@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.pairing import Actor, approve_suggestion
+from bot.programme.pairing import Actor, approve_suggestion
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, Sandbox
 from storage import audit, pairs
 from tests.flows.matching_helpers import count, mentee, mentor, with_button
@@ -226,7 +226,7 @@ async def test_pending_lists_waiting_mentees_and_mentors_to_approve(sandbox: San
 
 
 async def test_a_member_leaving_ends_their_pairs_and_frees_the_place(sandbox: Sandbox) -> None:
-    from bot.closure import end_pairs_of
+    from bot.programme.closure import end_pairs_of
 
     _, ana_m = await mentee(sandbox)
     ben, ben_m = await mentor(sandbox)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import to_db
+from bot.core.clock import to_db
 from bot.sandbox.harness import Sandbox
 from storage import engagement, pairs, surveys
 from storage.members import get_by_id

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bot.core.schedule import INDEFINITE
 from bot.sandbox.harness import Sandbox
-from bot.schedule import INDEFINITE
 from storage import engagement, members, pairs
 from tests.flows.members_helpers import finish_training, join_as_mentee, join_as_mentor, member_of
 

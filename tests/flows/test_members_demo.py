@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.demo import run_demo
+from bot.sandbox.demo import run_demo
 
 REPO = Path(__file__).resolve().parents[2]
 

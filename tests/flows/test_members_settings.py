@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.schedule import INDEFINITE
 from bot.sandbox.client import SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox
-from bot.schedule import INDEFINITE
 from storage import engagement, members
 from tests.flows.members_helpers import join_as_mentee, join_as_mentor, member_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import payload_parts
+from bot.core.callbacks import payload_parts
 from bot.sandbox.client import SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox
 from tests.flows.members_helpers import join_as_mentor

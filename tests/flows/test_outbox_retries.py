@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.lanes import Lane
+from bot.delivery.lanes import Lane
 from bot.sandbox.harness import Sandbox
 from tests.flows.test_delivery_faults import queue, row
 
@@ -57,7 +57,7 @@ async def test_a_row_that_fails_for_good_is_logged_as_an_error(
     ana = sandbox.user("Ana")
     sandbox.fake.faults.queued = ["500"] * 8
     await queue(sandbox, ana, "k")
-    with caplog.at_level(logging.WARNING, logger="bot.outbox"):
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.outbox"):
         await sandbox.flush_outbox()
         for _ in range(8):
             await sandbox.advance(timedelta(minutes=5))

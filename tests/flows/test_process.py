@@ -11,10 +11,10 @@ from pathlib import Path
 
 import httpx
 
+from bot.delivery.webhook import SECRET_HEADER, WebhookReceiver
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN, Sandbox
 from bot.sandbox.http import SandboxHttpServer
-from bot.webhook import SECRET_HEADER, WebhookReceiver
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.ops.setup_check import SetupError, check_coordinator_group
 from bot.sandbox.fake_methods import BOT_ID
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN, Sandbox
 from bot.sandbox.http import SandboxHttpServer
-from bot.setup_check import SetupError, check_coordinator_group
 
 REPO = Path(__file__).resolve().parents[2]
 

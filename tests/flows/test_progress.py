@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.checkins import iso_week
+from bot.programme.checkins import iso_week
 from bot.sandbox.harness import Sandbox
 from storage import pulses
 from tests.flows.pairing_helpers import make_member, paired

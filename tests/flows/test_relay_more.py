@@ -7,10 +7,10 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.lanes import Lane
-from bot.outbox_hooks import message_payload
+from bot.core.schedule import INDEFINITE
+from bot.delivery.lanes import Lane
+from bot.delivery.outbox_hooks import message_payload
 from bot.sandbox.harness import Sandbox, sandbox_settings
-from bot.schedule import INDEFINITE
 from storage import members, outbox
 from tests.conftest import shipped_content
 from tests.flows.pairing_helpers import make_member, make_pair, paired

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import shipped_content
 
-from bot.catalog import bundle
-from bot.catalog.bundle import default_content_dir
+from bot import content as bundle
+from bot.content import default_content_dir
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from storage import audit
 

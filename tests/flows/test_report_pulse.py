@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.programme.signals import flagged_pairs
 from bot.sandbox.harness import Sandbox
-from bot.signals import flagged_pairs
 from storage import engagement, relay
 from tests.flows.pairing_helpers import dump_tables, make_member, paired
 

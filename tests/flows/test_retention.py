@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-import bot.data_rights
-from bot.retention import BATCH, months_before
+import bot.programme.data_rights
+from bot.programme.retention import BATCH, months_before
 from bot.sandbox.harness import Sandbox
 from storage import engagement, members
 from tests.flows.pairing_helpers import make_member, paired
@@ -69,18 +69,18 @@ async def test_a_sweep_killed_mid_erasure_finishes_next_time(
         await sandbox.db.execute(
             "INSERT INTO conversations (name, key, state) VALUES ('checkin', ?, '\"x\"')",
             (f"[{person.id}, {person.id}]",))
-    real = bot.data_rights.forget_conversations
+    real = bot.programme.data_rights.forget_conversations
 
     async def killed_after_the_delete(database, telegram_id):  # type: ignore[no-untyped-def]
         raise Killed
 
-    monkeypatch.setattr(bot.data_rights, "forget_conversations", killed_after_the_delete)
+    monkeypatch.setattr(bot.programme.data_rights, "forget_conversations", killed_after_the_delete)
     sandbox.clock.advance(timedelta(days=367))
     with pytest.raises(Killed):
         await sandbox.tick()
     assert await members.get_by_telegram_id(sandbox.db, people[0].id) is None  # half done
     assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM conversations") == 3
-    monkeypatch.setattr(bot.data_rights, "forget_conversations", real)
+    monkeypatch.setattr(bot.programme.data_rights, "forget_conversations", real)
     await sandbox.tick()
     for person in people:
         assert await members.get_by_telegram_id(sandbox.db, person.id) is None

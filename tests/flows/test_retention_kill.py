@@ -21,7 +21,7 @@ KILLED_RUN = """
 import asyncio, os, signal, sys
 from datetime import timedelta
 from pathlib import Path
-import bot.data_rights
+import bot.programme.data_rights
 from bot.sandbox.harness import Sandbox, sandbox_settings
 from storage import members
 
@@ -36,7 +36,7 @@ async def main():
             "VALUES ('checkin', ?, '1')", (f"[{telegram_id}, {telegram_id}]",))
     async def killed(database, telegram_id):
         os.kill(os.getpid(), signal.SIGKILL)
-    bot.data_rights.forget_conversations = killed
+    bot.programme.data_rights.forget_conversations = killed
     sandbox.clock.advance(timedelta(days=367))
     await sandbox.tick()
 

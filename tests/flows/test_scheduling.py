@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import from_db, to_db
+from bot.core.clock import from_db, to_db
+from bot.core.schedule import INDEFINITE
 from bot.sandbox.client import SandboxMessage, SandboxUser
 from bot.sandbox.harness import Sandbox
-from bot.schedule import INDEFINITE
 from storage import members, outbox
 from tests.flows.scheduling_helpers import SendLog, make_member, make_pair
 
@@ -82,7 +82,7 @@ async def test_pause_after_enqueue_holds_and_resume_delivers(sandbox: Sandbox) -
     await sandbox.tick()
     # The prompt is queued at 09:00 ... and Ana pauses a moment before it goes out.
     sandbox.clock.advance(HOUR)
-    from bot.sweep import run_sweeps
+    from bot.delivery.sweep import run_sweeps
 
     assert sandbox.services is not None
     await run_sweeps(sandbox.services)
@@ -138,8 +138,8 @@ async def test_claimed_rows_cut_off_by_a_crash_are_sent_after_restart(sandbox: S
     member = await make_member(sandbox, ana)
     await sandbox.flush_outbox()  # the sender is up and running
     now = sandbox.clock.now()
-    from bot.lanes import Lane
-    from bot.outbox_hooks import message_payload
+    from bot.delivery.lanes import Lane
+    from bot.delivery.outbox_hooks import message_payload
 
     await outbox.enqueue(sandbox.db, key="k1", chat_id=ana.id, lane=Lane.SCHEDULED, kind="t",
                          payload=message_payload("hello"), not_before=now, now=now,

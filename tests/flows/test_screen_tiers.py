@@ -13,8 +13,8 @@ import pytest
 from conftest import shipped_content
 from risk_helpers import tiny_screen
 
-from bot.risk import RiskResult, Severity
 from bot.sandbox.harness import Sandbox, sandbox_settings
+from bot.screen.risk import RiskResult, Severity
 from storage import risk_signals
 from tests.safety_helpers import escalation_rows, joined
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.clock import FakeClock, to_db
-from bot.escalation import raise_alert
-from bot.health import Facts, check, evaluate
+from bot.core.clock import FakeClock, to_db
+from bot.ops.health import Facts, check, evaluate
+from bot.safety.escalation import raise_alert
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, Sandbox, sandbox_settings
 from storage import members
 from storage.db import Database

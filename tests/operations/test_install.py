@@ -41,7 +41,7 @@ def test_every_copy_source_exists() -> None:
     assert sources, "the Dockerfile copies the project in"
     for source in sources:
         assert (REPO / source).exists(), f"COPY {source}: no such file in the repository"
-    # bot/demo_scripts holds links into examples/: the image must have what they point at.
+    # bot/sandbox/demo_scripts holds links into examples/: the image must have what they point at.
     assert "examples" in {s.rstrip("/").removeprefix("./") for s in sources}
 
 

@@ -16,12 +16,12 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 import handlers.screening
-from bot import metrics
-from bot.escalation import raise_alert
-from bot.escalation_lifecycle import claim
-from bot.lanes import Lane
-from bot.reporting import JsonFormatter, setup_sentry
+from bot.core import metrics
+from bot.delivery.lanes import Lane
+from bot.ops.reporting import JsonFormatter, setup_sentry
 from bot.runner import RedactToken
+from bot.safety.escalation import raise_alert
+from bot.safety.escalation_lifecycle import claim
 from bot.sandbox.harness import SANDBOX_TOKEN, Sandbox, sandbox_settings
 from storage import members, outbox
 from tests.conftest import shipped_content

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.escalation import raise_alert
-from bot.lanes import Lane
-from bot.operations import restore
+from bot.delivery.lanes import Lane
+from bot.ops.operations import restore
+from bot.safety.escalation import raise_alert
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN, Sandbox, sandbox_settings
 from storage import members, outbox
 from storage.db import Database, DatabaseError, bundled_migrations

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.health import Problem
+from bot.ops.health import Problem
+from bot.ops.watchdog import ping_interval, run_watchdog
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN
 from bot.sandbox.http import SandboxHttpServer
-from bot.watchdog import ping_interval, run_watchdog
 
 REPO = Path(__file__).resolve().parents[2]
 

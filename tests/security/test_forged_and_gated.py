@@ -7,7 +7,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.callbacks import CallbackSigner
+from bot.core.callbacks import CallbackSigner
 from bot.sandbox.client import GroupMember, SandboxMessage
 from bot.sandbox.harness import Sandbox
 from handlers._common import COORDINATOR_ONLY

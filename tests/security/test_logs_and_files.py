@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.operations import backup
+from bot.ops.operations import backup
 from bot.runner import configure_logging
 from bot.sandbox.harness import SANDBOX_TOKEN, Sandbox, sandbox_settings
 from bot.settings import load_or_create_key

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.callbacks import SEPARATOR
+from bot.core.callbacks import SEPARATOR
 from bot.sandbox.fuzz_parts import callback_handlers, signed_prefixes
 from bot.sandbox.harness import Sandbox
 from handlers import CRISIS_ANY, fallback, support

@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import json
 
-from bot.httpserver import Limits
+from bot.delivery.httpserver import Limits
+from bot.delivery.webhook import SECRET_HEADER, WebhookReceiver
 from bot.sandbox.harness import Sandbox
-from bot.webhook import SECRET_HEADER, WebhookReceiver
 
 SECRET = "Secret_token-0123456789"
 FAST = Limits(max_body_bytes=1024, header_timeout=0.3, body_timeout=0.3, max_connections=2)

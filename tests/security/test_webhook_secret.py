@@ -11,8 +11,8 @@ import json
 import httpx
 import pytest
 
+from bot.delivery.webhook import SECRET_HEADER, WebhookReceiver
 from bot.sandbox.harness import Sandbox
-from bot.webhook import SECRET_HEADER, WebhookReceiver
 
 SECRET = "Secret_token-0123456789"
 NEAR_MISSES = ["", SECRET[:-1], SECRET + "x", SECRET[:-1] + "8", SECRET.lower(), SECRET.upper(),

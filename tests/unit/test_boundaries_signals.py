@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import boundaries
-from bot.catalog.bundle import default_content_dir
 from bot.catalog.relay import SignalThresholds
 from bot.catalog.relay import load as load_relay
-from bot.signals import PairWeek, evaluate, is_night
+from bot.content import default_content_dir
+from bot.programme.signals import PairWeek, evaluate, is_night
+from bot.screen import boundaries
 
 RULES = boundaries.MeetingRules.from_content(load_relay(default_content_dir()).boundaries)
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from test_reports import START, programme
 
-from bot import charts
-from bot.reports import build_report
+from bot.console import charts
+from bot.console.reports import build_report
 
 
 async def test_the_same_figures_are_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,8 +12,15 @@ from hypothesis import strategies as st
 
 from bot.catalog import checkins as catalog
 from bot.catalog._base import ContentError
-from bot.catalog.bundle import default_content_dir
-from bot.checkins import TakenMeasure, iso_week, measure_answers, measure_due, plan_steps, trend
+from bot.content import default_content_dir
+from bot.programme.checkins import (
+    TakenMeasure,
+    iso_week,
+    measure_answers,
+    measure_due,
+    plan_steps,
+    trend,
+)
 
 CONTENT = catalog.load(default_content_dir())
 WHO5 = CONTENT.measures["who5"]

@@ -7,8 +7,9 @@ import pkgutil
 
 import bot
 import handlers
-from bot import composition, sweep
-from bot.outbox_hooks import EVERY_KIND, HOOKS
+from bot import composition
+from bot.delivery import sweep
+from bot.delivery.outbox_hooks import EVERY_KIND, HOOKS
 
 EXPECTED_SWEEPS = [
     "checkin_prompts", "pair_nudges", "crisis_aftercare", "checkin_drafts", "reachout_reminders",
@@ -18,17 +19,17 @@ EXPECTED_SWEEPS = [
     "processed_updates",
 ]
 EXPECTED_SENT = {
-    EVERY_KIND: ["bot.health.coordinators_reached"],
-    "relay": ["bot.relay.copy_sent"],
-    "escalation": ["bot.escalation.remember_alert_message"],
-    "nudge": ["bot.reminders.nudge_sent"],
+    EVERY_KIND: ["bot.ops.health.coordinators_reached"],
+    "relay": ["bot.programme.relay.copy_sent"],
+    "escalation": ["bot.safety.escalation.remember_alert_message"],
+    "nudge": ["bot.programme.reminders.nudge_sent"],
 }
 EXPECTED_FAILED = [
-    "bot.alert_health.coordinator_side_failed",
-    "bot.health.coordinators_unreached",
-    "bot.delivery_notices.member_blocked",
+    "bot.safety.alert_health.coordinator_side_failed",
+    "bot.ops.health.coordinators_unreached",
+    "bot.programme.delivery_notices.member_blocked",
 ]
-EXPECTED_BATCH = ["bot.broadcast.refresh_progress"]
+EXPECTED_BATCH = ["bot.console.broadcast.refresh_progress"]
 
 
 def name(function: object) -> str:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.bundle import ContentStore, load_content
-from bot.clock import FakeClock
-from bot.digest import digest_text, last_due, week_start
+from bot.console.digest import digest_text, last_due, week_start
+from bot.content import ContentStore, load_content
+from bot.core.clock import FakeClock
+from bot.programme.signals import PairFlag, PairWeek
 from bot.sandbox.harness import sandbox_settings
 from bot.services import Services
-from bot.signals import PairFlag, PairWeek
 from storage import engagement
 from storage.db import Database
 
@@ -90,7 +90,7 @@ async def test_digest_shows_flagged_signals_when_that_module_exists(
         return [PairFlag(1, "PSIG1", ("volume", "imbalance", "quiet_hours", "mentor_night"),
                          week)]
 
-    monkeypatch.setattr("bot.signals.flagged_pairs", flagged_pairs)
+    monkeypatch.setattr("bot.programme.signals.flagged_pairs", flagged_pairs)
     text = await digest_text(services, now)
     assert "• <b>PSIG1</b>: 90 messages one way this week (the limit is" in text
     assert "one-sided: 90 messages from the mentee, 4 from the mentor" in text

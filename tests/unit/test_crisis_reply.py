@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.crisis_reply import Recent, alert_severity, choose, remember
-from bot.risk import RiskKind, RiskResult, Severity
+from bot.screen.crisis_reply import Recent, alert_severity, choose, remember
+from bot.screen.risk import RiskKind, RiskResult, Severity
 from bot.settings import Settings
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -14,8 +14,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from telegram.error import BadRequest, RetryAfter, TimedOut
 
-from bot.delivery import PriorityRateLimiter
-from bot.lanes import Lane, lane_args
+from bot.delivery.lanes import Lane, lane_args
+from bot.delivery.limiter import PriorityRateLimiter
 
 
 async def run_requests(
@@ -105,7 +105,7 @@ async def test_unpaced_methods_pass_straight_through() -> None:
 
 
 async def test_gated_requests_go_one_at_a_time_and_ungated_ones_pass() -> None:
-    from bot.pacing import GateTicket, SendGate
+    from bot.delivery.pacing import GateTicket, SendGate
 
     limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=1000)
     gate = SendGate(1)
@@ -186,7 +186,7 @@ async def test_a_button_answer_that_is_too_old_or_keeps_failing_counts_as_answer
 
 def test_the_send_gate_widens_with_the_round_trip() -> None:
     """Sends in flight follow rate x measured cycle, bounded 1-8; low lanes leave one place."""
-    from bot.pacing import MAX_IN_FLIGHT, SendGate
+    from bot.delivery.pacing import MAX_IN_FLIGHT, SendGate
 
     def settled(rate: float, seconds: float) -> SendGate:
         gate = SendGate(rate=rate)
@@ -206,7 +206,7 @@ def test_the_send_gate_widens_with_the_round_trip() -> None:
 
 
 def test_low_lanes_leave_a_place_for_replies() -> None:
-    from bot.pacing import GateTicket, SendGate
+    from bot.delivery.pacing import GateTicket, SendGate
 
     gate = SendGate(3)
     low = [GateTicket(gate, low=True) for _ in range(3)]

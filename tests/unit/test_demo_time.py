@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.demo_time import WEEKDAYS, parse_duration, parse_until, steps, target_of
+from bot.sandbox.demo_time import WEEKDAYS, parse_duration, parse_until, steps, target_of
 
 THURSDAY = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
 moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 1, 1),

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from bot.disclosure import (
+from bot.console.disclosure import (
     HIDDEN_TEXT,
     SMALL_TEXT,
     THRESHOLD,
@@ -26,7 +26,7 @@ from bot.disclosure import (
     bounds,
     suppress,
 )
-from bot.reports import build_report
+from bot.console.reports import build_report
 from storage.engagement import EngagementEvent
 
 BIG = 10**6  # stands for "no upper bound" in the attacker's program

@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.catalog.bundle import load_content
-from bot.evaluation import Scope, build_evaluation
-from bot.evaluation_pdf import DPI, HEIGHT_IN, WIDTH_IN, pages, render_pdf, render_png
-from bot.evaluation_report import BadScope, Busy, build, parse_scope, report_csv, words_for
-from bot.evaluation_stats import survival
-from bot.i18n import Translator
+from bot.console.evaluation import Scope, build_evaluation
+from bot.console.evaluation_pdf import DPI, HEIGHT_IN, WIDTH_IN, pages, render_pdf, render_png
+from bot.console.evaluation_report import BadScope, Busy, build, parse_scope, report_csv, words_for
+from bot.console.evaluation_stats import survival
+from bot.content import load_content
+from bot.core.i18n import Translator
 from storage.engagement import END_REASONS, EngagementEvent
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)

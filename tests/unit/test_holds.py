@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.clock import to_db
-from bot.holds import RECHECK, RELAY_ACK, plan
-from bot.schedule import INDEFINITE
+from bot.core.clock import to_db
+from bot.core.schedule import INDEFINITE
+from bot.delivery.holds import RECHECK, RELAY_ACK, plan
 from storage.outbox import DueItem, OutboxItem, Recipient
 
 NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)

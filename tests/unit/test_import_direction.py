@@ -36,7 +36,7 @@ def all_modules() -> dict[str, Path]:
 
 
 def resolve(name: str, known: dict[str, Path]) -> str | None:
-    """The longest known module that `name` refers to (`bot.clock.to_db` -> `bot.clock`)."""
+    """The longest known module that `name` refers to (`bot.core.clock.to_db` -> `bot.core.clock`)."""
     while name:
         if name in known:
             return name
@@ -59,8 +59,8 @@ def imports_of(module: str, path: Path, known: dict[str, Path]) -> set[str]:
                 anchor = anchor if is_package else anchor[:-1]
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
-            # `from bot import outbox` imports the module bot.outbox; `from bot.clock import to_db`
-            # imports bot.clock (the name is no module, so it resolves to its parent).
+            # `from bot import outbox` imports the module bot.delivery.outbox; `from bot.core.clock import to_db`
+            # imports bot.core.clock (the name is no module, so it resolves to its parent).
             targets = [f"{base}.{alias.name}" for alias in node.names]
         else:
             continue
@@ -196,11 +196,11 @@ def test_the_checker_sees_hidden_imports_and_cycles(tmp_path: Path) -> None:
         "if TYPE_CHECKING:\n    from bot import services\n"
         "def later():\n    import storage.db\n"
     )
-    tree_file = REPO / "bot" / "clock.py"
-    known = {"bot.clock": tree_file, "bot.services": tree_file, "storage.db": tree_file}
+    tree_file = REPO / "bot" / "core" / "clock.py"
+    known = {"bot.core.clock": tree_file, "bot.services": tree_file, "storage.db": tree_file}
     probe = tmp_path / "probe.py"
     probe.write_text(source, "utf-8")
-    assert imports_of("bot.clock", probe, known) == {"bot.services", "storage.db"}
+    assert imports_of("bot.core.clock", probe, known) == {"bot.services", "storage.db"}
     loop = cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
     assert loop == [["a", "b", "c"]]
     assert cycle_path(loop[0], {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from bot.catalog import intake as intake_catalog
 from bot.catalog._base import ContentError
-from bot.catalog.bundle import default_content_dir, load_content
-from bot.intake import (
+from bot.content import default_content_dir, load_content
+from bot.programme.intake import (
     MENTEE_STEPS,
     MENTOR_STEPS,
     alias_problem,
@@ -25,7 +25,7 @@ from bot.intake import (
     parse_timezone,
     step_number,
 )
-from bot.risk import RiskScreen
+from bot.screen.risk import RiskScreen
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +165,7 @@ def test_contradictory_or_vague_times_are_refused(text: str) -> None:
 
 
 def test_cities_and_country_zones() -> None:
-    from bot.intake import zones_to_offer
+    from bot.programme.intake import zones_to_offer
 
     assert parse_timezone("Caracas") == "America/Caracas"
     assert parse_timezone("ciudad de méxico") == "America/Mexico_City"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bench.risk_eval import load_examples
-from bot import risk_lexicon
 from bot.catalog import risk as risk_catalog
 from bot.catalog._base import ContentError
 from bot.catalog.risk_patterns import rule_alternatives
-from bot.risk_lexicon import LexiconScreen, _dispatching, _screen_language
-from bot.risk_types import Severity
+from bot.screen import risk_lexicon
+from bot.screen.risk_lexicon import LexiconScreen, _dispatching, _screen_language
+from bot.screen.risk_types import Severity
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 LEXICON = """

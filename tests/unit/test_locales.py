@@ -9,8 +9,8 @@ import pytest
 
 from bot.catalog import locales
 from bot.catalog._base import ContentError
-from bot.catalog.bundle import default_content_dir
-from bot.i18n import Translator
+from bot.content import default_content_dir
+from bot.core.i18n import Translator
 from bot.sandbox.html_check import parse_html
 
 
@@ -58,7 +58,7 @@ def test_no_hard_line_break_in_the_middle_of_a_sentence() -> None:
     import itertools
     import re
 
-    from bot.catalog.bundle import load_content
+    from bot.content import load_content
 
     found = []
     for language, texts in load_content().locales.items():

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.assignment import greedy, optimal, plan, top_alternatives, total
 from bot.catalog import matching as matching_catalog
 from bot.catalog._base import ContentError
-from bot.catalog.bundle import default_content_dir
-from bot.match_reasons import assess
-from bot.matching import Mentee, Mentor, score_matrix, utc_offset_hours
+from bot.content import default_content_dir
+from bot.programme.assignment import greedy, optimal, plan, top_alternatives, total
+from bot.programme.match_reasons import assess
+from bot.programme.matching import Mentee, Mentor, score_matrix, utc_offset_hours
 
 CONFIG = matching_catalog.load(default_content_dir())
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

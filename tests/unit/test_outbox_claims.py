@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lanes import Lane
+from bot.delivery.lanes import Lane
 from storage import outbox, outbox_sending
 from storage.db import Database
 

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Chat, Message, Update
 
-from bot.processor import PerChatUpdateProcessor, chat_key
+from bot.delivery.processor import PerChatUpdateProcessor, chat_key
 
 
 def make_update(update_id: int, chat_id: int) -> Update:

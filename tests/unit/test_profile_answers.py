@@ -1,4 +1,4 @@
-"""bot/intake.button_answer: what a profile button's answer changes, checked against content."""
+"""bot/programme/intake.button_answer: what a profile button's answer changes, checked against content."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any, cast
 
 import pytest
 
-from bot.catalog.bundle import Content, load_content
-from bot.clock import to_db
-from bot.intake import Answer, button_answer
+from bot.content import Content, load_content
+from bot.core.clock import to_db
+from bot.programme.intake import Answer, button_answer
 from storage.members import Member
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import to_db
-from bot.pruning import KEEP, prune_old_rows
+from bot.core.clock import to_db
+from bot.delivery.pruning import KEEP, prune_old_rows
+from bot.delivery.sweep import SweepContext
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.population import seed_pairs
-from bot.sweep import SweepContext
 from storage import pruning
 
 

@@ -7,9 +7,9 @@ import re
 import sqlite3
 from datetime import timedelta
 
+from bot.delivery.sweep import run_sweeps
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.population import seed_pairs
-from bot.sweep import run_sweeps
 from storage import data_rights, relay
 from storage.report_queries import read_inputs
 from tests.unit.test_report_sql import insert, random_history

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.reports import _EVENT_COLUMN, JOIN_KINDS, build_report, report_from_inputs
+from bot.console.reports import _EVENT_COLUMN, JOIN_KINDS, build_report, report_from_inputs
 from storage import report_queries
 from storage.db import Database, bundled_migrations
 from storage.engagement import KINDS as VOCABULARY

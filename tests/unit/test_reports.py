@@ -5,10 +5,10 @@ from __future__ import annotations
 import struct
 from datetime import UTC, datetime, timedelta
 
-from bot.charts import HEIGHT_PX, WIDTH_PX, dashboard_figure, render_dashboard
-from bot.export import report_csv
-from bot.pseudonym import content_number
-from bot.reports import build_report, week_of, weeks_between
+from bot.console.charts import HEIGHT_PX, WIDTH_PX, dashboard_figure, render_dashboard
+from bot.console.export import report_csv
+from bot.console.reports import build_report, week_of, weeks_between
+from bot.core.pseudonym import content_number
 from storage.engagement import END_REASONS, EngagementEvent
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)  # a Monday

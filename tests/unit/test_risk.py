@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from bench.risk_eval import evaluate, load_examples, predict
 from bot.catalog import risk as risk_catalog
 from bot.catalog._base import ContentError
-from bot.risk_lexicon import LexiconHit, LexiconScreen, _clause_starts, _Message, normalise
-from bot.risk_types import Severity
+from bot.screen.risk_lexicon import LexiconHit, LexiconScreen, _clause_starts, _Message, normalise
+from bot.screen.risk_types import Severity
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 IMMINENT, HIGH, CONCERN = Severity.IMMINENT, Severity.HIGH, Severity.CONCERN

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from risk_helpers import tiny_model, tiny_screen
 
 from bot.catalog._base import ContentError
-from bot.catalog.bundle import load_content
-from bot.risk import RiskKind, RiskResult, RiskScreen, Severity
-from bot.risk_features import clauses
-from bot.risk_model import RiskModel, write_model
-from bot.risk_report import Example, crisis, figures, read_labelled, wilson
+from bot.content import load_content
+from bot.screen.risk import RiskKind, RiskResult, RiskScreen, Severity
+from bot.screen.risk_features import clauses
+from bot.screen.risk_model import RiskModel, write_model
+from bot.screen.risk_report import Example, crisis, figures, read_labelled, wilson
 
 CHECK, CONCERN, HIGH, IMMINENT = Severity.CHECK, Severity.CONCERN, Severity.HIGH, Severity.IMMINENT
 CONTENT = Path(__file__).resolve().parents[2] / "content"

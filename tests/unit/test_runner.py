@@ -12,8 +12,8 @@ import pytest
 
 import bot.app as app_module
 from bot.app import build_application, start_background_work
-from bot.catalog.bundle import ContentStore
-from bot.clock import FakeClock, to_db
+from bot.content import ContentStore
+from bot.core.clock import FakeClock, to_db
 from bot.runner import RedactToken, initialise_with_retry
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.sandbox.harness import Sandbox, sandbox_settings

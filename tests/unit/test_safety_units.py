@@ -7,13 +7,13 @@ from conftest import shipped_content
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import CallbackSigner
-from bot.catalog.bundle import Content
 from bot.catalog.referrals import CATEGORIES
-from bot.coping import position_after, ranked, score
-from bot.crisis_view import render_crisis
-from bot.i18n import Translator
-from bot.resources_view import render_category
+from bot.content import Content
+from bot.core.callbacks import CallbackSigner
+from bot.core.i18n import Translator
+from bot.programme.coping import position_after, ranked, score
+from bot.safety.crisis_view import render_crisis
+from bot.safety.resources_view import render_category
 from bot.sandbox.html_check import parse_html, utf16_length
 
 TELEGRAM_MAX = 4096

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.i18n import escape
+from bot.core.i18n import escape
 from bot.sandbox.fake_telegram import FakeTelegram, SandboxTimeout
 from bot.sandbox.harness import SANDBOX_TOKEN
 from bot.sandbox.html_check import HtmlError, parse_html

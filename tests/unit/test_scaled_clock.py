@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import ScaledClock, SystemClock, clock_for
+from bot.core.clock import ScaledClock, SystemClock, clock_for
 
 
 @pytest.mark.parametrize("url", ["https://api.telegram.org/bot", "http://10.0.0.5:8081/bot",

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.schedule import INDEFINITE, in_quiet_hours, next_deliverable, next_weekly, quiet_hours_end
+from bot.core.schedule import (
+    INDEFINITE,
+    in_quiet_hours,
+    next_deliverable,
+    next_weekly,
+    quiet_hours_end,
+)
 
 
 def test_weekly_slot_keeps_local_time_across_dst() -> None:

@@ -1,10 +1,10 @@
-"""bot/words.py: plurals, relative times, dates and lists in en and es (Babel)."""
+"""bot/core/words.py: plurals, relative times, dates and lists in en and es (Babel)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import words
+from bot.core import words
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

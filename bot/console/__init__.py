@@ -1,0 +1,2 @@
+"""What coordinators see: reports, the dashboard, export, digest, evaluation, broadcasts and
+topics."""

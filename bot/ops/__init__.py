@@ -1,0 +1,2 @@
+"""The operator's side of the process: backup, restore and status, health checks, the watchdog,
+error reporting."""

@@ -1,0 +1,2 @@
+"""The programme itself: intake, matching, pairing, check-ins, the relay, closure and members'
+rights."""
