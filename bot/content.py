@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from bot.catalog import (
@@ -18,13 +17,8 @@ from bot.catalog import (
     training,
     youth,
 )
-from bot.catalog._base import collect
+from bot.catalog._base import collect, default_content_dir
 from bot.screen.risk import RiskScreen
-
-
-def default_content_dir() -> Path:
-    """The content/ folder shipped with the package."""
-    return Path(str(resources.files("content")))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ so one run of ``python -m bot check-content`` shows everything to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -142,3 +143,8 @@ def require_text(value: Localized, max_chars: int | None = None) -> Localized:
         if max_chars is not None and len(text) > max_chars:
             raise ValueError(f"{language}: {len(text)} characters, at most {max_chars} allowed")
     return value
+
+
+def default_content_dir() -> Path:
+    """The content/ folder shipped with the package."""
+    return Path(str(resources.files("content")))

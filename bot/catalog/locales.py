@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalog._base import ContentError, ContentProblem, read_yaml
-
-Locales = dict[str, dict[str, str]]
+from bot.core.i18n import Locales
 
 
 def placeholders(template: str) -> set[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from bot.catalog.locales import Locales
+# language -> message id ("area.key") -> template; loaded by bot/catalog/locales.py
+Locales = dict[str, dict[str, str]]
 
 
 class Html(str):

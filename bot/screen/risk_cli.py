@@ -53,7 +53,7 @@ def screen_labelled(screen: RiskScreen, path: Path, role: str | None, out: TextI
 
 def run_screen(path: Path | None, role: str | None, content: Path | None) -> int:
     """The `screen` command."""
-    from bot.content import default_content_dir
+    from bot.catalog._base import default_content_dir
 
     screen = RiskScreen.load(content or default_content_dir())
     if path is None:
