@@ -12,14 +12,11 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.delivery.holds import HANDED_OVER
 from bot.delivery.lanes import Lane
-from bot.delivery.outbox_hooks import queue
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.delivery.outbox_hooks import QueueServices, queue
 
 log = logging.getLogger(__name__)
 # A reply still undelivered after this is skipped as stale (and counted): an answer to a button
@@ -28,7 +25,7 @@ LIFETIME = timedelta(hours=6)
 
 
 async def hand_over(
-    services: Services, *, chat_id: int, method: str, payload: dict[str, Any], origin: str,
+    services: QueueServices, *, chat_id: int, method: str, payload: dict[str, Any], origin: str,
     lane: Lane = Lane.INTERACTIVE,
 ) -> None:
     """Queue a reply that failed to send directly, in the lane it was sent in (a crisis reply

@@ -19,7 +19,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import Update
 from telegram.ext import Application
@@ -29,12 +29,36 @@ from bot.delivery.sweep import SweepContext
 from storage import updates
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.core.clock import Clock
+    from storage.db import Database
+
+
+class ScreensText(Protocol):
+    """The crisis screen, as far as the replay order needs it: a finding, or None."""
+
+    def screen(self, text: str) -> object | None: ...
+
+
+class LiveContent(Protocol):
+    """The live content, as far as the replay order needs it."""
+
+    @property
+    def risk(self) -> ScreensText: ...
+
+
+class InboxServices(Protocol):
+    """What the inbox needs from the application's services (never imported here)."""
+
+    db: Database
+    clock: Clock
+
+    @property
+    def content(self) -> LiveContent: ...
 
 log = logging.getLogger(__name__)
 
 
-async def keep(services: Services, batch: Sequence[dict[str, Any]]) -> bool:
+async def keep(services: InboxServices, batch: Sequence[dict[str, Any]]) -> bool:
     """Write arrived updates to the inbox; False (logged CRITICAL) if the database refused."""
     rows = [(int(raw["update_id"]), json.dumps(raw)) for raw in batch if "update_id" in raw]
     if not rows:
@@ -51,7 +75,7 @@ async def keep(services: Services, batch: Sequence[dict[str, Any]]) -> bool:
 class InboxRequest(BaseRequest):
     """The getUpdates transport: saves each batch to the inbox before PTB sees it."""
 
-    def __init__(self, inner: BaseRequest, services: Services) -> None:
+    def __init__(self, inner: BaseRequest, services: InboxServices) -> None:
         self.inner = inner
         self.services = services
 
@@ -117,7 +141,7 @@ def _text_of(raw: dict[str, Any]) -> str:
     return str(message.get("text") or message.get("caption") or "")
 
 
-async def replay_unhandled(app: Application, services: Services) -> int:  # type: ignore[type-arg]
+async def replay_unhandled(app: Application, services: InboxServices) -> int:  # type: ignore[type-arg]
     """Queue the updates a crash cut off, before any new one; returns how many."""
     kept = await updates.unhandled(services.db)
     rows = []

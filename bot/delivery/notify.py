@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiosqlite
 
 from bot.delivery.lanes import Lane
-from bot.delivery.outbox_hooks import message_payload, queue
+from bot.delivery.outbox_hooks import QueueServices, message_payload, queue
 from storage import console
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.settings import Settings
     from storage.pairs import Pair
 
 
+class NotifyServices(QueueServices, Protocol):
+    """What telling the coordinators needs from the application's services."""
+
+    settings: Settings
+
+
 async def notify_coordinators(
-    services: Services,
+    services: NotifyServices,
     *,
     key: str,
     text: str,

@@ -10,26 +10,38 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from bot.core.clock import to_db
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.core.clock import Clock
+    from storage.db import Database
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 30  # how often the bot runs every sweep
 
 
-@dataclass(frozen=True)
-class SweepContext:
-    """What a sweep function gets: services and the moment of this sweep."""
+class SweepServices(Protocol):
+    """What running the sweeps needs from the application's services (never imported here)."""
 
-    services: Services
+    db: Database
+    clock: Clock
+
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class SweepContext(Generic[S]):
+    """What a sweep function gets: the application's services (passed through untouched, for
+    the feature's sweep) and the moment of this sweep."""
+
+    services: S
     now: datetime
 
 
-SweepFunction = Callable[[SweepContext], Awaitable[int]]
+SweepFunction = Callable[[SweepContext[Any]], Awaitable[int]]
 _SWEEPS: dict[str, SweepFunction] = {}
 
 
@@ -47,7 +59,7 @@ def registered() -> dict[str, SweepFunction]:
     return dict(_SWEEPS)
 
 
-async def run_sweeps(services: Services) -> dict[str, int]:
+async def run_sweeps(services: SweepServices) -> dict[str, int]:
     """Run every sweep once; one failing sweep is logged and does not stop the others."""
     context = SweepContext(services, services.clock.now())
     counts: dict[str, int] = {}

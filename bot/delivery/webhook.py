@@ -13,16 +13,13 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
 
 from bot.delivery.httpserver import Limits, Request, TinyHttpServer
-from bot.delivery.inbox import keep
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.delivery.inbox import InboxServices, keep
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
@@ -41,7 +38,7 @@ class WebhookReceiver:
 
     def __init__(self, app: Application, secret: str, host: str, port: int,  # type: ignore[type-arg]
                  *, health: HealthCheck | None = None, limits: Limits = WEBHOOK_LIMITS,
-                 services: Services | None = None) -> None:
+                 services: InboxServices | None = None) -> None:
         self.app = app
         self.services = services
         self._secret = secret.encode()
