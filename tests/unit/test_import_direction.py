@@ -1,4 +1,5 @@
-"""Dependencies point one way: handlers -> bot -> storage, and no module imports itself back.
+"""Dependencies point one way: handlers -> bot -> storage, no module imports itself back, and
+bot/'s sub-packages follow one map (MAY_IMPORT below, drawn in docs/architecture.md).
 
 Imports are read with `ast`, so imports inside functions and under TYPE_CHECKING count too:
 hiding a wrong-way import from the interpreter does not hide it from a reader.
@@ -59,8 +60,9 @@ def imports_of(module: str, path: Path, known: dict[str, Path]) -> set[str]:
                 anchor = anchor if is_package else anchor[:-1]
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
-            # `from bot import outbox` imports the module bot.delivery.outbox; `from bot.core.clock import to_db`
-            # imports bot.core.clock (the name is no module, so it resolves to its parent).
+            # `from bot.delivery import outbox` imports the module bot.delivery.outbox;
+            # `from bot.core.clock import to_db` imports bot.core.clock (the name is no module,
+            # so it resolves to its parent).
             targets = [f"{base}.{alias.name}" for alias in node.names]
         else:
             continue
@@ -204,3 +206,105 @@ def test_the_checker_sees_hidden_imports_and_cycles(tmp_path: Path) -> None:
     loop = cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
     assert loop == [["a", "b", "c"]]
     assert cycle_path(loop[0], {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+
+
+# ---------------------------------------------------------------- packages
+# The folders are the architecture: each part may import only the parts listed for it (and
+# itself). Read bottom-up: storage knows nothing of the bot; core is the shared vocabulary;
+# catalog loads content/, the screen reads text, content bundles both; delivery moves messages
+# and knows no feature; services is what every feature is handed; the features (safety,
+# programme, console) and the operator's side (ops) use all of that; handlers adapt Telegram to
+# them; the composition root (composition, app, runner, __main__) wires everything. A new
+# sub-package, or a new module at bot/'s top level, fails here until it is placed on purpose.
+BELOW_FEATURES = {"storage", "bot.core", "bot.catalog", "bot.screen", "bot.content",
+                  "bot.settings", "bot.delivery", "bot.services"}
+MAY_IMPORT: dict[str, set[str]] = {
+    "storage": set(),
+    "bot": set(),  # bot/__init__.py: the version, nothing else
+    "bot.core": {"storage"},
+    "bot.catalog": {"bot.core"},
+    "bot.screen": {"bot.core", "bot.catalog"},
+    "bot.content": {"bot.catalog", "bot.screen"},
+    "bot.settings": set(),
+    "bot.delivery": {"storage", "bot.core", "bot.settings"},
+    "bot.services": {"storage", "bot.core", "bot.catalog", "bot.screen", "bot.content",
+                     "bot.settings", "bot.delivery"},
+    "bot.safety": BELOW_FEATURES,
+    "bot.programme": BELOW_FEATURES | {"bot.safety"},
+    "bot.console": BELOW_FEATURES | {"bot.safety", "bot.programme"},
+    "bot.ops": BELOW_FEATURES,
+    "handlers": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops"},
+    # The one list of sweeps and hooks: it knows every feature, and nothing imports it but the app.
+    "bot.composition": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops"},
+    "bot.app": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops",
+                                 "bot.composition", "handlers"},
+    "bot.sandbox": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops",
+                                     "handlers", "bot.app"},
+    "bot.runner": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops",
+                                    "bot.app"},
+    "bot.__main__": BELOW_FEATURES | {"bot", "bot.safety", "bot.programme", "bot.console",
+                                      "bot.ops", "bot.app", "bot.runner", "bot.sandbox"},
+}
+FEATURES = ("bot.safety", "bot.programme", "bot.console")
+
+# Module imports that go against the map today, each with the reason it is still there. Shrink
+# this list, never grow it.
+KNOWN_WRONG_WAY: set[tuple[str, str]] = set()
+
+
+def part_of(module: str) -> str:
+    """bot.delivery.outbox -> bot.delivery; bot.services -> bot.services; storage.db -> storage."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "bot" and len(parts) > 1 else parts[0]
+
+
+def part_edges(graph: dict[str, set[str]]) -> dict[tuple[str, str], list[str]]:
+    """(part, part it imports) -> the module imports behind that edge."""
+    edges: dict[tuple[str, str], list[str]] = {}
+    for module, targets in graph.items():
+        for target in targets:
+            edge = (part_of(module), part_of(target))
+            if edge[0] != edge[1]:
+                edges.setdefault(edge, []).append(f"{module} -> {target}")
+    return edges
+
+
+def test_every_part_is_on_the_map() -> None:
+    parts = {part_of(module) for module in all_modules()}
+    unplaced = sorted(parts - MAY_IMPORT.keys())
+    assert not unplaced, f"place these in MAY_IMPORT (what may they import?): {unplaced}"
+
+
+def test_parts_import_only_what_the_map_allows() -> None:
+    wrong = []
+    for (source, target), imports in sorted(part_edges(import_graph()).items()):
+        if target in MAY_IMPORT.get(source, set()):
+            continue
+        unexplained = [line for line in imports
+                       if tuple(line.split(" -> ")) not in KNOWN_WRONG_WAY]
+        if unexplained:
+            wrong.append(f"{source} -> {target}: " + "; ".join(sorted(unexplained)))
+    assert not wrong, "imports against the package map:\n" + "\n".join(wrong)
+
+
+def test_the_map_is_a_dag_that_keeps_the_rules() -> None:
+    """The map itself has no cycle, so following it means no package imports itself back."""
+    assert cycles(MAY_IMPORT) == []
+    assert MAY_IMPORT["storage"] == set(), "storage never imports bot"
+    assert MAY_IMPORT["bot.core"] <= {"storage"}, "core imports no other bot package"
+    assert MAY_IMPORT["bot.delivery"] <= {"storage", "bot.core", "bot.settings"}, \
+        "delivery knows no feature (settings: validated configuration, imports nothing of bot)"
+    assert MAY_IMPORT["bot.settings"] == set()
+    for part, allowed in MAY_IMPORT.items():
+        if part in FEATURES or part in BELOW_FEATURES:
+            assert "bot.sandbox" not in allowed, f"{part} must not import the sandbox"
+            assert "handlers" not in allowed, f"{part} must not import handlers"
+    for wrong_way in KNOWN_WRONG_WAY:
+        assert part_of(wrong_way[1]) not in MAY_IMPORT[part_of(wrong_way[0])], wrong_way
+
+
+def test_the_package_checker_sees_a_wrong_way_import() -> None:
+    graph = {"bot.delivery.outbox": {"bot.console.broadcast"}, "bot.console.broadcast": set()}
+    assert part_edges(graph) == {
+        ("bot.delivery", "bot.console"): ["bot.delivery.outbox -> bot.console.broadcast"]}
+    assert "bot.console" not in MAY_IMPORT["bot.delivery"]
