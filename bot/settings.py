@@ -10,7 +10,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -186,10 +186,10 @@ class SettingsError(Exception):
     """Raised with a ready-to-print message listing every settings problem."""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:  # Any: pydantic checks them, not the caller
     """Read settings, turning validation errors into one readable SettingsError."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]  # overrides are checked by pydantic, not by type
+        return Settings(**overrides)
     except ValidationError as exc:
         raise SettingsError(format_settings_error(exc)) from None
 

@@ -7,7 +7,7 @@ of them translates and compiles, naming the file, rule and field of each problem
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal
@@ -137,7 +137,7 @@ def _checked_together(
             yield from _try(entry, field, partial(checked, source, what))
 
 
-def _try(entry: str, field: str, check: partial[object]) -> Iterator[tuple[str, str, str]]:
+def _try(entry: str, field: str, check: Callable[[], object]) -> Iterator[tuple[str, str, str]]:
     """Run one check, yielding a problem tuple instead of raising."""
     try:
         check()

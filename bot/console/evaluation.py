@@ -141,8 +141,9 @@ def build_evaluation(
     kept_pairs = {e.pair_ref for _, e in by_kind["paired"]}
     questions: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for hour, pair, _role, question, value in survey_answers:
-        moment = from_db(hour)
-        inside = pair in kept_pairs if scope.cohort else moment is not None and scope.contains(moment)
+        answered = from_db(hour)
+        inside = (pair in kept_pairs if scope.cohort
+                  else answered is not None and scope.contains(answered))
         if inside:
             questions[question][f"{value:g}"] += 1
     if questions:

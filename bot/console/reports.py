@@ -274,9 +274,9 @@ def report_from_inputs(
             completion[week] = min(100.0, 100.0 * done / due)
     retention = {}
     for k in RETENTION_WEEKS:
-        kept, total = published(f"retention{k}:kept"), published(f"retention{k}:pairs")
-        if kept is not None and total and cells.shown[f"retention{k}:ended"] is Shown.VALUE:
-            retention[k] = 100.0 * kept / total
+        stayed, total = published(f"retention{k}:kept"), published(f"retention{k}:pairs")
+        if stayed is not None and total and cells.shown[f"retention{k}:ended"] is Shown.VALUE:
+            retention[k] = 100.0 * stayed / total
     top = sorted(((n, votes) for n, votes in inputs.coping.items() if votes >= THRESHOLD),
                  key=lambda item: (-item[1], item[0]))[:3]
     return Report(weeks, cells, weekly_mood, completion, stats, retention, top, tuple(groups))

@@ -35,11 +35,11 @@ def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
     if recipient.unreachable:
         if item.broadcast_id is not None:
             return "skip", "unreachable"
-        until: datetime | None = now + RECHECK
+        until = now + RECHECK
     elif item.kind in ANSWER_KINDS:
         return "send", None
     else:
-        until = next_deliverable(
+        deliverable = next_deliverable(
             now,
             timezone=recipient.timezone,
             quiet_start=recipient.quiet_start,
@@ -47,8 +47,8 @@ def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
             paused_until=None if item.kind == ACCOUNT_NOTICE or (
                 recipient.suspended and item.kind in SUSPENSION_EXEMPT) else recipient.paused_until,
         )
-        if until is None:  # paused until they resume: look again later
-            until = now + RECHECK
+        # None: paused until they resume, so look again later
+        until = now + RECHECK if deliverable is None else deliverable
         if until <= now:
             return "send", None
     if expires is not None and until >= expires:

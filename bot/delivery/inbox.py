@@ -141,7 +141,7 @@ def _text_of(raw: dict[str, Any]) -> str:
     return str(message.get("text") or message.get("caption") or "")
 
 
-async def replay_unhandled(app: Application, services: InboxServices) -> int:  # type: ignore[type-arg]
+async def replay_unhandled(app: Application, services: InboxServices) -> int:
     """Queue the updates a crash cut off, before any new one; returns how many."""
     kept = await updates.unhandled(services.db)
     rows = []

@@ -36,7 +36,7 @@ HealthCheck = Callable[[], Awaitable[list[str]]]
 class WebhookReceiver:
     """Accepts Telegram's POSTs on WEBHOOK_PATH and hands updates to the application."""
 
-    def __init__(self, app: Application, secret: str, host: str, port: int,  # type: ignore[type-arg]
+    def __init__(self, app: Application, secret: str, host: str, port: int,
                  *, health: HealthCheck | None = None, limits: Limits = WEBHOOK_LIMITS,
                  services: InboxServices | None = None) -> None:
         self.app = app

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # sentry-sdk is an optional extra: its types are needed only to check
+    from sentry_sdk.types import Breadcrumb, BreadcrumbHint, Event, Hint
 
 TOKEN_MASK = "[bot token]"
 
@@ -26,7 +29,7 @@ def scrub(value: Any, token: str) -> Any:
     return value
 
 
-def _without_frame_variables(event: dict[str, Any]) -> dict[str, Any]:
+def _without_frame_variables(event: Event) -> Event:
     for exception in (event.get("exception") or {}).get("values") or []:
         for frame in (exception.get("stacktrace") or {}).get("frames") or []:
             frame.pop("vars", None)
@@ -44,10 +47,10 @@ def setup_sentry(dsn: str, token: str, *, environment: str = "production",
     import sentry_sdk
     from sentry_sdk.integrations.logging import LoggingIntegration
 
-    def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+    def before_send(event: Event, hint: Hint) -> Event:
         return scrub(_without_frame_variables(event), token)
 
-    def before_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+    def before_breadcrumb(crumb: Breadcrumb, hint: BreadcrumbHint) -> Breadcrumb:
         crumb.pop("data", None)
         return scrub(crumb, token)
 
@@ -62,9 +65,8 @@ def setup_sentry(dsn: str, token: str, *, environment: str = "production",
         integrations=[LoggingIntegration(level=logging.INFO, event_level=logging.ERROR)],
         include_local_variables=False,
         max_request_body_size="never",
-        # sentry-sdk types its hooks with its private Event/Hint aliases; ours take plain dicts.
-        before_send=before_send,  # type: ignore[arg-type]
-        before_breadcrumb=before_breadcrumb,  # type: ignore[arg-type]
+        before_send=before_send,
+        before_breadcrumb=before_breadcrumb,
         **options,
     )
 

@@ -127,13 +127,15 @@ def normalise(value: object) -> str:
     return str(value).strip().lower()
 
 
-def _incidence(sets: Sequence[frozenset[str]], vocabulary: dict[str, int]) -> Matrix:
+def _incidence(
+    sets: Sequence[frozenset[str]], vocabulary: dict[str, int]
+) -> NDArray[np.float32]:  # float32 on purpose: half the memory of Matrix, exact for 0/1
     """Rows of 0/1 marking which vocabulary items each set holds."""
     matrix = np.zeros((len(sets), max(1, len(vocabulary))), dtype=np.float32)
     for row, items in enumerate(sets):
         for item in items:
             matrix[row, vocabulary[item]] = 1.0
-    return matrix  # type: ignore[return-value]  # float32 on purpose (half the memory); Matrix says float64
+    return matrix
 
 
 def _codes(values: Sequence[str | None], table: dict[str, int], missing: int) -> NDArray[np.int64]:
@@ -162,7 +164,8 @@ def score_matrix(
 
     # Hard: a shared language.
     vocabulary: dict[str, int] = {}
-    for person in (*mentees, *mentors):
+    people: list[Mentee | Mentor] = [*mentees, *mentors]
+    for person in people:
         for language in person.languages:
             vocabulary.setdefault(language, len(vocabulary))
     shared_language = (

@@ -141,8 +141,7 @@ def _measure_lines(services: Services, member: Member, scores: Sequence[Score]) 
         lines.append(t(language, "progress.phq2_title", scores=Html(listed)))
     measures = services.content.checkins.measures
     low = False
-    for instrument, results in (("who5", who5), ("phq2", phq2)):
-        measure = measures.get(instrument)
+    for measure, results in ((measures.get("who5"), who5), (measures.get("phq2"), phq2)):
         if results and measure is not None and measure.band(results[-1].score).low:
             low = True
     if low:

@@ -69,7 +69,7 @@ async def alert_view(
     buttons: list[list[tuple[str, str]]] = []
     # While the alert is open the person can be written to through the bot, whoever they are.
     reachable = escalation.contact_chat_id is not None or escalation.member_id is not None
-    write = [(t(language, "escalation.message_member"), sign("co", "esc", "msg", escalation.id))]
+    write: list[tuple[str, str]] = [(t(language, "escalation.message_member"), sign("co", "esc", "msg", escalation.id))]
     if escalation.status == "open":
         buttons = [[(t(language, "escalation.claim"), sign("co", "esc", "claim", escalation.id))]]
         buttons += [write] if reachable else []
@@ -84,9 +84,8 @@ async def alert_view(
                 minutes=duration(language, (claimed or opened) - opened),
             )
         )
-        buttons = [
-            [(t(language, "escalation.resolve"), sign("co", "esc", "resolve", escalation.id))]
-        ] + ([write] if reachable else [])
+        buttons = [[(t(language, "escalation.resolve"), sign("co", "esc", "resolve", escalation.id))]]
+        buttons += [write] if reachable else []
     else:
         resolved = from_db(escalation.resolved_at)
         if escalation.claimed_by_name:

@@ -127,8 +127,8 @@ async def _active_pair(
     async with db.transaction() as connection:
         pair = await pairs.insert(connection, mentee_id=mentee.id, mentor_id=mentor.id,
                                   approved_by=COORDINATOR_ID, now=started - timedelta(days=1))
-        for role in ("mentee", "mentor"):
-            await pairs.record_acceptance(connection, pair, role, started)
+        for side in ("mentee", "mentor"):
+            await pairs.record_acceptance(connection, pair, side, started)
         await pairs.activate(connection, pair.id, now=started, ends_at=started + timedelta(weeks=12),
                              fit_check_at=started + timedelta(days=7))
         await pairs.stamp(connection, pair.id, "fit_check_at", None)  # both said "good"

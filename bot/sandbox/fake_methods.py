@@ -83,8 +83,8 @@ class BotApiMethods:
         document = params.get("document")
         self.files[file_id] = document if isinstance(document, bytes) else b""
         meta = {"file_id": file_id, "file_unique_id": file_id}
-        if getattr(document, "filename", None):
-            meta["file_name"] = str(document.filename)  # type: ignore[union-attr]  # checked by getattr above
+        if isinstance(document, NamedFile) and document.filename:
+            meta["file_name"] = str(document.filename)
         return self._bot_message(params, document=meta, caption=params.get("caption"))
 
     def _m_copyMessage(self, params: dict[str, Any]) -> Any:

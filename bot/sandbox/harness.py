@@ -49,7 +49,7 @@ def sandbox_settings(folder: Path, **overrides: Any) -> Settings:
         "digest_time": "18:00",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]  # pydantic-settings: _env_file is read at run time, not a field
+    return Settings(_env_file=None, **values)
 
 
 class Sandbox:

@@ -87,7 +87,8 @@ class SandboxHttpServer:
             params: dict[str, Any] = {}
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
-                content = part.get_payload(decode=True) or b""
+                payload = part.get_payload(decode=True)  # bytes for a leaf part, else None
+                content = payload if isinstance(payload, bytes) else b""
                 if part.get_filename():
                     params[str(name)] = NamedFile.of(content, part.get_filename())
                 else:

@@ -46,7 +46,8 @@ class SandboxRequest(BaseRequest):
         if request_data is not None and request_data.contains_files:
             for name, (filename, content, *_rest) in request_data.multipart_data.items():
                 if name in params or not name.startswith("attach"):
-                    params[name] = NamedFile.of(content, filename)
+                    data = content if isinstance(content, bytes) else content.read()
+                    params[name] = NamedFile.of(data, filename)
         try:
             status, body = await self.fake.handle(endpoint, params)
         except SandboxTimeout:
