@@ -101,6 +101,25 @@ class RiskModel:
             self.memo[normalised] = found
         return found
 
+    def unit_probabilities(self, words: list[str], spans: list[tuple[int, int]]) -> np.ndarray:
+        """Class probabilities of several word spans of one message (one row per span)."""
+        key = None
+        if self.memo is not None:
+            key = f"{spans}|{' '.join(words)}"
+            if key in self.memo:
+                return self.memo[key]
+        units, indices, values = self.vectoriser.transform_units(words, spans)
+        scores = np.tile(self.intercept, (len(spans), 1))
+        if len(indices):
+            present, first = np.unique(units, return_index=True)
+            scores[present] += np.add.reduceat(self.coef[indices] * values[:, None], first, axis=0)
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        found = exp / exp.sum(axis=1, keepdims=True)
+        if key is not None:
+            self.memo[key] = found
+        return found
+
     def groups(self, probabilities: np.ndarray) -> dict[str, float]:
         """Probability of every group at once (one product: cheaper than one ``p`` per group)."""
         return dict(zip(self._group_names, (probabilities @ self._group_matrix).tolist(),
