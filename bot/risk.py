@@ -97,7 +97,9 @@ class RiskScreen:
         whole = normalise(text)
         if not whole:
             return None
-        model, limits = self.model, self.model.thresholds
+        model = self.model
+        language = _language(whole)
+        limits = model.limits(language)
         # One featurisation pass for the message and all its clauses (spans of its words).
         spans = clause_spans(text, whole)
         if spans is None:  # the clauses do not line up with the whole text: score each alone
@@ -110,7 +112,6 @@ class RiskScreen:
         whole_probs = table[0]
         told = sum(model.p(whole_probs, name) for name in _FRAMED_CLASSES) >= 0.5
         story = told  # the model reads the message as a story, a report or a question
-        language = _language(whole)
         frames = framing.Frames()  # flags per clause, discarded with the call
         found: list[RiskResult] = []
         below = 0.0  # the highest P(risk) of an unframed unit that was not flagged (``recent``)
@@ -163,8 +164,9 @@ class RiskScreen:
             is_framed = (quoted and voice) or frames.framed(part, inherited, voice=voice)
             # A lexicon phrase inside what the model reads as a story, a report or a mentor's
             # question ("i tried to end my life at 17 and i'm so glad it didn't work") is a
-            # check even when the story is told in the present tense.
-            if is_framed or (told and result.source == "lexicon"):
+            # check even when the story is told in the present tense. Not so for danger from
+            # someone else: it is always told about them ("my brother pulled a gun on me").
+            if is_framed or (told and voice and result.source == "lexicon"):
                 result = replace(result, severity=min(result.severity, Severity.CHECK))
             found.append(result)
         best = max(found, key=lambda r: (r.severity, r.score), default=None)
@@ -185,7 +187,8 @@ class RiskScreen:
         ``bar`` is the unit's threshold (whole message or clause); ``ordinary`` is how sure the
         model is that the whole message is not a risk (an idiom, a story, a question).
         """
-        model, limits = self.model, self.model.thresholds
+        model = self.model
+        limits = model.limits(language)
         groups = model.groups(probs)
         risky = {name: groups.get(name, 0.0) for name in ("self", "danger", "imminent")}
         p = sum(risky.values())

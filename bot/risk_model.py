@@ -2,7 +2,7 @@
 
 The file is a plain NumPy archive read with ``allow_pickle=False``: the vocabulary (UTF-8,
 one n-gram a line), IDF weights, a coefficient matrix (one column per class), intercepts and a
-JSON header (classes, thresholds tuned on the dev split, how it was trained). It is written by
+JSON header (classes, thresholds chosen on held-out files, per language, how it was trained). It is written by
 ``python -m bot train-risk`` (bot/risk_train.py). A missing or unreadable file is a
 ``ModelError`` naming it: the lexicon alone must never silently become the only screen.
 """
@@ -57,6 +57,9 @@ class RiskModel:
             raise ModelError(f"{name}: the arrays do not fit together")
         self.meta: dict[str, Any] = meta
         self.thresholds = Thresholds(**meta["thresholds"])
+        # English and Spanish may have their own (an unknown language gets the default ones).
+        self.by_language = {language: Thresholds(**values) for language, values
+                            in sorted(meta.get("language_thresholds", {}).items())}
         self.vectoriser = Vectoriser(vocabulary, idf.tolist())
         # Each class belongs to a group (self, danger, imminent, framed, mentor, ok).
         groups = meta.get("groups") or {name: name for name in self.classes}
@@ -85,6 +88,10 @@ class RiskModel:
             raise
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise ModelError(f"{label}: the risk model file is unreadable ({exc})") from None
+
+    def limits(self, language: str) -> Thresholds:
+        """The thresholds for a message in ``language``."""
+        return self.by_language.get(language, self.thresholds)
 
     def probabilities(self, normalised: str) -> np.ndarray:
         """Class probabilities for one normalised text."""

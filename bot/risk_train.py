@@ -202,6 +202,24 @@ def thresholds_for(concern: float, clause: float = 0.95, gate: float = 0.2) -> T
                       lexicon_gate=round(gate, 3))
 
 
+class _Remembered:
+    """A lexicon that reads each text once (tuning screens the same texts many times)."""
+
+    def __init__(self, lexicon: LexiconScreen) -> None:
+        self._lexicon = lexicon
+        self._seen: dict[str, object] = {}
+
+    def screen(self, text: str):  # -> LexiconHit | None
+        """As LexiconScreen.screen, remembered."""
+        if text not in self._seen:
+            self._seen[text] = self._lexicon.screen(text)
+        return self._seen[text]
+
+    def __getattr__(self, name: str) -> object:
+        """Everything else as the lexicon."""
+        return getattr(self._lexicon, name)
+
+
 def cross_validate(sources: dict[str, list[Example]], legacy: list[Example], root: Path,
                    lexicon: LexiconScreen, base: dict) -> list[tuple[str, object, list[Example]]]:
     """(held-out file, a screen trained without it, its rows not seen in training) per file."""
@@ -214,36 +232,41 @@ def cross_validate(sources: dict[str, list[Example]], legacy: list[Example], roo
         arrays = fit(rows, C_VALUE, lexicon)
         screen = _screen_with(arrays, {**base, "thresholds": vars(thresholds_for(0.5))}, root)
         screen.model.memo = {}  # every threshold sees the same texts: score each once
+        screen.lexicon = _Remembered(screen.lexicon)
         folds.append((name, screen, held))
     return folds
 
 
-def _rates(flags: list[tuple[bool, bool, str]]) -> tuple[float, float]:
-    """(recall, the worst language's false-positive rate) of (flagged, risk, language) rows."""
-    positives = [f for f, risk, _ in flags if risk]
-    worst = 0.0
-    for language in sorted({lang for _, _, lang in flags}):
-        negatives = [f for f, risk, lang in flags if not risk and lang == language]
-        worst = max(worst, sum(negatives) / max(1, len(negatives)))
-    return sum(positives) / max(1, len(positives)), worst
+def tune(folds: list) -> dict[str, Thresholds]:
+    """Thresholds per language: for each lexicon gate and clause bar, each language gets the
+    concern threshold with the highest held-out recall whose false-positive rate is at most
+    MAX_FPR in that language; the gate and bar with the most risk messages caught win."""
+    from bot.risk import _language
 
-
-def tune(folds: list) -> Thresholds:
-    """The thresholds with the highest pooled held-out recall whose false-positive rate is at
-    most MAX_FPR in every language (ties: the lower false-positive rate)."""
-    best: tuple[float, float, Thresholds] | None = None
+    rows = [(screen, e, _language(normalise(expand(e.text)))) for _, screen, held in folds
+            for e in held]
+    best: tuple[tuple[int, float], dict[str, Thresholds]] | None = None
     for gate in GATE_GRID:
         for clause in CLAUSE_GRID:
+            chosen: dict[str, tuple[int, float, float]] = {}  # language: (hits, -fpr, concern)
             for concern in CONCERN_GRID:
                 limits = thresholds_for(concern, clause, gate)
-                flags = []
-                for _, screen, held in folds:
-                    screen.model.thresholds = limits
-                    flags += [(crisis(screen.screen(e.text)), e.risk, e.language) for e in held]
-                hits, false = _rates(flags)
-                if false <= MAX_FPR and (best is None or (hits, -false) > best[:2]):
-                    best = (hits, -false, limits)
-    return best[2] if best is not None else thresholds_for(0.95, 0.995, 0.3)
+                counts: dict[str, list[int]] = {}  # language: [hits, risk, false, ok]
+                for screen, example, language in rows:
+                    screen.model.thresholds, screen.model.by_language = limits, {}
+                    flagged = crisis(screen.screen(example.text))
+                    count = counts.setdefault(language, [0, 0, 0, 0])
+                    count[0 if example.risk else 2] += flagged
+                    count[1 if example.risk else 3] += 1
+                for language, (hits, _, false, ok) in counts.items():
+                    rate = false / max(1, ok)
+                    if rate <= MAX_FPR and (hits, -rate) > chosen.get(language, (-1, 0, 0))[:2]:
+                        chosen[language] = (hits, -rate, concern)
+            score = (sum(h for h, _, _ in chosen.values()), sum(r for _, r, _ in chosen.values()))
+            if best is None or score > best[0]:
+                best = (score, {language: thresholds_for(concern, clause, gate)
+                                for language, (_, _, concern) in sorted(chosen.items())})
+    return best[1] if best is not None and best[1] else {"en": thresholds_for(0.95, 0.995, 0.3)}
 
 
 def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[str]:
@@ -254,14 +277,17 @@ def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[
     lexicon = LexiconScreen.from_lexicons(risk_catalog.load(root / "content"))
     base = {"format": FORMAT, "classes": list(CLASSES), "groups": CLASS_GROUPS, "seed": SEED}
     folds = cross_validate(sources, legacy, root, lexicon, base)
-    limits = tune(folds)
+    by_language = tune(folds)
+    limits = by_language.get("en", next(iter(by_language.values())))
     everything = _unique([e for rows in sources.values() for e in rows] + legacy)
     arrays = fit(everything, C_VALUE, lexicon)
     meta = {**base, "c": C_VALUE, "train": len(everything), "sources": sorted(sources),
-            "thresholds": vars(limits)}
+            "thresholds": vars(limits),
+            "language_thresholds": {key: vars(value) for key, value in by_language.items()}}
     path = out or root / "content" / MODEL_FILE
     write_model(path, {**arrays, "meta": meta_array(meta)})
-    lines.append(f"trained on {len(everything)} messages (C={C_VALUE:g}), thresholds {vars(limits)}")
+    lines.append(f"trained on {len(everything)} messages (C={C_VALUE:g})")
+    lines += [f"thresholds {key}: {vars(value)}" for key, value in by_language.items()]
     lines.append(f"model: {path} ({path.stat().st_size / 1024:.0f} KiB, "
                  f"{len(arrays['idf'])} n-grams x {len(CLASSES)} classes)")
     lines += ["", "HELD OUT BY SOURCE FILE (each file scored by a model trained without it; the "
@@ -269,7 +295,7 @@ def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[
     pooled: list[Example] = []
     results = []
     for name, screen, held in folds:
-        screen.model.thresholds = limits
+        screen.model.thresholds, screen.model.by_language = limits, by_language
         found = [screen.screen(e.text) for e in held]
         pooled += held
         results += found
