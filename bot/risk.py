@@ -7,9 +7,10 @@ gets a tier from two layers, and the highest tier over all units wins:
 1. the lexicon (bot/risk_lexicon.py): an explicit or imminent phrase is a floor at its own tier;
    a lexicon *concern* (a milder phrase, or a negated one) counts only when the model agrees at
    least a little, otherwise it is a gentle check;
-2. the classifier (bot/risk_model.py): P(risk) at or above the dev-tuned ``concern`` threshold is
-   a concern, at or above ``high`` a high risk, and imminent when "an act in progress" is the
-   likeliest kind of risk. Danger from someone else is a kind, not a tier: it keeps its tier.
+2. the classifier (bot/risk_model.py): P(risk) at or above the ``concern`` threshold of the
+   message's language (chosen on held-out authors' files) is a concern, at or above ``high`` a
+   high risk, and imminent when "an act in progress" is the likeliest kind of risk. Danger from
+   someone else is a kind, not a tier: it keeps its tier.
 
 Then time and voice (bot/risk_framing.py): a unit told in the past or in someone else's voice,
 with nothing about now, is lowered to CHECK (a gentle check, no crisis reply), never dropped.

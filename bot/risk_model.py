@@ -32,7 +32,7 @@ class ModelError(Exception):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Score cut-offs tuned on the dev split."""
+    """Score cut-offs chosen on held-out authors' files (bot/risk_train.py)."""
 
     concern: float  # P(risk) of the whole message at or above this gets the crisis lines
     high: float  # ... and at or above this the full crisis path

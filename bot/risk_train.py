@@ -4,7 +4,7 @@ Data (content/risk/corpus/README.md says who wrote what):
 - ``train_*.tsv``: training rows, one file per author and language (every file matching the glob
   is read; rows with a bad format, label, language or category are dropped and counted aloud);
 - ``round1_test.tsv``: the first sealed test, reported once on 2026-12-06, then used for
-  development: it is the only other author's words, so it is held out like any other file;
+  development: another author's words, held out like the other authors' files;
 - ``tests/data/risk_eval_*.tsv``: older lexicon sets, always in training, never held out;
 - ``sealed_test.tsv``: the sealed test, read only with ``--sealed``, after the model is written.
 
@@ -61,7 +61,7 @@ MIN_DF = 2
 C_VALUE = 30.0
 MAX_FPR = 0.05  # the target false-positive rate; the thresholds maximise recall within it
 CONCERN_GRID = tuple(step / 100 for step in range(30, 96, 5))
-CLAUSE_GRID = (0.95, 0.98, 0.995)
+CLAUSE_GRID = (0.9, 0.95, 0.98, 0.995)
 GATE_GRID = (0.1, 0.3)
 SEED = 20261206
 AUGMENTED = frozenset({"everyday", "ordinary_sadness", "literal_injury", "past_recovery"})
