@@ -60,9 +60,9 @@ ANCHORS = frozenset({"train_en.tsv", "train_es.tsv"})
 MIN_DF = 2
 C_VALUE = 30.0
 MAX_FPR = 0.05  # the target false-positive rate; the thresholds maximise recall within it
-CONCERN_GRID = tuple(step / 100 for step in range(30, 96, 5))
+CONCERN_GRID = (*(step / 100 for step in range(30, 96, 5)), 0.97, 0.99)
 CLAUSE_GRID = (0.9, 0.95, 0.98, 0.995)
-GATE_GRID = (0.1, 0.3)
+GATE_GRID = (0.1, 0.3, 0.5, 0.7)
 SEED = 20261206
 AUGMENTED = frozenset({"everyday", "ordinary_sadness", "literal_injury", "past_recovery"})
 CLAUSE_WEIGHT = 0.5
@@ -249,15 +249,16 @@ def cross_validate(sources: dict[str, list[Example]], legacy: list[Example], roo
 def tune(folds: list) -> dict[str, Thresholds]:
     """Thresholds per language: for each lexicon gate and clause bar, each language gets the
     concern threshold with the highest held-out recall whose false-positive rate is at most
-    MAX_FPR in that language; the gate and bar with the most risk messages caught win."""
+    MAX_FPR in that language (if none is, the lowest rate); the gate and bar under which the
+    most languages keep within MAX_FPR, then the most risk messages are caught, win."""
     from bot.risk import _language
 
     rows = [(screen, e, _language(normalise(expand(e.text)))) for _, screen, held in folds
             for e in held]
-    best: tuple[tuple[int, float], dict[str, Thresholds]] | None = None
+    best: tuple[tuple[float, ...], dict[str, Thresholds]] | None = None
     for gate in GATE_GRID:
         for clause in CLAUSE_GRID:
-            chosen: dict[str, tuple[int, float, float]] = {}  # language: (hits, -fpr, concern)
+            chosen: dict[str, tuple[tuple[bool, float, float], float]] = {}  # language: (key, concern)
             for concern in CONCERN_GRID:
                 limits = thresholds_for(concern, clause, gate)
                 counts: dict[str, list[int]] = {}  # language: [hits, risk, false, ok]
@@ -269,12 +270,14 @@ def tune(folds: list) -> dict[str, Thresholds]:
                     count[1 if example.risk else 3] += 1
                 for language, (hits, _, false, ok) in counts.items():
                     rate = false / max(1, ok)
-                    if rate <= MAX_FPR and (hits, -rate) > chosen.get(language, (-1, 0, 0))[:2]:
-                        chosen[language] = (hits, -rate, concern)
-            score = (sum(h for h, _, _ in chosen.values()), sum(r for _, r, _ in chosen.values()))
+                    # Within MAX_FPR: the most risk caught; if nothing is, the fewest false alarms.
+                    key = (rate <= MAX_FPR, hits if rate <= MAX_FPR else -rate, -rate)
+                    if language not in chosen or key > chosen[language][0]:
+                        chosen[language] = (key, concern)
+            score = tuple(sum(key[i] for key, _ in chosen.values()) for i in range(3))
             if best is None or score > best[0]:
                 best = (score, {language: thresholds_for(concern, clause, gate)
-                                for language, (_, _, concern) in sorted(chosen.items())})
+                                for language, (_, concern) in sorted(chosen.items())})
     return best[1] if best is not None and best[1] else {"en": thresholds_for(0.95, 0.995, 0.3)}
 
 
