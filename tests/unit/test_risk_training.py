@@ -11,9 +11,11 @@ from risk_helpers import tiny_model
 from bot.risk_cli import run_train
 from bot.risk_features import clause_spans, clauses, expand
 from bot.risk_lexicon import normalise
+from bot.risk_model import RiskModel
 from bot.risk_report import read_corpus
-from bot.risk_train import GROUPS
+from bot.risk_train import GROUPS, train
 
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 HEADER = "label\tlanguage\tcategory\ttext\n"
 
 
@@ -97,3 +99,35 @@ def test_train_with_sealed_but_no_sealed_file_exits_2(
     monkeypatch.setattr("bot.risk_train.train", lambda *a, **k: pytest.fail("trained anyway"))
     assert run_train(sealed=True) == 2
     assert "no_such_sealed_file.tsv" in capsys.readouterr().err
+
+
+def _corpus_root(tmp_path: Path) -> Path:
+    """A small repository: the shipped lexicons and a few rows per corpus file."""
+    risk = tmp_path / "content" / "risk"
+    (risk / "corpus").mkdir(parents=True)
+    for lexicon in (CONTENT / "risk").glob("*.yaml"):
+        (risk / lexicon.name).write_text(lexicon.read_text("utf-8"), "utf-8")
+    risky = ["i want to die", "i wanna end it all tonight", "nobody would miss me if i was gone",
+             "i gave my things away, this is goodbye", "i cant go on living like this"]
+    fine = ["what a lovely day at the park", "i burned my hand on the oven", "this film killed me lol",
+            "my exam went badly but ill be ok", "we had pizza and watched football"]
+    for name, suffix in (("train_en.tsv", ""), ("train_en_2.tsv", " honestly"),
+                         ("train_es.tsv", " hoy"), ("round1_test.tsv", " ok")):
+        lines = [f"risk\ten\texplicit_suicidal\t{t}{suffix}" for t in risky]
+        lines += [f"ok\ten\teveryday\t{t}{suffix}" for t in fine]
+        lines += [f"ok\ten\tpast_recovery\ttwo years ago {t}{suffix}" for t in risky]
+        lines.append("risk\ten\teveryday\tthis row's label disagrees with its category")
+        (risk / "corpus" / name).write_text(HEADER + "\n".join(lines) + "\n", "utf-8")
+    return tmp_path
+
+
+def test_training_is_reproducible_and_reports_dropped_rows(tmp_path: Path) -> None:
+    root = _corpus_root(tmp_path)
+    first, second = tmp_path / "first.npz", tmp_path / "second.npz"
+    lines = train(root, out=first)
+    train(root, out=second)
+    assert first.read_bytes() == second.read_bytes()
+    assert "train_en_2.tsv: 15 rows kept, 1 DROPPED (1 label disagrees with category)" in lines
+    held = [line.split()[0] for line in lines if line.startswith(("train_", "round1")) and "risk" in line]
+    assert held == ["train_en_2.tsv", "round1_test.tsv"]  # the original author's files are not held out
+    RiskModel.load(first)
