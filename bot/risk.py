@@ -94,7 +94,11 @@ class RiskScreen:
         self, text: str, *, role: str | None = None, recent: Sequence[Severity] = ()
     ) -> RiskResult | None:
         """The tier of ``text`` for this writer, or None when there is nothing to check."""
-        text = expand(_CONTACTS.sub(" ", text[:MAX_CHARS]))
+        text = text[:MAX_CHARS]
+        lowered = text.lower()
+        if "@" in text or "://" in text or "www." in lowered or "t.me/" in lowered:
+            text = _CONTACTS.sub(" ", text)
+        text = expand(text)
         whole = normalise(text)
         if not whole:
             return None

@@ -52,6 +52,8 @@ _SLANG_WORDS = re.compile(
 # Digits or symbols standing for letters inside a word that starts with a letter ("k1ll", "su1c1d3").
 _LEET = re.compile(r"(?<![\w@$])[a-z][a-z]*[0-9@$][a-z0-9@$]*(?![\w@$])", re.IGNORECASE)
 _DIGIT = re.compile("[0-9@$]")
+_SLANG_FIRST = frozenset(key.split(" ")[0] for key in _SLANG)
+_NOT_LETTERS = str.maketrans({c: " " for c in "'\u2019.,;:!?¡¿\"()[]-_/\\*#~<>=+&%|"})
 _LEET_TABLE = str.maketrans("0134579@$", "oieastgas")
 
 
@@ -59,6 +61,9 @@ def expand(text: str) -> str:
     """Chat spellings and leetspeak written out (punctuation and everything else kept)."""
     if _DIGIT.search(text):
         text = _LEET.sub(_unleet, text)
+    # Most messages hold no chat spelling: a set test is much cheaper than the regex.
+    if _SLANG_FIRST.isdisjoint(text.lower().translate(_NOT_LETTERS).split()):
+        return text
     return _SLANG_WORDS.sub(_slang, text)
 
 
@@ -157,6 +162,17 @@ class Vectoriser:
             term[1:].split(" ", 1)[0] for term in self.index if term.startswith(WORD_PREFIX)
             and " " in term
         )
+        # Known word pairs and triples by their words, and the pairs that start a known triple.
+        self._pairs: dict[tuple[str, str], int] = {}
+        self._triples: dict[tuple[str, str, str], int] = {}
+        for term, position in self.index.items():
+            if term.startswith(WORD_PREFIX) and " " in term:
+                words = tuple(term[1:].split(" "))
+                if len(words) == 2:
+                    self._pairs[words] = position  # type: ignore[index]
+                elif len(words) == 3:
+                    self._triples[words] = position  # type: ignore[index]
+        self._triple_starts = frozenset(words[:2] for words in self._triples)
 
     def _word(self, word: str) -> np.ndarray:
         """Known n-gram indices of one word (bounded cache: text is never kept beyond it)."""
@@ -204,29 +220,28 @@ class Vectoriser:
         """TF-IDF rows of several word spans of one message in one pass: (unit of each entry,
         feature indices, weights), sorted by unit. Each word's n-grams are looked up once."""
         vectors = [self._word(word) for word in words]
-        index, starts = self.index, self._starts
+        pairs, triples, triple_starts = self._pairs, self._triples, self._triple_starts
         grams: list[tuple[int, int, int]] = []  # (first word, end word, feature)
-        for position, first in enumerate(words):
-            if first in starts:
-                for size in (2, 3):
-                    if position + size <= len(words):
-                        found = index.get(WORD_PREFIX + " ".join(words[position:position + size]))
-                        if found is not None:
-                            grams.append((position, position + size, found))
-        size = len(index)
+        for position, pair in enumerate(itertools.pairwise(words)):
+            found = pairs.get(pair)
+            if found is not None:
+                grams.append((position, position + 2, found))
+            if pair in triple_starts and position + 2 < len(words):
+                found = triples.get((*pair, words[position + 2]))
+                if found is not None:
+                    grams.append((position, position + 3, found))
+        size = len(self.index)
+        # Every word's n-grams side by side: a span's words are one slice of ``flat``.
+        offsets = [0, *itertools.accumulate(len(vector) for vector in vectors)]
+        flat = np.concatenate(vectors) if vectors else np.zeros(0, dtype=np.intp)
         keyed: list[np.ndarray] = []
+        extra: list[int] = []  # word pairs and triples inside each span, keyed by unit
         opening = [start for start, _, _ in grams]  # in order: a unit's grams are a slice
         for unit, (first, end) in enumerate(spans):
-            parts = vectors[first:end]
+            keyed.append(flat[offsets[first]:offsets[end]] + unit * size)
             low, high = bisect.bisect_left(opening, first), bisect.bisect_left(opening, end)
-            inside = [gram for _, stop, gram in grams[low:high] if stop <= end]
-            if inside:
-                parts = [*parts, np.asarray(inside, dtype=np.intp)]
-            if parts:
-                keyed.append(np.concatenate(parts) + unit * size)
-        if not keyed:
-            empty = np.zeros(0, dtype=np.intp)
-            return empty, empty, np.zeros(0)
+            extra += [gram + unit * size for _, stop, gram in grams[low:high] if stop <= end]
+        keyed.append(np.asarray(extra, dtype=np.intp))
         keys, counts = np.unique(np.concatenate(keyed), return_counts=True)
         units, indices = np.divmod(keys, size)
         values = (1.0 + np.log(counts)) * self._idf[indices]

@@ -119,7 +119,8 @@ class RiskModel:
         scores = np.tile(self.intercept, (len(spans), 1))
         if len(indices):
             present, first = np.unique(units, return_index=True)
-            scores[present] += np.add.reduceat(self.coef[indices] * values[:, None], first, axis=0)
+            weighted = self.coef[indices] * values.astype(np.float32)[:, None]
+            scores[present] += np.add.reduceat(weighted, first, axis=0)
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         found = exp / exp.sum(axis=1, keepdims=True)
