@@ -246,18 +246,21 @@ def cross_validate(sources: dict[str, list[Example]], legacy: list[Example], roo
     return folds
 
 
-def tune(folds: list) -> dict[str, Thresholds]:
+def tune(folds: list) -> tuple[dict[str, Thresholds], list[str]]:
     """Thresholds per language: for each lexicon gate and clause bar, each language gets the
     concern threshold with the highest held-out recall whose false-positive rate is at most
     MAX_FPR in that language (if none is, the lowest rate); the gate and bar under which the
-    most languages keep within MAX_FPR, then the most risk messages are caught, win."""
+    most languages keep within MAX_FPR, then the most risk messages are caught, win. Also
+    returns the trade-off at the chosen gate and bar (recall and false-positive rate per
+    language at each concern threshold), for whoever wants another operating point."""
     from bot.risk import _language
 
     rows = [(screen, e, _language(normalise(expand(e.text)))) for _, screen, held in folds
             for e in held]
-    best: tuple[tuple[float, ...], dict[str, Thresholds]] | None = None
+    best: tuple[tuple[float, ...], dict[str, Thresholds], list[str]] | None = None
     for gate in GATE_GRID:
         for clause in CLAUSE_GRID:
+            curve: list[str] = []
             chosen: dict[str, tuple[tuple[bool, float, float], float]] = {}  # language: (key, concern)
             for concern in CONCERN_GRID:
                 limits = thresholds_for(concern, clause, gate)
@@ -268,6 +271,9 @@ def tune(folds: list) -> dict[str, Thresholds]:
                     count = counts.setdefault(language, [0, 0, 0, 0])
                     count[0 if example.risk else 2] += flagged
                     count[1 if example.risk else 3] += 1
+                curve.append(f"concern {concern:.2f}: " + "  ".join(
+                    f"{lang} recall {c[0] / max(1, c[1]):.3f} FPR {c[2] / max(1, c[3]):.3f}"
+                    for lang, c in sorted(counts.items())))
                 for language, (hits, _, false, ok) in counts.items():
                     rate = false / max(1, ok)
                     # Within MAX_FPR: the most risk caught; if nothing is, the fewest false alarms.
@@ -277,8 +283,11 @@ def tune(folds: list) -> dict[str, Thresholds]:
             score = tuple(sum(key[i] for key, _ in chosen.values()) for i in range(3))
             if best is None or score > best[0]:
                 best = (score, {language: thresholds_for(concern, clause, gate)
-                                for language, (_, concern) in sorted(chosen.items())})
-    return best[1] if best is not None and best[1] else {"en": thresholds_for(0.95, 0.995, 0.3)}
+                                for language, (_, concern) in sorted(chosen.items())},
+                        [f"gate {gate}, clause bar {clause}", *curve])
+    if best is None or not best[1]:
+        return {"en": thresholds_for(0.95, 0.995, 0.3)}, []
+    return best[1], best[2]
 
 
 def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[str]:
@@ -290,7 +299,7 @@ def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[
     base = {"format": FORMAT, "classes": list(CLASSES), "groups": CLASS_GROUPS, "seed": SEED}
     folds = cross_validate(sources, legacy, root, lexicon, base)
     print("choosing thresholds on the held-out files", file=sys.stderr, flush=True)
-    by_language = tune(folds)
+    by_language, curve = tune(folds)
     print("training the model on everything", file=sys.stderr, flush=True)
     limits = by_language.get("en", next(iter(by_language.values())))
     everything = _unique([e for rows in sources.values() for e in rows] + legacy)
@@ -317,7 +326,7 @@ def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[
         summary = "  ".join(f"{key[0]} {key[1].split()[1]} {rate}" for key, rate in rates.items()
                             if key[0] != "all" and key[1].startswith("ALL"))
         lines.append(f"{name:<20} {summary}")
-    lines += ["", "ALL HELD-OUT ROWS"]
+    lines += ["", "TRADE-OFF ON THE HELD-OUT FILES", *curve, "", "ALL HELD-OUT ROWS"]
     lines += table(figures(pooled, results))
     if sealed:
         screen = _screen_with(arrays, meta, root)
