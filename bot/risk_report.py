@@ -86,7 +86,7 @@ def read_corpus(path: Path, groups: dict[str, str]) -> tuple[list[Example], Coun
             dropped["unknown category"] += 1
         elif (label == "risk") != (group in RISK_GROUPS):
             dropped["label disagrees with category"] += 1
-        elif len(text) < 2 or "\ufffd" in text:
+        elif not text or "\ufffd" in text:
             dropped["empty or undecodable text"] += 1
         else:
             kept.append(Example(label == "risk", language, category, text))

@@ -31,15 +31,18 @@ def test_bad_corpus_rows_are_dropped_and_counted(tmp_path: Path) -> None:
         + "ok\ten\tno_such_category\tunknown category\n"
         + "ok\ten\tidiom\n"
         + "ok\ten\tidiom\ttoo\tmany\n"
+        + "ok\ten\teveryday\t \n"
+        + "ok\ten\teveryday\tk\n"
         + "\n",
         "utf-8",
     )
     rows, dropped = read_corpus(path, GROUPS)
     assert [(r.risk, r.language, r.category) for r in rows] == [
-        (True, "en", "explicit_suicidal"), (False, "es", "idiom")]
+        (True, "en", "explicit_suicidal"), (False, "es", "idiom"), (False, "en", "everyday")]
     assert dropped == {
         "label disagrees with category": 1, "label not risk/ok": 1, "language not en/es": 1,
         "unknown category": 1, "3 fields instead of 4": 1, "5 fields instead of 4": 1,
+        "empty or undecodable text": 1,
     }
 
 
