@@ -58,11 +58,16 @@ SEALED = "sealed_test.tsv"
 # English and 0.74 Spanish). Every other file (other authors) is held out in turn.
 ANCHORS = frozenset({"train_en.tsv", "train_es.tsv"})
 MIN_DF = 2
-C_VALUE = 30.0
+# Chosen on the held-out files (pooled recall at <= 5% false positives, both languages): C=0.3
+# 0.61, 1: 0.74, 3: 0.84, 10: 0.81, 30: 0.81 (stronger regularisation carries over to other authors
+# better, down to a point).
+C_VALUE = 3.0
 MAX_FPR = 0.05  # the target false-positive rate; the thresholds maximise recall within it
-CONCERN_GRID = (*(step / 100 for step in range(30, 96, 5)), 0.97, 0.99)
-CLAUSE_GRID = (0.9, 0.95, 0.98, 0.995)
-GATE_GRID = (0.1, 0.3, 0.5, 0.7)
+# Finer where the false-positive target usually binds.
+CONCERN_GRID = (*(step / 100 for step in range(30, 60, 5)), *(step / 100 for step in range(60, 92, 2)),
+                0.93, 0.96, 0.99)
+CLAUSE_GRID = (0.95, 0.98, 0.995)
+GATE_GRID = (0.3, 0.5, 0.7)
 SEED = 20261206
 AUGMENTED = frozenset({"everyday", "ordinary_sadness", "literal_injury", "past_recovery"})
 CLAUSE_WEIGHT = 0.5
