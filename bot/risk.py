@@ -135,6 +135,11 @@ class RiskScreen:
             # over to later ones unless they speak of now (someone else's words do not: "my
             # sister had her baby. been giving my things away" is the writer's own risk).
             for position, (part, probs) in enumerate(zip(parts, table[1:], strict=True)):
+                if not lexicon:  # the common case: a clause below the bar needs nothing more
+                    p = model.risk(probs)
+                    if p < limits.clause:
+                        units.append((None, p, part, position))
+                        continue
                 result, p = self._unit(part, probs, language, limits.clause, ordinary, lexicon)
                 units.append((result, p, part, position))
 
