@@ -51,9 +51,9 @@ _SLANG_WORDS = re.compile(
 )
 # Digits or symbols standing for letters inside a word that starts with a letter ("k1ll", "su1c1d3").
 _LEET = re.compile(r"(?<![\w@$])[a-z][a-z]*[0-9@$][a-z0-9@$]*(?![\w@$])", re.IGNORECASE)
-_DIGIT = re.compile("[0-9@$]")
+_DIGIT = re.compile("[a-z][0-9@$]", re.IGNORECASE)  # a letter then a digit: maybe leetspeak
 _SLANG_FIRST = frozenset(key.split(" ")[0] for key in _SLANG)
-_NOT_LETTERS = str.maketrans({c: " " for c in "'\u2019.,;:!?¡¿\"()[]-_/\\*#~<>=+&%|"})
+_LETTERS = re.compile(r"[a-z]+")
 _LEET_TABLE = str.maketrans("0134579@$", "oieastgas")
 
 
@@ -62,7 +62,7 @@ def expand(text: str) -> str:
     if _DIGIT.search(text):
         text = _LEET.sub(_unleet, text)
     # Most messages hold no chat spelling: a set test is much cheaper than the regex.
-    if _SLANG_FIRST.isdisjoint(text.lower().translate(_NOT_LETTERS).split()):
+    if _SLANG_FIRST.isdisjoint(_LETTERS.findall(text.lower())):
         return text
     return _SLANG_WORDS.sub(_slang, text)
 
