@@ -124,7 +124,7 @@ class RiskModel:
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         found = exp / exp.sum(axis=1, keepdims=True)
-        if key is not None:
+        if key is not None and self.memo is not None:
             self.memo[key] = found
         return found
 

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -232,7 +233,7 @@ class _Remembered:
 
 
 def cross_validate(sources: dict[str, list[Example]], legacy: list[Example], root: Path,
-                   lexicon: LexiconScreen, base: dict) -> list[tuple[str, object, list[Example]]]:
+                   lexicon: LexiconScreen, base: dict) -> list[tuple[str, Any, list[Example]]]:
     """(held-out file, a screen trained without it, its rows not seen in training) per file."""
     folds = []
     for name in sources:
