@@ -100,7 +100,7 @@ def report(title: str, timings: tuple[list[float], list[float]]) -> None:
 _CHILD = """
 import json, sys, time
 from pathlib import Path
-from bot.risk import RiskScreen
+from bot.screen.risk import RiskScreen
 screen = RiskScreen.load(Path("content"))
 messages = json.loads(Path(sys.argv[1]).read_text("utf-8"))
 for message in messages[:300]:

@@ -1,18 +1,18 @@
 """The crisis screen: lexicon floor + trained classifier, per clause and per message, with time,
 voice, role and the member's recent signals (pure logic: no Telegram, no I/O, never logs text).
 
-For one message, every *unit* (the whole message, then each clause; see bot/risk_features.py)
+For one message, every *unit* (the whole message, then each clause; see bot/screen/risk_features.py)
 gets a tier from two layers, and the highest tier over all units wins:
 
-1. the lexicon (bot/risk_lexicon.py): an explicit or imminent phrase is a floor at its own tier;
+1. the lexicon (bot/screen/risk_lexicon.py): an explicit or imminent phrase is a floor at its own tier;
    a lexicon *concern* (a milder phrase, or a negated one) counts only when the model agrees at
    least a little, otherwise it is a gentle check;
-2. the classifier (bot/risk_model.py): P(risk) at or above the ``concern`` threshold of the
+2. the classifier (bot/screen/risk_model.py): P(risk) at or above the ``concern`` threshold of the
    message's language (chosen on held-out authors' files) is a concern, at or above ``high`` a
    high risk, and imminent when "an act in progress" is the likeliest kind of risk. Danger from
    someone else is a kind, not a tier: it keeps its tier.
 
-Then time and voice (bot/risk_framing.py): a unit told in the past or in someone else's voice,
+Then time and voice (bot/screen/risk_framing.py): a unit told in the past or in someone else's voice,
 with nothing about now, is lowered to CHECK (a gentle check, no crisis reply), never dropped.
 A unit inherits that framing from an earlier clause or when the model reads the whole message as
 a story, a report or a mentor's question. Role: a mentor asking how to respond to a disclosure
@@ -30,14 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import risk_framing as framing
 from bot.catalog import risk as risk_catalog
 from bot.catalog._base import ContentError, ContentProblem
 from bot.catalog.risk import RiskLexicon
-from bot.risk_features import clause_spans, clauses, expand
-from bot.risk_lexicon import LexiconHit, LexiconScreen, normalise
-from bot.risk_model import MODEL_FILE, ModelError, RiskModel, Thresholds
-from bot.risk_types import RiskKind, RiskResult, Severity
+from bot.screen import risk_framing as framing
+from bot.screen.risk_features import clause_spans, clauses, expand
+from bot.screen.risk_lexicon import LexiconHit, LexiconScreen, normalise
+from bot.screen.risk_model import MODEL_FILE, ModelError, RiskModel, Thresholds
+from bot.screen.risk_types import RiskKind, RiskResult, Severity
 
 __all__ = ["RiskKind", "RiskResult", "RiskScreen", "Severity", "normalise"]
 

@@ -2,7 +2,7 @@
 
 ``screen`` reads plain lines (a file or standard input) and prints, for each line, its number,
 the tier, the kind, the score and the rule or model that fired; never the text. Given a labelled
-TSV (see bot/risk_report.py) it marks misses and false alarms and prints recall and
+TSV (see bot/screen/risk_report.py) it marks misses and false alarms and prints recall and
 false-positive rate per language and category with 95% Wilson intervals.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.risk import RiskScreen
-from bot.risk_report import crisis, figures, is_labelled, read_labelled, table
-from bot.risk_types import RiskResult
+from bot.screen.risk import RiskScreen
+from bot.screen.risk_report import crisis, figures, is_labelled, read_labelled, table
+from bot.screen.risk_types import RiskResult
 
 
 def describe(number: int, result: RiskResult | None) -> str:
@@ -53,7 +53,7 @@ def screen_labelled(screen: RiskScreen, path: Path, role: str | None, out: TextI
 
 def run_screen(path: Path | None, role: str | None, content: Path | None) -> int:
     """The `screen` command."""
-    from bot.catalog.bundle import default_content_dir
+    from bot.catalog._base import default_content_dir
 
     screen = RiskScreen.load(content or default_content_dir())
     if path is None:
@@ -69,13 +69,13 @@ def run_screen(path: Path | None, role: str | None, content: Path | None) -> int
 def run_train(sealed: bool) -> int:
     """The `train-risk` command (run from the repository root)."""
     try:
-        from bot.risk_train import train
+        from bot.screen.risk_train import train
     except ImportError as exc:  # scikit-learn is a training extra only
         print(f"Training needs scikit-learn: pip install -e '.[train]' ({exc})", file=sys.stderr)
         return 2
-    from bot.risk_train import CORPUS, SEALED
+    from bot.screen.risk_train import CORPUS, SEALED
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     if sealed and not (root / CORPUS / SEALED).is_file():
         print(f"No sealed test at {CORPUS / SEALED}: nothing was trained.", file=sys.stderr)
         return 2

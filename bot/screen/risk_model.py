@@ -3,7 +3,7 @@
 The file is a plain NumPy archive read with ``allow_pickle=False``: the vocabulary (UTF-8,
 one n-gram a line), IDF weights, a coefficient matrix (one column per class), intercepts and a
 JSON header (classes, thresholds chosen on held-out files, per language, how it was trained). It is written by
-``python -m bot train-risk`` (bot/risk_train.py). A missing or unreadable file is a
+``python -m bot train-risk`` (bot/screen/risk_train.py). A missing or unreadable file is a
 ``ModelError`` naming it: the lexicon alone must never silently become the only screen.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.risk_features import Vectoriser
+from bot.screen.risk_features import Vectoriser
 
 MODEL_FILE = "risk/model.npz"
 FORMAT = 1
@@ -32,7 +32,7 @@ class ModelError(Exception):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Score cut-offs chosen on held-out authors' files (bot/risk_train.py)."""
+    """Score cut-offs chosen on held-out authors' files (bot/screen/risk_train.py)."""
 
     concern: float  # P(risk) of the whole message at or above this gets the crisis lines
     high: float  # ... and at or above this the full crisis path

@@ -31,10 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from bot.risk_features import WORD_PREFIX, clauses, expand, term_counts, weights
-from bot.risk_lexicon import LexiconScreen, normalise
-from bot.risk_model import FORMAT, MODEL_FILE, RiskModel, Thresholds, meta_array, write_model
-from bot.risk_report import Example, crisis, figures, read_corpus, read_labelled, table
+from bot.screen.risk_features import WORD_PREFIX, clauses, expand, term_counts, weights
+from bot.screen.risk_lexicon import LexiconScreen, normalise
+from bot.screen.risk_model import FORMAT, MODEL_FILE, RiskModel, Thresholds, meta_array, write_model
+from bot.screen.risk_report import Example, crisis, figures, read_corpus, read_labelled, table
 
 GROUPS = {
     "explicit_suicidal": "self", "passive_death_wish": "self", "hopelessness_burden": "self",
@@ -200,7 +200,7 @@ def fit(train: list[Example], c_value: float, lexicon: LexiconScreen | None = No
 def _screen_with(arrays: dict[str, np.ndarray], meta: dict, root: Path):  # -> RiskScreen
     """A full layered screen around in-memory arrays."""
     from bot.catalog import risk as risk_catalog
-    from bot.risk import RiskScreen
+    from bot.screen.risk import RiskScreen
 
     model = RiskModel({**arrays, "meta": meta_array(meta)}, "(training)")
     return RiskScreen.from_lexicons(risk_catalog.load(root / "content"), model)
@@ -259,7 +259,7 @@ def tune(folds: list) -> tuple[dict[str, Thresholds], list[str]]:
     most languages keep within MAX_FPR, then the most risk messages are caught, win. Also
     returns the trade-off at the chosen gate and bar (recall and false-positive rate per
     language at each concern threshold), for whoever wants another operating point."""
-    from bot.risk import _language
+    from bot.screen.risk import _language
 
     rows = [(screen, e, _language(normalise(expand(e.text)))) for _, screen, held in folds
             for e in held]

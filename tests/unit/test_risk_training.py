@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from risk_helpers import tiny_model
 
-from bot.risk_cli import run_train
-from bot.risk_features import clause_spans, clauses, expand
-from bot.risk_lexicon import normalise
-from bot.risk_model import RiskModel
-from bot.risk_report import read_corpus
-from bot.risk_train import GROUPS, train
+from bot.screen.risk_cli import run_train
+from bot.screen.risk_features import clause_spans, clauses, expand
+from bot.screen.risk_lexicon import normalise
+from bot.screen.risk_model import RiskModel
+from bot.screen.risk_report import read_corpus
+from bot.screen.risk_train import GROUPS, train
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 HEADER = "label\tlanguage\tcategory\ttext\n"
@@ -98,8 +98,8 @@ def test_clause_vectors_from_spans_equal_scoring_each_clause_alone() -> None:
 def test_train_with_sealed_but_no_sealed_file_exits_2(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("bot.risk_train.SEALED", "no_such_sealed_file.tsv")
-    monkeypatch.setattr("bot.risk_train.train", lambda *a, **k: pytest.fail("trained anyway"))
+    monkeypatch.setattr("bot.screen.risk_train.SEALED", "no_such_sealed_file.tsv")
+    monkeypatch.setattr("bot.screen.risk_train.train", lambda *a, **k: pytest.fail("trained anyway"))
     assert run_train(sealed=True) == 2
     assert "no_such_sealed_file.tsv" in capsys.readouterr().err
 
