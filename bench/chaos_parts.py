@@ -64,14 +64,7 @@ class ChaosSandbox(Sandbox):
 
     async def deliver(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Process the update fully, without flushing the outbox."""
-        from telegram import Update
-
-        assert self.app is not None
-        raw = self.fake.push_update(payload)
-        update = Update.de_json(raw, self.app.bot)
-        await self.app.update_processor.process_update(update, self.app.process_update(update))
-        self.fake.confirmed_offset = raw["update_id"] + 1
-        return raw
+        return await self.process(payload)
 
 
 def track_lanes(sandbox: Sandbox, fake: ChaosTelegram) -> None:

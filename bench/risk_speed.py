@@ -3,6 +3,10 @@
 The whole layered screen (lexicon + classifier per clause and per message) and, for comparison
 in the same run, the lexicon alone. Also prints the model file's size.
 
+With ``--against REV`` (e.g. ``--against e7e71e7``) it also times the screen of that git revision
+(its bot/ and content/risk/ exported to a temporary folder and run in a child process on the same
+500-character messages), before and after the current code, and prints the ratio of medians.
+
 Messages are built from the words of the evaluation sets plus emoji and punctuation, with mixed
 lengths up to Telegram's 4096 characters; about one in ten contains a risk phrase so the slower
 path (exclusions, every rule, negation) is timed too. Prints mean / p50 / p99 / max microseconds
@@ -11,9 +15,12 @@ of wall-clock time and of this thread's CPU time (the latter is not inflated by 
 
 from __future__ import annotations
 
+import json
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,6 +97,49 @@ def report(title: str, timings: tuple[list[float], list[float]]) -> None:
         )
 
 
+_CHILD = """
+import json, sys, time
+from pathlib import Path
+from bot.screen.risk import RiskScreen
+screen = RiskScreen.load(Path("content"))
+messages = json.loads(Path(sys.argv[1]).read_text("utf-8"))
+for message in messages[:300]:
+    screen.screen(message)
+cpu = []
+for message in messages:
+    start = time.thread_time_ns()
+    screen.screen(message)
+    cpu.append((time.thread_time_ns() - start) / 1000)
+print(sorted(cpu)[len(cpu) // 2])
+"""
+
+
+def median_cpu(folder: Path, messages_file: Path) -> float:
+    """Median thread-CPU microseconds per message of the screen in ``folder`` (a child process)."""
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(messages_file)], cwd=folder,
+                          capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def against(revision: str, messages: list[str]) -> None:
+    """Median CPU time of this tree's screen and of ``revision``'s, alternated, and the ratio."""
+    with tempfile.TemporaryDirectory() as folder:
+        old = Path(folder) / "old"
+        old.mkdir()
+        archive = subprocess.run(["git", "archive", revision, "bot", "content"], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        messages_file = Path(folder) / "messages.json"
+        messages_file.write_text(json.dumps(messages), "utf-8")
+        new_times, old_times = [], []
+        for _ in range(2):  # alternated, so a busy moment hurts both alike
+            new_times.append(median_cpu(ROOT, messages_file))
+            old_times.append(median_cpu(old, messages_file))
+        new, previous = min(new_times), min(old_times)
+        print(f"500-character messages, median CPU: this tree {new:.1f} µs, {revision} "
+              f"{previous:.1f} µs: {previous / new:.2f}x faster")
+
+
 def main() -> int:
     """Build the screens once, then time mixed, 500-character and 4096-character messages."""
     rng = random.Random(1234)
@@ -111,6 +161,8 @@ def main() -> int:
         )
         report("500-character messages", time_messages(tested, at_500))
         report("4096-character messages", time_messages(tested, at_max))
+    if "--against" in sys.argv:
+        against(sys.argv[sys.argv.index("--against") + 1], at_500)
     return 0
 
 

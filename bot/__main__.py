@@ -67,10 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     screen.add_argument("--role", choices=["mentor", "mentee"], help="screen as this role")
     screen.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
     train = commands.add_parser(
-        "train-risk", help="rebuild content/risk/model.npz from the corpus and print dev figures"
+        "train-risk", help="rebuild content/risk/model.npz from the corpus and print held-out figures"
     )
     train.add_argument("--sealed", action="store_true",
-                       help="also report the sealed test (content/risk/corpus/test.tsv), once")
+                       help="also report the sealed test (content/risk/corpus/sealed_test.tsv), once")
     return parser
 
 

@@ -90,11 +90,7 @@ class BotApiMethods:
     def _m_copyMessage(self, params: dict[str, Any]) -> Any:
         source = self.messages.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
         if source is None:
-            return 400, {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message to copy not found",
-            }
+            return _bad_request("message to copy not found")
         content = {
             k: v
             for k, v in source.items()
@@ -108,19 +104,11 @@ class BotApiMethods:
     def _m_editMessageText(self, params: dict[str, Any]) -> Any:
         message = self._find(params)
         if message is None:
-            return 400, {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message to edit not found",
-            }
+            return _bad_request("message to edit not found")
         if message.get("text") == params["text"] and message.get("reply_markup") == params.get(
             "reply_markup"
         ):
-            return 400, {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message is not modified",
-            }
+            return _bad_request("message is not modified")
         message["text"] = params["text"]
         message["parse_mode"] = params.get("parse_mode")
         message.pop("reply_markup", None)
@@ -132,11 +120,7 @@ class BotApiMethods:
     def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         message = self._find(params)
         if message is None:
-            return 400, {
-                "ok": False,
-                "error_code": 400,
-                "description": "Bad Request: message to edit not found",
-            }
+            return _bad_request("message to edit not found")
         message.pop("reply_markup", None)
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
@@ -205,3 +189,8 @@ class BotApiMethods:
             "name": params["name"],
             "icon_color": 7322096,
         }
+
+
+def _bad_request(reason: str) -> tuple[int, dict[str, Any]]:
+    """Telegram's answer to a request it refuses: 400 and "Bad Request: <reason>"."""
+    return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {reason}"}

@@ -112,12 +112,17 @@ class Sandbox:
 
     async def deliver(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue an update with the fake and process it fully through the application."""
+        raw = await self.process(payload)
+        await self.flush_outbox()
+        return raw
+
+    async def process(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update with the fake and let the application handle it (the outbox waits)."""
         assert self.app is not None
         raw = self.fake.push_update(payload)
         update = Update.de_json(raw, self.app.bot)
         await self.app.update_processor.process_update(update, self.app.process_update(update))
         self.fake.confirmed_offset = raw["update_id"] + 1
-        await self.flush_outbox()
         return raw
 
     async def flush_outbox(self) -> int:

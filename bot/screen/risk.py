@@ -7,9 +7,10 @@ gets a tier from two layers, and the highest tier over all units wins:
 1. the lexicon (bot/screen/risk_lexicon.py): an explicit or imminent phrase is a floor at its own tier;
    a lexicon *concern* (a milder phrase, or a negated one) counts only when the model agrees at
    least a little, otherwise it is a gentle check;
-2. the classifier (bot/screen/risk_model.py): P(risk) at or above the dev-tuned ``concern`` threshold is
-   a concern, at or above ``high`` a high risk, and imminent when "an act in progress" is the
-   likeliest kind of risk. Danger from someone else is a kind, not a tier: it keeps its tier.
+2. the classifier (bot/screen/risk_model.py): P(risk) at or above the ``concern`` threshold of the
+   message's language (chosen on held-out authors' files) is a concern, at or above ``high`` a
+   high risk, and imminent when "an act in progress" is the likeliest kind of risk. Danger from
+   someone else is a kind, not a tier: it keeps its tier.
 
 Then time and voice (bot/screen/risk_framing.py): a unit told in the past or in someone else's voice,
 with nothing about now, is lowered to CHECK (a gentle check, no crisis reply), never dropped.
@@ -33,7 +34,7 @@ from bot.catalog import risk as risk_catalog
 from bot.catalog._base import ContentError, ContentProblem
 from bot.catalog.risk import RiskLexicon
 from bot.screen import risk_framing as framing
-from bot.screen.risk_features import clauses
+from bot.screen.risk_features import clause_spans, clauses, expand
 from bot.screen.risk_lexicon import LexiconHit, LexiconScreen, normalise
 from bot.screen.risk_model import MODEL_FILE, ModelError, RiskModel, Thresholds
 from bot.screen.risk_types import RiskKind, RiskResult, Severity
@@ -93,16 +94,29 @@ class RiskScreen:
         self, text: str, *, role: str | None = None, recent: Sequence[Severity] = ()
     ) -> RiskResult | None:
         """The tier of ``text`` for this writer, or None when there is nothing to check."""
-        text = _CONTACTS.sub(" ", text[:MAX_CHARS])
+        text = text[:MAX_CHARS]
+        lowered = text.lower()
+        if "@" in text or "://" in text or "www." in lowered or "t.me/" in lowered:
+            text = _CONTACTS.sub(" ", text)
+        text = expand(text)
         whole = normalise(text)
         if not whole:
             return None
-        model, limits = self.model, self.model.thresholds
-        whole_probs = model.probabilities(whole)
+        model = self.model
+        language = _language(whole)
+        limits = model.limits(language)
+        # One featurisation pass for the message and all its clauses (spans of its words).
+        spans = clause_spans(text, whole)
+        if spans is None:  # the clauses do not line up with the whole text: score each alone
+            parts = clauses(text)
+            table = [model.probabilities(whole), *(model.probabilities(p) for p in parts)]
+        else:
+            words = whole.split()
+            parts = [" ".join(words[first:end]) for first, end in spans]
+            table = list(model.unit_probabilities(words, [(0, len(words)), *spans]))
+        whole_probs = table[0]
         told = sum(model.p(whole_probs, name) for name in _FRAMED_CLASSES) >= 0.5
         story = told  # the model reads the message as a story, a report or a question
-        language = _language(whole)
-        parts = clauses(text)
         frames = framing.Frames()  # flags per clause, discarded with the call
         found: list[RiskResult] = []
         below = 0.0  # the highest P(risk) of an unframed unit that was not flagged (``recent``)
@@ -111,42 +125,58 @@ class RiskScreen:
         # clauses are read by the lexicon only when it found something.
         lexicon = self.lexicon.screen(text) is not None
         ordinary = 1.0 - model.risk(whole_probs)
-        units: list[tuple[RiskResult | None, float, str, bool, bool]] = []
+        units: list[tuple[RiskResult | None, float, str, int]] = []
         if len(parts) <= 1:
             result, p = self._unit(text, whole_probs, language, limits.concern, ordinary, lexicon)
-            units.append((result, p, whole, story, False))
+            units.append((result, p, whole, -1))
         else:
             # The lexicon reads each clause, so a phrase is judged with its own tense; the model
             # reads each clause and the whole message. A past story in an earlier clause carries
             # over to later ones unless they speak of now (someone else's words do not: "my
             # sister had her baby. been giving my things away" is the writer's own risk).
-            inherited, quoted = story, False
-            for part in parts:
-                probs = model.probabilities(part)
+            for position, (part, probs) in enumerate(zip(parts, table[1:], strict=True)):
+                if not lexicon:  # the common case: a clause below the bar needs nothing more
+                    p = model.risk(probs)
+                    if p < limits.clause:
+                        units.append((None, p, part, position))
+                        continue
                 result, p = self._unit(part, probs, language, limits.clause, ordinary, lexicon)
-                units.append((result, p, part, inherited, quoted))
-                inherited = inherited or frames.past(part)
-                quoted = framing.introduces_quote(part)  # 'she said: "i want to die"'
+                units.append((result, p, part, position))
 
+        def context(position: int) -> tuple[bool, bool]:
+            """(inherits a past or told frame, is a quote) of a clause; -1: the whole message.
+
+            Worked out only for units that need it: most clauses of most messages never do."""
+            if position < 0:
+                return story, story and len(parts) > 1  # its clauses spoke for the present
+            inherited = told or any(frames.past(parts[i]) for i in range(position))
+            # 'she said: "i want to die"'
+            return inherited, position > 0 and framing.introduces_quote(parts[position - 1])
+
+        if len(parts) > 1:
             # The whole message is a story when its risk sits only in framed clauses.
             explained = all(
-                p < limits.clause or quoted or frames.framed(part, inherited)
-                for _, p, part, inherited, quoted in units
+                p < limits.clause or (lambda c: c[1] or frames.framed(part, c[0]))(context(at))
+                for _, p, part, at in units
             )
             story = story or (explained and (frames.past(whole) or frames.reported(whole)))
             result, p = self._unit(None, whole_probs, language, limits.concern, ordinary)
-            units.append((result, p, whole, story, story))  # its clauses spoke for the present
-        for result, p, part, inherited, quoted in units:
+            units.append((result, p, whole, -1))
+        for result, p, part, at in units:
             if result is None:
-                if p > below and worried and not (quoted or frames.framed(part, inherited)):
-                    below = p
+                if p > below and worried:
+                    inherited, quoted = context(at)
+                    if not (quoted or frames.framed(part, inherited)):
+                        below = p
                 continue
+            inherited, quoted = context(at)
             voice = result.kind is not RiskKind.DANGER
             is_framed = (quoted and voice) or frames.framed(part, inherited, voice=voice)
             # A lexicon phrase inside what the model reads as a story, a report or a mentor's
             # question ("i tried to end my life at 17 and i'm so glad it didn't work") is a
-            # check even when the story is told in the present tense.
-            if is_framed or (told and result.source == "lexicon"):
+            # check even when the story is told in the present tense. Not so for danger from
+            # someone else: it is always told about them ("my brother pulled a gun on me").
+            if is_framed or (told and voice and result.source == "lexicon"):
                 result = replace(result, severity=min(result.severity, Severity.CHECK))
             found.append(result)
         best = max(found, key=lambda r: (r.severity, r.score), default=None)
@@ -167,7 +197,8 @@ class RiskScreen:
         ``bar`` is the unit's threshold (whole message or clause); ``ordinary`` is how sure the
         model is that the whole message is not a risk (an idiom, a story, a question).
         """
-        model, limits = self.model, self.model.thresholds
+        model = self.model
+        limits = model.limits(language)
         groups = model.groups(probs)
         risky = {name: groups.get(name, 0.0) for name in ("self", "danger", "imminent")}
         p = sum(risky.values())

@@ -73,7 +73,12 @@ def run_train(sealed: bool) -> int:
     except ImportError as exc:  # scikit-learn is a training extra only
         print(f"Training needs scikit-learn: pip install -e '.[train]' ({exc})", file=sys.stderr)
         return 2
+    from bot.screen.risk_train import CORPUS, SEALED
+
     root = Path(__file__).resolve().parents[2]
+    if sealed and not (root / CORPUS / SEALED).is_file():
+        print(f"No sealed test at {CORPUS / SEALED}: nothing was trained.", file=sys.stderr)
+        return 2
     for line in train(root, sealed=sealed):
         print(line)
     return 0

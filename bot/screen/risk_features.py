@@ -11,6 +11,7 @@ each L2-normalised (so both weigh the same whatever the message length).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -31,15 +32,85 @@ _OPENERS = re.compile(
     r"pero|aunque|sin embargo|ahora|hoy|esta noche|ultimamente|estos dias)\b)"
 )
 _MIN_CLAUSE_WORDS = 3  # shorter pieces join the clause before ("see u", "lol")
+# Chat spellings read as the words they stand for, before both layers see the text (so the
+# lexicon and the model share one vocabulary): "kms", "xq", "kiero", "k1ll", "m4t4rm3".
+_SLANG = {
+    "kms": "kill myself", "kmss": "kill myself", "unalive": "kill", "unaliving": "killing",
+    "sewerslide": "suicide", "sewer slide": "suicide", "idk": "i dont know",
+    "idc": "i dont care", "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please",
+    "bc": "because", "cuz": "because", "coz": "because", "tho": "though", "ppl": "people",
+    "smth": "something", "rly": "really", "ded": "dead", "od": "overdose", "oding": "overdosing",
+    "q": "que", "k": "que", "ke": "que", "xq": "porque", "pq": "porque", "porq": "porque",
+    "tmb": "tambien", "tb": "tambien", "kiero": "quiero", "kero": "quiero", "xfa": "por favor",
+    "porfa": "por favor", "dsp": "despues", "nd": "nada", "ntp": "no te preocupes", "bn": "bien",
+    "aki": "aqui", "nadie m": "nadie me", "x": "por", "tqm": "te quiero mucho",
+}
+_SLANG_WORDS = re.compile(
+    r"(?<![\w'\u2019])(" + "|".join(sorted(_SLANG, key=len, reverse=True)) + r")(?![\w'\u2019])",
+    re.IGNORECASE,
+)
+# Digits or symbols standing for letters inside a word that starts with a letter ("k1ll", "su1c1d3").
+_LEET = re.compile(r"(?<![\w@$])[a-z][a-z]*[0-9@$][a-z0-9@$]*(?![\w@$])", re.IGNORECASE)
+_DIGIT = re.compile("[a-z][0-9@$]", re.IGNORECASE)  # a letter then a digit: maybe leetspeak
+_SLANG_FIRST = frozenset(key.split(" ")[0] for key in _SLANG)
+_LETTERS = re.compile(r"[a-z]+")
+_LEET_TABLE = str.maketrans("0134579@$", "oieastgas")
+
+
+def expand(text: str) -> str:
+    """Chat spellings and leetspeak written out (punctuation and everything else kept)."""
+    if _DIGIT.search(text):
+        text = _LEET.sub(_unleet, text)
+    # Most messages hold no chat spelling: a set test is much cheaper than the regex.
+    if _SLANG_FIRST.isdisjoint(_LETTERS.findall(text.lower())):
+        return text
+    return _SLANG_WORDS.sub(_slang, text)
+
+
+def _unleet(match: re.Match[str]) -> str:
+    word = match.group(0)
+    # "mp3", "ps5", "covid19": trailing digits only after 2+ letters read as a name, not leet.
+    if re.fullmatch(r"[a-z]{2,}\d+", word, re.IGNORECASE):
+        return word
+    return word.translate(_LEET_TABLE)
+
+
+def _slang(match: re.Match[str]) -> str:
+    return _SLANG[match.group(0).lower()]
 
 
 def clauses(text: str) -> list[str]:
     """The message's clauses, normalised, in order (at most MAX_UNITS, very short ones merged)."""
+    return _merged(_pieces(text))[:MAX_UNITS]
+
+
+def clause_spans(text: str, whole: str) -> list[tuple[int, int]] | None:
+    """The clauses of ``text`` as (first word, end word) spans over ``whole`` (its normalised
+    form), so one featurisation pass serves them all; None if they do not line up with it."""
+    merged = _merged(_pieces(text))
+    if " ".join(merged) != whole:
+        return None
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for clause in merged[:MAX_UNITS]:
+        end = start + clause.count(" ") + 1
+        spans.append((start, end))
+        start = end
+    return spans
+
+
+def _pieces(text: str) -> list[str]:
+    """Normalised pieces between sentence punctuation and before clause openers."""
     pieces: list[str] = []
     for sentence in _SENTENCE_END.split(text):
         for piece in _OPENERS.split(normalise(sentence)):
             if piece:
                 pieces.append(piece)
+    return pieces
+
+
+def _merged(pieces: list[str]) -> list[str]:
+    """Very short pieces joined to a neighbour."""
     merged: list[str] = []
     for piece in pieces:  # "lol" or "ok" alone says nothing: attach it to the clause before
         if merged and len(piece.split()) < _MIN_CLAUSE_WORDS:
@@ -49,7 +120,7 @@ def clauses(text: str) -> list[str]:
     if len(merged) > 1 and len(merged[0].split()) < _MIN_CLAUSE_WORDS:
         merged[1] = f"{merged[0]} {merged[1]}"
         del merged[0]
-    return merged[:MAX_UNITS]
+    return merged
 
 
 def char_ngrams(word: str) -> Iterator[str]:
@@ -91,6 +162,17 @@ class Vectoriser:
             term[1:].split(" ", 1)[0] for term in self.index if term.startswith(WORD_PREFIX)
             and " " in term
         )
+        # Known word pairs and triples by their words, and the pairs that start a known triple.
+        self._pairs: dict[tuple[str, str], int] = {}
+        self._triples: dict[tuple[str, str, str], int] = {}
+        for term, position in self.index.items():
+            if term.startswith(WORD_PREFIX) and " " in term:
+                words = tuple(term[1:].split(" "))
+                if len(words) == 2:
+                    self._pairs[words] = position  # type: ignore[index]
+                elif len(words) == 3:
+                    self._triples[words] = position  # type: ignore[index]
+        self._triple_starts = frozenset(words[:2] for words in self._triples)
 
     def _word(self, word: str) -> np.ndarray:
         """Known n-gram indices of one word (bounded cache: text is never kept beyond it)."""
@@ -130,6 +212,43 @@ class Vectoriser:
         char_norm = math.sqrt(float(squares[~word].sum())) or 1.0
         word_norm = math.sqrt(float(squares[word].sum())) or 1.0
         return indices, values / np.where(word, word_norm, char_norm)
+
+
+    def transform_units(
+        self, words: list[str], spans: list[tuple[int, int]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF rows of several word spans of one message in one pass: (unit of each entry,
+        feature indices, weights), sorted by unit. Each word's n-grams are looked up once."""
+        vectors = [self._word(word) for word in words]
+        pairs, triples, triple_starts = self._pairs, self._triples, self._triple_starts
+        grams: list[tuple[int, int, int]] = []  # (first word, end word, feature)
+        for position, pair in enumerate(itertools.pairwise(words)):
+            found = pairs.get(pair)
+            if found is not None:
+                grams.append((position, position + 2, found))
+            if pair in triple_starts and position + 2 < len(words):
+                found = triples.get((*pair, words[position + 2]))
+                if found is not None:
+                    grams.append((position, position + 3, found))
+        size = len(self.index)
+        # Every word's n-grams side by side: a span's words are one slice of ``flat``.
+        offsets = [0, *itertools.accumulate(len(vector) for vector in vectors)]
+        flat = np.concatenate(vectors) if vectors else np.zeros(0, dtype=np.intp)
+        keyed: list[np.ndarray] = []
+        extra: list[int] = []  # word pairs and triples inside each span, keyed by unit
+        opening = [start for start, _, _ in grams]  # in order: a unit's grams are a slice
+        for unit, (first, end) in enumerate(spans):
+            keyed.append(flat[offsets[first]:offsets[end]] + unit * size)
+            low, high = bisect.bisect_left(opening, first), bisect.bisect_left(opening, end)
+            extra += [gram + unit * size for _, stop, gram in grams[low:high] if stop <= end]
+        keyed.append(np.asarray(extra, dtype=np.intp))
+        keys, counts = np.unique(np.concatenate(keyed), return_counts=True)
+        units, indices = np.divmod(keys, size)
+        values = (1.0 + np.log(counts)) * self._idf[indices]
+        block = units * 2 + self._is_word[indices]
+        norms = np.sqrt(np.bincount(block, values * values, minlength=2 * len(spans)))
+        norms[norms == 0.0] = 1.0
+        return units, indices, values / norms[block]
 
 
 def weights(

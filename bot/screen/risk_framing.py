@@ -125,27 +125,36 @@ def framed(text: str, inherited: bool = False, *, voice: bool = True) -> bool:
 
 
 class Frames:
-    """Each text's past / reported / present flags, worked out once (for one message only)."""
+    """Each text's past / reported / present flags, each worked out once and only when asked
+    (for one message only)."""
 
     def __init__(self) -> None:
-        self._flags: dict[str, tuple[bool, bool, bool]] = {}
-
-    def flags(self, text: str) -> tuple[bool, bool, bool]:
-        """(past, reported, present)."""
-        found = self._flags.get(text)
-        if found is None:
-            found = self._flags[text] = (past(text), reported(text), present(text))
-        return found
+        self._past: dict[str, bool] = {}
+        self._reported: dict[str, bool] = {}
+        self._present: dict[str, bool] = {}
 
     def past(self, text: str) -> bool:
         """As ``past``."""
-        return self.flags(text)[0]
+        found = self._past.get(text)
+        if found is None:
+            found = self._past[text] = past(text)
+        return found
 
     def reported(self, text: str) -> bool:
         """As ``reported``."""
-        return self.flags(text)[1]
+        found = self._reported.get(text)
+        if found is None:
+            found = self._reported[text] = reported(text)
+        return found
+
+    def present(self, text: str) -> bool:
+        """As ``present``."""
+        found = self._present.get(text)
+        if found is None:
+            found = self._present[text] = present(text)
+        return found
 
     def framed(self, text: str, inherited: bool = False, *, voice: bool = True) -> bool:
         """As ``framed``."""
-        was, told, now = self.flags(text)
-        return (inherited or was or (voice and told)) and not now
+        return ((inherited or self.past(text) or (voice and self.reported(text)))
+                and not self.present(text))

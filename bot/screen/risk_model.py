@@ -2,7 +2,7 @@
 
 The file is a plain NumPy archive read with ``allow_pickle=False``: the vocabulary (UTF-8,
 one n-gram a line), IDF weights, a coefficient matrix (one column per class), intercepts and a
-JSON header (classes, thresholds tuned on the dev split, how it was trained). It is written by
+JSON header (classes, thresholds chosen on held-out files, per language, how it was trained). It is written by
 ``python -m bot train-risk`` (bot/screen/risk_train.py). A missing or unreadable file is a
 ``ModelError`` naming it: the lexicon alone must never silently become the only screen.
 """
@@ -32,7 +32,7 @@ class ModelError(Exception):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Score cut-offs tuned on the dev split."""
+    """Score cut-offs chosen on held-out authors' files (bot/screen/risk_train.py)."""
 
     concern: float  # P(risk) of the whole message at or above this gets the crisis lines
     high: float  # ... and at or above this the full crisis path
@@ -57,6 +57,9 @@ class RiskModel:
             raise ModelError(f"{name}: the arrays do not fit together")
         self.meta: dict[str, Any] = meta
         self.thresholds = Thresholds(**meta["thresholds"])
+        # English and Spanish may have their own (an unknown language gets the default ones).
+        self.by_language = {language: Thresholds(**values) for language, values
+                            in sorted(meta.get("language_thresholds", {}).items())}
         self.vectoriser = Vectoriser(vocabulary, idf.tolist())
         # Each class belongs to a group (self, danger, imminent, framed, mentor, ok).
         groups = meta.get("groups") or {name: name for name in self.classes}
@@ -86,6 +89,10 @@ class RiskModel:
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise ModelError(f"{label}: the risk model file is unreadable ({exc})") from None
 
+    def limits(self, language: str) -> Thresholds:
+        """The thresholds for a message in ``language``."""
+        return self.by_language.get(language, self.thresholds)
+
     def probabilities(self, normalised: str) -> np.ndarray:
         """Class probabilities for one normalised text."""
         if self.memo is not None and normalised in self.memo:
@@ -99,6 +106,26 @@ class RiskModel:
         found = exp / exp.sum()
         if self.memo is not None:
             self.memo[normalised] = found
+        return found
+
+    def unit_probabilities(self, words: list[str], spans: list[tuple[int, int]]) -> np.ndarray:
+        """Class probabilities of several word spans of one message (one row per span)."""
+        key = None
+        if self.memo is not None:
+            key = f"{spans}|{' '.join(words)}"
+            if key in self.memo:
+                return self.memo[key]
+        units, indices, values = self.vectoriser.transform_units(words, spans)
+        scores = np.tile(self.intercept, (len(spans), 1))
+        if len(indices):
+            present, first = np.unique(units, return_index=True)
+            weighted = self.coef[indices] * values.astype(np.float32)[:, None]
+            scores[present] += np.add.reduceat(weighted, first, axis=0)
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        found = exp / exp.sum(axis=1, keepdims=True)
+        if key is not None and self.memo is not None:
+            self.memo[key] = found
         return found
 
     def groups(self, probabilities: np.ndarray) -> dict[str, float]:

@@ -10,7 +10,7 @@ are not.
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from scipy.stats import binomtest
 
 from bot.screen.risk_types import RiskKind, RiskResult, Severity
 
+RISK_GROUPS = frozenset({"self", "danger", "imminent"})
 RISK_LABELS = {"risk": True, "concern": True, "high": True, "imminent": True}
 OK_LABELS = {"ok": False, "none": False}
 
@@ -51,6 +52,45 @@ def read_labelled(path: Path) -> list[Example]:
                 row.get("text") or "",
             ))
     return examples
+
+
+def read_corpus(path: Path, groups: dict[str, str]) -> tuple[list[Example], Counter[str]]:
+    """Training rows of a corpus file, and how many rows were dropped for which reason.
+
+    A row must have four fields (label, language, category, text), a ``risk``/``ok`` label that
+    agrees with its category's group (``groups``: category -> group; risk groups are self,
+    danger and imminent), a language ``en``/``es`` and some text. Bad rows are counted, never
+    silently dropped: the trainer prints the counts.
+    """
+    kept: list[Example] = []
+    dropped: Counter[str] = Counter()
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        lines = handle.read().splitlines()
+    if not lines or lines[0].split("\t")[:4] != ["label", "language", "category", "text"]:
+        dropped["no label/language/category/text header"] += max(0, len(lines) - 1)
+        return kept, dropped
+    for line in lines[1:]:
+        fields = line.split("\t")
+        if not line.strip():
+            continue
+        if len(fields) != 4:
+            dropped[f"{len(fields)} fields instead of 4"] += 1
+            continue
+        label, language, category, text = (field.strip() for field in fields)
+        group = groups.get(category)
+        if label not in ("risk", "ok"):
+            dropped["label not risk/ok"] += 1
+        elif language not in ("en", "es"):
+            dropped["language not en/es"] += 1
+        elif group is None:
+            dropped["unknown category"] += 1
+        elif (label == "risk") != (group in RISK_GROUPS):
+            dropped["label disagrees with category"] += 1
+        elif not text or "\ufffd" in text:
+            dropped["empty or undecodable text"] += 1
+        else:
+            kept.append(Example(label == "risk", language, category, text))
+    return kept, dropped
 
 
 def is_labelled(path: Path) -> bool:

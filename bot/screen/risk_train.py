@@ -1,30 +1,40 @@
 """`python -m bot train-risk`: rebuild content/risk/model.npz from the corpus, reproducibly.
 
-Data: content/risk/corpus/train_<language>.tsv (label, language, category, text) and the older
-tests/data/risk_eval_<language>.tsv sets (training only, never a result). The corpus rows are
-split by a stable hash of their normalised text: one in five goes to *dev*, used to choose the
-regularisation and the thresholds and to report figures; the rest is *train*. Identical texts
-always fall on the same side. The sealed test (content/risk/corpus/test.tsv) is read only with
-``--sealed``, after the model is written, and never influences it.
+Data (content/risk/corpus/README.md says who wrote what):
+- ``train_*.tsv``: training rows, one file per author and language (every file matching the glob
+  is read; rows with a bad format, label, language or category are dropped and counted aloud);
+- ``round1_test.tsv``: the first sealed test, reported once on 2026-12-06, then used for
+  development: another author's words, held out like the other authors' files;
+- ``tests/data/risk_eval_*.tsv``: older lexicon sets, always in training, never held out;
+- ``sealed_test.tsv``: the sealed test, read only with ``--sealed``, after the model is written.
+
+Measurement is grouped cross-validation by source file: each file by another author than the
+original corpus author (``round1_test.tsv`` and the later ``train_*_2.tsv`` ...) is held out in
+turn and the model is trained on all the others, so every figure is on words their author never
+lent to the model. The thresholds are the ones with the highest pooled held-out
+recall whose false-positive rate stays within MAX_FPR in each language (three numbers chosen on
+those held-out figures, so they are slightly optimistic); the model file is then fit on all rows.
+Same data, same file byte for byte (fixed seed, sorted inputs, fixed zip timestamps).
 
 Needs scikit-learn (the ``train`` extra); the running bot does not.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from bot.screen.risk_features import WORD_PREFIX, clauses, term_counts, weights
+from bot.screen.risk_features import WORD_PREFIX, clauses, expand, term_counts, weights
 from bot.screen.risk_lexicon import LexiconScreen, normalise
 from bot.screen.risk_model import FORMAT, MODEL_FILE, RiskModel, Thresholds, meta_array, write_model
-from bot.screen.risk_report import Example, crisis, figures, read_labelled, table
+from bot.screen.risk_report import Example, crisis, figures, read_corpus, read_labelled, table
 
 GROUPS = {
     "explicit_suicidal": "self", "passive_death_wish": "self", "hopelessness_burden": "self",
@@ -41,21 +51,27 @@ GROUP_NAMES = ("danger", "framed", "imminent", "mentor", "ok", "self")
 # separate a farewell from a holiday greeting better than one broad "self" class would.
 CLASSES = tuple(sorted(set(GROUPS) | set(GROUP_NAMES)))
 CLASS_GROUPS = {**{name: name for name in GROUP_NAMES}, **GROUPS}
-DEV_EVERY = 5
+CORPUS = Path("content/risk/corpus")
+ROUND1 = "round1_test.tsv"
+SEALED = "sealed_test.tsv"
+# The original authors' files are always trained on: held out, each leaves its language with
+# too little data for the figure to say anything about the shipped model (recall fell to 0.67
+# English and 0.74 Spanish). Every other file (other authors) is held out in turn.
+ANCHORS = frozenset({"train_en.tsv", "train_es.tsv"})
 MIN_DF = 2
-C_GRID = (10.0, 30.0)
-MAX_DEV_FPR = 0.05  # the target false-positive rate; the thresholds maximise recall within it
+# Chosen on the held-out files (pooled recall at <= 5% false positives, both languages): C=0.3
+# 0.61, 1: 0.74, 3: 0.84, 10: 0.81, 30: 0.81 (stronger regularisation carries over to other authors
+# better, down to a point).
+C_VALUE = 3.0
+MAX_FPR = 0.05  # the target false-positive rate; the thresholds maximise recall within it
+# Finer where the false-positive target usually binds.
+CONCERN_GRID = (*(step / 100 for step in range(30, 60, 5)), *(step / 100 for step in range(60, 92, 2)),
+                0.93, 0.96, 0.99)
 CLAUSE_GRID = (0.95, 0.98, 0.995)
-GATE_GRID = (0.1, 0.3)
+GATE_GRID = (0.3, 0.5, 0.7)
 SEED = 20261206
 AUGMENTED = frozenset({"everyday", "ordinary_sadness", "literal_injury", "past_recovery"})
 CLAUSE_WEIGHT = 0.5
-
-
-def is_dev(text: str) -> bool:
-    """Stable split: one text in DEV_EVERY (by SHA-256 of its normalised form) is dev."""
-    digest = hashlib.sha256(normalise(text).encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") % DEV_EVERY == 0
 
 
 def class_of(example: Example) -> str:
@@ -65,17 +81,28 @@ def class_of(example: Example) -> str:
     return LEGACY.get(example.category, "self" if example.risk else "ok")
 
 
-def load_corpus(root: Path) -> tuple[list[Example], list[Example]]:
-    """(train, dev): corpus rows split by hash; legacy evaluation rows go to train only."""
-    train: list[Example] = []
-    dev: list[Example] = []
-    for path in sorted((root / "content" / "risk" / "corpus").glob("train_*.tsv")):
-        for example in read_labelled(path):
-            (dev if is_dev(example.text) else train).append(example)
+def load_sources(root: Path) -> tuple[dict[str, list[Example]], list[Example], list[str]]:
+    """(rows by corpus file name, the older always-train rows, lines saying what was dropped)."""
+    corpus = root / CORPUS
+    paths = [*sorted(corpus.glob("train_*.tsv")), corpus / ROUND1]
+    sources: dict[str, list[Example]] = {}
+    lines: list[str] = []
+    for path in paths:
+        if not path.is_file():
+            continue
+        rows, dropped = read_corpus(path, GROUPS)
+        sources[path.name] = rows
+        if dropped:
+            reasons = ", ".join(f"{count} {reason}" for reason, count in sorted(dropped.items()))
+            lines.append(f"{path.name}: {len(rows)} rows kept, {sum(dropped.values())} DROPPED "
+                         f"({reasons})")
+        else:
+            lines.append(f"{path.name}: {len(rows)} rows")
+    legacy: list[Example] = []
     for path in sorted((root / "tests" / "data").glob("risk_eval_*.tsv")):
         language = path.stem.rsplit("_", 1)[-1]
-        train += [replace(e, language=language) for e in read_labelled(path)]
-    return _unique(train), _unique(dev)
+        legacy += [replace(e, language=language) for e in read_labelled(path)]
+    return sources, legacy, lines
 
 
 def _unique(examples: list[Example]) -> list[Example]:
@@ -83,7 +110,7 @@ def _unique(examples: list[Example]) -> list[Example]:
     seen: set[str] = set()
     kept = []
     for example in examples:
-        key = normalise(example.text)
+        key = normalise(expand(example.text))
         if key and key not in seen:
             seen.add(key)
             kept.append(example)
@@ -131,7 +158,7 @@ def clause_rows(train: list[Example], lexicon: LexiconScreen) -> list[tuple[str,
     for example in train:
         if example.category not in AUGMENTED:
             continue
-        parts = clauses(example.text)
+        parts = clauses(expand(example.text))
         if len(parts) > 1:
             rows += [(part, class_of(example)) for part in parts if lexicon.screen(part) is None]
     return rows
@@ -142,7 +169,7 @@ def fit(train: list[Example], c_value: float, lexicon: LexiconScreen | None = No
     """Fit the classifier; the arrays of a model file (thresholds still to be set)."""
     from sklearn.linear_model import LogisticRegression
 
-    texts = [normalise(e.text) for e in train]
+    texts = [normalise(expand(e.text)) for e in train]
     labels = [CLASSES.index(class_of(e)) for e in train]
     weights_ = [1.0] * len(texts)
     if lexicon is not None:
@@ -187,68 +214,129 @@ def thresholds_for(concern: float, clause: float = 0.95, gate: float = 0.2) -> T
                       lexicon_gate=round(gate, 3))
 
 
-def tune(arrays: dict[str, np.ndarray], meta: dict, dev: list[Example], root: Path):
-    """The thresholds with the highest dev recall whose dev false-positive rate is at most
-    MAX_DEV_FPR (ties: the lower false-positive rate)."""
-    screen = _screen_with(arrays, {**meta, "thresholds": vars(thresholds_for(0.5))}, root)
-    screen.model.memo = {}  # every threshold sees the same texts: score each once
-    risk_ok = [e.risk for e in dev]
-    positives, negatives = max(1, risk_ok.count(True)), max(1, risk_ok.count(False))
-    best: tuple[float, float, Thresholds] | None = None
+class _Remembered:
+    """A lexicon that reads each text once (tuning screens the same texts many times)."""
+
+    def __init__(self, lexicon: LexiconScreen) -> None:
+        self._lexicon = lexicon
+        self._seen: dict[str, object] = {}
+
+    def screen(self, text: str):  # -> LexiconHit | None
+        """As LexiconScreen.screen, remembered."""
+        if text not in self._seen:
+            self._seen[text] = self._lexicon.screen(text)
+        return self._seen[text]
+
+    def __getattr__(self, name: str) -> object:
+        """Everything else as the lexicon."""
+        return getattr(self._lexicon, name)
+
+
+def cross_validate(sources: dict[str, list[Example]], legacy: list[Example], root: Path,
+                   lexicon: LexiconScreen, base: dict) -> list[tuple[str, Any, list[Example]]]:
+    """(held-out file, a screen trained without it, its rows not seen in training) per file."""
+    folds = []
+    for name in sources:
+        if name in ANCHORS:
+            continue
+        rows = _unique([e for other, found in sources.items() if other != name for e in found]
+                       + legacy)
+        seen = {normalise(expand(e.text)) for e in rows}
+        held = [e for e in sources[name] if normalise(expand(e.text)) not in seen]
+        print(f"holding out {name}: training on {len(rows)} messages", file=sys.stderr, flush=True)
+        arrays = fit(rows, C_VALUE, lexicon)
+        screen = _screen_with(arrays, {**base, "thresholds": vars(thresholds_for(0.5))}, root)
+        screen.model.memo = {}  # every threshold sees the same texts: score each once
+        screen.lexicon = _Remembered(screen.lexicon)
+        folds.append((name, screen, held))
+    return folds
+
+
+def tune(folds: list) -> tuple[dict[str, Thresholds], list[str]]:
+    """Thresholds per language: for each lexicon gate and clause bar, each language gets the
+    concern threshold with the highest held-out recall whose false-positive rate is at most
+    MAX_FPR in that language (if none is, the lowest rate); the gate and bar under which the
+    most languages keep within MAX_FPR, then the most risk messages are caught, win. Also
+    returns the trade-off at the chosen gate and bar (recall and false-positive rate per
+    language at each concern threshold), for whoever wants another operating point."""
+    from bot.screen.risk import _language
+
+    rows = [(screen, e, _language(normalise(expand(e.text)))) for _, screen, held in folds
+            for e in held]
+    best: tuple[tuple[float, ...], dict[str, Thresholds], list[str]] | None = None
     for gate in GATE_GRID:
         for clause in CLAUSE_GRID:
-            for step in range(30, 96, 3):
-                limits = thresholds_for(step / 100, clause, gate)
-                screen.model.thresholds = limits
-                flagged = [crisis(screen.screen(e.text)) for e in dev]
-                pairs = list(zip(flagged, risk_ok, strict=True))
-                hits = sum(f and r for f, r in pairs) / positives
-                false = sum(f and not r for f, r in pairs) / negatives
-                if false <= MAX_DEV_FPR and (best is None or (hits, -false) > best[:2]):
-                    best = (hits, -false, limits)
-    return best[2] if best is not None else thresholds_for(0.95, 0.99, 0.9)
+            curve: list[str] = []
+            chosen: dict[str, tuple[tuple[bool, float, float], float]] = {}  # language: (key, concern)
+            for concern in CONCERN_GRID:
+                limits = thresholds_for(concern, clause, gate)
+                counts: dict[str, list[int]] = {}  # language: [hits, risk, false, ok]
+                for screen, example, language in rows:
+                    screen.model.thresholds, screen.model.by_language = limits, {}
+                    flagged = crisis(screen.screen(example.text))
+                    count = counts.setdefault(language, [0, 0, 0, 0])
+                    count[0 if example.risk else 2] += flagged
+                    count[1 if example.risk else 3] += 1
+                curve.append(f"concern {concern:.2f}: " + "  ".join(
+                    f"{lang} recall {c[0] / max(1, c[1]):.3f} FPR {c[2] / max(1, c[3]):.3f}"
+                    for lang, c in sorted(counts.items())))
+                for language, (hits, _, false, ok) in counts.items():
+                    rate = false / max(1, ok)
+                    # Within MAX_FPR: the most risk caught; if nothing is, the fewest false alarms.
+                    key = (rate <= MAX_FPR, hits if rate <= MAX_FPR else -rate, -rate)
+                    if language not in chosen or key > chosen[language][0]:
+                        chosen[language] = (key, concern)
+            score = tuple(sum(key[i] for key, _ in chosen.values()) for i in range(3))
+            if best is None or score > best[0]:
+                best = (score, {language: thresholds_for(concern, clause, gate)
+                                for language, (_, concern) in sorted(chosen.items())},
+                        [f"gate {gate}, clause bar {clause}", *curve])
+    if best is None or not best[1]:
+        return {"en": thresholds_for(0.95, 0.995, 0.3)}, []
+    return best[1], best[2]
 
 
 def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[str]:
-    """Build the model file; returns the report lines (dev and, with ``sealed``, sealed test)."""
+    """Build the model file; returns the report lines (held-out figures, sealed test on request)."""
     from bot.catalog import risk as risk_catalog
 
-    train_rows, dev = load_corpus(root)
+    sources, legacy, lines = load_sources(root)
     lexicon = LexiconScreen.from_lexicons(risk_catalog.load(root / "content"))
-    lines = [f"train {len(train_rows)} messages, dev {len(dev)} (1 in {DEV_EVERY} by text hash)"]
     base = {"format": FORMAT, "classes": list(CLASSES), "groups": CLASS_GROUPS, "seed": SEED}
-    best: tuple[float, float, dict[str, np.ndarray]] | None = None
-    for c_value in C_GRID:  # choose C by dev log-loss of P(risk)
-        arrays = fit(train_rows, c_value, lexicon)
-        model = RiskModel({**arrays, "meta": meta_array(
-            {**base, "thresholds": vars(thresholds_for(0.5))})})
-        loss = 0.0
-        for example in dev:
-            p = model.risk(model.probabilities(normalise(example.text)))
-            p = min(max(p, 1e-6), 1 - 1e-6)
-            loss -= math.log(p if example.risk else 1 - p)
-        loss /= max(1, len(dev))
-        lines.append(f"C={c_value:g}: dev log-loss of P(risk) {loss:.4f}")
-        if best is None or loss < best[1]:
-            best = (c_value, loss, arrays)
-    assert best is not None
-    arrays = best[2]
-    meta = {**base, "c": best[0], "train": len(train_rows), "dev": len(dev)}
-    limits = tune(arrays, meta, dev, root)
-    meta["thresholds"] = vars(limits)
+    folds = cross_validate(sources, legacy, root, lexicon, base)
+    print("choosing thresholds on the held-out files", file=sys.stderr, flush=True)
+    by_language, curve = tune(folds)
+    print("training the model on everything", file=sys.stderr, flush=True)
+    limits = by_language.get("en", next(iter(by_language.values())))
+    everything = _unique([e for rows in sources.values() for e in rows] + legacy)
+    arrays = fit(everything, C_VALUE, lexicon)
+    meta = {**base, "c": C_VALUE, "train": len(everything), "sources": sorted(sources),
+            "thresholds": vars(limits),
+            "language_thresholds": {key: vars(value) for key, value in by_language.items()}}
     path = out or root / "content" / MODEL_FILE
     write_model(path, {**arrays, "meta": meta_array(meta)})
-    lines.append(f"chosen C={best[0]:g}, thresholds {vars(limits)}")
+    lines.append(f"trained on {len(everything)} messages (C={C_VALUE:g})")
+    lines += [f"thresholds {key}: {vars(value)}" for key, value in by_language.items()]
     lines.append(f"model: {path} ({path.stat().st_size / 1024:.0f} KiB, "
                  f"{len(arrays['idf'])} n-grams x {len(CLASSES)} classes)")
-    screen = _screen_with(arrays, meta, root)
-    lines += ["", "DEV (tuned on: not an independent result)"]
-    lines += table(figures(dev, [screen.screen(e.text) for e in dev]))
-    sealed_path = root / "content" / "risk" / "corpus" / "test.tsv"
-    if sealed and sealed_path.is_file():
-        test = read_labelled(sealed_path)
-        lines += ["", "SEALED TEST"]
+    lines += ["", "HELD OUT BY SOURCE FILE (each file scored by a model trained without it; the "
+              "thresholds were chosen on these figures)"]
+    pooled: list[Example] = []
+    results = []
+    for name, screen, held in folds:
+        screen.model.thresholds, screen.model.by_language = limits, by_language
+        found = [screen.screen(e.text) for e in held]
+        pooled += held
+        results += found
+        rates = figures(held, found)
+        summary = "  ".join(f"{key[0]} {key[1].split()[1]} {rate}" for key, rate in rates.items()
+                            if key[0] != "all" and key[1].startswith("ALL"))
+        lines.append(f"{name:<20} {summary}")
+    lines += ["", "TRADE-OFF ON THE HELD-OUT FILES", *curve, "", "ALL HELD-OUT ROWS"]
+    lines += table(figures(pooled, results))
+    if sealed:
+        screen = _screen_with(arrays, meta, root)
+        test = read_labelled(root / CORPUS / SEALED)
+        lines += ["", f"SEALED TEST ({SEALED}, {len(test)} messages)"]
         lines += table(figures(test, [screen.screen(e.text) for e in test]))
-    elif sealed:
-        lines.append(f"no sealed test at {sealed_path}")
     return lines
