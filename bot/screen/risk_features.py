@@ -169,9 +169,9 @@ class Vectoriser:
             if term.startswith(WORD_PREFIX) and " " in term:
                 words = tuple(term[1:].split(" "))
                 if len(words) == 2:
-                    self._pairs[words] = position  # type: ignore[index]
+                    self._pairs[words] = position
                 elif len(words) == 3:
-                    self._triples[words] = position  # type: ignore[index]
+                    self._triples[words] = position
         self._triple_starts = frozenset(words[:2] for words in self._triples)
 
     def _word(self, word: str) -> np.ndarray:
