@@ -1,5 +1,5 @@
 """Joining: /start, the welcome and privacy notice, consent (nothing is stored before it), then
-the intake questions (handlers/intake.py). One persistent ConversationHandler, "onboarding"."""
+the intake questions (handlers/_intake.py). One persistent ConversationHandler, "onboarding"."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from bot.programme import intake as steps
 from bot.programme.sharing import defaults_sentence
 from bot.safety import youth
 from bot.services import BotContext
-from handlers import intake, invite
+from handlers import _intake as intake
+from handlers import _invite_link as invite
 from handlers._common import current_member, help_now_row, language_of, reply
 from handlers._edits import remove_buttons
 from storage import engagement, members

@@ -26,7 +26,7 @@ from handlers._common import (
     reply,
 )
 from handlers._edits import remove_buttons, settle_button
-from handlers.screening import respond_to_risk
+from handlers._risk_reply import respond_to_risk
 from storage import engagement, members, pairs, relay
 from storage.members import Member
 

@@ -13,7 +13,7 @@ from bot.core.clock import to_db
 from bot.programme import help_menu, menus
 from bot.programme import intake as steps
 from bot.services import BotContext
-from handlers import questions
+from handlers import _questions as questions
 from handlers._common import answer_expired, current_member, language_of, member_help, reply
 from handlers._edits import remove_buttons, set_buttons
 from storage import engagement, members
