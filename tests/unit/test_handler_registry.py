@@ -74,3 +74,14 @@ def test_the_import_check_sees_every_way_of_importing_an_entry_module(tmp_path: 
                       "from handlers._edits import remove_buttons\n", "utf-8")
     assert handler_imports(source) == {"handlers.relay", "handlers.intake", "handlers._common",
                                        "handlers.screening", "handlers.report", "handlers._edits"}
+
+
+def test_handlers_leave_the_engagement_counts_to_bot() -> None:
+    # The counts sit beside the state change they describe, in bot/'s feature functions.
+    found = sorted(path.name for path in HANDLERS.glob("*.py")
+                   if any(isinstance(node, ast.ImportFrom) and node.module in ("storage",
+                                                                                 "storage.engagement")
+                          and any(alias.name == "engagement" or node.module == "storage.engagement"
+                                  for alias in node.names)
+                          for node in ast.walk(ast.parse(path.read_text("utf-8")))))
+    assert not found, found
