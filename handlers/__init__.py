@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.services import BotApplication
 from handlers import (
+    _risk_reply,
     access,
     account,
     activity,
@@ -110,7 +111,7 @@ def register(app: BotApplication) -> None:
         for handler in module_handlers(wiring):
             app.add_handler(handler, group=group)
     # Not flows: a crisis message these alone would take is not an answer a flow awaits.
-    screening.NOT_FLOWS.update({relay.relay_message, relay.relay_edited,
-                                fallback.private_message})
-    screening.KEEPS_WORDS.update({report.details, safety_plan.plan_text})
+    _risk_reply.NOT_FLOWS.update({relay.relay_message, relay.relay_edited,
+                                 fallback.private_message})
+    _risk_reply.KEEPS_WORDS.update({report.details, safety_plan.plan_text})
     app.add_error_handler(errors.on_error)

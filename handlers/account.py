@@ -11,13 +11,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.core import words
 from bot.core.callbacks import VALUE, choice, shape
-from bot.core.clock import from_db, to_db
+from bot.core.clock import from_db
 from bot.core.schedule import INDEFINITE, is_paused
-from bot.delivery.notify import notify_coordinators
+from bot.programme import account
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons
-from storage import engagement, members
 from storage.members import Member
 
 if TYPE_CHECKING:  # annotations only
@@ -87,13 +86,7 @@ async def pause_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await remove_buttons(query)
-    now = services.clock.now()
-    length = PAUSES[key]
-    until = INDEFINITE if length is None else to_db(now + length)
-    member = await members.update_profile(services.db, member.id, now, paused_until=until)
-    await engagement.record(services.db, services.pseudonym_key, kind="paused", now=now,
-                            telegram_id=member.telegram_id, role=member.role,
-                            value=length.days if length else None)
+    member = await account.pause(services, member, PAUSES[key])
     await reply(update, context, services.t(member.language, "account.paused",
                                             until=_until_text(context, member)))
 
@@ -108,10 +101,7 @@ async def resume_command(update: Update, context: BotContext) -> None:
     if not is_paused(now, member.paused_until):
         await reply(update, context, services.t(member.language, "account.not_paused"))
         return
-    member = await members.update_profile(services.db, member.id, now, paused_until=None,
-                                          next_checkin_at=None)
-    await engagement.record(services.db, services.pseudonym_key, kind="resumed", now=now,
-                            telegram_id=member.telegram_id, role=member.role)
+    member = await account.resume(services, member)
     await reply(update, context, services.t(member.language, "account.resumed"))
 
 
@@ -160,15 +150,7 @@ async def stepback_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await remove_buttons(query)
-    now = services.clock.now()
-    member = await members.update_profile(services.db, member.id, now, stepped_back=int(wanted))
-    await engagement.record(services.db, services.pseudonym_key, kind="stepped_back", now=now,
-                            telegram_id=member.telegram_id, role="mentor", value=int(wanted))
-    language = services.settings.default_language
-    await notify_coordinators(
-        services, key=f"stepback:{member.code}:{direction}:{to_db(now)}",
-        text=services.t(language, f"account.coordinators_stepback_{direction}", code=member.code),
-    )
+    member = await account.step_back(services, member, wanted)
     await reply(update, context, services.t(member.language, f"account.stepback_{direction}_done"))
 
 

@@ -32,7 +32,7 @@ from handlers._common import (
     reply,
 )
 from handlers._edits import remove_buttons
-from handlers.screening import respond_to_risk
+from handlers._risk_reply import respond_to_risk
 from storage import checkins
 from storage.checkins import Draft
 from storage.members import Member

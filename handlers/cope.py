@@ -15,12 +15,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.catalog.coping import Feeling, Strategy
 from bot.core.callbacks import NUMBER, SLUG, choice, payload_parts, shape
 from bot.core.i18n import Html
-from bot.core.pseudonym import content_number
+from bot.programme import coping_use
 from bot.programme.coping import position_after, ranked
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
-from storage import coping, engagement
+from storage import coping
 
 if TYPE_CHECKING:  # annotations only
     from handlers._common import Handlers, Wiring
@@ -93,11 +93,7 @@ async def cope_command(update: Update, context: BotContext) -> None:
     language = language_of(update, context, member)
     text, rows = _feelings_menu(context, language)
     await reply(update, context, text, rows)
-    await engagement.record(
-        context.services.db, context.services.pseudonym_key, kind="coping_opened",
-        now=context.services.clock.now(), telegram_id=member.telegram_id if member else None,
-        role=member.role if member else None,
-    )
+    await coping_use.opened(context.services, member)
 
 
 async def open_button(update: Update, context: BotContext) -> None:
@@ -161,13 +157,7 @@ async def rate_button(update: Update, context: BotContext) -> None:
     if feeling is None or not _still_offered(query, context):
         await answer_expired(query, context, language)
         return
-    await coping.record(services.db, strategy_id, helpful=helpful)
-    # Which strategy, but not who: no pseudonym on this row, so answers cannot be linked.
-    await engagement.record(
-        services.db, services.pseudonym_key,
-        kind="coping_helpful" if helpful else "coping_not_helpful", now=services.clock.now(),
-        value=content_number(strategy_id),
-    )
+    await coping_use.rate(services, strategy_id, helpful)
     strategies = ranked(feeling, await coping.all_feedback(services.db))
     strategy = next(item for item in strategies if item.id == strategy_id)
     if helpful:

@@ -1,5 +1,5 @@
 """Joining: /start, the welcome and privacy notice, consent (nothing is stored before it), then
-the intake questions (handlers/intake.py). One persistent ConversationHandler, "onboarding"."""
+the intake questions (handlers/_intake.py). One persistent ConversationHandler, "onboarding"."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from telegram.ext import (
 
 from bot.core.callbacks import VALUE, choice, shape
 from bot.programme import intake as steps
+from bot.programme import onboarding
 from bot.programme.sharing import defaults_sentence
 from bot.safety import youth
 from bot.services import BotContext
-from handlers import intake, invite
+from handlers import _intake as intake
+from handlers import _invite_link as invite
 from handlers._common import current_member, help_now_row, language_of, reply
 from handlers._edits import remove_buttons
-from storage import engagement, members
 
 if TYPE_CHECKING:  # annotations only
     from handlers._common import Handlers, Wiring
@@ -75,24 +76,11 @@ async def agree(update: Update, context: BotContext) -> str | int:
     services = context.services
     language = language_of(update, context)
     existing = await current_member(update, context)
-    member = await members.create_on_consent(
-        services.db,
-        telegram_id=update.effective_user.id,
-        language=language,
-        country=services.settings.default_country,
-        timezone=services.settings.default_timezone,
-        now=services.clock.now(),
-    )
+    member = await onboarding.consent(services, update.effective_user.id, language)
     await remove_buttons(query)
     if existing is not None:  # consented already (e.g. on another device): just carry on
         return await start(update, context)
-    await engagement.record(
-        services.db, services.pseudonym_key, kind="consented", now=services.clock.now(),
-        telegram_id=member.telegram_id,
-    )
-    member = await members.update_profile(
-        services.db, member.id, services.clock.now(), intake_step=steps.MENTEE_STEPS[0]
-    )
+    member = await onboarding.start_intake(services, member)
     await reply(update, context, services.t(language, "start.agreed"))
     member = await invite.apply_on_consent(update, context, member, language)
     return await intake.ask(update, context, member, steps.MENTEE_STEPS[0])

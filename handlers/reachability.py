@@ -15,7 +15,7 @@ from bot.delivery.notify import notify_coordinators
 from bot.ops.health import record_coordinators_reachable
 from bot.safety.escalation import edit_alert
 from bot.services import BotContext
-from handlers import group_membership
+from handlers import _group_membership as group_membership
 from handlers._common import current_member
 from storage import escalations, members
 

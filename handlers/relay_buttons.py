@@ -13,7 +13,7 @@ from bot.programme.relay import relay_pairs
 from bot.services import BotContext
 from handlers._common import answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons, settle_button
-from handlers.relay import ask_recipient, deliver
+from handlers._relay_send import ask_recipient, deliver
 from storage import members, pairs, relay
 from storage.members import Member
 from storage.pairs import Pair

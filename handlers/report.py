@@ -15,6 +15,7 @@ from telegram.ext import (
 
 from bot.core.callbacks import NUMBER, choice, payload_parts, shape
 from bot.delivery.notify import notify_coordinators
+from bot.programme import member_reports
 from bot.programme.relay import relay_pairs
 from bot.services import BotContext
 from handlers._common import (
@@ -26,8 +27,8 @@ from handlers._common import (
     reply,
 )
 from handlers._edits import remove_buttons, settle_button
-from handlers.screening import respond_to_risk
-from storage import engagement, members, pairs, relay
+from handlers._risk_reply import respond_to_risk
+from storage import members, pairs, relay
 from storage.members import Member
 
 if TYPE_CHECKING:  # annotations only
@@ -99,19 +100,8 @@ async def picked_kind(update: Update, context: BotContext) -> str | int | None:
         return ConversationHandler.END if member is None else None
     await query.answer()
     await remove_buttons(query)
-    kind, now = parts[3], services.clock.now()
-    report_id = await relay.add_report(services.db, pair_id=pair.id, member_id=member.id,
-                                       kind=kind, now=now)
-    await engagement.record(services.db, services.pseudonym_key, kind="report_raised", now=now,
-                            telegram_id=member.telegram_id, role=member.role, pair_code=pair.code)
-    coordinator_language = services.settings.default_language
+    report_id = await member_reports.raise_report(services, member, pair, parts[3])
     t = services.t
-    await notify_coordinators(
-        services, key=f"report:{report_id}", kind="report",
-        text=t(coordinator_language, "report.coord", number=report_id, pair=pair.code,
-               kind=t(coordinator_language, f"report.kind_{kind}"), code=member.code,
-               role=member.role or "-"),
-    )
     await reply(update, context, t(member.language, "report.details"),
                 [[(t(member.language, "report.skip"),
                    services.signer.sign("report", "skip", report_id))]])

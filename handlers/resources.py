@@ -11,13 +11,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.catalog.referrals import CATEGORIES, Referral
 from bot.core.callbacks import CODE, SLUG, choice, payload_parts, shape
 from bot.core.i18n import Html, attr, escape
-from bot.delivery.lanes import Lane
-from bot.delivery.outbox_hooks import message_payload
+from bot.programme import referrals
 from bot.safety.resources_view import render_category, render_referral
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import edit_pressed
-from storage import engagement, members, outbox, pairs
+from storage import members, pairs
 from storage.members import Member
 from storage.pairs import Pair
 
@@ -203,28 +202,11 @@ async def _send_card(update: Update, context: BotContext, mentor: Member, pair: 
     if referral is None:
         await answer_expired(query, context, mentor.language)
         return
-    now = services.clock.now()
     text = services.t(
         mentee.language, "resources.card", alias=mentor.display_alias,
         service=render_referral(services.t, mentee.language, referral),
     )
-    queued = await outbox.enqueue(
-        services.db,
-        key=f"referral:{pair.id}:{referral.id}:{now.date().isoformat()}",
-        chat_id=mentee.telegram_id,
-        member_id=mentee.id,
-        lane=Lane.RELAY,
-        kind="referral_card",
-        payload=message_payload(text),
-        not_before=now,
-        now=now,
-    )
-    services.outbox.wake()
-    if queued:
-        await engagement.record(
-            services.db, services.pseudonym_key, kind="referral_sent", now=now,
-            telegram_id=mentor.telegram_id, role="mentor", pair_code=pair.code,
-        )
+    queued = await referrals.send_card(services, mentor, mentee, pair, referral.id, text)
     key = "resources.refer_sent" if queued else "resources.refer_already_sent"
     await query.answer()
     await edit_pressed(context, query, services.t(mentor.language, key, name=referral.name,

@@ -1,6 +1,6 @@
 """/settings: every profile answer, the language, time zone, check-in day/time and quiet hours.
 
-Buttons are ``st:<step>:<value>`` and reuse the intake questions (handlers/questions.py). A
+Buttons are ``st:<step>:<value>`` and reuse the intake questions (handlers/_questions.py). A
 typed answer (alias, time, time zone) is awaited for 10 minutes after its button was pressed;
 after that (or a restart) text goes to whatever else handles it, so a message meant for a
 partner is never swallowed as an alias.
@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.core.callbacks import VALUE, choice, shape
 from bot.programme.sharing import settings_row
 from bot.services import BotContext, Services
-from handlers import questions
+from handlers import _questions as questions
 from handlers._common import (
     Button,
     answer_expired,

@@ -1,6 +1,6 @@
 """Joining, as pure logic: the order of intake steps and the checks on what people type.
 
-No Telegram objects here; handlers/intake.py renders the steps and stores the answers.
+No Telegram objects here; handlers/_intake.py renders the steps and stores the answers.
 `button_answer` decides what a profile button's answer changes (intake and /settings share it).
 """
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.core.clock import to_db
-from bot.programme import help_menu, menus
+from bot.programme import help_menu, menus, onboarding
 from bot.programme import intake as steps
 from bot.services import BotContext
-from handlers import questions
+from handlers import _questions as questions
 from handlers._common import answer_expired, current_member, language_of, member_help, reply
 from handlers._edits import remove_buttons, set_buttons
-from storage import engagement, members
+from storage import members
 from storage.members import Member
 
 NS = "in"
@@ -107,13 +106,7 @@ async def _advance(update: Update, context: BotContext, member: Member,
 async def finish(update: Update, context: BotContext, member: Member) -> int:
     """Intake done: mentees become matchable, mentors go on to training."""
     services = context.services
-    now = services.clock.now()
-    status = "training" if member.role == "mentor" else "waiting"
-    member = await members.update_profile(
-        services.db, member.id, now, intake_step=None, intake_done_at=to_db(now), status=status
-    )
-    await engagement.record(services.db, services.pseudonym_key, kind="intake_done", now=now,
-                            telegram_id=member.telegram_id, role=member.role)
+    member = await onboarding.finish_intake(services, member)
     t, lang = services.t, member.language
     await menus.sync_member_menu(context.bot, services, member)
     if member.role == "mentor":
