@@ -29,23 +29,30 @@ Negation rule (errs on the side of safety):
 from __future__ import annotations
 
 import bisect
-import contextlib
 import operator
 import re
-import threading
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.catalog.risk import RiskLexicon
-from bot.catalog.risk_patterns import (
-    Head,
-    anchored,
-    collapse_runs,
-    phrases_sources,
-    rule_alternatives,
+from bot.catalog.risk_patterns import collapse_runs
+from bot.screen.risk_lexicon_build import (
+    CompiledLanguage,
+    compiled,
+    hold_refinement,
+    release_refinement,
 )
 from bot.screen.risk_types import Severity
+
+# hold_refinement and release_refinement belong to compiling; the bot's start-up reaches them here.
+__all__ = [
+    "LexiconHit",
+    "LexiconScreen",
+    "hold_refinement",
+    "normalise",
+    "release_refinement",
+]
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,6 @@ class LexiconHit:
     language: str
 
 
-_SEVERITIES = {"concern": Severity.CONCERN, "high": Severity.HIGH, "imminent": Severity.IMMINENT}
 _APOSTROPHES = re.compile("['\u2018\u2019\u201b`\u00b4\u02b9\u02bb\u02bc\u02bd\u2032\uff07]")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
@@ -104,167 +110,16 @@ def _clause_starts(text: str) -> list[int]:
     return starts
 
 
-@dataclass(frozen=True)
-class _Rule:
-    """A compiled rule."""
-
-    rule_id: str
-    severity: Severity
-    negatable: bool
-    regex: re.Pattern[str]
-
-
-class _Dispatch:
-    """The regex that finds each word where some rule may match: a coarse one now, the exact one soon.
-
-    The coarse regex knows only each pattern's first word, so it stops at more words, where the
-    rules then find nothing; the exact one (the whole of every pattern, factored like a trie)
-    lets ordinary messages through in one scan, but takes about four times as long to compile
-    as everything else in the lexicon. Both stop at every word where a rule matches, so the
-    screen's result is the same with either: the exact one is compiled on a background thread
-    and replaces the coarse one when ready, and a message is never screened without every rule.
-    """
-
-    def __init__(self, alternatives: list[tuple[str, tuple[Head, ...]]]) -> None:
-        self.regex = _dispatching(alternatives, exact=False)
-        self.ready = threading.Event()
-        threading.Thread(target=self._refine, args=(alternatives,), name="lexicon-dispatch",
-                         daemon=True).start()
-
-    def _refine(self, alternatives: list[tuple[str, tuple[Head, ...]]]) -> None:
-        """Swap in the exact regex (one attribute assignment: readers see one or the other)."""
-        _REFINING.wait()
-        try:
-            self.regex = _dispatching(alternatives, exact=True)
-            _return_free_memory()
-        finally:
-            self.ready.set()
-
-
-def _return_free_memory() -> None:
-    """Hand the compiler's freed scratch memory back to the system: glibc keeps what a thread
-    freed in that thread's own arena (about 5 MiB here). Elsewhere this does nothing."""
-    import ctypes  # only here: nothing else needs it
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-# Set unless the bot is starting: the exact regexes then wait, so as not to share the one core
-# Python code runs on with the start-up (see hold_refinement).
-_REFINING = threading.Event()
-_REFINING.set()
-
-
-def hold_refinement() -> None:
-    """Compile no exact dispatch regex until `release_refinement` (the bot's start-up)."""
-    _REFINING.clear()
-
-
-def release_refinement() -> None:
-    """Let the exact dispatch regexes compile, in the background."""
-    _REFINING.set()
-
-
-@dataclass(frozen=True)
-class _Language:
-    """A compiled lexicon."""
-
-    code: str
-    any_rule: _Dispatch
-    rules: tuple[_Rule, ...]
-    exclusions: re.Pattern[str] | None
-    pseudo_negations: re.Pattern[str] | None
-    negations: frozenset[str]
-    breakers: frozenset[str]
-    window: int
-
-
-_CACHE: dict[tuple[str, str], _Language] = {}
-_CACHE_SIZE = 8
-
-
-def _compiled(code: str, lexicon: RiskLexicon) -> _Language:
-    """Compile a lexicon, reusing an earlier compilation of identical content (takes ~1 s)."""
-    key = (code, lexicon.model_dump_json())
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _compile_language(code, lexicon)
-    return _CACHE[key]
-
-
-def _compile_language(code: str, lexicon: RiskLexicon) -> _Language:
-    """Compile every pattern of one lexicon once."""
-    words = lexicon.words
-    alternatives = [rule_alternatives(rule.id, rule.patterns, rule.regex, words)
-                    for rule in lexicon.rules]
-    rules = tuple(
-        _Rule(
-            rule.id,
-            _SEVERITIES[rule.severity],
-            rule.negatable,
-            anchored([source for source, _ in alts]),
-        )
-        for rule, alts in zip(lexicon.rules, alternatives, strict=True)
-    )
-    return _Language(
-        code=code,
-        any_rule=_Dispatch([alt for alts in alternatives for alt in alts]),
-        rules=rules,
-        exclusions=_optional(phrases_sources(lexicon.exclusions, words)),
-        pseudo_negations=_optional(phrases_sources(lexicon.pseudo_negations, words)),
-        negations=frozenset(map(collapse_runs, lexicon.negations)),
-        breakers=frozenset(map(collapse_runs, lexicon.negation_breakers)),
-        window=lexicon.negation_window,
-    )
-
-
-def _dispatching(alternatives: list[tuple[str, tuple[Head, ...]]], exact: bool) -> re.Pattern[str]:
-    """One regex matching " " + a word where any alternative matches, factored like a trie.
-
-    Python's `re` tries every branch of an alternation at every word, but skips a branch at once
-    when its first character is a literal that does not match. So branches are grouped by first
-    character, then by first word; a word that starts no pattern costs a few steps, not hundreds.
-    Not ``exact``: only the first word of each phrase (and all of a raw regex) is checked.
-    """
-    by_first: dict[str, dict[str, list[str]]] = {}
-    anywhere: list[str] = []
-    for _, heads in alternatives:
-        for head in heads:
-            if head.first:
-                by_first.setdefault(head.first, {}).setdefault(head.tail, []).append(head.rest if exact else "")
-            else:
-                anywhere.append(head.rest)
-    branches = []
-    for first, tails in sorted(by_first.items()):
-        words = [tail + _group(rests) for tail, rests in sorted(tails.items())]
-        branches.append(first + _group(words))
-    branches += [f"(?:{source})" for source in dict.fromkeys(anywhere)]
-    return re.compile(" " + _group(branches))
-
-
-def _group(sources: list[str]) -> str:
-    """An alternation of distinct sources, none of which has a top-level "|" ("" allowed)."""
-    unique = list(dict.fromkeys(sources))
-    return unique[0] if len(unique) == 1 else "(?:" + "|".join(unique) + ")"
-
-
-def _optional(sources: list[str]) -> re.Pattern[str] | None:
-    """An anchored alternation, if there is anything to alternate."""
-    return anchored(sources) if sources else None
-
-
 class LexiconScreen:
     """Screens messages against every language's lexicon; build once, share everywhere."""
 
-    def __init__(self, languages: tuple[_Language, ...]) -> None:
+    def __init__(self, languages: tuple[CompiledLanguage, ...]) -> None:
         self._languages = languages
 
     @classmethod
     def from_lexicons(cls, lexicons: Mapping[str, RiskLexicon]) -> LexiconScreen:
         """Compile lexicons keyed by language code (PatternError if one was never validated)."""
-        return cls(tuple(_compiled(code, lex) for code, lex in sorted(lexicons.items())))
+        return cls(tuple(compiled(code, lex) for code, lex in sorted(lexicons.items())))
 
     @property
     def rule_ids(self) -> frozenset[str]:
@@ -305,7 +160,7 @@ def _blank(match: re.Match[str]) -> str:
     return _NOT_SPACE.sub("_", match.group())
 
 
-def _screen_language(language: _Language, message: _Message) -> tuple[Severity, str] | None:
+def _screen_language(language: CompiledLanguage, message: _Message) -> tuple[Severity, str] | None:
     """Highest (severity, rule id) for one language, or None."""
     padded = message.padded
     dispatch = language.any_rule.regex  # read once: the exact one may arrive meanwhile
@@ -331,7 +186,7 @@ def _screen_language(language: _Language, message: _Message) -> tuple[Severity, 
     return best
 
 
-def _negated(language: _Language, text: str, start: int, clause_start: int) -> bool:
+def _negated(language: CompiledLanguage, text: str, start: int, clause_start: int) -> bool:
     """Whether a negation word governs the match starting at ``start`` (see module docstring)."""
     if language.window == 0:
         return False

@@ -13,7 +13,8 @@ from bot.catalog import risk as risk_catalog
 from bot.catalog._base import ContentError
 from bot.catalog.risk_patterns import rule_alternatives
 from bot.screen import risk_lexicon
-from bot.screen.risk_lexicon import LexiconScreen, _dispatching, _screen_language
+from bot.screen.risk_lexicon import LexiconScreen, _screen_language
+from bot.screen.risk_lexicon_build import dispatching
 from bot.screen.risk_types import Severity
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -83,7 +84,7 @@ def test_coarse_and_exact_dispatch_find_the_same(language: str) -> None:
                                                       lexicon.words)]
     coarse, exact = (
         dataclasses.replace(compiled, any_rule=types.SimpleNamespace(  # type: ignore[arg-type]
-            regex=_dispatching(alternatives, exact=flag)))
+            regex=dispatching(alternatives, exact=flag)))
         for flag in (False, True)
     )
     assert coarse.any_rule.regex.pattern != exact.any_rule.regex.pattern
