@@ -13,8 +13,14 @@ from bot.core.clock import to_db
 
 
 def seed_mentees(
-    path: Path, count: int, *, due_at: datetime, due: int | None = None, first_id: int = 1_000_000,
-    later: datetime | None = None, quiet: tuple[str, str] = ("00:00", "00:00"),
+    path: Path,
+    count: int,
+    *,
+    due_at: datetime,
+    due: int | None = None,
+    first_id: int = 1_000_000,
+    later: datetime | None = None,
+    quiet: tuple[str, str] = ("00:00", "00:00"),
 ) -> list[int]:
     """Insert `count` active mentees (the first `due` of them due at `due_at`); returns chat ids."""
     due = count if due is None else due
@@ -23,11 +29,25 @@ def seed_mentees(
     for index in range(count):
         telegram_id = first_id + index
         next_at = stamp if index < due else to_db(later or due_at)
-        rows.append((
-            telegram_id, f"M{index:07d}", "mentee", f"Member {index}", "en", "UTC",
-            due_at.weekday(), due_at.strftime("%H:%M"), quiet[0], quiet[1], "active",
-            stamp, next_at, stamp, stamp,
-        ))
+        rows.append(
+            (
+                telegram_id,
+                f"M{index:07d}",
+                "mentee",
+                f"Member {index}",
+                "en",
+                "UTC",
+                due_at.weekday(),
+                due_at.strftime("%H:%M"),
+                quiet[0],
+                quiet[1],
+                "active",
+                stamp,
+                next_at,
+                stamp,
+                stamp,
+            )
+        )
     connection = sqlite3.connect(path)
     with connection:
         connection.executemany(
@@ -41,7 +61,9 @@ def seed_mentees(
     return [row[0] for row in rows]
 
 
-async def wait_for(condition: Callable[[], object], limit: float = 60.0, every: float = 0.02) -> bool:
+async def wait_for(
+    condition: Callable[[], object], limit: float = 60.0, every: float = 0.02
+) -> bool:
     """Poll a condition every `every` seconds until it holds (True) or `limit` passes (False)."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:

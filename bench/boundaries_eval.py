@@ -27,8 +27,10 @@ from bot.catalog import relay as relay_catalog  # noqa: E402
 from bot.screen import boundaries  # noqa: E402
 
 DEFAULT_FILE = ROOT / "tests" / "data" / "boundaries_dev.tsv"
-REGIONS = {"en": ["US", "GB", "CA", "AU", "IE", "NZ", "IN"],
-           "es": ["MX", "ES", "AR", "CO", "CL", "PE", "US"]}
+REGIONS = {
+    "en": ["US", "GB", "CA", "AU", "IE", "NZ", "IN"],
+    "es": ["MX", "ES", "AR", "CO", "CL", "PE", "US"],
+}
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -41,8 +43,9 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def evaluate(rows: list[dict[str, str]], regions: dict[str, list[str]]
-             ) -> dict[tuple[str, str, str], list[int]]:
+def evaluate(
+    rows: list[dict[str, str]], regions: dict[str, list[str]]
+) -> dict[tuple[str, str, str], list[int]]:
     """{(language, label, category): [rows, flagged]}, plus (language, label, '*') totals."""
     rules = boundaries.MeetingRules.from_content(relay_catalog.load(ROOT / "content").boundaries)
     counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -76,13 +79,17 @@ def main() -> None:
     for (language, label, category), (total, flagged) in sorted(counts.items()):
         name = "ALL" if category == "*" else category
         what = "false flags" if label == "ok" else "detected"
-        print(f"{language:<9}{label:<6}{name:<14}{total:>6}{flagged:>9}"
-              f"{100 * flagged / total:>8.1f}%  {what}")
+        print(
+            f"{language:<9}{label:<6}{name:<14}{total:>6}{flagged:>9}"
+            f"{100 * flagged / total:>8.1f}%  {what}"
+        )
     if args.misses:
         for row in rows:
             if bool(row["found"]) != (row["label"] == "flag"):
-                print(f"MISS {row['label']}\t{row['language']}\t{row['category']}\t"
-                      f"{row['found'] or '-'}\t{row['text']}")
+                print(
+                    f"MISS {row['label']}\t{row['language']}\t{row['category']}\t"
+                    f"{row['found'] or '-'}\t{row['text']}"
+                )
 
 
 if __name__ == "__main__":

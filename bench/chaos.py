@@ -47,9 +47,15 @@ from bot.sandbox.harness import sandbox_settings
 from bot.sandbox.population import seed_pairs
 
 CRISIS_WORDS = "I can't go on like this, I want to end it all"
-TEXTS = ["Had a rough day but I went for a walk", "Thanks for yesterday <3 & see you",
-         "Can we talk on Thursday?", "Feeling a bit better this week", "🙂 all good",
-         "I tried the breathing thing", "Busy week at work"]
+TEXTS = [
+    "Had a rough day but I went for a walk",
+    "Thanks for yesterday <3 & see you",
+    "Can we talk on Thursday?",
+    "Feeling a bit better this week",
+    "🙂 all good",
+    "I tried the breathing thing",
+    "Busy week at work",
+]
 LOW_LANES = ("scheduled", "broadcast")
 
 
@@ -73,15 +79,23 @@ class Week:
         """Seed the pairs and make them people who can talk."""
         sandbox = self.sandbox
         self.coordinator = sandbox.group.coordinator("Cleo")
-        seeded = await seed_pairs(sandbox.db, count=pair_count, now=sandbox.clock.now(),
-                                  first_telegram_id=30_000_000, approved_by=self.coordinator.id)
+        seeded = await seed_pairs(
+            sandbox.db,
+            count=pair_count,
+            now=sandbox.clock.now(),
+            first_telegram_id=30_000_000,
+            approved_by=self.coordinator.id,
+        )
         for pair in seeded:
             for telegram_id in (pair.mentee, pair.mentor):
                 self.people.append(sandbox.user(f"M{telegram_id}", user_id=telegram_id))
 
     def _answers_to(self, chat: Any) -> int:
-        return sum(1 for _, method, target, _ in self.fake.accepted
-                   if target == chat and method != "getChatMember")
+        return sum(
+            1
+            for _, method, target, _ in self.fake.accepted
+            if target == chat and method != "getChatMember"
+        )
 
     async def act(self, person: SandboxUser) -> None:
         """One thing a member does; notes whether Telegram accepted any answer to it."""
@@ -92,19 +106,23 @@ class Week:
             kind = "press"
             before = len(self.fake.accepted)
             await person.press(latest[-1], data)
-            answered = any(m == "answerCallbackQuery" or c == person.id
-                           for _, m, c, _ in self.fake.accepted[before:])
+            answered = any(
+                m == "answerCallbackQuery" or c == person.id
+                for _, m, c, _ in self.fake.accepted[before:]
+            )
         else:
-            text = ("/crisis" if roll < 0.47 else "/help" if roll < 0.52
-                    else self.random.choice(TEXTS))
+            text = (
+                "/crisis" if roll < 0.47 else "/help" if roll < 0.52 else self.random.choice(TEXTS)
+            )
             kind = "crisis" if text == "/crisis" else "message"
             before = len(self.fake.accepted)
             started = time.perf_counter()
             await person.send(text)
             answered = any(c == person.id for _, _, c, _ in self.fake.accepted[before:])
             if kind == "crisis":
-                self.crises.append({"chat": person.id, "started": started,
-                                    "answered": answered, "index": before})
+                self.crises.append(
+                    {"chat": person.id, "started": started, "answered": answered, "index": before}
+                )
         self.updates[kind] += 1
         self.asked.append((person.id, kind, before, answered))
 
@@ -114,8 +132,15 @@ class Week:
         started = time.perf_counter()
         await person.send(CRISIS_WORDS)
         answered = any(c == person.id for _, _, c, _ in self.fake.accepted[before:])
-        self.crises.append({"chat": person.id, "started": started, "answered": answered,
-                            "index": before, "alert": True})
+        self.crises.append(
+            {
+                "chat": person.id,
+                "started": started,
+                "answered": answered,
+                "index": before,
+                "alert": True,
+            }
+        )
         self.updates["crisis words"] += 1
         self.asked.append((person.id, "crisis words", before, answered))
 
@@ -153,8 +178,11 @@ class Week:
         # members act, so an alert goes out as soon as it is queued, not when the hour is over.
         acting = True
         assert sandbox.app is not None and sandbox.services is not None
-        sender = asyncio.create_task(sandbox.services.outbox.run_forever(
-            sandbox.app.bot, idle_seconds=0.05, running=lambda: acting))
+        sender = asyncio.create_task(
+            sandbox.services.outbox.run_forever(
+                sandbox.app.bot, idle_seconds=0.05, running=lambda: acting
+            )
+        )
         await asyncio.gather(*work)
         acting = False
         await sender
@@ -167,7 +195,7 @@ class Week:
         for chat, kind, index, answered in reversed(self.asked):
             until = following.get(chat, len(self.fake.accepted))
             later = [target for _, _, target, _ in self.fake.accepted[index:]]
-            if not answered and chat not in later[:until - index]:
+            if not answered and chat not in later[: until - index]:
                 self.unanswered[kind] += 1
                 if chat not in later:
                     self.never_answered[kind] += 1
@@ -181,7 +209,9 @@ class Week:
             await sandbox.tick()
             due = await sandbox.db.fetch_value(
                 "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') "
-                "AND not_before <= ?", (sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%S"),))
+                "AND not_before <= ?",
+                (sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%S"),),
+            )
             if not due:
                 return rounds
         return 200
@@ -193,22 +223,32 @@ def crisis_figures(week: Week) -> dict[str, Any]:
     replies_ms, alerts_ms, lower_first, alerts_missing = [], [], [], 0
     group = week.sandbox.group.chat_id
     for crisis in week.crises:
-        later = fake.accepted[crisis["index"]:]
+        later = fake.accepted[crisis["index"] :]
         reply = next((t for t, m, c, _ in later if c == crisis["chat"]), None)
         if reply is not None:
             replies_ms.append((reply - crisis["started"]) * 1000)
         if not crisis.get("alert"):
             continue
-        alert_at = next((i for i, (_, m, c, _) in enumerate(later)
-                         if c == group and m == "sendMessage"), None)
+        alert_at = next(
+            (i for i, (_, m, c, _) in enumerate(later) if c == group and m == "sendMessage"), None
+        )
         if alert_at is None:
             alerts_missing += 1
             continue
         alerts_ms.append((later[alert_at][0] - crisis["started"]) * 1000)
-        lower_first.append(sum(1 for _, m, c, text in later[:alert_at] if m in SEND_METHODS
-                               and fake.lane_of_text.get((c, text)) in LOW_LANES))
-    return {"replies_ms": replies_ms, "alerts_ms": alerts_ms, "lower_first": lower_first,
-            "alerts_missing": alerts_missing}
+        lower_first.append(
+            sum(
+                1
+                for _, m, c, text in later[:alert_at]
+                if m in SEND_METHODS and fake.lane_of_text.get((c, text)) in LOW_LANES
+            )
+        )
+    return {
+        "replies_ms": replies_ms,
+        "alerts_ms": alerts_ms,
+        "lower_first": lower_first,
+        "alerts_missing": alerts_missing,
+    }
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -222,8 +262,11 @@ async def run(args: argparse.Namespace) -> int:
             kinds[type(error).__name__ if error else record.name] += 1
             # Where in our code it came from (the deepest frame in handlers/ or bot/).
             frames = traceback.extract_tb(error.__traceback__) if error else []
-            ours = [f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno}"
-                    for f in frames if "/handlers/" in f.filename or "/bot/" in f.filename]
+            ours = [
+                f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno}"
+                for f in frames
+                if "/handlers/" in f.filename or "/bot/" in f.filename
+            ]
             where = f" at {ours[-1]}" if ours else ""
             errors.append(f"{record.name}: {record.getMessage()}{where}"[:300])
 
@@ -233,8 +276,12 @@ async def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as folder:
         # Telegram's global and per-chat pace; the group's 20 a minute would make the run last
         # hours of wall-clock time for a handful of alerts, so the group is paced at 10 a second.
-        settings = sandbox_settings(Path(folder), rate_global_per_second=25.0,
-                                    rate_chat_per_second=1.0, rate_group_per_minute=600.0)
+        settings = sandbox_settings(
+            Path(folder),
+            rate_global_per_second=25.0,
+            rate_chat_per_second=1.0,
+            rate_group_per_minute=600.0,
+        )
         sandbox = ChaosSandbox(settings, fake=fake)
         await sandbox.start()
         track_lanes(sandbox, fake)
@@ -256,64 +303,100 @@ async def run(args: argparse.Namespace) -> int:
                 during_broadcast = True  # crises on an ordinary afternoon, for comparison
             await week.hour(args.actions if busy else args.actions // 4, during_broadcast)
             if hour % 24 == 23 or args.verbose:
-                print(f"  day {day + 1}: {sum(week.updates.values()):,} updates, "
-                      f"{len(fake.accepted):,} accepted, {sum(fake.injected.values()):,} faults, "
-                      f"{time.perf_counter() - started:.0f} s", flush=True)
+                print(
+                    f"  day {day + 1}: {sum(week.updates.values()):,} updates, "
+                    f"{len(fake.accepted):,} accepted, {sum(fake.injected.values()):,} faults, "
+                    f"{time.perf_counter() - started:.0f} s",
+                    flush=True,
+                )
         fake.faults.rate_429 = fake.faults.rate_5xx = fake.faults.rate_timeout = 0.0
         drain_rounds = await week.drain()
         week.count_unanswered()
-        rows = {(status, reason or ""): count for status, reason, count in
-                await sandbox.db.fetch_all(
-                    "SELECT status, last_error, COUNT(*) FROM outbox GROUP BY 1, 2")}
+        rows = {
+            (status, reason or ""): count
+            for status, reason, count in await sandbox.db.fetch_all(
+                "SELECT status, last_error, COUNT(*) FROM outbox GROUP BY 1, 2"
+            )
+        }
         due_left = await sandbox.db.fetch_value(
             "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND not_before <= ?",
-            (sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%S"),))
+            (sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%S"),),
+        )
         integrity = await sandbox.db.fetch_value("PRAGMA integrity_check")
-        by_kind = {kind: count for kind, count in await sandbox.db.fetch_all(
-            "SELECT kind, COUNT(*) FROM outbox GROUP BY kind ORDER BY 2 DESC")}
-        handed = {status: count for status, count in await sandbox.db.fetch_all(
-            "SELECT status, COUNT(*) FROM outbox WHERE kind = 'reply' GROUP BY status")}
+        by_kind = {
+            kind: count
+            for kind, count in await sandbox.db.fetch_all(
+                "SELECT kind, COUNT(*) FROM outbox GROUP BY kind ORDER BY 2 DESC"
+            )
+        }
+        handed = {
+            status: count
+            for status, count in await sandbox.db.fetch_all(
+                "SELECT status, COUNT(*) FROM outbox WHERE kind = 'reply' GROUP BY status"
+            )
+        }
         assert sandbox.services is not None
         apology_texts = {sandbox.services.t(lang, "common.error") for lang in ("en", "es")}
         await sandbox.stop()
     logging.getLogger().removeHandler(catcher)
     seconds = time.perf_counter() - started
-    failed_updates = {int(m.group(1)) for line in errors
-                      if (m := re.search(r"while handling update (\d+)", line))}
-    apologies = sum(1 for _, method, _, text in fake.accepted
-                    if method == "sendMessage" and text in apology_texts)
+    failed_updates = {
+        int(m.group(1)) for line in errors if (m := re.search(r"while handling update (\d+)", line))
+    }
+    apologies = sum(
+        1
+        for _, method, _, text in fake.accepted
+        if method == "sendMessage" and text in apology_texts
+    )
     crisis = crisis_figures(week)
-    lost_rows = sum(count for (status, reason), count in rows.items()
-                    if status == "failed" and "forbidden" not in reason)
-    print(f"week:                  {7 * 24} simulated hours in {seconds:.0f} s; drained in "
-          f"{drain_rounds} ten-minute steps; {broadcasts} broadcasts sent")
+    lost_rows = sum(
+        count
+        for (status, reason), count in rows.items()
+        if status == "failed" and "forbidden" not in reason
+    )
+    print(
+        f"week:                  {7 * 24} simulated hours in {seconds:.0f} s; drained in "
+        f"{drain_rounds} ten-minute steps; {broadcasts} broadcasts sent"
+    )
     print(f"updates:               {sum(week.updates.values()):,} {dict(week.updates)}")
     print(f"faults injected:       {dict(fake.injected)} of {len(fake.calls):,} requests")
     print(f"accepted by Telegram:  {len(fake.accepted):,} requests")
-    print(f"lost replies:          {len(failed_updates)} updates whose handler's reply failed "
-          f"(the person got the apology instead: {apologies}); "
-          f"{sum(week.unanswered.values())} member updates got no answer before they next acted "
-          f"{dict(week.unanswered)}, {sum(week.never_answered.values())} none at all "
-          f"{dict(week.never_answered)}")
-    print(f"outbox rows:           {dict(sorted((f'{s}:{r}' if r else s, c) for (s, r), c in rows.items()))}")
+    print(
+        f"lost replies:          {len(failed_updates)} updates whose handler's reply failed "
+        f"(the person got the apology instead: {apologies}); "
+        f"{sum(week.unanswered.values())} member updates got no answer before they next acted "
+        f"{dict(week.unanswered)}, {sum(week.never_answered.values())} none at all "
+        f"{dict(week.never_answered)}"
+    )
+    print(
+        f"outbox rows:           {dict(sorted((f'{s}:{r}' if r else s, c) for (s, r), c in rows.items()))}"
+    )
     print(f"outbox rows by kind:   {by_kind}")
     print(f"lost outbox rows:      {lost_rows} failed, {due_left} due and never sent")
-    print(f"handed over:           {sum(handed.values())} direct replies Telegram kept failing "
-          f"went to the outbox {handed}")
+    print(
+        f"handed over:           {sum(handed.values())} direct replies Telegram kept failing "
+        f"went to the outbox {handed}"
+    )
     print(f"duplicates:            {fake.duplicates} (timed-out sends that had arrived, retried)")
     if crisis["replies_ms"]:
-        print(f"crisis replies:        {len(crisis['replies_ms'])}/{len(week.crises)} answered; "
-              f"median {statistics.median(crisis['replies_ms']):.0f} ms, "
-              f"max {max(crisis['replies_ms']):.0f} ms")
+        print(
+            f"crisis replies:        {len(crisis['replies_ms'])}/{len(week.crises)} answered; "
+            f"median {statistics.median(crisis['replies_ms']):.0f} ms, "
+            f"max {max(crisis['replies_ms']):.0f} ms"
+        )
     if crisis["alerts_ms"]:
-        print(f"crisis alerts:         {len(crisis['alerts_ms'])} reached the coordinators "
-              f"({crisis['alerts_missing']} not during the run); median "
-              f"{statistics.median(crisis['alerts_ms']):.0f} ms, max "
-              f"{max(crisis['alerts_ms']):.0f} ms; lower-lane messages sent "
-              f"before the alert: median {statistics.median(crisis['lower_first']):.0f}, "
-              f"max {max(crisis['lower_first'])}")
-    print(f"unhandled errors:      {len(errors)}; Bot API violations {len(fake.violations)}; "
-          f"integrity {integrity}")
+        print(
+            f"crisis alerts:         {len(crisis['alerts_ms'])} reached the coordinators "
+            f"({crisis['alerts_missing']} not during the run); median "
+            f"{statistics.median(crisis['alerts_ms']):.0f} ms, max "
+            f"{max(crisis['alerts_ms']):.0f} ms; lower-lane messages sent "
+            f"before the alert: median {statistics.median(crisis['lower_first']):.0f}, "
+            f"max {max(crisis['lower_first'])}"
+        )
+    print(
+        f"unhandled errors:      {len(errors)}; Bot API violations {len(fake.violations)}; "
+        f"integrity {integrity}"
+    )
     print(f"  by kind: {dict(kinds)}; {len(errors) - len(failed_updates)} besides failed replies")
     for line in errors[:8]:
         print(f"  {line}")
@@ -322,8 +405,9 @@ async def run(args: argparse.Namespace) -> int:
 
 def main() -> int:
     """Parse arguments and run the chaotic week."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pairs", type=int, default=40)
     parser.add_argument("--actions", type=int, default=10, help="member actions per busy hour")
     parser.add_argument("--seed", type=int, default=3)

@@ -55,8 +55,14 @@ class ChaosTelegram(FakeTelegram):
         chat = params.get("chat_id")
         if method == "answerCallbackQuery":
             chat = ("callback", params.get("callback_query_id"))
-        self.accepted.append((time.perf_counter(), method, chat,
-                              str(params.get("text") or params.get("caption") or "")))
+        self.accepted.append(
+            (
+                time.perf_counter(),
+                method,
+                chat,
+                str(params.get("text") or params.get("caption") or ""),
+            )
+        )
 
 
 class ChaosSandbox(Sandbox):
@@ -74,8 +80,14 @@ def track_lanes(sandbox: Sandbox, fake: ChaosTelegram) -> None:
     assert limiter is not None
     original = limiter.process_request
 
-    async def process_request(callback: Any, args: Any, kwargs: Any, endpoint: str,
-                              data: dict[str, Any], rate_limit_args: Any) -> Any:
+    async def process_request(
+        callback: Any,
+        args: Any,
+        kwargs: Any,
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Any,
+    ) -> Any:
         lane = (rate_limit_args or {}).get("lane")
         if lane is not None:
             key = (data.get("chat_id"), str(data.get("text") or data.get("caption") or endpoint))

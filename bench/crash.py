@@ -48,8 +48,12 @@ async def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--latency", type=float, default=0.0,
-                        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     folder = Path(tempfile.mkdtemp(prefix="bench-crash-"))
@@ -75,8 +79,13 @@ async def main() -> None:
     log = open(folder / "bot.log", "wb")  # noqa: SIM115, ASYNC230 (a benchmark; closed at the end)
 
     def start() -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-W", "ignore", "-m", "bot"], cwd=folder,
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-W", "ignore", "-m", "bot"],
+            cwd=folder,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def total() -> int:
         return sum(delivered(fake, chats).values())
@@ -86,8 +95,10 @@ async def main() -> None:
 
     per_kill: list[int] = []  # duplicates that showed up in the life after each kill
 
-    print(f"{args.members} mentees due a prompt, global rate {args.rate:g}/s, round trip "
-          f"{args.latency * 1000:.0f} ms, {args.kills} SIGKILLs at random moments")
+    print(
+        f"{args.members} mentees due a prompt, global rate {args.rate:g}/s, round trip "
+        f"{args.latency * 1000:.0f} ms, {args.kills} SIGKILLs at random moments"
+    )
     kills = 0
     started = time.perf_counter()
     for round_ in range(args.kills):
@@ -108,12 +119,16 @@ async def main() -> None:
         kills += 1
         if round_:
             per_kill[-1] = duplicates_so_far() - dups_before
-        print(f"  kill {kills:2}: {total() - before:4} messages in this life, "
-              f"{total():5} delivered so far", flush=True)
+        print(
+            f"  kill {kills:2}: {total() - before:4} messages in this life, "
+            f"{total():5} delivered so far",
+            flush=True,
+        )
     dups_before = duplicates_so_far()
     process = start()
-    finished = await wait_for(lambda: sum(1 for n in delivered(fake, chats).values() if n) ==
-                              args.members, limit=120)
+    finished = await wait_for(
+        lambda: sum(1 for n in delivered(fake, chats).values() if n) == args.members, limit=120
+    )
     await asyncio.sleep(1.0)  # anything else (a late duplicate) would show now
     process.send_signal(signal.SIGTERM)
     await asyncio.to_thread(process.wait)
@@ -127,11 +142,13 @@ async def main() -> None:
     connection.close()
     await server.stop()
     log.close()
-    print(f"finished: {finished} in {elapsed:.0f} s · kills: {kills} · lost: {lost} · "
-          f"duplicates: {duplicates} ({duplicates / max(kills, 1):.2f} per kill, target <= the "
-          f"sends in flight, at most {MAX_IN_FLIGHT}) · "
-          f"most from one kill: {max(per_kill, default=0)} · "
-          f"outbox: {statuses} · API violations: {len(fake.violations)}")
+    print(
+        f"finished: {finished} in {elapsed:.0f} s · kills: {kills} · lost: {lost} · "
+        f"duplicates: {duplicates} ({duplicates / max(kills, 1):.2f} per kill, target <= the "
+        f"sends in flight, at most {MAX_IN_FLIGHT}) · "
+        f"most from one kill: {max(per_kill, default=0)} · "
+        f"outbox: {statuses} · API violations: {len(fake.violations)}"
+    )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,13 @@ CRISIS = "i want to end it all"
 def message(chat: int, text: str) -> dict[str, Any]:
     """A private text message from a person who has not joined (commands with their entity)."""
     user = {"id": chat, "is_bot": False, "first_name": "P", "language_code": "en"}
-    body: dict[str, Any] = {"message_id": 1, "date": 0, "from": user, "text": text,
-                            "chat": {"id": chat, "type": "private"}}
+    body: dict[str, Any] = {
+        "message_id": 1,
+        "date": 0,
+        "from": user,
+        "text": text,
+        "chat": {"id": chat, "type": "private"},
+    }
     if text.startswith("/"):
         body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
     return {"message": body}
@@ -53,15 +58,26 @@ async def one_run(args: argparse.Namespace, latency: float, code: Path) -> dict[
     fake = FakeTelegram(spec=True)
     fake.faults.latency = latency
     server = await SandboxHttpServer(fake).start()
-    env = {**os.environ, "PYTHONPATH": str(code), "BOT_TOKEN": "123456:CRASH-INBOUND",
-           "COORDINATOR_CHAT_ID": str(COORDINATORS), "DATABASE_PATH": str(folder / "db.sqlite3"),
-           "PSEUDONYM_KEY_FILE": str(folder / "key"), "TELEGRAM_BASE_URL": server.base_url,
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(code),
+        "BOT_TOKEN": "123456:CRASH-INBOUND",
+        "COORDINATOR_CHAT_ID": str(COORDINATORS),
+        "DATABASE_PATH": str(folder / "db.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(folder / "key"),
+        "TELEGRAM_BASE_URL": server.base_url,
+        "LOG_LEVEL": "WARNING",
+    }
     log = open(folder / "bot.log", "wb")  # noqa: SIM115, ASYNC230 (a benchmark; closed at the end)
 
     def start() -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-W", "ignore", "-m", "bot"], cwd=folder,
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-W", "ignore", "-m", "bot"],
+            cwd=folder,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def answers(chat: int) -> list[str]:
         return [m.get("text", "") for m in fake.messages.get(chat, {}).values()]
@@ -108,12 +124,21 @@ async def one_run(args: argparse.Namespace, latency: float, code: Path) -> dict[
     await server.stop()
     log.close()
     lost = sum(1 for chat in chats if not answers(chat))
-    kinds = Counter("crisis" if chat in crisis_chats else "help"
-                    for chat in chats if not answers(chat))
-    return {"messages": len(chats), "unanswered at kills": sum(in_hand), "lost": lost,
-            "lost by kind": dict(kinds), "duplicates": duplicates(chats),
-            "repeated replies": repeated_replies(chats), "repeated alerts": repeated_alerts(),
-            "per kill": per_kill, "violations": len(fake.violations), "folder": folder}
+    kinds = Counter(
+        "crisis" if chat in crisis_chats else "help" for chat in chats if not answers(chat)
+    )
+    return {
+        "messages": len(chats),
+        "unanswered at kills": sum(in_hand),
+        "lost": lost,
+        "lost by kind": dict(kinds),
+        "duplicates": duplicates(chats),
+        "repeated replies": repeated_replies(chats),
+        "repeated alerts": repeated_alerts(),
+        "per kill": per_kill,
+        "violations": len(fake.violations),
+        "folder": folder,
+    }
 
 
 async def main() -> None:
@@ -121,23 +146,32 @@ async def main() -> None:
     parser.add_argument("--chats", type=int, default=40, help="messages per round")
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--latency", type=float, nargs="+", default=[0.0, 0.15])
-    parser.add_argument("--window", type=float, default=0.4,
-                        help="the kill lands up to this long after the round's first answer")
+    parser.add_argument(
+        "--window",
+        type=float,
+        default=0.4,
+        help="the kill lands up to this long after the round's first answer",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--code", type=Path, default=ROOT)
     args = parser.parse_args()
-    print(f"{args.kills} rounds of {args.chats} messages (half crisis words, half /help), "
-          f"SIGKILL 0-{args.window:g} s after each round's first answer; code: {args.code}")
+    print(
+        f"{args.kills} rounds of {args.chats} messages (half crisis words, half /help), "
+        f"SIGKILL 0-{args.window:g} s after each round's first answer; code: {args.code}"
+    )
     for latency in args.latency:
         result = await one_run(args, latency, args.code)
         kills = args.kills
-        print(f"latency {latency * 1000:.0f} ms: {result['messages']} messages, "
-              f"{result['unanswered at kills']} still unanswered at the kills · "
-              f"lost: {result['lost']} {result['lost by kind'] or ''}· "
-              f"duplicates: {result['duplicates']} ({result['duplicates'] / kills:.2f} per kill, "
-              f"most in one kill: {max(result['per kill'])}; {result['repeated replies']} "
-              f"replies, {result['repeated alerts']} coordinators' alerts) · "
-              f"API violations: {result['violations']}", flush=True)
+        print(
+            f"latency {latency * 1000:.0f} ms: {result['messages']} messages, "
+            f"{result['unanswered at kills']} still unanswered at the kills · "
+            f"lost: {result['lost']} {result['lost by kind'] or ''}· "
+            f"duplicates: {result['duplicates']} ({result['duplicates'] / kills:.2f} per kill, "
+            f"most in one kill: {max(result['per kill'])}; {result['repeated replies']} "
+            f"replies, {result['repeated alerts']} coordinators' alerts) · "
+            f"API violations: {result['violations']}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -58,13 +58,22 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 async def run_wave(
-    members: int, rate: float, crises: int, limiter: type, latency: float = 0.0,
+    members: int,
+    rate: float,
+    crises: int,
+    limiter: type,
+    latency: float = 0.0,
     in_flight: int | None = None,
 ) -> dict[str, Any]:
     """One wave with `crises` /crisis messages spread over it; returns the figures."""
     folder = Path(tempfile.mkdtemp(prefix="bench-wave-"))
-    settings = sandbox_settings(folder, rate_global_per_second=rate, rate_chat_per_second=1.0,
-                                rate_group_per_minute=20.0, log_level="WARNING")
+    settings = sandbox_settings(
+        folder,
+        rate_global_per_second=rate,
+        rate_chat_per_second=1.0,
+        rate_group_per_minute=20.0,
+        log_level="WARNING",
+    )
     db = await Database.open(settings.database_path)  # create the schema, then seed
     await db.close()
     seed_mentees(settings.database_path, members, due_at=NOON)
@@ -105,12 +114,23 @@ async def run_wave(
     ideal = members / rate
 
     async def crisis_from(user_id: int) -> None:
-        raw = fake.push_update({"message": {
-            "message_id": 1, "date": 0, "text": "/crisis",
-            "chat": {"id": user_id, "type": "private", "first_name": "M"},
-            "from": {"id": user_id, "is_bot": False, "first_name": "M", "language_code": "en"},
-            "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
-        }})
+        raw = fake.push_update(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": "/crisis",
+                    "chat": {"id": user_id, "type": "private", "first_name": "M"},
+                    "from": {
+                        "id": user_id,
+                        "is_bot": False,
+                        "first_name": "M",
+                        "language_code": "en",
+                    },
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+                }
+            }
+        )
         update = Update.de_json(raw, app.bot)
         crisis_sent_at[user_id] = time.perf_counter()
         await app.update_processor.process_update(update, app.process_update(update))
@@ -156,23 +176,34 @@ async def main() -> None:
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--crises", type=int, default=200)
-    parser.add_argument("--latency", type=float, default=0.0,
-                        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)",
+    )
     parser.add_argument("--priority-only", action="store_true", help="skip the FIFO comparison")
-    parser.add_argument("--in-flight", type=int, help="fix the sends in flight (1 = the old sender)")
+    parser.add_argument(
+        "--in-flight", type=int, help="fix the sends in flight (1 = the old sender)"
+    )
     args = parser.parse_args()
-    print(f"wave of {args.members} check-in prompts, global rate {args.rate:g}/s "
-          f"(sandbox enforces {args.rate * 1.2:g}/s, 1/s per chat), {args.crises} crises, "
-          f"round trip {args.latency * 1000:.0f} ms")
+    print(
+        f"wave of {args.members} check-in prompts, global rate {args.rate:g}/s "
+        f"(sandbox enforces {args.rate * 1.2:g}/s, 1/s per chat), {args.crises} crises, "
+        f"round trip {args.latency * 1000:.0f} ms"
+    )
     limiters = [("priority", PriorityRateLimiter), ("fifo", FifoRateLimiter)]
     for name, limiter in limiters[:1] if args.priority_only else limiters:
-        r = await run_wave(args.members, args.rate, args.crises, limiter, args.latency,
-                           args.in_flight)
-        print(f"[{name:8}] wave {r['elapsed']:.2f} s vs ideal {r['ideal']:.2f} s "
-              f"= {r['elapsed'] / r['ideal']:.3f}x · 429s received: {r['count_429']} · "
-              f"crisis reply p50 {r['p50'] * 1000:.0f} ms, p99 {r['p99'] * 1000:.0f} ms "
-              f"({r['crises']} crises) · violations {r['violations']} · "
-              f"sends in flight at the end {r['in_flight']}")
+        r = await run_wave(
+            args.members, args.rate, args.crises, limiter, args.latency, args.in_flight
+        )
+        print(
+            f"[{name:8}] wave {r['elapsed']:.2f} s vs ideal {r['ideal']:.2f} s "
+            f"= {r['elapsed'] / r['ideal']:.3f}x · 429s received: {r['count_429']} · "
+            f"crisis reply p50 {r['p50'] * 1000:.0f} ms, p99 {r['p99'] * 1000:.0f} ms "
+            f"({r['crises']} crises) · violations {r['violations']} · "
+            f"sends in flight at the end {r['in_flight']}"
+        )
 
 
 if __name__ == "__main__":

@@ -34,13 +34,27 @@ async def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-disk-full-"))
     fake = FakeTelegram(spec=True)
     server = await SandboxHttpServer(fake).start()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BOT_TOKEN": "123456:DISK-FULL",
-           "COORDINATOR_CHAT_ID": str(COORDINATORS), "DATABASE_PATH": str(folder / "db.sqlite3"),
-           "PSEUDONYM_KEY_FILE": str(folder / "key"), "TELEGRAM_BASE_URL": server.base_url,
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "BOT_TOKEN": "123456:DISK-FULL",
+        "COORDINATOR_CHAT_ID": str(COORDINATORS),
+        "DATABASE_PATH": str(folder / "db.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(folder / "key"),
+        "TELEGRAM_BASE_URL": server.base_url,
+        "LOG_LEVEL": "WARNING",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-W", "ignore", "-m", "bot", cwd=folder, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-W",
+        "ignore",
+        "-m",
+        "bot",
+        cwd=folder,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
 
     def texts(chat: int) -> list[str]:
         return [m.get("text", "") for m in fake.messages.get(chat, {}).values()]
@@ -49,8 +63,12 @@ async def main() -> None:
     await wait_for(lambda: texts(1))
     _soft, hard = resource.prlimit(process.pid, resource.RLIMIT_FSIZE)
     resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (1, hard))
-    during = {10 + n: text for n, text in enumerate(
-        ["i want to end it all", "i want to end it all", "/help", "/start", "/crisis"])}
+    during = {
+        10 + n: text
+        for n, text in enumerate(
+            ["i want to end it all", "i want to end it all", "/help", "/start", "/crisis"]
+        )
+    }
     for chat, text in during.items():
         fake.push_update(message(chat, text))
     await wait_for(lambda: all(texts(chat) for chat in during) and len(texts(COORDINATORS)) >= 2)
@@ -75,13 +93,19 @@ async def main() -> None:
     unsaved = sum(1 for t in alerts if "could not save this alert" in t)
     print(f"coordinators' group: {len(alerts)} alerts, {unsaved} sent directly (not saved)")
     levels = {level: logs.count(f" {level} ") for level in ("CRITICAL", "ERROR", "WARNING")}
-    print(f"log lines: {levels}; 'not handled' apologies after crisis words: "
-          f"{sum('was not handled' in t for c in (10, 11, 14) for t in texts(c))}")
+    print(
+        f"log lines: {levels}; 'not handled' apologies after crisis words: "
+        f"{sum('was not handled' in t for c in (10, 11, 14) for t in texts(c))}"
+    )
     with sqlite3.connect(folder / "db.sqlite3") as connection:
-        print("database afterwards: escalations",
-              connection.execute("SELECT COUNT(*) FROM escalations").fetchone()[0],
-              "· inbox left", connection.execute("SELECT COUNT(*) FROM inbox").fetchone()[0],
-              "· integrity", connection.execute("PRAGMA integrity_check").fetchone()[0])
+        print(
+            "database afterwards: escalations",
+            connection.execute("SELECT COUNT(*) FROM escalations").fetchone()[0],
+            "· inbox left",
+            connection.execute("SELECT COUNT(*) FROM inbox").fetchone()[0],
+            "· integrity",
+            connection.execute("PRAGMA integrity_check").fetchone()[0],
+        )
     print(f"exit code {process.returncode}; log in {folder}")
     (folder / "bot.log").write_text(logs)
 

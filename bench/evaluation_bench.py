@@ -33,8 +33,12 @@ from storage.db import Database  # noqa: E402
 async def main(runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "demo.sqlite3"
-        code = await run_demo(script=REPO / "examples" / "walkthrough.txt", database=database,
-                              out=lambda _line: None, files=Path(folder) / "files")
+        code = await run_demo(
+            script=REPO / "examples" / "walkthrough.txt",
+            database=database,
+            out=lambda _line: None,
+            files=Path(folder) / "files",
+        )
         assert code == 0, "the walkthrough failed"
         content = load_content(None)
         words = words_for(Translator(content.locales, "en"), "en")

@@ -33,8 +33,9 @@ def main() -> int:
             print(f"  ... {stats.updates:,} updates, {len(stats.errors)} exceptions", flush=True)
 
     with tempfile.TemporaryDirectory() as folder:
-        stats = run_fuzz(Path(folder), updates=args.updates, seed_value=args.seed,
-                         progress=progress)
+        stats = run_fuzz(
+            Path(folder), updates=args.updates, seed_value=args.seed, progress=progress
+        )
     print(f"Bot API spec checks:   {spec_path() or 'off (built-in checks only)'}")
     print(stats.summary())
     for problem in stats.signed_odd_errors[:5]:

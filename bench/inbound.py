@@ -31,8 +31,9 @@ async def run(mode: str, chats: int, per_chat: int, latency: float) -> tuple[flo
     """Handle every update; returns (updates per second, order kept, replies)."""
     fake = FakeTelegram(spec=True)
     fake.faults.latency = latency
-    sandbox = await Sandbox(sandbox_settings(Path(tempfile.mkdtemp(prefix="bench-in-"))),
-                            fake=fake).start()
+    sandbox = await Sandbox(
+        sandbox_settings(Path(tempfile.mkdtemp(prefix="bench-in-"))), fake=fake
+    ).start()
     app = sandbox.app
     assert app is not None
     seen: dict[int, list[int]] = {}
@@ -46,25 +47,34 @@ async def run(mode: str, chats: int, per_chat: int, latency: float) -> tuple[flo
     for round_ in range(per_chat):
         for chat in range(chats):
             user_id = 7_000_000 + chat
-            raw = fake.push_update({"message": {
-                "message_id": round_ + 1, "date": 0, "text": "/help",
-                "chat": {"id": user_id, "type": "private", "first_name": "M"},
-                "from": {"id": user_id, "is_bot": False, "first_name": "M"},
-                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-            }})
+            raw = fake.push_update(
+                {
+                    "message": {
+                        "message_id": round_ + 1,
+                        "date": 0,
+                        "text": "/help",
+                        "chat": {"id": user_id, "type": "private", "first_name": "M"},
+                        "from": {"id": user_id, "is_bot": False, "first_name": "M"},
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+                    }
+                }
+            )
             updates.append(Update.de_json(raw, app.bot))
     started = time.perf_counter()
     if mode == "per-chat":
-        await asyncio.gather(*(
-            app.update_processor.process_update(update, app.process_update(update))
-            for update in updates
-        ))
+        await asyncio.gather(
+            *(
+                app.update_processor.process_update(update, app.process_update(update))
+                for update in updates
+            )
+        )
     else:  # PTB's default: one update after another
         for update in updates:
             await app.process_update(update)
     elapsed = time.perf_counter() - started
     ordered = all(ids == sorted(ids) for ids in seen.values()) and sum(
-        len(ids) for ids in seen.values()) == len(updates)
+        len(ids) for ids in seen.values()
+    ) == len(updates)
     replies = sum(1 for method, _ in fake.calls if method == "sendMessage")
     await sandbox.stop()
     return len(updates) / elapsed, ordered, replies
@@ -82,8 +92,10 @@ async def main() -> None:
     for mode in ("per-chat", "sequential"):
         rate, ordered, replies = await run(mode, args.chats, args.per_chat, args.latency)
         results[mode] = rate
-        print(f"[{mode:10}] {rate:7.1f} updates/s · per-chat order kept: {ordered} · "
-              f"{replies} replies")
+        print(
+            f"[{mode:10}] {rate:7.1f} updates/s · per-chat order kept: {ordered} · "
+            f"{replies} replies"
+        )
     print(f"speed-up: {results['per-chat'] / results['sequential']:.1f}x")
 
 

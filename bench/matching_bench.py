@@ -24,11 +24,33 @@ from bot.content import load_content
 from bot.programme.assignment import greedy, optimal, plan, total
 from bot.programme.matching import Mentee, Mentor, score_matrix
 
-AREAS = ["anxiety", "depression", "grief", "addiction", "alcohol", "trauma", "loneliness",
-         "self_harm_recovery", "eating", "bipolar", "psychosis", "work_stress", "family", "sleep"]
+AREAS = [
+    "anxiety",
+    "depression",
+    "grief",
+    "addiction",
+    "alcohol",
+    "trauma",
+    "loneliness",
+    "self_harm_recovery",
+    "eating",
+    "bipolar",
+    "psychosis",
+    "work_stress",
+    "family",
+    "sleep",
+]
 LANGUAGES = ["en"] * 6 + ["es"] * 3 + ["pt", "fr"]
-ZONES = ["UTC", "Europe/London", "Europe/Madrid", "America/New_York", "America/Mexico_City",
-         "America/Bogota", "America/Los_Angeles", "Asia/Kolkata"]
+ZONES = [
+    "UTC",
+    "Europe/London",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+]
 BANDS = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 GENDERS = ["woman", "man", "nonbinary"]
 
@@ -40,24 +62,37 @@ def people(seed: int, now: datetime) -> tuple[list[Mentee], list[Mentor]]:
     for index in range(2000):
         languages = {rng.choice(LANGUAGES)} | ({"en"} if rng.random() < 0.3 else set())
         wishes = {"mentor_gender": rng.choice(GENDERS)} if rng.random() < 0.2 else {}
-        mentees.append(Mentee(
-            id=index, code=f"E{index}", languages=frozenset(languages),
-            focus_areas=frozenset(rng.sample(AREAS, rng.randint(1, 3))),
-            age_band=rng.choice(BANDS), timezone=rng.choice(ZONES),
-            checkin_time=f"{rng.randint(7, 22):02d}:{rng.choice([0, 30]):02d}", wishes=wishes,
-            waiting_since=now - timedelta(days=rng.uniform(0, 60)),
-            past_mentors=frozenset(rng.sample(range(10_000, 10_500), 1)) if rng.random() < 0.1
-            else frozenset(),
-        ))
+        mentees.append(
+            Mentee(
+                id=index,
+                code=f"E{index}",
+                languages=frozenset(languages),
+                focus_areas=frozenset(rng.sample(AREAS, rng.randint(1, 3))),
+                age_band=rng.choice(BANDS),
+                timezone=rng.choice(ZONES),
+                checkin_time=f"{rng.randint(7, 22):02d}:{rng.choice([0, 30]):02d}",
+                wishes=wishes,
+                waiting_since=now - timedelta(days=rng.uniform(0, 60)),
+                past_mentors=frozenset(rng.sample(range(10_000, 10_500), 1))
+                if rng.random() < 0.1
+                else frozenset(),
+            )
+        )
     mentors = []
     for index in range(500):
         languages = {rng.choice(LANGUAGES), "en"} if rng.random() < 0.5 else {rng.choice(LANGUAGES)}
-        mentors.append(Mentor(
-            id=10_000 + index, code=f"R{index}", languages=frozenset(languages),
-            lived_experience=frozenset(rng.sample(AREAS, rng.randint(1, 4))),
-            age_band=rng.choice(BANDS), timezone=rng.choice(ZONES),
-            attributes={"gender": rng.choice(GENDERS)}, free_slots=rng.randint(1, 3),
-        ))
+        mentors.append(
+            Mentor(
+                id=10_000 + index,
+                code=f"R{index}",
+                languages=frozenset(languages),
+                lived_experience=frozenset(rng.sample(AREAS, rng.randint(1, 4))),
+                age_band=rng.choice(BANDS),
+                timezone=rng.choice(ZONES),
+                attributes={"gender": rng.choice(GENDERS)},
+                free_slots=rng.randint(1, 3),
+            )
+        )
     return mentees, mentors
 
 
@@ -89,13 +124,19 @@ def main() -> int:
     print(f"mentees {len(mentees)}, mentors {len(mentors)}, capacity slots {slots}")
     print(f"suggestions (score + assignment + 2 alternatives each): {elapsed:.2f} s")
     print(f"pairs proposed: optimal {len(result.proposals)}, greedy {len(baseline)}")
-    print(f"total score: optimal {result.total:.1f}, greedy {greedy_total:.1f} "
-          f"({(result.total - greedy_total) / greedy_total * 100:+.2f} %; greedy took "
-          f"{greedy_seconds:.2f} s)")
-    print(f"mean score per pair: optimal {result.total / max(1, len(result.proposals)):.1f}, "
-          f"greedy {greedy_total / max(1, len(baseline)):.1f} (max {config.weights.total:g})")
-    print(f"peak memory: {peak / 2**20:.1f} MiB traced (Python allocations during the plan); "
-          f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(
+        f"total score: optimal {result.total:.1f}, greedy {greedy_total:.1f} "
+        f"({(result.total - greedy_total) / greedy_total * 100:+.2f} %; greedy took "
+        f"{greedy_seconds:.2f} s)"
+    )
+    print(
+        f"mean score per pair: optimal {result.total / max(1, len(result.proposals)):.1f}, "
+        f"greedy {greedy_total / max(1, len(baseline)):.1f} (max {config.weights.total:g})"
+    )
+    print(
+        f"peak memory: {peak / 2**20:.1f} MiB traced (Python allocations during the plan); "
+        f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
     assert result.total >= greedy_total - 1e-6, "the optimal assignment scored below greedy"
     assert elapsed < 5.0, f"too slow: {elapsed:.2f} s"
     return 0

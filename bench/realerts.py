@@ -22,9 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.content import load_content
 from bot.sandbox.harness import Sandbox, sandbox_settings
 
-RULES = {"old: every 15 min, no cap": {"escalation_realert_minutes": "15",
-                                        "escalation_realerts_per_day": 96},
-         "shipped: 15,30,60 then hourly, 8 a day": {}}
+RULES = {
+    "old: every 15 min, no cap": {
+        "escalation_realert_minutes": "15",
+        "escalation_realerts_per_day": 96,
+    },
+    "shipped: 15,30,60 then hourly, 8 a day": {},
+}
 
 
 async def weekend(hours: int, overrides: dict[str, object]) -> dict[str, int]:

@@ -37,11 +37,14 @@ async def main() -> None:
                 await connection.execute(
                     "INSERT INTO members (telegram_id, code, role, consented_at, created_at, "
                     "updated_at, last_seen_at) VALUES (?, ?, 'mentee', ?, ?, ?, ?)",
-                    (10_000 + index, f"M{index:06d}", old, old, old, seen))
+                    (10_000 + index, f"M{index:06d}", old, old, old, seen),
+                )
             for index in range(0, MEMBERS - 1, 6):  # a third of everyone in a current pair
                 await connection.execute(
                     "INSERT INTO pairs (code, mentee_id, mentor_id, status, created_at) "
-                    "VALUES (?, ?, ?, 'active', ?)", (f"P{index:06d}", index + 1, index + 2, old))
+                    "VALUES (?, ?, ?, 'active', ?)",
+                    (f"P{index:06d}", index + 1, index + 2, old),
+                )
         cutoff = months_before(now, 12)
         timings: dict[str, list[float]] = {"notice": [], "erasure": []}
         for _ in range(15):
@@ -54,8 +57,10 @@ async def main() -> None:
         await db.close()
     print(f"{MEMBERS} members, batch {BATCH}: {len(due)} due a notice in the first batch")
     for name, values in timings.items():
-        print(f"  due for {name}: median {statistics.median(values) * 1000:.1f} ms "
-              f"(min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})")
+        print(
+            f"  due for {name}: median {statistics.median(values) * 1000:.1f} ms "
+            f"(min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})"
+        )
 
 
 if __name__ == "__main__":

@@ -75,7 +75,9 @@ def random_length(rng: random.Random) -> int:
     return rng.randint(1000, MAX_CHARS)
 
 
-def time_messages(screen: RiskScreen | LexiconScreen, messages: list[str]) -> tuple[list[float], list[float]]:
+def time_messages(
+    screen: RiskScreen | LexiconScreen, messages: list[str]
+) -> tuple[list[float], list[float]]:
     """(wall-clock, thread CPU) microseconds taken by screen() for each message."""
     wall, cpu = [], []
     for message in messages:
@@ -116,8 +118,13 @@ print(sorted(cpu)[len(cpu) // 2])
 
 def median_cpu(folder: Path, messages_file: Path) -> float:
     """Median thread-CPU microseconds per message of the screen in ``folder`` (a child process)."""
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(messages_file)], cwd=folder,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(messages_file)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -126,8 +133,12 @@ def against(revision: str, messages: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         old = Path(folder) / "old"
         old.mkdir()
-        archive = subprocess.run(["git", "archive", revision, "bot", "content"], cwd=ROOT,
-                                 capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", revision, "bot", "content"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
         messages_file = Path(folder) / "messages.json"
         messages_file.write_text(json.dumps(messages), "utf-8")
@@ -136,8 +147,10 @@ def against(revision: str, messages: list[str]) -> None:
             new_times.append(median_cpu(ROOT, messages_file))
             old_times.append(median_cpu(old, messages_file))
         new, previous = min(new_times), min(old_times)
-        print(f"500-character messages, median CPU: this tree {new:.1f} µs, {revision} "
-              f"{previous:.1f} µs: {previous / new:.2f}x faster")
+        print(
+            f"500-character messages, median CPU: this tree {new:.1f} µs, {revision} "
+            f"{previous:.1f} µs: {previous / new:.2f}x faster"
+        )
 
 
 def main() -> int:
@@ -145,8 +158,10 @@ def main() -> int:
     rng = random.Random(1234)
     started = time.perf_counter()
     screen = RiskScreen.load(ROOT / "content")
-    print(f"load lexicons + model: {(time.perf_counter() - started) * 1000:.1f} ms; model file "
-          f"{(ROOT / 'content' / 'risk' / 'model.npz').stat().st_size / 1024:.0f} KiB")
+    print(
+        f"load lexicons + model: {(time.perf_counter() - started) * 1000:.1f} ms; model file "
+        f"{(ROOT / 'content' / 'risk' / 'model.npz').stat().st_size / 1024:.0f} KiB"
+    )
     lexicon = load_screen()
     words, risky = build_corpus(rng)
     mixed = [make_message(rng, words, risky, random_length(rng)) for _ in range(MESSAGES)]

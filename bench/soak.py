@@ -60,8 +60,13 @@ async def seed(database: Path, pair_count: int) -> list[int]:
     """Members and active pairs, as weeks of intake and matching would leave them."""
     db = await Database.open(database)
     try:
-        seeded = await seed_pairs(db, count=pair_count, now=SystemClock().now(),
-                                  first_telegram_id=FIRST_MEMBER_ID, approved_by=COORDINATOR_ID)
+        seeded = await seed_pairs(
+            db,
+            count=pair_count,
+            now=SystemClock().now(),
+            first_telegram_id=FIRST_MEMBER_ID,
+            approved_by=COORDINATOR_ID,
+        )
     finally:
         await db.close()
     return [telegram_id for pair in seeded for telegram_id in (pair.mentee, pair.mentor)]
@@ -110,9 +115,11 @@ def backlog(database: Path) -> tuple[int, int]:
     with contextlib.closing(reader) as connection, connection:
         pending = connection.execute(
             "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND not_before <= "
-            "COALESCE((SELECT value FROM kv WHERE key = 'last_sweep_at'), '')").fetchone()[0]
+            "COALESCE((SELECT value FROM kv WHERE key = 'last_sweep_at'), '')"
+        ).fetchone()[0]
         failed = connection.execute(
-            "SELECT COUNT(*) FROM outbox WHERE status = 'failed'").fetchone()[0]
+            "SELECT COUNT(*) FROM outbox WHERE status = 'failed'"
+        ).fetchone()[0]
     return int(pending), int(failed)
 
 
@@ -127,16 +134,26 @@ class Driver:
         self.next_message: dict[int, itertools.count[int]] = {}
 
     def _user(self, telegram_id: int) -> dict[str, Any]:
-        return {"id": telegram_id, "is_bot": False, "first_name": f"M{telegram_id}",
-                "language_code": "en"}
+        return {
+            "id": telegram_id,
+            "is_bot": False,
+            "first_name": f"M{telegram_id}",
+            "language_code": "en",
+        }
 
     def _message(self, chat: dict[str, Any], sender: int, text: str) -> dict[str, Any]:
         message_id = self.fake.next_message_id(chat["id"])
-        message: dict[str, Any] = {"message_id": message_id, "from": self._user(sender),
-                                   "chat": chat, "date": int(time.time()), "text": text}
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "from": self._user(sender),
+            "chat": chat,
+            "date": int(time.time()),
+            "text": text,
+        }
         if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
         self.fake.messages.setdefault(chat["id"], {})[message_id] = message
         return message
 
@@ -150,19 +167,35 @@ class Driver:
         if telegram_id in self.watch.waiting:
             return
         chat = self.fake.chat(telegram_id)
-        latest = [m for m in self.fake.sent_to(telegram_id)[-3:]
-                  if m.get("from", {}).get("is_bot") and m.get("reply_markup")]
+        latest = [
+            m
+            for m in self.fake.sent_to(telegram_id)[-3:]
+            if m.get("from", {}).get("is_bot") and m.get("reply_markup")
+        ]
         if latest and self.random.random() < 0.5:
             message = latest[-1]
-            buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row
-                       if "callback_data" in b]
+            buttons = [
+                b
+                for row in message["reply_markup"]["inline_keyboard"]
+                for b in row
+                if "callback_data" in b
+            ]
             if buttons:
                 query_id = str(next(self.callback_ids))
                 self.watch.callbacks[query_id] = telegram_id
-                self._push("press", telegram_id, {"callback_query": {
-                    "id": query_id, "from": self._user(telegram_id), "chat_instance": "soak",
-                    "message": message,
-                    "data": self.random.choice(buttons)["callback_data"]}})
+                self._push(
+                    "press",
+                    telegram_id,
+                    {
+                        "callback_query": {
+                            "id": query_id,
+                            "from": self._user(telegram_id),
+                            "chat_instance": "soak",
+                            "message": message,
+                            "data": self.random.choice(buttons)["callback_data"],
+                        }
+                    },
+                )
                 return
         pick = self.random.random()
         if pick < 0.004:
@@ -172,9 +205,18 @@ class Driver:
         elif pick < 0.05:
             kind, text = "command", self.random.choice(["/start", "/help"])
         else:
-            kind, text = "text", self.random.choice([
-                "Had a rough day but I went for a walk", "Thanks for yesterday <3 & see you",
-                "Can we talk on Thursday?", "Feeling a bit better this week", "🙂 all good"])
+            kind, text = (
+                "text",
+                self.random.choice(
+                    [
+                        "Had a rough day but I went for a walk",
+                        "Thanks for yesterday <3 & see you",
+                        "Can we talk on Thursday?",
+                        "Feeling a bit better this week",
+                        "🙂 all good",
+                    ]
+                ),
+            )
         self._push(kind, telegram_id, {"message": self._message(chat, telegram_id, text)})
 
     def _coordinator(self) -> None:
@@ -182,18 +224,35 @@ class Driver:
         if COORDINATOR_CHAT_ID in self.watch.waiting:
             return
         for message in self.fake.sent_to(COORDINATOR_CHAT_ID)[-10:]:
-            claim = [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
-                     for b in row if b.get("callback_data", "").startswith("co:esc:claim")]
+            claim = [
+                b
+                for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+                for b in row
+                if b.get("callback_data", "").startswith("co:esc:claim")
+            ]
             if claim:  # a coordinator takes every open alert
                 query_id = str(next(self.callback_ids))
                 self.watch.callbacks[query_id] = COORDINATOR_CHAT_ID
-                self._push("claim", COORDINATOR_CHAT_ID, {"callback_query": {
-                    "id": query_id, "from": self._user(COORDINATOR_ID), "chat_instance": "soak",
-                    "message": message, "data": claim[0]["callback_data"]}})
+                self._push(
+                    "claim",
+                    COORDINATOR_CHAT_ID,
+                    {
+                        "callback_query": {
+                            "id": query_id,
+                            "from": self._user(COORDINATOR_ID),
+                            "chat_instance": "soak",
+                            "message": message,
+                            "data": claim[0]["callback_data"],
+                        }
+                    },
+                )
                 return
         text = self.random.choice(["/help", "/pending", "/audit", "/escalations"])
-        self._push("coordinator", COORDINATOR_CHAT_ID,
-                   {"message": self._message(group, COORDINATOR_ID, text)})
+        self._push(
+            "coordinator",
+            COORDINATOR_CHAT_ID,
+            {"message": self._message(group, COORDINATOR_ID, text)},
+        )
 
     def _push(self, kind: str, chat_id: int, payload: dict[str, Any]) -> None:
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
@@ -215,9 +274,12 @@ async def soak(args: argparse.Namespace) -> int:
     """Run it and print the figures; returns the exit code."""
     # Long polls still open when the sandbox stops are cancelled: expected, not worth a traceback.
     asyncio.get_running_loop().set_exception_handler(
-        lambda loop, context: None if isinstance(context.get("exception"),
-                                                 asyncio.CancelledError)
-        else loop.default_exception_handler(context))
+        lambda loop, context: (
+            None
+            if isinstance(context.get("exception"), asyncio.CancelledError)
+            else loop.default_exception_handler(context)
+        )
+    )
     fake = FakeTelegram()
     fake.faults.latency = args.latency  # every Bot API call answered after one round trip
     fake.limits.enforce = True  # Telegram's flood limits: the bot must pace itself
@@ -228,26 +290,42 @@ async def soak(args: argparse.Namespace) -> int:
     database = folder / "companion.sqlite3"
     started = time.perf_counter()
     ids = await seed(database, args.pairs)
-    print(f"seeded {len(ids)} members in {args.pairs} active pairs "
-          f"({time.perf_counter() - started:.1f} s)", flush=True)
+    print(
+        f"seeded {len(ids)} members in {args.pairs} active pairs "
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
     duration = args.minutes * 60
     scale = WEEK_SECONDS / duration
-    env = {**os.environ, "BOT_TOKEN": SANDBOX_TOKEN, "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-           "TELEGRAM_BASE_URL": server.base_url, "DATABASE_PATH": str(database),
-           "PSEUDONYM_KEY_FILE": str(folder / "pseudonym.key"), "PYTHONPATH": str(REPO),
-           "SANDBOX_TIME_SCALE": f"{scale:.3f}", "LOG_LEVEL": "INFO",
-           # Re-alerts run on simulated time but the group's 20 messages a minute on real time:
-           # at this speed 15 simulated minutes are a fraction of a real second.
-           "ESCALATION_REALERT_MINUTES": "1440",
-           # Likewise a week of coordinator-group posts must fit in minutes: the group's pace is
-           # raised to 2/s on both sides (Telegram's 20 a minute would hold a week's alerts
-           # and nudges for hours of real time; 3 in any second stays the ceiling).
-           "RATE_GROUP_PER_MINUTE": str(GROUP_PER_MINUTE)}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
+        "TELEGRAM_BASE_URL": server.base_url,
+        "DATABASE_PATH": str(database),
+        "PSEUDONYM_KEY_FILE": str(folder / "pseudonym.key"),
+        "PYTHONPATH": str(REPO),
+        "SANDBOX_TIME_SCALE": f"{scale:.3f}",
+        "LOG_LEVEL": "INFO",
+        # Re-alerts run on simulated time but the group's 20 messages a minute on real time:
+        # at this speed 15 simulated minutes are a fraction of a real second.
+        "ESCALATION_REALERT_MINUTES": "1440",
+        # Likewise a week of coordinator-group posts must fit in minutes: the group's pace is
+        # raised to 2/s on both sides (Telegram's 20 a minute would hold a week's alerts
+        # and nudges for hours of real time; 3 in any second stays the ceiling).
+        "RATE_GROUP_PER_MINUTE": str(GROUP_PER_MINUTE),
+    }
     log_path = folder / "bot.log"
     with log_path.open("wb") as log_file:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=folder, env=env, stdout=log_file,
-            stderr=asyncio.subprocess.STDOUT)
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=folder,
+            env=env,
+            stdout=log_file,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         watch = Watch(fake)
         driver = Driver(fake, watch, ids, args.seed)
         for _ in range(600):  # wait until the bot is up (bounded)
@@ -267,9 +345,12 @@ async def soak(args: argparse.Namespace) -> int:
                     backlogs.append(backlog(database)[0])
                 next_sample += 1.0
                 if len(memory) % 30 == 0:
-                    print(f"  {elapsed:5.0f} s (simulated day {elapsed * scale / 86400:.1f}): "
-                          f"{len(watch.latencies)} replies, RSS {memory[-1][1] / 1024:.0f} MiB, "
-                          f"backlog {backlogs[-1] if backlogs else 0}", flush=True)
+                    print(
+                        f"  {elapsed:5.0f} s (simulated day {elapsed * scale / 86400:.1f}): "
+                        f"{len(watch.latencies)} replies, RSS {memory[-1][1] / 1024:.0f} MiB, "
+                        f"backlog {backlogs[-1] if backlogs else 0}",
+                        flush=True,
+                    )
             await asyncio.sleep(interval)
         for _ in range(200):  # let the last answers arrive (bounded)
             if not watch.waiting:
@@ -282,8 +363,11 @@ async def soak(args: argparse.Namespace) -> int:
         while not drained and time.perf_counter() - draining < DRAIN_LIMIT_SECONDS:
             await asyncio.sleep(1.0)
             drained = backlog(database)[0] == 0
-        drain = (f"{time.perf_counter() - draining:.0f} s after the members stopped"
-                 if drained else f"NOT within {DRAIN_LIMIT_SECONDS} s")
+        drain = (
+            f"{time.perf_counter() - draining:.0f} s after the members stopped"
+            if drained
+            else f"NOT within {DRAIN_LIMIT_SECONDS} s"
+        )
         memory.append((time.perf_counter() - begin, rss_kib(process.pid)))
         unanswered = len(watch.waiting)
         stopping = time.perf_counter()
@@ -305,23 +389,33 @@ async def soak(args: argparse.Namespace) -> int:
     second_half_peak = max(rss[half:] or [0])
     latencies_ms = [value * 1000 for value in watch.latencies]
     print(f"Telegram round trip:   {args.latency * 1000:.0f} ms (fake latency per call)")
-    print(f"simulated week:        {duration:.0f} s of real time at {scale:.0f}x "
-          f"(sweep every 1 s = {scale / 60:.0f} simulated minutes)")
+    print(
+        f"simulated week:        {duration:.0f} s of real time at {scale:.0f}x "
+        f"(sweep every 1 s = {scale / 60:.0f} simulated minutes)"
+    )
     print(f"updates sent:          {updates:,} {dict(sorted(driver.kinds.items()))}")
     print(f"updates handled:       {fake.confirmed_offset - 1:,} (offset confirmed at shutdown)")
     print(f"bot messages sent:     {watch.sends:,}; Bot API calls {len(fake.calls):,}")
-    print(f"reply latency:         p50 {statistics.median(latencies_ms):.0f} ms, "
-          f"p99 {percentile(latencies_ms, 0.99):.0f} ms, max {max(latencies_ms):.0f} ms "
-          f"({len(latencies_ms):,} replies; {unanswered} updates got no reply)")
+    print(
+        f"reply latency:         p50 {statistics.median(latencies_ms):.0f} ms, "
+        f"p99 {percentile(latencies_ms, 0.99):.0f} ms, max {max(latencies_ms):.0f} ms "
+        f"({len(latencies_ms):,} replies; {unanswered} updates got no reply)"
+    )
     for kind, values in sorted(watch.by_kind.items()):
         kind_ms = [value * 1000 for value in values]
-        print(f"  {kind + ':':21s}p50 {statistics.median(kind_ms):.0f} ms, "
-              f"p99 {percentile(kind_ms, 0.99):.0f} ms ({len(kind_ms):,})")
-    print(f"memory (VmRSS):        start {rss[0] / 1024:.0f} MiB, peak {max(rss) / 1024:.0f} MiB "
-          f"(first half {first_half_peak / 1024:.0f}, second half "
-          f"{second_half_peak / 1024:.0f}), end {rss[-1] / 1024:.0f} MiB")
-    print(f"outbox backlog (due):  max sampled {max(backlogs or [0])}, at the end {end_backlog}; "
-          f"{failed} rows failed; drained {drain}")
+        print(
+            f"  {kind + ':':21s}p50 {statistics.median(kind_ms):.0f} ms, "
+            f"p99 {percentile(kind_ms, 0.99):.0f} ms ({len(kind_ms):,})"
+        )
+    print(
+        f"memory (VmRSS):        start {rss[0] / 1024:.0f} MiB, peak {max(rss) / 1024:.0f} MiB "
+        f"(first half {first_half_peak / 1024:.0f}, second half "
+        f"{second_half_peak / 1024:.0f}), end {rss[-1] / 1024:.0f} MiB"
+    )
+    print(
+        f"outbox backlog (due):  max sampled {max(backlogs or [0])}, at the end {end_backlog}; "
+        f"{failed} rows failed; drained {drain}"
+    )
     print(f"429s from Telegram:    {fake.counts_429}")
     print(f"Bot API violations:    {len(fake.violations)}")
     print(f"errors in the log:     {len(errors)}")
@@ -336,14 +430,19 @@ async def soak(args: argparse.Namespace) -> int:
 
 def main() -> int:
     """Parse arguments and run the soak."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pairs", type=int, default=500)
     parser.add_argument("--minutes", type=float, default=6.0)
     parser.add_argument("--rate", type=float, default=6.0, help="updates per second")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--latency", type=float, default=0.0,
-                        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="Telegram's round trip in seconds (e.g. 0.08, 0.15)",
+    )
     return asyncio.run(soak(parser.parse_args()))
 
 

@@ -35,8 +35,13 @@ MEMBER = 4_200_001
 
 def launch(folder: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """The bot process, output discarded."""
-    return subprocess.Popen([sys.executable, "-W", "ignore", "-m", "bot"], cwd=folder, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-W", "ignore", "-m", "bot"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def cpu_seconds(pid: int) -> float:
@@ -66,18 +71,30 @@ def rss_mib(pid: int) -> float:
 async def one_launch(root: Path, idle: float) -> tuple[float, float, float, float]:
     """(seconds to the first reply, CPU seconds by then, idle MiB, children's MiB) of a start."""
     fake = FakeTelegram()
-    fake.push_update({"message": {
-        "message_id": 1, "date": int(time.time()), "text": "/crisis",
-        "chat": {"id": MEMBER, "type": "private", "first_name": "M"},
-        "from": {"id": MEMBER, "is_bot": False, "first_name": "M", "language_code": "en"},
-        "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
-    }})
+    fake.push_update(
+        {
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "text": "/crisis",
+                "chat": {"id": MEMBER, "type": "private", "first_name": "M"},
+                "from": {"id": MEMBER, "is_bot": False, "first_name": "M", "language_code": "en"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+            }
+        }
+    )
     server = await SandboxHttpServer(fake).start()
     folder = Path(tempfile.mkdtemp(prefix="bench-start-"))
-    env = {**os.environ, "PYTHONPATH": str(root), "BOT_TOKEN": SANDBOX_TOKEN,
-           "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID), "TELEGRAM_BASE_URL": server.base_url,
-           "DATABASE_PATH": str(folder / "companion.sqlite3"),
-           "PSEUDONYM_KEY_FILE": str(folder / "pseudonym.key"), "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
+        "TELEGRAM_BASE_URL": server.base_url,
+        "DATABASE_PATH": str(folder / "companion.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(folder / "pseudonym.key"),
+        "LOG_LEVEL": "WARNING",
+    }
     started = time.perf_counter()
     process = launch(folder, env)
     try:
@@ -104,11 +121,13 @@ async def main() -> None:
     args = parser.parse_args()
     results = [await one_launch(args.root, args.idle) for _ in range(args.runs)]
     firsts, cpus, memories, children = zip(*results, strict=True)
-    print(f"{args.root}: first reply median {statistics.median(firsts):.2f} s "
-          f"(min {min(firsts):.2f}, max {max(firsts):.2f}), CPU by then median "
-          f"{statistics.median(cpus):.2f} s; idle RSS median "
-          f"{statistics.median(memories):.0f} MiB (min {min(memories):.0f}, max {max(memories):.0f}),"
-          f" child processes {statistics.median(children):.0f} MiB")
+    print(
+        f"{args.root}: first reply median {statistics.median(firsts):.2f} s "
+        f"(min {min(firsts):.2f}, max {max(firsts):.2f}), CPU by then median "
+        f"{statistics.median(cpus):.2f} s; idle RSS median "
+        f"{statistics.median(memories):.0f} MiB (min {min(memories):.0f}, max {max(memories):.0f}),"
+        f" child processes {statistics.median(children):.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

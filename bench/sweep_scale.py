@@ -42,12 +42,21 @@ async def main() -> None:
     settings = sandbox_settings(folder)
     db = await Database.open(settings.database_path)
     await db.close()
-    seed_mentees(settings.database_path, args.members, due_at=NOON, due=args.due,
-                 later=NOON + timedelta(days=3))
+    seed_mentees(
+        settings.database_path,
+        args.members,
+        due_at=NOON,
+        due=args.due,
+        later=NOON + timedelta(days=3),
+    )
     db = await Database.open(settings.database_path)
-    services = Services(settings=settings, db=db, clock=FakeClock(NOON),
-                        content_store=ContentStore(load_content()),
-                        pseudonym_key=load_or_create_key(settings.pseudonym_key_file))
+    services = Services(
+        settings=settings,
+        db=db,
+        clock=FakeClock(NOON),
+        content_store=ContentStore(load_content()),
+        pseudonym_key=load_or_create_key(settings.pseudonym_key_file),
+    )
     started, cpu = time.perf_counter(), time.process_time()
     queued = await checkin_prompts(SweepContext(services, NOON))
     first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -57,10 +66,12 @@ async def main() -> None:
     rows = await db.fetch_value("SELECT COUNT(*) FROM outbox WHERE kind = 'checkin_prompt'")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     await db.close()
-    print(f"sweep over {args.members:,} members with {args.due:,} due: {first * 1000:.0f} ms "
-          f"(target < 300 ms; CPU time {first_cpu * 1000:.0f} ms, all threads), {queued:,} prompts "
-          f"queued, {rows:,} outbox rows; load average {os.getloadavg()[0]:.1f} on "
-          f"{os.cpu_count()} cores")
+    print(
+        f"sweep over {args.members:,} members with {args.due:,} due: {first * 1000:.0f} ms "
+        f"(target < 300 ms; CPU time {first_cpu * 1000:.0f} ms, all threads), {queued:,} prompts "
+        f"queued, {rows:,} outbox rows; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores"
+    )
     print(f"second sweep (nothing due): {second * 1000:.1f} ms, {again} queued")
     print(f"process peak memory (max RSS): {peak_mb:.0f} MB (target < 200 MB)")
 

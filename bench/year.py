@@ -66,7 +66,9 @@ class LoopLag:
         await asyncio.gather(self._task, return_exceptions=True)
 
 
-async def measure(lag: LoopLag, action: Callable[[], Awaitable[object]]) -> tuple[float, float, float]:
+async def measure(
+    lag: LoopLag, action: Callable[[], Awaitable[object]]
+) -> tuple[float, float, float]:
     """(wall s, CPU s, longest stall s) of one action."""
     await asyncio.sleep(0.01)
     lag.reset()
@@ -103,7 +105,9 @@ async def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="fake round trip, seconds")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="reuse (or create) the seeded folder here")
-    parser.add_argument("--cold-chart", action="store_true", help="no chart worker before /dashboard")
+    parser.add_argument(
+        "--cold-chart", action="store_true", help="no chart worker before /dashboard"
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-year-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -112,8 +116,9 @@ async def main() -> None:
     if not settings.database_path.exists():
         seeded = time.perf_counter()
         db = await Database.open(settings.database_path)
-        await seed_year(db, load_or_create_key(settings.pseudonym_key_file), args.pairs,
-                        box.clock.now())
+        await seed_year(
+            db, load_or_create_key(settings.pseudonym_key_file), args.pairs, box.clock.now()
+        )
         await db.close()
         print(f"seeded {args.pairs} pairs in {time.perf_counter() - seeded:.0f} s")
     else:  # a reused database: the fake Telegram numbers its updates from 1 again
@@ -135,12 +140,21 @@ async def main() -> None:
     lag.start()
     coordinator = box.group.coordinator("Cleo")
     code = await db.fetch_value("SELECT code FROM members WHERE telegram_id = ?", (FIRST_ID,))
-    commands = ["/dashboard", "/export", "/digest", "/audit", f"/member {code}", "/pending",
-                "/escalations", "/pairs"]
+    commands = [
+        "/dashboard",
+        "/export",
+        "/digest",
+        "/audit",
+        f"/member {code}",
+        "/pending",
+        "/escalations",
+        "/pairs",
+    ]
     print("\ncoordinator commands (median of", args.repeat, "runs)")
     for command in commands:
-        runs = [await measure(lag, lambda c=command: coordinator.send(c))
-                for _ in range(args.repeat)]
+        runs = [
+            await measure(lag, lambda c=command: coordinator.send(c)) for _ in range(args.repeat)
+        ]
         print(median_row(command, runs))
         if command == "/dashboard":
             print(f"  each run: {', '.join(f'{wall * 1000:.0f}' for wall, _, _ in runs)} ms wall")
@@ -148,13 +162,25 @@ async def main() -> None:
     services = box.services
     # The same work without the upload: in the sandbox the fake Telegram parses the upload on
     # the bot's own event loop, which a real Bot API server does not.
-    print(median_row("  dashboard, no upload", [await measure(lag, lambda: build_dashboard(services))
-                                                 for _ in range(args.repeat)]))
-    print(median_row("  export, no upload", [await measure(lag, lambda: build_export(services))
-                                              for _ in range(args.repeat)]))
+    print(
+        median_row(
+            "  dashboard, no upload",
+            [await measure(lag, lambda: build_dashboard(services)) for _ in range(args.repeat)],
+        )
+    )
+    print(
+        median_row(
+            "  export, no upload",
+            [await measure(lag, lambda: build_export(services)) for _ in range(args.repeat)],
+        )
+    )
     member = box.user("Mia", user_id=FIRST_ID)
-    print(median_row("/mydata (a member)", [await measure(lag, lambda: member.send("/mydata"))
-                                            for _ in range(args.repeat)]))
+    print(
+        median_row(
+            "/mydata (a member)",
+            [await measure(lag, lambda: member.send("/mydata")) for _ in range(args.repeat)],
+        )
+    )
     print("\nsweeps (each alone, median of", args.repeat, "rounds)")
     for name, function in registered().items():
         runs = []
@@ -164,11 +190,16 @@ async def main() -> None:
             runs.append(await measure(lag, lambda f=function, c=context: f(c)))
         print(median_row(name, runs))
     print("\ncrisis reply latency (median of", args.repeat, "runs)")
-    for label, command in (("idle", None), ("during /dashboard", "/dashboard"),
-                           ("during /export", "/export")):
+    for label, command in (
+        ("idle", None),
+        ("during /dashboard", "/dashboard"),
+        ("during /export", "/export"),
+    ):
         times = [await crisis_during(box, command, lag) for _ in range(args.repeat)]
-        print(f"{label:<28} {statistics.median(times) * 1000:8.1f} ms "
-              f"(max {max(times) * 1000:.1f} ms)")
+        print(
+            f"{label:<28} {statistics.median(times) * 1000:8.1f} ms "
+            f"(max {max(times) * 1000:.1f} ms)"
+        )
     await lag.stop()
     await box.stop()
 

@@ -28,11 +28,15 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="run the bot (default): polling, or webhook if WEBHOOK_URL is set"
     )
     demo = commands.add_parser("demo", help="try the bot in the terminal against a local sandbox")
-    demo.add_argument("--script", help="run a scripted walkthrough and print it: a file, or "
-                      f"the name of a shipped one ({', '.join(SHIPPED_SCRIPTS)})")
+    demo.add_argument(
+        "--script",
+        help="run a scripted walkthrough and print it: a file, or "
+        f"the name of a shipped one ({', '.join(SHIPPED_SCRIPTS)})",
+    )
     demo.add_argument("--database", type=Path, help="keep the demo's data in this file")
-    demo.add_argument("--files", type=Path, help="where charts and exports are saved "
-                      "(default: demo-output)")
+    demo.add_argument(
+        "--files", type=Path, help="where charts and exports are saved (default: demo-output)"
+    )
     check = commands.add_parser("check-content", help="validate content/ and list every problem")
     check.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
     backup = commands.add_parser(
@@ -44,21 +48,32 @@ def _parser() -> argparse.ArgumentParser:
         "restore", help="put a backup in place of the database (stop the bot first)"
     )
     restore.add_argument("path", type=Path)
-    commands.add_parser("status", help="schema version, counts, outbox backlog, open escalations; "
-                        "exits 1 when something needs a person")
+    commands.add_parser(
+        "status",
+        help="schema version, counts, outbox backlog, open escalations; "
+        "exits 1 when something needs a person",
+    )
     evaluation = commands.add_parser(
         "evaluation", help="the evaluation report: a PDF and a CSV beside it (anonymised)"
     )
     evaluation.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
     evaluation.add_argument("--to", dest="end", help="last day (YYYY-MM-DD)")
-    evaluation.add_argument("--cohort", action="store_true",
-                            help="members who joined between --from and --to, followed to today")
-    evaluation.add_argument("--out", type=Path, default=Path("evaluation.pdf"),
-                            help="PDF to write (the CSV goes beside it)")
+    evaluation.add_argument(
+        "--cohort",
+        action="store_true",
+        help="members who joined between --from and --to, followed to today",
+    )
+    evaluation.add_argument(
+        "--out",
+        type=Path,
+        default=Path("evaluation.pdf"),
+        help="PDF to write (the CSV goes beside it)",
+    )
     evaluation.add_argument("--database", type=Path, help="database file (default: settings)")
     evaluation.add_argument("--language", default=None, help="en or es")
     find = commands.add_parser(
-        "find-group", help="print the id of a group the bot is added to (needs only BOT_TOKEN)")
+        "find-group", help="print the id of a group the bot is added to (needs only BOT_TOKEN)"
+    )
     find.add_argument("--rounds", type=int, default=30, help="polls of 10 s before giving up")
     screen = commands.add_parser(
         "screen", help="run the crisis screen on lines or a labelled TSV (recall, false positives)"
@@ -67,10 +82,14 @@ def _parser() -> argparse.ArgumentParser:
     screen.add_argument("--role", choices=["mentor", "mentee"], help="screen as this role")
     screen.add_argument("--dir", type=Path, help="content folder (default: the shipped one)")
     train = commands.add_parser(
-        "train-risk", help="rebuild content/risk/model.npz from the corpus and print held-out figures"
+        "train-risk",
+        help="rebuild content/risk/model.npz from the corpus and print held-out figures",
     )
-    train.add_argument("--sealed", action="store_true",
-                       help="also report the sealed test (content/risk/corpus/sealed_test.tsv), once")
+    train.add_argument(
+        "--sealed",
+        action="store_true",
+        help="also report the sealed test (content/risk/corpus/sealed_test.tsv), once",
+    )
     return parser
 
 
@@ -120,8 +139,11 @@ def main(argv: list[str] | None = None) -> int:
 
             script = demo_script(args.script)
             if script is not None and not script.is_file():
-                print(f"No demo script {args.script!r}: give a file, or one of "
-                      f"{', '.join(SHIPPED_SCRIPTS)}.", file=sys.stderr)
+                print(
+                    f"No demo script {args.script!r}: give a file, or one of "
+                    f"{', '.join(SHIPPED_SCRIPTS)}.",
+                    file=sys.stderr,
+                )
                 return 2
             return asyncio.run(run_demo(script=script, database=args.database, files=args.files))
         if command == "check-content":
@@ -165,8 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except InvalidToken:
-        print("Telegram rejected BOT_TOKEN. Copy the token again from @BotFather into .env "
-              "(or revoke and create a new one).", file=sys.stderr)
+        print(
+            "Telegram rejected BOT_TOKEN. Copy the token again from @BotFather into .env "
+            "(or revoke and create a new one).",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130
@@ -184,8 +209,10 @@ async def _find_group(rounds: int) -> int:
     async with Bot(settings.token, base_url=settings.telegram_base_url) as bot:
         found = await find_group(bot, rounds)
     if not found:
-        print("No group seen. Add the bot to the group, or send a message there, and run this "
-              "again.", file=sys.stderr)
+        print(
+            "No group seen. Add the bot to the group, or send a message there, and run this again.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

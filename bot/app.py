@@ -77,8 +77,9 @@ class _Processor(PerChatUpdateProcessor):
             try:
                 await updates.mark_handled(self.services.db, waiting, self.services.clock.now())
             except sqlite3.Error as exc:
-                log.critical("could not record update %s as handled (%s); will try again",
-                             waiting, exc)
+                log.critical(
+                    "could not record update %s as handled (%s); will try again", waiting, exc
+                )
                 return
             self._unrecorded.discard(waiting)
 

@@ -74,12 +74,15 @@ def configure_logging(level: str, token: str = "", log_format: str = "plain") ->
 
 def start_observability(settings: Settings) -> None:
     """Metrics and error reporting, each only when its setting asks for it."""
-    for setting, value, module, extra in (("METRICS_PORT", settings.metrics_port,
-                                           "prometheus_client", "metrics"),
-                                          ("SENTRY_DSN", settings.sentry_dsn, "sentry_sdk", "sentry")):
+    for setting, value, module, extra in (
+        ("METRICS_PORT", settings.metrics_port, "prometheus_client", "metrics"),
+        ("SENTRY_DSN", settings.sentry_dsn, "sentry_sdk", "sentry"),
+    ):
         if value is not None and importlib.util.find_spec(module) is None:
-            raise SettingsError(f"{setting} is set but {module} is not installed: "
-                                f"pip install 'peer-companion-bot[{extra}]' (or unset {setting}).")
+            raise SettingsError(
+                f"{setting} is set but {module} is not installed: "
+                f"pip install 'peer-companion-bot[{extra}]' (or unset {setting})."
+            )
     if settings.metrics_port is not None:
         from bot.core import metrics
 
@@ -89,13 +92,17 @@ def start_observability(settings: Settings) -> None:
     if settings.sentry_dsn is not None:
         from bot.ops.reporting import setup_sentry
 
-        setup_sentry(settings.sentry_dsn.get_secret_value(), settings.token,
-                     environment=settings.sentry_environment)
+        setup_sentry(
+            settings.sentry_dsn.get_secret_value(),
+            settings.token,
+            environment=settings.sentry_environment,
+        )
         log.info("error reporting to Sentry is on")
 
 
-async def initialise_with_retry(app: BotApplication, stop: asyncio.Event,
-                                delays: tuple[float, ...] = STARTUP_BACKOFF) -> bool:
+async def initialise_with_retry(
+    app: BotApplication, stop: asyncio.Event, delays: tuple[float, ...] = STARTUP_BACKOFF
+) -> bool:
     """Connect to Telegram, retrying with backoff while it is unreachable (until stopped)."""
     for attempt, delay in enumerate((*delays, *([delays[-1]] * 100_000)), start=1):
         try:
@@ -118,8 +125,9 @@ async def initialise_with_retry(app: BotApplication, stop: asyncio.Event,
 async def run(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM; returns the process exit code."""
     configure_logging(settings.log_level, settings.token, settings.log_format)
-    lock = InstanceLock(settings.database_path,
-                        purpose="stop it first: only one bot may use a database").acquire()
+    lock = InstanceLock(
+        settings.database_path, purpose="stop it first: only one bot may use a database"
+    ).acquire()
     try:
         return await _run_locked(settings)
     finally:
@@ -137,9 +145,13 @@ async def _run_locked(settings: Settings) -> int:
     # The lexicon's exact fast path is compiled in the background once the bot answers; the
     # complete screen (every rule) is ready before the first update is read.
     risk_lexicon.hold_refinement()
-    services = Services(settings=settings, db=db, clock=clock,
-                        content_store=ContentStore(load_content(settings.content_dir)),
-                        pseudonym_key=load_or_create_key(settings.pseudonym_key_file))
+    services = Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        content_store=ContentStore(load_content(settings.content_dir)),
+        pseudonym_key=load_or_create_key(settings.pseudonym_key_file),
+    )
     app = build_application(services)
     stop = asyncio.Event()
     receiver: WebhookReceiver | None = None
@@ -164,13 +176,23 @@ async def _run_locked(settings: Settings) -> int:
         await replay_unhandled(app, services)
         if settings.webhook_url and settings.webhook_secret is not None:
             secret = settings.webhook_secret.get_secret_value()
-            receiver = WebhookReceiver(app, secret, settings.webhook_listen, settings.webhook_port,
-                                       health=problem_texts, services=services)
+            receiver = WebhookReceiver(
+                app,
+                secret,
+                settings.webhook_listen,
+                settings.webhook_port,
+                health=problem_texts,
+                services=services,
+            )
             await receiver.start()
-            await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
-                                      secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-            log.info("listening for webhooks on %s:%s", settings.webhook_listen,
-                     receiver.server.port)
+            await app.bot.set_webhook(
+                settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info(
+                "listening for webhooks on %s:%s", settings.webhook_listen, receiver.server.port
+            )
         else:
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("polling for updates")

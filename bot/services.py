@@ -63,8 +63,12 @@ class RelayMemory:
 class Caches:
     """Answers worth remembering between updates (each says how it stays true)."""
 
-    coordinators: dict[int, tuple[datetime, bool]] = field(default_factory=dict)  # user -> (when, is)
-    suspended_ids: set[int] | None = None  # read once, then kept up to date by bot/programme/suspension.py
+    coordinators: dict[int, tuple[datetime, bool]] = field(
+        default_factory=dict
+    )  # user -> (when, is)
+    suspended_ids: set[int] | None = (
+        None  # read once, then kept up to date by bot/programme/suspension.py
+    )
     group_is_forum: bool | None = None  # asked once (bot/console/topics.py)
     member_menus: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (role, language)
     # (day, ids whose visit is already recorded that day)

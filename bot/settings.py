@@ -101,8 +101,10 @@ class Settings(BaseSettings):
     @classmethod
     def _group_id(cls, value: int) -> int:
         if value >= 0:  # positive ids are people's private chats; groups are negative
-            raise ValueError("must be a group's id, a negative number (a positive id is a "
-                             "person's private chat, not a group)")
+            raise ValueError(
+                "must be a group's id, a negative number (a positive id is a "
+                "person's private chat, not a group)"
+            )
         return value
 
     @field_validator("escalation_realert_minutes")

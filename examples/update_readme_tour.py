@@ -85,8 +85,13 @@ def main() -> int:
     """Run the walkthrough and rewrite the tour block of docs/tour.md."""
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
-        code = asyncio.run(run_demo(script=REPO / "examples" / "walkthrough.txt",
-                                    out=lines.append, files=Path(folder) / "demo-output"))
+        code = asyncio.run(
+            run_demo(
+                script=REPO / "examples" / "walkthrough.txt",
+                out=lines.append,
+                files=Path(folder) / "demo-output",
+            )
+        )
     if code:
         print("\n".join(lines[-20:]))
         return code

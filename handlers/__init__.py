@@ -54,7 +54,11 @@ __all__ = ["CRISIS_ANY", "GATES", "ROUTES", "register"]
 # drop replayed updates; hold a suspended member (who keeps the help paths, their data rights, and
 # free text for the screen); refuse forged buttons; refuse coordinator actions from
 # non-coordinators.
-GATES: tuple[Callable[[Wiring], Handlers], ...] = (activity.handlers, gate.handlers, access.handlers)
+GATES: tuple[Callable[[Wiring], Handlers], ...] = (
+    activity.handlers,
+    gate.handlers,
+    access.handlers,
+)
 FIRST_GATE = GATE - 3
 
 # (group, module's handlers) after the gates: groups run in order (lowest first), and within a
@@ -111,7 +115,8 @@ def register(app: BotApplication) -> None:
         for handler in module_handlers(wiring):
             app.add_handler(handler, group=group)
     # Not flows: a crisis message these alone would take is not an answer a flow awaits.
-    _risk_reply.NOT_FLOWS.update({relay.relay_message, relay.relay_edited,
-                                 fallback.private_message})
+    _risk_reply.NOT_FLOWS.update(
+        {relay.relay_message, relay.relay_edited, fallback.private_message}
+    )
     _risk_reply.KEEPS_WORDS.update({report.details, safety_plan.plan_text})
     app.add_error_handler(errors.on_error)

@@ -88,8 +88,14 @@ async def sent_or_handed_over(
     except (NetworkError, RetryAfter) as exc:
         if isinstance(exc, BadRequest):  # Telegram refused the request itself: never retried
             raise
-        await hand_over(context.services, chat_id=chat_id, method=method, payload=payload,
-                        origin=origin, lane=lane)
+        await hand_over(
+            context.services,
+            chat_id=chat_id,
+            method=method,
+            payload=payload,
+            origin=origin,
+            lane=lane,
+        )
         return None
 
 
@@ -112,9 +118,15 @@ async def reply(
         link_preview_options=None,
         rate_limit_args=lane_args(lane),
     )
-    return await sent_or_handed_over(context, sending, origin=f"update {update.update_id}",
-                                     chat_id=chat.id, method="sendMessage",
-                                     payload=message_payload(text, buttons), lane=lane)
+    return await sent_or_handed_over(
+        context,
+        sending,
+        origin=f"update {update.update_id}",
+        chat_id=chat.id,
+        method="sendMessage",
+        payload=message_payload(text, buttons),
+        lane=lane,
+    )
 
 
 async def answer_expired(query: CallbackQuery, context: BotContext, language: str) -> None:
@@ -156,6 +168,7 @@ def detected_risk(update: Update, context: BotContext) -> RiskResult | None:
 
 # --- Help -------------------------------------------------------------------------------------
 
+
 def help_now_row(context: BotContext, language: str) -> list[Button]:
     """The [🆘 I need help now] button for menus (opens the crisis path from anywhere)."""
     services = context.services
@@ -177,8 +190,12 @@ async def answer_stray_message(update: Update, context: BotContext) -> None:
     if member is None:
         await reply(update, context, context.services.t(language, "common.not_a_member"))
     else:
-        await reply(update, context, member_help(context, language, help_menu.help_role(member)),
-                    [help_now_row(context, language)])
+        await reply(
+            update,
+            context,
+            member_help(context, language, help_menu.help_role(member)),
+            [help_now_row(context, language)],
+        )
 
 
 # --- Coordinators: access (the gate is handlers/access.py) and console replies ----------------
@@ -248,9 +265,14 @@ def _fallback_alert_press(update: Update, context: BotContext) -> bool:
     """A fallback coordinator (COORDINATOR_FALLBACK_IDS) pressing an alert's button on the copy
     they got in private while the group could not be reached."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    return (query is not None and chat is not None and chat.type == "private"
-            and user is not None and user.id in context.services.settings.fallback_ids
-            and (query.data or "").startswith(f"{COORDINATOR_CALLBACK_PREFIX}esc:"))
+    return (
+        query is not None
+        and chat is not None
+        and chat.type == "private"
+        and user is not None
+        and user.id in context.services.settings.fallback_ids
+        and (query.data or "").startswith(f"{COORDINATOR_CALLBACK_PREFIX}esc:")
+    )
 
 
 def actor(update: Update) -> tuple[int, str]:
@@ -269,8 +291,12 @@ def thread_of(update: Update) -> int | None:
     return message.message_thread_id if message is not None and message.is_topic_message else None
 
 
-async def say(update: Update, context: BotContext, text: str,
-              buttons: Sequence[Sequence[Button]] | None = None) -> Message:
+async def say(
+    update: Update,
+    context: BotContext,
+    text: str,
+    buttons: Sequence[Sequence[Button]] | None = None,
+) -> Message:
     """Send HTML text to the coordinators' chat (in the same topic)."""
     chat = update.effective_chat
     assert chat is not None

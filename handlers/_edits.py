@@ -75,9 +75,15 @@ async def edit_pressed(
     )
     payload = message_payload(text, rows, message_id=message.message_id)
     try:
-        await sent_or_handed_over(context, sending, origin=f"button {query.id}",
-                                  chat_id=message.chat.id, method="editMessageText",
-                                  payload=payload, lane=lane)
+        await sent_or_handed_over(
+            context,
+            sending,
+            origin=f"button {query.id}",
+            chat_id=message.chat.id,
+            method="editMessageText",
+            payload=payload,
+            lane=lane,
+        )
     except BadRequest as exc:
         if "not modified" not in exc.message:
             raise

@@ -35,9 +35,13 @@ async def bot_membership_changed(update: Update, context: BotContext) -> None:
     if chat_id != services.settings.coordinator_chat_id:
         if now and not was:  # just added: tell whoever set it up how to make it the group
             log.info("added to group %s", chat_id)
-            await reply(update, context,
-                        services.t(services.settings.default_language, "escalation.added_to_group",
-                                   chat_id=chat_id))
+            await reply(
+                update,
+                context,
+                services.t(
+                    services.settings.default_language, "escalation.added_to_group", chat_id=chat_id
+                ),
+            )
         return
     if not now:
         removed = change.new_chat_member.status in GONE
@@ -45,7 +49,10 @@ async def bot_membership_changed(update: Update, context: BotContext) -> None:
     elif change.new_chat_member.status == ChatMember.MEMBER and (
         change.old_chat_member.status == ChatMember.ADMINISTRATOR
     ):
-        log.error("the bot is no longer an administrator of the coordinators' group %s: alerts "
-                  "still arrive, but forum topics and member checks may fail", chat_id)
+        log.error(
+            "the bot is no longer an administrator of the coordinators' group %s: alerts "
+            "still arrive, but forum topics and member checks may fail",
+            chat_id,
+        )
     elif not was:
         await escalation_lifecycle.group_reachable_again(services)

@@ -51,15 +51,17 @@ async def on_button(update: Update, context: BotContext) -> str | int | None:
         return await _not_joined(update, context)
     parts = services.signer.verify(query.data) or []
     step, value = parts[1], ":".join(parts[2:])
-    if steps.SUB_STEPS.get(step, step) != steps.SUB_STEPS.get(member.intake_step,
-                                                               member.intake_step):
+    if steps.SUB_STEPS.get(step, step) != steps.SUB_STEPS.get(
+        member.intake_step, member.intake_step
+    ):
         await answer_expired(query, context, member.language)
         return None
     outcome = await questions.apply_button(services, member, step, value)
     member = outcome.member
     if outcome.kind == "invalid":
-        await query.answer(services.t(member.language, outcome.message or "common.use_buttons"),
-                           show_alert=True)
+        await query.answer(
+            services.t(member.language, outcome.message or "common.use_buttons"), show_alert=True
+        )
         return None
     await query.answer()
     if outcome.kind == "stay":  # a multi-choice toggle: redraw the ticks in place
@@ -67,8 +69,12 @@ async def on_button(update: Update, context: BotContext) -> str | int | None:
         await set_buttons(query, buttons)
         return None
     await remove_buttons(query)
-    return await _advance(update, context, member, outcome.step if outcome.kind == "goto"
-                          else steps.next_step(member.role, step))
+    return await _advance(
+        update,
+        context,
+        member,
+        outcome.step if outcome.kind == "goto" else steps.next_step(member.role, step),
+    )
 
 
 async def on_message(update: Update, context: BotContext) -> str | int | None:
@@ -83,8 +89,9 @@ async def on_message(update: Update, context: BotContext) -> str | int | None:
     if step in questions.TEXT_STEPS and text:
         outcome = await questions.apply_text(services, member, step, text)
         if outcome.kind == "advance":
-            return await _advance(update, context, outcome.member,
-                                  steps.next_step(member.role, step))
+            return await _advance(
+                update, context, outcome.member, steps.next_step(member.role, step)
+            )
         await reply(update, context, services.t(member.language, outcome.message or ""))
         return await ask(update, context, member, step)
     key = "intake.type_alias" if step == "alias" else "common.use_buttons"
@@ -92,14 +99,16 @@ async def on_message(update: Update, context: BotContext) -> str | int | None:
     return await ask(update, context, member, step)
 
 
-async def _advance(update: Update, context: BotContext, member: Member,
-                   step: str | None) -> str | int:
+async def _advance(
+    update: Update, context: BotContext, member: Member, step: str | None
+) -> str | int:
     """Go to `step`, or finish intake when there is none."""
     services = context.services
     if step is None:
         return await finish(update, context, member)
-    member = await members.update_profile(services.db, member.id, services.clock.now(),
-                                          intake_step=step)
+    member = await members.update_profile(
+        services.db, member.id, services.clock.now(), intake_step=step
+    )
     return await ask(update, context, member, step)
 
 
@@ -122,8 +131,11 @@ async def finish(update: Update, context: BotContext, member: Member) -> int:
 async def help_then_resume(update: Update, context: BotContext) -> str | None:
     """/help in the middle of joining: the help, then the question they were on."""
     member = await current_member(update, context)
-    await reply(update, context, member_help(context, language_of(update, context, member),
-                                             help_menu.help_role(member)))
+    await reply(
+        update,
+        context,
+        member_help(context, language_of(update, context, member), help_menu.help_role(member)),
+    )
     if member is None or member.intake_step is None:
         return None
     return await ask(update, context, member, member.intake_step)

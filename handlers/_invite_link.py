@@ -31,8 +31,9 @@ async def read_start_payload(update: Update, context: BotContext, language: str)
     return invite.id
 
 
-async def apply_on_consent(update: Update, context: BotContext, member: Member,
-                           language: str) -> Member:
+async def apply_on_consent(
+    update: Update, context: BotContext, member: Member, language: str
+) -> Member:
     """After "I agree" from an invite link: use it up and set the role (and cohort)."""
     query = update.callback_query
     parts = payload_parts(query.data) if query is not None else []
@@ -44,5 +45,6 @@ async def apply_on_consent(update: Update, context: BotContext, member: Member,
         await reply(update, context, services.t(language, "invite.used"))
         return member
     now = services.clock.now()
-    return await members.update_profile(services.db, member.id, now, role=invite.role,
-                                        cohort=invite.cohort, invited_at=to_db(now))
+    return await members.update_profile(
+        services.db, member.id, now, role=invite.role, cohort=invite.cohort, invited_at=to_db(now)
+    )

@@ -69,24 +69,33 @@ def local_time(zone: str, now: datetime) -> str:
     return now.astimezone(ZoneInfo(zone)).strftime("%H:%M")
 
 
-def question(services: Services, member: Member, step: str, ns: str) -> tuple[Html, list[list[Button]]]:
+def question(
+    services: Services, member: Member, step: str, ns: str
+) -> tuple[Html, list[list[Button]]]:
     """The text and buttons that ask `step` of this member."""
     t, sign, lang = services.t, services.signer.sign, member.language
     intake = services.content.intake
     key = f"intake.ask_{step}"
     if step == "role":
-        buttons: list[list[Button]] = [[(t(lang, "intake.role_mentee"), sign(ns, "role", "mentee"))],
-                   [(t(lang, "intake.role_mentor"), sign(ns, "role", "mentor"))]]
+        buttons: list[list[Button]] = [
+            [(t(lang, "intake.role_mentee"), sign(ns, "role", "mentee"))],
+            [(t(lang, "intake.role_mentor"), sign(ns, "role", "mentor"))],
+        ]
         return t(lang, key), buttons
     if step == "alias":
         return t(lang, key), []
     if step in SINGLE:
         kind, field = SINGLE[step]
         # In /settings the current answer is ticked; in intake nothing is pre-chosen.
-        current = (member.age_band if step == "age" else member.preferences.get(field)
-                   ) if ns == "st" else None
-        options = [((CHECK if o.id == current else "") + o.label.get(lang), sign(ns, step, o.id))
-                   for o in intake.options(kind)]
+        current = (
+            (member.age_band if step == "age" else member.preferences.get(field))
+            if ns == "st"
+            else None
+        )
+        options = [
+            ((CHECK if o.id == current else "") + o.label.get(lang), sign(ns, step, o.id))
+            for o in intake.options(kind)
+        ]
         return t(lang, key), _rows(options, 3 if step == "age" else 2)
     if step in MULTI:
         kind, field = MULTI[step]
@@ -100,37 +109,51 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
         text_key = f"{key}_{member.role}" if step == "focus" and member.role == "mentor" else key
         return t(lang, text_key), rows
     if step == "country":
-        codes = sorted(services.content.crisis.countries,
-                       key=lambda code: country_name(services, code, lang))
-        options = [(country_name(services, code, lang), sign(ns, "country", code)) for code in codes]
+        codes = sorted(
+            services.content.crisis.countries, key=lambda code: country_name(services, code, lang)
+        )
+        options = [
+            (country_name(services, code, lang), sign(ns, "country", code)) for code in codes
+        ]
         rows = _rows(options, 3)
         rows.append([(t(lang, "intake.country_other"), sign(ns, "country", OTHER_COUNTRY))])
         return t(lang, key), rows
     if step == "tz":
         zone = suggested_zone(services, member)
         text = t(lang, key, zone=zone, time=local_time(zone, services.clock.now()))
-        return text, [[(t(lang, "intake.tz_yes"), sign(ns, "tzpick", zone))],
-                      [(t(lang, "intake.tz_other"), sign(ns, "tz", "pick"))]]
+        return text, [
+            [(t(lang, "intake.tz_yes"), sign(ns, "tzpick", zone))],
+            [(t(lang, "intake.tz_other"), sign(ns, "tz", "pick"))],
+        ]
     if step == "tzpick":
         zones = zones_to_offer(member.country, list(intake.timezones))
         options = [(zone.replace("_", " "), sign(ns, "tzpick", zone)) for zone in zones]
         return t(lang, key, zone=member.timezone), _rows(options, 2)
     if step == "cap":
         ticked = member.capacity if ns == "st" else None
-        return t(lang, key), [[((CHECK if n == ticked else "") + str(n), sign(ns, "cap", n))
-                               for n in (1, 2, 3)]]
+        return t(lang, key), [
+            [((CHECK if n == ticked else "") + str(n), sign(ns, "cap", n)) for n in (1, 2, 3)]
+        ]
     if step == "day":
         today = member.checkin_weekday if ns == "st" else None
-        days = [((CHECK if n == today else "") + t(lang, f"intake.day_{n}"), sign(ns, "day", n))
-                for n in range(7)]
+        days = [
+            ((CHECK if n == today else "") + t(lang, f"intake.day_{n}"), sign(ns, "day", n))
+            for n in range(7)
+        ]
         return t(lang, key), _rows(days, 4)
     if step == "time":
-        times = [(value, sign(ns, "time", value.replace(":", ""))) for value in intake.checkin_times]
+        times = [
+            (value, sign(ns, "time", value.replace(":", ""))) for value in intake.checkin_times
+        ]
         return t(lang, key), _rows(times, 4)
     if step == "quiet":
         text = t(lang, key, start=member.quiet_start, end=member.quiet_end)
-        return text, [[(t(lang, "intake.quiet_keep"), sign(ns, "quiet", "keep")),
-                       (t(lang, "intake.quiet_change"), sign(ns, "quiet", "change"))]]
+        return text, [
+            [
+                (t(lang, "intake.quiet_keep"), sign(ns, "quiet", "keep")),
+                (t(lang, "intake.quiet_change"), sign(ns, "quiet", "change")),
+            ]
+        ]
     if step in ("qstart", "qend"):
         values = intake.quiet_starts if step == "qstart" else intake.quiet_ends
         options = [(value, sign(ns, step, value.replace(":", ""))) for value in values]
@@ -139,8 +162,10 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
         text = Html(f"{intake.mentor_code.get(lang)}\n\n{t(lang, key)}")
         return text, [[(t(lang, "intake.code_agree"), sign(ns, "code", "agree"))]]
     if step == "lang":
-        options = [(t(code, "settings.language_name"), sign(ns, "lang", code))
-                   for code in services.t.languages]
+        options = [
+            (t(code, "settings.language_name"), sign(ns, "lang", code))
+            for code in services.t.languages
+        ]
         return t(lang, key), [options]
     raise ValueError(f"unknown step {step!r}")
 
@@ -148,8 +173,9 @@ def question(services: Services, member: Member, step: str, ns: str) -> tuple[Ht
 async def apply_button(services: Services, member: Member, step: str, value: str) -> Outcome:
     """Store the answer carried by a button (bot/programme/intake.button_answer decides what it changes)."""
     now, content = services.clock.now(), services.content
-    answer = button_answer(step, value, member, content.intake, content.crisis.countries,
-                           services.t.languages, now)
+    answer = button_answer(
+        step, value, member, content.intake, content.crisis.countries, services.t.languages, now
+    )
     if answer.changes:
         member = await members.update_profile(services.db, member.id, now, **answer.changes)
     return Outcome(answer.kind, member, answer.step, answer.message)
@@ -168,12 +194,18 @@ async def apply_text(services: Services, member: Member, step: str, text: str) -
         zone = parse_timezone(text, member.country)
         if zone is None:
             return Outcome("invalid", member, message="intake.tz_unknown")
-        return Outcome("advance", await members.update_profile(
-            db, member.id, now, timezone=zone, next_checkin_at=None))
+        return Outcome(
+            "advance",
+            await members.update_profile(db, member.id, now, timezone=zone, next_checkin_at=None),
+        )
     if step == "time":
         value = parse_time(text)
         if value is None:
             return Outcome("invalid", member, message="intake.time_unknown")
-        return Outcome("advance", await members.update_profile(
-            db, member.id, now, checkin_time=value, next_checkin_at=None))
+        return Outcome(
+            "advance",
+            await members.update_profile(
+                db, member.id, now, checkin_time=value, next_checkin_at=None
+            ),
+        )
     return Outcome("invalid", member, message="common.use_buttons")

@@ -25,8 +25,13 @@ CRISIS_CARD_WINDOW = timedelta(minutes=30)
 
 
 async def ask_recipient(
-    update: Update, context: BotContext, member: Member, current: list[Pair], message_id: int,
-    code: str, crisis: bool,
+    update: Update,
+    context: BotContext,
+    member: Member,
+    current: list[Pair],
+    message_id: int,
+    code: str,
+    crisis: bool,
 ) -> None:
     """A mentor with several mentees: who is this message for?"""
     services = context.services
@@ -34,14 +39,28 @@ async def ask_recipient(
     for pair in current:
         partner = await members.get_by_id(services.db, pair.partner_of(member.id) or 0)
         label = partner.display_alias if partner else services.t(member.language, "relay.left")
-        buttons.append([(label[:40], services.signer.sign("relay", "to", pair.id, message_id, code,
-                                                         int(crisis)))])
+        buttons.append(
+            [
+                (
+                    label[:40],
+                    services.signer.sign("relay", "to", pair.id, message_id, code, int(crisis)),
+                )
+            ]
+        )
     await reply(update, context, services.t(member.language, "relay.who_for"), buttons)
 
 
 async def deliver(
-    update: Update, context: BotContext, member: Member, pair: Pair, message_id: int, *,
-    reply_to: int | None = None, album: str | None = None, details: str = "", crisis: bool = False,
+    update: Update,
+    context: BotContext,
+    member: Member,
+    pair: Pair,
+    message_id: int,
+    *,
+    reply_to: int | None = None,
+    album: str | None = None,
+    details: str = "",
+    crisis: bool = False,
 ) -> None:
     """Queue the copy for the partner and acknowledge (or explain why it cannot go)."""
     services = context.services
@@ -51,7 +70,9 @@ async def deliver(
     if partner is None:
         await reply(update, context, t(language, "relay.partner_left"))
         await notify_coordinators(
-            services, key=f"relay_partner_left:{pair.code}", kind="relay_problem",
+            services,
+            key=f"relay_partner_left:{pair.code}",
+            kind="relay_problem",
             text=t(coordinator_language, "relay.coord_partner_left", pair=pair.code),
         )
         return
@@ -60,31 +81,54 @@ async def deliver(
         await notify_unreachable(services, pair)
         return
     if details:
-        kinds = ", ".join(t(coordinator_language, f"relay.kind_{kind}")
-                          for kind in boundaries.decode(details))
-        await notify_coordinators(
-            services, key=f"boundary:{member.id}:{message_id}", kind="boundary",
-            text=t(coordinator_language, "relay.coord_boundary", pair=pair.code,
-                   role=t(coordinator_language, f"matching.role_{member.role or 'mentee'}"),
-                   kinds=kinds),
+        kinds = ", ".join(
+            t(coordinator_language, f"relay.kind_{kind}") for kind in boundaries.decode(details)
         )
-    queued = await queue_copy(services, pair=pair, sender=member, recipient=partner,
-                              message_id=message_id, reply_to=reply_to)
+        await notify_coordinators(
+            services,
+            key=f"boundary:{member.id}:{message_id}",
+            kind="boundary",
+            text=t(
+                coordinator_language,
+                "relay.coord_boundary",
+                pair=pair.code,
+                role=t(coordinator_language, f"matching.role_{member.role or 'mentee'}"),
+                kinds=kinds,
+            ),
+        )
+    queued = await queue_copy(
+        services,
+        pair=pair,
+        sender=member,
+        recipient=partner,
+        message_id=message_id,
+        reply_to=reply_to,
+    )
     if not queued.new:
         return
     if len(relay_pairs(await pairs.current_pairs_of(services.db, member.id))) > 1:
         await relay.set_target(services.db, member.id, pair.id, now)
-    if crisis and partner.role == "mentor" and not await relay.queued_recently(
-        services.db, partner.telegram_id, CRISIS_CARD_KIND, now - CRISIS_CARD_WINDOW
+    if (
+        crisis
+        and partner.role == "mentor"
+        and not await relay.queued_recently(
+            services.db, partner.telegram_id, CRISIS_CARD_KIND, now - CRISIS_CARD_WINDOW
+        )
     ):
         # No crisis-protocol card went to this mentor for the episode (the escalation sends
         # one for high severity in an active pair): this note ties the protocol to the message.
         await outbox.enqueue(
-            services.db, key=f"relay_crisis_note:{member.id}:{message_id}",
-            chat_id=partner.telegram_id, member_id=partner.id, lane=Lane.RELAY,
-            kind="relay_crisis_note", not_before=queued.deliver_at, now=now,
-            payload=message_payload(t(partner.language, "relay.crisis_note",
-                                      alias=member.display_alias)),
+            services.db,
+            key=f"relay_crisis_note:{member.id}:{message_id}",
+            chat_id=partner.telegram_id,
+            member_id=partner.id,
+            lane=Lane.RELAY,
+            kind="relay_crisis_note",
+            not_before=queued.deliver_at,
+            now=now,
+            payload=message_payload(
+                t(partner.language, "relay.crisis_note", alias=member.display_alias)
+            ),
         )
         services.outbox.wake()
     first_of_album = _first_of_album(services, member.telegram_id, album)

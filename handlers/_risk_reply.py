@@ -40,7 +40,6 @@ NOT_FLOWS: set[Callable[..., Any]] = set()
 KEEPS_WORDS: set[Callable[..., Any]] = set()
 
 
-
 def waiting_step(update: Update, context: BotContext) -> object | None:
     """The callback of the flow step (not the relay or the fallback) that would take this
     message as its answer, if any."""
@@ -57,7 +56,12 @@ def waiting_step(update: Update, context: BotContext) -> object | None:
 
 
 async def respond_to_risk(
-    update: Update, context: BotContext, text: str, *, source: str, mid_flow: bool | None = False,
+    update: Update,
+    context: BotContext,
+    text: str,
+    *,
+    source: str,
+    mid_flow: bool | None = False,
     kept: bool = False,
 ) -> RiskResult | None:
     """Screen `text`; on detection answer now (crisis lane) and raise a coordinator alert.
@@ -70,13 +74,16 @@ async def respond_to_risk(
     now = services.clock.now()
     found = await risk_signals.recent(services.db, member.id, now) if member else []
     signals = [Severity(tier) for tier in found]
-    result = services.content.risk.screen(text, role=member.role if member else None,
-                                          recent=signals)
+    result = services.content.risk.screen(
+        text, role=member.role if member else None, recent=signals
+    )
     if result is None:
         return None
     if member is not None:
         # A full disk must not stop the crisis reply: the finding is only the next message's context.
-        await write_or_log("a screen finding", risk_signals.record(services.db, member.id, result, now))
+        await write_or_log(
+            "a screen finding", risk_signals.record(services.db, member.id, result, now)
+        )
     if mid_flow is None:  # only on a hit: checking every flow's handlers costs a little
         step = waiting_step(update, context)
         kept = kept or step in KEEPS_WORDS
@@ -87,9 +94,15 @@ async def respond_to_risk(
     chat_id = update.effective_chat.id if update.effective_chat else 0
     recent = services.crisis.recent
     choice = crisis_reply.choose(result, recent.get(chat_id), now)
-    text_out, buttons = await _reply_for(update, context, member, choice,
-                                         "kept" if kept else source, mid_flow,
-                                         imminent=result.severity is Severity.IMMINENT)
+    text_out, buttons = await _reply_for(
+        update,
+        context,
+        member,
+        choice,
+        "kept" if kept else source,
+        mid_flow,
+        imminent=result.severity is Severity.IMMINENT,
+    )
     try:
         await reply(update, context, text_out, buttons, lane=Lane.CRISIS)
     except Forbidden:  # blocked right after writing: the alert still goes out, saying so
@@ -101,19 +114,31 @@ async def respond_to_risk(
     severity = crisis_reply.alert_severity(result)
     if severity is not None:
         await raise_alert_or_send_directly(
-            services, context.bot, member=member, severity=severity, source=source, text=text,
+            services,
+            context.bot,
+            member=member,
+            severity=severity,
+            source=source,
+            text=text,
             telegram_id=update.effective_user.id if update.effective_user else None,
             kind="danger" if choice == "danger" or result.kind == "danger" else "self",
             language=language_of(update, context, member),
         )
-        await record_crisis_entry(context.services, await current_member(update, context),
-                                  ENTRY_DETECTED)
+        await record_crisis_entry(
+            context.services, await current_member(update, context), ENTRY_DETECTED
+        )
     return result
 
 
 async def _reply_for(
-    update: Update, context: BotContext, member: Member | None, choice: str, source: str,
-    mid_flow: bool, *, imminent: bool = False,
+    update: Update,
+    context: BotContext,
+    member: Member | None,
+    choice: str,
+    source: str,
+    mid_flow: bool,
+    *,
+    imminent: bool = False,
 ) -> tuple[Html, list[list[Button]]]:
     """The words and buttons for one choice of crisis_reply.choose."""
     services = context.services
@@ -121,8 +146,10 @@ async def _reply_for(
     language = language_of(update, context, member)
     country = (member.country if member else None) or services.settings.default_country
     directory = services.content.crisis
-    safe_row: list[Button] = [(t(language, "crisis.safe"), sign("crisis", "safe")),
-                (t(language, "crisis.not_safe"), sign("crisis", "notsafe"))]
+    safe_row: list[Button] = [
+        (t(language, "crisis.safe"), sign("crisis", "safe")),
+        (t(language, "crisis.not_safe"), sign("crisis", "notsafe")),
+    ]
     buttons: list[list[Button]] = []
     if choice == "check":
         text = t(language, "crisis.check")
@@ -130,21 +157,30 @@ async def _reply_for(
         text = t(language, "mentor_crisis.guidance")
         found = directory.for_country(country)
         if found is not None:
-            text = Html(text + "\n" + t(language, "screen.guidance_emergency",
-                                        number=found.emergency))
+            text = Html(
+                text + "\n" + t(language, "screen.guidance_emergency", number=found.emergency)
+            )
         buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open"))]]
     elif choice == "danger":
         text = render_danger(t, language, directory, country)
         buttons = [safe_row]
     elif choice == "concern":
         text = render_concern(t, language, directory, country)
-        buttons = [[(t(language, "crisis.concern_yes"), sign("crisis", "yes")),
-                    (t(language, "crisis.concern_no"), sign("crisis", "no"))],
-                   [(t(language, "cope.menu_button"), sign("cope", "open"))]]
+        buttons = [
+            [
+                (t(language, "crisis.concern_yes"), sign("crisis", "yes")),
+                (t(language, "crisis.concern_no"), sign("crisis", "no")),
+            ],
+            [(t(language, "cope.menu_button"), sign("cope", "open"))],
+        ]
     elif choice.startswith("followup_"):
         text = render_followup(t, language, directory, country, choice)
-        buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open")),
-                    (t(language, "crisis.not_safe"), sign("crisis", "notsafe"))]]
+        buttons = [
+            [
+                (t(language, "crisis.show_lines"), sign("crisis", "open")),
+                (t(language, "crisis.not_safe"), sign("crisis", "notsafe")),
+            ]
+        ]
     else:
         text = render_crisis(t, language, directory, country, not_safe=imminent)
         buttons = [safe_row]
@@ -162,8 +198,11 @@ async def _relay_notice(context: BotContext, member: Member | None, language: st
     """Said before the message is relayed: it goes to the partner, and coordinators know too."""
     if member is None or member.role not in ("mentee", "mentor"):
         return None
-    current = [pair for pair in await pairs.current_pairs_of(context.services.db, member.id)
-               if pair.status == "active"]
+    current = [
+        pair
+        for pair in await pairs.current_pairs_of(context.services.db, member.id)
+        if pair.status == "active"
+    ]
     if not current:
         return None
     partner = "mentor" if member.role == "mentee" else "mentee"

@@ -47,8 +47,9 @@ async def pause_command(update: Update, context: BotContext) -> None:
     # The button remembers whether the member was paused when asked, so a second press of the
     # same question (another device) is answered as expired instead of pausing again.
     state = _pause_state(context, member)
-    buttons: list[list[Button]] = [[(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))]
-               for key in PAUSES]
+    buttons: list[list[Button]] = [
+        [(t(lang, f"account.pause_{key}"), sign("ac", "pause", key, state))] for key in PAUSES
+    ]
     buttons.append([(t(lang, "account.not_now"), sign("ac", "keep"))])
     text: str = t(lang, "account.pause_ask")
     if state != "r":
@@ -80,15 +81,22 @@ async def pause_button(update: Update, context: BotContext) -> None:
     member = await current_member(update, context)
     parts = services.signer.verify(query.data) or []
     key = parts[2] if len(parts) == 4 else ""
-    if (member is None or member.intake_done_at is None or key not in PAUSES
-            or parts[3] != _pause_state(context, member)):
+    if (
+        member is None
+        or member.intake_done_at is None
+        or key not in PAUSES
+        or parts[3] != _pause_state(context, member)
+    ):
         await answer_expired(query, context, language_of(update, context, member))
         return
     await query.answer()
     await remove_buttons(query)
     member = await account.pause(services, member, PAUSES[key])
-    await reply(update, context, services.t(member.language, "account.paused",
-                                            until=_until_text(context, member)))
+    await reply(
+        update,
+        context,
+        services.t(member.language, "account.paused", until=_until_text(context, member)),
+    )
 
 
 async def resume_command(update: Update, context: BotContext) -> None:
@@ -115,12 +123,20 @@ async def stepback_command(update: Update, context: BotContext) -> None:
         await reply(update, context, t(lang, "account.mentors_only"))
         return
     if member.stepped_back:
-        buttons = [[(t(lang, "account.stepback_return"), sign("ac", "back", "in")),
-                    (t(lang, "account.not_now"), sign("ac", "keep"))]]
+        buttons = [
+            [
+                (t(lang, "account.stepback_return"), sign("ac", "back", "in")),
+                (t(lang, "account.not_now"), sign("ac", "keep")),
+            ]
+        ]
         await reply(update, context, t(lang, "account.stepped_back_already"), buttons)
         return
-    buttons = [[(t(lang, "account.stepback_confirm"), sign("ac", "back", "out")),
-                (t(lang, "account.not_now"), sign("ac", "keep"))]]
+    buttons = [
+        [
+            (t(lang, "account.stepback_confirm"), sign("ac", "back", "out")),
+            (t(lang, "account.not_now"), sign("ac", "keep")),
+        ]
+    ]
     await reply(update, context, t(lang, "account.stepback_ask"), buttons)
 
 
@@ -144,8 +160,12 @@ async def stepback_button(update: Update, context: BotContext) -> None:
     parts = services.signer.verify(query.data) or []
     direction = parts[2] if len(parts) == 3 else ""
     wanted = direction == "out"
-    if (member is None or member.role != "mentor" or direction not in ("in", "out")
-            or member.stepped_back == wanted):
+    if (
+        member is None
+        or member.role != "mentor"
+        or direction not in ("in", "out")
+        or member.stepped_back == wanted
+    ):
         await answer_expired(query, context, language_of(update, context, member))
         return
     await query.answer()

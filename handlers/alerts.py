@@ -34,8 +34,12 @@ coordinator_commands("escalations")
 MAX_LISTED = 20  # keeps /escalations well under Telegram's 4096 characters
 
 
-async def _show(update: Update, context: BotContext, escalation: Escalation,
-                buttons: list[list[Button]] | None = None) -> None:
+async def _show(
+    update: Update,
+    context: BotContext,
+    escalation: Escalation,
+    buttons: list[list[Button]] | None = None,
+) -> None:
     """Redraw the pressed alert message with the escalation's current state."""
     query = update.callback_query
     assert query is not None
@@ -95,11 +99,13 @@ async def resolve_button(update: Update, context: BotContext) -> None:
     await query.answer()
     sign, t = services.signer.sign, services.t
     options: list[Button] = [
-        (t(language, f"escalation.outcome_{outcome}"), sign("co", "esc", "out", escalation.id,
-                                                            outcome))
+        (
+            t(language, f"escalation.outcome_{outcome}"),
+            sign("co", "esc", "out", escalation.id, outcome),
+        )
         for outcome in lifecycle.OUTCOMES
     ]
-    rows = [options[index:index + 2] for index in range(0, len(options), 2)]
+    rows = [options[index : index + 2] for index in range(0, len(options), 2)]
     rows.append([(t(language, "escalation.back"), sign("co", "esc", "back", escalation.id))])
     await _show(update, context, escalation, rows)
 
@@ -148,13 +154,17 @@ async def message_button(update: Update, context: BotContext) -> None:
     await query.answer()
     prompt = await context.bot.send_message(
         chat_id=query.message.chat.id,
-        text=services.t(language, "escalation.message_prompt",
-                        name=update.effective_user.first_name,
-                        code=escalation.member_code or "?"),
+        text=services.t(
+            language,
+            "escalation.message_prompt",
+            name=update.effective_user.first_name,
+            code=escalation.member_code or "?",
+        ),
         parse_mode=ParseMode.HTML,
         reply_markup=ForceReply(selective=True),
-        reply_parameters=ReplyParameters(query.message.message_id,
-                                         allow_sending_without_reply=True),
+        reply_parameters=ReplyParameters(
+            query.message.message_id, allow_sending_without_reply=True
+        ),
         rate_limit_args=lane_args(Lane.CRISIS),
     )
     services.crisis.alert_prompts[prompt.message_id] = escalation.id
@@ -210,8 +220,9 @@ def handlers(wiring: Wiring) -> Handlers:
         CallbackQueryHandler(claim_button, pattern=shape("co", "esc", "claim", NUMBER)),
         CallbackQueryHandler(claim_button, pattern=shape("co", "esc", "claim", NUMBER, "l")),
         CallbackQueryHandler(resolve_button, pattern=shape("co", "esc", "resolve", NUMBER)),
-        CallbackQueryHandler(outcome_button,
-                             pattern=shape("co", "esc", "out", NUMBER, choice(*lifecycle.OUTCOMES))),
+        CallbackQueryHandler(
+            outcome_button, pattern=shape("co", "esc", "out", NUMBER, choice(*lifecycle.OUTCOMES))
+        ),
         CallbackQueryHandler(back_button, pattern=shape("co", "esc", "back", NUMBER)),
         CallbackQueryHandler(message_button, pattern=shape("co", "esc", "msg", NUMBER)),
     ]

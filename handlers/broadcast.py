@@ -42,18 +42,33 @@ async def broadcast_command(update: Update, context: BotContext) -> None:
         await reply(update, context, t(language, "delivery.broadcast_nobody"))
         return
     draft = await broadcasts.create_draft(
-        services.db, audience=audience, text=text, actor_id=user.id,
-        actor_name=user.full_name, now=services.clock.now(),
+        services.db,
+        audience=audience,
+        text=text,
+        actor_id=user.id,
+        actor_name=user.full_name,
+        now=services.clock.now(),
     )
     sign = services.signer.sign
     await reply(
         update,
         context,
-        t(language, "delivery.broadcast_preview", count=broadcast.number(reachable),
-          audience=t(language, f"delivery.audience_{audience}"), text=escape(text)),
-        [[(t(language, "delivery.broadcast_confirm", count=broadcast.number(reachable)),
-           sign("co", "bc", "send", draft.id)),
-          (t(language, "delivery.broadcast_cancel"), sign("co", "bc", "cancel", draft.id))]],
+        t(
+            language,
+            "delivery.broadcast_preview",
+            count=broadcast.number(reachable),
+            audience=t(language, f"delivery.audience_{audience}"),
+            text=escape(text),
+        ),
+        [
+            [
+                (
+                    t(language, "delivery.broadcast_confirm", count=broadcast.number(reachable)),
+                    sign("co", "bc", "send", draft.id),
+                ),
+                (t(language, "delivery.broadcast_cancel"), sign("co", "bc", "cancel", draft.id)),
+            ]
+        ],
     )
 
 
@@ -66,28 +81,36 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     parts = payload_parts(query.data)
     action, broadcast_id = parts[2], int(parts[3])
     if action == "cancel":
-        if not await broadcasts.set_status(services.db, broadcast_id, old="draft",
-                                           new="cancelled", text=None):
+        if not await broadcasts.set_status(
+            services.db, broadcast_id, old="draft", new="cancelled", text=None
+        ):
             await answer_expired(query, context, language)
             return
         await query.answer()
         await remove_buttons(query)
         await reply(update, context, t(language, "delivery.broadcast_cancelled"))
         return
-    confirmed = await broadcast.confirm(services, broadcast_id, actor_id=user.id,
-                                        actor_name=user.full_name)
+    confirmed = await broadcast.confirm(
+        services, broadcast_id, actor_id=user.id, actor_name=user.full_name
+    )
     if confirmed is None:
         await answer_expired(query, context, language)
         return
     await query.answer()
     await remove_buttons(query)
     progress = await broadcasts.progress(services.db, broadcast_id, services.clock.now())
-    sent = await reply(update, context, broadcast.progress_text(
-        services, confirmed, progress, services.clock.now()))
+    sent = await reply(
+        update,
+        context,
+        broadcast.progress_text(services, confirmed, progress, services.clock.now()),
+    )
     # Handed to the outbox (None): no message to keep editing; the final count still comes.
-    await broadcasts.set_progress(services.db, broadcast_id,
-                                  message_id=sent.message_id if sent else None,
-                                  at=services.clock.now())
+    await broadcasts.set_progress(
+        services.db,
+        broadcast_id,
+        message_id=sent.message_id if sent else None,
+        at=services.clock.now(),
+    )
     services.outbox.wake()
 
 
@@ -95,6 +118,7 @@ def handlers(wiring: Wiring) -> Handlers:
     """/broadcast and its confirmation buttons (coordinators' group only)."""
     return [
         CommandHandler("broadcast", broadcast_command, wiring.coordinators),
-        CallbackQueryHandler(broadcast_button,
-                             pattern=shape("co", "bc", choice("send", "cancel"), NUMBER)),
+        CallbackQueryHandler(
+            broadcast_button, pattern=shape("co", "bc", choice("send", "cancel"), NUMBER)
+        ),
     ]

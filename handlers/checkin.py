@@ -77,7 +77,9 @@ async def start(update: Update, context: BotContext) -> str | int:
     plan = plan_steps(services.content.checkins, due, first=first, goal_ids=goal_ids)
     draft = await checkins.start_draft(services.db, member.id, period, plan, now)
     already = await checkin_summary.has_checkin(services, member, period)
-    await reply(update, context, services.t(language, "checkin.again" if already else "checkin.intro"))
+    await reply(
+        update, context, services.t(language, "checkin.again" if already else "checkin.intro")
+    )
     await ask(update, context, member, draft)
     return ANSWERING
 
@@ -108,11 +110,16 @@ def step_buttons(context: BotContext, member: Member, draft: Draft) -> list[list
             rows.append([button(t(language, "checkin.skip"), "s")])
         return rows
     if kind == "share":
-        return [[button(t(language, "checkin.share_yes"), 1)],
-                [button(t(language, "checkin.share_no"), 0)]]
+        return [
+            [button(t(language, "checkin.share_yes"), 1)],
+            [button(t(language, "checkin.share_no"), 0)],
+        ]
     if kind == "p":
         yes, no = ("note_ask", "note_never") if rest == "note" else ("share", "keep")
-        return [[button(t(language, f"sharing.{yes}"), 1)], [button(t(language, f"sharing.{no}"), 0)]]
+        return [
+            [button(t(language, f"sharing.{yes}"), 1)],
+            [button(t(language, f"sharing.{no}"), 0)],
+        ]
     if kind == "g":
         return [[button(t(language, f"goals.progress_{value}"), value)] for value in range(4)]
     instrument = rest.split(":")[0]
@@ -150,8 +157,11 @@ def step_text(context: BotContext, member: Member, draft: Draft) -> str:
 async def ask(update: Update, context: BotContext, member: Member, draft: Draft) -> None:
     """Send the current step's question with its buttons."""
     step = draft.step or ""
-    text = (await checkin_extras.extra_step_text(context.services, member, draft)
-            if step[:2] in ("p:", "g:") else step_text(context, member, draft))
+    text = (
+        await checkin_extras.extra_step_text(context.services, member, draft)
+        if step[:2] in ("p:", "g:")
+        else step_text(context, member, draft)
+    )
     await reply(update, context, text, step_buttons(context, member, draft) or None)
 
 
@@ -216,8 +226,9 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
     draft = await checkins.get_draft(services.db, member.id) if member else None
     if member is None or draft is None or draft.step is None:
         # The draft expired (or the member left): say so rather than swallow the message.
-        await reply(update, context, services.t(language_of(update, context, member),
-                                                "checkin.expired"))
+        await reply(
+            update, context, services.t(language_of(update, context, member), "checkin.expired")
+        )
         return ConversationHandler.END
     question = services.content.checkins.question(draft.step.partition(":")[2])
     if draft.step.startswith("q:") and question is not None and question.kind == "text":
@@ -232,8 +243,12 @@ async def answer_text(update: Update, context: BotContext) -> str | int:
             services.db, draft, draft.step, 1, services.clock.now(), note=text[:NOTE_MAX_CHARS]
         )
         return await _next(update, context, member, draft)
-    await reply(update, context, services.t(member.language, "common.use_buttons"),
-                step_buttons(context, member, draft))
+    await reply(
+        update,
+        context,
+        services.t(member.language, "common.use_buttons"),
+        step_buttons(context, member, draft),
+    )
     return ANSWERING
 
 

@@ -30,8 +30,9 @@ AUDIT_LINES = 20
 
 def coordinator_help_text(context: BotContext) -> Html:
     """Every coordinator command with one line each, then the privacy rule."""
-    return help_menu.coordinator_help(context.services.t,
-                                      context.services.settings.default_language)
+    return help_menu.coordinator_help(
+        context.services.t, context.services.settings.default_language
+    )
 
 
 async def coordinator_help(update: Update, context: BotContext) -> None:
@@ -118,10 +119,13 @@ async def audit_log(update: Update, context: BotContext) -> None:
 
 def handlers(wiring: Wiring) -> Handlers:
     """/help, /dashboard, /export, /digest and /audit, in the coordinators' group."""
-    return [CommandHandler(name, callback, wiring.coordinators) for name, callback in (
-        ("help", coordinator_help),
-        ("dashboard", dashboard),
-        ("export", export),
-        ("digest", digest_now),
-        ("audit", audit_log),
-    )]
+    return [
+        CommandHandler(name, callback, wiring.coordinators)
+        for name, callback in (
+            ("help", coordinator_help),
+            ("dashboard", dashboard),
+            ("export", export),
+            ("digest", digest_now),
+            ("audit", audit_log),
+        )
+    ]

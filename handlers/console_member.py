@@ -58,9 +58,13 @@ async def profile_text(context: BotContext, member: Member) -> Html:
             country=words.country_name(language, member.country),
             timezone=member.timezone,
             age_band=member.age_band or "-",
-            focus=", ".join([
-                services.content.intake.label("focus_areas", area, language)
-                for area in member.focus_areas]) or "-",
+            focus=", ".join(
+                [
+                    services.content.intake.label("focus_areas", area, language)
+                    for area in member.focus_areas
+                ]
+            )
+            or "-",
             joined=_day(member.consented_at),
             intake=_day(member.intake_done_at),
             trained=_day(member.trained_at),
@@ -101,8 +105,14 @@ def _programme_lines(context: BotContext, member: Member) -> list[str]:
     t, language = context.services.t, context.services.settings.default_language
     lines: list[str] = []
     if member.suspended_at is not None:
-        lines.append(t(language, "suspend.profile_line", since=_day(member.suspended_at),
-                       reason=member.suspended_reason or "-"))
+        lines.append(
+            t(
+                language,
+                "suspend.profile_line",
+                since=_day(member.suspended_at),
+                reason=member.suspended_reason or "-",
+            )
+        )
     if member.invited_at is not None:
         lines.append(t(language, "invite.profile_line", cohort=member.cohort or "-"))
     return lines
@@ -117,7 +127,9 @@ async def _signals_text(context: BotContext, pair_ids: set[int]) -> str:
     t, language = services.t, services.settings.default_language
     start = week_start(services.clock.now(), services.settings.default_timezone)
     flags = [f for f in await flagged_pairs(services, start) if f.pair_id in pair_ids]
-    body = signal_lines(services, language, flags) or "\n" + t(language, "console.member_signals_none")
+    body = signal_lines(services, language, flags) or "\n" + t(
+        language, "console.member_signals_none"
+    )
     return t(language, "console.member_signals_title") + body
 
 
@@ -133,7 +145,10 @@ async def member_command(update: Update, context: BotContext) -> None:
     if member is None:
         await say(update, context, t(language, "console.member_not_found", code=code))
         return
-    button = (t(language, "console.member_reveal"), services.signer.sign("co", "reveal", member.code))
+    button = (
+        t(language, "console.member_reveal"),
+        services.signer.sign("co", "reveal", member.code),
+    )
     await say(update, context, await profile_text(context, member), [[button]])
 
 

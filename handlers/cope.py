@@ -33,17 +33,24 @@ def _feelings_menu(context: BotContext, language: str) -> tuple[Html, list[list[
         (feeling.label.get(language), services.signer.sign("cope", "f", feeling.id))
         for feeling in services.content.coping.feelings.values()
     ]
-    rows = [options[index:index + 2] for index in range(0, len(options), 2)]
+    rows = [options[index : index + 2] for index in range(0, len(options), 2)]
     return services.t(language, "cope.pick"), rows
 
 
 def _strategy_view(
-    context: BotContext, language: str, feeling: Feeling, strategy: Strategy, position: int,
-    *, rated: bool = False,
+    context: BotContext,
+    language: str,
+    feeling: Feeling,
+    strategy: Strategy,
+    position: int,
+    *,
+    rated: bool = False,
 ) -> tuple[Html, list[list[Button]]]:
     """A strategy as steps, with the buttons to move on or say whether it helped."""
     t, sign = context.services.t, context.services.signer.sign
-    lines: list[str] = [t(language, "cope.title", title=strategy.title.get(language), minutes=strategy.minutes)]
+    lines: list[str] = [
+        t(language, "cope.title", title=strategy.title.get(language), minutes=strategy.minutes)
+    ]
     if position == 0:
         lines.append(t(language, "cope.intro", intro=feeling.intro.get(language)))
     lines += [
@@ -74,8 +81,9 @@ def _still_offered(query: CallbackQuery, context: BotContext) -> bool:
     the edit both show the button; the per-chat memory of rated messages catches that.
     """
     markup = getattr(query.message, "reply_markup", None)
-    if markup is None or not any(button.callback_data == query.data
-                                 for row in markup.inline_keyboard for button in row):
+    if markup is None or not any(
+        button.callback_data == query.data for row in markup.inline_keyboard for button in row
+    ):
         return False
     if context.chat_data is None or query.message is None:
         return True
@@ -113,8 +121,9 @@ async def back_button(update: Update, context: BotContext) -> None:
     await edit_pressed(context, query, *_feelings_menu(context, language))
 
 
-async def _show_strategy(update: Update, context: BotContext, feeling_id: str,
-                         position: int) -> None:
+async def _show_strategy(
+    update: Update, context: BotContext, feeling_id: str, position: int
+) -> None:
     """Answer the press and show the feeling's strategy at `position` of the current ranking."""
     query = update.callback_query
     assert query is not None
@@ -126,7 +135,9 @@ async def _show_strategy(update: Update, context: BotContext, feeling_id: str,
     await query.answer()
     strategies = ranked(feeling, await coping.all_feedback(context.services.db))
     position %= len(strategies)
-    await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategies[position], position))
+    await edit_pressed(
+        context, query, *_strategy_view(context, language, feeling, strategies[position], position)
+    )
 
 
 async def feeling_button(update: Update, context: BotContext) -> None:
@@ -163,13 +174,17 @@ async def rate_button(update: Update, context: BotContext) -> None:
     if helpful:
         await query.answer(services.t(language, "cope.helped_toast"))
         position = [item.id for item in strategies].index(strategy_id)
-        await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategy, position,
-                                            rated=True))
+        await edit_pressed(
+            context,
+            query,
+            *_strategy_view(context, language, feeling, strategy, position, rated=True),
+        )
         return
     await query.answer(services.t(language, "cope.not_for_me_toast"))
     position = position_after(strategies, strategy_id)
-    await edit_pressed(context, query, *_strategy_view(context, language, feeling, strategies[position],
-                                        position))
+    await edit_pressed(
+        context, query, *_strategy_view(context, language, feeling, strategies[position], position)
+    )
 
 
 def handlers(wiring: Wiring) -> Handlers:

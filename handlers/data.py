@@ -47,8 +47,10 @@ async def forget_command(update: Update, context: BotContext) -> None:
         await reply(update, context, services.t(language, "data.nothing_held"))
         return
     sign, t = services.signer.sign, services.t
-    buttons = [[(t(language, "data.forget_confirm"), sign("fg", "yes", member.code))],
-               [(t(language, "data.forget_cancel"), sign("fg", "no", member.code))]]
+    buttons = [
+        [(t(language, "data.forget_confirm"), sign("fg", "yes", member.code))],
+        [(t(language, "data.forget_cancel"), sign("fg", "no", member.code))],
+    ]
     await reply(update, context, t(language, "data.forget_ask"), buttons)
 
 

@@ -26,9 +26,11 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     if isinstance(context.error, sqlite3.Error):
         # Disk full or an unwritable file: an operator must act; the bot recovers by itself.
-        log.critical("database write failed while handling %s: %s",
-                     f"update {update_id}" if update_id is not None else "background work",
-                     context.error)
+        log.critical(
+            "database write failed while handling %s: %s",
+            f"update {update_id}" if update_id is not None else "background work",
+            context.error,
+        )
     else:
         log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:

@@ -33,8 +33,9 @@ async def evaluation(update: Update, context: BotContext) -> None:
         return
     now = services.clock.now()
     try:
-        built = await build(services.db, words_for(t, language), now, scope,
-                            services.locks.evaluation)
+        built = await build(
+            services.db, words_for(t, language), now, scope, services.locks.evaluation
+        )
     except Busy:
         await say(update, context, t(language, "evaluation.busy"))
         return
@@ -43,12 +44,16 @@ async def evaluation(update: Update, context: BotContext) -> None:
         await say(update, context, t(language, "evaluation.failed"))
         return
     actor_id, actor_name = actor(update)
-    await audit.record(services.db, actor_id=actor_id, actor_name=actor_name,
-                       action="evaluation", now=now)
+    await audit.record(
+        services.db, actor_id=actor_id, actor_name=actor_name, action="evaluation", now=now
+    )
     chat = update.effective_chat
     assert chat is not None
     stamp = now.date().isoformat()
-    for data, name in ((built.pdf, f"evaluation-{stamp}.pdf"), (built.csv, f"evaluation-{stamp}.csv")):
+    for data, name in (
+        (built.pdf, f"evaluation-{stamp}.pdf"),
+        (built.csv, f"evaluation-{stamp}.csv"),
+    ):
         await context.bot.send_document(
             chat_id=chat.id,
             document=InputFile(data, filename=name),

@@ -40,8 +40,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     language = language_of(update, context, member)
     private = update.effective_chat is not None and update.effective_chat.type == "private"
     buttons = [help_now_row(context, language)] if private else None
-    await reply(update, context, member_help(context, language, help_menu.help_role(member)),
-                buttons)
+    await reply(
+        update, context, member_help(context, language, help_menu.help_role(member)), buttons
+    )
     if private and member is not None:
         await menus.sync_member_menu(context.bot, context.services, member)
 

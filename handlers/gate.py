@@ -29,8 +29,7 @@ async def drop_replayed_update(update: Update, context: BotContext) -> None:
 
 # What a suspended member can still do: get help now (crisis lines, coping ideas, support
 # services, their safety plan), and see or erase their data. New safety features belong here.
-OPEN_COMMANDS = frozenset({"crisis", "sos", "cope", "resources", "safetyplan", "mydata",
-                           "forget"})
+OPEN_COMMANDS = frozenset({"crisis", "sos", "cope", "resources", "safetyplan", "mydata", "forget"})
 OPEN_BUTTONS = ("crisis:", "cope:", "res:", "plan:", "fg:")
 
 
@@ -83,5 +82,8 @@ async def refuse_forged_button(update: Update, context: BotContext) -> None:
 
 def handlers(wiring: Wiring) -> Handlers:
     """The checks, in order; `register` puts each in a group of its own (each sees every update)."""
-    return [TypeHandler(Update, drop_replayed_update), TypeHandler(Update, hold_suspended),
-            TypeHandler(Update, refuse_forged_button)]
+    return [
+        TypeHandler(Update, drop_replayed_update),
+        TypeHandler(Update, hold_suspended),
+        TypeHandler(Update, refuse_forged_button),
+    ]

@@ -25,16 +25,28 @@ async def invite_command(update: Update, context: BotContext) -> None:
     args = context.args or []
     role = args[0].lower() if args else ""
     cohort = args[1] if len(args) == 2 else None
-    if role not in invites.ROLES or len(args) > 2 or (
-        cohort is not None and not invites.COHORT.match(cohort)
+    if (
+        role not in invites.ROLES
+        or len(args) > 2
+        or (cohort is not None and not invites.COHORT.match(cohort))
     ):
         await reply(update, context, t(lang, "invite.usage"))
         return
-    link, invite = await invites.create(services, role, cohort, actor(update)[0],
-                                        context.bot.username)
-    await reply(update, context, t(lang, f"invite.made_{role}", link=link,
-                                   cohort=cohort or "-", days=services.settings.invite_days,
-                                   expires=invite.expires_at[:10]))
+    link, invite = await invites.create(
+        services, role, cohort, actor(update)[0], context.bot.username
+    )
+    await reply(
+        update,
+        context,
+        t(
+            lang,
+            f"invite.made_{role}",
+            link=link,
+            cohort=cohort or "-",
+            days=services.settings.invite_days,
+            expires=invite.expires_at[:10],
+        ),
+    )
 
 
 def handlers(wiring: Wiring) -> Handlers:

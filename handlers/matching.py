@@ -40,16 +40,32 @@ async def pending_command(update: Update, context: BotContext) -> None:
     waiting = await suggestions.waiting_mentees(services.db)
     lines: list[str] = [t(language, "matching.pending_title", count=len(waiting))]
     for mentee in waiting[:LIST_LIMIT]:
-        lines.append(t(
-            language, "matching.pending_mentee", code=mentee.code, alias=mentee.alias or "-",
-            days=words.days(language,
-                            pairing.days_since(mentee.intake_done_at or mentee.consented_at, now) or 0),
-            languages=words.listing(language, [words.language_name(language, code)
-                                               for code in sorted(proposals.languages_of(mentee))]),
-            focus=", ".join([
-                services.content.intake.label("focus_areas", area, language).lower()
-                for area in mentee.focus_areas]) or "-",
-        ))
+        lines.append(
+            t(
+                language,
+                "matching.pending_mentee",
+                code=mentee.code,
+                alias=mentee.alias or "-",
+                days=words.days(
+                    language,
+                    pairing.days_since(mentee.intake_done_at or mentee.consented_at, now) or 0,
+                ),
+                languages=words.listing(
+                    language,
+                    [
+                        words.language_name(language, code)
+                        for code in sorted(proposals.languages_of(mentee))
+                    ],
+                ),
+                focus=", ".join(
+                    [
+                        services.content.intake.label("focus_areas", area, language).lower()
+                        for area in mentee.focus_areas
+                    ]
+                )
+                or "-",
+            )
+        )
     if not waiting:
         lines.append(t(language, "matching.pending_none"))
     if len(waiting) > LIST_LIMIT:
@@ -57,20 +73,33 @@ async def pending_command(update: Update, context: BotContext) -> None:
     mentors = await suggestions.awaiting_approval(services.db)
     lines += ["", t(language, "matching.pending_mentors_title", count=len(mentors))]
     for mentor in mentors[:LIST_LIMIT]:
-        lines.append(t(language, "matching.pending_mentor", code=mentor.code,
-                       alias=mentor.alias or "-",
-                       status=t(language, f"console.status_{mentor.status}")))
+        lines.append(
+            t(
+                language,
+                "matching.pending_mentor",
+                code=mentor.code,
+                alias=mentor.alias or "-",
+                status=t(language, f"console.status_{mentor.status}"),
+            )
+        )
     if len(mentors) > LIST_LIMIT:
         lines.append(t(language, "matching.pending_more", count=len(mentors) - LIST_LIMIT))
     await reply(update, context, "\n".join(lines))
 
 
-def _proposal_buttons(context: BotContext, suggestion_id: int, with_alternatives: bool
-                      ) -> list[list[tuple[str, str]]]:
+def _proposal_buttons(
+    context: BotContext, suggestion_id: int, with_alternatives: bool
+) -> list[list[tuple[str, str]]]:
     """[Approve] [Skip] [Alternatives]."""
-    t, sign, language = context.services.t, context.services.signer.sign, coordinator_language(context)
-    row: list[Button] = [(t(language, "matching.approve"), sign("co", "ok", suggestion_id)),
-           (t(language, "matching.skip"), sign("co", "skip", suggestion_id))]
+    t, sign, language = (
+        context.services.t,
+        context.services.signer.sign,
+        coordinator_language(context),
+    )
+    row: list[Button] = [
+        (t(language, "matching.approve"), sign("co", "ok", suggestion_id)),
+        (t(language, "matching.skip"), sign("co", "skip", suggestion_id)),
+    ]
     if with_alternatives:
         row.append((t(language, "matching.alternatives"), sign("co", "alt", suggestion_id)))
     return [row]
@@ -83,10 +112,16 @@ async def _suggestion_text(context: BotContext, suggestion: suggestions.Suggesti
     mentor = await members.get_by_id(services.db, suggestion.mentor_id)
     key = "matching.proposal" if suggestion.rank == 0 else "matching.alternative"
     return services.t(
-        language, key, rank=suggestion.rank,
-        mentee=mentee.code if mentee else "?", mentee_alias=mentee.alias or "-" if mentee else "-",
-        mentor=mentor.code if mentor else "?", mentor_alias=mentor.alias or "-" if mentor else "-",
-        score=f"{suggestion.score:.0f}", max=proposals.max_score(context.services), reasons=Html(suggestion.reasons),
+        language,
+        key,
+        rank=suggestion.rank,
+        mentee=mentee.code if mentee else "?",
+        mentee_alias=mentee.alias or "-" if mentee else "-",
+        mentor=mentor.code if mentor else "?",
+        mentor_alias=mentor.alias or "-" if mentor else "-",
+        score=f"{suggestion.score:.0f}",
+        max=proposals.max_score(context.services),
+        reasons=Html(suggestion.reasons),
     )
 
 
@@ -95,21 +130,37 @@ async def suggest_command(update: Update, context: BotContext) -> None:
     services, language = context.services, coordinator_language(context)
     posted, waiting, planned, left_out = await proposals.suggest(services)
     t = services.t
-    lines = [t(language, "matching.left_out_line", code=item.mentee.code,
-               alias=item.mentee.alias or "-", why=Html(item.why)) for item in left_out[:LIST_LIMIT]]
+    lines = [
+        t(
+            language,
+            "matching.left_out_line",
+            code=item.mentee.code,
+            alias=item.mentee.alias or "-",
+            why=Html(item.why),
+        )
+        for item in left_out[:LIST_LIMIT]
+    ]
     if len(left_out) > LIST_LIMIT:
         lines.append(t(language, "matching.pending_more", count=len(left_out) - LIST_LIMIT))
     why = "\n".join(["", t(language, "matching.left_out_title", count=len(left_out)), *lines])
     if not posted:
         await reply(update, context, t(language, "matching.suggest_none") + (why if lines else ""))
         return
-    await reply(update, context, t(language, "matching.suggest_header", shown=len(posted),
-                                   planned=planned, waiting=waiting) + (why if lines else ""))
+    await reply(
+        update,
+        context,
+        t(language, "matching.suggest_header", shown=len(posted), planned=planned, waiting=waiting)
+        + (why if lines else ""),
+    )
     for item in posted:
         suggestion = await suggestions.get(services.db, item.suggestion_id)
         assert suggestion is not None
-        await reply(update, context, await _suggestion_text(context, suggestion),
-                    _proposal_buttons(context, item.suggestion_id, with_alternatives=True))
+        await reply(
+            update,
+            context,
+            await _suggestion_text(context, suggestion),
+            _proposal_buttons(context, item.suggestion_id, with_alternatives=True),
+        )
 
 
 async def _note(update: Update, context: BotContext, suggestion_id: int, note: str) -> None:
@@ -136,8 +187,10 @@ async def approve_button(update: Update, context: BotContext) -> None:
     outcome = await pairing.approve_suggestion(services, suggestion_id, actor_of(update))
     t = services.t
     if outcome.problem == "already_approved":
-        await query.answer(t(language, "matching.already_approved", name=outcome.decided_by or "?"),
-                           show_alert=True)
+        await query.answer(
+            t(language, "matching.already_approved", name=outcome.decided_by or "?"),
+            show_alert=True,
+        )
         return
     if outcome.problem is not None:
         why = proposals.problem_text(context.services, outcome.problem)
@@ -146,8 +199,12 @@ async def approve_button(update: Update, context: BotContext) -> None:
         return
     assert outcome.pair is not None
     await query.answer()
-    await _note(update, context, suggestion_id, t(language, "matching.approved_note",
-                                                  name=actor_of(update).name, pair=outcome.pair.code))
+    await _note(
+        update,
+        context,
+        suggestion_id,
+        t(language, "matching.approved_note", name=actor_of(update).name, pair=outcome.pair.code),
+    )
 
 
 async def skip_button(update: Update, context: BotContext) -> None:
@@ -160,15 +217,29 @@ async def skip_button(update: Update, context: BotContext) -> None:
         suggestion = await suggestions.get(services.db, suggestion_id)
         problem = f"suggestion_{suggestion.status}" if suggestion else "gone"
         if suggestion is not None and suggestion.status == "approved":
-            await query.answer(services.t(language, "matching.already_approved",
-                                          name=suggestion.decided_by_name or "?"), show_alert=True)
+            await query.answer(
+                services.t(
+                    language, "matching.already_approved", name=suggestion.decided_by_name or "?"
+                ),
+                show_alert=True,
+            )
             return
-        await query.answer(services.t(language, "matching.stale_note",
-                                      why=proposals.problem_text(context.services, problem)), show_alert=True)
+        await query.answer(
+            services.t(
+                language,
+                "matching.stale_note",
+                why=proposals.problem_text(context.services, problem),
+            ),
+            show_alert=True,
+        )
         return
     await query.answer()
-    await _note(update, context, suggestion_id,
-                services.t(language, "matching.skipped_note", name=actor_of(update).name))
+    await _note(
+        update,
+        context,
+        suggestion_id,
+        services.t(language, "matching.skipped_note", name=actor_of(update).name),
+    )
 
 
 async def alternatives_button(update: Update, context: BotContext) -> None:
@@ -183,8 +254,12 @@ async def alternatives_button(update: Update, context: BotContext) -> None:
         await reply(update, context, services.t(language, "matching.no_alternatives"))
         return
     for other in others:
-        await reply(update, context, await _suggestion_text(context, other),
-                    _proposal_buttons(context, other.id, with_alternatives=False))
+        await reply(
+            update,
+            context,
+            await _suggestion_text(context, other),
+            _proposal_buttons(context, other.id, with_alternatives=False),
+        )
 
 
 def handlers(wiring: Wiring) -> Handlers:

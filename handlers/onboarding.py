@@ -31,8 +31,9 @@ if TYPE_CHECKING:  # annotations only
 CONSENT = "consent"
 
 
-def consent_buttons(context: BotContext, language: str, invite_id: int | None = None
-                    ) -> list[list[tuple[str, str]]]:
+def consent_buttons(
+    context: BotContext, language: str, invite_id: int | None = None
+) -> list[list[tuple[str, str]]]:
     """[I agree (I'm 18 or over)] [Not now] / [I'm under 18] ([I agree] carries a checked
     invite's id)."""
     t, sign = context.services.t, context.services.signer.sign
@@ -56,15 +57,22 @@ async def start(update: Update, context: BotContext) -> str | int:
         await reply(update, context, t(language, "intake.resume"))
         return await intake.ask(update, context, member, member.intake_step)
     if member is not None:
-        await reply(update, context, t(language, "start.welcome_back", alias=member.display_alias),
-                    [help_now_row(context, language)])
+        await reply(
+            update,
+            context,
+            t(language, "start.welcome_back", alias=member.display_alias),
+            [help_now_row(context, language)],
+        )
         return ConversationHandler.END
     await reply(update, context, t(language, "start.welcome"))
     invite_id = await invite.read_start_payload(update, context, language)
     sharing = defaults_sentence(t, language, context.services.content.checkins)
-    await reply(update, context, t(language, "start.privacy", sharing=sharing,
-                                   age=context.services.settings.minimum_age),
-                consent_buttons(context, language, invite_id))
+    await reply(
+        update,
+        context,
+        t(language, "start.privacy", sharing=sharing, age=context.services.settings.minimum_age),
+        consent_buttons(context, language, invite_id),
+    )
     return CONSENT
 
 
@@ -107,10 +115,16 @@ async def too_young(update: Update, context: BotContext) -> str | int:
         return await start(update, context)
     language = language_of(update, context)
     user = update.effective_user
-    country = youth.country_from_language_code(user.language_code if user else None,
-                                               services.settings.default_country)
-    await reply(update, context, youth.render_too_young(
-        services.t, language, services.content, country, services.settings.minimum_age))
+    country = youth.country_from_language_code(
+        user.language_code if user else None, services.settings.default_country
+    )
+    await reply(
+        update,
+        context,
+        youth.render_too_young(
+            services.t, language, services.content, country, services.settings.minimum_age
+        ),
+    )
     return ConversationHandler.END
 
 

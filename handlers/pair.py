@@ -27,8 +27,9 @@ async def _partner_alias(context: BotContext, pair: pairs.Pair, member: Member) 
     return partner.display_alias if partner else "-"
 
 
-async def _member_and_pair(update: Update, context: BotContext
-                           ) -> tuple[Member | None, pairs.Pair | None, list[str]]:
+async def _member_and_pair(
+    update: Update, context: BotContext
+) -> tuple[Member | None, pairs.Pair | None, list[str]]:
     """The pressing member, the pair named by the button, and the button's payload parts."""
     query = update.callback_query
     assert query is not None
@@ -41,8 +42,9 @@ async def _member_and_pair(update: Update, context: BotContext
     return member, pair, parts
 
 
-async def _pressed(update: Update, context: BotContext, *, open_only: bool = True
-                   ) -> tuple[Member, pairs.Pair, list[str]] | None:
+async def _pressed(
+    update: Update, context: BotContext, *, open_only: bool = True
+) -> tuple[Member, pairs.Pair, list[str]] | None:
     """The presser's pair (still open, unless `open_only` is off): the press is answered and the
     buttons dropped. None, after an "expired" answer, if it is not theirs (or has ended)."""
     member, pair, parts = await _member_and_pair(update, context)
@@ -77,8 +79,16 @@ async def accept_button(update: Update, context: BotContext) -> None:
     if outcome == "waiting":
         await reply(update, context, t(member.language, "pair.accepted_waiting", partner=partner))
     else:
-        await reply(update, context, t(member.language, "pair.started", partner=partner,
-                                       weeks=services.settings.program_weeks))
+        await reply(
+            update,
+            context,
+            t(
+                member.language,
+                "pair.started",
+                partner=partner,
+                weeks=services.settings.program_weeks,
+            ),
+        )
 
 
 async def not_for_me_button(update: Update, context: BotContext) -> None:
@@ -88,8 +98,10 @@ async def not_for_me_button(update: Update, context: BotContext) -> None:
         return
     member, pair = found
     t, sign, language = context.services.t, context.services.signer.sign, member.language
-    buttons = [[(t(language, f"pair.decline_reason_{reason}"), sign("pair", "nor", pair.id, reason))]
-               for reason in decline.REASONS]
+    buttons = [
+        [(t(language, f"pair.decline_reason_{reason}"), sign("pair", "nor", pair.id, reason))]
+        for reason in decline.REASONS
+    ]
     buttons.append([(t(language, "pair.decline_back"), sign("pair", "noback", pair.id))])
     await reply(update, context, t(language, "pair.decline_ask"), buttons)
 
@@ -99,9 +111,14 @@ async def decline_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     member, pair, parts = await _member_and_pair(update, context)
-    if member is None or pair is None or await decline.decline(
-        context.services, pair.id, member, parts[3] if len(parts) > 3 else ""
-    ) != "declined":
+    if (
+        member is None
+        or pair is None
+        or await decline.decline(
+            context.services, pair.id, member, parts[3] if len(parts) > 3 else ""
+        )
+        != "declined"
+    ):
         await answer_expired_press(update, context)
         return
     await query.answer()
@@ -121,7 +138,9 @@ async def decline_back_button(update: Update, context: BotContext) -> None:
     await reply(update, context, context.services.t(member.language, "pair.decline_back_done"))
 
 
-async def _open_introduction(update: Update, context: BotContext) -> tuple[Member, pairs.Pair] | None:
+async def _open_introduction(
+    update: Update, context: BotContext
+) -> tuple[Member, pairs.Pair] | None:
     """The presser and their introduction still waiting for an answer (the press answered), or
     None after the expired-button answer."""
     assert update.callback_query is not None
@@ -139,9 +158,11 @@ async def fit_button(update: Update, context: BotContext) -> None:
     assert query is not None
     member, pair, parts = await _member_and_pair(update, context)
     answer = parts[3] if len(parts) > 3 else ""
-    if member is None or pair is None or await closure.answer_fit(
-        context.services, pair.id, member, answer
-    ) != "recorded":
+    if (
+        member is None
+        or pair is None
+        or await closure.answer_fit(context.services, pair.id, member, answer) != "recorded"
+    ):
         await answer_expired_press(update, context)
         return
     await query.answer()
@@ -149,8 +170,12 @@ async def fit_button(update: Update, context: BotContext) -> None:
     t, sign = context.services.t, context.services.signer.sign
     buttons = None
     if answer == "not_fit":
-        buttons = [[(t(member.language, "pair.rematch_yes"), sign("pair", "rematch", pair.id, "yes")),
-                    (t(member.language, "pair.rematch_no"), sign("pair", "rematch", pair.id, "no"))]]
+        buttons = [
+            [
+                (t(member.language, "pair.rematch_yes"), sign("pair", "rematch", pair.id, "yes")),
+                (t(member.language, "pair.rematch_no"), sign("pair", "rematch", pair.id, "no")),
+            ]
+        ]
     await reply(update, context, t(member.language, f"pair.fit_thanks_{answer}"), buttons)
 
 
@@ -166,12 +191,13 @@ async def rematch_button(update: Update, context: BotContext) -> None:
         await reply(update, context, context.services.t(member.language, "pair.rematch_kept"))
 
 
-def _end_buttons(context: BotContext, language: str, pair: pairs.Pair
-                 ) -> list[list[Button]]:
+def _end_buttons(context: BotContext, language: str, pair: pairs.Pair) -> list[list[Button]]:
     """Reason buttons (all optional in spirit: 'rather not say' is one) and [Keep going]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows: list[list[Button]] = [[(t(language, f"pair.end_reason_{reason}"), sign("pair", "end", pair.id, reason))]
-            for reason in END_REASONS]
+    rows: list[list[Button]] = [
+        [(t(language, f"pair.end_reason_{reason}"), sign("pair", "end", pair.id, reason))]
+        for reason in END_REASONS
+    ]
     return [*rows, [(t(language, "pair.end_keep"), sign("pair", "keep", pair.id))]]
 
 
@@ -179,22 +205,42 @@ async def end_command(update: Update, context: BotContext) -> None:
     """/end: ask which pair (a mentor may have several), then confirm with optional reasons."""
     member = await current_member(update, context)
     services = context.services
-    language = member.language if member else services.t.language_for(
-        update.effective_user.language_code if update.effective_user else None)
+    language = (
+        member.language
+        if member
+        else services.t.language_for(
+            update.effective_user.language_code if update.effective_user else None
+        )
+    )
     current = await pairs.current_pairs_of(services.db, member.id) if member else []
     if member is None or not current:
         await reply(update, context, services.t(language, "pair.end_none"))
         return
     if len(current) > 1:
-        buttons = [[(services.t(language, "pair.end_with",
-                                partner=await _partner_alias(context, pair, member)),
-                     services.signer.sign("pair", "endpick", pair.id))] for pair in current]
+        buttons = [
+            [
+                (
+                    services.t(
+                        language,
+                        "pair.end_with",
+                        partner=await _partner_alias(context, pair, member),
+                    ),
+                    services.signer.sign("pair", "endpick", pair.id),
+                )
+            ]
+            for pair in current
+        ]
         await reply(update, context, services.t(language, "pair.end_pick"), buttons)
         return
     pair = current[0]
-    await reply(update, context, services.t(language, "pair.end_confirm",
-                                            partner=await _partner_alias(context, pair, member)),
-                _end_buttons(context, language, pair))
+    await reply(
+        update,
+        context,
+        services.t(
+            language, "pair.end_confirm", partner=await _partner_alias(context, pair, member)
+        ),
+        _end_buttons(context, language, pair),
+    )
 
 
 async def end_pick_button(update: Update, context: BotContext) -> None:
@@ -203,9 +249,14 @@ async def end_pick_button(update: Update, context: BotContext) -> None:
     if pressed is None:
         return
     member, pair, _ = pressed
-    await reply(update, context, context.services.t(
-        member.language, "pair.end_confirm", partner=await _partner_alias(context, pair, member)),
-        _end_buttons(context, member.language, pair))
+    await reply(
+        update,
+        context,
+        context.services.t(
+            member.language, "pair.end_confirm", partner=await _partner_alias(context, pair, member)
+        ),
+        _end_buttons(context, member.language, pair),
+    )
 
 
 async def end_button(update: Update, context: BotContext) -> None:
@@ -219,8 +270,9 @@ async def end_button(update: Update, context: BotContext) -> None:
         return
     role = pair.role_of(member.id)
     assert role is not None
-    label = context.services.t(context.services.settings.default_language,
-                               f"pair.end_reason_{reason}")
+    label = context.services.t(
+        context.services.settings.default_language, f"pair.end_reason_{reason}"
+    )
     closed = await closure.close_pair(context.services, pair.id, reason=label, ended_by=role)
     if closed is None:
         await answer_expired_press(update, context)
@@ -262,18 +314,23 @@ def handlers(wiring: Wiring) -> Handlers:
         CommandHandler("end", end_command, filters.ChatType.PRIVATE),
         CallbackQueryHandler(accept_button, pattern=shape("pair", "in", NUMBER)),
         CallbackQueryHandler(not_for_me_button, pattern=shape("pair", "no", NUMBER)),
-        CallbackQueryHandler(decline_button, pattern=shape("pair", "nor", NUMBER,
-                                                           choice(*decline.REASONS))),
+        CallbackQueryHandler(
+            decline_button, pattern=shape("pair", "nor", NUMBER, choice(*decline.REASONS))
+        ),
         CallbackQueryHandler(decline_back_button, pattern=shape("pair", "noback", NUMBER)),
-        CallbackQueryHandler(fit_button, pattern=shape("pair", "fit", NUMBER,
-                                                       choice(*closure.FIT_VALUES))),
-        CallbackQueryHandler(rematch_button, pattern=shape("pair", "rematch", NUMBER,
-                                                           choice("yes", "no"))),
+        CallbackQueryHandler(
+            fit_button, pattern=shape("pair", "fit", NUMBER, choice(*closure.FIT_VALUES))
+        ),
+        CallbackQueryHandler(
+            rematch_button, pattern=shape("pair", "rematch", NUMBER, choice("yes", "no"))
+        ),
         CallbackQueryHandler(end_pick_button, pattern=shape("pair", "endpick", NUMBER)),
-        CallbackQueryHandler(end_button, pattern=shape("pair", "end", NUMBER,
-                                                       choice(*END_REASONS))),
+        CallbackQueryHandler(
+            end_button, pattern=shape("pair", "end", NUMBER, choice(*END_REASONS))
+        ),
         CallbackQueryHandler(keep_button, pattern=shape("pair", "keep", NUMBER)),
         # pair:sv:<pair>:<question>:<answer, or x to skip> (bot/programme/closure.survey_step).
-        CallbackQueryHandler(survey_button, pattern=shape("pair", "sv", NUMBER, NUMBER,
-                                                          "[a-z0-9]+")),
+        CallbackQueryHandler(
+            survey_button, pattern=shape("pair", "sv", NUMBER, NUMBER, "[a-z0-9]+")
+        ),
     ]

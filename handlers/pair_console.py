@@ -35,8 +35,13 @@ async def _lookup(update: Update, context: BotContext, code: str) -> Member | No
     """A member by code, or a clear 'no such code' reply."""
     member = await members.get_by_code(context.services.db, code)
     if member is None:
-        await reply(update, context, context.services.t(coordinator_language(context), "matching.unknown_code",
-                                                        code=code.upper()))
+        await reply(
+            update,
+            context,
+            context.services.t(
+                coordinator_language(context), "matching.unknown_code", code=code.upper()
+            ),
+        )
     return member
 
 
@@ -61,38 +66,76 @@ async def pair_command(update: Update, context: BotContext) -> None:
     elif len(await pairs.current_pairs_of(services.db, mentor.id)) >= mentor.capacity:
         refusal = "mentor_full"
     if refusal:
-        await reply(update, context, t(language, "matching.pair_refused", mentee=mentee.code,
-                                       mentor=mentor.code, why=proposals.problem_text(context.services, refusal)))
+        await reply(
+            update,
+            context,
+            t(
+                language,
+                "matching.pair_refused",
+                mentee=mentee.code,
+                mentor=mentor.code,
+                why=proposals.problem_text(context.services, refusal),
+            ),
+        )
         return
     assessment = await proposals.assess_members(services, mentee, mentor)
     if assessment.broken:
         sign = services.signer.sign
         await reply(
-            update, context,
-            t(language, "matching.pair_warning", mentee=mentee.code, mentor=mentor.code,
-              broken=render_broken(t, language, assessment.broken, mentee.preferences,
-                                   services.content.intake),
-              score=f"{assessment.score:.0f}", max=proposals.max_score(context.services)),
-            [[(t(language, "matching.pair_anyway"), sign("co", "force", mentee.code, mentor.code)),
-              (t(language, "matching.cancel"), sign("co", "cancel"))]],
+            update,
+            context,
+            t(
+                language,
+                "matching.pair_warning",
+                mentee=mentee.code,
+                mentor=mentor.code,
+                broken=render_broken(
+                    t, language, assessment.broken, mentee.preferences, services.content.intake
+                ),
+                score=f"{assessment.score:.0f}",
+                max=proposals.max_score(context.services),
+            ),
+            [
+                [
+                    (
+                        t(language, "matching.pair_anyway"),
+                        sign("co", "force", mentee.code, mentor.code),
+                    ),
+                    (t(language, "matching.cancel"), sign("co", "cancel")),
+                ]
+            ],
         )
         return
     await _make_pair(update, context, mentee, mentor, forced=False)
 
 
-async def _make_pair(update: Update, context: BotContext, mentee: Member, mentor: Member, *,
-                     forced: bool) -> None:
+async def _make_pair(
+    update: Update, context: BotContext, mentee: Member, mentor: Member, *, forced: bool
+) -> None:
     """Create the pair (re-checked in one transaction) and say what happened."""
     services, language, t = context.services, coordinator_language(context), context.services.t
-    outcome = await pairing.pair_by_hand(services, mentee.id, mentor.id, actor_of(update),
-                                         forced=forced)
+    outcome = await pairing.pair_by_hand(
+        services, mentee.id, mentor.id, actor_of(update), forced=forced
+    )
     if outcome.pair is None:
         why = proposals.problem_text(services, outcome.problem or "")
-        await reply(update, context, t(language, "matching.pair_refused", mentee=mentee.code,
-                                       mentor=mentor.code, why=why))
+        await reply(
+            update,
+            context,
+            t(language, "matching.pair_refused", mentee=mentee.code, mentor=mentor.code, why=why),
+        )
         return
-    await reply(update, context, t(language, "matching.paired", mentee=mentee.code,
-                                   mentor=mentor.code, pair=outcome.pair.code))
+    await reply(
+        update,
+        context,
+        t(
+            language,
+            "matching.paired",
+            mentee=mentee.code,
+            mentor=mentor.code,
+            pair=outcome.pair.code,
+        ),
+    )
 
 
 async def force_button(update: Update, context: BotContext) -> None:
@@ -114,7 +157,9 @@ async def cancel_button(update: Update, context: BotContext) -> None:
     assert query is not None
     await query.answer()
     await drop_buttons(query)
-    await reply(update, context, context.services.t(coordinator_language(context), "matching.cancelled"))
+    await reply(
+        update, context, context.services.t(coordinator_language(context), "matching.cancelled")
+    )
 
 
 async def pairs_command(update: Update, context: BotContext) -> None:
@@ -131,17 +176,24 @@ async def pairs_command(update: Update, context: BotContext) -> None:
         mentor = await members.get_by_id(services.db, pair.mentor_id or 0)
         contact = pairing.days_since(pair.last_contact_at, now)
         since = from_db(pair.started_at or pair.created_at)
-        lines.append(t(
-            language, "matching.pairs_line", pair=pair.code,
-            mentee=mentee.code if mentee else "-", mentee_alias=(mentee.alias if mentee else "") or "",
-            mentor=mentor.code if mentor else "-", mentor_alias=(mentor.alias if mentor else "") or "",
-            status=t(language, "matching.status_paused") if any(
-                m is not None and m.suspended_at for m in (mentee, mentor))
-            else t(language, f"matching.status_{pair.status}"),
-            since=since.strftime("%Y-%m-%d") if since else "-",
-            contact=t(language, "matching.never") if contact is None
-            else words.ago(language, from_db(pair.last_contact_at) or now, now),
-        ))
+        lines.append(
+            t(
+                language,
+                "matching.pairs_line",
+                pair=pair.code,
+                mentee=mentee.code if mentee else "-",
+                mentee_alias=(mentee.alias if mentee else "") or "",
+                mentor=mentor.code if mentor else "-",
+                mentor_alias=(mentor.alias if mentor else "") or "",
+                status=t(language, "matching.status_paused")
+                if any(m is not None and m.suspended_at for m in (mentee, mentor))
+                else t(language, f"matching.status_{pair.status}"),
+                since=since.strftime("%Y-%m-%d") if since else "-",
+                contact=t(language, "matching.never")
+                if contact is None
+                else words.ago(language, from_db(pair.last_contact_at) or now, now),
+            )
+        )
     if count > len(current):
         lines.append(t(language, "matching.pending_more", count=count - len(current)))
     await reply(update, context, "\n".join(lines))
@@ -160,15 +212,24 @@ async def unpair_command(update: Update, context: BotContext) -> None:
         member = await members.get_by_code(services.db, code)
         current = await pairs.current_pairs_of(services.db, member.id) if member else []
         if len(current) > 1:
-            await reply(update, context, t(language, "matching.unpair_several", code=code,
-                                           pairs=", ".join(p.code for p in current)))
+            await reply(
+                update,
+                context,
+                t(
+                    language,
+                    "matching.unpair_several",
+                    code=code,
+                    pairs=", ".join(p.code for p in current),
+                ),
+            )
             return
         pair = current[0] if current else None
     if pair is None:
         await reply(update, context, t(language, "matching.unpair_unknown", code=code))
         return
-    closed = await closure.close_pair(services, pair.id, reason=reason, ended_by="coordinator",
-                                      actor=actor_of(update))
+    closed = await closure.close_pair(
+        services, pair.id, reason=reason, ended_by="coordinator", actor=actor_of(update)
+    )
     if closed is None:
         await reply(update, context, t(language, "matching.unpair_unknown", code=code))
         return

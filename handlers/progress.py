@@ -21,15 +21,19 @@ async def progress_command(update: Update, context: BotContext) -> None:
     services = context.services
     member = await current_member(update, context)
     if member is None or member.role not in ("mentee", "mentor"):
-        await reply(update, context, services.t(language_of(update, context, member),
-                                                "progress.not_for_you"))
+        await reply(
+            update,
+            context,
+            services.t(language_of(update, context, member), "progress.not_for_you"),
+        )
         return
     text, chart = await progress_for(services, member)
     chat = update.effective_chat
     assert chat is not None
     if chart is not None:
         await context.bot.send_photo(
-            chat_id=chat.id, photo=InputFile(chart, filename="progress.png"),
+            chat_id=chat.id,
+            photo=InputFile(chart, filename="progress.png"),
             rate_limit_args=lane_args(Lane.INTERACTIVE),
         )
     await reply(update, context, text)

@@ -34,15 +34,23 @@ def step_buttons(context: BotContext, member: Member, step: str) -> list[list[Bu
     """1-5 for the two ratings, yes/no for support."""
     t, sign = context.services.t, context.services.signer.sign
     if step == "wants_support":
-        return [[(t(member.language, "checkin.yes"), sign("pulse", "a", step, 1)),
-                 (t(member.language, "checkin.no"), sign("pulse", "a", step, 0))]]
+        return [
+            [
+                (t(member.language, "checkin.yes"), sign("pulse", "a", step, 1)),
+                (t(member.language, "checkin.no"), sign("pulse", "a", step, 0)),
+            ]
+        ]
     return [[(str(value), sign("pulse", "a", step, value)) for value in range(1, 6)]]
 
 
 async def ask(update: Update, context: BotContext, member: Member, step: str) -> str:
     """Ask one pulse question; the state is the step."""
-    await reply(update, context, context.services.t(member.language, f"pulse.q_{step}"),
-                step_buttons(context, member, step))
+    await reply(
+        update,
+        context,
+        context.services.t(member.language, f"pulse.q_{step}"),
+        step_buttons(context, member, step),
+    )
     return step
 
 
@@ -98,8 +106,11 @@ async def finish(update: Update, context: BotContext, member: Member, period: st
     if not (flags.low or flags.wants_support):
         await reply(update, context, t(language, "pulse.thanks"))
         return
-    await reply(update, context, t(language, "pulse.support_coming" if flags.wants_support
-                                   else "pulse.low_reply"))
+    await reply(
+        update,
+        context,
+        t(language, "pulse.support_coming" if flags.wants_support else "pulse.low_reply"),
+    )
     await reply(update, context, self_care_text(context, member))
 
 
@@ -113,8 +124,11 @@ def self_care_text(context: BotContext, member: Member) -> str:
         for strategy in feeling.strategies:
             if strategy.id in wanted:
                 steps = "\n".join(f"• {step}" for step in strategy.steps.get(language))
-                lines.append(services.t(language, "pulse.strategy",
-                                        title=strategy.title.get(language), steps=steps))
+                lines.append(
+                    services.t(
+                        language, "pulse.strategy", title=strategy.title.get(language), steps=steps
+                    )
+                )
     return "\n\n".join(lines)
 
 
@@ -128,8 +142,12 @@ async def use_buttons(update: Update, context: BotContext) -> str | int:
     step = next((s for s in STEPS if saved.get(s) is None), None)
     if step is None:
         return ConversationHandler.END
-    await reply(update, context, context.services.t(member.language, "common.use_buttons"),
-                step_buttons(context, member, step))
+    await reply(
+        update,
+        context,
+        context.services.t(member.language, "common.use_buttons"),
+        step_buttons(context, member, step),
+    )
     return step
 
 
@@ -141,8 +159,9 @@ def conversation() -> ConversationHandler[BotContext]:
     ]
     in_flow: Handlers = [
         CallbackQueryHandler(answer, pattern=shape("pulse", "a", choice(*STEPS), r"\d")),
-        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
-                       use_buttons),
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND, use_buttons
+        ),
     ]
     return ConversationHandler(
         entry_points=entry,

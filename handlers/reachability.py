@@ -33,8 +33,12 @@ async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
             # Removed from (or added back to) the coordinators' group: `status` says so at once,
             # not only when the next alert fails.
             removed = change.new_chat_member.status in ("kicked", "left")
-            await record_coordinators_reachable(context.services.db, not removed,
-                                                context.services.clock.now(), "the bot was removed")
+            await record_coordinators_reachable(
+                context.services.db,
+                not removed,
+                context.services.clock.now(),
+                "the bot was removed",
+            )
         await group_membership.bot_membership_changed(update, context)
         return
     member = await current_member(update, context)
@@ -54,9 +58,11 @@ async def bot_blocked_or_unblocked(update: Update, context: BotContext) -> None:
             await edit_alert(services, escalation, member)
     state = "blocked" if blocked else "unblocked"
     await notify_coordinators(
-        services, key=f"reach:{member.code}:{state}:{to_db(now)}",
-        text=services.t(services.settings.default_language, f"account.coordinators_{state}",
-                        code=member.code),
+        services,
+        key=f"reach:{member.code}:{state}:{to_db(now)}",
+        text=services.t(
+            services.settings.default_language, f"account.coordinators_{state}", code=member.code
+        ),
     )
 
 

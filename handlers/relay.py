@@ -70,8 +70,16 @@ async def relay_message(update: Update, context: BotContext) -> None:
     if pair is None:
         await ask_recipient(update, context, member, current, message.message_id, "-", crisis)
         return
-    await deliver(update, context, member, pair, message.message_id, reply_to=reply_to,
-                  album=message.media_group_id, crisis=crisis)
+    await deliver(
+        update,
+        context,
+        member,
+        pair,
+        message.message_id,
+        reply_to=reply_to,
+        album=message.media_group_id,
+        crisis=crisis,
+    )
 
 
 def _unpaired_key(member: Member) -> str:
@@ -130,18 +138,27 @@ async def choose_pair(
 
 
 async def ask_boundary(
-    update: Update, context: BotContext, member: Member, message_id: int, kinds: list[str],
-    pair: Pair | None, crisis: bool,
+    update: Update,
+    context: BotContext,
+    member: Member,
+    message_id: int,
+    kinds: list[str],
+    pair: Pair | None,
+    crisis: bool,
 ) -> None:
     """Remind the sender of the guidelines: [Send anyway] [Cancel]."""
     t, sign, language = context.services.t, context.services.signer.sign, member.language
     found = ", ".join(t(language, f"relay.kind_{kind}") for kind in kinds)
     code = boundaries.encode(kinds)
-    buttons = [[
-        (t(language, "relay.send_anyway"),
-         sign("relay", "send", message_id, code, pair.id if pair else 0, int(crisis))),
-        (t(language, "relay.cancel"), sign("relay", "cancel", message_id)),
-    ]]
+    buttons = [
+        [
+            (
+                t(language, "relay.send_anyway"),
+                sign("relay", "send", message_id, code, pair.id if pair else 0, int(crisis)),
+            ),
+            (t(language, "relay.cancel"), sign("relay", "cancel", message_id)),
+        ]
+    ]
     await reply(update, context, t(language, "relay.boundary", found=found), buttons)
 
 
@@ -161,8 +178,11 @@ async def relay_edited(update: Update, context: BotContext) -> None:
 def handlers(wiring: Wiring) -> Handlers:
     """Private messages to a partner, and their edits (answered apart: the first version stays)."""
     return [
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
-                       & ~filters.COMMAND, relay_edited),
-        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
-                       relay_message),
+        MessageHandler(
+            filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND,
+            relay_edited,
+        ),
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND, relay_message
+        ),
     ]

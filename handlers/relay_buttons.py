@@ -31,7 +31,9 @@ async def _expired(update: Update, context: BotContext, member: Member | None) -
     await answer_expired(update.callback_query, context, language_of(update, context, member))
 
 
-async def _member_and_pairs(update: Update, context: BotContext) -> tuple[Member | None, list[Pair]]:
+async def _member_and_pairs(
+    update: Update, context: BotContext
+) -> tuple[Member | None, list[Pair]]:
     """The member pressing, and their pairs that may message each other."""
     member = await current_member(update, context)
     if member is None:
@@ -39,11 +41,16 @@ async def _member_and_pairs(update: Update, context: BotContext) -> tuple[Member
     return member, relay_pairs(await pairs.current_pairs_of(context.services.db, member.id))
 
 
-async def _member_and_chosen_pair(update: Update,
-                                  context: BotContext) -> tuple[Member | None, Pair | None]:
+async def _member_and_chosen_pair(
+    update: Update, context: BotContext
+) -> tuple[Member | None, Pair | None]:
     """The member pressing, and the pair named in the button (None if not theirs any more)."""
-    parts = context.services.signer.verify(update.callback_query.data if update.callback_query
-                                           else None) or []
+    parts = (
+        context.services.signer.verify(
+            update.callback_query.data if update.callback_query else None
+        )
+        or []
+    )
     member, current = await _member_and_pairs(update, context)
     wanted = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
     return member, next((p for p in current if p.id == wanted), None)
@@ -56,8 +63,10 @@ async def send_anyway(update: Update, context: BotContext) -> None:
     parts = context.services.signer.verify(query.data) or []
     member, current = await _member_and_pairs(update, context)
     message_id, code, pair_id, crisis = int(parts[2]), parts[3], int(parts[4]), parts[5] == "1"
-    if member is None or not current or await relay.by_original(
-        context.services.db, member.telegram_id, message_id
+    if (
+        member is None
+        or not current
+        or await relay.by_original(context.services.db, member.telegram_id, message_id)
     ):
         await _expired(update, context, member)
         return
@@ -85,16 +94,25 @@ async def send_to(update: Update, context: BotContext) -> None:
     member, current = await _member_and_pairs(update, context)
     pair_id, message_id, code, crisis = int(parts[2]), int(parts[3]), parts[4], parts[5] == "1"
     pair = next((p for p in current if p.id == pair_id), None)
-    if member is None or pair is None or await relay.by_original(
-        services.db, member.telegram_id, message_id
+    if (
+        member is None
+        or pair is None
+        or await relay.by_original(services.db, member.telegram_id, message_id)
     ):
         await _expired(update, context, member)
         return
     await query.answer()
     await remove_buttons(query)
     await relay.set_target(services.db, member.id, pair.id, services.clock.now())
-    await deliver(update, context, member, pair, message_id, details="" if code == "-" else code,
-                  crisis=crisis)
+    await deliver(
+        update,
+        context,
+        member,
+        pair,
+        message_id,
+        details="" if code == "-" else code,
+        crisis=crisis,
+    )
 
 
 async def pick(update: Update, context: BotContext) -> None:
@@ -112,8 +130,9 @@ async def pick(update: Update, context: BotContext) -> None:
         await reply(update, context, services.t(member.language, "relay.partner_left"))
         return
     await relay.set_target(services.db, member.id, pair.id, services.clock.now())
-    await reply(update, context, services.t(member.language, "relay.picked",
-                                            alias=partner.display_alias))
+    await reply(
+        update, context, services.t(member.language, "relay.picked", alias=partner.display_alias)
+    )
 
 
 async def reached_out(update: Update, context: BotContext) -> None:
@@ -132,11 +151,14 @@ async def reached_out(update: Update, context: BotContext) -> None:
 def handlers(wiring: Wiring) -> Handlers:
     """The relay's buttons (send anyway, cancel, pick a recipient) and "I reached out"."""
     return [
-        CallbackQueryHandler(send_anyway,
-                             pattern=shape("relay", "send", NUMBER, RELAY_CODE, NUMBER, CRISIS_FLAG)),
+        CallbackQueryHandler(
+            send_anyway, pattern=shape("relay", "send", NUMBER, RELAY_CODE, NUMBER, CRISIS_FLAG)
+        ),
         CallbackQueryHandler(cancel, pattern=shape("relay", "cancel", NUMBER)),
-        CallbackQueryHandler(send_to, pattern=shape("relay", "to", NUMBER, NUMBER,
-                                                    f"(?:-|{RELAY_CODE})", CRISIS_FLAG)),
+        CallbackQueryHandler(
+            send_to,
+            pattern=shape("relay", "to", NUMBER, NUMBER, f"(?:-|{RELAY_CODE})", CRISIS_FLAG),
+        ),
         CallbackQueryHandler(pick, pattern=shape("relay", "pick", NUMBER)),
         CallbackQueryHandler(reached_out, pattern=shape("checkin", "reached", NUMBER)),
     ]

@@ -37,9 +37,17 @@ async def reload_command(update: Update, context: BotContext) -> None:
         shown = [escape(str(problem))[:300] for problem in error.problems[:MAX_PROBLEMS_SHOWN]]
         more = len(error.problems) - len(shown)
         text = "\n".join(
-            [t(language, "content_admin.reload_failed", problems=t(
-                language, f"content_admin.problems_{words.plural_form(language, len(error.problems))}",
-                count=len(error.problems)))]
+            [
+                t(
+                    language,
+                    "content_admin.reload_failed",
+                    problems=t(
+                        language,
+                        f"content_admin.problems_{words.plural_form(language, len(error.problems))}",
+                        count=len(error.problems),
+                    ),
+                )
+            ]
             + [f"• {line}" for line in shown]
             + ([t(language, "content_admin.more", count=more)] if more > 0 else [])
         )

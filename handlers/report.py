@@ -42,8 +42,10 @@ TEXT_MAX = 1500
 def kind_buttons(context: BotContext, language: str, pair_id: int) -> list[list[Button]]:
     """One button per kind, then [Cancel]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows: list[list[Button]] = [[(t(language, f"report.kind_{kind}"), sign("report", "kind", pair_id, kind))]
-            for kind in KINDS]
+    rows: list[list[Button]] = [
+        [(t(language, f"report.kind_{kind}"), sign("report", "kind", pair_id, kind))]
+        for kind in KINDS
+    ]
     return [*rows, [(t(language, "report.cancel"), sign("report", "cancel"))]]
 
 
@@ -60,8 +62,12 @@ async def start(update: Update, context: BotContext) -> str | int:
         await reply(update, context, services.t(language, "report.no_pair"))
         return ConversationHandler.END
     if len(current) == 1:
-        await reply(update, context, services.t(language, "report.intro"),
-                    kind_buttons(context, language, current[0].id))
+        await reply(
+            update,
+            context,
+            services.t(language, "report.intro"),
+            kind_buttons(context, language, current[0].id),
+        )
         return KIND
     buttons: list[list[Button]] = []
     for pair in current:
@@ -81,8 +87,12 @@ async def picked_pair(update: Update, context: BotContext) -> str:
     await query.answer()
     await remove_buttons(query)
     language = language_of(update, context, member)
-    await reply(update, context, context.services.t(language, "report.intro"),
-                kind_buttons(context, language, int(parts[2])))
+    await reply(
+        update,
+        context,
+        context.services.t(language, "report.intro"),
+        kind_buttons(context, language, int(parts[2])),
+    )
     return KIND
 
 
@@ -102,9 +112,12 @@ async def picked_kind(update: Update, context: BotContext) -> str | int | None:
     await remove_buttons(query)
     report_id = await member_reports.raise_report(services, member, pair, parts[3])
     t = services.t
-    await reply(update, context, t(member.language, "report.details"),
-                [[(t(member.language, "report.skip"),
-                   services.signer.sign("report", "skip", report_id))]])
+    await reply(
+        update,
+        context,
+        t(member.language, "report.details"),
+        [[(t(member.language, "report.skip"), services.signer.sign("report", "skip", report_id))]],
+    )
     return DETAILS
 
 
@@ -125,9 +138,15 @@ async def details(update: Update, context: BotContext) -> str | int:
     report_id = await relay.latest_report_of(services.db, member.id)
     shown = text if len(text) <= TEXT_MAX else text[:TEXT_MAX] + "…"
     await notify_coordinators(
-        services, key=f"report_text:{report_id}", kind="report",
-        text=services.t(services.settings.default_language, "report.coord_text",
-                        number=report_id or "?", text=shown),
+        services,
+        key=f"report_text:{report_id}",
+        kind="report",
+        text=services.t(
+            services.settings.default_language,
+            "report.coord_text",
+            number=report_id or "?",
+            text=shown,
+        ),
     )
     await reply(update, context, services.t(member.language, "report.thanks"))
     return ConversationHandler.END
@@ -148,8 +167,11 @@ async def cancel(update: Update, context: BotContext) -> int:
 async def use_buttons(update: Update, context: BotContext) -> None:
     """Text where a button is expected: say so (the buttons are just above)."""
     member: Member | None = await current_member(update, context)
-    await reply(update, context, context.services.t(language_of(update, context, member),
-                                                    "common.use_buttons"))
+    await reply(
+        update,
+        context,
+        context.services.t(language_of(update, context, member), "common.use_buttons"),
+    )
 
 
 def conversation() -> ConversationHandler[BotContext]:
@@ -157,15 +179,18 @@ def conversation() -> ConversationHandler[BotContext]:
     text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND
     cancel_handler: Handler = CallbackQueryHandler(cancel, pattern=shape("report", "cancel"))
     pick: Handler = CallbackQueryHandler(picked_pair, pattern=shape("report", "pair", NUMBER))
-    kind: Handler = CallbackQueryHandler(picked_kind,
-                                         pattern=shape("report", "kind", NUMBER, choice(*KINDS)))
+    kind: Handler = CallbackQueryHandler(
+        picked_kind, pattern=shape("report", "kind", NUMBER, choice(*KINDS))
+    )
     return ConversationHandler(
         entry_points=[CommandHandler("report", start, filters.ChatType.PRIVATE)],
         states={
             PICK: [pick, cancel_handler, MessageHandler(text, use_buttons)],
             KIND: [kind, cancel_handler, MessageHandler(text, use_buttons)],
-            DETAILS: [CallbackQueryHandler(skip, pattern=shape("report", "skip", NUMBER)),
-                      MessageHandler(text, details)],
+            DETAILS: [
+                CallbackQueryHandler(skip, pattern=shape("report", "skip", NUMBER)),
+                MessageHandler(text, details),
+            ],
         },
         fallbacks=[CommandHandler("report", start, filters.ChatType.PRIVATE)],
         name="report",

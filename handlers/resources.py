@@ -28,7 +28,9 @@ BUTTON_CHARS = 48  # long service names are cut on buttons (the card shows them 
 
 def _country(context: BotContext, member: Member | None) -> str:
     """The member's country, else the programme default."""
-    return ((member.country if member else None) or context.services.settings.default_country).upper()
+    return (
+        (member.country if member else None) or context.services.settings.default_country
+    ).upper()
 
 
 def _categories_with_entries(context: BotContext, country: str) -> list[str]:
@@ -45,10 +47,12 @@ def _country_name(context: BotContext, country: str) -> str:
 
 def _fallback_links(context: BotContext) -> Html:
     """International directories, for a country with no listed services."""
-    return Html(" · ".join(
-        f'<a href="{attr(item.url)}">{escape(item.name)}</a>'
-        for item in context.services.content.crisis.international
-    ))
+    return Html(
+        " · ".join(
+            f'<a href="{attr(item.url)}">{escape(item.name)}</a>'
+            for item in context.services.content.crisis.international
+        )
+    )
 
 
 def _menu(context: BotContext, language: str, country: str) -> tuple[Html, list[list[Button]]]:
@@ -57,10 +61,16 @@ def _menu(context: BotContext, language: str, country: str) -> tuple[Html, list[
     t, directory = services.t, services.content.referrals
     names = _categories_with_entries(context, country)
     if not names:
-        return t(language, "resources.none", country=_country_name(context, country),
-                 links=_fallback_links(context)), []
-    rows = [[(directory.label(name, language), services.signer.sign("res", "c", name))]
-            for name in names]
+        return t(
+            language,
+            "resources.none",
+            country=_country_name(context, country),
+            links=_fallback_links(context),
+        ), []
+    rows = [
+        [(directory.label(name, language), services.signer.sign("res", "c", name))]
+        for name in names
+    ]
     return t(language, "resources.intro", country=_country_name(context, country)), rows
 
 
@@ -85,8 +95,9 @@ async def category_button(update: Update, context: BotContext) -> None:
     if category not in CATEGORIES or not entries:
         await edit_pressed(context, query, *_menu(context, language, _country(context, member)))
         return
-    text = render_category(services.t, language, services.content.referrals.label(category, language),
-                           entries)
+    text = render_category(
+        services.t, language, services.content.referrals.label(category, language), entries
+    )
     back = [[(services.t(language, "resources.back"), services.signer.sign("res", "b"))]]
     await edit_pressed(context, query, text, back)
 
@@ -135,12 +146,20 @@ def _refer_categories(
     services = context.services
     country = _country(context, mentee)
     rows = [
-        [(services.content.referrals.label(name, language),
-          services.signer.sign("ref", "c", pair.code, name))]
+        [
+            (
+                services.content.referrals.label(name, language),
+                services.signer.sign("ref", "c", pair.code, name),
+            )
+        ]
         for name in _categories_with_entries(context, country)
     ]
-    return services.t(language, "resources.refer_pick_category", alias=mentee.display_alias,
-                      country=_country_name(context, country)), rows
+    return services.t(
+        language,
+        "resources.refer_pick_category",
+        alias=mentee.display_alias,
+        country=_country_name(context, country),
+    ), rows
 
 
 async def refer_command(update: Update, context: BotContext) -> None:
@@ -178,8 +197,10 @@ async def refer_button(update: Update, context: BotContext) -> None:
     elif parts[1] == "c" and len(parts) == 4:
         await query.answer()
         entries = services.content.referrals.for_country(_country(context, mentee), parts[3])
-        rows = [[(entry.name[:BUTTON_CHARS], services.signer.sign("ref", "s", pair.code, entry.id))]
-                for entry in entries]
+        rows = [
+            [(entry.name[:BUTTON_CHARS], services.signer.sign("ref", "s", pair.code, entry.id))]
+            for entry in entries
+        ]
         text = services.t(language, "resources.refer_pick_service", alias=mentee.display_alias)
         await edit_pressed(context, query, text, rows)
     elif parts[1] == "s" and len(parts) == 4:
@@ -192,8 +213,14 @@ def _find_referral(context: BotContext, country: str, referral_id: str) -> Refer
     return next((entry for entry in entries if entry.id == referral_id), None)
 
 
-async def _send_card(update: Update, context: BotContext, mentor: Member, pair: Pair,
-                     mentee: Member, referral_id: str) -> None:
+async def _send_card(
+    update: Update,
+    context: BotContext,
+    mentor: Member,
+    pair: Pair,
+    mentee: Member,
+    referral_id: str,
+) -> None:
     """Queue the referral card for the mentee (in their language) and confirm to the mentor."""
     query = update.callback_query
     assert query is not None
@@ -203,14 +230,20 @@ async def _send_card(update: Update, context: BotContext, mentor: Member, pair: 
         await answer_expired(query, context, mentor.language)
         return
     text = services.t(
-        mentee.language, "resources.card", alias=mentor.display_alias,
+        mentee.language,
+        "resources.card",
+        alias=mentor.display_alias,
         service=render_referral(services.t, mentee.language, referral),
     )
     queued = await referrals.send_card(services, mentor, mentee, pair, referral.id, text)
     key = "resources.refer_sent" if queued else "resources.refer_already_sent"
     await query.answer()
-    await edit_pressed(context, query, services.t(mentor.language, key, name=referral.name,
-                                  alias=mentee.display_alias), None)
+    await edit_pressed(
+        context,
+        query,
+        services.t(mentor.language, key, name=referral.name, alias=mentee.display_alias),
+        None,
+    )
 
 
 def handlers(wiring: Wiring) -> Handlers:

@@ -51,8 +51,15 @@ def awaiting(services: Services, chat_id: int) -> str | None:
 def _buttons(context: BotContext, language: str) -> list[list[Button]]:
     """One button per step, then [Done]."""
     t, sign = context.services.t, context.services.signer.sign
-    rows: list[list[Button]] = [[(t(language, "safety_plan.edit", section=section_title(t, language, section)),
-              sign(NS, "edit", section))] for section in safety_plans.SECTIONS]
+    rows: list[list[Button]] = [
+        [
+            (
+                t(language, "safety_plan.edit", section=section_title(t, language, section)),
+                sign(NS, "edit", section),
+            )
+        ]
+        for section in safety_plans.SECTIONS
+    ]
     return [*rows, [(t(language, "safety_plan.close"), sign(NS, "close"))]]
 
 
@@ -60,16 +67,21 @@ async def show(update: Update, context: BotContext, member: Member) -> None:
     """Send the plan with its edit buttons."""
     services = context.services
     plan = await safety_plans.get(services.db, member.id)
-    await reply(update, context, render_plan(services.t, member.language, plan),
-                _buttons(context, member.language))
+    await reply(
+        update,
+        context,
+        render_plan(services.t, member.language, plan),
+        _buttons(context, member.language),
+    )
 
 
 async def plan_command(update: Update, context: BotContext) -> None:
     """/safetyplan: show the plan (it starts empty) with a button per step."""
     member = await current_member(update, context)
     if member is None:
-        await reply(update, context, context.services.t(language_of(update, context),
-                                                        "common.not_a_member"))
+        await reply(
+            update, context, context.services.t(language_of(update, context), "common.not_a_member")
+        )
         return
     await show(update, context, member)
 
@@ -111,15 +123,21 @@ async def plan_text(update: Update, context: BotContext) -> None:
         return
     text = (message.text or "").strip()
     if len(text) > safety_plans.MAX_CHARS:
-        await reply(update, context, services.t(member.language, "safety_plan.too_long",
-                                                max=safety_plans.MAX_CHARS))
+        await reply(
+            update,
+            context,
+            services.t(member.language, "safety_plan.too_long", max=safety_plans.MAX_CHARS),
+        )
         return
     services.waiting.safety_plan.pop(chat.id, None)
-    await safety_plans.save(services.db, member.id, section, "" if text == "-" else text,
-                            services.clock.now())
-    await reply(update, context, services.t(member.language,
-                                            "safety_plan.cleared" if text == "-" else
-                                            "safety_plan.saved"))
+    await safety_plans.save(
+        services.db, member.id, section, "" if text == "-" else text, services.clock.now()
+    )
+    await reply(
+        update,
+        context,
+        services.t(member.language, "safety_plan.cleared" if text == "-" else "safety_plan.saved"),
+    )
     await show(update, context, member)
 
 
@@ -127,10 +145,12 @@ def handlers(wiring: Wiring) -> Handlers:
     """A typed safety-plan step, /safetyplan and its buttons (private chats)."""
     private = filters.ChatType.PRIVATE
     return [
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND & AwaitingStep(wiring.services),
-                       plan_text),
+        MessageHandler(
+            private & filters.TEXT & ~filters.COMMAND & AwaitingStep(wiring.services), plan_text
+        ),
         CommandHandler("safetyplan", plan_command, private),
         CallbackQueryHandler(plan_button, pattern=shape("plan", choice("show", "make", "close"))),
-        CallbackQueryHandler(plan_button,
-                             pattern=shape("plan", "edit", choice(*safety_plans.SECTIONS))),
+        CallbackQueryHandler(
+            plan_button, pattern=shape("plan", "edit", choice(*safety_plans.SECTIONS))
+        ),
     ]

@@ -36,8 +36,9 @@ async def screen_message(update: Update, context: BotContext) -> None:
         return
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
-    escalation_id = alert_contact.awaiting_reply(services.waiting.alert_reply, chat_id,
-                                                 services.clock.now())
+    escalation_id = alert_contact.awaiting_reply(
+        services.waiting.alert_reply, chat_id, services.clock.now()
+    )
     if escalation_id is not None:
         # A reply to the coordinators about their alert: answered, and it still reaches them.
         await respond_to_risk(update, context, text, source="chat", kept=True)
@@ -55,11 +56,19 @@ async def member_reply(update: Update, context: BotContext, escalation_id: int, 
     services.waiting.alert_reply.pop(chat_id, None)
     sent = await alert_contact.forward_reply(services, escalation_id, text)
     language = language_of(update, context, await current_member(update, context))
-    await reply(update, context, services.t(language, "crisis.reply_sent" if sent
-                                            else "crisis.reply_closed"), lane=Lane.CRISIS)
+    await reply(
+        update,
+        context,
+        services.t(language, "crisis.reply_sent" if sent else "crisis.reply_closed"),
+        lane=Lane.CRISIS,
+    )
 
 
 def handlers(wiring: Wiring) -> Handlers:
     """Free text in private chats (captions too); the screen does not stop the update."""
-    return [MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION)
-                           & ~filters.COMMAND, screen_message)]
+    return [
+        MessageHandler(
+            filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND,
+            screen_message,
+        )
+    ]

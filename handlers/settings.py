@@ -35,8 +35,24 @@ if TYPE_CHECKING:  # annotations only
 NS = "st"
 TEXT_WAIT = timedelta(minutes=10)
 # The steps a settings screen has buttons for (role and the code of conduct are intake only).
-BUTTON_STEPS = ("lang", "age", "langs", "country", "tz", "tzpick", "focus", "lived", "cap",
-                "gender", "pref", "day", "time", "quiet", "qstart", "qend")
+BUTTON_STEPS = (
+    "lang",
+    "age",
+    "langs",
+    "country",
+    "tz",
+    "tzpick",
+    "focus",
+    "lived",
+    "cap",
+    "gender",
+    "pref",
+    "day",
+    "time",
+    "quiet",
+    "qstart",
+    "qend",
+)
 PATTERNS = (shape(NS, choice("menu", "close")), shape(NS, choice("open", *BUTTON_STEPS), VALUE))
 
 
@@ -66,9 +82,11 @@ def _value(services: Services, member: Member, field: str) -> str:
     """How a setting's current value reads in the menu."""
     lang, intake, t = member.language, services.content.intake, services.t
     none = t(lang, "settings.not_set")
-    single = {"age": ("age_bands", member.age_band),
-              "gender": ("genders", member.preferences.get("gender")),
-              "pref": ("partner_genders", member.preferences.get("mentor_gender"))}
+    single = {
+        "age": ("age_bands", member.age_band),
+        "gender": ("genders", member.preferences.get("gender")),
+        "pref": ("partner_genders", member.preferences.get("mentor_gender")),
+    }
     if field in single:
         kind, value = single[field]
         return intake.label(kind, value, lang) if value else none
@@ -83,7 +101,8 @@ def _value(services: Services, member: Member, field: str) -> str:
         "tz": member.timezone,
         "cap": member.capacity,
         "day": t(lang, f"intake.day_{member.checkin_weekday}")
-        if member.checkin_weekday is not None else none,
+        if member.checkin_weekday is not None
+        else none,
         "time": member.checkin_time or none,
         "quiet": f"{member.quiet_start}–{member.quiet_end}",
     }
@@ -96,10 +115,17 @@ def menu(services: Services, member: Member, saved: bool = False) -> tuple[str, 
     lines = [t(lang, "settings.saved")] if saved else []
     lines.append(t(lang, "settings.title"))
     for field in fields_for(member):
-        lines.append(t(lang, "settings.line", name=t(lang, f"settings.name_{field}"),
-                       value=_value(services, member, field)))
-    buttons: list[Button] = [(t(lang, f"settings.name_{field}"), sign(NS, "open", field))
-               for field in fields_for(member)]
+        lines.append(
+            t(
+                lang,
+                "settings.line",
+                name=t(lang, f"settings.name_{field}"),
+                value=_value(services, member, field),
+            )
+        )
+    buttons: list[Button] = [
+        (t(lang, f"settings.name_{field}"), sign(NS, "open", field)) for field in fields_for(member)
+    ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     if member.role == "mentee":  # what the mentor sees, and goals (handlers/sharing.py)
         rows.append(settings_row(services.t, services.signer.sign, member.language))
@@ -124,8 +150,9 @@ async def settings_command(update: Update, context: BotContext) -> None:
     await reply(update, context, text, buttons)
 
 
-async def _edit(update: Update, context: BotContext, text: str,
-                buttons: list[list[Button]]) -> None:
+async def _edit(
+    update: Update, context: BotContext, text: str, buttons: list[list[Button]]
+) -> None:
     """Replace the pressed message's text and buttons."""
     query = update.callback_query
     assert query is not None
@@ -180,8 +207,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     outcome = await questions.apply_button(services, member, action, value)
     if outcome.kind == "invalid":
-        await query.answer(services.t(member.language, outcome.message or "common.use_buttons"),
-                           show_alert=True)
+        await query.answer(
+            services.t(member.language, outcome.message or "common.use_buttons"), show_alert=True
+        )
         return
     await query.answer()
     if outcome.kind in ("stay", "goto"):
@@ -217,8 +245,9 @@ def handlers(wiring: Wiring) -> Handlers:
     """A typed answer /settings waits for, /settings and its buttons (private chats)."""
     private = filters.ChatType.PRIVATE
     return [
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND & AwaitingText(wiring.services),
-                       on_text),
+        MessageHandler(
+            private & filters.TEXT & ~filters.COMMAND & AwaitingText(wiring.services), on_text
+        ),
         CommandHandler("settings", settings_command, private),
         *(CallbackQueryHandler(on_button, pattern=pattern) for pattern in PATTERNS),
     ]

@@ -22,9 +22,13 @@ from storage.members import Member
 if TYPE_CHECKING:  # annotations only
     from handlers._common import Handlers, Wiring
 
-PATTERNS = (shape("sh", choice("menu")), shape("sh", "t", SLUG),
-            shape("gl", choice("menu", "add")), shape("gl", "rm", NUMBER),
-            shape("gl", "share", choice("0", "1")))
+PATTERNS = (
+    shape("sh", choice("menu")),
+    shape("sh", "t", SLUG),
+    shape("gl", choice("menu", "add")),
+    shape("gl", "rm", NUMBER),
+    shape("gl", "share", choice("0", "1")),
+)
 TEXT_WAIT = timedelta(minutes=10)
 
 
@@ -51,8 +55,19 @@ async def sharing_screen(services: Services, member: Member) -> tuple[str, list[
     for item, shared in shown.items():
         name, state = item_name(t, lang, item), choice_label(t, lang, item, shared)
         lines.append(t(lang, "sharing.settings_line", item=name, state=state))
-        rows.append([(t(lang, "sharing.settings_toggle", item=name,
-                        state=choice_label(t, lang, item, not shared)), sign("sh", "t", item))])
+        rows.append(
+            [
+                (
+                    t(
+                        lang,
+                        "sharing.settings_toggle",
+                        item=name,
+                        state=choice_label(t, lang, item, not shared),
+                    ),
+                    sign("sh", "t", item),
+                )
+            ]
+        )
     rows.append([(t(lang, "sharing.back"), sign("st", "menu"))])
     return "\n".join(lines), rows
 
@@ -62,14 +77,23 @@ async def goals_screen(services: Services, member: Member) -> tuple[str, list[li
     t, lang, sign = services.t, member.language, services.signer.sign
     goals = await sharing.goals(services.db, member.id)
     shared = (await shown_items(services, member)).get("goals", False)
-    lines: list[str] = [t(lang, "goals.title", shared=t(lang, "goals.shared_yes" if shared else "goals.shared_no"))]
+    lines: list[str] = [
+        t(lang, "goals.title", shared=t(lang, "goals.shared_yes" if shared else "goals.shared_no"))
+    ]
     lines += await goal_lines(services, member, lang) or [t(lang, "goals.none")]
-    rows: list[list[Button]] = [[(t(lang, "goals.remove", goal=g.text[:40]), sign("gl", "rm", g.id))]
-                                for g in goals]
+    rows: list[list[Button]] = [
+        [(t(lang, "goals.remove", goal=g.text[:40]), sign("gl", "rm", g.id))] for g in goals
+    ]
     if len(goals) < sharing.MAX_GOALS:
         rows.append([(t(lang, "goals.add"), sign("gl", "add"))])
-    rows.append([(t(lang, "goals.share_off" if shared else "goals.share_on"),
-                  sign("gl", "share", 0 if shared else 1))])
+    rows.append(
+        [
+            (
+                t(lang, "goals.share_off" if shared else "goals.share_on"),
+                sign("gl", "share", 0 if shared else 1),
+            )
+        ]
+    )
     rows.append([(t(lang, "sharing.back"), sign("st", "menu"))])
     return "\n".join(lines), rows
 
@@ -83,8 +107,9 @@ async def goals_command(update: Update, context: BotContext) -> None:
     """/goals: the goals screen (mentees)."""
     member = await _mentee(update, context)
     if member is None:
-        await reply(update, context, context.services.t(language_of(update, context),
-                                                        "goals.for_mentees"))
+        await reply(
+            update, context, context.services.t(language_of(update, context), "goals.for_mentees")
+        )
         return
     await reply(update, context, *await goals_screen(context.services, member))
 
@@ -152,8 +177,13 @@ def handlers(wiring: Wiring) -> Handlers:
     """A typed goal (or /cancel), /goals and the sharing and goal buttons (private chats)."""
     private = filters.ChatType.PRIVATE
     return [
-        MessageHandler(private & filters.TEXT & AwaitingGoal(wiring.services)
-                       & (~filters.COMMAND | filters.Regex(r"^/cancel\b")), on_text),
+        MessageHandler(
+            private
+            & filters.TEXT
+            & AwaitingGoal(wiring.services)
+            & (~filters.COMMAND | filters.Regex(r"^/cancel\b")),
+            on_text,
+        ),
         CommandHandler("goals", goals_command, private),
         *(CallbackQueryHandler(on_button, pattern=pattern) for pattern in PATTERNS),
     ]

@@ -54,12 +54,16 @@ async def crisis_command(update: Update, context: BotContext) -> None:
     if member is not None and await safety_plans.has_plan(context.services.db, member.id):
         plan = await safety_plans.get(context.services.db, member.id)
         with contextlib.suppress(Forbidden):
-            await reply(update, context,
-                        render_plan(context.services.t, member.language, plan, intro=False),
-                        lane=Lane.CRISIS)
+            await reply(
+                update,
+                context,
+                render_plan(context.services.t, member.language, plan, intro=False),
+                lane=Lane.CRISIS,
+            )
     await send_crisis(update, context)
-    await record_crisis_entry(context.services, await current_member(update, context),
-                              ENTRY_COMMAND)
+    await record_crisis_entry(
+        context.services, await current_member(update, context), ENTRY_COMMAND
+    )
     raise ApplicationHandlerStop  # never disturbs a flow in progress: it resumes afterwards
 
 
@@ -85,8 +89,9 @@ async def crisis_button(update: Update, context: BotContext) -> None:
             await _lines_and_alert(update, context, "concern")
         else:
             await send_crisis(update, context)
-            await record_crisis_entry(context.services, await current_member(update, context),
-                                      ENTRY_BUTTON)
+            await record_crisis_entry(
+                context.services, await current_member(update, context), ENTRY_BUTTON
+            )
     raise ApplicationHandlerStop
 
 
@@ -95,7 +100,9 @@ async def _ask_reply(update: Update, context: BotContext, escalation_id: int) ->
     services = context.services
     chat_id = update.effective_chat.id if update.effective_chat else 0
     services.waiting.alert_reply[chat_id] = (
-        escalation_id, services.clock.now() + alert_contact.REPLY_WAIT)
+        escalation_id,
+        services.clock.now() + alert_contact.REPLY_WAIT,
+    )
     language = language_of(update, context, await current_member(update, context))
     await reply(update, context, services.t(language, "crisis.reply_ask"), lane=Lane.CRISIS)
 
@@ -104,10 +111,14 @@ async def _lines_and_alert(update: Update, context: BotContext, severity: str) -
     """The crisis lines at `severity`, and an alert saying the member pressed a button."""
     await send_crisis(update, context, severity=severity)
     await raise_alert_or_send_directly(
-        context.services, context.bot, member=await current_member(update, context),
-        severity=severity, source="button",
+        context.services,
+        context.bot,
+        member=await current_member(update, context),
+        severity=severity,
+        source="button",
         telegram_id=update.effective_user.id if update.effective_user else None,
-        language=language_of(update, context))
+        language=language_of(update, context),
+    )
 
 
 async def _gentle_answer(update: Update, context: BotContext, action: str) -> None:
@@ -118,27 +129,45 @@ async def _gentle_answer(update: Update, context: BotContext, action: str) -> No
     if action == "safe":
         await record_crisis_answer(context.services, member, safe=True)
     if action in ("safe", "called"):  # the coordinators working the alert see the answer
-        await write_or_log("an answer on an alert", _tell_alert(
-            context, member, update.effective_chat.id if update.effective_chat else 0, action))
-    key = {"safe": "crisis.safe_reply", "no": "crisis.concern_no_reply",
-           "grounding": "crisis.grounding", "called": "crisis.called_reply",
-           "after_ok": "safety_plan.aftercare_ok_reply",
-           "after_skip": "safety_plan.aftercare_skip_reply"}[action]
+        await write_or_log(
+            "an answer on an alert",
+            _tell_alert(
+                context, member, update.effective_chat.id if update.effective_chat else 0, action
+            ),
+        )
+    key = {
+        "safe": "crisis.safe_reply",
+        "no": "crisis.concern_no_reply",
+        "grounding": "crisis.grounding",
+        "called": "crisis.called_reply",
+        "after_ok": "safety_plan.aftercare_ok_reply",
+        "after_skip": "safety_plan.aftercare_skip_reply",
+    }[action]
     buttons = [[(t(language, "cope.menu_button"), sign("cope", "open"))]]
     if action in ("grounding", "called"):
         buttons = [[(t(language, "crisis.show_lines"), sign("crisis", "open"))]]
     if member is not None and action != "grounding":  # offered after a crisis
         has_plan = await safety_plans.has_plan(context.services.db, member.id)
-        buttons.append([(t(language, "safety_plan.show_button" if has_plan
-                           else "safety_plan.make_button"), sign("plan", "show"))])
+        buttons.append(
+            [
+                (
+                    t(
+                        language,
+                        "safety_plan.show_button" if has_plan else "safety_plan.make_button",
+                    ),
+                    sign("plan", "show"),
+                )
+            ]
+        )
     await reply(update, context, t(language, key), buttons, lane=Lane.CRISIS)
 
 
 async def _tell_alert(context: BotContext, member: Member | None, chat_id: int, said: str) -> None:
     """Show the member's latest answer on their open alert, if there is one."""
     services = context.services
-    escalation = await escalations.open_for_chat(services.db, member.id if member else None,
-                                                 chat_id)
+    escalation = await escalations.open_for_chat(
+        services.db, member.id if member else None, chat_id
+    )
     if escalation is None:
         return
     await escalations.set_member_said(services.db, escalation.id, said)
@@ -148,7 +177,7 @@ async def _tell_alert(context: BotContext, member: Member | None, chat_id: int, 
 
 
 async def not_safe(update: Update, context: BotContext) -> None:
-    """"I'm not safe": the emergency number first, that coordinators were told, what helps now.
+    """ "I'm not safe": the emergency number first, that coordinators were told, what helps now.
 
     Never the same question again: a second press within the window says the coordinators were
     told again and offers the same help.
@@ -165,8 +194,13 @@ async def not_safe(update: Update, context: BotContext) -> None:
     text = render_not_safe(services.t, language, services.content.crisis, country, again=again)
     with contextlib.suppress(Forbidden):  # blocked a moment ago: coordinators must still know
         try:
-            await reply(update, context, text, await not_safe_buttons(context, member, language),
-                        lane=Lane.CRISIS)
+            await reply(
+                update,
+                context,
+                text,
+                await not_safe_buttons(context, member, language),
+                lane=Lane.CRISIS,
+            )
         except Forbidden:
             await mark_unreachable(context.services, member)
             raise
@@ -198,8 +232,9 @@ async def not_safe_buttons(
     return rows
 
 
-async def send_crisis(update: Update, context: BotContext, *, not_safe: bool = False,
-                      severity: str | None = None) -> None:
+async def send_crisis(
+    update: Update, context: BotContext, *, not_safe: bool = False, severity: str | None = None
+) -> None:
     """Send the crisis message with the "are you safe?" buttons, in the crisis lane.
 
     `severity` (from risk detection) sets the words: a concern gets a gentle check-in (and a
@@ -210,13 +245,20 @@ async def send_crisis(update: Update, context: BotContext, *, not_safe: bool = F
     member = await current_member(update, context)
     language = language_of(update, context, member)
     country = (member.country if member else None) or services.settings.default_country
-    text = render_crisis(services.t, language, services.content.crisis, country,
-                         not_safe=not_safe or severity == "imminent",
-                         gentle=severity == "concern")
+    text = render_crisis(
+        services.t,
+        language,
+        services.content.crisis,
+        country,
+        not_safe=not_safe or severity == "imminent",
+        gentle=severity == "concern",
+    )
     t, sign = services.t, services.signer.sign
     buttons = [
-        [(t(language, "crisis.safe"), sign("crisis", "safe")),
-         (t(language, "crisis.not_safe"), sign("crisis", "notsafe"))]
+        [
+            (t(language, "crisis.safe"), sign("crisis", "safe")),
+            (t(language, "crisis.not_safe"), sign("crisis", "notsafe")),
+        ]
     ]
     if severity == "concern":
         buttons.append([(t(language, "cope.menu_button"), sign("cope", "open"))])
@@ -239,8 +281,9 @@ async def message_reply(update: Update, context: BotContext) -> None:
     services = context.services
     language = services.settings.default_language
     user = update.effective_user
-    code = await alert_contact.message_member(services, escalation_id, message.text,
-                                              by=user.id, name=user.full_name)
+    code = await alert_contact.message_member(
+        services, escalation_id, message.text, by=user.id, name=user.full_name
+    )
     key = "escalation.message_sent" if code else "escalation.message_closed"
     await reply(update, context, services.t(language, key, code=code or "?"), lane=Lane.CRISIS)
     raise ApplicationHandlerStop
@@ -251,6 +294,7 @@ def handlers(wiring: Wiring) -> Handlers:
     return [
         CommandHandler(["crisis", "sos"], crisis_command),
         CallbackQueryHandler(crisis_button, pattern=CRISIS_ANY),
-        MessageHandler(wiring.coordinators & filters.REPLY & filters.TEXT & ~filters.COMMAND,
-                       message_reply),
+        MessageHandler(
+            wiring.coordinators & filters.REPLY & filters.TEXT & ~filters.COMMAND, message_reply
+        ),
     ]

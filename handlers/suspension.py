@@ -26,8 +26,9 @@ def _actor(update: Update) -> Actor:
     return Actor(actor_id, actor_name)
 
 
-async def _member(update: Update, context: BotContext, usage: str, *, needs_reason: bool
-                  ) -> tuple[members.Member, str] | None:
+async def _member(
+    update: Update, context: BotContext, usage: str, *, needs_reason: bool
+) -> tuple[members.Member, str] | None:
     """The member named by the first argument and the reason after it, or a clear answer."""
     services = context.services
     t, lang = services.t, services.settings.default_language
@@ -43,9 +44,16 @@ async def _member(update: Update, context: BotContext, usage: str, *, needs_reas
     return member, " ".join(args[1:]).strip()
 
 
-async def _change(update: Update, context: BotContext, usage: str, *, needs_reason: bool,
-                  change: Callable[[members.Member, str, Actor], Awaitable[bool]],
-                  done: str, refused: str) -> None:
+async def _change(
+    update: Update,
+    context: BotContext,
+    usage: str,
+    *,
+    needs_reason: bool,
+    change: Callable[[members.Member, str, Actor], Awaitable[bool]],
+    done: str,
+    refused: str,
+) -> None:
     """Apply `change` to the member the command names; say `done`, or `refused` if nothing changed."""
     found = await _member(update, context, usage, needs_reason=needs_reason)
     if found is None:
@@ -58,16 +66,28 @@ async def _change(update: Update, context: BotContext, usage: str, *, needs_reas
 
 async def suspend_command(update: Update, context: BotContext) -> None:
     """/suspend CODE reason: pause the member's participation (audited)."""
-    await _change(update, context, "suspend.usage", needs_reason=True,
-                  change=lambda member, reason, by: suspend(context.services, member, reason, by),
-                  done="suspend.done", refused="suspend.already")
+    await _change(
+        update,
+        context,
+        "suspend.usage",
+        needs_reason=True,
+        change=lambda member, reason, by: suspend(context.services, member, reason, by),
+        done="suspend.done",
+        refused="suspend.already",
+    )
 
 
 async def unsuspend_command(update: Update, context: BotContext) -> None:
     """/unsuspend CODE: lift a suspension (audited)."""
-    await _change(update, context, "suspend.unsuspend_usage", needs_reason=False,
-                  change=lambda member, _reason, by: unsuspend(context.services, member, by),
-                  done="suspend.lifted", refused="suspend.not_suspended")
+    await _change(
+        update,
+        context,
+        "suspend.unsuspend_usage",
+        needs_reason=False,
+        change=lambda member, _reason, by: unsuspend(context.services, member, by),
+        done="suspend.lifted",
+        refused="suspend.not_suspended",
+    )
 
 
 async def revoke_command(update: Update, context: BotContext) -> None:
@@ -85,8 +105,9 @@ async def revoke_command(update: Update, context: BotContext) -> None:
     except LookupError:
         await reply(update, context, t(lang, "suspend.not_approved", code=member.code))
         return
-    await reply(update, context, t(lang, "suspend.revoked", code=member.code,
-                                   pairs=", ".join(ended) or "-"))
+    await reply(
+        update, context, t(lang, "suspend.revoked", code=member.code, pairs=", ".join(ended) or "-")
+    )
 
 
 def handlers(wiring: Wiring) -> Handlers:

@@ -36,8 +36,7 @@ async def position(services: Services, member: Member) -> tuple[Module, Question
     return None
 
 
-async def _attempts(services: Services, member: Member, module: Module,
-                    question: Question) -> int:
+async def _attempts(services: Services, member: Member, module: Module, question: Question) -> int:
     """Answers given so far to this question (part of its buttons, so old copies expire)."""
     for answered in await training.progress(services.db, member.id):
         if (answered.module_id, answered.question_id) == (module.id, question.id):
@@ -45,8 +44,9 @@ async def _attempts(services: Services, member: Member, module: Module,
     return 0
 
 
-async def _question_view(services: Services, member: Member, module: Module,
-                         question: Question) -> tuple[str, list[list[Button]]]:
+async def _question_view(
+    services: Services, member: Member, module: Module, question: Question
+) -> tuple[str, list[list[Button]]]:
     """The question and one button per choice."""
     lang, sign = member.language, services.signer.sign
     index = module.questions.index(question)
@@ -69,8 +69,14 @@ async def _show_current(update: Update, context: BotContext, member: Member) -> 
     lang, total = member.language, len(services.content.training.modules)
     number = services.content.training.modules.index(module) + 1
     if question is module.questions[0]:
-        header = services.t(lang, "training.module_header", n=number, total=total,
-                            title=module.title.get(lang), minutes=module.minutes)
+        header = services.t(
+            lang,
+            "training.module_header",
+            n=number,
+            total=total,
+            title=module.title.get(lang),
+            minutes=module.minutes,
+        )
         await reply(update, context, f"{header}\n\n{module.lesson.get(lang)}")
     text, buttons = await _question_view(services, member, module, question)
     await reply(update, context, text, buttons)
@@ -98,8 +104,9 @@ async def training_command(update: Update, context: BotContext) -> None:
     passed = await training.passed(services.db, member.id)
     modules = services.content.training.modules
     done = sum(all((m.id, q.id) in passed for q in m.questions) for m in modules)
-    await reply(update, context, services.t(lang, "training.progress", done=done,
-                                            total=len(modules)))
+    await reply(
+        update, context, services.t(lang, "training.progress", done=done, total=len(modules))
+    )
     await _show_current(update, context, member)
 
 
@@ -132,14 +139,23 @@ async def answer_button(update: Update, context: BotContext) -> None:
         return
     module, question = spot
     order, index, number, tries = parts[2], int(parts[3]), int(parts[4]), int(parts[5])
-    if (order != str(module.order) or index != module.questions.index(question)
-            or not 0 <= number < len(question.choices)
-            or tries != await _attempts(services, member, module, question)):
+    if (
+        order != str(module.order)
+        or index != module.questions.index(question)
+        or not 0 <= number < len(question.choices)
+        or tries != await _attempts(services, member, module, question)
+    ):
         await answer_expired(query, context, member.language)
         return
     choice = question.choices[number]
-    await training.record_answer(services.db, member.id, module.id, question.id,
-                                 correct=choice.correct, now=services.clock.now())
+    await training.record_answer(
+        services.db,
+        member.id,
+        module.id,
+        question.id,
+        correct=choice.correct,
+        now=services.clock.now(),
+    )
     await query.answer()
     await remove_buttons(query)
     lang, t = member.language, services.t
@@ -158,10 +174,26 @@ async def answer_button(update: Update, context: BotContext) -> None:
     else:
         modules = services.content.training.modules
         done = modules.index(module) + 1
-        buttons = [[(t(lang, "training.next_button"),
-                     services.signer.sign(NS, "next", following[0].order))]]
-        await reply(update, context, t(lang, "training.module_done", title=module.title.get(lang),
-                                       done=done, total=len(modules)), buttons)
+        buttons = [
+            [
+                (
+                    t(lang, "training.next_button"),
+                    services.signer.sign(NS, "next", following[0].order),
+                )
+            ]
+        ]
+        await reply(
+            update,
+            context,
+            t(
+                lang,
+                "training.module_done",
+                title=module.title.get(lang),
+                done=done,
+                total=len(modules),
+            ),
+            buttons,
+        )
 
 
 async def _finish(update: Update, context: BotContext, member: Member) -> None:

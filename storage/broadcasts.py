@@ -168,9 +168,7 @@ async def progress(db: Database, broadcast_id: int, now: datetime) -> Progress:
     return Progress(sent, unreachable, held, waiting, other)
 
 
-async def audience_counts_in(
-    connection: aiosqlite.Connection, audience: str
-) -> tuple[int, int]:
+async def audience_counts_in(connection: aiosqlite.Connection, audience: str) -> tuple[int, int]:
     """(reachable, unreachable) members in an audience, inside the caller's transaction."""
     where, params = _audience_sql(audience)
     cursor = await connection.execute(

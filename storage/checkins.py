@@ -114,7 +114,13 @@ async def get_draft(db: Database, member_id: int) -> Draft | None:
 
 
 async def save_answer(
-    db: Database, draft: Draft, key: str, value: Any, now: datetime, *, note: str | None = None,
+    db: Database,
+    draft: Draft,
+    key: str,
+    value: Any,
+    now: datetime,
+    *,
+    note: str | None = None,
     skip_next: bool = False,
 ) -> Draft:
     """Store one answer and move on (optionally skipping the next step, e.g. the share choice)."""
@@ -167,8 +173,17 @@ async def save_checkin(
         "ON CONFLICT (member_id, period) DO UPDATE SET pair_id = excluded.pair_id, "
         "mood = excluded.mood, answers = excluded.answers, note_shared = excluded.note_shared, "
         "wants_contact = excluded.wants_contact, updated_at = excluded.updated_at",
-        (member_id, pair_id, period, mood, json.dumps(answers), int(note_shared),
-         int(wants_contact), to_db(now), to_db(now)),
+        (
+            member_id,
+            pair_id,
+            period,
+            mood,
+            json.dumps(answers),
+            int(note_shared),
+            int(wants_contact),
+            to_db(now),
+            to_db(now),
+        ),
     )
     row = await db.fetch_one(
         f"SELECT {CHECKIN_COLUMNS} FROM checkins WHERE member_id = ? AND period = ?",
@@ -180,8 +195,7 @@ async def save_checkin(
 async def recent_moods(db: Database, member_id: int, before_period: str, limit: int) -> list[int]:
     """Moods of earlier check-ins, oldest first (at most `limit`)."""
     rows = await db.fetch_all(
-        "SELECT mood FROM checkins WHERE member_id = ? AND period < ? "
-        "ORDER BY period DESC LIMIT ?",
+        "SELECT mood FROM checkins WHERE member_id = ? AND period < ? ORDER BY period DESC LIMIT ?",
         (member_id, before_period, limit),
     )
     return [int(row["mood"]) for row in reversed(rows)]
@@ -190,8 +204,7 @@ async def recent_moods(db: Database, member_id: int, before_period: str, limit: 
 async def count_checkins(db: Database, member_id: int) -> int:
     """How many weekly check-ins a member has."""
     return int(
-        await db.fetch_value("SELECT COUNT(*) FROM checkins WHERE member_id = ?", (member_id,))
-        or 0
+        await db.fetch_value("SELECT COUNT(*) FROM checkins WHERE member_id = ?", (member_id,)) or 0
     )
 
 
@@ -212,7 +225,13 @@ async def taken_measures(db: Database, member_id: int, instrument: str) -> list[
 
 
 async def add_measure(
-    db: Database, *, member_id: int, instrument: str, occasion: str, score: int, band: str,
+    db: Database,
+    *,
+    member_id: int,
+    instrument: str,
+    occasion: str,
+    score: int,
+    band: str,
     now: datetime,
 ) -> None:
     """Record a total score and its band (never the item answers)."""

@@ -20,7 +20,9 @@ class GroupState:
 
 async def get(db: Database) -> GroupState | None:
     """The last known state (None: nothing has happened to the group)."""
-    row = await db.fetch_one("SELECT chat_id, state, changed_at FROM coordinator_group WHERE id = 1")
+    row = await db.fetch_one(
+        "SELECT chat_id, state, changed_at FROM coordinator_group WHERE id = 1"
+    )
     return GroupState(row["chat_id"], row["state"], row["changed_at"]) if row else None
 
 

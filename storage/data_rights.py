@@ -16,10 +16,19 @@ from storage.db import Database
 from storage.timecodec import to_db
 
 # Columns that identify someone else (a coordinator), left out of a member's export.
-OTHER_PEOPLES_COLUMNS = frozenset({
-    "claimed_by", "claimed_by_name", "approved_by", "resolved_by", "resolved_by_name",
-    "decided_by", "decided_by_name", "created_by", "created_by_name",
-})
+OTHER_PEOPLES_COLUMNS = frozenset(
+    {
+        "claimed_by",
+        "claimed_by_name",
+        "approved_by",
+        "resolved_by",
+        "resolved_by_name",
+        "decided_by",
+        "decided_by_name",
+        "created_by",
+        "created_by_name",
+    }
+)
 
 # Rows tied to a member that are not theirs to read: the random secret behind their pseudonym.
 NOT_EXPORTED = frozenset({"member_secrets"})
@@ -51,8 +60,12 @@ async def _columns(db: Database, table: str) -> list[str]:
     return [row["name"] for row in rows]
 
 
-async def rows_of(db: Database, table: str, where_columns: list[str], member_id: int,
-                  ) -> list[dict[str, Any]]:
+async def rows_of(
+    db: Database,
+    table: str,
+    where_columns: list[str],
+    member_id: int,
+) -> list[dict[str, Any]]:
     """Rows of `table` whose given columns point at this member (other people's ids left out)."""
     columns = [c for c in await _columns(db, table) if c not in OTHER_PEOPLES_COLUMNS]
     where = " OR ".join(f"{_quote(column)} = ?" for column in where_columns)

@@ -114,8 +114,9 @@ class Database:
         """Open an existing database for reading only (status, backup): never creates a file,
         never migrates, and works beside the running bot."""
         try:
-            connection = await aiosqlite.connect(_read_only_uri(path), uri=True,
-                                                 isolation_level=None)
+            connection = await aiosqlite.connect(
+                _read_only_uri(path), uri=True, isolation_level=None
+            )
         except sqlite3.Error as exc:
             raise DatabaseError(f"Cannot read the database at {path}: {exc}.") from None
         connection.row_factory = aiosqlite.Row

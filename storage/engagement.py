@@ -128,8 +128,10 @@ async def record(
 
 async def secret_of(target: Database | aiosqlite.Connection, telegram_id: int) -> bytes | None:
     """The pseudonym secret of the member with this Telegram id (None if not a member)."""
-    sql = ("SELECT s.secret FROM member_secrets AS s JOIN members AS m ON m.id = s.member_id "
-           "WHERE m.telegram_id = ?")
+    sql = (
+        "SELECT s.secret FROM member_secrets AS s JOIN members AS m ON m.id = s.member_id "
+        "WHERE m.telegram_id = ?"
+    )
     row = await read_one(target, sql, (telegram_id,))
     return bytes(row[0]) if row is not None else None
 

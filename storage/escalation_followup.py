@@ -46,6 +46,8 @@ async def health(db: Database, now: datetime, overdue_after: datetime) -> dict[s
         (to_db(overdue_after),),
     )
     del now
-    return {key: int(row[key] or 0) for key in ("open", "overdue", "failing")} if row else {
-        "open": 0, "overdue": 0, "failing": 0}
-
+    return (
+        {key: int(row[key] or 0) for key in ("open", "overdue", "failing")}
+        if row
+        else {"open": 0, "overdue": 0, "failing": 0}
+    )

@@ -149,7 +149,12 @@ async def _update(db: Database, sql: str, params: tuple[Any, ...]) -> bool:
 
 
 async def claim(
-    db: Database, escalation_id: int, *, by: int, name: str, now: datetime,
+    db: Database,
+    escalation_id: int,
+    *,
+    by: int,
+    name: str,
+    now: datetime,
     remind_at: datetime | None = None,
 ) -> bool:
     """Mark an open escalation as claimed (stops re-alerts, starts the claimed reminder);
@@ -159,13 +164,18 @@ async def claim(
         "UPDATE escalations SET status = 'claimed', claimed_by = ?, claimed_by_name = ?, "
         "claimed_at = ?, updated_at = ?, next_realert_at = NULL, next_reminder_at = ? "
         "WHERE id = ? AND status = 'open'",
-        (by, name, to_db(now), to_db(now), to_db(remind_at) if remind_at else None,
-         escalation_id),
+        (by, name, to_db(now), to_db(now), to_db(remind_at) if remind_at else None, escalation_id),
     )
 
 
 async def resolve(
-    db: Database, escalation_id: int, *, by: int, name: str, outcome: str, now: datetime,
+    db: Database,
+    escalation_id: int,
+    *,
+    by: int,
+    name: str,
+    outcome: str,
+    now: datetime,
     aftercare_at: datetime | None = None,
 ) -> bool:
     """Close an escalation with an outcome; False if it was already resolved.
@@ -180,8 +190,15 @@ async def resolve(
         "next_reminder_at = NULL, contact_chat_id = NULL, contact_language = NULL, "
         "forget_pending = 0, aftercare_at = CASE WHEN member_id IS NULL THEN NULL ELSE ? END "
         "WHERE id = ? AND status != 'resolved'",
-        (by, name, outcome, to_db(now), to_db(now),
-         to_db(aftercare_at) if aftercare_at else None, escalation_id),
+        (
+            by,
+            name,
+            outcome,
+            to_db(now),
+            to_db(now),
+            to_db(aftercare_at) if aftercare_at else None,
+            escalation_id,
+        ),
     )
 
 
@@ -218,7 +235,11 @@ async def due_realerts(db: Database, now: datetime) -> list[Escalation]:
 
 
 async def mark_realerted(
-    connection: aiosqlite.Connection, escalation_id: int, *, next_at: datetime, now: datetime,
+    connection: aiosqlite.Connection,
+    escalation_id: int,
+    *,
+    next_at: datetime,
+    now: datetime,
     day: str = "",
 ) -> bool:
     """Count a re-alert (in total and on `day`) and set the next one (inside the caller's

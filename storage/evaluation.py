@@ -22,8 +22,11 @@ async def survey_rows(db: Database, survey: str = "exit") -> list[tuple[str, str
     return [(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
 
 
-async def needs(db: Database, joined_from: str | None = None, joined_to: str | None = None,
-                ) -> dict[str, dict[str, int]]:
+async def needs(
+    db: Database,
+    joined_from: str | None = None,
+    joined_to: str | None = None,
+) -> dict[str, dict[str, int]]:
     """How many members named each focus area and speak each language (joined in the range)."""
     where, params = ["intake_done_at IS NOT NULL"], []
     if joined_from:

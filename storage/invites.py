@@ -24,8 +24,15 @@ class Invite:
     used_at: str | None
 
 
-async def add(db: Database, *, role: str, cohort: str | None, created_by: int, now: datetime,
-              expires_at: datetime) -> int:
+async def add(
+    db: Database,
+    *,
+    role: str,
+    cohort: str | None,
+    created_by: int,
+    now: datetime,
+    expires_at: datetime,
+) -> int:
     """Store a new invite; its id."""
     async with db.transaction() as connection:
         cursor = await connection.execute(
@@ -41,7 +48,9 @@ async def get(db: Database, invite_id: int) -> Invite | None:
     """The invite with this id."""
     row = await db.fetch_one(
         "SELECT id, role, cohort, created_at, expires_at, created_by, used_at FROM invites "
-        "WHERE id = ?", (invite_id,))
+        "WHERE id = ?",
+        (invite_id,),
+    )
     return Invite(**dict(row)) if row else None
 
 

@@ -125,13 +125,37 @@ async def create_on_consent(
     return member
 
 
-PROFILE_FIELDS = frozenset({
-    "role", "alias", "language", "country", "timezone", "age_band", "languages_spoken",
-    "focus_areas", "lived_experience", "preferences", "checkin_weekday", "checkin_time",
-    "quiet_start", "quiet_end", "capacity", "status", "intake_done_at", "trained_at",
-    "approved_at", "stepped_back", "paused_until", "unreachable", "next_checkin_at",
-    "code_agreed_at", "intake_step", "cohort", "invited_at",
-})
+PROFILE_FIELDS = frozenset(
+    {
+        "role",
+        "alias",
+        "language",
+        "country",
+        "timezone",
+        "age_band",
+        "languages_spoken",
+        "focus_areas",
+        "lived_experience",
+        "preferences",
+        "checkin_weekday",
+        "checkin_time",
+        "quiet_start",
+        "quiet_end",
+        "capacity",
+        "status",
+        "intake_done_at",
+        "trained_at",
+        "approved_at",
+        "stepped_back",
+        "paused_until",
+        "unreachable",
+        "next_checkin_at",
+        "code_agreed_at",
+        "intake_step",
+        "cohort",
+        "invited_at",
+    }
+)
 _JSON_FIELDS = frozenset({"languages_spoken", "focus_areas", "lived_experience", "preferences"})
 
 

@@ -200,8 +200,16 @@ async def enqueue_to_members(
     cursor = await connection.execute(
         f"{_INSERT_INTO} SELECT ? || code || ?, telegram_id, id, ?, ?, 'sendMessage', "
         f"{payload_sql}, ?, ?, ?, NULL FROM members WHERE {where}",
-        (*key, lane.name.lower(), kind, *document_params, to_db(not_before), to_db(now),
-         to_db(expires_at) if expires_at else None, *params),
+        (
+            *key,
+            lane.name.lower(),
+            kind,
+            *document_params,
+            to_db(not_before),
+            to_db(now),
+            to_db(expires_at) if expires_at else None,
+            *params,
+        ),
     )
     return max(cursor.rowcount, 0)
 

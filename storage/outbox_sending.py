@@ -39,8 +39,7 @@ _DUE_IN_LANE = (
 ).format(columns=", ".join(f"o.{c}" for c in OUTBOX_COLUMNS.split(", ")))
 
 
-async def _chats(db: Database, where: str, lanes: Sequence[str], params: Sequence[Any]
-                 ) -> set[int]:
+async def _chats(db: Database, where: str, lanes: Sequence[str], params: Sequence[Any]) -> set[int]:
     """Chats with rows matching `where` in these lanes."""
     marks = ", ".join("?" for _ in lanes)
     rows = await db.fetch_all(
@@ -67,12 +66,16 @@ async def due_with_recipients(
     stops once `limit` rows are found, so the cost follows what is taken, not the backlog.
     """
     urgent_only = set(lanes) <= set(URGENT_LANES)
-    in_flight = [lane for lane in URGENT_LANES + LOW_LANES
-                 if lane != "crisis" and (lane in URGENT_LANES or not urgent_only)]
+    in_flight = [
+        lane
+        for lane in URGENT_LANES + LOW_LANES
+        if lane != "crisis" and (lane in URGENT_LANES or not urgent_only)
+    ]
     taken = await _chats(db, "status = 'sending'", in_flight, ())
     if not set(lanes) & set(URGENT_LANES):  # a chat's urgent rows due now go first
-        taken |= await _chats(db, "status = 'pending' AND not_before <= ?", URGENT_LANES,
-                              (to_db(now),))
+        taken |= await _chats(
+            db, "status = 'pending' AND not_before <= ?", URGENT_LANES, (to_db(now),)
+        )
     found: list[DueItem] = []
     for lane in (name for name in URGENT_LANES + LOW_LANES if name in lanes):
 
@@ -84,8 +87,9 @@ async def due_with_recipients(
             taken.add(row["chat_id"])
             return True
 
-        rows = await db.first_rows(_DUE_IN_LANE, (lane, to_db(now)), first_in_line,
-                                   limit - len(found))
+        rows = await db.first_rows(
+            _DUE_IN_LANE, (lane, to_db(now)), first_in_line, limit - len(found)
+        )
         found += [_due_item(row) for row in rows]
         if len(found) >= limit:
             break
@@ -154,7 +158,12 @@ async def mark_sent(db: Database, item_id: int, now: datetime) -> None:
 
 
 async def mark_failed(
-    db: Database, item_id: int, error: str, *, final: bool, retry_at: datetime | None = None,
+    db: Database,
+    item_id: int,
+    error: str,
+    *,
+    final: bool,
+    retry_at: datetime | None = None,
     count: bool = True,
 ) -> None:
     """A failed attempt: retry later, or give up (content dropped either way when final).

@@ -264,9 +264,7 @@ async def due_endings(db: Database, now: datetime) -> list[Pair]:
     return await _due(db, "status = 'active' AND ends_at <= ?", (to_db(now),))
 
 
-async def stamp(
-    target: Target, pair_id: int, column: str, now: datetime | None
-) -> None:
+async def stamp(target: Target, pair_id: int, column: str, now: datetime | None) -> None:
     """Set one of the sweep's bookkeeping columns (intro_reminded_at, fit_check_at, ...)."""
     if column not in ("intro_reminded_at", "fit_check_at", "end_reminded_at"):
         raise ValueError(column)

@@ -43,8 +43,10 @@ async def checkin_history(db: Database, member_id: int, weeks: int) -> list[Week
         "LIMIT ?",
         (member_id, weeks),
     )
-    return [WeekAnswers(r["period"], int(r["mood"]), json.loads(r["answers"] or "{}"))
-            for r in reversed(rows)]
+    return [
+        WeekAnswers(r["period"], int(r["mood"]), json.loads(r["answers"] or "{}"))
+        for r in reversed(rows)
+    ]
 
 
 async def scores(db: Database, member_id: int) -> list[Score]:

@@ -27,7 +27,8 @@ async def prune_sent_outbox(db: Database, before: datetime, batches: int) -> int
         "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' "
         "AND not_before < ?1 AND sent_at < ?1 AND (broadcast_id IS NULL OR broadcast_id IN "
         "(SELECT id FROM broadcasts WHERE status IN ('done', 'cancelled'))) LIMIT ?2)",
-        cutoff, batches,
+        cutoff,
+        batches,
     )
 
 
@@ -39,7 +40,8 @@ async def prune_relay_map(db: Database, before: datetime, batches: int) -> int:
         "DELETE FROM relay_messages WHERE id IN (SELECT id FROM relay_messages "
         "WHERE sent_at < ?1 AND (delivered_at IS NOT NULL OR failure_told_at IS NOT NULL) "
         "LIMIT ?2)",
-        to_db(before), batches,
+        to_db(before),
+        batches,
     )
 
 

@@ -23,9 +23,9 @@ class PairWeek:
     pair_code: str
     mentee_sent: int
     mentor_sent: int
-    mentee_into_quiet: int      # mentee's messages that landed in the mentor's quiet hours/night
+    mentee_into_quiet: int  # mentee's messages that landed in the mentor's quiet hours/night
     mentor_into_quiet: int
-    mentor_night: int           # mentor's messages sent late at night in their own time
+    mentor_night: int  # mentor's messages sent late at night in their own time
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,18 @@ async def record(
             "INSERT OR IGNORE INTO relay_messages (pair_id, from_member_id, to_member_id, "
             "from_chat, from_msg, to_chat, sent_at, deliver_at, into_quiet, sender_night) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (pair_id, from_member_id, to_member_id, from_chat, from_msg, to_chat, to_db(now),
-             to_db(deliver_at), int(into_quiet), int(sender_night)),
+            (
+                pair_id,
+                from_member_id,
+                to_member_id,
+                from_chat,
+                from_msg,
+                to_chat,
+                to_db(now),
+                to_db(deliver_at),
+                int(into_quiet),
+                int(sender_night),
+            ),
         )
         if cursor.rowcount == 1:
             # Last contact: the pair is talking (kept here, not in storage/pairs, by design).
@@ -117,8 +127,9 @@ async def by_original(db: Database, chat_id: int, message_id: int) -> RelayedMes
     return _from_row(row) if row else None
 
 
-async def previous_to(db: Database, to_chat: int, from_chat: int, from_msg: int
-                      ) -> tuple[int, datetime] | None:
+async def previous_to(
+    db: Database, to_chat: int, from_chat: int, from_msg: int
+) -> tuple[int, datetime] | None:
     """(pair id, deliver_at) of the message relayed to `to_chat` just before this one."""
     row = await db.fetch_one(
         "SELECT pair_id, deliver_at FROM relay_messages WHERE to_chat = ? "
@@ -181,8 +192,13 @@ async def week_stats(db: Database, start: datetime, end: datetime) -> list[PairW
         "WHERE r.sent_at >= ? AND r.sent_at < ? GROUP BY p.id ORDER BY p.id",
         (to_db(start), to_db(end)),
     )
-    counts = ("mentee_sent", "mentor_sent", "mentee_into_quiet", "mentor_into_quiet",
-              "mentor_night")
+    counts = (
+        "mentee_sent",
+        "mentor_sent",
+        "mentee_into_quiet",
+        "mentor_into_quiet",
+        "mentor_night",
+    )
     return [
         PairWeek(row["pair_id"], row["pair_code"], *(int(row[name] or 0) for name in counts))
         for row in rows
@@ -209,7 +225,9 @@ async def held_outbox_items(db: Database, hold: datetime) -> list[tuple[int, int
 
 async def outbox_key_exists(db: Database, key: str) -> bool:
     """Was a message with this idempotency key queued already (cheap check before a write)?"""
-    return await db.fetch_value("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None
+    return (
+        await db.fetch_value("SELECT 1 FROM outbox WHERE idempotency_key = ?", (key,)) is not None
+    )
 
 
 async def queued_recently(db: Database, chat_id: int, kind: str, since: datetime) -> bool:

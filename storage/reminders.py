@@ -48,8 +48,7 @@ _SLOT_COLUMNS = (
 async def unscheduled_checkins(db: Database) -> list[CheckinSlot]:
     """Eligible members whose next check-in has not been computed yet."""
     rows = await db.fetch_all(
-        f"SELECT {_SLOT_COLUMNS} FROM members "
-        f"WHERE next_checkin_at IS NULL AND {CHECKIN_ELIGIBLE}"
+        f"SELECT {_SLOT_COLUMNS} FROM members WHERE next_checkin_at IS NULL AND {CHECKIN_ELIGIBLE}"
     )
     return [_slot(row) for row in rows]
 
@@ -57,8 +56,7 @@ async def unscheduled_checkins(db: Database) -> list[CheckinSlot]:
 async def due_checkins(db: Database, now: datetime) -> list[CheckinSlot]:
     """Eligible members whose next check-in is due."""
     rows = await db.fetch_all(
-        f"SELECT {_SLOT_COLUMNS} FROM members "
-        f"WHERE next_checkin_at <= ? AND {CHECKIN_ELIGIBLE}",
+        f"SELECT {_SLOT_COLUMNS} FROM members WHERE next_checkin_at <= ? AND {CHECKIN_ELIGIBLE}",
         (to_db(now),),
     )
     return [_slot(row) for row in rows]
@@ -185,9 +183,16 @@ async def queue_checkin_prompts(
     queued = 0
     for slot in slots:
         queued += await outbox.enqueue_to_members(
-            connection, key=("checkin:", f":{slot.week}"), lane=outbox.Lane.SCHEDULED,
-            kind="checkin_prompt", payload=payload, not_before=slot.due,
-            expires_at=slot.expires, now=now, where=_GROUP_FILTER, params=key,
+            connection,
+            key=("checkin:", f":{slot.week}"),
+            lane=outbox.Lane.SCHEDULED,
+            kind="checkin_prompt",
+            payload=payload,
+            not_before=slot.due,
+            expires_at=slot.expires,
+            now=now,
+            where=_GROUP_FILTER,
+            params=key,
             alias_marker=alias_marker,
         )
     await connection.execute(

@@ -17,8 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 
 JOIN_KINDS = ("consented",)  # as in migration 0016's engagement_people
 # The kinds counted per week (bot.console.reports._EVENT_COLUMN's keys; a test keeps the two equal).
-EVENT_KINDS = ("escalation_raised", "escalation_claimed", "crisis_entered", "message_relayed",
-               "who5_score")
+EVENT_KINDS = (
+    "escalation_raised",
+    "escalation_claimed",
+    "crisis_entered",
+    "message_relayed",
+    "who5_score",
+)
 # Weeks start on Monday: a week number counts Mondays from 1969-12-29 (julianday 2440584.5).
 WEEK = "CAST((julianday(substr(hour, 1, 10)) - 2440584.5) / 7 AS INTEGER)"
 FIRST_MONDAY = date(1969, 12, 29)
@@ -88,8 +93,11 @@ def read_inputs(connection: sqlite3.Connection) -> ReportInputs:
     inputs.kind_counts = dict(counts)
     # Mentees who checked in, once each per week: everyone counted, less those last seen as
     # mentors (a handful at most, found through the role index).
-    checkins = dict(connection.execute(
-        "SELECT week, people FROM engagement_checkin_counts WHERE people > 0").fetchall())
+    checkins = dict(
+        connection.execute(
+            "SELECT week, people FROM engagement_checkin_counts WHERE people > 0"
+        ).fetchall()
+    )
     for week, mentors in connection.execute(
         "SELECT w.week, COUNT(*) FROM engagement_people p JOIN engagement_checkin_weeks w "
         "ON w.subject = p.subject WHERE p.role = 'mentor' GROUP BY w.week"
@@ -98,20 +106,25 @@ def read_inputs(connection: sqlite3.Connection) -> ReportInputs:
     inputs.checkins = {week: count for week, count in checkins.items() if count}
     moods: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
     for day, valued, total in connection.execute(
-        "SELECT day, valued, total FROM engagement_daily WHERE kind = 'checkin_done' "
-        "AND valued > 0"
+        "SELECT day, valued, total FROM engagement_daily WHERE kind = 'checkin_done' AND valued > 0"
     ):
         week = moods[_week_of_day(day)]
         week[0] += total
         week[1] += valued
     inputs.moods = {week: (total / n, int(n)) for week, (total, n) in moods.items()}
     _pair_facts(connection, inputs)
-    inputs.claim_minutes = [value for (value,) in connection.execute(
-        "SELECT value FROM engagement WHERE kind = 'escalation_claimed' AND value IS NOT NULL")]
-    inputs.coping = dict(connection.execute(
-        "SELECT CAST(value AS INTEGER), COUNT(*) FROM engagement WHERE kind = 'coping_helpful' "
-        "AND value IS NOT NULL GROUP BY 1"
-    ).fetchall())
+    inputs.claim_minutes = [
+        value
+        for (value,) in connection.execute(
+            "SELECT value FROM engagement WHERE kind = 'escalation_claimed' AND value IS NOT NULL"
+        )
+    ]
+    inputs.coping = dict(
+        connection.execute(
+            "SELECT CAST(value AS INTEGER), COUNT(*) FROM engagement WHERE kind = 'coping_helpful' "
+            "AND value IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
     for kind in ("checkin_done", "who5_score"):
         inputs.changes[kind] = _changes_since_pairing(connection, kind)
     return inputs
@@ -137,8 +150,10 @@ def _pair_facts(connection: sqlite3.Connection, inputs: ReportInputs) -> None:
 
 def _changes_since_pairing(connection: sqlite3.Connection, kind: str) -> list[float]:
     """Per person with two or more values since first paired: latest minus first."""
-    after = ("FROM engagement e WHERE e.kind = :kind AND e.subject = p.subject "
-             "AND e.hour >= p.hour AND e.value IS NOT NULL")
+    after = (
+        "FROM engagement e WHERE e.kind = :kind AND e.subject = p.subject "
+        "AND e.hour >= p.hour AND e.value IS NOT NULL"
+    )
     rows = connection.execute(
         f"SELECT (SELECT e.value {after} ORDER BY e.hour DESC, e.id DESC LIMIT 1) "
         f"- (SELECT e.value {after} ORDER BY e.hour, e.id LIMIT 1) "

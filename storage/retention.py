@@ -55,8 +55,9 @@ async def mark_notified(connection: aiosqlite.Connection, member_id: int, now: d
     )
 
 
-async def due_for_erasure(db: Database, inactive_before: datetime, told_before: datetime,
-                          limit: int) -> list[int]:
+async def due_for_erasure(
+    db: Database, inactive_before: datetime, told_before: datetime, limit: int
+) -> list[int]:
     """Members inactive since before `inactive_before` who were told (after their last
     activity) before `told_before`, or cannot be told (they blocked the bot)."""
     rows = await db.fetch_all(
@@ -70,8 +71,9 @@ async def due_for_erasure(db: Database, inactive_before: datetime, told_before: 
 
 async def start_erasing(db: Database, telegram_id: int) -> None:
     """Note an erasure in progress, so a kill halfway is finished by the next sweep."""
-    await db.execute("INSERT OR IGNORE INTO kv (key, value) VALUES (?, '')",
-                     (f"{ERASING}{telegram_id}",))
+    await db.execute(
+        "INSERT OR IGNORE INTO kv (key, value) VALUES (?, '')", (f"{ERASING}{telegram_id}",)
+    )
 
 
 async def done_erasing(db: Database, telegram_id: int) -> None:

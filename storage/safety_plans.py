@@ -7,21 +7,30 @@ from datetime import datetime
 from storage.db import Database
 from storage.timecodec import to_db
 
-SECTIONS = ("warning_signs", "on_my_own", "people_places", "ask_for_help", "professionals",
-            "safer_surroundings", "reasons")
+SECTIONS = (
+    "warning_signs",
+    "on_my_own",
+    "people_places",
+    "ask_for_help",
+    "professionals",
+    "safer_surroundings",
+    "reasons",
+)
 MAX_CHARS = 1000
 
 
 async def has_plan(db: Database, member_id: int) -> bool:
     """Has the member written anything in their plan?"""
-    return bool(await db.fetch_value(
-        "SELECT COUNT(*) FROM safety_plans WHERE member_id = ?", (member_id,)))
+    return bool(
+        await db.fetch_value("SELECT COUNT(*) FROM safety_plans WHERE member_id = ?", (member_id,))
+    )
 
 
 async def get(db: Database, member_id: int) -> dict[str, str]:
     """The member's plan: section -> their words (missing sections are absent)."""
     rows = await db.fetch_all(
-        "SELECT section, body FROM safety_plans WHERE member_id = ?", (member_id,))
+        "SELECT section, body FROM safety_plans WHERE member_id = ?", (member_id,)
+    )
     return {row["section"]: row["body"] for row in rows}
 
 
@@ -30,8 +39,9 @@ async def save(db: Database, member_id: int, section: str, body: str, now: datet
     if section not in SECTIONS:
         raise ValueError(f"unknown section {section!r}")
     if not body.strip():
-        await db.execute("DELETE FROM safety_plans WHERE member_id = ? AND section = ?",
-                         (member_id, section))
+        await db.execute(
+            "DELETE FROM safety_plans WHERE member_id = ? AND section = ?", (member_id, section)
+        )
         return
     await db.execute(
         "INSERT INTO safety_plans (member_id, section, body, updated_at) VALUES (?, ?, ?, ?) "

@@ -63,8 +63,9 @@ async def add_goal(db: Database, member_id: int, text: str, now: datetime) -> Go
     return Goal(int(goal_id or 0), text.strip()[:GOAL_MAX_CHARS], 0)
 
 
-async def set_progress(db: Database, member_id: int, goal_id: int, progress: int,
-                       now: datetime) -> None:
+async def set_progress(
+    db: Database, member_id: int, goal_id: int, progress: int, now: datetime
+) -> None:
     """Mark how far a goal got (only the member's own goal)."""
     await db.execute(
         "UPDATE goals SET progress = ?, updated_at = ? WHERE id = ? AND member_id = ?",

@@ -11,8 +11,9 @@ from storage.db import Database
 from storage.timecodec import INDEFINITE, to_db
 
 
-async def mark_suspended(connection: aiosqlite.Connection, member_id: int, reason: str,
-                         now: datetime) -> bool:
+async def mark_suspended(
+    connection: aiosqlite.Connection, member_id: int, reason: str, now: datetime
+) -> bool:
     """Suspend (everything scheduled for them holds, like an open-ended pause); False if they
     already were."""
     cursor = await connection.execute(
@@ -23,8 +24,7 @@ async def mark_suspended(connection: aiosqlite.Connection, member_id: int, reaso
     return cursor.rowcount == 1
 
 
-async def mark_unsuspended(connection: aiosqlite.Connection, member_id: int,
-                           now: datetime) -> bool:
+async def mark_unsuspended(connection: aiosqlite.Connection, member_id: int, now: datetime) -> bool:
     """Lift a suspension (held messages go out at the next sweep); False if not suspended."""
     cursor = await connection.execute(
         "UPDATE members SET suspended_at = NULL, suspended_reason = NULL, paused_until = NULL, "
@@ -34,8 +34,7 @@ async def mark_unsuspended(connection: aiosqlite.Connection, member_id: int,
     return cursor.rowcount == 1
 
 
-async def mark_unapproved(connection: aiosqlite.Connection, member_id: int,
-                          now: datetime) -> bool:
+async def mark_unapproved(connection: aiosqlite.Connection, member_id: int, now: datetime) -> bool:
     """Withdraw a mentor's approval (back to awaiting approval); False if not approved."""
     cursor = await connection.execute(
         "UPDATE members SET approved_at = NULL, status = 'awaiting_approval', updated_at = ? "

@@ -20,7 +20,12 @@ class Answered:
 
 
 async def record_answer(
-    db: Database, member_id: int, module_id: str, question_id: str, *, correct: bool,
+    db: Database,
+    member_id: int,
+    module_id: str,
+    question_id: str,
+    *,
+    correct: bool,
     now: datetime,
 ) -> None:
     """Count an answer; the first correct one marks the question passed."""

@@ -14,10 +14,10 @@ from bot.sandbox.harness import Sandbox, sandbox_settings
 
 # No per-example deadline: CI machines are shared and slow examples are not failures. Examples are
 # derived from the test itself (derandomized), so a failure reproduces exactly.
-settings.register_profile("project", deadline=None, derandomize=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "project", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("project")
-
 
 
 @lru_cache(maxsize=1)

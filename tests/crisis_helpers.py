@@ -15,8 +15,9 @@ class InjectedScreen:
         self.real = real
         self.results = results
 
-    def screen(self, text: str, *, role: str | None = None,
-               recent: tuple[str, ...] = ()) -> RiskResult | None:
+    def screen(
+        self, text: str, *, role: str | None = None, recent: tuple[str, ...] = ()
+    ) -> RiskResult | None:
         """The injected result for this exact text, or the real screen's."""
         if text in self.results:
             return self.results[text]
@@ -28,7 +29,8 @@ def inject(sandbox: Sandbox, results: dict[str, RiskResult]) -> None:
     assert sandbox.services is not None
     store = sandbox.services.content_store
     store.current = dataclasses.replace(
-        store.current, risk=InjectedScreen(store.current.risk, results))  # type: ignore[arg-type]
+        store.current, risk=InjectedScreen(store.current.risk, results)
+    )  # type: ignore[arg-type]
 
 
 DANGER = "he hits me when he drinks and i am scared to go home"

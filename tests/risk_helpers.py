@@ -15,8 +15,13 @@ CONTENT = Path(__file__).resolve().parents[1] / "content"
 CLASSES = ("danger", "framed", "imminent", "mentor", "ok", "self")
 # word -> (class, weight): each known word pushes its class; everything else is unknown.
 WORDS = {
-    "die": ("self", 8.0), "morir": ("self", 8.0), "bridge": ("imminent", 9.0), "hits": ("danger", 8.0),
-    "mentee": ("mentor", 6.0), "cake": ("ok", 3.0), "low": ("self", 2.2),
+    "die": ("self", 8.0),
+    "morir": ("self", 8.0),
+    "bridge": ("imminent", 9.0),
+    "hits": ("danger", 8.0),
+    "mentee": ("mentor", 6.0),
+    "cake": ("ok", 3.0),
+    "low": ("self", 2.2),
 }
 LIMITS = Thresholds(concern=0.6, high=0.8, clause=0.9, recent=0.3, lexicon_gate=0.2)
 
@@ -31,11 +36,15 @@ def tiny_model(limits: Thresholds = LIMITS) -> RiskModel:
     intercept = np.zeros(len(CLASSES), dtype=np.float32)
     intercept[CLASSES.index("ok")] = 2.0
     meta = {"format": 1, "classes": list(CLASSES), "thresholds": vars(limits)}
-    return RiskModel({
-        "vocabulary": np.frombuffer("\n".join(terms).encode(), dtype=np.uint8),
-        "idf": np.ones(len(terms), dtype=np.float32), "coef": coef, "intercept": intercept,
-        "meta": meta_array(meta),
-    })
+    return RiskModel(
+        {
+            "vocabulary": np.frombuffer("\n".join(terms).encode(), dtype=np.uint8),
+            "idf": np.ones(len(terms), dtype=np.float32),
+            "coef": coef,
+            "intercept": intercept,
+            "meta": meta_array(meta),
+        }
+    )
 
 
 @functools.cache

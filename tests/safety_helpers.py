@@ -11,8 +11,13 @@ from storage.pairs import Pair
 
 
 async def joined(
-    sandbox: Sandbox, user: SandboxUser, *, role: str = "mentee", alias: str | None = None,
-    country: str = "US", language: str = "en",
+    sandbox: Sandbox,
+    user: SandboxUser,
+    *,
+    role: str = "mentee",
+    alias: str | None = None,
+    country: str = "US",
+    language: str = "en",
 ) -> Member:
     """Consent through the bot, then fill the profile as intake would."""
     consent = (await user.send("/start"))[1]
@@ -22,19 +27,33 @@ async def joined(
     assert sandbox.services is not None
     now = sandbox.services.clock.now()
     member = await members.update_profile(
-        sandbox.db, member.id, now, role=role,
-        alias=alias or user.name, country=country, language=language, status="active",
-        intake_step=None, intake_done_at=to_db(now),
+        sandbox.db,
+        member.id,
+        now,
+        role=role,
+        alias=alias or user.name,
+        country=country,
+        language=language,
+        status="active",
+        intake_step=None,
+        intake_done_at=to_db(now),
     )
-    await user.send("/start")  # intake is finished: this closes the onboarding flow ("welcome back")
+    await user.send(
+        "/start"
+    )  # intake is finished: this closes the onboarding flow ("welcome back")
     return member
 
 
 async def active_pair(sandbox: Sandbox, mentee: Member, mentor: Member) -> Pair:
     """An accepted, running pair."""
     assert sandbox.services is not None
-    pair = await pairs.create(sandbox.db, mentee_id=mentee.id, mentor_id=mentor.id,
-                              approved_by=None, now=sandbox.services.clock.now())
+    pair = await pairs.create(
+        sandbox.db,
+        mentee_id=mentee.id,
+        mentor_id=mentor.id,
+        approved_by=None,
+        now=sandbox.services.clock.now(),
+    )
     await sandbox.db.execute("UPDATE pairs SET status = 'active' WHERE id = ?", (pair.id,))
     fresh = await pairs.get(sandbox.db, pair.id)
     assert fresh is not None
@@ -52,6 +71,7 @@ async def escalation_rows(sandbox: Sandbox) -> list[dict[str, object]]:
 
 async def engagement_values(sandbox: Sandbox, kind: str) -> list[float | None]:
     """The values of every engagement event of one kind."""
-    rows = await sandbox.db.fetch_all("SELECT value FROM engagement WHERE kind = ? ORDER BY id",
-                                      (kind,))
+    rows = await sandbox.db.fetch_all(
+        "SELECT value FROM engagement WHERE kind = ? ORDER BY id", (kind,)
+    )
     return [row["value"] for row in rows]

@@ -34,6 +34,7 @@ Word = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$")]
 ListName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")]
 SeverityName = Literal["imminent", "high", "concern"]
 
+
 class RiskRule(StrictModel):
     """One kind of risk statement, with the phrases that express it."""
 
@@ -109,17 +110,31 @@ def _pattern_problems(lexicon: RiskLexicon, stem: str) -> Iterator[tuple[str, st
             # no breadth check: entries may be short, common words
             yield from _try(f"words > {name}", str(index), partial(translated, entry, words))
     for rule in lexicon.rules:
-        items = [(f"patterns > {index}", f"pattern {phrase!r}",
-                  partial(lambda p: phrase_alternative(p, words)[0], phrase))
-                 for index, phrase in enumerate(rule.patterns)]
-        items += [(f"regex > {index}", f"regex {source!r}", partial(raw_regex, source))
-                  for index, source in enumerate(rule.regex)]
+        items = [
+            (
+                f"patterns > {index}",
+                f"pattern {phrase!r}",
+                partial(lambda p: phrase_alternative(p, words)[0], phrase),
+            )
+            for index, phrase in enumerate(rule.patterns)
+        ]
+        items += [
+            (f"regex > {index}", f"regex {source!r}", partial(raw_regex, source))
+            for index, source in enumerate(rule.regex)
+        ]
         yield from _checked_together(f"rule {rule.id}", items)
     for section in ("exclusions", "pseudo_negations"):
-        yield from _checked_together(section, [
-            (str(index), f"pattern {phrase!r}",
-             partial(lambda p: phrase_alternative(p, words)[0], phrase))
-            for index, phrase in enumerate(getattr(lexicon, section))])
+        yield from _checked_together(
+            section,
+            [
+                (
+                    str(index),
+                    f"pattern {phrase!r}",
+                    partial(lambda p: phrase_alternative(p, words)[0], phrase),
+                )
+                for index, phrase in enumerate(getattr(lexicon, section))
+            ],
+        )
 
 
 def _checked_together(

@@ -17,7 +17,6 @@ A rule may also carry ``regex:`` entries: Python regexes tried at the start of e
 the same reduced text, so write repeated letters once ("tok" for "took"); no capturing groups.
 """
 
-
 from __future__ import annotations
 
 import functools
@@ -38,7 +37,6 @@ def collapse_runs(text: str) -> str:
 
 class PatternError(ValueError):
     """A phrase pattern or regex that cannot be compiled."""
-
 
 
 _TOKEN = re.compile(
@@ -239,7 +237,10 @@ def raw_regex(source: str) -> str:
 
 
 def rule_alternatives(
-    rule_id: str, patterns: Sequence[str], regexes: Sequence[str], words: Mapping[str, Sequence[str]]
+    rule_id: str,
+    patterns: Sequence[str],
+    regexes: Sequence[str],
+    words: Mapping[str, Sequence[str]],
 ) -> list[tuple[str, tuple[Head, ...]]]:
     """(source, heads) for every pattern and regex of a rule (a raw regex may start anywhere),
     checked; raises PatternError."""

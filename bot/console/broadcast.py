@@ -65,8 +65,11 @@ async def confirm(
                 lane=Lane.BROADCAST,
                 kind="broadcast",
                 payload=message_payload(
-                    Html(t(person.language, "delivery.broadcast_header") + "\n\n"
-                         + escape(draft.text))
+                    Html(
+                        t(person.language, "delivery.broadcast_header")
+                        + "\n\n"
+                        + escape(draft.text)
+                    )
                 ),
                 not_before=now,
                 member_id=person.member_id,
@@ -90,7 +93,9 @@ async def confirm(
 
 
 def progress_text(
-    services: Services, broadcast: broadcasts.Broadcast, progress: broadcasts.Progress,
+    services: Services,
+    broadcast: broadcasts.Broadcast,
+    progress: broadcasts.Progress,
     now: datetime,
 ) -> str:
     """The progress line, or the final report once nothing is left."""
@@ -116,10 +121,15 @@ def progress_text(
         eta = (
             t(language, "delivery.broadcast_eta_soon")
             if seconds < 60
-            else t(language, "delivery.broadcast_eta_minutes",
-                   minutes=words.minutes(language, math.ceil(seconds / 60)))
+            else t(
+                language,
+                "delivery.broadcast_eta_minutes",
+                minutes=words.minutes(language, math.ceil(seconds / 60)),
+            )
         )
-    held = t(language, "delivery.broadcast_held", count=number(progress.held)) if progress.held else ""
+    held = (
+        t(language, "delivery.broadcast_held", count=number(progress.held)) if progress.held else ""
+    )
     return t(
         language,
         "delivery.broadcast_progress",
@@ -148,8 +158,12 @@ async def refresh_progress(services: Services, bot: Bot, broadcast_id: int) -> b
         return True  # another round already reported it
     await broadcasts.set_progress(db, broadcast_id, at=now)
     if broadcast.progress_message_id is not None:
-        await _edit(services, bot, broadcast.progress_message_id,
-                    progress_text(services, broadcast, progress, now))
+        await _edit(
+            services,
+            bot,
+            broadcast.progress_message_id,
+            progress_text(services, broadcast, progress, now),
+        )
     return progress.done
 
 
@@ -157,8 +171,9 @@ async def _edit(services: Services, bot: Bot, message_id: int, text: str) -> Non
     params: dict[str, Any] = {"message_id": message_id, "text": text, "parse_mode": "HTML"}
     try:
         # Ahead of the broadcast's own rows, so the count keeps moving during the wave.
-        await call_bot(bot, "editMessageText", services.settings.coordinator_chat_id, params,
-                       Lane.SCHEDULED)
+        await call_bot(
+            bot, "editMessageText", services.settings.coordinator_chat_id, params, Lane.SCHEDULED
+        )
     except BadRequest as exc:
         if "not modified" not in exc.message:
             log.warning("could not edit the broadcast progress message: %s", exc.message)

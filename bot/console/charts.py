@@ -61,14 +61,22 @@ def _bars(axes: Axes, weeks: Sequence[str], series: dict[str, list[int | None]])
         axes.bar([x for x, _ in shown], [v for _, v in shown], width=width, label=label)
         tallest = max([tallest, *(v for _, v in shown)])
         if hidden:
-            axes.scatter(hidden, [0] * len(hidden), marker="x", s=18, color=HIDDEN_COLOR,
-                         clip_on=False, zorder=3)
+            axes.scatter(
+                hidden,
+                [0] * len(hidden),
+                marker="x",
+                s=18,
+                color=HIDDEN_COLOR,
+                clip_on=False,
+                zorder=3,
+            )
     every = [v for values in series.values() for v in values]
     if every and all(v is None or v == 0 for v in every) and any(v is None for v in every):
         _note(axes, HIDDEN_WORDS)  # nothing but hidden weeks: say so, never an empty frame
     elif every and all(v == 0 for v in every):
         _note(axes, "none in these weeks")
     from matplotlib.ticker import MaxNLocator
+
     axes.set_ylim(0, tallest * 1.15)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xticks([p + 0.4 - width / 2 for p in range(len(weeks))])
@@ -91,8 +99,16 @@ def _plain(text: str) -> str:
 
 
 def _note(axes: Axes, text: str) -> None:
-    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes,
-              fontsize=9, color="#666666")
+    axes.text(
+        0.5,
+        0.5,
+        text,
+        ha="center",
+        va="center",
+        transform=axes.transAxes,
+        fontsize=9,
+        color="#666666",
+    )
 
 
 _worker: ProcessPoolExecutor | None = None
@@ -108,8 +124,12 @@ def _render_pickled(inputs: bytes) -> bytes:
 
 def _warm() -> None:
     """Import matplotlib and draw once in the worker, so that the first real chart is quick."""
-    _png(dashboard_figure(Report(weeks=[], cells=Suppressed({}, {}), weekly_mood={},
-                                 weekly_completion={}), lambda number: ""))
+    _png(
+        dashboard_figure(
+            Report(weeks=[], cells=Suppressed({}, {}), weekly_mood={}, weekly_completion={}),
+            lambda number: "",
+        )
+    )
 
 
 def start_worker() -> ProcessPoolExecutor | None:
@@ -173,8 +193,14 @@ def dashboard_figure(report: Report, coping_title: Callable[[int], str]) -> Figu
         axes = figure.add_subplot(1, 1, 1)
         axes.set_axis_off()
         axes.text(0.5, 0.55, "No activity yet", ha="center", fontsize=28)
-        axes.text(0.5, 0.42, "This chart fills in as members join, pair up and check in.",
-                  ha="center", fontsize=14, color="#555555")
+        axes.text(
+            0.5,
+            0.42,
+            "This chart fills in as members join, pair up and check in.",
+            ha="center",
+            fontsize=14,
+            color="#555555",
+        )
         return figure
     weeks = report.weeks[-MAX_WEEKS_SHOWN:]
     offset = len(report.weeks) - len(weeks)
@@ -183,14 +209,20 @@ def dashboard_figure(report: Report, coping_title: Callable[[int], str]) -> Figu
         return report.column(name)[offset:]
 
     panels = figure.subplots(2, 3)
-    figure.suptitle("Programme overview (grey x = hidden: fewer than 11, or hidden to protect "
-                    "such a count)", fontsize=12)
+    figure.suptitle(
+        "Programme overview (grey x = hidden: fewer than 11, or hidden to protect such a count)",
+        fontsize=12,
+    )
     members = panels[0][0]
-    _bars(members, weeks, {
-        "new mentees": column("new_mentees"),
-        "new mentors": column("new_mentors"),
-        "active pairs": column("active_pairs"),
-    })
+    _bars(
+        members,
+        weeks,
+        {
+            "new mentees": column("new_mentees"),
+            "new mentors": column("new_mentors"),
+            "active pairs": column("active_pairs"),
+        },
+    )
     members.set_title("Members and pairs", fontsize=10)
 
     completion = panels[0][1]
@@ -208,14 +240,17 @@ def dashboard_figure(report: Report, coping_title: Callable[[int], str]) -> Figu
         subtitle.append(f"mood {change.value:+.1f}")
     if who5.shown and who5.value is not None:
         subtitle.append(f"WHO-5 {who5.value:+.0f}")
-    mood.set_title("Mean mood (1-5)" + (f"\nsince pairing: {', '.join(subtitle)}" if subtitle else ""),
-                   fontsize=10)
+    mood.set_title(
+        "Mean mood (1-5)" + (f"\nsince pairing: {', '.join(subtitle)}" if subtitle else ""),
+        fontsize=10,
+    )
 
     retention = panels[1][0]
     labels = [f"{k} wk" for k in RETENTION_WEEKS]
     values = [report.retention.get(k) for k in RETENTION_WEEKS]
-    retention.bar([i for i, v in enumerate(values) if v is not None],
-                  [v for v in values if v is not None])
+    retention.bar(
+        [i for i, v in enumerate(values) if v is not None], [v for v in values if v is not None]
+    )
     retention.set_xlim(-0.5, len(labels) - 0.5)
     retention.set_xticks(range(len(labels)))
     retention.set_xticklabels(labels)
@@ -223,18 +258,33 @@ def dashboard_figure(report: Report, coping_title: Callable[[int], str]) -> Figu
     retention.set_title("Pairs still together (%)", fontsize=10)
     for position, value in enumerate(values):
         if value is None:  # too few pairs followed that long, or hidden: a word, not a blank
-            retention.text(position, 4, "not enough\ndata yet", ha="center", va="bottom",
-                           fontsize=8, color="#666666")
+            retention.text(
+                position,
+                4,
+                "not enough\ndata yet",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color="#666666",
+            )
 
     escalations = panels[1][1]
-    _bars(escalations, weeks, {
-        "raised": column("escalations"),
-        "claimed": column("escalations_claimed"),
-    })
+    _bars(
+        escalations,
+        weeks,
+        {
+            "raised": column("escalations"),
+            "claimed": column("escalations_claimed"),
+        },
+    )
     claim = report.stats["claim_minutes"]
     escalations.set_title(
-        "Escalations" + (f"; median {claim.value:.0f} min to claim"
-                         if claim.shown and claim.value is not None else ""),
+        "Escalations"
+        + (
+            f"; median {claim.value:.0f} min to claim"
+            if claim.shown and claim.value is not None
+            else ""
+        ),
         fontsize=10,
     )
 

@@ -70,10 +70,13 @@ def signal_lines(services: Services, language: str, flags: list[Any]) -> Html:
     thresholds = services.content.relay.signals
     lines = []
     for flag in flags:
-        reasons = "; ".join(services.t(language, f"console.signal_{reason}", **figures)
-                            for reason, figures in explain(flag, thresholds))
-        lines.append(services.t(language, "console.signal_line", pair=_label(flag),
-                                reasons=Html(reasons)))
+        reasons = "; ".join(
+            services.t(language, f"console.signal_{reason}", **figures)
+            for reason, figures in explain(flag, thresholds)
+        )
+        lines.append(
+            services.t(language, "console.signal_line", pair=_label(flag), reasons=Html(reasons))
+        )
     return Html("\n" + "\n".join(lines)) if lines else Html("")
 
 
@@ -82,12 +85,19 @@ def attention_text(services: Services, language: str, pairs: list[Any], now: dat
     from bot.core.clock import from_db
     from bot.programme.signals import silence_days
 
-    return Html(", ".join(
-        services.t(language, "console.signal_silence", pair=pair.code,
-                   days=silence_days(from_db(pair.last_contact_at or pair.started_at
-                                             or pair.created_at), now))
-        for pair in pairs
-    ))
+    return Html(
+        ", ".join(
+            services.t(
+                language,
+                "console.signal_silence",
+                pair=pair.code,
+                days=silence_days(
+                    from_db(pair.last_contact_at or pair.started_at or pair.created_at), now
+                ),
+            )
+            for pair in pairs
+        )
+    )
 
 
 async def digest_text(services: Services, now: datetime) -> Html:
@@ -102,8 +112,11 @@ async def digest_text(services: Services, now: datetime) -> Html:
     return Html(
         "\n".join(
             [
-                t(language, "console.digest_title",
-                  week=week_start(now, zone).astimezone(ZoneInfo(zone)).date().isoformat()),
+                t(
+                    language,
+                    "console.digest_title",
+                    week=week_start(now, zone).astimezone(ZoneInfo(zone)).date().isoformat(),
+                ),
                 t(
                     language,
                     "console.digest_body",
@@ -123,8 +136,9 @@ async def digest_sweep(context: SweepContext) -> int:
     settings = context.services.settings
     if not settings.digest_enabled:
         return 0
-    due = last_due(context.now, settings.digest_weekday, settings.digest_time,
-                   settings.default_timezone)
+    due = last_due(
+        context.now, settings.digest_weekday, settings.digest_time, settings.default_timezone
+    )
     key = f"digest:{due.date().isoformat()}"
     if context.now - due > LATE_LIMIT or await console.outbox_has(context.services.db, key):
         return 0

@@ -145,8 +145,7 @@ def suppress(values: Mapping[str, int], groups: Sequence[Group] = ()) -> Suppres
         if group.total is not None and values[group.total] != sum(values[p] for p in group.parts):
             raise ValueError(f"group total {group.total} is not the sum of its parts")
     shown = {
-        key: Shown.SMALL if 1 <= value < THRESHOLD else Shown.VALUE
-        for key, value in values.items()
+        key: Shown.SMALL if 1 <= value < THRESHOLD else Shown.VALUE for key, value in values.items()
     }
     for value in values.values():
         if value < 0:

@@ -104,7 +104,9 @@ def _in_scope(
     """A date range keeps events inside it; a cohort keeps everything of people who joined in it."""
     if not scope.cohort:
         return [(m, e) for m, e in timed if scope.contains(m)]
-    cohort = {e.subject for m, e in timed if e.kind == "consented" and e.subject and scope.contains(m)}
+    cohort = {
+        e.subject for m, e in timed if e.kind == "consented" and e.subject and scope.contains(m)
+    }
     pairs = {e.pair_ref for _, e in timed if e.kind == "paired" and e.subject in cohort}
     return [(m, e) for m, e in timed if e.subject in cohort or (e.pair_ref and e.pair_ref in pairs)]
 
@@ -120,8 +122,10 @@ def build_evaluation(
     timed, skipped = _clean(events)
     timed = _in_scope(timed, scope)
     if scope.end is not None:
-        now = min(now, datetime.combine(scope.end + timedelta(days=1), datetime.min.time(),
-                                        tzinfo=now.tzinfo))
+        now = min(
+            now,
+            datetime.combine(scope.end + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo),
+        )
     report = Evaluation(scope, now, skipped_rows=skipped, empty=not timed)
     by_kind: dict[str, list[tuple[datetime, EngagementEvent]]] = defaultdict(list)
     for moment, event in timed:
@@ -142,8 +146,11 @@ def build_evaluation(
     questions: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for hour, pair, _role, question, value in survey_answers:
         answered = from_db(hour)
-        inside = (pair in kept_pairs if scope.cohort
-                  else answered is not None and scope.contains(answered))
+        inside = (
+            pair in kept_pairs
+            if scope.cohort
+            else answered is not None and scope.contains(answered)
+        )
         if inside:
             questions[question][f"{value:g}"] += 1
     if questions:
@@ -249,10 +256,12 @@ def _safety(report: Evaluation, by_kind: Mapping, timed: Sequence, now: datetime
     published = report.alerts[1]
     if published is not None and report.member_weeks > 0 and len(first) >= THRESHOLD:
         report.alerts_per_100 = 100.0 * published / report.member_weeks
-    report.claim = spread([e.value for _, e in by_kind.get("escalation_claimed", [])
-                           if e.value is not None])
-    report.resolve = spread([e.value for _, e in by_kind.get("escalation_resolved", [])
-                             if e.value is not None])
+    report.claim = spread(
+        [e.value for _, e in by_kind.get("escalation_claimed", []) if e.value is not None]
+    )
+    report.resolve = spread(
+        [e.value for _, e in by_kind.get("escalation_resolved", []) if e.value is not None]
+    )
 
 
 def _mentors(report: Evaluation, by_kind: Mapping) -> None:

@@ -29,8 +29,10 @@ async def run_evaluation(args: argparse.Namespace) -> int:
     try:
         scope = parse_scope(words_in)
     except BadScope:
-        print("Give both --from and --to as YYYY-MM-DD (from on or before to); --cohort needs "
-              "both.", file=sys.stderr)
+        print(
+            "Give both --from and --to as YYYY-MM-DD (from on or before to); --cohort needs both.",
+            file=sys.stderr,
+        )
         return 2
     if args.database is not None:
         database, content_dir, language = args.database, None, args.language or "en"
@@ -55,6 +57,8 @@ async def run_evaluation(args: argparse.Namespace) -> int:
     args.out.write_bytes(built.pdf)
     csv_path = args.out.with_suffix(".csv")
     csv_path.write_bytes(built.csv)
-    print(f"{built.scope_text}\nWrote {args.out} and {csv_path} in "
-          f"{time.perf_counter() - started:.1f} s.")
+    print(
+        f"{built.scope_text}\nWrote {args.out} and {csv_path} in "
+        f"{time.perf_counter() - started:.1f} s."
+    )
     return 0

@@ -31,8 +31,9 @@ def _figure(words: Words, title_key: str, says_key: str) -> Figure:
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)
     figure.suptitle(words(title_key), fontsize=15, x=0.04, ha="left")
-    figure.text(0.04, 0.03, words(says_key), fontsize=9, color=NOTE_COLOR, wrap=True,
-                ha="left", va="bottom")
+    figure.text(
+        0.04, 0.03, words(says_key), fontsize=9, color=NOTE_COLOR, wrap=True, ha="left", va="bottom"
+    )
     figure.subplots_adjust(left=0.07, right=0.97, top=0.86, bottom=0.2, wspace=0.3, hspace=0.55)
     return figure
 
@@ -42,12 +43,28 @@ def _note(axes: Axes, text: str, *, hide_axes: bool = True) -> None:
     if hide_axes:
         axes.set_xticks([])
         axes.set_yticks([])
-    axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes,
-              fontsize=12, color=NOTE_COLOR, wrap=True)
+    axes.text(
+        0.5,
+        0.5,
+        text,
+        ha="center",
+        va="center",
+        transform=axes.transAxes,
+        fontsize=12,
+        color=NOTE_COLOR,
+        wrap=True,
+    )
 
 
-def _bars(axes: Axes, words: Words, table: Table | None, title: str,
-          labels: dict[str, str] | None = None, *, horizontal: bool = False) -> None:
+def _bars(
+    axes: Axes,
+    words: Words,
+    table: Table | None,
+    title: str,
+    labels: dict[str, str] | None = None,
+    *,
+    horizontal: bool = False,
+) -> None:
     """One bar per published category; hidden ones are named with 'fewer than 11'."""
     axes.set_title(title, fontsize=11)
     if table is None or not table.texts or all(v == 0 for v in table.published.values()):
@@ -71,13 +88,19 @@ def _bars(axes: Axes, words: Words, table: Table | None, title: str,
     for position, name in zip(positions, names, strict=True):
         if table.published[name] is None:  # hidden: a word on the axis, never a height
             spot = (0, len(names) - 1 - position) if horizontal else (position, 0)
-            axes.annotate(_words_count(words, table.texts[name]), spot, fontsize=8, color=NOTE_COLOR,
-                          ha="left" if horizontal else "center", va="center" if horizontal
-                          else "bottom")
+            axes.annotate(
+                _words_count(words, table.texts[name]),
+                spot,
+                fontsize=8,
+                color=NOTE_COLOR,
+                ha="left" if horizontal else "center",
+                va="center" if horizontal else "bottom",
+            )
 
 
-def _spread_bars(axes: Axes, words: Words, spreads: dict[str, Spread | None], title: str,
-                 unit: str) -> None:
+def _spread_bars(
+    axes: Axes, words: Words, spreads: dict[str, Spread | None], title: str, unit: str
+) -> None:
     """Median and 90th percentile of one or more spreads, or why they are missing."""
     axes.set_title(title, fontsize=11)
     usable = {name: s for name, s in spreads.items() if s is not None and s.shown}
@@ -87,10 +110,20 @@ def _spread_bars(axes: Axes, words: Words, spreads: dict[str, Spread | None], ti
         return
     names = list(usable)
     xs = range(len(names))
-    axes.bar([x - 0.2 for x in xs], [usable[n].median or 0 for n in names], width=0.4,
-             label=words("median"), color="#4c72b0")
-    axes.bar([x + 0.2 for x in xs], [usable[n].p90 or 0 for n in names], width=0.4,
-             label=words("p90"), color="#dd8452")
+    axes.bar(
+        [x - 0.2 for x in xs],
+        [usable[n].median or 0 for n in names],
+        width=0.4,
+        label=words("median"),
+        color="#4c72b0",
+    )
+    axes.bar(
+        [x + 0.2 for x in xs],
+        [usable[n].p90 or 0 for n in names],
+        width=0.4,
+        label=words("p90"),
+        color="#dd8452",
+    )
     axes.set_xticks(list(xs), [f"{n} (n={usable[n].n})" for n in names], fontsize=9)
     axes.set_ylabel(unit)
     axes.legend(fontsize=8)
@@ -105,9 +138,20 @@ def page_cover(report: Evaluation, words: Words, scope_text: str) -> Figure:
     if report.skipped_rows:
         lines += ["", words("cover_skipped", count=report.skipped_rows)]
     lines += ["", words("cover_pages")]
-    lines += [f"  {number}. {words(key)}" for number, key in enumerate(
-        ("page_outcomes", "page_engagement", "page_pairs", "page_safety", "page_mentors",
-         "page_needs"), start=2)]
+    lines += [
+        f"  {number}. {words(key)}"
+        for number, key in enumerate(
+            (
+                "page_outcomes",
+                "page_engagement",
+                "page_pairs",
+                "page_safety",
+                "page_mentors",
+                "page_needs",
+            ),
+            start=2,
+        )
+    ]
     figure.text(0.04, 0.8, "\n".join(lines), fontsize=12, va="top", wrap=True)
     return figure
 
@@ -133,21 +177,35 @@ def page_outcomes(report: Evaluation, words: Words) -> Figure:
         lines = []
         if result is not None and result.shown and result.ci and result.changed:
             threshold = f"{MEANINGFUL_CHANGE.get(instrument, 0.0):g}"
-            lines.append(words("outcome_summary", change=f"{result.median_change:+g}",
-                               low=f"{result.ci[0]:+.1f}", high=f"{result.ci[1]:+.1f}",
-                               p=_p(result.p_value)))
+            lines.append(
+                words(
+                    "outcome_summary",
+                    change=f"{result.median_change:+g}",
+                    low=f"{result.ci[0]:+.1f}",
+                    high=f"{result.ci[1]:+.1f}",
+                    p=_p(result.p_value),
+                )
+            )
             if result.improved_share is not None:
-                lines.append(words("outcome_share", share=f"{result.improved_share:.0f}",
-                                   threshold=threshold))
-            lines.append(words("outcome_counts", threshold=threshold,
-                               improved=_words_count(words, result.changed["improved"]),
-                               same=_words_count(words, result.changed["no_change"]),
-                               worse=_words_count(words, result.changed["worsened"])))
+                lines.append(
+                    words(
+                        "outcome_share", share=f"{result.improved_share:.0f}", threshold=threshold
+                    )
+                )
+            lines.append(
+                words(
+                    "outcome_counts",
+                    threshold=threshold,
+                    improved=_words_count(words, result.changed["improved"]),
+                    same=_words_count(words, result.changed["no_change"]),
+                    worse=_words_count(words, result.changed["worsened"]),
+                )
+            )
         if result is not None:
-            lines.append(words("outcome_one_score",
-                               count=_words_count(words, result.n_one_score)))
-        text_axes.text(0, 0.9, "\n\n".join(lines) or words("not_enough_data"), fontsize=10,
-                       va="top", wrap=True)
+            lines.append(words("outcome_one_score", count=_words_count(words, result.n_one_score)))
+        text_axes.text(
+            0, 0.9, "\n\n".join(lines) or words("not_enough_data"), fontsize=10, va="top", wrap=True
+        )
     return figure
 
 
@@ -160,17 +218,28 @@ def _p(value: float | None) -> str:
 def _words_count(words: Words, text: str) -> str:
     """A published count as words: '<11' reads 'fewer than 11', '*' and '-' read 'hidden'."""
     return {"<11": words("fewer"), "*": words("share_hidden"), "-": words("share_hidden")}.get(
-        text, text)
+        text, text
+    )
 
 
 def page_engagement(report: Evaluation, words: Words) -> Figure:
     """Time to match, acceptance, weekly check-in completion, messages per pair-week."""
     figure = _figure(words, "page_engagement", "says_engagement")
     grid = figure.subplots(2, 2)
-    _spread_bars(grid[0][0], words, {words("days"): report.time_to_match},
-                 words("match_title"), words("days"))
-    _bars(grid[0][1], words, report.acceptance, words("acceptance_title"),
-          {k: words(f"acceptance_{k}") for k in ("both", "declined", "waiting")})
+    _spread_bars(
+        grid[0][0],
+        words,
+        {words("days"): report.time_to_match},
+        words("match_title"),
+        words("days"),
+    )
+    _bars(
+        grid[0][1],
+        words,
+        report.acceptance,
+        words("acceptance_title"),
+        {k: words(f"acceptance_{k}") for k in ("both", "declined", "waiting")},
+    )
     completion = grid[1][0]
     completion.set_title(words("completion_title"), fontsize=11)
     points = {w: v for w, v in report.completion.items() if v is not None}
@@ -181,15 +250,20 @@ def page_engagement(report: Evaluation, words: Words) -> Figure:
         completion.set_xlabel(words("programme_week"))
         completion.set_ylabel(words("percent"))
     else:
-        _note(completion, words("hidden_small" if report.completion_eligible else
-                                "not_enough_data"))
+        _note(
+            completion, words("hidden_small" if report.completion_eligible else "not_enough_data")
+        )
     messages = grid[1][1]
     messages.set_axis_off()
     messages.set_title(words("messages_title"), fontsize=11)
     spread = report.messages_per_pair_week
     if spread is not None and spread.shown:
-        _note(messages, words("messages_text", median=f"{spread.median:.1f}",
-                              p90=f"{spread.p90:.1f}", n=spread.n))
+        _note(
+            messages,
+            words(
+                "messages_text", median=f"{spread.median:.1f}", p90=f"{spread.p90:.1f}", n=spread.n
+            ),
+        )
     else:
         _note(messages, words("hidden_small" if spread and spread.n else "not_enough_data"))
     return figure
@@ -199,8 +273,9 @@ def page_pairs(report: Evaluation, words: Words) -> Figure:
     """Pair survival by programme week (censored), closure reasons, exit-survey answers."""
     figure = _figure(words, "page_pairs", "says_pairs")
     survival = figure.add_subplot(2, 2, 1)
-    survival.set_title(words("survival_title", n=_words_count(words, report.pairs_followed[0])),
-                       fontsize=11)
+    survival.set_title(
+        words("survival_title", n=_words_count(words, report.pairs_followed[0])), fontsize=11
+    )
     points = {w: v for w, v in report.survival.items() if v is not None}
     if points:
         weeks = [0, *points]
@@ -210,13 +285,30 @@ def page_pairs(report: Evaluation, words: Words) -> Figure:
         survival.set_xlabel(words("programme_week"))
         survival.set_ylabel(words("percent"))
     else:
-        _note(survival, words("hidden_small" if report.pairs_followed[1] != 0 else
-                              "not_enough_data"))
-    reasons = {name: words(f"reason_{name}") for name in
-               ("completed", "mentee_left", "mentor_left", "coordinator", "forgot", "no_fit",
-                "unreachable", "other")}
-    _bars(figure.add_subplot(2, 2, 2), words, report.closure, words("closure_title"), reasons,
-          horizontal=True)
+        _note(
+            survival, words("hidden_small" if report.pairs_followed[1] != 0 else "not_enough_data")
+        )
+    reasons = {
+        name: words(f"reason_{name}")
+        for name in (
+            "completed",
+            "mentee_left",
+            "mentor_left",
+            "coordinator",
+            "forgot",
+            "no_fit",
+            "unreachable",
+            "other",
+        )
+    }
+    _bars(
+        figure.add_subplot(2, 2, 2),
+        words,
+        report.closure,
+        words("closure_title"),
+        reasons,
+        horizontal=True,
+    )
     questions = list(report.exit_survey) or ["helpfulness"]
     for index, question in enumerate(questions[:4]):
         axes = figure.add_subplot(2, 4, 5 + index)
@@ -231,13 +323,24 @@ def page_safety(report: Evaluation, words: Words) -> Figure:
     rate_axes.set_axis_off()
     rate_axes.set_title(words("alerts_title"), fontsize=11)
     if report.alerts_per_100 is not None:
-        _note(rate_axes, words("alerts_text", count=report.alerts[0],
-                               weeks=f"{report.member_weeks:.0f}",
-                               rate=f"{report.alerts_per_100:.1f}"))
+        _note(
+            rate_axes,
+            words(
+                "alerts_text",
+                count=report.alerts[0],
+                weeks=f"{report.member_weeks:.0f}",
+                rate=f"{report.alerts_per_100:.1f}",
+            ),
+        )
     else:
         _note(rate_axes, words("hidden_small" if report.alerts[1] != 0 else "not_enough_data"))
-    _spread_bars(time_axes, words, {words("claim"): report.claim, words("resolve"): report.resolve},
-                 words("claim_title"), words("minutes"))
+    _spread_bars(
+        time_axes,
+        words,
+        {words("claim"): report.claim, words("resolve"): report.resolve},
+        words("claim_title"),
+        words("minutes"),
+    )
     return figure
 
 
@@ -246,13 +349,26 @@ def page_mentors(report: Evaluation, words: Words) -> Figure:
     figure = _figure(words, "page_mentors", "says_mentors")
     grid = figure.subplots(2, 2)
     _bars(grid[0][0], words, report.caseload, words("caseload_title"))
-    _bars(grid[0][1], words, report.pulse_wellbeing,
-          f"{words('pulse_title')}: {words('pulse_wellbeing')}")
+    _bars(
+        grid[0][1],
+        words,
+        report.pulse_wellbeing,
+        f"{words('pulse_title')}: {words('pulse_wellbeing')}",
+    )
     _bars(grid[1][0], words, report.pulse_going, f"{words('pulse_title')}: {words('pulse_going')}")
-    _bars(grid[1][1], words, report.training, words("training_title"),
-          {"trained": words("training_trained"), "not_yet": words("training_not_yet")})
-    figure.text(0.55, 0.12, words("stepbacks_text", count=_words_count(words, report.stepbacks[0])),
-                fontsize=10)
+    _bars(
+        grid[1][1],
+        words,
+        report.training,
+        words("training_title"),
+        {"trained": words("training_trained"), "not_yet": words("training_not_yet")},
+    )
+    figure.text(
+        0.55,
+        0.12,
+        words("stepbacks_text", count=_words_count(words, report.stepbacks[0])),
+        fontsize=10,
+    )
     return figure
 
 

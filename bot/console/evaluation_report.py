@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from bot.core.i18n import Translator
 
 
-
 class Busy(Exception):
     """Another report is being built."""
 
@@ -91,8 +90,9 @@ async def gather(db: Database, scope: Scope, now: datetime) -> Evaluation:
     return await asyncio.to_thread(build_evaluation, events, survey, needs, scope, now)
 
 
-async def build(db: Database, words: Words, now: datetime, scope: Scope,
-                lock: asyncio.Lock) -> Built:
+async def build(
+    db: Database, words: Words, now: datetime, scope: Scope, lock: asyncio.Lock
+) -> Built:
     """The PDF and CSV for a scope; raises Busy while another report holds `lock`."""
     if lock.locked():
         raise Busy
@@ -116,8 +116,10 @@ def _spread_rows(section: str, name: str, spread: Spread | None) -> list[list[st
         return []
     if not spread.shown:
         return [[section, name, "n", "<11" if spread.n else "0", ""]]
-    return [[section, name, "median", f"{spread.median:.2f}", str(spread.n)],
-            [section, name, "p90", f"{spread.p90:.2f}", str(spread.n)]]
+    return [
+        [section, name, "median", f"{spread.median:.2f}", str(spread.n)],
+        [section, name, "p90", f"{spread.p90:.2f}", str(spread.n)],
+    ]
 
 
 def _table_rows(section: str, name: str, table: Table | None) -> list[list[str]]:
@@ -135,8 +137,9 @@ def report_csv(report: Evaluation, scope_line: str) -> bytes:
     for instrument, result in report.outcomes.items():
         lines.append(["outcomes", instrument, "members_with_one_score", result.n_one_score, ""])
         if not result.shown:
-            lines.append(["outcomes", instrument, "members_compared",
-                          "<11" if result.n_paired else "0", ""])
+            lines.append(
+                ["outcomes", instrument, "members_compared", "<11" if result.n_paired else "0", ""]
+            )
             continue
         n = str(result.n_paired)
         assert result.ci is not None and result.changed is not None
@@ -148,24 +151,46 @@ def report_csv(report: Evaluation, scope_line: str) -> bytes:
             *[["outcomes", instrument, k, v, n] for k, v in result.changed.items()],
         ]
         if result.improved_share is not None:
-            lines.append(["outcomes", instrument, "improved_pct", f"{result.improved_share:.1f}",
-                          n])
+            lines.append(
+                ["outcomes", instrument, "improved_pct", f"{result.improved_share:.1f}", n]
+            )
     lines += _spread_rows("engagement", "days_to_match", report.time_to_match)
     lines += _table_rows("engagement", "introductions", report.acceptance)
     for week, value in report.completion.items():
-        lines.append(["engagement", "checkin_completion_pct", f"week {week}",
-                      "" if value is None else f"{value:.1f}", ""])
+        lines.append(
+            [
+                "engagement",
+                "checkin_completion_pct",
+                f"week {week}",
+                "" if value is None else f"{value:.1f}",
+                "",
+            ]
+        )
     lines += _spread_rows("engagement", "messages_per_pair_week", report.messages_per_pair_week)
     lines.append(["pairs", "pairs_followed", "", report.pairs_followed[0], ""])
     for week, value in report.survival.items():
-        lines.append(["pairs", "still_together_pct", f"week {week}",
-                      "" if value is None else f"{value:.1f}", ""])
+        lines.append(
+            [
+                "pairs",
+                "still_together_pct",
+                f"week {week}",
+                "" if value is None else f"{value:.1f}",
+                "",
+            ]
+        )
     lines += _table_rows("pairs", "closure_reason", report.closure)
     for question, table in report.exit_survey.items():
         lines += _table_rows("exit_survey", question, table)
     lines.append(["safety", "alerts", "", report.alerts[0], ""])
-    lines.append(["safety", "alerts_per_100_member_weeks", "",
-                  "" if report.alerts_per_100 is None else f"{report.alerts_per_100:.2f}", ""])
+    lines.append(
+        [
+            "safety",
+            "alerts_per_100_member_weeks",
+            "",
+            "" if report.alerts_per_100 is None else f"{report.alerts_per_100:.2f}",
+            "",
+        ]
+    )
     lines += _spread_rows("safety", "minutes_to_claim", report.claim)
     lines += _spread_rows("safety", "minutes_to_resolve", report.resolve)
     lines += _table_rows("mentors", "mentees_per_mentor", report.caseload)
@@ -178,9 +203,13 @@ def report_csv(report: Evaluation, scope_line: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows(lines)
-    writer.writerow([f"# {scope_line}. Counts 1-10 are shown as <11; * = hidden so that no small "
-                     "count can be worked out; - = withheld; empty = not enough people. No "
-                     "comparison group."])
+    writer.writerow(
+        [
+            f"# {scope_line}. Counts 1-10 are shown as <11; * = hidden so that no small "
+            "count can be worked out; - = withheld; empty = not enough people. No "
+            "comparison group."
+        ]
+    )
     if report.skipped_rows:
         writer.writerow([f"# {report.skipped_rows} unreadable log rows were left out"])
     return buffer.getvalue().encode("utf-8")

@@ -96,8 +96,11 @@ class Outcome:
         return self.n_paired >= THRESHOLD and self.median_change is not None
 
 
-def outcome(series: Mapping[str, Sequence[float]], threshold: float, higher_is_better: bool,
-            ) -> Outcome:
+def outcome(
+    series: Mapping[str, Sequence[float]],
+    threshold: float,
+    higher_is_better: bool,
+) -> Outcome:
     """Wilcoxon signed-rank test, median change with a bootstrap 95% interval, and the share
     whose score moved by at least `threshold` (the instrument's meaningful change)."""
     pairs = [(values[0], values[-1]) for values in series.values() if len(values) >= 2]
@@ -119,8 +122,15 @@ def outcome(series: Mapping[str, Sequence[float]], threshold: float, higher_is_b
     if improved is not None and all(v is not None for v in cells.published.values()):
         share = 100.0 * improved / len(pairs)
     return Outcome(
-        len(pairs), one.text("x"), baseline, latest, statistics.median(changes),
-        _bootstrap_median(changes), _wilcoxon(baseline, latest), cells.texts, share,
+        len(pairs),
+        one.text("x"),
+        baseline,
+        latest,
+        statistics.median(changes),
+        _bootstrap_median(changes),
+        _wilcoxon(baseline, latest),
+        cells.texts,
+        share,
     )
 
 
@@ -145,15 +155,23 @@ def _bootstrap_median(changes: Sequence[float]) -> tuple[float, float]:
         return float(data[0]), float(data[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = bootstrap((data,), np.median, n_resamples=BOOTSTRAP_RESAMPLES,
-                           confidence_level=0.95, method="percentile",
-                           random_state=np.random.default_rng(BOOTSTRAP_SEED))
+        result = bootstrap(
+            (data,),
+            np.median,
+            n_resamples=BOOTSTRAP_RESAMPLES,
+            confidence_level=0.95,
+            method="percentile",
+            random_state=np.random.default_rng(BOOTSTRAP_SEED),
+        )
     interval = result.confidence_interval
     return float(interval.low), float(interval.high)
 
 
-def survival(durations: Sequence[float], ended: Sequence[bool], weeks: int,
-             ) -> dict[int, float | None]:
+def survival(
+    durations: Sequence[float],
+    ended: Sequence[bool],
+    weeks: int,
+) -> dict[int, float | None]:
     """Share of pairs still together at each programme week (Kaplan-Meier, censored: pairs
     still running or that completed). A week is published only while 11 or more pairs are
     followed that far and the pairs ended since the previous published week are 0 or 11 or

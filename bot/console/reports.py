@@ -116,8 +116,10 @@ def inputs_from_events(events: Sequence[EngagementEvent]) -> ReportInputs:
     role: dict[str, str] = {}
     first_seen: dict[str, datetime] = {}
     subject_paired: dict[str, datetime] = {}
-    series: dict[str, dict[str, list[tuple[datetime, float]]]] = {"checkin_done": {},
-                                                                  "who5_score": {}}
+    series: dict[str, dict[str, list[tuple[datetime, float]]]] = {
+        "checkin_done": {},
+        "who5_score": {},
+    }
     checked_in: dict[str, set[str]] = defaultdict(set)
     moods: dict[str, list[float]] = defaultdict(list)
     counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -182,8 +184,11 @@ def build_report(
 def _active_pairs(inputs: ReportInputs, weeks: Sequence[str], now: datetime) -> dict[str, int]:
     """Pairs active at the start of each week: formed before it and not ended before it."""
     formed = sorted(inputs.paired_at.values())
-    gone = sorted(max(inputs.paired_at[pair], end)
-                  for pair, (end, _) in inputs.ended.items() if pair in inputs.paired_at)
+    gone = sorted(
+        max(inputs.paired_at[pair], end)
+        for pair, (end, _) in inputs.ended.items()
+        if pair in inputs.paired_at
+    )
     active = {}
     for week in weeks:
         start = datetime.fromisoformat(week).replace(tzinfo=now.tzinfo)
@@ -195,7 +200,9 @@ def report_from_inputs(
     inputs: ReportInputs, now: datetime, operational: Mapping[str, int] | None = None
 ) -> Report:
     """Compute and suppress every figure from aggregated inputs."""
-    weeks = weeks_between(inputs.first, max(now, inputs.last)) if inputs.first and inputs.last else []
+    weeks = (
+        weeks_between(inputs.first, max(now, inputs.last)) if inputs.first and inputs.last else []
+    )
     counts: dict[str, int] = defaultdict(int)
     for name in FLOW_COLUMNS + STOCK_COLUMNS:
         for week in weeks:
@@ -239,10 +246,12 @@ def report_from_inputs(
     mood_changes = inputs.changes.get("checkin_done", [])
     who5_changes = inputs.changes.get("who5_score", [])
     stats = {
-        "mood_change": Stat(statistics.fmean(mood_changes) if mood_changes else None,
-                            len(mood_changes)),
-        "who5_change": Stat(statistics.fmean(who5_changes) if who5_changes else None,
-                            len(who5_changes)),
+        "mood_change": Stat(
+            statistics.fmean(mood_changes) if mood_changes else None, len(mood_changes)
+        ),
+        "who5_change": Stat(
+            statistics.fmean(who5_changes) if who5_changes else None, len(who5_changes)
+        ),
         "first_contact_hours": Stat(
             statistics.median(contact_hours) if contact_hours else None, len(contact_hours)
         ),
@@ -277,6 +286,8 @@ def report_from_inputs(
         stayed, total = published(f"retention{k}:kept"), published(f"retention{k}:pairs")
         if stayed is not None and total and cells.shown[f"retention{k}:ended"] is Shown.VALUE:
             retention[k] = 100.0 * stayed / total
-    top = sorted(((n, votes) for n, votes in inputs.coping.items() if votes >= THRESHOLD),
-                 key=lambda item: (-item[1], item[0]))[:3]
+    top = sorted(
+        ((n, votes) for n, votes in inputs.coping.items() if votes >= THRESHOLD),
+        key=lambda item: (-item[1], item[0]),
+    )[:3]
     return Report(weeks, cells, weekly_mood, completion, stats, retention, top, tuple(groups))

@@ -40,7 +40,9 @@ async def pair_topic(services: Services, bot: Any, pair: Pair) -> int | None:
     if not await group_is_forum(services, bot):
         return None
     try:
-        topic = await bot.create_forum_topic(services.settings.coordinator_chat_id, f"Pair {pair.code}")
+        topic = await bot.create_forum_topic(
+            services.settings.coordinator_chat_id, f"Pair {pair.code}"
+        )
     except Exception:
         log.warning("could not create a forum topic for a pair")
         return None

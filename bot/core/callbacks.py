@@ -34,7 +34,9 @@ class CallbackSigner:
 
     def _signature(self, payload: str) -> str:
         # surrogatepass: text from a JSON update may hold lone surrogates, which must not raise.
-        digest = hmac.new(self._key, payload.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+        digest = hmac.new(
+            self._key, payload.encode("utf-8", "surrogatepass"), hashlib.sha256
+        ).digest()
         return base64.urlsafe_b64encode(digest[:6]).decode()
 
     def sign(self, *parts: object) -> str:

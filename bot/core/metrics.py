@@ -30,23 +30,46 @@ class _Metrics:
         from prometheus_client import Counter, Gauge, Histogram
 
         self.registry = registry
-        self.updates = Counter("companion_updates_handled", "Updates handled, by kind",
-                               ["kind"], registry=registry)
-        self.latency = Histogram("companion_reply_latency_seconds",
-                                 "From an update's arrival to its handlers finished (replies sent)",
-                                 ["kind"], buckets=LATENCY_BUCKETS, registry=registry)
-        self.sends = Counter("companion_bot_api_calls", "Bot API calls that succeeded, by method",
-                             ["method"], registry=registry)
-        self.failures = Counter("companion_bot_api_failures",
-                                "Bot API calls that failed, by method and error",
-                                ["method", "error"], registry=registry)
-        self.backlog = Gauge("companion_outbox_backlog", "Outbox rows due and not yet sent, by lane",
-                             ["lane"], registry=registry)
-        self.alerts_open = Gauge("companion_alerts_open", "Crisis alerts not yet resolved, by status",
-                                 ["status"], registry=registry)
-        self.time_to_claim = Histogram("companion_alert_time_to_claim_seconds",
-                                       "From a crisis alert to a coordinator claiming it",
-                                       buckets=CLAIM_BUCKETS, registry=registry)
+        self.updates = Counter(
+            "companion_updates_handled", "Updates handled, by kind", ["kind"], registry=registry
+        )
+        self.latency = Histogram(
+            "companion_reply_latency_seconds",
+            "From an update's arrival to its handlers finished (replies sent)",
+            ["kind"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.sends = Counter(
+            "companion_bot_api_calls",
+            "Bot API calls that succeeded, by method",
+            ["method"],
+            registry=registry,
+        )
+        self.failures = Counter(
+            "companion_bot_api_failures",
+            "Bot API calls that failed, by method and error",
+            ["method", "error"],
+            registry=registry,
+        )
+        self.backlog = Gauge(
+            "companion_outbox_backlog",
+            "Outbox rows due and not yet sent, by lane",
+            ["lane"],
+            registry=registry,
+        )
+        self.alerts_open = Gauge(
+            "companion_alerts_open",
+            "Crisis alerts not yet resolved, by status",
+            ["status"],
+            registry=registry,
+        )
+        self.time_to_claim = Histogram(
+            "companion_alert_time_to_claim_seconds",
+            "From a crisis alert to a coordinator claiming it",
+            buckets=CLAIM_BUCKETS,
+            registry=registry,
+        )
 
 
 _metrics: _Metrics | None = None
@@ -131,13 +154,16 @@ async def refresh(db: Database, now: datetime) -> None:
     backlog = dict.fromkeys(("crisis", "interactive", "relay", "scheduled", "broadcast"), 0)
     for lane, count in await db.fetch_all(
         "SELECT lane, COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') "
-        "AND not_before <= ? GROUP BY lane", (to_db(now),)):
+        "AND not_before <= ? GROUP BY lane",
+        (to_db(now),),
+    ):
         backlog[lane] = count
     for lane, count in backlog.items():
         _metrics.backlog.labels(lane).set(count)
     alerts = {"open": 0, "claimed": 0}
     for status, count in await db.fetch_all(
-        "SELECT status, COUNT(*) FROM escalations WHERE status != 'resolved' GROUP BY status"):
+        "SELECT status, COUNT(*) FROM escalations WHERE status != 'resolved' GROUP BY status"
+    ):
         alerts[status] = count
     for status, count in alerts.items():
         _metrics.alerts_open.labels(status).set(count)

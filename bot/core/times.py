@@ -15,34 +15,70 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-_NUMBER_WORDS = {"noon": "12", "midday": "12", "mediodia": "12", "midnight": "0",
-                 "medianoche": "0"}
-_AFTERNOON = ("pm", "p m", "de la tarde", "de la noche", "por la tarde", "por la noche",
-              "in the afternoon", "in the evening", "at night", "tonight", "evening")
+_NUMBER_WORDS = {"noon": "12", "midday": "12", "mediodia": "12", "midnight": "0", "medianoche": "0"}
+_AFTERNOON = (
+    "pm",
+    "p m",
+    "de la tarde",
+    "de la noche",
+    "por la tarde",
+    "por la noche",
+    "in the afternoon",
+    "in the evening",
+    "at night",
+    "tonight",
+    "evening",
+)
 _MORNING = ("am", "a m", "de la manana", "por la manana", "de la madrugada", "in the morning")
-_FILLER = re.compile(r"\b(a las|a la|las|la|at|around|about|sobre|hacia|o clock|en punto|"
-                     r"hs|hrs|horas|hours|h)\b")
+_FILLER = re.compile(
+    r"\b(a las|a la|las|la|at|around|about|sobre|hacia|o clock|en punto|"
+    r"hs|hrs|horas|hours|h)\b"
+)
 _CLOCK = re.compile(r"^(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?$")
 _SPANISH_FRACTIONS = {"y media": 30, "y cuarto": 15, "menos cuarto": -15}
 # A few cities people name in Spanish (or without the zone's spelling); zone city names
 # ("Caracas", "Mexico City", "Buenos Aires") are found without any list.
 CITY_ALIASES = {
-    "nueva york": "America/New_York", "ciudad de mexico": "America/Mexico_City",
-    "cdmx": "America/Mexico_City", "df": "America/Mexico_City", "londres": "Europe/London",
-    "paris": "Europe/Paris", "berlin": "Europe/Berlin", "roma": "Europe/Rome",
-    "lisboa": "Europe/Lisbon", "barcelona": "Europe/Madrid", "sevilla": "Europe/Madrid",
-    "valencia": "Europe/Madrid", "quito": "America/Guayaquil", "medellin": "America/Bogota",
-    "cali": "America/Bogota", "guadalajara": "America/Mexico_City",
-    "monterrey": "America/Monterrey", "san francisco": "America/Los_Angeles",
-    "los angeles": "America/Los_Angeles", "washington": "America/New_York",
-    "boston": "America/New_York", "miami": "America/New_York", "houston": "America/Chicago",
-    "dallas": "America/Chicago", "seattle": "America/Los_Angeles", "san juan": "America/Puerto_Rico",
-    "san jose": "America/Costa_Rica", "ciudad de guatemala": "America/Guatemala",
-    "ciudad de panama": "America/Panama", "santo domingo": "America/Santo_Domingo",
-    "islas canarias": "Atlantic/Canary", "canarias": "Atlantic/Canary",
-    "tenerife": "Atlantic/Canary", "las palmas": "Atlantic/Canary", "sidney": "Australia/Sydney",
-    "edimburgo": "Europe/London", "dublin": "Europe/Dublin", "toronto": "America/Toronto",
-    "vancouver": "America/Vancouver", "montreal": "America/Toronto",
+    "nueva york": "America/New_York",
+    "ciudad de mexico": "America/Mexico_City",
+    "cdmx": "America/Mexico_City",
+    "df": "America/Mexico_City",
+    "londres": "Europe/London",
+    "paris": "Europe/Paris",
+    "berlin": "Europe/Berlin",
+    "roma": "Europe/Rome",
+    "lisboa": "Europe/Lisbon",
+    "barcelona": "Europe/Madrid",
+    "sevilla": "Europe/Madrid",
+    "valencia": "Europe/Madrid",
+    "quito": "America/Guayaquil",
+    "medellin": "America/Bogota",
+    "cali": "America/Bogota",
+    "guadalajara": "America/Mexico_City",
+    "monterrey": "America/Monterrey",
+    "san francisco": "America/Los_Angeles",
+    "los angeles": "America/Los_Angeles",
+    "washington": "America/New_York",
+    "boston": "America/New_York",
+    "miami": "America/New_York",
+    "houston": "America/Chicago",
+    "dallas": "America/Chicago",
+    "seattle": "America/Los_Angeles",
+    "san juan": "America/Puerto_Rico",
+    "san jose": "America/Costa_Rica",
+    "ciudad de guatemala": "America/Guatemala",
+    "ciudad de panama": "America/Panama",
+    "santo domingo": "America/Santo_Domingo",
+    "islas canarias": "Atlantic/Canary",
+    "canarias": "Atlantic/Canary",
+    "tenerife": "Atlantic/Canary",
+    "las palmas": "Atlantic/Canary",
+    "sidney": "Australia/Sydney",
+    "edimburgo": "Europe/London",
+    "dublin": "Europe/Dublin",
+    "toronto": "America/Toronto",
+    "vancouver": "America/Vancouver",
+    "montreal": "America/Toronto",
 }
 
 

@@ -27,8 +27,9 @@ def ago(language: str, then: datetime, now: datetime) -> str:
     delta = then - now
     if abs(delta) < timedelta(minutes=1):
         return _JUST_NOW.get(language, _JUST_NOW["en"])
-    return format_timedelta(delta, add_direction=True, locale=_locale(language),
-                            granularity="minute")
+    return format_timedelta(
+        delta, add_direction=True, locale=_locale(language), granularity="minute"
+    )
 
 
 def duration(language: str, amount: timedelta) -> str:

@@ -25,7 +25,12 @@ LIFETIME = timedelta(hours=6)
 
 
 async def hand_over(
-    services: QueueServices, *, chat_id: int, method: str, payload: dict[str, Any], origin: str,
+    services: QueueServices,
+    *,
+    chat_id: int,
+    method: str,
+    payload: dict[str, Any],
+    origin: str,
     lane: Lane = Lane.INTERACTIVE,
 ) -> None:
     """Queue a reply that failed to send directly, in the lane it was sent in (a crisis reply

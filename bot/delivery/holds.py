@@ -44,8 +44,10 @@ def plan(due: outbox.DueItem, now: datetime) -> tuple[str, Any]:
             timezone=recipient.timezone,
             quiet_start=recipient.quiet_start,
             quiet_end=recipient.quiet_end,
-            paused_until=None if item.kind == ACCOUNT_NOTICE or (
-                recipient.suspended and item.kind in SUSPENSION_EXEMPT) else recipient.paused_until,
+            paused_until=None
+            if item.kind == ACCOUNT_NOTICE
+            or (recipient.suspended and item.kind in SUSPENSION_EXEMPT)
+            else recipient.paused_until,
         )
         # None: paused until they resume, so look again later
         until = now + RECHECK if deliverable is None else deliverable

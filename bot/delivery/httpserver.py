@@ -55,15 +55,24 @@ class Limits:
 def _response(status: int, payload: Any, keep_alive: bool = True) -> bytes:
     data = json.dumps(payload).encode()
     connection = "keep-alive" if keep_alive else "close"
-    return (f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(data)}\r\nConnection: {connection}\r\n\r\n").encode() + data
+    return (
+        f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\nConnection: {connection}\r\n\r\n"
+    ).encode() + data
 
 
 class TinyHttpServer:
     """Serves `handler(request) -> (status, json_payload)` on host:port."""
 
-    def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0, *,
-                 limits: Limits | None = None, screen: Screen | None = None) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        limits: Limits | None = None,
+        screen: Screen | None = None,
+    ) -> None:
         self.handler, self.host, self.port = handler, host, port
         self.limits = limits or Limits()
         self.screen = screen
@@ -96,14 +105,20 @@ class TinyHttpServer:
         try:
             while await self._one_request(reader, writer):
                 pass
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, ValueError):
+        except (
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            ConnectionError,
+            ValueError,
+        ):
             pass
         finally:
             self._open -= 1
             writer.close()
 
-    async def _one_request(self, reader: asyncio.StreamReader,
-                           writer: asyncio.StreamWriter) -> bool:
+    async def _one_request(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
         """Serve one request; False when the connection should close."""
         limits = self.limits
         try:
@@ -113,8 +128,10 @@ class TinyHttpServer:
             return False
         lines = head.decode("latin-1").split("\r\n")
         method, target, _ = lines[0].split(" ", 2)
-        headers = {k.strip().lower(): v.strip() for k, _, v in
-                   (line.partition(":") for line in lines[1:] if line)}
+        headers = {
+            k.strip().lower(): v.strip()
+            for k, _, v in (line.partition(":") for line in lines[1:] if line)
+        }
         length = int(headers.get("content-length", "0") or 0)
         refusal: tuple[int, Any] | None = None
         if length < 0 or length > limits.max_body_bytes:

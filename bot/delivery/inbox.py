@@ -55,6 +55,7 @@ class InboxServices(Protocol):
     @property
     def content(self) -> LiveContent: ...
 
+
 log = logging.getLogger(__name__)
 
 
@@ -66,8 +67,11 @@ async def keep(services: InboxServices, batch: Sequence[dict[str, Any]]) -> bool
     try:
         await updates.save_arrived(services.db, rows, services.clock.now())
     except sqlite3.Error as exc:
-        log.critical("could not keep %d arrived updates on disk (%s); handling them from "
-                     "memory only", len(rows), exc)
+        log.critical(
+            "could not keep %d arrived updates on disk (%s); handling them from memory only",
+            len(rows),
+            exc,
+        )
         return False
     return True
 
@@ -93,8 +97,12 @@ class InboxRequest(BaseRequest):
         await self.inner.shutdown()
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None,
-        *timeouts: Any, **named_timeouts: Any,
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *timeouts: Any,
+        **named_timeouts: Any,
     ) -> tuple[int, bytes]:
         """Make the call; for a successful getUpdates, keep its updates before returning.
 

@@ -140,8 +140,9 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 if isinstance(exc, BadRequest) or network_retries == 0:
                     raise
                 network_retries -= 1
-                log.warning("%s for a %s message; trying again", type(exc).__name__,
-                            lane.name.lower())
+                log.warning(
+                    "%s for a %s message; trying again", type(exc).__name__, lane.name.lower()
+                )
                 await asyncio.sleep(NETWORK_RETRY_PAUSE * 2 ** (1 - network_retries))
             except RetryAfter as exc:
                 delay = (
@@ -179,8 +180,9 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 raise
             log.info("a button press was too old to answer; carrying on")
         except (NetworkError, RetryAfter) as exc:
-            log.warning("a button press could not be answered (%s); carrying on",
-                        type(exc).__name__)
+            log.warning(
+                "a button press could not be answered (%s); carrying on", type(exc).__name__
+            )
         return True
 
     async def _unpaced(
@@ -204,8 +206,11 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 await asyncio.sleep(min(float(seconds), 5.0))
             except NetworkError as exc:
                 repeatable = endpoint.startswith("get") or endpoint == "answerCallbackQuery"
-                if (isinstance(exc, BadRequest) or attempt == MAX_NETWORK_RETRIES
-                        or (isinstance(exc, TimedOut) and not repeatable)):
+                if (
+                    isinstance(exc, BadRequest)
+                    or attempt == MAX_NETWORK_RETRIES
+                    or (isinstance(exc, TimedOut) and not repeatable)
+                ):
                     raise
                 await asyncio.sleep(NETWORK_RETRY_PAUSE * 2**attempt)
         raise AssertionError("unreachable")
@@ -226,8 +231,10 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         pace = self.chat_buckets.get(chat_id)
         if pace is None:
             if chat_id < 0:  # groups: 20 a minute, evenly spaced, never 21 in a minute
-                pace = ChatPace(Bucket(self.group_rate, 1.0),
-                                SlidingWindow(self.group_per_minute, 60.0 + WINDOW_MARGIN))
+                pace = ChatPace(
+                    Bucket(self.group_rate, 1.0),
+                    SlidingWindow(self.group_per_minute, 60.0 + WINDOW_MARGIN),
+                )
             else:
                 pace = ChatPace(Bucket(self.chat_rate, self.chat_burst))
             self.chat_buckets[chat_id] = pace

@@ -40,6 +40,7 @@ WINDOW = 64  # rows handed to the rate limiter at once; it orders them with ever
 LOW_LANE_SHARE = 0.5
 STOP_CHECK_SECONDS = 1.0  # an idle sender notices a stopping application this fast
 
+
 class Outbox:
     """Queues messages and delivers the due ones."""
 
@@ -87,8 +88,7 @@ class Outbox:
         """
         while running():
             try:
-                await self._pump(bot, until_idle=False, idle_seconds=idle_seconds,
-                                 running=running)
+                await self._pump(bot, until_idle=False, idle_seconds=idle_seconds, running=running)
             except Exception:  # keep the sender alive; the next round retries
                 log.exception("outbox sender failed; restarting it")
                 await asyncio.sleep(1)
@@ -117,7 +117,9 @@ class Outbox:
         due = await outbox_sending.due_with_recipients(db, now, room, outbox_sending.URGENT_LANES)
         low_room = min(room - len(due), self._low_cap - self._low_in_flight)
         if low_room > 0:
-            due += await outbox_sending.due_with_recipients(db, now, low_room, outbox_sending.LOW_LANES)
+            due += await outbox_sending.due_with_recipients(
+                db, now, low_room, outbox_sending.LOW_LANES
+            )
         claim, hold, skip, starting = [], [], [], []
         for entry in due:
             try:
@@ -178,7 +180,8 @@ class Outbox:
                     continue  # everything looked at was held or skipped: look for more
                 # With a wake pending but no room, only a finishing send can change anything.
                 waker = asyncio.create_task(
-                    self._wake.wait() if room > 0 or not woken else asyncio.Event().wait())
+                    self._wake.wait() if room > 0 or not woken else asyncio.Event().wait()
+                )
                 try:
                     done, _ = await asyncio.wait(
                         {*tasks, waker},

@@ -24,7 +24,9 @@ from storage.db import Database
 
 # Hooks get the application's services as their first argument. The sender does not import the
 # services (they are built around it), so the type stays open here; features annotate it.
-SentHook = Callable[[Any, outbox.DueItem, Any], Awaitable[None]]  # (services, row, Telegram's result)
+SentHook = Callable[
+    [Any, outbox.DueItem, Any], Awaitable[None]
+]  # (services, row, Telegram's result)
 # (services, row, reason) when a row fails for good, is still failing where another would give
 # up, or its chat became a supergroup (reason "migrated:<id>"); every kind is reported.
 FailedHook = Callable[[Any, outbox.OutboxItem, str], Awaitable[None]]
@@ -108,9 +110,17 @@ async def queue(
     """
     now = now or services.clock.now()
     queued = await outbox.enqueue(
-        connection or services.db, key=key, chat_id=chat_id, lane=lane, kind=kind,
-        payload=payload, not_before=not_before or now, now=now, member_id=member_id,
-        method=method, expires_at=expires_at,
+        connection or services.db,
+        key=key,
+        chat_id=chat_id,
+        lane=lane,
+        kind=kind,
+        payload=payload,
+        not_before=not_before or now,
+        now=now,
+        member_id=member_id,
+        method=method,
+        expires_at=expires_at,
     )
     if connection is None:
         services.outbox.wake()

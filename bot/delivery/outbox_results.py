@@ -66,9 +66,12 @@ class RowSender:
             await self.retry(item, "chat migrated", timedelta(0))
         except Forbidden as exc:
             # They blocked the bot: expected for a nudge, worth an operator's eye for crisis.
-            log.log(logging.ERROR if lane is Lane.CRISIS else logging.INFO,
-                    "outbox row %s (%s) not delivered: the recipient blocked the bot",
-                    item.id, item.kind)
+            log.log(
+                logging.ERROR if lane is Lane.CRISIS else logging.INFO,
+                "outbox row %s (%s) not delivered: the recipient blocked the bot",
+                item.id,
+                item.kind,
+            )
             await outbox_sending.mark_failed(db, item.id, "forbidden", final=True)
             self.stats["failed"] += 1
             await self.failed(item, f"forbidden: {exc.message}")
@@ -112,8 +115,12 @@ class RowSender:
                 log.exception("after-sent hook for outbox row %s failed", due.item.id)
 
     async def retry(
-        self, item: outbox.OutboxItem, error: str, delay: timedelta | None = None,
-        *, counts: bool = True,
+        self,
+        item: outbox.OutboxItem,
+        error: str,
+        delay: timedelta | None = None,
+        *,
+        counts: bool = True,
     ) -> None:
         """Try again later with exponential backoff (5 s, 10 s, ... 5 min), or give up.
 
@@ -123,11 +130,19 @@ class RowSender:
         """
         attempts = item.attempts + (1 if counts else 0)
         final = counts and item.lane != "crisis" and attempts >= MAX_ATTEMPTS
-        wait = (delay if delay is not None
-                else timedelta(seconds=min(300, 5 * 2**min(item.attempts, 6))))
+        wait = (
+            delay
+            if delay is not None
+            else timedelta(seconds=min(300, 5 * 2 ** min(item.attempts, 6)))
+        )
         if final:
-            log.error("outbox row %s (%s) failed for good after %d attempts: %s",
-                      item.id, item.kind, attempts, error)
+            log.error(
+                "outbox row %s (%s) failed for good after %d attempts: %s",
+                item.id,
+                item.kind,
+                attempts,
+                error,
+            )
         else:
             log.warning("outbox row %s: %s (attempt %d)", item.id, error, item.attempts + 1)
         await outbox_sending.mark_failed(

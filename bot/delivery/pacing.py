@@ -96,8 +96,9 @@ class SendGate:
     or a relayed message never waits for a wave of prompts to free a place.
     """
 
-    def __init__(self, size: int = 1, *, rate: float | None = None,
-                 max_size: int = MAX_IN_FLIGHT) -> None:
+    def __init__(
+        self, size: int = 1, *, rate: float | None = None, max_size: int = MAX_IN_FLIGHT
+    ) -> None:
         self.size = size
         self.rate = rate
         self.max_size = max(1, max_size)
@@ -114,8 +115,9 @@ class SendGate:
         """A gated request took `seconds` from grant to recorded outcome: resize the gate."""
         if self.rate is None:
             return
-        self.cycle = seconds if self.cycle is None else (
-            (1 - SMOOTHING) * self.cycle + SMOOTHING * seconds)
+        self.cycle = (
+            seconds if self.cycle is None else ((1 - SMOOTHING) * self.cycle + SMOOTHING * seconds)
+        )
         needed = math.ceil(self.rate * self.cycle * HEADROOM)
         # +1: the place kept for replies and relayed messages when the gate is wider than one.
         self.size = max(1, min(self.max_size, needed + 1 if needed > 1 else needed))

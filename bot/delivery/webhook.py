@@ -27,8 +27,9 @@ WEBHOOK_PATH = "/telegram"
 HEALTH_PATH = "/healthz"
 # Telegram's updates are a few KiB; a message with a long text and entities stays far below this.
 MAX_UPDATE_BYTES = 1024 * 1024
-WEBHOOK_LIMITS = Limits(max_body_bytes=MAX_UPDATE_BYTES, header_timeout=10.0, body_timeout=10.0,
-                        max_connections=100)
+WEBHOOK_LIMITS = Limits(
+    max_body_bytes=MAX_UPDATE_BYTES, header_timeout=10.0, body_timeout=10.0, max_connections=100
+)
 # Problems as plain sentences (counts and times, never a member's data), or [] when healthy.
 HealthCheck = Callable[[], Awaitable[list[str]]]
 
@@ -36,9 +37,17 @@ HealthCheck = Callable[[], Awaitable[list[str]]]
 class WebhookReceiver:
     """Accepts Telegram's POSTs on WEBHOOK_PATH and hands updates to the application."""
 
-    def __init__(self, app: Application, secret: str, host: str, port: int,
-                 *, health: HealthCheck | None = None, limits: Limits = WEBHOOK_LIMITS,
-                 services: InboxServices | None = None) -> None:
+    def __init__(
+        self,
+        app: Application,
+        secret: str,
+        host: str,
+        port: int,
+        *,
+        health: HealthCheck | None = None,
+        limits: Limits = WEBHOOK_LIMITS,
+        services: InboxServices | None = None,
+    ) -> None:
         self.app = app
         self.services = services
         self._secret = secret.encode()

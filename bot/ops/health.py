@@ -61,28 +61,48 @@ def evaluate(facts: Facts) -> list[Problem]:
     limit = timedelta(seconds=STALE_SWEEPS * facts.sweep_interval_seconds)
     # A database no bot has run on yet has no sweep: that is "not started", not "stopped".
     if facts.last_sweep is not None and facts.now - facts.last_sweep > limit:
-        problems.append(Problem(
-            "sweep", f"the sweep has not run for {_age(facts.now - facts.last_sweep)} (last {to_db(facts.last_sweep)} "
-            f"UTC): reminders and re-alerts are not going out; is the bot running?",
-            restart_helps=True))
+        problems.append(
+            Problem(
+                "sweep",
+                f"the sweep has not run for {_age(facts.now - facts.last_sweep)} (last {to_db(facts.last_sweep)} "
+                f"UTC): reminders and re-alerts are not going out; is the bot running?",
+                restart_helps=True,
+            )
+        )
     if facts.failed_alerts:
-        problems.append(Problem(
-            "alerts", f"{facts.failed_alerts} crisis alert message(s) could not be delivered in "
-            f"the last 7 days: check /escalations in the coordinators' group"))
+        problems.append(
+            Problem(
+                "alerts",
+                f"{facts.failed_alerts} crisis alert message(s) could not be delivered in "
+                f"the last 7 days: check /escalations in the coordinators' group",
+            )
+        )
     if facts.unclaimed_alerts_overdue:
-        problems.append(Problem(
-            "alerts", f"{facts.unclaimed_alerts_overdue} crisis alert(s) unclaimed for more than "
-            f"{OVERDUE_REALERTS * facts.realert_minutes} min: a coordinator should claim them"))
+        problems.append(
+            Problem(
+                "alerts",
+                f"{facts.unclaimed_alerts_overdue} crisis alert(s) unclaimed for more than "
+                f"{OVERDUE_REALERTS * facts.realert_minutes} min: a coordinator should claim them",
+            )
+        )
     if facts.outbox_gave_up or facts.outbox_retrying:
-        problems.append(Problem(
-            "outbox", f"outbox: {facts.outbox_gave_up} message(s) gave up in the last 24 h, "
-            f"{facts.outbox_retrying} still retrying after {FAILING_ATTEMPTS}+ attempts "
-            f"(Telegram unreachable or refusing them; see the log)"))
+        problems.append(
+            Problem(
+                "outbox",
+                f"outbox: {facts.outbox_gave_up} message(s) gave up in the last 24 h, "
+                f"{facts.outbox_retrying} still retrying after {FAILING_ATTEMPTS}+ attempts "
+                f"(Telegram unreachable or refusing them; see the log)",
+            )
+        )
     if facts.coordinators_unreachable:
         since, _, reason = facts.coordinators_unreachable.partition(" ")
-        problems.append(Problem(
-            "coordinators", f"the coordinators' group cannot be reached since {since} UTC "
-            f"({reason}): add the bot back to the group or fix COORDINATOR_CHAT_ID"))
+        problems.append(
+            Problem(
+                "coordinators",
+                f"the coordinators' group cannot be reached since {since} UTC "
+                f"({reason}): add the bot back to the group or fix COORDINATOR_CHAT_ID",
+            )
+        )
     return problems
 
 
@@ -93,8 +113,12 @@ def _age(delta: timedelta) -> str:
     return f"{minutes // 60} h" if minutes < 48 * 60 else f"{minutes // 1440} days"
 
 
-async def gather(db: Database, settings: Settings | StorageSettings, now: datetime,
-                 sweep_interval_seconds: int = INTERVAL_SECONDS) -> Facts:
+async def gather(
+    db: Database,
+    settings: Settings | StorageSettings,
+    now: datetime,
+    sweep_interval_seconds: int = INTERVAL_SECONDS,
+) -> Facts:
     """Read the facts the checks need (read-only)."""
     realert_minutes = settings.realert_gaps[0]  # the first gap: how soon a re-alert comes
     last_sweep = await db.fetch_value("SELECT value FROM kv WHERE key = 'last_sweep_at'")
@@ -108,38 +132,54 @@ async def gather(db: Database, settings: Settings | StorageSettings, now: dateti
         failed_alerts=await db.fetch_value(
             "SELECT COUNT(*) FROM outbox WHERE lane = 'crisis' AND status = 'failed' "
             "AND (chat_id = ? OR (? IS NULL AND chat_id < 0)) AND created_at >= ?",
-            (settings.coordinator_chat_id, settings.coordinator_chat_id,
-             to_db(now - ALERTS_RECENT))),
+            (
+                settings.coordinator_chat_id,
+                settings.coordinator_chat_id,
+                to_db(now - ALERTS_RECENT),
+            ),
+        ),
         unclaimed_alerts_overdue=await db.fetch_value(
             "SELECT COUNT(*) FROM escalations WHERE status = 'open' AND created_at < ?",
-            (overdue_before,)),
+            (overdue_before,),
+        ),
         # A blocked bot ("forbidden") is the member's choice, not a fault.
         outbox_gave_up=await db.fetch_value(
             "SELECT COUNT(*) FROM outbox WHERE status = 'failed' AND last_error != 'forbidden' "
-            "AND created_at >= ?", (to_db(now - RECENT),)),
+            "AND created_at >= ?",
+            (to_db(now - RECENT),),
+        ),
         outbox_retrying=await db.fetch_value(
-            "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') "
-            "AND attempts >= ?", (FAILING_ATTEMPTS,)),
+            "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending') AND attempts >= ?",
+            (FAILING_ATTEMPTS,),
+        ),
         coordinators_unreachable=await db.fetch_value(
-            "SELECT value FROM kv WHERE key = ?", (COORDINATORS_KEY,)),
+            "SELECT value FROM kv WHERE key = ?", (COORDINATORS_KEY,)
+        ),
     )
 
 
-async def check(db: Database, settings: Settings | StorageSettings, now: datetime,
-                sweep_interval_seconds: int = INTERVAL_SECONDS) -> list[Problem]:
+async def check(
+    db: Database,
+    settings: Settings | StorageSettings,
+    now: datetime,
+    sweep_interval_seconds: int = INTERVAL_SECONDS,
+) -> list[Problem]:
     """Gather the facts and evaluate them: the one entry point for status, /healthz, watchdog."""
     return evaluate(await gather(db, settings, now, sweep_interval_seconds))
 
 
-async def record_coordinators_reachable(db: Database, reachable: bool, now: datetime,
-                                        reason: str = "") -> None:
+async def record_coordinators_reachable(
+    db: Database, reachable: bool, now: datetime, reason: str = ""
+) -> None:
     """Remember whether the last send to the coordinators' group got through."""
     if reachable:
         await db.execute("DELETE FROM kv WHERE key = ?", (COORDINATORS_KEY,))
     else:
         # Keep the first failure's time: "unreachable since" is what an operator needs.
-        await db.execute("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-                         (COORDINATORS_KEY, f"{to_db(now)} {reason}"))
+        await db.execute(
+            "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (COORDINATORS_KEY, f"{to_db(now)} {reason}"),
+        )
 
 
 async def coordinators_reached(services: Services, due: DueItem, result: Any) -> None:
@@ -178,8 +218,10 @@ async def check_file(settings: Settings | StorageSettings) -> list[Problem]:
     try:
         return await check(db, settings, SystemClock().now())
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot check {settings.database_path} ({exc}); is it this bot's "
-                            "database (start the bot once to upgrade an older one)?") from None
+        raise DatabaseError(
+            f"Cannot check {settings.database_path} ({exc}); is it this bot's "
+            "database (start the bot once to upgrade an older one)?"
+        ) from None
     finally:
         await db.close()
 

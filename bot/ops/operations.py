@@ -34,18 +34,22 @@ async def backup(database: Path, target: Path, *, force: bool = False) -> str:
     """
     database = Path(database)
     if not database.is_file():
-        raise DatabaseError(f"There is no database at {database}. Check DATABASE_PATH; "
-                            "nothing was backed up.")
+        raise DatabaseError(
+            f"There is no database at {database}. Check DATABASE_PATH; nothing was backed up."
+        )
     live = [database, Path(f"{database}-wal"), Path(f"{database}-shm"), lock_path(database)]
     if any(_same_file(target, path) for path in live) or target.resolve() == database.resolve():
-        raise DatabaseError(f"Refusing to back up {database} onto itself ({target}); "
-                            "give a path for the copy.")
+        raise DatabaseError(
+            f"Refusing to back up {database} onto itself ({target}); give a path for the copy."
+        )
     if target.exists() and not force:
-        raise DatabaseError(f"{target} already exists; choose another path, or add --force "
-                            "to replace it.")
+        raise DatabaseError(
+            f"{target} already exists; choose another path, or add --force to replace it."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                         dir=target.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+    )
     os.close(handle)
     try:
         source = sqlite3.connect(f"file:{database.resolve()}?mode=ro", uri=True)
@@ -61,8 +65,9 @@ async def backup(database: Path, target: Path, *, force: bool = False) -> str:
         os.chmod(temporary, 0o600)
         os.replace(temporary, target)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"The backup of {database} failed ({exc}); nothing was "
-                            "replaced.") from None
+        raise DatabaseError(
+            f"The backup of {database} failed ({exc}); nothing was replaced."
+        ) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
     return f"Backed up {database} to {target} ({target.stat().st_size} bytes)."
@@ -91,12 +96,10 @@ async def status(database: Path) -> str:
 
         skipped = await skipped_by_reason(db)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot read {database} ({exc}); is it this bot's database?"
-                            ) from None
+        raise DatabaseError(f"Cannot read {database} ({exc}); is it this bot's database?") from None
     finally:
         await db.close()
-    lines = [f"schema version: {version}",
-             f"bot running: {'yes' if is_held(database) else 'no'}"]
+    lines = [f"schema version: {version}", f"bot running: {'yes' if is_held(database) else 'no'}"]
     lines += [f"{label}: {value}" for label, value in counts.items()]
     lines.append(f"last sweep: {last_sweep or 'never'} (UTC)")
     reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(skipped.items()))
@@ -114,9 +117,11 @@ async def alert_health_lines(db: Database, now: datetime) -> tuple[list[str], bo
     counts = await escalation_followup.health(db, now, now - OVERDUE_UNCLAIMED)
     group = await coordinator_group.get(db)
     state = group.state if group else "ok"
-    lines = [f"failing alerts: {counts['failing']} (a message about them could not be delivered)",
-             f"overdue alerts: {counts['overdue']} (unclaimed for over an hour)",
-             f"coordinators' group: {state}"]
+    lines = [
+        f"failing alerts: {counts['failing']} (a message about them could not be delivered)",
+        f"overdue alerts: {counts['overdue']} (unclaimed for over an hour)",
+        f"coordinators' group: {state}",
+    ]
     return lines, counts["failing"] > 0 or state != "ok"
 
 
@@ -126,8 +131,10 @@ async def alert_status(database: Path) -> tuple[str, bool]:
     try:
         lines, failing = await alert_health_lines(db, datetime.now(UTC))
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Cannot read the alerts in {database} ({exc}); is it this bot's "
-                            "database (start the bot once to upgrade an older one)?") from None
+        raise DatabaseError(
+            f"Cannot read the alerts in {database} ({exc}); is it this bot's "
+            "database (start the bot once to upgrade an older one)?"
+        ) from None
     finally:
         await db.close()
     if failing:
@@ -166,8 +173,11 @@ async def restore(database: Path, source: Path) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     # Held for the whole swap: a running bot makes the restore refuse, and a bot started
     # meanwhile refuses instead of opening a file that is being replaced.
-    lock = InstanceLock(target, purpose="stop it before restoring (a restore under a running "
-                        "bot is lost at its next start)").acquire()
+    lock = InstanceLock(
+        target,
+        purpose="stop it before restoring (a restore under a running "
+        "bot is lost at its next start)",
+    ).acquire()
     try:
         return _swap_in(target, source, version)
     finally:
@@ -193,5 +203,7 @@ def _swap_in(target: Path, source: Path, version: int) -> str:
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(source, target)
     target.chmod(0o600)
-    return (f"Restored {source} (schema version {version}) to {target}; the next start applies "
-            f"any newer migrations.{kept}")
+    return (
+        f"Restored {source} (schema version {version}) to {target}; the next start applies "
+        f"any newer migrations.{kept}"
+    )

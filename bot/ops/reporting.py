@@ -41,8 +41,9 @@ def _without_frame_variables(event: Event) -> Event:
     return event
 
 
-def setup_sentry(dsn: str, token: str, *, environment: str = "production",
-                 transport: Any = None) -> None:
+def setup_sentry(
+    dsn: str, token: str, *, environment: str = "production", transport: Any = None
+) -> None:
     """Start reporting ERROR log records and unhandled exceptions to Sentry."""
     import sentry_sdk
     from sentry_sdk.integrations.logging import LoggingIntegration

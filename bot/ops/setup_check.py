@@ -50,8 +50,10 @@ async def check_coordinator_group(bot: Any, chat_id: int) -> None:
     if member.status != "administrator":
         # Only admins receive chat_member updates: without them a coordinator who leaves keeps
         # console access for up to the 5-minute membership cache (handlers/access.py).
-        log.warning("the bot is not an admin of the coordinators' group: make it an admin with "
-                    "'Manage topics' so it hears when coordinators leave and can open topics")
+        log.warning(
+            "the bot is not an admin of the coordinators' group: make it an admin with "
+            "'Manage topics' so it hears when coordinators leave and can open topics"
+        )
     if chat.type == "group" or not getattr(chat, "is_forum", False):
         log.info("the coordinators' group has no topics: alerts go to the main chat")
 
@@ -65,8 +67,11 @@ async def find_group(bot: Any, rounds: int, poll_seconds: int = 10) -> list[tupl
             chat = update.effective_chat
             if chat is not None and chat.type in ("group", "supergroup") and chat.id not in found:
                 found[chat.id] = chat.title or ""
-                print(f"Group \u201c{chat.title or '?'}\u201d ({chat.type}) has the id {chat.id}:"
-                      f"\n  COORDINATOR_CHAT_ID={chat.id}", flush=True)
+                print(
+                    f"Group \u201c{chat.title or '?'}\u201d ({chat.type}) has the id {chat.id}:"
+                    f"\n  COORDINATOR_CHAT_ID={chat.id}",
+                    flush=True,
+                )
         if found:
             break
     return list(found.items())

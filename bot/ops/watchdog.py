@@ -46,8 +46,9 @@ def ping_interval() -> float | None:
     return int(usec) / 1_000_000 / 2
 
 
-async def run_watchdog(check: Callable[[], Awaitable[list[Problem]]], interval: float,
-                       stop: asyncio.Event) -> None:
+async def run_watchdog(
+    check: Callable[[], Awaitable[list[Problem]]], interval: float, stop: asyncio.Event
+) -> None:
     """Until stopped: run the health checks, ping if a restart would not help, report STATUS."""
     while not stop.is_set():
         try:

@@ -21,19 +21,32 @@ async def pause(services: Services, member: Member, length: timedelta | None) ->
     now = services.clock.now()
     until = INDEFINITE if length is None else to_db(now + length)
     member = await members.update_profile(services.db, member.id, now, paused_until=until)
-    await engagement.record(services.db, services.pseudonym_key, kind="paused", now=now,
-                            telegram_id=member.telegram_id, role=member.role,
-                            value=length.days if length else None)
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="paused",
+        now=now,
+        telegram_id=member.telegram_id,
+        role=member.role,
+        value=length.days if length else None,
+    )
     return member
 
 
 async def resume(services: Services, member: Member) -> Member:
     """Nudges start again; the next check-in is worked out afresh by the scheduler."""
     now = services.clock.now()
-    member = await members.update_profile(services.db, member.id, now, paused_until=None,
-                                          next_checkin_at=None)
-    await engagement.record(services.db, services.pseudonym_key, kind="resumed", now=now,
-                            telegram_id=member.telegram_id, role=member.role)
+    member = await members.update_profile(
+        services.db, member.id, now, paused_until=None, next_checkin_at=None
+    )
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="resumed",
+        now=now,
+        telegram_id=member.telegram_id,
+        role=member.role,
+    )
     return member
 
 
@@ -42,12 +55,23 @@ async def step_back(services: Services, member: Member, wanted: bool) -> Member:
     Current pairs go on either way."""
     now = services.clock.now()
     member = await members.update_profile(services.db, member.id, now, stepped_back=int(wanted))
-    await engagement.record(services.db, services.pseudonym_key, kind="stepped_back", now=now,
-                            telegram_id=member.telegram_id, role="mentor", value=int(wanted))
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="stepped_back",
+        now=now,
+        telegram_id=member.telegram_id,
+        role="mentor",
+        value=int(wanted),
+    )
     direction = "out" if wanted else "in"
     await notify_coordinators(
-        services, key=f"stepback:{member.code}:{direction}:{to_db(now)}",
-        text=services.t(services.settings.default_language,
-                        f"account.coordinators_stepback_{direction}", code=member.code),
+        services,
+        key=f"stepback:{member.code}:{direction}:{to_db(now)}",
+        text=services.t(
+            services.settings.default_language,
+            f"account.coordinators_stepback_{direction}",
+            code=member.code,
+        ),
     )
     return member

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 async def plan_extras(services: Services, member: Member) -> tuple[bool, list[int]]:
     """(ask the sharing choices?, ids of goals to mark progress on)."""
-    first = (await checkins.count_checkins(services.db, member.id) == 0
-             and not await sharing.choices(services.db, member.id))
+    first = await checkins.count_checkins(
+        services.db, member.id
+    ) == 0 and not await sharing.choices(services.db, member.id)
     goals = await sharing.goals(services.db, member.id)
     return first, [goal.id for goal in goals if goal.progress < 3]
 
@@ -29,13 +30,18 @@ async def extra_step_text(services: Services, member: Member, draft: Draft) -> s
     t, language = services.t, member.language
     kind, _, rest = (draft.step or "").partition(":")
     if kind == "g":
-        goal = next((g for g in await sharing.goals(services.db, member.id) if str(g.id) == rest),
-                    None)
+        goal = next(
+            (g for g in await sharing.goals(services.db, member.id) if str(g.id) == rest), None
+        )
         return t(language, "goals.checkin_question", goal=goal.text if goal else "…")
     default = services.content.checkins.sharing.get(rest, False)
     key = "sharing.ask_note" if rest == NOTE else "sharing.ask_item"
-    text = t(language, key, item=item_name(t, language, rest),
-             default=choice_label(t, language, rest, default))
+    text = t(
+        language,
+        key,
+        item=item_name(t, language, rest),
+        default=choice_label(t, language, rest, default),
+    )
     first_item = services.content.checkins.sharing_items[0]
     return Html(t(language, "sharing.first_intro") + "\n\n" + text) if rest == first_item else text
 
@@ -47,8 +53,7 @@ async def skip_unasked(services: Services, member: Member, draft: Draft) -> Draf
         asks = bool(chosen) if chosen is not None else (await shown_items(services, member))[NOTE]
         if asks:
             break
-        draft = await checkins.save_answer(services.db, draft, draft.step, 0,
-                                           services.clock.now())
+        draft = await checkins.save_answer(services.db, draft, draft.step, 0, services.clock.now())
     return draft
 
 
@@ -71,6 +76,12 @@ async def shown_items(services: Services, member: Member) -> dict[str, bool]:
 async def goal_lines(services: Services, member: Member, language: str) -> list[str]:
     """The member's goals with their progress, in `language` (for cards, /progress, settings)."""
     t = services.t
-    return [t(language, "goals.line", goal=goal.text,
-              progress=t(language, f"goals.progress_{goal.progress}"))
-            for goal in await sharing.goals(services.db, member.id)]
+    return [
+        t(
+            language,
+            "goals.line",
+            goal=goal.text,
+            progress=t(language, f"goals.progress_{goal.progress}"),
+        )
+        for goal in await sharing.goals(services.db, member.id)
+    ]

@@ -72,8 +72,11 @@ async def finish(services: Services, member: Member, draft: Draft) -> list[Reply
     mood = structured[content.mood_question.id]
     note = draft.note if any(q.kind == "text" for q in content.questions) else None
     shared_note = next(
-        (note for q in content.questions
-         if q.ask_share and shown.get(q.id) and answers.get(f"share:{q.id}") == 1),
+        (
+            note
+            for q in content.questions
+            if q.ask_share and shown.get(q.id) and answers.get(f"share:{q.id}") == 1
+        ),
         None,
     )
     contact_question = next((q for q in content.questions if q.contact), None)
@@ -92,9 +95,14 @@ async def finish(services: Services, member: Member, draft: Draft) -> list[Reply
     )
     if new:  # a second check-in the same week updates the first and is not counted again
         await engagement.record(
-            services.db, services.pseudonym_key, kind="checkin_done", now=now,
-            telegram_id=member.telegram_id, role=member.role,
-            pair_code=pair.code if pair else None, value=mood,
+            services.db,
+            services.pseudonym_key,
+            kind="checkin_done",
+            now=now,
+            telegram_id=member.telegram_id,
+            role=member.role,
+            pair_code=pair.code if pair else None,
+            value=mood,
         )
     replies: list[Reply] = [(t(language, "checkin.thanks", emoji=_emoji(mood)), None)]
     low = await _score_measures(services, member, draft, now)
@@ -105,13 +113,18 @@ async def finish(services: Services, member: Member, draft: Draft) -> list[Reply
             await send_mentor_card(services, member, mentor, pair, checkin, shared_note, shown)
             if wants_contact:
                 await checkins.request_reachout(services.db, pair.id, checkin.id, now)
-            replies.append((t(language, "checkin.mentor_will_see", alias=mentor.display_alias),
-                            None))
+            replies.append(
+                (t(language, "checkin.mentor_will_see", alias=mentor.display_alias), None)
+            )
     if low:
         replies.append((low_result_text(services, member), None))
     if not await sharing.goals(services.db, member.id):  # goals can be set from the check-in
-        replies.append((t(language, "goals.none"),
-                        [[(t(language, "goals.set_one"), services.signer.sign("gl", "add"))]]))
+        replies.append(
+            (
+                t(language, "goals.none"),
+                [[(t(language, "goals.set_one"), services.signer.sign("gl", "add"))]],
+            )
+        )
     return replies
 
 
@@ -132,12 +145,22 @@ async def _score_measures(services: Services, member: Member, draft: Draft, now:
         band = measure.band(score)
         occasion = due.get(instrument, "followup")
         await checkins.add_measure(
-            services.db, member_id=member.id, instrument=instrument, occasion=occasion,
-            score=score, band=band.name, now=now,
+            services.db,
+            member_id=member.id,
+            instrument=instrument,
+            occasion=occasion,
+            score=score,
+            band=band.name,
+            now=now,
         )
         await engagement.record(
-            services.db, services.pseudonym_key, kind=f"{instrument}_score", now=now,
-            telegram_id=member.telegram_id, role=member.role, value=score,
+            services.db,
+            services.pseudonym_key,
+            kind=f"{instrument}_score",
+            now=now,
+            telegram_id=member.telegram_id,
+            role=member.role,
+            value=score,
         )
         if band.low:
             low = True
@@ -147,8 +170,12 @@ async def _score_measures(services: Services, member: Member, draft: Draft, now:
                 key=f"measure:{member.code}:{instrument}:{draft.period}",
                 kind="measure_low",
                 text=services.t(
-                    language, "checkin.coord_low", code=member.code,
-                    alias=member.display_alias, instrument=instrument.upper(), band=band.name,
+                    language,
+                    "checkin.coord_low",
+                    code=member.code,
+                    alias=member.display_alias,
+                    instrument=instrument.upper(),
+                    band=band.name,
                 ),
             )
     return low
@@ -168,8 +195,12 @@ def low_result_text(services: Services, member: Member) -> str:
         if entry.website:
             contact.append(f'<a href="{attr(entry.website)}">{t(language, "checkin.website")}</a>')
         lines.append(
-            t(language, "checkin.referral", name=entry.name,
-              description=entry.description.get(language))
+            t(
+                language,
+                "checkin.referral",
+                name=entry.name,
+                description=entry.description.get(language),
+            )
             + (" " + Html(" · ".join(contact)) if contact else "")
         )
     lines.append(t(language, "checkin.low_result_crisis"))
@@ -177,8 +208,13 @@ def low_result_text(services: Services, member: Member) -> str:
 
 
 async def send_mentor_card(
-    services: Services, mentee: Member, mentor: Member, pair: Pair, checkin: Checkin,
-    note: str | None, shown: dict[str, bool],
+    services: Services,
+    mentee: Member,
+    mentor: Member,
+    pair: Pair,
+    checkin: Checkin,
+    note: str | None,
+    shown: dict[str, bool],
 ) -> None:
     """Queue the summary card for the mentor (in their waking hours): only the items the mentee
     shares (`shown`); the note is escaped."""
@@ -189,7 +225,9 @@ async def send_mentor_card(
     )
     lines: list[str] = [t(language, "checkin.card_title", alias=mentee.display_alias)]
     if shown.get(content.mood_question.id):
-        lines.append(t(language, "checkin.card_mood", emoji=_emoji(checkin.mood), mood=checkin.mood))
+        lines.append(
+            t(language, "checkin.card_mood", emoji=_emoji(checkin.mood), mood=checkin.mood)
+        )
         if earlier:
             lines.append(t(language, "checkin.card_trend", trend=trend([*earlier, checkin.mood])))
     for question in content.questions:
@@ -198,20 +236,37 @@ async def send_mentor_card(
         value = checkin.answers.get(question.id)
         option = next((o for o in question.options if o.value == value), None)
         if option is not None:
-            lines.append(t(language, "checkin.card_answer", question=question.text.get(language),
-                           answer=option.label.get(language)))
+            lines.append(
+                t(
+                    language,
+                    "checkin.card_answer",
+                    question=question.text.get(language),
+                    answer=option.label.get(language),
+                )
+            )
     if note:
         text = note if len(note) <= NOTE_ON_CARD_CHARS else note[:NOTE_ON_CARD_CHARS] + "…"
         lines.append(t(language, "checkin.card_note", note=text))
     if shown.get("goals"):
         lines += await checkin_extras.goal_lines(services, mentee, language)
-    lines.append(t(language, "checkin.card_contact_yes" if checkin.wants_contact
-                   else "checkin.card_contact_no"))
-    buttons = [[
-        (t(language, "checkin.card_message", alias=mentee.display_alias)[:60],
-         services.signer.sign("relay", "pick", pair.id)),
-        (t(language, "checkin.card_reached"), services.signer.sign("checkin", "reached", pair.id)),
-    ]]
+    lines.append(
+        t(
+            language,
+            "checkin.card_contact_yes" if checkin.wants_contact else "checkin.card_contact_no",
+        )
+    )
+    buttons = [
+        [
+            (
+                t(language, "checkin.card_message", alias=mentee.display_alias)[:60],
+                services.signer.sign("relay", "pick", pair.id),
+            ),
+            (
+                t(language, "checkin.card_reached"),
+                services.signer.sign("checkin", "reached", pair.id),
+            ),
+        ]
+    ]
     await queue(
         services,
         key=f"checkin_card:{checkin.id}:{checkin.updated_at}",
@@ -237,23 +292,46 @@ async def finish_pulse(services: Services, member: Member, period: str) -> Pulse
     """Count the pulse (anonymised) and tell coordinators about a low answer or a request."""
     t, now = services.t, services.clock.now()
     pulse = await pulses.get(services.db, member.id, period) or {}
-    await engagement.record(services.db, services.pseudonym_key, kind="pulse_done", now=now,
-                            telegram_id=member.telegram_id, role="mentor",
-                            value=pulse.get("wellbeing"))
-    await engagement.record(services.db, services.pseudonym_key, kind="pulse_going", now=now,
-                            telegram_id=member.telegram_id, role="mentor", value=pulse.get("going"))
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="pulse_done",
+        now=now,
+        telegram_id=member.telegram_id,
+        role="mentor",
+        value=pulse.get("wellbeing"),
+    )
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="pulse_going",
+        now=now,
+        telegram_id=member.telegram_id,
+        role="mentor",
+        value=pulse.get("going"),
+    )
     low_at = services.content.checkins.pulse.low_at_or_below
-    flags = PulseFlags(low=any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing")),
-                       wants_support=bool(pulse.get("wants_support")))
+    flags = PulseFlags(
+        low=any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing")),
+        wants_support=bool(pulse.get("wants_support")),
+    )
     if flags.low or flags.wants_support:
         language = services.settings.default_language
         reasons = [t(language, "pulse.reason_low")] if flags.low else []
         if flags.wants_support:
             reasons.append(t(language, "pulse.reason_support"))
         await notify_coordinators(
-            services, key=f"pulse_flag:{member.code}:{period}", kind="pulse_flag",
-            text=t(language, "pulse.coord", code=member.code, alias=member.display_alias,
-                   going=pulse.get("going") or "-", wellbeing=pulse.get("wellbeing") or "-",
-                   reasons=", ".join(reasons)),
+            services,
+            key=f"pulse_flag:{member.code}:{period}",
+            kind="pulse_flag",
+            text=t(
+                language,
+                "pulse.coord",
+                code=member.code,
+                alias=member.display_alias,
+                going=pulse.get("going") or "-",
+                wellbeing=pulse.get("wellbeing") or "-",
+                reasons=", ".join(reasons),
+            ),
         )
     return flags

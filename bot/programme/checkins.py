@@ -44,8 +44,13 @@ def measure_due(
     return None
 
 
-def plan_steps(content: CheckinContent, due: dict[str, str], *, first: bool = False,
-               goal_ids: Sequence[int] = ()) -> list[str]:
+def plan_steps(
+    content: CheckinContent,
+    due: dict[str, str],
+    *,
+    first: bool = False,
+    goal_ids: Sequence[int] = (),
+) -> list[str]:
     """The ordered steps of a check-in: sharing choices (first check-in only), questions, share
     choices, progress on each open goal, then due measure items."""
     steps: list[str] = [f"p:{item}" for item in content.sharing_items] if first else []

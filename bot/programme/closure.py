@@ -43,17 +43,23 @@ SURVEY = (
 )
 
 
-def survey_step(services: Services, language: str, role: str, pair: pairs.Pair,
-                index: int) -> tuple[Html, Buttons]:
+def survey_step(
+    services: Services, language: str, role: str, pair: pairs.Pair, index: int
+) -> tuple[Html, Buttons]:
     """The text and buttons of exit-survey question `index` for one side of a pair."""
     t, sign = services.t, services.signer.sign
     question = SURVEY[index]
     key = f"pair.survey_{question.id}" + (f"_{role}" if question.id == "continue" else "")
-    text = Html(t(language, "pair.survey_progress", step=index + 1, steps=len(SURVEY))
-                + "\n" + t(language, key))
+    text = Html(
+        t(language, "pair.survey_progress", step=index + 1, steps=len(SURVEY))
+        + "\n"
+        + t(language, key)
+    )
     row = [
-        (label if label.isdigit() else t(language, f"pair.answer_{label}"),
-         sign("pair", "sv", pair.id, index, label))
+        (
+            label if label.isdigit() else t(language, f"pair.answer_{label}"),
+            sign("pair", "sv", pair.id, index, label),
+        )
         for label, _ in question.answers
     ]
     return text, [row, [(t(language, "pair.survey_skip"), sign("pair", "sv", pair.id, index, "x"))]]
@@ -88,36 +94,66 @@ async def close_pair(
                 key = f"pair.closed_{ended_by}"
             alias = partner.display_alias if partner else "-"
             await queue_to_member(
-                services, connection, member, key=f"pair:{pair.code}:closed:{role}",
-                text=t(member.language, key, partner=alias,
-                       weeks=services.settings.program_weeks),
-                kind="pair_closed", now=now,
+                services,
+                connection,
+                member,
+                key=f"pair:{pair.code}:closed:{role}",
+                text=t(member.language, key, partner=alias, weeks=services.settings.program_weeks),
+                kind="pair_closed",
+                now=now,
             )
             text, buttons = survey_step(services, member.language, role, pair, 0)
             await queue_to_member(
-                services, connection, member, key=f"pair:{pair.code}:survey:{role}",
-                text=text, buttons=buttons, kind="exit_survey", now=now,
+                services,
+                connection,
+                member,
+                key=f"pair:{pair.code}:survey:{role}",
+                text=text,
+                buttons=buttons,
+                kind="exit_survey",
+                now=now,
             )
-            await engagement.record(connection, services.pseudonym_key, kind="ended", now=now,
-                                    telegram_id=member.telegram_id, role=role,
-                                    pair_code=pair.code)
+            await engagement.record(
+                connection,
+                services.pseudonym_key,
+                kind="ended",
+                now=now,
+                telegram_id=member.telegram_id,
+                role=role,
+                pair_code=pair.code,
+            )
         if actor is not None:
-            await audit.record(connection, actor_id=actor.id, actor_name=actor.name,
-                               action="unpair", now=now, subject=pair.code, detail=reason[:200])
+            await audit.record(
+                connection,
+                actor_id=actor.id,
+                actor_name=actor.name,
+                action="unpair",
+                now=now,
+                subject=pair.code,
+                detail=reason[:200],
+            )
         elif ended_by != "coordinator":
             language = services.settings.default_language
             await notify_coordinators(
-                services, key=f"pair:{pair.code}:ended", kind="pair_ended",
-                text=t(language, f"matching.ended_{ended_by}", pair=pair.code,
-                       mentee=mentee.code if mentee else "-", reason=reason),
+                services,
+                key=f"pair:{pair.code}:ended",
+                kind="pair_ended",
+                text=t(
+                    language,
+                    f"matching.ended_{ended_by}",
+                    pair=pair.code,
+                    mentee=mentee.code if mentee else "-",
+                    reason=reason,
+                ),
                 connection=connection,
             )
     services.outbox.wake()
     return pair
 
 
-async def end_pairs_of(services: Services, member: Member, reason: str = "left the programme"
-                       ) -> int:
+async def end_pairs_of(
+    services: Services, member: Member, reason: str = "left the programme"
+) -> int:
     """End every current pair of a member who leaves (call before /forget deletes the row).
 
     The partner gets the kind "has ended your pairing" message and the survey; the leaving
@@ -145,8 +181,14 @@ async def answer_survey(
         return "done", t(language, "pair.survey_thanks"), None
     values = dict(question.answers)
     if label not in values or not await surveys.answer(
-        services.db, services.pseudonym_key, survey="exit", pair_code=pair.code, role=role,
-        question=question.id, value=values[label], now=now,
+        services.db,
+        services.pseudonym_key,
+        survey="exit",
+        pair_code=pair.code,
+        role=role,
+        question=question.id,
+        value=values[label],
+        now=now,
     ):
         return "stale", None, None
     if question.id == "continue" and role == "mentee" and values[label] > 0:
@@ -157,9 +199,16 @@ async def answer_survey(
     if index + 1 < len(SURVEY):
         text, buttons = survey_step(services, language, role, pair, index + 1)
         return "next", text, buttons
-    await engagement.record(services.db, services.pseudonym_key, kind="exit_survey", now=now,
-                            telegram_id=member.telegram_id, role=role, pair_code=pair.code,
-                            value=float(len(SURVEY)))
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="exit_survey",
+        now=now,
+        telegram_id=member.telegram_id,
+        role=role,
+        pair_code=pair.code,
+        value=float(len(SURVEY)),
+    )
     return "done", t(language, "pair.survey_thanks"), None
 
 
@@ -172,15 +221,29 @@ async def answer_fit(services: Services, pair_id: int, member: Member, answer: s
     if not await pairs.set_fit(services.db, pair.id, role, answer):
         return "stale"
     now = services.clock.now()
-    await engagement.record(services.db, services.pseudonym_key, kind="fit_check", now=now,
-                            telegram_id=member.telegram_id, role=role, pair_code=pair.code,
-                            value=FIT_VALUES[answer])
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="fit_check",
+        now=now,
+        telegram_id=member.telegram_id,
+        role=role,
+        pair_code=pair.code,
+        value=FIT_VALUES[answer],
+    )
     if answer == "not_fit":
         language = services.settings.default_language
         await notify_coordinators(
-            services, key=f"pair:{pair.code}:notfit:{role}", kind="fit_check",
-            text=services.t(language, "matching.not_a_fit", pair=pair.code, code=member.code,
-                            role=services.t(language, f"matching.role_{role}")),
+            services,
+            key=f"pair:{pair.code}:notfit:{role}",
+            kind="fit_check",
+            text=services.t(
+                language,
+                "matching.not_a_fit",
+                pair=pair.code,
+                code=member.code,
+                role=services.t(language, f"matching.role_{role}"),
+            ),
         )
     return "recorded"
 
@@ -191,8 +254,9 @@ async def rematch(services: Services, pair_id: int, member: Member) -> pairs.Pai
     if pair is None or pair.role_of(member.id) is None or pair.status == "ended":
         return None
     role = pair.role_of(member.id)
-    return await close_pair(services, pair.id, reason=f"no-fault rematch asked by the {role}",
-                            ended_by="rematch")
+    return await close_pair(
+        services, pair.id, reason=f"no-fault rematch asked by the {role}", ended_by="rematch"
+    )
 
 
 async def remind_unaccepted(context: SweepContext) -> int:
@@ -202,14 +266,26 @@ async def remind_unaccepted(context: SweepContext) -> int:
     late = await pairs.due_intro_reminders(services.db, now - timedelta(days=days))
     t, language = services.t, services.settings.default_language
     for pair in late:
-        waiting_on = [role for role, at in (("mentee", pair.mentee_accepted_at),
-                                            ("mentor", pair.mentor_accepted_at)) if not at]
+        waiting_on = [
+            role
+            for role, at in (
+                ("mentee", pair.mentee_accepted_at),
+                ("mentor", pair.mentor_accepted_at),
+            )
+            if not at
+        ]
         async with services.db.transaction() as connection:
             await notify_coordinators(
-                services, key=f"pair:{pair.code}:intro-late", kind="intro_late",
-                text=t(language, "matching.intro_late", pair=pair.code,
-                       days=words.days(language, days),
-                       who=", ".join(t(language, f"matching.role_{r}") for r in waiting_on)),
+                services,
+                key=f"pair:{pair.code}:intro-late",
+                kind="intro_late",
+                text=t(
+                    language,
+                    "matching.intro_late",
+                    pair=pair.code,
+                    days=words.days(language, days),
+                    who=", ".join(t(language, f"matching.role_{r}") for r in waiting_on),
+                ),
                 connection=connection,
             )
             await pairs.stamp(connection, pair.id, "intro_reminded_at", now)
@@ -227,14 +303,27 @@ async def ask_fit_check(context: SweepContext) -> int:
                 if member is None:
                     continue
                 t, sign, language = services.t, services.signer.sign, member.language
-                buttons = [[(t(language, f"pair.fit_{answer}"), sign("pair", "fit", pair.id, answer))
-                            for answer in FIT_VALUES]]
+                buttons = [
+                    [
+                        (t(language, f"pair.fit_{answer}"), sign("pair", "fit", pair.id, answer))
+                        for answer in FIT_VALUES
+                    ]
+                ]
                 partner = await member_in(connection, pair.partner_of(member.id) or 0)
                 await queue_to_member(
-                    services, connection, member, key=f"pair:{pair.code}:fit:{member.role}",
-                    text=t(language, "pair.fit_question",
-                           partner=partner.display_alias if partner else "-"),
-                    buttons=buttons, kind="fit_check", now=now, lane=Lane.SCHEDULED,
+                    services,
+                    connection,
+                    member,
+                    key=f"pair:{pair.code}:fit:{member.role}",
+                    text=t(
+                        language,
+                        "pair.fit_question",
+                        partner=partner.display_alias if partner else "-",
+                    ),
+                    buttons=buttons,
+                    kind="fit_check",
+                    now=now,
+                    lane=Lane.SCHEDULED,
                 )
             await pairs.stamp(connection, pair.id, "fit_check_at", None)
     return len(due)
@@ -253,11 +342,19 @@ async def remind_end(context: SweepContext) -> int:
                     continue
                 partner = await member_in(connection, pair.partner_of(member.id) or 0)
                 await queue_to_member(
-                    services, connection, member, key=f"pair:{pair.code}:end-soon:{member.role}",
-                    text=services.t(member.language, "pair.end_soon",
-                                    days=words.days(member.language, days),
-                                    partner=partner.display_alias if partner else "-"),
-                    kind="end_reminder", now=now, lane=Lane.SCHEDULED,
+                    services,
+                    connection,
+                    member,
+                    key=f"pair:{pair.code}:end-soon:{member.role}",
+                    text=services.t(
+                        member.language,
+                        "pair.end_soon",
+                        days=words.days(member.language, days),
+                        partner=partner.display_alias if partner else "-",
+                    ),
+                    kind="end_reminder",
+                    now=now,
+                    lane=Lane.SCHEDULED,
                 )
             await pairs.stamp(connection, pair.id, "end_reminded_at", now)
     return len(due)

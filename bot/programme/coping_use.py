@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 async def opened(services: Services, member: Member | None) -> None:
     """The menu was opened (by a member, or by someone who has not joined)."""
     await engagement.record(
-        services.db, services.pseudonym_key, kind="coping_opened",
-        now=services.clock.now(), telegram_id=member.telegram_id if member else None,
+        services.db,
+        services.pseudonym_key,
+        kind="coping_opened",
+        now=services.clock.now(),
+        telegram_id=member.telegram_id if member else None,
         role=member.role if member else None,
     )
 
@@ -26,7 +29,9 @@ async def rate(services: Services, strategy_id: str, helpful: bool) -> None:
     await coping.record(services.db, strategy_id, helpful=helpful)
     # Which strategy, but not who: no pseudonym on this row, so answers cannot be linked.
     await engagement.record(
-        services.db, services.pseudonym_key,
-        kind="coping_helpful" if helpful else "coping_not_helpful", now=services.clock.now(),
+        services.db,
+        services.pseudonym_key,
+        kind="coping_helpful" if helpful else "coping_not_helpful",
+        now=services.clock.now(),
         value=content_number(strategy_id),
     )

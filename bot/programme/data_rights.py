@@ -36,7 +36,8 @@ async def export_document(services: Services, member: Member) -> bytes:
     secret = await engagement.secret_of(db, member.telegram_id)
     document["anonymised_events"] = (
         await data_rights.engagement_of(db, member_subject(services.pseudonym_key, secret))
-        if secret is not None else []
+        if secret is not None
+        else []
     )
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
@@ -60,8 +61,9 @@ class Forgotten:
     alert_open: bool = False  # a crisis alert still needs to reach them: finished on resolve
 
 
-async def forget(services: Services, member: Member, *,
-                 coordinator_note: str = "data.coordinators_forgot") -> Forgotten:
+async def forget(
+    services: Services, member: Member, *, coordinator_note: str = "data.coordinators_forgot"
+) -> Forgotten:
     """Delete every row tied to the member, end their pairs kindly, tell the coordinators the
     code only (`coordinator_note`: why), keep only anonymised events, and leave no trace in the
     database file. The one erasure entry point (/forget and the retention sweep)."""
@@ -75,8 +77,9 @@ async def forget(services: Services, member: Member, *,
     async with db.transaction() as connection:
         for pair in current:
             role = pair.role_of(member.id) or "mentee"
-            if not await pairs.end(connection, pair.id, reason="left the programme (/forget)",
-                                   ended_by=role, now=now):
+            if not await pairs.end(
+                connection, pair.id, reason="left the programme (/forget)", ended_by=role, now=now
+            ):
                 continue
             partner = partners.get(pair.id)
             if partner is None:
@@ -96,12 +99,21 @@ async def forget(services: Services, member: Member, *,
             # Matchable again unless they still have another pair (a mentor with several).
             await data_rights.matchable_again(connection, partner.id, now)
             await engagement.record(
-                connection, services.pseudonym_key, kind="ended", now=now,
-                telegram_id=partner.telegram_id, role=partner.role, pair_code=pair.code,
+                connection,
+                services.pseudonym_key,
+                kind="ended",
+                now=now,
+                telegram_id=partner.telegram_id,
+                role=partner.role,
+                pair_code=pair.code,
             )
         await engagement.record(
-            connection, services.pseudonym_key, kind="forgot", now=now,
-            telegram_id=member.telegram_id, role=member.role,
+            connection,
+            services.pseudonym_key,
+            kind="forgot",
+            now=now,
+            telegram_id=member.telegram_id,
+            role=member.role,
         )
         secret = await engagement.secret_of(connection, member.telegram_id)
         if secret is not None:
@@ -109,11 +121,14 @@ async def forget(services: Services, member: Member, *,
             # which anyone with the key could recompute: they join the secret's pseudonym, so
             # deleting the secret unlinks them too.
             await engagement.rename_subject(
-                connection, subject(services.pseudonym_key, member.telegram_id),
-                member_subject(services.pseudonym_key, secret))
+                connection,
+                subject(services.pseudonym_key, member.telegram_id),
+                member_subject(services.pseudonym_key, secret),
+            )
         # An open crisis alert keeps only how to reach them until it is resolved.
         kept = await escalations.keep_contact_after_forget(
-            connection, member.id, member.telegram_id, member.language)
+            connection, member.id, member.telegram_id, member.language
+        )
         await data_rights.delete_member(connection, member.id, member.telegram_id)
         language = services.settings.default_language
         pair_codes = ", ".join(pair.code for pair in current) or "-"

@@ -32,8 +32,13 @@ async def decline(services: Services, pair_id: int, member: Member, reason: str)
             return "stale"
         label = t(coordinators, f"pair.decline_reason_{reason}")
         # ended_by 'rematch' is the no-fault ending: the same pair is never proposed again.
-        if not await pairs.end(connection, pair.id, reason=f"introduction declined by the {role}: "
-                               f"{label}", ended_by="rematch", now=now):
+        if not await pairs.end(
+            connection,
+            pair.id,
+            reason=f"introduction declined by the {role}: {label}",
+            ended_by="rematch",
+            now=now,
+        ):
             return "stale"
         mentee = await member_in(connection, pair.mentee_id or 0)
         if mentee is not None:
@@ -42,21 +47,41 @@ async def decline(services: Services, pair_id: int, member: Member, reason: str)
         if partner is not None:
             partner_role = pair.role_of(partner.id) or "mentee"
             await queue_to_member(
-                services, connection, partner, key=f"pair:{pair.code}:declined",
-                text=t(partner.language, f"pair.declined_partner_{partner_role}",
-                       partner=member.display_alias),
-                kind="pair_declined", now=now,
+                services,
+                connection,
+                partner,
+                key=f"pair:{pair.code}:declined",
+                text=t(
+                    partner.language,
+                    f"pair.declined_partner_{partner_role}",
+                    partner=member.display_alias,
+                ),
+                kind="pair_declined",
+                now=now,
             )
         for person in (member, partner):
             if person is not None:
-                await engagement.record(connection, services.pseudonym_key, kind="ended", now=now,
-                                        telegram_id=person.telegram_id,
-                                        role=pair.role_of(person.id), pair_code=pair.code)
+                await engagement.record(
+                    connection,
+                    services.pseudonym_key,
+                    kind="ended",
+                    now=now,
+                    telegram_id=person.telegram_id,
+                    role=pair.role_of(person.id),
+                    pair_code=pair.code,
+                )
         await notify_coordinators(
-            services, key=f"pair:{pair.code}:declined:coordinators", kind="pair_declined",
-            text=t(coordinators, "matching.declined", pair=pair.code,
-                   role=t(coordinators, f"matching.role_{role}"), reason=label,
-                   mentee=mentee.code if mentee else "-"),
+            services,
+            key=f"pair:{pair.code}:declined:coordinators",
+            kind="pair_declined",
+            text=t(
+                coordinators,
+                "matching.declined",
+                pair=pair.code,
+                role=t(coordinators, f"matching.role_{role}"),
+                reason=label,
+                mentee=mentee.code if mentee else "-",
+            ),
             connection=connection,
         )
     services.outbox.wake()

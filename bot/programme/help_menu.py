@@ -16,25 +16,91 @@ if TYPE_CHECKING:
 
 # Most used first; leaving and data rights last; /help at the end.
 ROLE_COMMANDS: Mapping[str, tuple[str, ...]] = {
-    "mentee": ("checkin", "cope", "resources", "crisis", "safetyplan", "progress", "goals",
-               "report", "settings", "pause", "resume", "end", "mydata", "forget", "help"),
-    "mentor": ("training", "refer", "pulse", "cope", "resources", "crisis", "safetyplan",
-               "progress", "report", "settings", "pause", "resume", "stepback", "end", "mydata", "forget",
-               "help"),
+    "mentee": (
+        "checkin",
+        "cope",
+        "resources",
+        "crisis",
+        "safetyplan",
+        "progress",
+        "goals",
+        "report",
+        "settings",
+        "pause",
+        "resume",
+        "end",
+        "mydata",
+        "forget",
+        "help",
+    ),
+    "mentor": (
+        "training",
+        "refer",
+        "pulse",
+        "cope",
+        "resources",
+        "crisis",
+        "safetyplan",
+        "progress",
+        "report",
+        "settings",
+        "pause",
+        "resume",
+        "stepback",
+        "end",
+        "mydata",
+        "forget",
+        "help",
+    ),
     "newcomer": ("start", "crisis", "cope", "resources", "help"),
 }
 # Coordinators' group, daily work first. Usage is part of each line (e.g. /unpair needs a reason).
 COORDINATOR_COMMANDS = (
-    "escalations", "pending", "suggest", "pair", "pairs", "unpair", "approve", "revoke",
-    "invite", "member", "suspend", "unsuspend", "broadcast", "dashboard", "evaluation", "digest",
-    "export", "audit", "reload", "help",
+    "escalations",
+    "pending",
+    "suggest",
+    "pair",
+    "pairs",
+    "unpair",
+    "approve",
+    "revoke",
+    "invite",
+    "member",
+    "suspend",
+    "unsuspend",
+    "broadcast",
+    "dashboard",
+    "evaluation",
+    "digest",
+    "export",
+    "audit",
+    "reload",
+    "help",
 )
 # Areas whose old `<area>.help_line` is covered by the per-command lines above; a feature that
 # adds its own help_line (another area) is still listed, after these.
-COVERED_AREAS = frozenset({
-    "account", "checkin", "cope", "crisis", "data", "help", "pair", "pulse", "refer", "relay",
-    "report", "resources", "safety_plan", "settings", "progress", "goals", "start", "training",
-})
+COVERED_AREAS = frozenset(
+    {
+        "account",
+        "checkin",
+        "cope",
+        "crisis",
+        "data",
+        "help",
+        "pair",
+        "pulse",
+        "refer",
+        "relay",
+        "report",
+        "resources",
+        "safety_plan",
+        "settings",
+        "progress",
+        "goals",
+        "start",
+        "training",
+    }
+)
 
 
 def role_of(role: str | None) -> str:
@@ -67,12 +133,16 @@ def help_role(member: Member | None) -> str | None:
     return None if member is None or member.status == "intake" else member.role
 
 
-def member_help(t: Translator, english: Mapping[str, object], language: str,
-                role: str | None = None) -> Html:
+def member_help(
+    t: Translator, english: Mapping[str, object], language: str, role: str | None = None
+) -> Html:
     """Help text for a role, plus the help lines of features not listed per command (found by
     their keys in the English locale, the complete one)."""
-    extra = sorted(key for key in english if key.endswith(".help_line")
-                   and key.split(".")[0] not in COVERED_AREAS)
+    extra = sorted(
+        key
+        for key in english
+        if key.endswith(".help_line") and key.split(".")[0] not in COVERED_AREAS
+    )
     return help_text(t, language, role, extra)
 
 

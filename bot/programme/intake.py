@@ -29,12 +29,36 @@ OTHER_COUNTRY = "ZZ"  # ISO "unknown or unspecified": crisis help falls back to 
 
 # Steps everyone answers, in order; role-specific ones are inserted by `steps_for`.
 MENTEE_STEPS = (
-    "lang", "role", "alias", "age", "langs", "country", "tz", "focus", "gender", "pref", "day", "time",
+    "lang",
+    "role",
+    "alias",
+    "age",
+    "langs",
+    "country",
+    "tz",
+    "focus",
+    "gender",
+    "pref",
+    "day",
+    "time",
     "quiet",
 )
 MENTOR_STEPS = (
-    "lang", "role", "alias", "age", "langs", "country", "tz", "focus", "lived", "cap", "gender", "day",
-    "time", "quiet", "code",
+    "lang",
+    "role",
+    "alias",
+    "age",
+    "langs",
+    "country",
+    "tz",
+    "focus",
+    "lived",
+    "cap",
+    "gender",
+    "day",
+    "time",
+    "quiet",
+    "code",
 )
 # Sub-steps reached from a step's "change" choice; they continue with the step after it.
 SUB_STEPS = {"tzpick": "tz", "qstart": "quiet", "qend": "quiet"}
@@ -142,10 +166,16 @@ def zones_to_offer(country: str | None, fallback: list[str]) -> list[str]:
 
 
 # Profile questions answered by picking options: step -> (option list, member field).
-MULTI = {"langs": ("languages", "languages_spoken"), "focus": ("focus_areas", "focus_areas"),
-         "lived": ("focus_areas", "lived_experience")}
-SINGLE = {"age": ("age_bands", "age_band"), "gender": ("genders", "gender"),
-          "pref": ("partner_genders", "mentor_gender")}
+MULTI = {
+    "langs": ("languages", "languages_spoken"),
+    "focus": ("focus_areas", "focus_areas"),
+    "lived": ("focus_areas", "lived_experience"),
+}
+SINGLE = {
+    "age": ("age_bands", "age_band"),
+    "gender": ("genders", "gender"),
+    "pref": ("partner_genders", "mentor_gender"),
+}
 
 
 @dataclass(frozen=True)
@@ -167,8 +197,15 @@ def hhmm(value: str) -> str:
     return f"{value[:2]}:{value[2:]}"
 
 
-def button_answer(step: str, value: str, member: Member, intake: IntakeCatalog,
-                  countries: Collection[str], languages: Collection[str], now: datetime) -> Answer:
+def button_answer(
+    step: str,
+    value: str,
+    member: Member,
+    intake: IntakeCatalog,
+    countries: Collection[str],
+    languages: Collection[str],
+    now: datetime,
+) -> Answer:
     """The answer a profile button carries, checked against the live content's options (an
     unknown value is "invalid", never stored)."""
     if step == "role" and value in ("mentee", "mentor"):
@@ -202,16 +239,18 @@ def _toggle(step: str, value: str, member: Member, intake: IntakeCatalog) -> Ans
     kind, name = MULTI[step]
     chosen: list[str] = list(getattr(member, name))
     if value == "done":
-        return (Answer("advance") if chosen
-                else Answer("invalid", message="intake.pick_at_least_one"))
+        return (
+            Answer("advance") if chosen else Answer("invalid", message="intake.pick_at_least_one")
+        )
     if value not in {option.id for option in intake.options(kind)}:
         return INVALID
     chosen = [c for c in chosen if c != value] if value in chosen else [*chosen, value]
     return Answer("stay", {name: chosen})
 
 
-def _simple(step: str, value: str, countries: Collection[str], languages: Collection[str],
-            now: datetime) -> Answer:
+def _simple(
+    step: str, value: str, countries: Collection[str], languages: Collection[str], now: datetime
+) -> Answer:
     """The steps whose buttons carry the value itself."""
     if step == "country" and (value == OTHER_COUNTRY or value in countries):
         return Answer("goto", {"country": value}, "tzpick" if value == OTHER_COUNTRY else "tz")
@@ -219,8 +258,11 @@ def _simple(step: str, value: str, countries: Collection[str], languages: Collec
         return Answer("goto", step="tzpick")
     if step == "tzpick":
         zone = parse_timezone(value)
-        return INVALID if zone is None else Answer(
-            "advance", {"timezone": zone, "next_checkin_at": None})
+        return (
+            INVALID
+            if zone is None
+            else Answer("advance", {"timezone": zone, "next_checkin_at": None})
+        )
     if step == "cap" and value in ("1", "2", "3"):
         return Answer("advance", {"capacity": int(value)})
     if step == "day" and value in {str(n) for n in range(7)}:

@@ -53,13 +53,15 @@ def parse_payload(key: bytes, payload: str) -> tuple[int, str, str | None] | Non
     return int(found.group(1)), role, found.group(3)
 
 
-async def create(services: Services, role: str, cohort: str | None, created_by: int,
-                 bot_username: str) -> tuple[str, Invite]:
+async def create(
+    services: Services, role: str, cohort: str | None, created_by: int, bot_username: str
+) -> tuple[str, Invite]:
     """Store a new single-use invite and return its link."""
     now = services.clock.now()
     expires = now + timedelta(days=services.settings.invite_days)
-    invite_id = await invites.add(services.db, role=role, cohort=cohort, created_by=created_by,
-                                  now=now, expires_at=expires)
+    invite_id = await invites.add(
+        services.db, role=role, cohort=cohort, created_by=created_by, now=now, expires_at=expires
+    )
     invite = await invites.get(services.db, invite_id)
     assert invite is not None
     payload = make_payload(services.pseudonym_key, invite_id, role, cohort)
@@ -97,6 +99,7 @@ async def redeem(services: Services, invite_id: int, telegram_id: int) -> Invite
     async with services.db.transaction() as connection:
         if not await invites.use(connection, invite_id, now):
             return None
-        await engagement.record(connection, services.pseudonym_key, kind="invite_used", now=now,
-                                telegram_id=telegram_id)
+        await engagement.record(
+            connection, services.pseudonym_key, kind="invite_used", now=now, telegram_id=telegram_id
+        )
     return await invites.get(services.db, invite_id)

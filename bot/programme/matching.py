@@ -176,7 +176,8 @@ def score_matrix(
     # Hard: the mentor can take someone now.
     mentor_ok = np.array(
         [
-            r.approved and r.trained
+            r.approved
+            and r.trained
             and not (r.stepped_back or r.paused or r.unreachable or r.suspended)
             and r.free_slots > 0
             for r in mentors
@@ -197,7 +198,8 @@ def score_matrix(
         any_values = {normalise(v) for v in rule.any_values}
         table: dict[str, int] = {}
         wishes = [
-            normalise(e.wishes[key]) if key in e.wishes and normalise(e.wishes[key]) not in any_values
+            normalise(e.wishes[key])
+            if key in e.wishes and normalise(e.wishes[key]) not in any_values
             else None
             for e in mentees
         ]
@@ -216,8 +218,9 @@ def score_matrix(
         for area in mentee.focus_areas:
             areas.setdefault(area, len(areas))
     focus = _incidence([e.focus_areas for e in mentees], areas)
-    lived = _incidence([frozenset(a for a in r.lived_experience if a in areas) for r in mentors],
-                       areas)
+    lived = _incidence(
+        [frozenset(a for a in r.lived_experience if a in areas) for r in mentors], areas
+    )
     wanted = np.maximum(focus.sum(axis=1, keepdims=True), 1.0)
     focus_overlap = (focus @ lived.T) / wanted
 
@@ -238,12 +241,15 @@ def score_matrix(
     timezone = np.clip(1.0 - apart / config.timezone_zero_hours, 0.0, 1.0)
 
     # Soft: the mentee's check-in time falls outside the mentor's quiet hours.
-    checkin_utc = (np.array([_minutes(e.checkin_time) for e in mentees])
-                   - mentee_offset * 60) % MINUTES_PER_DAY
-    quiet_from = (np.array([_minutes(r.quiet_start) for r in mentors])
-                  - mentor_offset * 60) % MINUTES_PER_DAY
-    quiet_to = (np.array([_minutes(r.quiet_end) for r in mentors])
-                - mentor_offset * 60) % MINUTES_PER_DAY
+    checkin_utc = (
+        np.array([_minutes(e.checkin_time) for e in mentees]) - mentee_offset * 60
+    ) % MINUTES_PER_DAY
+    quiet_from = (
+        np.array([_minutes(r.quiet_start) for r in mentors]) - mentor_offset * 60
+    ) % MINUTES_PER_DAY
+    quiet_to = (
+        np.array([_minutes(r.quiet_end) for r in mentors]) - mentor_offset * 60
+    ) % MINUTES_PER_DAY
     at = checkin_utc[:, None]
     wraps = quiet_from > quiet_to
     inside = np.where(
@@ -255,13 +261,13 @@ def score_matrix(
     checkin = np.where(known & ~inside, 1.0, 0.0)
 
     # Soft: time on the waiting list (the same for every mentor; it orders who is served first).
-    waited = np.array([
-        (now - e.waiting_since).total_seconds() / 86400 if e.waiting_since else 0.0
-        for e in mentees
-    ])
-    waiting = np.broadcast_to(
-        np.clip(waited / config.waiting_full_days, 0.0, 1.0)[:, None], (n, m)
+    waited = np.array(
+        [
+            (now - e.waiting_since).total_seconds() / 86400 if e.waiting_since else 0.0
+            for e in mentees
+        ]
     )
+    waiting = np.broadcast_to(np.clip(waited / config.waiting_full_days, 0.0, 1.0)[:, None], (n, m))
 
     factors = {
         "focus_overlap": focus_overlap.astype(np.float64),

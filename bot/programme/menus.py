@@ -31,12 +31,16 @@ _TAGS = re.compile(r"<[^>]+>")
 def member_commands(services: Services, language: str, role: str | None) -> list[BotCommand]:
     """A role's commands with their descriptions (role None: every member command)."""
     if role is None:
-        names = dict.fromkeys(help_menu.ROLE_COMMANDS["mentee"] + help_menu.ROLE_COMMANDS["mentor"]
-                              + help_menu.ROLE_COMMANDS["newcomer"])
+        names = dict.fromkeys(
+            help_menu.ROLE_COMMANDS["mentee"]
+            + help_menu.ROLE_COMMANDS["mentor"]
+            + help_menu.ROLE_COMMANDS["newcomer"]
+        )
     else:
         names = dict.fromkeys(help_menu.commands_for(role))
-    return [BotCommand(name, help_menu.describe(services.t, language, name)[:256])
-            for name in names]
+    return [
+        BotCommand(name, help_menu.describe(services.t, language, name)[:256]) for name in names
+    ]
 
 
 def coordinator_commands(services: Services) -> list[BotCommand]:
@@ -60,15 +64,28 @@ async def set_command_menus(bot: Bot, services: Services, coordinator_chat_id: i
     for code in [None, *t.languages]:  # None: people whose app language we do not ship
         language = code or default
         calls += [
-            partial(bot.set_my_commands, member_commands(services, language, None),
-                    scope=BotCommandScopeAllPrivateChats(), language_code=code),
-            partial(bot.set_my_description, str(t(language, "help.bot_description")),
-                    language_code=code),
-            partial(bot.set_my_short_description, str(t(language, "help.bot_short_description")),
-                    language_code=code),
+            partial(
+                bot.set_my_commands,
+                member_commands(services, language, None),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=code,
+            ),
+            partial(
+                bot.set_my_description, str(t(language, "help.bot_description")), language_code=code
+            ),
+            partial(
+                bot.set_my_short_description,
+                str(t(language, "help.bot_short_description")),
+                language_code=code,
+            ),
         ]
-    calls.append(partial(bot.set_my_commands, coordinator_commands(services),
-                         scope=BotCommandScopeChat(coordinator_chat_id)))
+    calls.append(
+        partial(
+            bot.set_my_commands,
+            coordinator_commands(services),
+            scope=BotCommandScopeChat(coordinator_chat_id),
+        )
+    )
     for call in calls:
         try:
             await call()
@@ -84,8 +101,10 @@ async def sync_member_menu(bot: Bot, services: Services, member: Member) -> None
     if done.get(member.telegram_id) == wanted:
         return
     try:
-        await bot.set_my_commands(member_commands(services, member.language, role),
-                                  scope=BotCommandScopeChat(member.telegram_id))
+        await bot.set_my_commands(
+            member_commands(services, member.language, role),
+            scope=BotCommandScopeChat(member.telegram_id),
+        )
     except TelegramError as exc:  # a menu is a convenience: never fail the answer for it
         log.warning("could not set a member's command menu: %s", type(exc).__name__)
         return

@@ -29,7 +29,10 @@ async def consent(services: Services, telegram_id: int, language: str) -> Member
 async def start_intake(services: Services, member: Member) -> Member:
     """A first consent: count it, and set the member on the first intake step."""
     await engagement.record(
-        services.db, services.pseudonym_key, kind="consented", now=services.clock.now(),
+        services.db,
+        services.pseudonym_key,
+        kind="consented",
+        now=services.clock.now(),
         telegram_id=member.telegram_id,
     )
     return await members.update_profile(
@@ -44,6 +47,12 @@ async def finish_intake(services: Services, member: Member) -> Member:
     member = await members.update_profile(
         services.db, member.id, now, intake_step=None, intake_done_at=to_db(now), status=status
     )
-    await engagement.record(services.db, services.pseudonym_key, kind="intake_done", now=now,
-                            telegram_id=member.telegram_id, role=member.role)
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind="intake_done",
+        now=now,
+        telegram_id=member.telegram_id,
+        role=member.role,
+    )
     return member

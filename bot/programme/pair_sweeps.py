@@ -36,17 +36,30 @@ async def remind_reachouts(ctx: SweepContext) -> int:
         mentor = await members.get_by_id(services.db, pair.mentor_id or 0) if pair else None
         mentee = await members.get_by_id(services.db, pair.mentee_id or 0) if pair else None
         if pair is not None and mentor is not None and mentee is not None:
-            buttons = [[(t(mentor.language, "checkin.card_message", alias=mentee.display_alias)[:60],
-                         services.signer.sign("relay", "pick", pair.id)),
-                        (t(mentor.language, "checkin.card_reached"),
-                         services.signer.sign("checkin", "reached", pair.id))]]
+            buttons = [
+                [
+                    (
+                        t(mentor.language, "checkin.card_message", alias=mentee.display_alias)[:60],
+                        services.signer.sign("relay", "pick", pair.id),
+                    ),
+                    (
+                        t(mentor.language, "checkin.card_reached"),
+                        services.signer.sign("checkin", "reached", pair.id),
+                    ),
+                ]
+            ]
             sent += await queue(
-                services, key=f"reachout_reminder:{request.id}", chat_id=mentor.telegram_id,
-                member_id=mentor.id, lane=Lane.SCHEDULED, kind="reachout_reminder",
+                services,
+                key=f"reachout_reminder:{request.id}",
+                chat_id=mentor.telegram_id,
+                member_id=mentor.id,
+                lane=Lane.SCHEDULED,
+                kind="reachout_reminder",
                 payload=message_payload(
                     t(mentor.language, "checkin.reminder", alias=mentee.display_alias), buttons
                 ),
-                not_before=deliver_time(mentor, now), now=now,
+                not_before=deliver_time(mentor, now),
+                now=now,
             )
         await checkins.mark_reachout(services.db, request.id, "mentor_reminded_at", now)
     for request in await checkins.due_coordinator_notices(
@@ -55,10 +68,17 @@ async def remind_reachouts(ctx: SweepContext) -> int:
         pair = await pairs.get(services.db, request.pair_id)
         if pair is not None:
             sent += await notify_coordinators(
-                services, key=f"reachout_overdue:{request.id}", kind="reachout_overdue",
-                text=t(services.settings.default_language, "checkin.coord_reachout",
-                       pair=pair.code, hours=words.hours(services.settings.default_language,
-                                                         settings.tell_coordinators_hours)),
+                services,
+                key=f"reachout_overdue:{request.id}",
+                kind="reachout_overdue",
+                text=t(
+                    services.settings.default_language,
+                    "checkin.coord_reachout",
+                    pair=pair.code,
+                    hours=words.hours(
+                        services.settings.default_language, settings.tell_coordinators_hours
+                    ),
+                ),
             )
         await checkins.mark_reachout(services.db, request.id, "coordinators_told_at", now)
     if sent:
@@ -76,20 +96,30 @@ async def prompt_pulse(ctx: SweepContext) -> int:
     for zone in await pulses.mentor_zones(services.db, started_before):
         local = now.astimezone(ZoneInfo(zone))
         monday = local.date() - timedelta(days=local.weekday())
-        due_at = local_datetime(monday + timedelta(days=pulse.weekday), parse_hhmm(pulse.time),
-                                ZoneInfo(zone))
+        due_at = local_datetime(
+            monday + timedelta(days=pulse.weekday), parse_hhmm(pulse.time), ZoneInfo(zone)
+        )
         if now >= due_at:
             # Only mentors whose prompt is not queued yet come back: no write every 30 s.
             week = iso_week(now, zone)
-            due += [(mentor, f"pulse:{mentor.code}:{week}") for mentor in
-                    await pulses.mentors_not_prompted(services.db, started_before, zone, week)]
+            due += [
+                (mentor, f"pulse:{mentor.code}:{week}")
+                for mentor in await pulses.mentors_not_prompted(
+                    services.db, started_before, zone, week
+                )
+            ]
     t = services.t
     messages = [
         NewMessage(
-            key=key, chat_id=mentor.telegram_id, member_id=mentor.id, lane=Lane.SCHEDULED,
+            key=key,
+            chat_id=mentor.telegram_id,
+            member_id=mentor.id,
+            lane=Lane.SCHEDULED,
             kind="pulse_prompt",
-            payload=message_payload(t(mentor.language, "pulse.prompt"), [[(
-                t(mentor.language, "pulse.start"), services.signer.sign("pulse", "start"))]]),
+            payload=message_payload(
+                t(mentor.language, "pulse.prompt"),
+                [[(t(mentor.language, "pulse.start"), services.signer.sign("pulse", "start"))]],
+            ),
             not_before=deliver_time(mentor, now),
         )
         for mentor, key in due
@@ -115,7 +145,6 @@ async def release_after_pause(ctx: SweepContext) -> int:
             await outbox_sending.defer(services.db, item_id, moment)
             released += 1
     return released
-
 
 
 async def explain_failed_copies(ctx: SweepContext) -> int:

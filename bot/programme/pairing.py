@@ -72,8 +72,11 @@ async def pair_problem(
         if mentee.status != "waiting" or mentee.unreachable:
             return "mentee_not_waiting"
         profile = mentor_profile(mentor, 0, now)
-        if not profile.approved or not profile.trained or profile.stepped_back or (
-            profile.paused or profile.unreachable
+        if (
+            not profile.approved
+            or not profile.trained
+            or profile.stepped_back
+            or (profile.paused or profile.unreachable)
         ):
             return "mentor_unavailable"
         if await pairs.ever_paired(connection, mentee.id, mentor.id):
@@ -111,15 +114,31 @@ async def approve_suggestion(services: Services, suggestion_id: int, actor: Acto
         )
         if problem is not None:
             await suggestions.decide(
-                connection, suggestion.id, status="stale", actor_id=actor.id,
-                actor_name=actor.name, now=now,
+                connection,
+                suggestion.id,
+                status="stale",
+                actor_id=actor.id,
+                actor_name=actor.name,
+                now=now,
             )
             return PairOutcome(problem=problem)
-        pair = await _create(services, connection, suggestion.mentee_id, suggestion.mentor_id,
-                             actor, now, action="approve")
+        pair = await _create(
+            services,
+            connection,
+            suggestion.mentee_id,
+            suggestion.mentor_id,
+            actor,
+            now,
+            action="approve",
+        )
         await suggestions.decide(
-            connection, suggestion.id, status="approved", actor_id=actor.id,
-            actor_name=actor.name, now=now, pair_id=pair.id,
+            connection,
+            suggestion.id,
+            status="approved",
+            actor_id=actor.id,
+            actor_name=actor.name,
+            now=now,
+            pair_id=pair.id,
         )
         await suggestions.close_open_for_mentee(connection, suggestion.mentee_id, now)
     services.outbox.wake()
@@ -132,12 +151,22 @@ async def skip_suggestion(services: Services, suggestion_id: int, actor: Actor) 
     async with services.db.transaction() as connection:
         suggestion = await suggestions.get(connection, suggestion_id)
         if suggestion is None or not await suggestions.decide(
-            connection, suggestion_id, status="skipped", actor_id=actor.id,
-            actor_name=actor.name, now=now,
+            connection,
+            suggestion_id,
+            status="skipped",
+            actor_id=actor.id,
+            actor_name=actor.name,
+            now=now,
         ):
             return False
-        await audit.record(connection, actor_id=actor.id, actor_name=actor.name,
-                           action="skip_suggestion", now=now, subject=str(suggestion_id))
+        await audit.record(
+            connection,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            action="skip_suggestion",
+            now=now,
+            subject=str(suggestion_id),
+        )
     return True
 
 
@@ -150,8 +179,15 @@ async def pair_by_hand(
         problem = await pair_problem(connection, mentee_id, mentor_id, now, strict=False)
         if problem is not None:
             return PairOutcome(problem=problem)
-        pair = await _create(services, connection, mentee_id, mentor_id, actor, now,
-                             action="pair_forced" if forced else "pair")
+        pair = await _create(
+            services,
+            connection,
+            mentee_id,
+            mentor_id,
+            actor,
+            now,
+            action="pair_forced" if forced else "pair",
+        )
         await suggestions.close_open_for_mentee(connection, mentee_id, now)
     services.outbox.wake()
     return PairOutcome(pair=pair)
@@ -173,12 +209,25 @@ async def _create(
     )
     mentee, mentor = await member_in(connection, mentee_id), await member_in(connection, mentor_id)
     assert mentee is not None and mentor is not None
-    await audit.record(connection, actor_id=actor.id, actor_name=actor.name, action=action,
-                       now=now, subject=pair.code, detail=f"{mentee.code}+{mentor.code}")
+    await audit.record(
+        connection,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        action=action,
+        now=now,
+        subject=pair.code,
+        detail=f"{mentee.code}+{mentor.code}",
+    )
     for member in (mentee, mentor):
-        await engagement.record(connection, services.pseudonym_key, kind="paired", now=now,
-                                telegram_id=member.telegram_id, role=member.role,
-                                pair_code=pair.code)
+        await engagement.record(
+            connection,
+            services.pseudonym_key,
+            kind="paired",
+            now=now,
+            telegram_id=member.telegram_id,
+            role=member.role,
+            pair_code=pair.code,
+        )
     await _introduce(services, connection, pair, mentee, mentor, now)
     return pair
 
@@ -187,8 +236,11 @@ def shared_text(services: Services, language: str, mentee: Member, mentor: Membe
     """What the two have in common, for the introductions (labels, in the reader's words)."""
     areas = sorted(set(mentee.focus_areas) & set(mentor.lived_experience))
     labels = [services.content.intake.label("focus_areas", a, language).lower() for a in areas]
-    return services.t(language, "pair.shared_areas", areas=", ".join(labels)) if labels else \
-        services.t(language, "pair.shared_none")
+    return (
+        services.t(language, "pair.shared_areas", areas=", ".join(labels))
+        if labels
+        else services.t(language, "pair.shared_none")
+    )
 
 
 async def _introduce(
@@ -219,15 +271,18 @@ async def _introduce(
             member_id=member.id,
             lane=Lane.INTERACTIVE,
             kind="introduction",
-            payload=message_payload(text, [[(t(language, "pair.im_in"), button),
-                                            (t(language, "pair.not_for_me"), decline)]]),
+            payload=message_payload(
+                text,
+                [[(t(language, "pair.im_in"), button), (t(language, "pair.not_for_me"), decline)]],
+            ),
             now=now,
             connection=connection,
         )
 
 
-async def set_status(connection: aiosqlite.Connection, member_id: int, status: str,
-                     now: datetime) -> None:
+async def set_status(
+    connection: aiosqlite.Connection, member_id: int, status: str, now: datetime
+) -> None:
     """Change a member's status inside the caller's transaction (pair start / rematch)."""
     await connection.execute(
         "UPDATE members SET status = ?, updated_at = ? WHERE id = ?",
@@ -247,8 +302,15 @@ async def accept(services: Services, pair_id: int, member: Member) -> tuple[str,
         if pair.accepted_by(member.id):
             return "already", pair
         await pairs.record_acceptance(connection, pair, role, now)
-        await engagement.record(connection, services.pseudonym_key, kind="accepted", now=now,
-                                telegram_id=member.telegram_id, role=role, pair_code=pair.code)
+        await engagement.record(
+            connection,
+            services.pseudonym_key,
+            kind="accepted",
+            now=now,
+            telegram_id=member.telegram_id,
+            role=role,
+            pair_code=pair.code,
+        )
         pair = await pairs.get(connection, pair_id)
         assert pair is not None
         if not (pair.mentee_accepted_at and pair.mentor_accepted_at):
@@ -264,11 +326,20 @@ async def accept(services: Services, pair_id: int, member: Member) -> tuple[str,
         await set_status(connection, pair.mentee_id, "active", now)
         partner = await member_in(connection, pair.partner_of(member.id) or 0)
         if partner is not None:
-            await queue_to_member(services, connection, partner, key=f"pair:{pair.code}:started",
-                         text=services.t(partner.language, "pair.started",
-                                         partner=member.display_alias,
-                                         weeks=services.settings.program_weeks),
-                         kind="pair_started", now=now)
+            await queue_to_member(
+                services,
+                connection,
+                partner,
+                key=f"pair:{pair.code}:started",
+                text=services.t(
+                    partner.language,
+                    "pair.started",
+                    partner=member.display_alias,
+                    weeks=services.settings.program_weeks,
+                ),
+                kind="pair_started",
+                now=now,
+            )
         pair = await pairs.get(connection, pair_id)
     services.outbox.wake()
     return "started", pair
@@ -288,8 +359,15 @@ async def queue_to_member(
 ) -> None:
     """Queue a message to a member in the caller's transaction."""
     await queue(
-        services, key=key, chat_id=member.telegram_id, member_id=member.id, lane=lane,
-        kind=kind, payload=message_payload(text, buttons), now=now, connection=connection,
+        services,
+        key=key,
+        chat_id=member.telegram_id,
+        member_id=member.id,
+        lane=lane,
+        kind=kind,
+        payload=message_payload(text, buttons),
+        now=now,
+        connection=connection,
     )
 
 
@@ -297,4 +375,3 @@ def days_since(value: str | None, now: datetime) -> int | None:
     """Whole days since a stored time, None if unknown."""
     moment = from_db(value)
     return None if moment is None else max(0, int((now - moment).total_seconds() // 86400))
-

@@ -28,8 +28,12 @@ MEANINGFUL_WHO5_CHANGE = 10  # points on the 0-100 WHO-5 scale
 WIDTH_PX, HEIGHT_PX, DPI = 800, 600, 100
 
 
-def _draw(title: str, week_label: str, periods: Sequence[str],
-          series: Sequence[tuple[str, Sequence[int | None], int]]) -> bytes:
+def _draw(
+    title: str,
+    week_label: str,
+    periods: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int | None], int]],
+) -> bytes:
     """Stacked small line charts sharing the week axis; (label, values, top of scale) each."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -56,19 +60,29 @@ def _draw(title: str, week_label: str, periods: Sequence[str],
 
 def checkin_chart(words: dict[str, str], weeks: Sequence[WeekAnswers]) -> bytes:
     """Mood (1-5), sleep (1-3) and stress (1-3) by week."""
-    return _draw(words["title"], words["week"], [w.period for w in weeks], [
-        (words["mood"], [w.mood for w in weeks], 5),
-        (words["sleep"], [w.answers.get("sleep") for w in weeks], 3),
-        (words["stress"], [w.answers.get("stress") for w in weeks], 3),
-    ])
+    return _draw(
+        words["title"],
+        words["week"],
+        [w.period for w in weeks],
+        [
+            (words["mood"], [w.mood for w in weeks], 5),
+            (words["sleep"], [w.answers.get("sleep") for w in weeks], 3),
+            (words["stress"], [w.answers.get("stress") for w in weeks], 3),
+        ],
+    )
 
 
 def pulse_chart(words: dict[str, str], pulses: Sequence[Pulse]) -> bytes:
     """How the mentoring goes and how the mentor is (1-5), by week."""
-    return _draw(words["pulse_title"], words["week"], [p.period for p in pulses], [
-        (words["going"], [p.going for p in pulses], 5),
-        (words["wellbeing"], [p.wellbeing for p in pulses], 5),
-    ])
+    return _draw(
+        words["pulse_title"],
+        words["week"],
+        [p.period for p in pulses],
+        [
+            (words["going"], [p.going for p in pulses], 5),
+            (words["wellbeing"], [p.wellbeing for p in pulses], 5),
+        ],
+    )
 
 
 def who5_reading(scores: Sequence[Score]) -> tuple[str, int]:
@@ -101,9 +115,11 @@ async def progress_for(services: Services, member: Member) -> tuple[Html, bytes 
         pulses = await progress.pulse_history(services.db, member.id, WEEKS_SHOWN)
         if not pulses:
             return t(language, "progress.mentor_nothing"), None
-        lines: list[str] = [t(language, "progress.title_mentor"),
-                 t(language, "progress.pulse_lines", count=len(pulses)),
-                 t(language, "progress.private")]
+        lines: list[str] = [
+            t(language, "progress.title_mentor"),
+            t(language, "progress.pulse_lines", count=len(pulses)),
+            t(language, "progress.private"),
+        ]
         return Html("\n\n".join(lines)), pulse_chart(chart_words(services, language), pulses)
     weeks = await progress.checkin_history(services.db, member.id, WEEKS_SHOWN)
     scores = await progress.scores(services.db, member.id)
@@ -111,8 +127,14 @@ async def progress_for(services: Services, member: Member) -> tuple[Html, bytes 
         return t(language, "progress.nothing_yet"), None
     lines = [t(language, "progress.title_mentee")]
     if weeks:
-        lines.append(t(language, "progress.checkins", count=len(weeks),
-                       trend=trend([w.mood for w in weeks[-6:]])))
+        lines.append(
+            t(
+                language,
+                "progress.checkins",
+                count=len(weeks),
+                trend=trend([w.mood for w in weeks[-6:]]),
+            )
+        )
     lines += _measure_lines(services, member, scores)
     extra = await _goal_lines(services, member)
     lines += extra
@@ -129,15 +151,19 @@ def _measure_lines(services: Services, member: Member, scores: Sequence[Score]) 
     lines: list[str] = []
     who5 = [s for s in scores if s.instrument == "who5"]
     if who5:
-        listed = " → ".join(t(language, "progress.score", score=s.score,
-                              date=_day(s.taken_at, language)) for s in who5)
+        listed = " → ".join(
+            t(language, "progress.score", score=s.score, date=_day(s.taken_at, language))
+            for s in who5
+        )
         lines.append(t(language, "progress.who5_title", scores=Html(listed)))
         reading, points = who5_reading(who5)
         lines.append(t(language, f"progress.who5_{reading}", points=points))
     phq2 = [s for s in scores if s.instrument == "phq2"]
     if phq2:
-        listed = " → ".join(t(language, "progress.score", score=s.score,
-                              date=_day(s.taken_at, language)) for s in phq2)
+        listed = " → ".join(
+            t(language, "progress.score", score=s.score, date=_day(s.taken_at, language))
+            for s in phq2
+        )
         lines.append(t(language, "progress.phq2_title", scores=Html(listed)))
     measures = services.content.checkins.measures
     low = False
@@ -154,4 +180,8 @@ async def _goal_lines(services: Services, member: Member) -> list[str]:
     from bot.programme.checkin_extras import goal_lines
 
     lines = await goal_lines(services, member, member.language)
-    return [services.t(member.language, "goals.progress_title") + "\n" + "\n".join(lines)] if lines else []
+    return (
+        [services.t(member.language, "goals.progress_title") + "\n" + "\n".join(lines)]
+        if lines
+        else []
+    )

@@ -82,6 +82,7 @@ def mentor_profile(member: Member, load: int, now: datetime) -> Mentor:
 
 def render_reasons(t: Translator, language: str, reasons: Sequence[Reason]) -> Html:
     """'both: grief, anxiety · speak: en · 1 h apart'."""
+
     def params(reason: Reason) -> dict[str, str]:
         if reason.key == "waiting":  # a number of days from the pure scorer: in words here
             return {"days": words.days(language, int(reason.params["days"]))}
@@ -156,13 +157,27 @@ async def suggest(services: Services) -> tuple[list[Posted], int, int, list[Left
             assessment = assess(mentee_p, mentor_p, config, now)
             reasons = render_reasons(t, language, assessment.reasons)
             suggestion_id = await suggestions.add(
-                db, mentee_id=proposal.mentee_id, mentor_id=mentor_id, score=assessment.score,
-                reasons=reasons, rank=rank, now=now, proposal_id=proposal_id,
+                db,
+                mentee_id=proposal.mentee_id,
+                mentor_id=mentor_id,
+                score=assessment.score,
+                reasons=reasons,
+                rank=rank,
+                now=now,
+                proposal_id=proposal_id,
             )
             if proposal_id is None:
                 proposal_id = suggestion_id
-                posted.append(Posted(suggestion_id, by_id[proposal.mentee_id], by_id[mentor_id],
-                                     assessment.score, reasons, len(ids) - 1))
+                posted.append(
+                    Posted(
+                        suggestion_id,
+                        by_id[proposal.mentee_id],
+                        by_id[mentor_id],
+                        assessment.score,
+                        reasons,
+                        len(ids) - 1,
+                    )
+                )
     proposed = {p.mentee.id for p in posted}
     planned_ids = {p.mentee_id for p in result.proposals}
     left_out = []

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
-async def send_card(services: Services, mentor: Member, mentee: Member, pair: Pair,
-                    referral_id: str, text: str) -> bool:
+async def send_card(
+    services: Services, mentor: Member, mentee: Member, pair: Pair, referral_id: str, text: str
+) -> bool:
     """Queue the card for the mentee; False if the same card already went today."""
     now = services.clock.now()
     queued = await outbox.enqueue(
@@ -33,7 +34,12 @@ async def send_card(services: Services, mentor: Member, mentee: Member, pair: Pa
     services.outbox.wake()
     if queued:
         await engagement.record(
-            services.db, services.pseudonym_key, kind="referral_sent", now=now,
-            telegram_id=mentor.telegram_id, role="mentor", pair_code=pair.code,
+            services.db,
+            services.pseudonym_key,
+            kind="referral_sent",
+            now=now,
+            telegram_id=mentor.telegram_id,
+            role="mentor",
+            pair_code=pair.code,
         )
     return bool(queued)

@@ -132,37 +132,62 @@ async def queue_copy(
     return Queued(deliver_at, held, True)
 
 
-async def _attribute(services: Services, pair: Pair, sender: Member, recipient: Member,
-                     message_id: int, deliver_at: datetime) -> None:
+async def _attribute(
+    services: Services,
+    pair: Pair,
+    sender: Member,
+    recipient: Member,
+    message_id: int,
+    deliver_at: datetime,
+) -> None:
     """A recipient with several partners sees who wrote: a "From <alias>" line (only the alias,
     never a Telegram identity) before the copy, queued first so the chat's order keeps it first.
     A run of messages from the same partner within HEADER_GAP shares one line."""
     if len(relay_pairs(await pairs.current_pairs_of(services.db, recipient.id))) < 2:
         return
-    previous = await relay.previous_to(services.db, recipient.telegram_id, sender.telegram_id,
-                                       message_id)
+    previous = await relay.previous_to(
+        services.db, recipient.telegram_id, sender.telegram_id, message_id
+    )
     if previous is not None and previous[0] == pair.id and deliver_at - previous[1] < HEADER_GAP:
         return
     await queue(
-        services, key=f"relay_from:{sender.id}:{message_id}:{recipient.id}",
-        chat_id=recipient.telegram_id, member_id=recipient.id, lane=Lane.RELAY, kind=HEADER_KIND,
-        payload=message_payload(services.t(recipient.language, "relay.from_partner",
-                                           alias=sender.display_alias)),
-        not_before=deliver_at, now=services.clock.now(),
+        services,
+        key=f"relay_from:{sender.id}:{message_id}:{recipient.id}",
+        chat_id=recipient.telegram_id,
+        member_id=recipient.id,
+        lane=Lane.RELAY,
+        kind=HEADER_KIND,
+        payload=message_payload(
+            services.t(recipient.language, "relay.from_partner", alias=sender.display_alias)
+        ),
+        not_before=deliver_at,
+        now=services.clock.now(),
     )
 
 
-async def tell_sender(services: Services, sender: Member, key: str, text: str,
-                      reply_to: int | None = None, kind: str = "relay_notice") -> None:
+async def tell_sender(
+    services: Services,
+    sender: Member,
+    key: str,
+    text: str,
+    reply_to: int | None = None,
+    kind: str = "relay_notice",
+) -> None:
     """A short note to the sender about their message (acknowledgement, problem)."""
     now = services.clock.now()
     extra: dict[str, Any] = (
         {"reply_parameters": {"message_id": reply_to, "allow_sending_without_reply": True}}
-        if reply_to is not None else {}
+        if reply_to is not None
+        else {}
     )
     await queue(
-        services, key=key, chat_id=sender.telegram_id, member_id=sender.id,
-        lane=Lane.INTERACTIVE, kind=kind, payload=message_payload(text, **extra),
+        services,
+        key=key,
+        chat_id=sender.telegram_id,
+        member_id=sender.id,
+        lane=Lane.INTERACTIVE,
+        kind=kind,
+        payload=message_payload(text, **extra),
         now=now,
     )
 
@@ -171,9 +196,12 @@ async def notify_unreachable(services: Services, pair: Pair) -> None:
     """Coordinators: a partner can't be reached (blocked the bot); once a day per pair."""
     day = services.clock.now().strftime("%Y-%m-%d")
     await notify_coordinators(
-        services, key=f"relay_unreachable:{pair.code}:{day}", kind="relay_problem",
-        text=services.t(services.settings.default_language, "relay.coord_unreachable",
-                        pair=pair.code),
+        services,
+        key=f"relay_unreachable:{pair.code}:{day}",
+        kind="relay_problem",
+        text=services.t(
+            services.settings.default_language, "relay.coord_unreachable", pair=pair.code
+        ),
     )
 
 
@@ -182,8 +210,9 @@ async def copy_sent(services: Services, due: DueItem, result: Any) -> None:
     item = due.item
     from_chat, from_msg = int(item.payload["from_chat_id"]), int(item.payload["message_id"])
     now = services.clock.now()
-    await relay.mark_delivered(services.db, from_chat, from_msg, item.chat_id,
-                               int(result.message_id), now)
+    await relay.mark_delivered(
+        services.db, from_chat, from_msg, item.chat_id, int(result.message_id), now
+    )
     row = await relay.by_original(services.db, from_chat, from_msg)
     # No late "delivered" after a hold, and one per album (the handler marks the rest).
     quiet = services.relay.quiet_acks
@@ -192,9 +221,14 @@ async def copy_sent(services: Services, due: DueItem, result: Any) -> None:
         return
     sender = await members.get_by_telegram_id(services.db, from_chat)
     if sender is not None:
-        await tell_sender(services, sender, f"relay_ack:{sender.id}:{from_msg}",
-                          services.t(sender.language, "relay.delivered"), reply_to=from_msg,
-                          kind=RELAY_ACK)
+        await tell_sender(
+            services,
+            sender,
+            f"relay_ack:{sender.id}:{from_msg}",
+            services.t(sender.language, "relay.delivered"),
+            reply_to=from_msg,
+            kind=RELAY_ACK,
+        )
 
 
 async def tell_failures(services: Services) -> int:
@@ -207,8 +241,9 @@ async def tell_failures(services: Services) -> int:
         if sender is not None and pair is not None:
             key = f"relay_failed:{sender.id}:{failure.from_msg}"
             if failure.error == "forbidden":
-                await tell_sender(services, sender, key,
-                                  services.t(sender.language, "relay.partner_unreachable"))
+                await tell_sender(
+                    services, sender, key, services.t(sender.language, "relay.partner_unreachable")
+                )
                 partner = await members.get_by_id(services.db, pair.partner_of(sender.id) or 0)
                 # The outbox sender may already have told coordinators this member is unreachable.
                 if partner is None or not await relay.outbox_key_prefix_exists(
@@ -216,9 +251,13 @@ async def tell_failures(services: Services) -> int:
                 ):
                     await notify_unreachable(services, pair)
             else:
-                await tell_sender(services, sender, key,
-                                  services.t(sender.language, "relay.not_copied"),
-                                  reply_to=failure.from_msg)
+                await tell_sender(
+                    services,
+                    sender,
+                    key,
+                    services.t(sender.language, "relay.not_copied"),
+                    reply_to=failure.from_msg,
+                )
             told += 1
         await relay.mark_failure_told(services.db, failure.id, services.clock.now())
     return told
@@ -230,7 +269,13 @@ async def reached_out(services: Services, mentor: Member, pair: Pair) -> bool:
     now = services.clock.now()
     closed = await checkins.complete_reachouts(services.db, pair.id, now)
     if closed:
-        await engagement.record(services.db, services.pseudonym_key, kind="reachout_done",
-                                now=now, telegram_id=mentor.telegram_id, role="mentor",
-                                pair_code=pair.code)
+        await engagement.record(
+            services.db,
+            services.pseudonym_key,
+            kind="reachout_done",
+            now=now,
+            telegram_id=mentor.telegram_id,
+            role="mentor",
+            pair_code=pair.code,
+        )
     return bool(closed)

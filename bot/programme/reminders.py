@@ -67,8 +67,9 @@ async def checkin_prompts(context: SweepContext) -> int:
     work = []
     for group in await reminders.due_checkin_groups(db, now):
         try:
-            slots, following = _slots_due(group.next_at, group.timezone, group.weekday,
-                                          group.at, now)
+            slots, following = _slots_due(
+                group.next_at, group.timezone, group.weekday, group.at, now
+            )
         except (ValueError, KeyError):
             log.warning("%d members have an unusable check-in schedule", group.members)
             continue
@@ -88,7 +89,12 @@ async def checkin_prompts(context: SweepContext) -> int:
                 # Every slot missed while the bot was down gets its row: stale ones are skipped
                 # by the sender and counted, so nothing disappears silently.
                 queued += await reminders.queue_checkin_prompts(
-                    connection, group, slots, following, payload=payload, alias_marker=marker,
+                    connection,
+                    group,
+                    slots,
+                    following,
+                    payload=payload,
+                    alias_marker=marker,
                     now=now,
                 )
     if queued:

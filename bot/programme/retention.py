@@ -72,13 +72,22 @@ async def _send_notices(services: Services, now: datetime, cutoff: datetime) -> 
         member = await members.get_by_id(services.db, member_id)
         if member is None:
             continue
-        text = services.t(member.language, "retention.notice", months=months,
-                          date=(now + NOTICE).strftime("%Y-%m-%d"))
+        text = services.t(
+            member.language,
+            "retention.notice",
+            months=months,
+            date=(now + NOTICE).strftime("%Y-%m-%d"),
+        )
         async with services.db.transaction() as connection:
             await queue(
-                services, key=f"retention_notice:{member.id}:{now:%Y%m%d}",
-                chat_id=member.telegram_id, member_id=member.id, lane=Lane.SCHEDULED,
-                kind=ACCOUNT_NOTICE, payload=message_payload(text), now=now,
+                services,
+                key=f"retention_notice:{member.id}:{now:%Y%m%d}",
+                chat_id=member.telegram_id,
+                member_id=member.id,
+                lane=Lane.SCHEDULED,
+                kind=ACCOUNT_NOTICE,
+                payload=message_payload(text),
+                now=now,
                 connection=connection,
             )
             await retention.mark_notified(connection, member.id, now)
@@ -96,8 +105,14 @@ async def _erase_due(services: Services, now: datetime, cutoff: datetime) -> int
         if member is None:
             continue
         await retention.start_erasing(services.db, member.telegram_id)
-        await engagement.record(services.db, services.pseudonym_key, kind="retention_erased",
-                                now=now, telegram_id=member.telegram_id, role=member.role)
+        await engagement.record(
+            services.db,
+            services.pseudonym_key,
+            kind="retention_erased",
+            now=now,
+            telegram_id=member.telegram_id,
+            role=member.role,
+        )
         await forget(services, member, coordinator_note="retention.coordinators_erased")
         await retention.done_erasing(services.db, member.telegram_id)
         erased += 1

@@ -24,8 +24,9 @@ NOTE = "note"
 
 def effective(content: CheckinContent, saved: Mapping[str, bool]) -> dict[str, bool]:
     """Every item: the member's choice where they made one, else the programme's default."""
-    return {item: saved.get(item, content.sharing.get(item, False))
-            for item in content.sharing_items}
+    return {
+        item: saved.get(item, content.sharing.get(item, False)) for item in content.sharing_items
+    }
 
 
 async def mentor_sees(services: Services, member: Member) -> dict[str, bool]:
@@ -46,11 +47,22 @@ def defaults_sentence(t: Translator, language: str, content: CheckinContent) -> 
     names = {item: item_name(t, language, item) for item in content.sharing_items}
     shown = [names[i] for i in content.sharing_items if i != NOTE and content.sharing[i]]
     hidden = [names[i] for i in content.sharing_items if i != NOTE and not content.sharing[i]]
-    parts = [t(language, "sharing.defaults_shown",
-               items=", ".join(shown) or t(language, "sharing.nothing"))]
+    parts = [
+        t(
+            language,
+            "sharing.defaults_shown",
+            items=", ".join(shown) or t(language, "sharing.nothing"),
+        )
+    ]
     if NOTE in content.sharing:
-        parts.append(t(language, "sharing.defaults_note_ask" if content.sharing[NOTE]
-                       else "sharing.defaults_note_never"))
+        parts.append(
+            t(
+                language,
+                "sharing.defaults_note_ask"
+                if content.sharing[NOTE]
+                else "sharing.defaults_note_never",
+            )
+        )
     if hidden:
         parts.append(t(language, "sharing.defaults_hidden", items=", ".join(hidden)))
     parts.append(t(language, "sharing.defaults_change"))
@@ -66,5 +78,7 @@ def choice_label(t: Translator, language: str, item: str, shared: bool) -> str:
 
 def settings_row(t: Translator, sign: Callable[..., str], language: str) -> list[tuple[str, str]]:
     """The buttons /settings shows a mentee for what their mentor sees, and for their goals."""
-    return [(t(language, "sharing.settings_button"), sign("sh", "menu")),
-            (t(language, "goals.settings_button"), sign("gl", "menu"))]
+    return [
+        (t(language, "sharing.settings_button"), sign("sh", "menu")),
+        (t(language, "goals.settings_button"), sign("gl", "menu")),
+    ]

@@ -37,7 +37,10 @@ def is_night(moment: datetime, timezone: str, thresholds: SignalThresholds) -> b
 def evaluate(week: PairWeek, thresholds: SignalThresholds) -> tuple[str, ...]:
     """The reasons (if any) this pair's week crosses a threshold."""
     reasons: list[str] = []
-    busier, quieter = max(week.mentee_sent, week.mentor_sent), min(week.mentee_sent, week.mentor_sent)
+    busier, quieter = (
+        max(week.mentee_sent, week.mentor_sent),
+        min(week.mentee_sent, week.mentor_sent),
+    )
     if busier > thresholds.max_messages_one_way:
         reasons.append("volume")
     if busier >= thresholds.min_for_share and busier > thresholds.max_imbalance_ratio * max(
@@ -82,8 +85,10 @@ def explain(flag: PairFlag, thresholds: SignalThresholds) -> list[tuple[str, dic
             out.append((reason, {"mentee": week.mentee_sent, "mentor": week.mentor_sent}))
         elif reason == "quiet_hours":
             share = max(
-                ((week.mentee_into_quiet, week.mentee_sent), (week.mentor_into_quiet,
-                                                              week.mentor_sent)),
+                (
+                    (week.mentee_into_quiet, week.mentee_sent),
+                    (week.mentor_into_quiet, week.mentor_sent),
+                ),
                 key=lambda pair: pair[0] / max(pair[1], 1),
             )
             out.append((reason, {"count": share[0], "sent": share[1]}))

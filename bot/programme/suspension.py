@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
-
 @dataclass(frozen=True)
 class Actor:
     """The coordinator who acted (for the audit log)."""
@@ -40,12 +39,26 @@ async def suspended_ids(services: Services) -> set[int]:
     return known
 
 
-async def _tell(connection: aiosqlite.Connection, services: Services, member: Member, key: str,
-                text: str, kind: str = "notice") -> None:
+async def _tell(
+    connection: aiosqlite.Connection,
+    services: Services,
+    member: Member,
+    key: str,
+    text: str,
+    kind: str = "notice",
+) -> None:
     now = services.clock.now()
-    await queue(services, key=key, chat_id=member.telegram_id, member_id=member.id,
-                lane=Lane.INTERACTIVE, kind=kind, payload=message_payload(text),
-                now=now, connection=connection)
+    await queue(
+        services,
+        key=key,
+        chat_id=member.telegram_id,
+        member_id=member.id,
+        lane=Lane.INTERACTIVE,
+        kind=kind,
+        payload=message_payload(text),
+        now=now,
+        connection=connection,
+    )
 
 
 async def _partners(services: Services, member: Member) -> list[tuple[Member, str]]:
@@ -68,15 +81,39 @@ async def suspend(services: Services, member: Member, reason: str, actor: Actor)
     async with services.db.transaction() as connection:
         if not await suspensions.mark_suspended(connection, member.id, reason, now):
             return False
-        await audit.record(connection, actor_id=actor.id, actor_name=actor.name, action="suspend",
-                           now=now, subject=member.code, detail=reason[:300])
-        await engagement.record(connection, services.pseudonym_key, kind="suspended", now=now,
-                                telegram_id=member.telegram_id, role=member.role)
-        await _tell(connection, services, member, f"suspended:{member.code}:{stamp}",
-                    t(member.language, "suspend.to_member"), ACCOUNT_NOTICE)
+        await audit.record(
+            connection,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            action="suspend",
+            now=now,
+            subject=member.code,
+            detail=reason[:300],
+        )
+        await engagement.record(
+            connection,
+            services.pseudonym_key,
+            kind="suspended",
+            now=now,
+            telegram_id=member.telegram_id,
+            role=member.role,
+        )
+        await _tell(
+            connection,
+            services,
+            member,
+            f"suspended:{member.code}:{stamp}",
+            t(member.language, "suspend.to_member"),
+            ACCOUNT_NOTICE,
+        )
         for partner, pair_code in partners:
-            await _tell(connection, services, partner, f"pair_paused:{pair_code}:{stamp}",
-                        t(partner.language, "suspend.to_partner", alias=member.display_alias))
+            await _tell(
+                connection,
+                services,
+                partner,
+                f"pair_paused:{pair_code}:{stamp}",
+                t(partner.language, "suspend.to_partner", alias=member.display_alias),
+            )
     (await suspended_ids(services)).add(member.telegram_id)
     services.outbox.wake()
     return True
@@ -90,16 +127,37 @@ async def unsuspend(services: Services, member: Member, actor: Actor) -> bool:
     async with services.db.transaction() as connection:
         if not await suspensions.mark_unsuspended(connection, member.id, now):
             return False
-        await audit.record(connection, actor_id=actor.id, actor_name=actor.name,
-                           action="unsuspend", now=now, subject=member.code)
-        await engagement.record(connection, services.pseudonym_key, kind="unsuspended", now=now,
-                                telegram_id=member.telegram_id, role=member.role)
-        await _tell(connection, services, member, f"unsuspended:{member.code}:{stamp}",
-                    t(member.language, "suspend.lifted_member"))
+        await audit.record(
+            connection,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            action="unsuspend",
+            now=now,
+            subject=member.code,
+        )
+        await engagement.record(
+            connection,
+            services.pseudonym_key,
+            kind="unsuspended",
+            now=now,
+            telegram_id=member.telegram_id,
+            role=member.role,
+        )
+        await _tell(
+            connection,
+            services,
+            member,
+            f"unsuspended:{member.code}:{stamp}",
+            t(member.language, "suspend.lifted_member"),
+        )
         for partner, pair_code in partners:
-            await _tell(connection, services, partner, f"pair_resumed:{pair_code}:{stamp}",
-                        t(partner.language, "suspend.lifted_partner",
-                          alias=member.display_alias))
+            await _tell(
+                connection,
+                services,
+                partner,
+                f"pair_resumed:{pair_code}:{stamp}",
+                t(partner.language, "suspend.lifted_partner", alias=member.display_alias),
+            )
     (await suspended_ids(services)).discard(member.telegram_id)
     services.outbox.wake()
     return True
@@ -116,23 +174,50 @@ async def revoke(services: Services, mentor: Member, reason: str, actor: Actor) 
         if not await suspensions.mark_unapproved(connection, mentor.id, now):
             raise LookupError(mentor.code)
         for pair in current:
-            if not await pairs.end(connection, pair.id, reason="mentor approval withdrawn",
-                                   ended_by="coordinator", now=now):
+            if not await pairs.end(
+                connection,
+                pair.id,
+                reason="mentor approval withdrawn",
+                ended_by="coordinator",
+                now=now,
+            ):
                 continue
             ended.append(pair.code)
             mentee = partners.get(pair.code)
             if mentee is None:
                 continue
-            await _tell(connection, services, mentee, f"revoked:{pair.code}:{mentee.code}",
-                        t(mentee.language, "suspend.revoked_mentee"))
+            await _tell(
+                connection,
+                services,
+                mentee,
+                f"revoked:{pair.code}:{mentee.code}",
+                t(mentee.language, "suspend.revoked_mentee"),
+            )
             await data_rights.matchable_again(connection, mentee.id, now)
-            await engagement.record(connection, services.pseudonym_key, kind="ended", now=now,
-                                    telegram_id=mentee.telegram_id, role="mentee",
-                                    pair_code=pair.code)
-        await audit.record(connection, actor_id=actor.id, actor_name=actor.name,
-                           action="revoke_approval", now=now, subject=mentor.code,
-                           detail=reason[:300])
-        await _tell(connection, services, mentor, f"revoked:{mentor.code}:{now:%Y%m%d%H%M%S}",
-                    t(mentor.language, "suspend.revoked_mentor"))
+            await engagement.record(
+                connection,
+                services.pseudonym_key,
+                kind="ended",
+                now=now,
+                telegram_id=mentee.telegram_id,
+                role="mentee",
+                pair_code=pair.code,
+            )
+        await audit.record(
+            connection,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            action="revoke_approval",
+            now=now,
+            subject=mentor.code,
+            detail=reason[:300],
+        )
+        await _tell(
+            connection,
+            services,
+            mentor,
+            f"revoked:{mentor.code}:{now:%Y%m%d%H%M%S}",
+            t(mentor.language, "suspend.revoked_mentor"),
+        )
     services.outbox.wake()
     return ended

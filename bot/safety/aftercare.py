@@ -20,23 +20,34 @@ async def next_day_check(context: SweepContext) -> int:
     t, sign = services.t, services.signer.sign
     count = 0
     for escalation in await escalation_followup.due_aftercare(services.db, now):
-        member = (await members.get_by_id(services.db, escalation.member_id)
-                  if escalation.member_id else None)
+        member = (
+            await members.get_by_id(services.db, escalation.member_id)
+            if escalation.member_id
+            else None
+        )
         async with services.db.transaction() as connection:
             if not await escalation_followup.clear_aftercare(connection, escalation.id):
                 continue
             if member is None or member.unreachable:
                 continue
             language = member.language
-            buttons = [[(t(language, "safety_plan.aftercare_ok"), sign("crisis", "after_ok")),
-                        (t(language, "safety_plan.aftercare_struggling"),
-                         sign("crisis", "after_bad"))],
-                       [(t(language, "safety_plan.aftercare_skip"), sign("crisis", "after_skip"))]]
+            buttons = [
+                [
+                    (t(language, "safety_plan.aftercare_ok"), sign("crisis", "after_ok")),
+                    (t(language, "safety_plan.aftercare_struggling"), sign("crisis", "after_bad")),
+                ],
+                [(t(language, "safety_plan.aftercare_skip"), sign("crisis", "after_skip"))],
+            ]
             await queue(
-                services, key=f"aftercare:{escalation.id}", chat_id=member.telegram_id,
-                member_id=member.id, lane=Lane.SCHEDULED, kind="aftercare",
-                payload=message_payload(t(language, "safety_plan.aftercare",
-                                          alias=member.display_alias), buttons),
+                services,
+                key=f"aftercare:{escalation.id}",
+                chat_id=member.telegram_id,
+                member_id=member.id,
+                lane=Lane.SCHEDULED,
+                kind="aftercare",
+                payload=message_payload(
+                    t(language, "safety_plan.aftercare", alias=member.display_alias), buttons
+                ),
                 now=now,
                 connection=connection,
             )

@@ -31,9 +31,13 @@ async def reach(services: Services, escalation: Escalation) -> tuple[int, str] |
         return None
     if escalation.contact_chat_id is not None:
         return escalation.contact_chat_id, escalation.contact_language or (
-            services.settings.default_language)
-    member = await members.get_by_id(services.db, escalation.member_id) if (
-        escalation.member_id) else None
+            services.settings.default_language
+        )
+    member = (
+        await members.get_by_id(services.db, escalation.member_id)
+        if (escalation.member_id)
+        else None
+    )
     return (member.telegram_id, member.language) if member else None
 
 
@@ -49,25 +53,42 @@ async def message_member(
     chat_id, language = target
     now = services.clock.now()
     body = services.t(language, "crisis.from_coordinators", text=escape(text[:MAX_CHARS]))
-    reply_button = [[(services.t(language, "crisis.reply_button"),
-                      services.signer.sign("crisis", "reply", escalation.id))]]
+    reply_button = [
+        [
+            (
+                services.t(language, "crisis.reply_button"),
+                services.signer.sign("crisis", "reply", escalation.id),
+            )
+        ]
+    ]
     await queue(
-        services, key=f"alert_message:{escalation.id}:{by}:{now.timestamp()}",
-        chat_id=chat_id, member_id=escalation.member_id, lane=Lane.CRISIS,
-        kind="coordinator_message", payload=message_payload(body, reply_button),
+        services,
+        key=f"alert_message:{escalation.id}:{by}:{now.timestamp()}",
+        chat_id=chat_id,
+        member_id=escalation.member_id,
+        lane=Lane.CRISIS,
+        kind="coordinator_message",
+        payload=message_payload(body, reply_button),
         now=now,
     )
-    await audit.record(services.db, actor_id=by, actor_name=name, action="escalation_message",
-                       now=now, subject=escalation.member_code,
-                       detail=f"escalation {escalation.id}")
+    await audit.record(
+        services.db,
+        actor_id=by,
+        actor_name=name,
+        action="escalation_message",
+        now=now,
+        subject=escalation.member_code,
+        detail=f"escalation {escalation.id}",
+    )
     return escalation.member_code or "?"
 
 
 REPLY_WAIT = timedelta(minutes=30)
 
 
-def awaiting_reply(pending: Mapping[int, tuple[int, datetime]], chat_id: int, now: datetime
-                   ) -> int | None:
+def awaiting_reply(
+    pending: Mapping[int, tuple[int, datetime]], chat_id: int, now: datetime
+) -> int | None:
     """The alert a member is writing a reply about, if they pressed [Reply] a moment ago."""
     waiting = pending.get(chat_id)  # (escalation id, deadline)
     return waiting[0] if waiting and now < waiting[1] else None
@@ -80,9 +101,16 @@ async def forward_reply(services: Services, escalation_id: int, text: str) -> bo
         return False
     now = services.clock.now()
     await notify_coordinators(
-        services, key=f"escalation:{escalation.id}:member_reply:{now.timestamp()}",
-        kind="escalation_reply", lane=Lane.CRISIS, reply_to=escalation.first_alert_message_id,
-        text=services.t(services.settings.default_language, "escalation.member_replied",
-                        code=escalation.member_code or "?", text=text[:MAX_CHARS]),
+        services,
+        key=f"escalation:{escalation.id}:member_reply:{now.timestamp()}",
+        kind="escalation_reply",
+        lane=Lane.CRISIS,
+        reply_to=escalation.first_alert_message_id,
+        text=services.t(
+            services.settings.default_language,
+            "escalation.member_replied",
+            code=escalation.member_code or "?",
+            text=text[:MAX_CHARS],
+        ),
     )
     return True

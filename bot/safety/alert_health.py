@@ -25,8 +25,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 # Kinds that are about a crisis alert, wherever they go (the group, a mentor, a coordinator).
-ALERT_KINDS = ("escalation", "escalation_edit", "escalation_reminder", "escalation_fallback",
-               "crisis_card", "coordinator_message")
+ALERT_KINDS = (
+    "escalation",
+    "escalation_edit",
+    "escalation_reminder",
+    "escalation_fallback",
+    "crisis_card",
+    "coordinator_message",
+)
 
 
 def _escalation_id(item: OutboxItem) -> int | None:
@@ -49,11 +55,21 @@ async def coordinator_side_failed(services: Services, item: OutboxItem, reason: 
     if item.kind in ("crisis_card", "coordinator_message"):
         # To a mentor or the member (who may have blocked the bot): loud, but the alert itself
         # still reached the coordinators, so it does not count as a failing alert.
-        log.warning("message about alert %s to a member failed (kind %s, outbox row %s): %s",
-                    escalation_id or "-", item.kind, item.id, reason)
+        log.warning(
+            "message about alert %s to a member failed (kind %s, outbox row %s): %s",
+            escalation_id or "-",
+            item.kind,
+            item.id,
+            reason,
+        )
         return
-    log.error("coordinator-side message failed (kind %s, outbox row %s, alert %s): %s",
-              item.kind, item.id, escalation_id or "-", reason)
+    log.error(
+        "coordinator-side message failed (kind %s, outbox row %s, alert %s): %s",
+        item.kind,
+        item.id,
+        escalation_id or "-",
+        reason,
+    )
     if escalation_id is not None:
         await escalation_followup.record_failure(services.db, escalation_id, reason)
     if item.chat_id == group and reason.startswith("forbidden"):
@@ -73,33 +89,47 @@ async def group_ok(services: Services) -> bool:
 async def group_unreachable(services: Services, state: str) -> None:
     """The bot was removed from, or muted in, the coordinators' group."""
     changed = await coordinator_group.set_state(
-        services.db, chat_id=services.settings.coordinator_chat_id, state=state,
-        now=services.clock.now())
+        services.db,
+        chat_id=services.settings.coordinator_chat_id,
+        state=state,
+        now=services.clock.now(),
+    )
     if changed:
         fallback = services.settings.fallback_ids
-        log.error("the coordinators' group %s cannot be reached (%s): crisis alerts go to %s "
-                  "until the bot is added back with permission to post",
-                  services.settings.coordinator_chat_id, state,
-                  f"{len(fallback)} fallback coordinator(s)" if fallback
-                  else "NOBODY (set COORDINATOR_FALLBACK_IDS)")
+        log.error(
+            "the coordinators' group %s cannot be reached (%s): crisis alerts go to %s "
+            "until the bot is added back with permission to post",
+            services.settings.coordinator_chat_id,
+            state,
+            f"{len(fallback)} fallback coordinator(s)"
+            if fallback
+            else "NOBODY (set COORDINATOR_FALLBACK_IDS)",
+        )
         for escalation in await escalations.open_escalations(services.db):
             await send_fallback(services, escalation, version=state)
 
 
 async def group_migrated(services: Services, old_chat_id: int, new_chat_id: int) -> None:
     """The group became a supergroup with a new id: follow it (and tell the operator)."""
-    await coordinator_group.set_state(services.db, chat_id=new_chat_id, state="ok",
-                                      now=services.clock.now())
+    await coordinator_group.set_state(
+        services.db, chat_id=new_chat_id, state="ok", now=services.clock.now()
+    )
     moved = await coordinator_group.retarget_outbox(services.db, old_chat_id, new_chat_id)
     services.settings.coordinator_chat_id = new_chat_id
-    log.error("the coordinators' group moved to a new id (it became a supergroup): %s -> %s; "
-              "%d queued messages follow it. Set COORDINATOR_CHAT_ID=%s in the settings and "
-              "restart, so coordinator commands work there too",
-              old_chat_id, new_chat_id, moved, new_chat_id)
+    log.error(
+        "the coordinators' group moved to a new id (it became a supergroup): %s -> %s; "
+        "%d queued messages follow it. Set COORDINATOR_CHAT_ID=%s in the settings and "
+        "restart, so coordinator commands work there too",
+        old_chat_id,
+        new_chat_id,
+        moved,
+        new_chat_id,
+    )
 
 
-async def send_fallback(services: Services, escalation: escalations.Escalation, *,
-                        version: str) -> int:
+async def send_fallback(
+    services: Services, escalation: escalations.Escalation, *, version: str
+) -> int:
     """Send the alert in private to every fallback coordinator; returns how many were queued."""
     ids = services.settings.fallback_ids
     if not ids or escalation.status == "resolved":
@@ -115,8 +145,12 @@ async def send_fallback(services: Services, escalation: escalations.Escalation, 
     state = f"{escalation.severity}:{escalation.realerts}"
     for coordinator in ids:
         await queue(
-            services, key=f"escalation:{escalation.id}:fallback:{coordinator}:{state}",
-            chat_id=coordinator, lane=Lane.CRISIS, kind="escalation_fallback",
-            payload=message_payload(body, rows), now=now,
+            services,
+            key=f"escalation:{escalation.id}:fallback:{coordinator}:{state}",
+            chat_id=coordinator,
+            lane=Lane.CRISIS,
+            kind="escalation_fallback",
+            payload=message_payload(body, rows),
+            now=now,
         )
     return len(ids)

@@ -38,7 +38,9 @@ async def alert_view(
     lines += [
         t(language, f"escalation.title_{escalation.severity}"),
         *([t(language, "escalation.kind_danger")] if escalation.kind == "danger" else []),
-        t(language, "escalation.who_not_joined") if escalation.member_code is None else t(
+        t(language, "escalation.who_not_joined")
+        if escalation.member_code is None
+        else t(
             language,
             "escalation.who",
             code=escalation.member_code,
@@ -69,7 +71,9 @@ async def alert_view(
     buttons: list[list[tuple[str, str]]] = []
     # While the alert is open the person can be written to through the bot, whoever they are.
     reachable = escalation.contact_chat_id is not None or escalation.member_id is not None
-    write: list[tuple[str, str]] = [(t(language, "escalation.message_member"), sign("co", "esc", "msg", escalation.id))]
+    write: list[tuple[str, str]] = [
+        (t(language, "escalation.message_member"), sign("co", "esc", "msg", escalation.id))
+    ]
     if escalation.status == "open":
         buttons = [[(t(language, "escalation.claim"), sign("co", "esc", "claim", escalation.id))]]
         buttons += [write] if reachable else []
@@ -84,14 +88,14 @@ async def alert_view(
                 minutes=duration(language, (claimed or opened) - opened),
             )
         )
-        buttons = [[(t(language, "escalation.resolve"), sign("co", "esc", "resolve", escalation.id))]]
+        buttons = [
+            [(t(language, "escalation.resolve"), sign("co", "esc", "resolve", escalation.id))]
+        ]
         buttons += [write] if reachable else []
     else:
         resolved = from_db(escalation.resolved_at)
         if escalation.claimed_by_name:
-            lines.append(
-                t(language, "escalation.claimed_short", name=escalation.claimed_by_name)
-            )
+            lines.append(t(language, "escalation.claimed_short", name=escalation.claimed_by_name))
         lines.append(
             t(
                 language,

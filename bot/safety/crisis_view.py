@@ -31,7 +31,9 @@ def render_crisis(
 ) -> Html:
     """The full crisis message for a member's country, in their language."""
     country: CountryCrisis | None = directory.for_country(country_code)
-    intro = "crisis.intro_not_safe" if not_safe else "crisis.intro_gentle" if gentle else "crisis.intro"
+    intro = (
+        "crisis.intro_not_safe" if not_safe else "crisis.intro_gentle" if gentle else "crisis.intro"
+    )
     lines = [t(language, intro), ""]
     if country is not None:
         lines.append(t(language, "crisis.emergency", number=country.emergency))
@@ -70,15 +72,22 @@ def _top_line(country: CountryCrisis, language: str) -> CrisisLine:
 
 
 def _line_text(line: CrisisLine, t: Translator, language: str) -> Html:
-    return t(language, "crisis.line", name=line.name, contacts=_contacts(line, t, language),
-             hours=line.hours)
+    return t(
+        language,
+        "crisis.line",
+        name=line.name,
+        contacts=_contacts(line, t, language),
+        hours=line.hours,
+    )
 
 
 def _directory_links(directory: CrisisDirectory) -> Html:
-    return Html(" · ".join(
-        f'<a href="{attr(resource.url)}">{escape(resource.name)}</a>'
-        for resource in directory.international
-    ))
+    return Html(
+        " · ".join(
+            f'<a href="{attr(resource.url)}">{escape(resource.name)}</a>'
+            for resource in directory.international
+        )
+    )
 
 
 def render_concern(
@@ -102,36 +111,57 @@ def render_followup(
 
 
 def _compact_lines(
-    t: Translator, language: str, directory: CrisisDirectory, country_code: str | None,
-    *, key: str = "crisis.concern_lines",
+    t: Translator,
+    language: str,
+    directory: CrisisDirectory,
+    country_code: str | None,
+    *,
+    key: str = "crisis.concern_lines",
 ) -> Html:
     """One line that speaks the member's language and the emergency number, in one sentence."""
     country = directory.for_country(country_code)
     if country is None:
         return t(language, f"{key}_unknown", links=_directory_links(directory))
     top = _top_line(country, language)
-    return t(language, key, emergency=country.emergency,
-             line=Html(f"<b>{escape(top.name)}</b> ({_contacts(top, t, language)})"))
+    return t(
+        language,
+        key,
+        emergency=country.emergency,
+        line=Html(f"<b>{escape(top.name)}</b> ({_contacts(top, t, language)})"),
+    )
 
 
 def render_not_safe(
-    t: Translator, language: str, directory: CrisisDirectory, country_code: str | None,
-    *, again: bool = False,
+    t: Translator,
+    language: str,
+    directory: CrisisDirectory,
+    country_code: str | None,
+    *,
+    again: bool = False,
 ) -> Html:
-    """"I'm not safe": the emergency number first, that coordinators were told, what helps now."""
+    """ "I'm not safe": the emergency number first, that coordinators were told, what helps now."""
     country = directory.for_country(country_code)
     if again:
-        first = t(language, "crisis.not_safe_told_again",
-                  emergency=country.emergency if country else "112 / 911")
+        first = t(
+            language,
+            "crisis.not_safe_told_again",
+            emergency=country.emergency if country else "112 / 911",
+        )
         return Html(f"{first}\n\n{t(language, 'crisis.not_safe_next')}")
     parts: list[str] = [
-        t(language, "crisis.not_safe_first", emergency=country.emergency) if country
+        t(language, "crisis.not_safe_first", emergency=country.emergency)
+        if country
         else t(language, "crisis.not_safe_first_unknown"),
         t(language, "crisis.not_safe_told"),
     ]
     if country is not None:
-        parts.append(t(language, "crisis.not_safe_line",
-                       line=_line_text(_top_line(country, language), t, language)))
+        parts.append(
+            t(
+                language,
+                "crisis.not_safe_line",
+                line=_line_text(_top_line(country, language), t, language),
+            )
+        )
     else:
         parts.append(t(language, "crisis.international", links=_directory_links(directory)))
     parts.append(t(language, "crisis.not_safe_next"))
@@ -144,14 +174,21 @@ def render_danger(
     """Danger from someone else: emergency first, privacy of the chat, the specialist lines."""
     country = directory.for_country(country_code)
     parts: list[str] = [
-        t(language, "crisis.intro_danger", emergency=country.emergency) if country
+        t(language, "crisis.intro_danger", emergency=country.emergency)
+        if country
         else t(language, "crisis.intro_danger_unknown"),
         t(language, "crisis.danger_private"),
     ]
     if country is not None and country.danger_lines:
         listed = sorted(country.danger_lines, key=lambda item: language not in item.languages)
-        parts.append("\n".join([t(language, "crisis.danger_lines_title"),
-                                *(_line_text(line, t, language) for line in listed)]))
+        parts.append(
+            "\n".join(
+                [
+                    t(language, "crisis.danger_lines_title"),
+                    *(_line_text(line, t, language) for line in listed),
+                ]
+            )
+        )
     if country is not None:
         parts.append(_line_text(_top_line(country, language), t, language))
     else:

@@ -84,8 +84,9 @@ async def raise_alert(
         kind=kind,
         # Kept while the alert is open, so coordinators can write through the bot to someone
         # who has not joined (or asks to be forgotten); cleared when it is resolved.
-        contact_chat_id=telegram_id if telegram_id is not None else (
-            member.telegram_id if member else None),
+        contact_chat_id=telegram_id
+        if telegram_id is not None
+        else (member.telegram_id if member else None),
         contact_language=language or (member.language if member else None),
     )
     await engagement.record(
@@ -106,7 +107,9 @@ async def raise_alert(
     await send_mentor_card(services, escalation, member)
     if member is None and telegram_id is not None:
         services.crisis.anon_alerts[subject(services.pseudonym_key, telegram_id)] = (
-            now, escalation.id)
+            now,
+            escalation.id,
+        )
     return escalation.id
 
 
@@ -144,9 +147,13 @@ async def send_alert(
     scrolling up acts on an out-of-date copy.
     """
     if escalation.alert_message_id is not None:
-        await edit_alert(services, escalation, member, connection=connection,
-                         banner=services.t(services.settings.default_language,
-                                           "escalation.superseded"))
+        await edit_alert(
+            services,
+            escalation,
+            member,
+            connection=connection,
+            banner=services.t(services.settings.default_language, "escalation.superseded"),
+        )
     text, buttons = await alert_view(services, escalation, member, banner=banner)
     await notify_coordinators(
         services,
@@ -179,8 +186,9 @@ async def edit_alert(
     text, buttons = await alert_view(services, escalation, member, banner=banner)
     now = services.clock.now()
     # Without buttons (resolved) the payload has no reply_markup, which removes the keyboard.
-    payload = message_payload(text, None if banner else buttons,
-                              message_id=escalation.alert_message_id)
+    payload = message_payload(
+        text, None if banner else buttons, message_id=escalation.alert_message_id
+    )
     queued = await queue(
         services,
         # Edits are idempotent by nature; the key only stops the same redraw twice a second.

@@ -39,15 +39,14 @@ class StepResult:
     escalation: Escalation | None
 
 
-async def claim(
-    services: Services, escalation_id: int, *, by: int, name: str
-) -> StepResult:
+async def claim(services: Services, escalation_id: int, *, by: int, name: str) -> StepResult:
     """Claim an open alert: stops re-alerts, records who and when (and minutes to claim)."""
     now = services.clock.now()
     db = services.db
     remind = timedelta(minutes=services.settings.escalation_claimed_remind_minutes)
-    changed = await escalations.claim(db, escalation_id, by=by, name=name, now=now,
-                                      remind_at=now + remind)
+    changed = await escalations.claim(
+        db, escalation_id, by=by, name=name, now=now, remind_at=now + remind
+    )
     escalation = await escalations.get(db, escalation_id)
     if changed and escalation is not None:
         minutes = minutes_between(escalation.created_at, now)
@@ -55,12 +54,21 @@ async def claim(
         if raised is not None:
             metrics.claimed((now - raised).total_seconds())
         await engagement.record(
-            db, services.pseudonym_key, kind="escalation_claimed", now=now,
-            role="coordinator", value=minutes,
+            db,
+            services.pseudonym_key,
+            kind="escalation_claimed",
+            now=now,
+            role="coordinator",
+            value=minutes,
         )
         await audit.record(
-            db, actor_id=by, actor_name=name, action="escalation_claimed", now=now,
-            subject=escalation.member_code, detail=f"escalation {escalation_id}, {minutes} min",
+            db,
+            actor_id=by,
+            actor_name=name,
+            action="escalation_claimed",
+            now=now,
+            subject=escalation.member_code,
+            detail=f"escalation {escalation_id}, {minutes} min",
         )
     return StepResult(changed, escalation)
 
@@ -74,20 +82,33 @@ async def resolve(
     now = services.clock.now()
     db = services.db
     settings = services.settings
-    aftercare = (now + timedelta(hours=settings.aftercare_after_hours)
-                 if settings.aftercare_enabled and outcome != "false_alarm" else None)
-    changed = await escalations.resolve(db, escalation_id, by=by, name=name, outcome=outcome,
-                                        now=now, aftercare_at=aftercare)
+    aftercare = (
+        now + timedelta(hours=settings.aftercare_after_hours)
+        if settings.aftercare_enabled and outcome != "false_alarm"
+        else None
+    )
+    changed = await escalations.resolve(
+        db, escalation_id, by=by, name=name, outcome=outcome, now=now, aftercare_at=aftercare
+    )
     escalation = await escalations.get(db, escalation_id)
     if changed and escalation is not None:
         minutes = minutes_between(escalation.created_at, now)
         await engagement.record(
-            db, services.pseudonym_key, kind="escalation_resolved", now=now,
-            role="coordinator", value=minutes,
+            db,
+            services.pseudonym_key,
+            kind="escalation_resolved",
+            now=now,
+            role="coordinator",
+            value=minutes,
         )
         await audit.record(
-            db, actor_id=by, actor_name=name, action="escalation_resolved", now=now,
-            subject=escalation.member_code, detail=f"escalation {escalation_id}: {outcome}",
+            db,
+            actor_id=by,
+            actor_name=name,
+            action="escalation_resolved",
+            now=now,
+            subject=escalation.member_code,
+            detail=f"escalation {escalation_id}: {outcome}",
         )
         services.crisis.alert_words.pop(escalation_id, None)
     return StepResult(changed, escalation)
@@ -97,7 +118,10 @@ async def refresh_alert(
     services: Services, escalation: Escalation, pressed_message_id: int | None
 ) -> None:
     """After a change made on one message, bring the newest alert message up to date too."""
-    if escalation.alert_message_id is not None and escalation.alert_message_id != pressed_message_id:
+    if (
+        escalation.alert_message_id is not None
+        and escalation.alert_message_id != pressed_message_id
+    ):
         await edit_alert(services, escalation, await member_of(services, escalation))
 
 
@@ -131,15 +155,17 @@ async def realert_unclaimed(context: SweepContext) -> int:
         day = _local_day(services, now)
         today = escalation.realerts_that_day if escalation.realert_day == day else 0
         if today >= cap:
-            await escalations.postpone_realert(services.db, escalation.id,
-                                               next_morning(services, now))
+            await escalations.postpone_realert(
+                services.db, escalation.id, next_morning(services, now)
+            )
             continue
         member = await member_of(services, escalation)
         banner = t(
             language,
             "escalation.realert",
-            minutes=words.duration(language, timedelta(minutes=minutes_between(
-                escalation.created_at, now))),
+            minutes=words.duration(
+                language, timedelta(minutes=minutes_between(escalation.created_at, now))
+            ),
             count=escalation.realerts + 1,
         )
         following = now + next_gap(services, escalation.realerts + 1)
@@ -154,11 +180,19 @@ async def realert_unclaimed(context: SweepContext) -> int:
             ):
                 continue
             await send_alert(
-                services, escalation, member, version=f"realert{escalation.realerts + 1}",
-                banner=banner, connection=connection, threaded=True,
+                services,
+                escalation,
+                member,
+                version=f"realert{escalation.realerts + 1}",
+                banner=banner,
+                connection=connection,
+                threaded=True,
             )
         await engagement.record(
-            services.db, services.pseudonym_key, kind="escalation_realerted", now=now,
+            services.db,
+            services.pseudonym_key,
+            kind="escalation_realerted",
+            now=now,
             value=escalation.realerts + 1,
         )
         count += 1
@@ -183,19 +217,31 @@ async def remind_claimed(context: SweepContext) -> int:
             if to_claimer:
                 assert escalation.claimed_by is not None
                 await queue(
-                    services, key=f"escalation:{escalation.id}:remind_claimer",
-                    chat_id=escalation.claimed_by, lane=Lane.CRISIS, kind="escalation_reminder",
-                    payload=message_payload(t(language, "escalation.remind_claimer", code=code,
-                                              hours=hours)),
+                    services,
+                    key=f"escalation:{escalation.id}:remind_claimer",
+                    chat_id=escalation.claimed_by,
+                    lane=Lane.CRISIS,
+                    kind="escalation_reminder",
+                    payload=message_payload(
+                        t(language, "escalation.remind_claimer", code=code, hours=hours)
+                    ),
                     now=now,
                     connection=connection,
                 )
             else:
                 await notify_coordinators(
-                    services, key=f"escalation:{escalation.id}:remind{escalation.reminders + 1}",
-                    kind="escalation_reminder", lane=Lane.CRISIS, connection=connection,
-                    text=t(language, "escalation.remind_group", code=code, hours=hours,
-                           name=escalation.claimed_by_name or "?"),
+                    services,
+                    key=f"escalation:{escalation.id}:remind{escalation.reminders + 1}",
+                    kind="escalation_reminder",
+                    lane=Lane.CRISIS,
+                    connection=connection,
+                    text=t(
+                        language,
+                        "escalation.remind_group",
+                        code=code,
+                        hours=hours,
+                        name=escalation.claimed_by_name or "?",
+                    ),
                     reply_to=escalation.first_alert_message_id,
                 )
         services.outbox.wake()
@@ -206,10 +252,19 @@ async def remind_claimed(context: SweepContext) -> int:
 async def group_reachable_again(services: Services) -> None:
     """The bot is back in the group with permission to post: open alerts are posted again."""
     if not await coordinator_group.set_state(
-        services.db, chat_id=services.settings.coordinator_chat_id, state="ok",
-        now=services.clock.now()):
+        services.db,
+        chat_id=services.settings.coordinator_chat_id,
+        state="ok",
+        now=services.clock.now(),
+    ):
         return
-    log.warning("the coordinators' group %s is reachable again", services.settings.coordinator_chat_id)
+    log.warning(
+        "the coordinators' group %s is reachable again", services.settings.coordinator_chat_id
+    )
     for escalation in await escalations.open_escalations(services.db):
-        await send_alert(services, escalation, await member_of(services, escalation),
-                         version=f"back{services.clock.now().timestamp():.0f}")
+        await send_alert(
+            services,
+            escalation,
+            await member_of(services, escalation),
+            version=f"back{services.clock.now().timestamp():.0f}",
+        )

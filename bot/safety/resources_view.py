@@ -25,9 +25,7 @@ def render_referral(t: Translator, language: str, referral: Referral) -> Html:
     return Html("\n".join(lines))
 
 
-def render_category(
-    t: Translator, language: str, label: str, referrals: list[Referral]
-) -> Html:
+def render_category(t: Translator, language: str, label: str, referrals: list[Referral]) -> Html:
     """A category heading and its services, separated by blank lines."""
     parts = [t(language, "resources.category_title", label=label)]
     parts += [render_referral(t, language, referral) for referral in referrals]

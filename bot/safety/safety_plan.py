@@ -12,24 +12,27 @@ from storage.safety_plans import SECTIONS
 WAIT = timedelta(minutes=30)  # a typed step is awaited this long after its button
 
 
-def awaiting(pending: Mapping[int, tuple[str, datetime]], chat_id: int, now: datetime
-             ) -> str | None:
+def awaiting(
+    pending: Mapping[int, tuple[str, datetime]], chat_id: int, now: datetime
+) -> str | None:
     """The step a chat is writing, if any (crisis words are answered and still saved there:
     a plan is where someone writes about their hardest moments)."""
     waiting = pending.get(chat_id)  # (section, deadline)
     return waiting[0] if waiting and now < waiting[1] else None
 
 
-def render_plan(t: Translator, language: str, plan: dict[str, str], *,
-                intro: bool = True) -> Html:
+def render_plan(t: Translator, language: str, plan: dict[str, str], *, intro: bool = True) -> Html:
     """The whole plan, every step titled, in the member's language."""
     lines: list[str] = [t(language, "safety_plan.title")]
     if intro:
         lines.append(t(language, "safety_plan.intro"))
     for section in SECTIONS:
         body = plan.get(section)
-        lines += ["", f"<b>{t(language, f'safety_plan.section_{section}')}</b>",
-                  escape(body) if body else t(language, "safety_plan.empty")]
+        lines += [
+            "",
+            f"<b>{t(language, f'safety_plan.section_{section}')}</b>",
+            escape(body) if body else t(language, "safety_plan.empty"),
+        ]
     return Html("\n".join(lines))
 
 

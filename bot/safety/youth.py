@@ -17,8 +17,9 @@ def country_from_language_code(code: str | None, default: str) -> str:
     return default.upper()
 
 
-def render_too_young(t: Translator, language: str, content: Content, country: str,
-                     minimum_age: int) -> Html:
+def render_too_young(
+    t: Translator, language: str, content: Content, country: str, minimum_age: int
+) -> Html:
     """The kind "this programme is for adults" message, then youth lines (or crisis lines)."""
     lines = [t(language, "start.too_young", age=minimum_age), ""]
     youth = content.youth.countries.get(country)
@@ -29,10 +30,24 @@ def render_too_young(t: Translator, language: str, content: Content, country: st
         if general is not None:
             lines.append(t(language, "crisis.emergency", number=general.emergency))
     for line in sorted(found, key=lambda item: language not in item.languages):
-        lines.append(t(language, "crisis.line", name=line.name,
-                       contacts=_contacts(line, t, language), hours=line.hours))
-    links = Html(" · ".join(f'<a href="{attr(item.url)}">{escape(item.name)}</a>'
-                            for item in content.youth.international))
-    lines += [t(language, "start.too_young_elsewhere", links=links), "",
-              t(language, "start.too_young_end")]
+        lines.append(
+            t(
+                language,
+                "crisis.line",
+                name=line.name,
+                contacts=_contacts(line, t, language),
+                hours=line.hours,
+            )
+        )
+    links = Html(
+        " · ".join(
+            f'<a href="{attr(item.url)}">{escape(item.name)}</a>'
+            for item in content.youth.international
+        )
+    )
+    lines += [
+        t(language, "start.too_young_elsewhere", links=links),
+        "",
+        t(language, "start.too_young_end"),
+    ]
     return Html("\n".join(lines))

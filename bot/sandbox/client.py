@@ -20,6 +20,7 @@ class Sandbox(Protocol):
     async def deliver(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Hand one update to the bot and wait until it has been handled."""
 
+
 _callback_ids = itertools.count(1)
 
 

@@ -43,15 +43,16 @@ class ErrorLog(logging.Handler):
         self.records.append(f"{record.name}: {record.getMessage()}{kind}")
 
 
-
 def cast(demo: Demo) -> None:
     """Give every persona a chat, plus Cleo in the coordinators' group."""
     for persona in CAST:
-        user = demo.sandbox.user(persona.name, language_code=persona.language,
-                                 user_id=persona.telegram_id)
+        user = demo.sandbox.user(
+            persona.name, language_code=persona.language, user_id=persona.telegram_id
+        )
         demo.add_person(persona.key, user, persona.name)
-    demo.add_person("group", demo.sandbox.group.coordinator("Cleo", user_id=COORDINATOR_ID),
-                    "group")
+    demo.add_person(
+        "group", demo.sandbox.group.coordinator("Cleo", user_id=COORDINATOR_ID), "group"
+    )
     # People from outside the seeded programme, to open invite links.
     for name, user_id in NEWCOMERS:
         demo.add_person(name.lower(), demo.sandbox.user(name, user_id=user_id), name)
@@ -77,8 +78,14 @@ async def run_demo(
         logging.getLogger().removeHandler(errors)
 
 
-async def _run(script: Path | None, database: Path | None, out: Callable[[str], None],
-               files: Path | None, folder: Path, errors: ErrorLog) -> int:
+async def _run(
+    script: Path | None,
+    database: Path | None,
+    out: Callable[[str], None],
+    files: Path | None,
+    folder: Path,
+    errors: ErrorLog,
+) -> int:
     overrides: dict[str, Any] = {"digest_enabled": True}
     if database is not None:
         overrides["database_path"] = database
@@ -93,8 +100,9 @@ async def _run(script: Path | None, database: Path | None, out: Callable[[str], 
         fresh = await sandbox.db.fetch_one("SELECT COUNT(*) FROM members")
         seeded = None
         if fresh is not None and fresh[0] == 0:
-            seeded = await seed_programme(sandbox.db, sandbox.services.pseudonym_key,
-                                          sandbox.services.content)
+            seeded = await seed_programme(
+                sandbox.db, sandbox.services.pseudonym_key, sandbox.services.content
+            )
         else:  # the same --database again: the story carries on where it stopped
             await resume(sandbox)
         out(__doc__ or "")
@@ -132,8 +140,9 @@ async def _run(script: Path | None, database: Path | None, out: Callable[[str], 
         out(f"\nFiles the bot sent are in {demo.files.resolve()}")
     problems = [failure] if failure else []
     if sandbox.fake.violations:
-        problems.append(f"{len(sandbox.fake.violations)} Bot API violation(s): "
-                        f"{sandbox.fake.violations}")
+        problems.append(
+            f"{len(sandbox.fake.violations)} Bot API violation(s): {sandbox.fake.violations}"
+        )
     problems += [f"error logged: {record}" for record in errors.records if record not in failure]
     for problem in problems:
         out(f"\n✗ {problem}")

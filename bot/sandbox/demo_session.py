@@ -23,12 +23,16 @@ class StepFailed(Exception):
     """A scripted line could not be carried out (no such button, nothing to press)."""
 
 
-
 class Demo:
     """Keeps track of the cast and prints whatever the bot sends, wherever it sends it."""
 
-    def __init__(self, sandbox: Sandbox, out: Callable[[str], None] = print,
-                 files: Path | None = None, strict: bool = False) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        out: Callable[[str], None] = print,
+        files: Path | None = None,
+        strict: bool = False,
+    ) -> None:
         self.sandbox, self.out, self.strict = sandbox, out, strict
         self.files = files or Path("demo-output")
         self.people: dict[str, Person] = {}
@@ -67,7 +71,7 @@ class Demo:
     def _show_calls(self) -> None:
         """Pop-up answers to button presses, and edits that only change a message's buttons."""
         calls = self.sandbox.fake.calls
-        for method, params in calls[self.calls_seen:]:
+        for method, params in calls[self.calls_seen :]:
             if method == "answerCallbackQuery" and params.get("text"):
                 kind = "alert" if params.get("show_alert") else "pop-up"
                 person = self.people.get(self.current)
@@ -156,6 +160,7 @@ class Demo:
 
         Codes are random in each run, so a script (or a person) names people instead.
         """
+
         async def code_of(match: re.Match[str]) -> str:
             key = match.group(1).lower()
             if key == "pair" and self.seeded is not None:
@@ -163,8 +168,11 @@ class Demo:
             if key == "invite":
                 return await self._last_invite()
             persona = next((p for p in CAST if p.key == key), None)
-            member = (await members.get_by_telegram_id(self.sandbox.db, persona.telegram_id)
-                      if persona else None)
+            member = (
+                await members.get_by_telegram_id(self.sandbox.db, persona.telegram_id)
+                if persona
+                else None
+            )
             if member is None:
                 self._problem(f"{{{key}}}: no member code for {key!r}")
                 return match.group(0)
@@ -172,14 +180,15 @@ class Demo:
 
         parts, last = [], 0
         for match in PLACEHOLDER.finditer(line):
-            parts += [line[last:match.start()], await code_of(match)]
+            parts += [line[last : match.start()], await code_of(match)]
             last = match.end()
         return "".join(parts) + line[last:]
 
     async def _last_invite(self) -> str:
         """The start parameter of the newest invite link (as /invite printed it)."""
         row = await self.sandbox.db.fetch_one(
-            "SELECT id, role, cohort FROM invites ORDER BY id DESC LIMIT 1")
+            "SELECT id, role, cohort FROM invites ORDER BY id DESC LIMIT 1"
+        )
         services = self.sandbox.services
         if row is None or services is None:
             self._problem("{invite}: no invite link yet; try /as group then /invite mentor")
@@ -261,14 +270,17 @@ class Demo:
         for persona in CAST:
             code = codes.codes.get(persona.key) if codes else None
             mark = " ←you" if persona.key == self.current else ""
-            self.out(f"  /as {persona.key:<5} {persona.name} ({code or 'no code yet'}): "
-                     f"{persona.story}{mark}")
+            self.out(
+                f"  /as {persona.key:<5} {persona.name} ({code or 'no code yet'}): "
+                f"{persona.story}{mark}"
+            )
         mark = " ←you" if self.current == "group" else ""
         self.out(f"  /as group  Cleo, a coordinator, in the coordinators' group{mark}")
         if codes:
-            self.out(f"  Sam and Max are pair {codes.pair_code}; a past cohort of 36 pairs left "
-                     "anonymised history for /dashboard.")
-
+            self.out(
+                f"  Sam and Max are pair {codes.pair_code}; a past cohort of 36 pairs left "
+                "anonymised history for /dashboard."
+            )
 
     async def who_now(self) -> None:
         """Print everyone as they are now: code, role, stage and current pairs."""
@@ -282,10 +294,13 @@ class Demo:
             partners = []
             for pair in await pairs.current_pairs_of(db, member.id):
                 other = await members.get_by_id(db, pair.partner_of(member.id) or 0)
-                partners.append(f"{pair.code} with {other.display_alias if other else '?'} "
-                                f"({pair.status})")
+                partners.append(
+                    f"{pair.code} with {other.display_alias if other else '?'} ({pair.status})"
+                )
             paired = f", pairs: {'; '.join(partners)}" if partners else ""
-            self.out(f"  /as {persona.key:<5} {persona.name} ({member.code}): "
-                     f"{member.role or 'no role yet'}, {member.status}{paired}{mark}")
+            self.out(
+                f"  /as {persona.key:<5} {persona.name} ({member.code}): "
+                f"{member.role or 'no role yet'}, {member.status}{paired}{mark}"
+            )
         mark = " ←you" if self.current == "group" else ""
         self.out(f"  /as group  Cleo, a coordinator, in the coordinators' group{mark}")

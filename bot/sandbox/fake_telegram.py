@@ -91,7 +91,11 @@ class FakeTelegram(BotApiMethods):
                 return refused
         chat_id = params.get("chat_id")
         if self.unknown_chats and self._names_unknown_chat(params):
-            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: chat not found",
+            }
         gone = self._group_gone(chat_id)
         if gone:
             return gone
@@ -115,12 +119,18 @@ class FakeTelegram(BotApiMethods):
     def _group_gone(self, chat_id: Any) -> tuple[int, dict[str, Any]] | None:
         """Telegram's answers for a group the bot left, or one that became a supergroup."""
         if chat_id in self.kicked_from:
-            return 403, {"ok": False, "error_code": 403,
-                         "description": "Forbidden: bot was kicked from the supergroup chat"}
+            return 403, {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was kicked from the supergroup chat",
+            }
         if chat_id in self.migrated:
-            return 400, {"ok": False, "error_code": 400,
-                         "description": "Bad Request: group chat was upgraded to a supergroup chat",
-                         "parameters": {"migrate_to_chat_id": self.migrated[chat_id]}}
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": self.migrated[chat_id]},
+            }
         return None
 
     def _pick_fault(self, method: str) -> str | None:
@@ -176,8 +186,13 @@ class FakeTelegram(BotApiMethods):
         if query_id in self.answered_presses:
             if self.answered_presses[query_id]:
                 self.violations.append(("answerCallbackQuery", "a button press answered twice"))
-            return 400, {"ok": False, "error_code": 400, "description": (
-                "Bad Request: query is too old and response timeout expired or query ID is invalid")}
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": (
+                    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+                ),
+            }
         self.answered_presses[query_id] = fault != "timeout_delivered"
         return None
 

@@ -61,21 +61,37 @@ class Fuzzer:
         who = st.integers(0, 10_000)
         pick = st.integers(0, 10_000)
         arg = st.one_of(st.sampled_from(ODD_ARGS), st.text(max_size=30))
-        command = st.tuples(st.sampled_from(self.commands), arg,
-                            st.sampled_from(["", "@companion_sandbox_bot", "@other_bot", "UPPER"]),
-                            st.booleans())
-        signed_odd = st.tuples(pick, st.lists(st.sampled_from([*ODD_ARGS[:14], "1", "x"]),
-                                              max_size=3))
+        command = st.tuples(
+            st.sampled_from(self.commands),
+            arg,
+            st.sampled_from(["", "@companion_sandbox_bot", "@other_bot", "UPPER"]),
+            st.booleans(),
+        )
+        signed_odd = st.tuples(
+            pick, st.lists(st.sampled_from([*ODD_ARGS[:14], "1", "x"]), max_size=3)
+        )
         text = st.tuples(st.just("text"), who, texts())
         press = st.tuples(st.just("press_current"), who, pick)
         typed = st.tuples(st.just("command"), who, command)
         return st.one_of(  # repeated entries weigh the common actions more
-            text, text, text, typed, typed, typed, press, press, press,
+            text,
+            text,
+            text,
+            typed,
+            typed,
+            typed,
+            press,
+            press,
+            press,
             st.tuples(st.just("press_stale"), who, pick, pick),
             st.tuples(st.just("press_forged"), who, st.text(max_size=64)),
             st.tuples(st.just("press_signed_odd"), who, signed_odd),
-            st.tuples(st.just("media"), who, st.sampled_from(["sticker", "photo", "voice"]),
-                      st.one_of(st.none(), texts())),
+            st.tuples(
+                st.just("media"),
+                who,
+                st.sampled_from(["sticker", "photo", "voice"]),
+                st.one_of(st.none(), texts()),
+            ),
             st.tuples(st.just("edit"), who, pick, texts()),
             st.tuples(st.just("reply_to"), who, pick, texts()),
             st.tuples(st.just("group"), who, st.one_of(command, texts())),
@@ -121,8 +137,9 @@ class Fuzzer:
         name, argument, suffix, with_entity = spec
         if suffix == "UPPER":
             name, suffix = name.upper(), ""
-        return f"/{name}{suffix} {argument}".rstrip(" ") if argument else f"/{name}{suffix}", \
-            with_entity
+        return f"/{name}{suffix} {argument}".rstrip(
+            " "
+        ) if argument else f"/{name}{suffix}", with_entity
 
     async def _send(self, person: _Participant, spec: Any, **extra: Any) -> None:
         if isinstance(person, SandboxUser) and person.id in self.sandbox.fake.blocked:
@@ -145,8 +162,9 @@ class Fuzzer:
     async def _do_command(self, who: int, spec: tuple[str, str, str, bool]) -> None:
         await self._send(self._user(who), spec)
 
-    async def _press(self, person: _Participant, messages: list[SandboxMessage], pick: int,
-                     button: int) -> None:
+    async def _press(
+        self, person: _Participant, messages: list[SandboxMessage], pick: int, button: int
+    ) -> None:
         with_buttons = [m for m in messages if m.buttons]
         if not with_buttons:
             return
@@ -170,8 +188,14 @@ class Fuzzer:
         sent = person.bot_messages()
         if sent:
             return sent[-1]
-        return SandboxMessage({"message_id": 1, "chat": person._chat(), "date": 0,
-                               "from": {"id": 1, "is_bot": True, "first_name": "Bot"}})
+        return SandboxMessage(
+            {
+                "message_id": 1,
+                "chat": person._chat(),
+                "date": 0,
+                "from": {"id": 1, "is_bot": True, "first_name": "Bot"},
+            }
+        )
 
     async def _do_press_forged(self, who: int, data: str) -> None:
         person = self._user(who)
@@ -208,8 +232,11 @@ class Fuzzer:
 
     async def _do_edit(self, who: int, pick: int, text: str) -> None:
         person = self._user(who)
-        own = [SandboxMessage(m) for m in self.sandbox.fake.sent_to(person.chat_id)
-               if not m.get("from", {}).get("is_bot") and m.get("text")]
+        own = [
+            SandboxMessage(m)
+            for m in self.sandbox.fake.sent_to(person.chat_id)
+            if not m.get("from", {}).get("is_bot") and m.get("text")
+        ]
         if not own:
             return
         await person.edit(own[pick % len(own)], text)
@@ -235,9 +262,17 @@ class Fuzzer:
     async def _do_channel_post(self, spec: Any) -> None:
         text = self._command_text(spec)[0] if isinstance(spec, tuple) else spec
         chat = {"id": CHANNEL_ID, "type": "channel", "title": "Some channel"}
-        await self.sandbox.deliver({"channel_post": {
-            "message_id": self.sandbox.fake.next_message_id(CHANNEL_ID), "chat": chat,
-            "sender_chat": chat, "date": int(time.time()), "text": text}})
+        await self.sandbox.deliver(
+            {
+                "channel_post": {
+                    "message_id": self.sandbox.fake.next_message_id(CHANNEL_ID),
+                    "chat": chat,
+                    "sender_chat": chat,
+                    "date": int(time.time()),
+                    "text": text,
+                }
+            }
+        )
         self.stats.updates += 1
 
     async def _do_block(self, who: int, blocked: bool) -> None:
@@ -257,9 +292,15 @@ class Fuzzer:
         await final_checks(self.sandbox, self.stats)
 
 
-def run_fuzz(folder: Path, *, updates: int, seed_value: int = 0, batch: int = 25,
-             progress: Callable[[FuzzStats], None] | None = None,
-             content: Any = None) -> FuzzStats:
+def run_fuzz(
+    folder: Path,
+    *,
+    updates: int,
+    seed_value: int = 0,
+    batch: int = 25,
+    progress: Callable[[FuzzStats], None] | None = None,
+    content: Any = None,
+) -> FuzzStats:
     """Deliver at least `updates` generated updates to a fresh sandboxed bot; return the figures."""
     stats = FuzzStats()
     catcher = ErrorCatcher(stats.errors)
@@ -275,9 +316,15 @@ def run_fuzz(folder: Path, *, updates: int, seed_value: int = 0, batch: int = 25
             strategy = st.lists(fuzzer.actions(), min_size=1, max_size=batch)
             round_number = 0
             while stats.updates < updates:
-                @settings(max_examples=max(1, (updates - stats.updates) // (batch // 2) + 1),
-                          database=None, phases=[Phase.generate], derandomize=False,
-                          deadline=None, suppress_health_check=list(HealthCheck))
+
+                @settings(
+                    max_examples=max(1, (updates - stats.updates) // (batch // 2) + 1),
+                    database=None,
+                    phases=[Phase.generate],
+                    derandomize=False,
+                    deadline=None,
+                    suppress_health_check=list(HealthCheck),
+                )
                 @seed(seed_value * 1_000 + round_number)
                 @given(strategy)
                 def one_batch(actions: list[tuple[Any, ...]]) -> None:

@@ -38,9 +38,11 @@ async def assemble_cast(sandbox: Sandbox, stats: FuzzStats, people: int = 8) -> 
         with_buttons = [m for m in replies if m.buttons]
         if with_buttons:
             await person.press(with_buttons[-1], with_buttons[-1].buttons[0][0][1])
-    group_people = [sandbox.group.coordinator("Cleo"),
-                    sandbox.group.coordinator("Ada", status="administrator"),
-                    sandbox.group.coordinator("Gone", status="left")]
+    group_people = [
+        sandbox.group.coordinator("Cleo"),
+        sandbox.group.coordinator("Ada", status="administrator"),
+        sandbox.group.coordinator("Gone", status="left"),
+    ]
     strangers = [GroupMember(sandbox, OTHER_GROUP_ID, 4_000_001, "Mallory")]
     sandbox.fake.chat_members.setdefault(OTHER_GROUP_ID, {})[4_000_001] = "administrator"
     cast = Cast(users, group_people, strangers, signed_prefixes(sandbox))
@@ -57,12 +59,21 @@ async def _seed_pairs(sandbox: Sandbox, stats: FuzzStats, cast: Cast) -> None:
         if member is None:
             continue
         role = "mentee" if index % 2 else "mentor"
-        profile: dict[str, Any] = {"role": role, "alias": f"<i>{person.name}</i>&amp;",
-                                   "status": "waiting", "languages_spoken": ["en", "es"],
-                                   "age_band": "25-34", "intake_done_at": to_db(now - timedelta(days=5))}
+        profile: dict[str, Any] = {
+            "role": role,
+            "alias": f"<i>{person.name}</i>&amp;",
+            "status": "waiting",
+            "languages_spoken": ["en", "es"],
+            "age_band": "25-34",
+            "intake_done_at": to_db(now - timedelta(days=5)),
+        }
         if role == "mentor":
-            profile |= {"lived_experience": ["grief"], "approved_at": to_db(now),
-                        "trained_at": to_db(now), "capacity": 2}
+            profile |= {
+                "lived_experience": ["grief"],
+                "approved_at": to_db(now),
+                "trained_at": to_db(now),
+                "capacity": 2,
+            }
         else:
             profile["focus_areas"] = ["grief"]
         try:

@@ -19,13 +19,71 @@ from bot.services import BotContext
 
 OTHER_GROUP_ID = -1007777777777
 CHANNEL_ID = -1008888888888
-HTML_BITS = ["<", ">", "&", "&amp;", "&lt;", "<b>", "</b>", "<i>", "</a>", "<a href=\"x\">",
-             "<script>", "\"", "'", "&#", "&#x110000;", "<tg-spoiler>", "<pre><code>", "<br/>"]
-ODD_BITS = ["\u202e", "\u200d", "\ufeff", "\x00", "\n", "\t", "\r\n", "🙂", "👩‍👩‍👧", "𝔘",
-            "é", "ß", "İ", "ﷺ", "\u0301", " ", "~", ":", "/", "@", "\\"]
-ODD_ARGS = ["", "0", "-1", "99999999999999999999", "MAAAAA", "PAAAAA", "M", "m0000a",
-            "MAAAAA MBBBBB", "a b c d e f", "' OR 1=1 --", "%s%s", "{code}", "<b>x</b>", "&",
-            "\u202e", "🙂" * 30, "x" * 300, "@companion_sandbox_bot", "\n\n"]
+HTML_BITS = [
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "&lt;",
+    "<b>",
+    "</b>",
+    "<i>",
+    "</a>",
+    '<a href="x">',
+    "<script>",
+    '"',
+    "'",
+    "&#",
+    "&#x110000;",
+    "<tg-spoiler>",
+    "<pre><code>",
+    "<br/>",
+]
+ODD_BITS = [
+    "\u202e",
+    "\u200d",
+    "\ufeff",
+    "\x00",
+    "\n",
+    "\t",
+    "\r\n",
+    "🙂",
+    "👩‍👩‍👧",
+    "𝔘",
+    "é",
+    "ß",
+    "İ",
+    "ﷺ",
+    "\u0301",
+    " ",
+    "~",
+    ":",
+    "/",
+    "@",
+    "\\",
+]
+ODD_ARGS = [
+    "",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "MAAAAA",
+    "PAAAAA",
+    "M",
+    "m0000a",
+    "MAAAAA MBBBBB",
+    "a b c d e f",
+    "' OR 1=1 --",
+    "%s%s",
+    "{code}",
+    "<b>x</b>",
+    "&",
+    "\u202e",
+    "🙂" * 30,
+    "x" * 300,
+    "@companion_sandbox_bot",
+    "\n\n",
+]
 
 
 def _risk_phrases() -> list[str]:
@@ -43,8 +101,11 @@ def texts() -> st.SearchStrategy[str]:
     return st.one_of(
         st.text(max_size=80),
         soup.map("".join),
-        st.builds(lambda part, n: (part * n)[:4096] or "x",
-                  st.text(min_size=1, max_size=24), st.integers(1, 4096)),
+        st.builds(
+            lambda part, n: (part * n)[:4096] or "x",
+            st.text(min_size=1, max_size=24),
+            st.integers(1, 4096),
+        ),
         st.sampled_from(_risk_phrases()),
         st.sampled_from(["yes", "no", "1", "5", "Good", "skip", "stop", "help", "hola"]),
     )
@@ -72,8 +133,10 @@ class FuzzStats:
     @property
     def ok(self) -> bool:
         """Nothing found."""
-        return not (self.errors or self.harness_errors or self.violations
-                    or self.foreign_key_problems) and self.integrity == "ok"
+        return (
+            not (self.errors or self.harness_errors or self.violations or self.foreign_key_problems)
+            and self.integrity == "ok"
+        )
 
     def classify(self) -> None:
         """Move errors raised by signed-but-odd presses to their own list."""
@@ -123,7 +186,8 @@ class ArchivingTelegram(FakeTelegram):
         found = super()._find(params)
         if found is None:
             found = self.archive.get(int(params.get("chat_id", 0)), {}).get(
-                int(params.get("message_id", 0)))
+                int(params.get("message_id", 0))
+            )
         return found
 
 
@@ -179,7 +243,26 @@ def command_names() -> list[str]:
 
     names = {name for names in ROLE_COMMANDS.values() for name in names}
     names |= set(COORDINATOR_COMMANDS) | set(COORDINATOR_ONLY)
-    names |= {"start", "crisis", "sos", "help", "cancel", "stop", "settings", "forget",
-              "mydata", "checkin", "pause", "resume", "broadcast", "approve", "escalations",
-              "reload", "report", "cope", "resources", "frobnicate"}
+    names |= {
+        "start",
+        "crisis",
+        "sos",
+        "help",
+        "cancel",
+        "stop",
+        "settings",
+        "forget",
+        "mydata",
+        "checkin",
+        "pause",
+        "resume",
+        "broadcast",
+        "approve",
+        "escalations",
+        "reload",
+        "report",
+        "cope",
+        "resources",
+        "frobnicate",
+    }
     return sorted(names)

@@ -66,17 +66,27 @@ class MeetingRules:
     @classmethod
     def from_content(cls, content: Boundaries) -> MeetingRules:
         """Rules from content/relay.yaml's `boundaries` section."""
+
         def phrases(by_language: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
             found = {_normalise(phrase) for values in by_language.values() for phrase in values}
             # Longest first, so a longer "never" phrase is removed before a shorter one inside it.
             return tuple(sorted(found, key=lambda phrase: (-len(phrase), phrase)))
 
         values = [value for values in content.partner_words.values() for value in values]
-        words = {word for value in values if not value.startswith("^")
-                 for word in _normalise(value).split()}
+        words = {
+            word
+            for value in values
+            if not value.startswith("^")
+            for word in _normalise(value).split()
+        }
         openers = tuple(_normalise(value[1:]) for value in values if value.startswith("^"))
-        return cls(phrases(content.meeting_phrases), phrases(content.meeting_with_partner),
-                   frozenset(words), phrases(content.not_meeting), openers)
+        return cls(
+            phrases(content.meeting_phrases),
+            phrases(content.meeting_with_partner),
+            frozenset(words),
+            phrases(content.not_meeting),
+            openers,
+        )
 
 
 _SENTENCE = re.compile(r"[.!?;:\n¡¿]+")

@@ -51,7 +51,9 @@ def choose(result: RiskResult, recent: Recent | None, now: datetime) -> str:
     return "concern" if result.severity is Severity.CONCERN else "full"
 
 
-def remember(choice: str, result: RiskResult, recent: Recent | None, now: datetime) -> Recent | None:
+def remember(
+    choice: str, result: RiskResult, recent: Recent | None, now: datetime
+) -> Recent | None:
     """The state after sending `choice` (None: nothing to remember)."""
     if choice in ("check", "guidance"):
         return recent

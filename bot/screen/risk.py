@@ -180,8 +180,13 @@ class RiskScreen:
                 result = replace(result, severity=min(result.severity, Severity.CHECK))
             found.append(result)
         best = max(found, key=lambda r: (r.severity, r.score), default=None)
-        if (best is not None and best.source == "model" and best.severity > Severity.CHECK
-                and len(whole.split()) < _MIN_MODEL_WORDS and not worried):
+        if (
+            best is not None
+            and best.source == "model"
+            and best.severity > Severity.CHECK
+            and len(whole.split()) < _MIN_MODEL_WORDS
+            and not worried
+        ):
             # "bye", "adiós", "thanks, bye!": too little to go on for the model alone (after a
             # concern in the last day the same word is a farewell, and keeps its tier).
             best = replace(best, severity=Severity.CHECK)
@@ -189,7 +194,12 @@ class RiskScreen:
         return _conversation(best, recent, below, limits.recent, language)
 
     def _unit(
-        self, raw: str | None, probs: np.ndarray, language: str, bar: float, ordinary: float,
+        self,
+        raw: str | None,
+        probs: np.ndarray,
+        language: str,
+        bar: float,
+        ordinary: float,
         lexicon: bool = True,
     ) -> tuple[RiskResult | None, float]:
         """The tier of one unit from both layers (before framing), and its P(risk).
@@ -232,8 +242,9 @@ class RiskScreen:
             return best
         rule = best.rule_id if best is not None else "model:guidance"
         source = best.source if best is not None else "model"
-        return RiskResult(Severity.CHECK, rule, _language(whole), round(p_mentor, 4), source,
-                          RiskKind.GUIDANCE)
+        return RiskResult(
+            Severity.CHECK, rule, _language(whole), round(p_mentor, 4), source, RiskKind.GUIDANCE
+        )
 
 
 def _from_hit(hit: LexiconHit, p: float, limits: Thresholds) -> RiskResult:
@@ -243,8 +254,11 @@ def _from_hit(hit: LexiconHit, p: float, limits: Thresholds) -> RiskResult:
     kettle"): never dropped. A mild or negated phrase needs the model half-way to a concern."""
     kind = RiskKind.DANGER if _DANGER_RULES.search(hit.rule_id) else RiskKind.SELF
     severity = hit.severity
-    gate = limits.lexicon_gate if severity is Severity.HIGH else max(limits.lexicon_gate,
-                                                                     limits.concern / 2)
+    gate = (
+        limits.lexicon_gate
+        if severity is Severity.HIGH
+        else max(limits.lexicon_gate, limits.concern / 2)
+    )
     if severity < Severity.IMMINENT and p < gate:
         severity = Severity.CHECK
     return RiskResult(severity, hit.rule_id, hit.language, 1.0, "lexicon", kind)
@@ -269,7 +283,7 @@ def _conversation(
 
 
 def _language(normalised: str) -> str:
-    """"es" or "en", by common words (a label for statistics; every model runs anyway)."""
+    """ "es" or "en", by common words (a label for statistics; every model runs anyway)."""
     words = normalised.split()
     spanish = sum(word in _ES_WORDS for word in words)
     english = sum(word in _EN_WORDS for word in words)

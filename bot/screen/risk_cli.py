@@ -22,12 +22,13 @@ def describe(number: int, result: RiskResult | None) -> str:
     """One output row: line number, tier, kind, score, rule (no text)."""
     if result is None:
         return f"{number}\tnone\t-\t0.000\t-"
-    return (f"{number}\t{result.severity.name.lower()}\t{result.kind}\t{result.score:.3f}\t"
-            f"{result.rule_id}")
+    return (
+        f"{number}\t{result.severity.name.lower()}\t{result.kind}\t{result.score:.3f}\t"
+        f"{result.rule_id}"
+    )
 
 
-def screen_lines(screen: RiskScreen, lines: Iterable[str], role: str | None,
-                 out: TextIO) -> None:
+def screen_lines(screen: RiskScreen, lines: Iterable[str], role: str | None, out: TextIO) -> None:
     """Screen each line on its own."""
     print("line\ttier\tkind\tscore\trule", file=out)
     for number, line in enumerate(lines, start=1):
@@ -41,8 +42,7 @@ def screen_labelled(screen: RiskScreen, path: Path, role: str | None, out: TextI
     print("line\ttier\tkind\tscore\trule\tlabel\tverdict", file=out)
     for number, (example, result) in enumerate(zip(examples, results, strict=True), start=2):
         flagged = crisis(result)
-        verdict = ("ok" if flagged == example.risk
-                   else "MISSED" if example.risk else "FALSE ALARM")
+        verdict = "ok" if flagged == example.risk else "MISSED" if example.risk else "FALSE ALARM"
         label = "risk" if example.risk else "ok"
         print(f"{describe(number, result)}\t{label}\t{verdict}", file=out)
     print("", file=out)

@@ -25,7 +25,7 @@ from bot.screen.risk_lexicon import normalise
 CHAR_MIN, CHAR_MAX = 2, 5
 WORD_PREFIX = "="  # never in normalised text, so word n-grams cannot collide with char n-grams
 MAX_UNITS = 24  # clauses scored per message (a 4,096-character message stays fast)
-_SENTENCE_END = re.compile("[.;:!?\n\u2026\u2014\u2013,()\"\u2600-\u27bf\U0001f000-\U0001faff]+")
+_SENTENCE_END = re.compile('[.;:!?\n\u2026\u2014\u2013,()"\u2600-\u27bf\U0001f000-\U0001faff]+')
 # A new clause starts before these words (kept in the clause they open).
 _OPENERS = re.compile(
     r"\s(?=(?:but|though|although|however|now|nowadays|today|tonight|these days|lately|"
@@ -35,15 +35,49 @@ _MIN_CLAUSE_WORDS = 3  # shorter pieces join the clause before ("see u", "lol")
 # Chat spellings read as the words they stand for, before both layers see the text (so the
 # lexicon and the model share one vocabulary): "kms", "xq", "kiero", "k1ll", "m4t4rm3".
 _SLANG = {
-    "kms": "kill myself", "kmss": "kill myself", "unalive": "kill", "unaliving": "killing",
-    "sewerslide": "suicide", "sewer slide": "suicide", "idk": "i dont know",
-    "idc": "i dont care", "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please",
-    "bc": "because", "cuz": "because", "coz": "because", "tho": "though", "ppl": "people",
-    "smth": "something", "rly": "really", "ded": "dead", "od": "overdose", "oding": "overdosing",
-    "q": "que", "k": "que", "ke": "que", "xq": "porque", "pq": "porque", "porq": "porque",
-    "tmb": "tambien", "tb": "tambien", "kiero": "quiero", "kero": "quiero", "xfa": "por favor",
-    "porfa": "por favor", "dsp": "despues", "nd": "nada", "ntp": "no te preocupes", "bn": "bien",
-    "aki": "aqui", "nadie m": "nadie me", "x": "por", "tqm": "te quiero mucho",
+    "kms": "kill myself",
+    "kmss": "kill myself",
+    "unalive": "kill",
+    "unaliving": "killing",
+    "sewerslide": "suicide",
+    "sewer slide": "suicide",
+    "idk": "i dont know",
+    "idc": "i dont care",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "tho": "though",
+    "ppl": "people",
+    "smth": "something",
+    "rly": "really",
+    "ded": "dead",
+    "od": "overdose",
+    "oding": "overdosing",
+    "q": "que",
+    "k": "que",
+    "ke": "que",
+    "xq": "porque",
+    "pq": "porque",
+    "porq": "porque",
+    "tmb": "tambien",
+    "tb": "tambien",
+    "kiero": "quiero",
+    "kero": "quiero",
+    "xfa": "por favor",
+    "porfa": "por favor",
+    "dsp": "despues",
+    "nd": "nada",
+    "ntp": "no te preocupes",
+    "bn": "bien",
+    "aki": "aqui",
+    "nadie m": "nadie me",
+    "x": "por",
+    "tqm": "te quiero mucho",
 }
 _SLANG_WORDS = re.compile(
     r"(?<![\w'\u2019])(" + "|".join(sorted(_SLANG, key=len, reverse=True)) + r")(?![\w'\u2019])",
@@ -159,8 +193,9 @@ class Vectoriser:
         self._words: dict[str, np.ndarray] = {}
         # First words of the known word pairs and triples: most words start none.
         self._starts = frozenset(
-            term[1:].split(" ", 1)[0] for term in self.index if term.startswith(WORD_PREFIX)
-            and " " in term
+            term[1:].split(" ", 1)[0]
+            for term in self.index
+            if term.startswith(WORD_PREFIX) and " " in term
         )
         # Known word pairs and triples by their words, and the pairs that start a known triple.
         self._pairs: dict[tuple[str, str], int] = {}
@@ -213,7 +248,6 @@ class Vectoriser:
         word_norm = math.sqrt(float(squares[word].sum())) or 1.0
         return indices, values / np.where(word, word_norm, char_norm)
 
-
     def transform_units(
         self, words: list[str], spans: list[tuple[int, int]]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -238,7 +272,7 @@ class Vectoriser:
         extra: list[int] = []  # word pairs and triples inside each span, keyed by unit
         opening = [start for start, _, _ in grams]  # in order: a unit's grams are a slice
         for unit, (first, end) in enumerate(spans):
-            keyed.append(flat[offsets[first]:offsets[end]] + unit * size)
+            keyed.append(flat[offsets[first] : offsets[end]] + unit * size)
             low, high = bisect.bisect_left(opening, first), bisect.bisect_left(opening, end)
             extra += [gram + unit * size for _, stop, gram in grams[low:high] if stop <= end]
         keyed.append(np.asarray(extra, dtype=np.intp))

@@ -23,20 +23,41 @@ def _words(*patterns: str) -> re.Pattern[str]:
 
 # Distant time only: a bare past verb ("i tried ... last night") may be an act of an hour ago.
 _PAST = _words(
-    r"\w+ (?:years?|months?|yrs?) ago", r"(?:years?|months?) back", "used to", "back then",
-    "back when", "at the time", "in the past", "at that time", "as a (?:kid|teen|teenager|child)",
-    r"when i was (?:\w+ )?(?:\d+|young|little|younger|a kid|a teen\w*|in \w+)", "last year",
-    r"in (?:19|20)\d\d", "that (?:year|period|winter|summer)", "in my (?:teens|twenties|20s)",
-    "(?:days|years|months|weeks) (?:clean|sober|free)", "(?:clean|sober) (?:for|since)",
-    "in recovery", "my recovery", "survived", "back in the day", "my old self",
+    r"\w+ (?:years?|months?|yrs?) ago",
+    r"(?:years?|months?) back",
+    "used to",
+    "back then",
+    "back when",
+    "at the time",
+    "in the past",
+    "at that time",
+    "as a (?:kid|teen|teenager|child)",
+    r"when i was (?:\w+ )?(?:\d+|young|little|younger|a kid|a teen\w*|in \w+)",
+    "last year",
+    r"in (?:19|20)\d\d",
+    "that (?:year|period|winter|summer)",
+    "in my (?:teens|twenties|20s)",
+    "(?:days|years|months|weeks) (?:clean|sober|free)",
+    "(?:clean|sober) (?:for|since)",
+    "in recovery",
+    "my recovery",
+    "survived",
+    "back in the day",
+    "my old self",
     r"(?:free|clean|sober) (?:of it |from it )?for \w+ (?:years?|months)",
     "(?:for|during) (?:most of )?my (?:teens|twenties|childhood|youth|teenage years)",
-    r"hace (?:\w+ )?(?:anos?|meses|mucho(?: tiempo)?)", r"en (?:ese|aquel) (?:entonces|tiempo|"
-    "momento|ano|epoca)", "cuando (?:era|tenia|estaba|vivia|estudiaba) ", "solia", "el ano pasado",
+    r"hace (?:\w+ )?(?:anos?|meses|mucho(?: tiempo)?)",
+    r"en (?:ese|aquel) (?:entonces|tiempo|"
+    "momento|ano|epoca)",
+    "cuando (?:era|tenia|estaba|vivia|estudiaba) ",
+    "solia",
+    "el ano pasado",
     r"antes (?:yo )?(?:era|tenia|estaba|queria|pensaba|sentia|me \w+ia|solia|vivia)",
     "de (?:chic[oa]|adolescente|joven|nin[oa]|pequen[oa])",
-    r"llevo (?:\w+ )?(?:anos?|meses|dias|semanas) (?:limpi|sobri|sin)\w*", "en recuperacion",
-    "mi recuperacion", "sobrevivi",
+    r"llevo (?:\w+ )?(?:anos?|meses|dias|semanas) (?:limpi|sobri|sin)\w*",
+    "en recuperacion",
+    "mi recuperacion",
+    "sobrevivi",
 )
 _MEDIA = (
     r"(?:movie|film|show|series|tv show|book|song|lyrics|episode|season|game|news story|"
@@ -61,24 +82,72 @@ _REPORTED = _words(
 )
 # Words said *to the writer* ("the voices tell me to", "me dicen que") are not someone else's story.
 _COMMANDED = _words(
-    r"(?:tell|tells|told|telling|say|says|said|saying|order|orders|want|wants) me to", "voices?",
-    r"me (?:dicen|dice|decia|decian|ordenan|ordena|piden|pide|obligan|obliga) que", "voz", "voces",
+    r"(?:tell|tells|told|telling|say|says|said|saying|order|orders|want|wants) me to",
+    "voices?",
+    r"me (?:dicen|dice|decia|decian|ordenan|ordena|piden|pide|obligan|obliga) que",
+    "voz",
+    "voces",
 )
 _PRESENT = _words(
-    "now", "right now", "rn", "today", "tonight", "still", "again", "lately", "these days",
-    "anymore", "any more", "this week", "im", "i am", "i want", "i wanna", "i feel", "i cant",
-    "i keep", "i need", "i will", "ill", "im going", "gonna", "ive been", "i have been",
-    "ahora", "hoy", "esta noche", "todavia", "aun", "otra vez", "de nuevo", "ultimamente",
-    "estos dias", "ya no", "quiero", "estoy", "me siento", "no puedo", "voy a", "sigo",
-    "necesito", "no aguanto", "esta semana",
+    "now",
+    "right now",
+    "rn",
+    "today",
+    "tonight",
+    "still",
+    "again",
+    "lately",
+    "these days",
+    "anymore",
+    "any more",
+    "this week",
+    "im",
+    "i am",
+    "i want",
+    "i wanna",
+    "i feel",
+    "i cant",
+    "i keep",
+    "i need",
+    "i will",
+    "ill",
+    "im going",
+    "gonna",
+    "ive been",
+    "i have been",
+    "ahora",
+    "hoy",
+    "esta noche",
+    "todavia",
+    "aun",
+    "otra vez",
+    "de nuevo",
+    "ultimamente",
+    "estos dias",
+    "ya no",
+    "quiero",
+    "estoy",
+    "me siento",
+    "no puedo",
+    "voy a",
+    "sigo",
+    "necesito",
+    "no aguanto",
+    "esta semana",
 )
 _ASKS_HOW = _words(
     r"(?:what|how) (?:do|should|can|could|would) i (?:do|say|respond|answer|help|handle|react|"
-    r"reply|support|approach)", "what do i tell", "how to (?:respond|help|handle|react|support)",
-    "any advice", "what should i", "is it ok to ask",
+    r"reply|support|approach)",
+    "what do i tell",
+    "how to (?:respond|help|handle|react|support)",
+    "any advice",
+    "what should i",
+    "is it ok to ask",
     r"que (?:hago|le digo|le respondo|debo hacer|deberia hacer|puedo hacer|le contesto)",
-    r"como (?:le )?(?:respondo|ayudo|contesto|reacciono|apoyo|manejo)", "algun consejo",
-    "que me recomiendan", "que me aconsejas",
+    r"como (?:le )?(?:respondo|ayudo|contesto|reacciono|apoyo|manejo)",
+    "algun consejo",
+    "que me recomiendan",
+    "que me aconsejas",
 )
 
 
@@ -156,5 +225,6 @@ class Frames:
 
     def framed(self, text: str, inherited: bool = False, *, voice: bool = True) -> bool:
         """As ``framed``."""
-        return ((inherited or self.past(text) or (voice and self.reported(text)))
-                and not self.present(text))
+        return (
+            inherited or self.past(text) or (voice and self.reported(text))
+        ) and not self.present(text)

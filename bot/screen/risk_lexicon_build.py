@@ -48,8 +48,9 @@ class Dispatch:
     def __init__(self, alternatives: list[tuple[str, tuple[Head, ...]]]) -> None:
         self.regex = dispatching(alternatives, exact=False)
         self.ready = threading.Event()
-        threading.Thread(target=self._refine, args=(alternatives,), name="lexicon-dispatch",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._refine, args=(alternatives,), name="lexicon-dispatch", daemon=True
+        ).start()
 
     def _refine(self, alternatives: list[tuple[str, tuple[Head, ...]]]) -> None:
         """Swap in the exact regex (one attribute assignment: readers see one or the other)."""
@@ -117,8 +118,9 @@ def compiled(code: str, lexicon: RiskLexicon) -> CompiledLanguage:
 def _compile_language(code: str, lexicon: RiskLexicon) -> CompiledLanguage:
     """Compile every pattern of one lexicon once."""
     words = lexicon.words
-    alternatives = [rule_alternatives(rule.id, rule.patterns, rule.regex, words)
-                    for rule in lexicon.rules]
+    alternatives = [
+        rule_alternatives(rule.id, rule.patterns, rule.regex, words) for rule in lexicon.rules
+    ]
     rules = tuple(
         CompiledRule(
             rule.id,
@@ -153,7 +155,9 @@ def dispatching(alternatives: list[tuple[str, tuple[Head, ...]]], exact: bool) -
     for _, heads in alternatives:
         for head in heads:
             if head.first:
-                by_first.setdefault(head.first, {}).setdefault(head.tail, []).append(head.rest if exact else "")
+                by_first.setdefault(head.first, {}).setdefault(head.tail, []).append(
+                    head.rest if exact else ""
+                )
             else:
                 anywhere.append(head.rest)
     branches = []

@@ -58,8 +58,10 @@ class RiskModel:
         self.meta: dict[str, Any] = meta
         self.thresholds = Thresholds(**meta["thresholds"])
         # English and Spanish may have their own (an unknown language gets the default ones).
-        self.by_language = {language: Thresholds(**values) for language, values
-                            in sorted(meta.get("language_thresholds", {}).items())}
+        self.by_language = {
+            language: Thresholds(**values)
+            for language, values in sorted(meta.get("language_thresholds", {}).items())
+        }
         self.vectoriser = Vectoriser(vocabulary, idf.tolist())
         # Each class belongs to a group (self, danger, imminent, framed, mentor, ok).
         groups = meta.get("groups") or {name: name for name in self.classes}
@@ -79,7 +81,9 @@ class RiskModel:
         """Read a model file; ModelError names the file when it is missing or corrupt."""
         label = name or str(path)
         if not path.is_file():
-            raise ModelError(f"{label}: the risk model file is missing (run: python -m bot train-risk)")
+            raise ModelError(
+                f"{label}: the risk model file is missing (run: python -m bot train-risk)"
+            )
         try:
             with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as archive:
                 arrays = {key: archive[key] for key in REQUIRED}
@@ -130,8 +134,9 @@ class RiskModel:
 
     def groups(self, probabilities: np.ndarray) -> dict[str, float]:
         """Probability of every group at once (one product: cheaper than one ``p`` per group)."""
-        return dict(zip(self._group_names, (probabilities @ self._group_matrix).tolist(),
-                        strict=True))
+        return dict(
+            zip(self._group_names, (probabilities @ self._group_matrix).tolist(), strict=True)
+        )
 
     def risk(self, probabilities: np.ndarray) -> float:
         """P(risk) from class probabilities."""

@@ -45,12 +45,14 @@ def read_labelled(path: Path) -> list[Example]:
             label = (row.get("label") or "").strip().lower()
             if label not in RISK_LABELS and label not in OK_LABELS:
                 raise ValueError(f"{path}:{line}: label {label!r} is not risk or ok")
-            examples.append(Example(
-                RISK_LABELS.get(label, False),
-                (row.get("language") or "").strip() or "?",
-                (row.get("category") or "").strip() or label,
-                row.get("text") or "",
-            ))
+            examples.append(
+                Example(
+                    RISK_LABELS.get(label, False),
+                    (row.get("language") or "").strip() or "?",
+                    (row.get("category") or "").strip() or label,
+                    row.get("text") or "",
+                )
+            )
     return examples
 
 
@@ -143,8 +145,11 @@ def figures(
     for example, result in zip(examples, results, strict=True):
         flagged = crisis(result)
         total = "ALL risk (recall)" if example.risk else "ALL ok (false positives)"
-        for key in ((example.language, example.category), (example.language, total),
-                    ("all", total)):
+        for key in (
+            (example.language, example.category),
+            (example.language, total),
+            ("all", total),
+        ):
             counts[key][0] += flagged
             counts[key][1] += 1
     return {key: Rate(*pair) for key, pair in sorted(counts.items())}

@@ -37,13 +37,26 @@ from bot.screen.risk_model import FORMAT, MODEL_FILE, RiskModel, Thresholds, met
 from bot.screen.risk_report import Example, crisis, figures, read_corpus, read_labelled, table
 
 GROUPS = {
-    "explicit_suicidal": "self", "passive_death_wish": "self", "hopelessness_burden": "self",
-    "plan_preparation": "self", "farewell": "self", "last_message": "self", "self_harm": "self",
-    "overdose_relapse": "self", "psychosis_commands": "self", "hidden_in_ordinary": "self",
-    "danger_from_others": "danger", "imminent_act": "imminent",
-    "past_recovery": "framed", "media_news": "framed", "reported_speech": "framed",
+    "explicit_suicidal": "self",
+    "passive_death_wish": "self",
+    "hopelessness_burden": "self",
+    "plan_preparation": "self",
+    "farewell": "self",
+    "last_message": "self",
+    "self_harm": "self",
+    "overdose_relapse": "self",
+    "psychosis_commands": "self",
+    "hidden_in_ordinary": "self",
+    "danger_from_others": "danger",
+    "imminent_act": "imminent",
+    "past_recovery": "framed",
+    "media_news": "framed",
+    "reported_speech": "framed",
     "mentor_question": "mentor",
-    "idiom": "ok", "ordinary_sadness": "ok", "literal_injury": "ok", "everyday": "ok",
+    "idiom": "ok",
+    "ordinary_sadness": "ok",
+    "literal_injury": "ok",
+    "everyday": "ok",
 }
 LEGACY = {"none": "ok", "concern": "self", "high": "self", "imminent": "imminent"}
 GROUP_NAMES = ("danger", "framed", "imminent", "mentor", "ok", "self")
@@ -65,8 +78,13 @@ MIN_DF = 2
 C_VALUE = 3.0
 MAX_FPR = 0.05  # the target false-positive rate; the thresholds maximise recall within it
 # Finer where the false-positive target usually binds.
-CONCERN_GRID = (*(step / 100 for step in range(30, 60, 5)), *(step / 100 for step in range(60, 92, 2)),
-                0.93, 0.96, 0.99)
+CONCERN_GRID = (
+    *(step / 100 for step in range(30, 60, 5)),
+    *(step / 100 for step in range(60, 92, 2)),
+    0.93,
+    0.96,
+    0.99,
+)
 CLAUSE_GRID = (0.95, 0.98, 0.995)
 GATE_GRID = (0.3, 0.5, 0.7)
 SEED = 20261206
@@ -94,8 +112,9 @@ def load_sources(root: Path) -> tuple[dict[str, list[Example]], list[Example], l
         sources[path.name] = rows
         if dropped:
             reasons = ", ".join(f"{count} {reason}" for reason, count in sorted(dropped.items()))
-            lines.append(f"{path.name}: {len(rows)} rows kept, {sum(dropped.values())} DROPPED "
-                         f"({reasons})")
+            lines.append(
+                f"{path.name}: {len(rows)} rows kept, {sum(dropped.values())} DROPPED ({reasons})"
+            )
         else:
             lines.append(f"{path.name}: {len(rows)} rows")
     legacy: list[Example] = []
@@ -164,8 +183,11 @@ def clause_rows(train: list[Example], lexicon: LexiconScreen) -> list[tuple[str,
     return rows
 
 
-def fit(train: list[Example], c_value: float, lexicon: LexiconScreen | None = None,
-        ) -> dict[str, np.ndarray]:
+def fit(
+    train: list[Example],
+    c_value: float,
+    lexicon: LexiconScreen | None = None,
+) -> dict[str, np.ndarray]:
     """Fit the classifier; the arrays of a model file (thresholds still to be set)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -178,8 +200,9 @@ def fit(train: list[Example], c_value: float, lexicon: LexiconScreen | None = No
         labels += [CLASSES.index(name) for _, name in extra]
         weights_ += [CLAUSE_WEIGHT] * len(extra)
     terms, idf = vocabulary(texts)
-    classifier = LogisticRegression(C=c_value, max_iter=3000, class_weight="balanced",
-                                    random_state=SEED)
+    classifier = LogisticRegression(
+        C=c_value, max_iter=3000, class_weight="balanced", random_state=SEED
+    )
     classifier.fit(matrix(texts, terms, idf), labels, sample_weight=np.asarray(weights_))
     # A class missing from the data (a partial corpus) gets no weight and a very low intercept.
     coef = np.zeros((len(terms), len(CLASSES)), dtype=np.float16)
@@ -209,9 +232,13 @@ def _screen_with(arrays: dict[str, np.ndarray], meta: dict, root: Path):  # -> R
 def thresholds_for(concern: float, clause: float = 0.95, gate: float = 0.2) -> Thresholds:
     """Three numbers are tuned; the others follow from them."""
     high = concern + (1.0 - concern) * 0.6  # the upper part of the flagged range is high
-    return Thresholds(concern=round(concern, 3), high=round(high, 3),
-                      clause=round(max(clause, concern), 3), recent=round(concern * 0.6, 3),
-                      lexicon_gate=round(gate, 3))
+    return Thresholds(
+        concern=round(concern, 3),
+        high=round(high, 3),
+        clause=round(max(clause, concern), 3),
+        recent=round(concern * 0.6, 3),
+        lexicon_gate=round(gate, 3),
+    )
 
 
 class _Remembered:
@@ -232,15 +259,21 @@ class _Remembered:
         return getattr(self._lexicon, name)
 
 
-def cross_validate(sources: dict[str, list[Example]], legacy: list[Example], root: Path,
-                   lexicon: LexiconScreen, base: dict) -> list[tuple[str, Any, list[Example]]]:
+def cross_validate(
+    sources: dict[str, list[Example]],
+    legacy: list[Example],
+    root: Path,
+    lexicon: LexiconScreen,
+    base: dict,
+) -> list[tuple[str, Any, list[Example]]]:
     """(held-out file, a screen trained without it, its rows not seen in training) per file."""
     folds = []
     for name in sources:
         if name in ANCHORS:
             continue
-        rows = _unique([e for other, found in sources.items() if other != name for e in found]
-                       + legacy)
+        rows = _unique(
+            [e for other, found in sources.items() if other != name for e in found] + legacy
+        )
         seen = {normalise(expand(e.text)) for e in rows}
         held = [e for e in sources[name] if normalise(expand(e.text)) not in seen]
         print(f"holding out {name}: training on {len(rows)} messages", file=sys.stderr, flush=True)
@@ -261,13 +294,16 @@ def tune(folds: list) -> tuple[dict[str, Thresholds], list[str]]:
     language at each concern threshold), for whoever wants another operating point."""
     from bot.screen.risk import _language
 
-    rows = [(screen, e, _language(normalise(expand(e.text)))) for _, screen, held in folds
-            for e in held]
+    rows = [
+        (screen, e, _language(normalise(expand(e.text)))) for _, screen, held in folds for e in held
+    ]
     best: tuple[tuple[float, ...], dict[str, Thresholds], list[str]] | None = None
     for gate in GATE_GRID:
         for clause in CLAUSE_GRID:
             curve: list[str] = []
-            chosen: dict[str, tuple[tuple[bool, float, float], float]] = {}  # language: (key, concern)
+            chosen: dict[
+                str, tuple[tuple[bool, float, float], float]
+            ] = {}  # language: (key, concern)
             for concern in CONCERN_GRID:
                 limits = thresholds_for(concern, clause, gate)
                 counts: dict[str, list[int]] = {}  # language: [hits, risk, false, ok]
@@ -277,9 +313,13 @@ def tune(folds: list) -> tuple[dict[str, Thresholds], list[str]]:
                     count = counts.setdefault(language, [0, 0, 0, 0])
                     count[0 if example.risk else 2] += flagged
                     count[1 if example.risk else 3] += 1
-                curve.append(f"concern {concern:.2f}: " + "  ".join(
-                    f"{lang} recall {c[0] / max(1, c[1]):.3f} FPR {c[2] / max(1, c[3]):.3f}"
-                    for lang, c in sorted(counts.items())))
+                curve.append(
+                    f"concern {concern:.2f}: "
+                    + "  ".join(
+                        f"{lang} recall {c[0] / max(1, c[1]):.3f} FPR {c[2] / max(1, c[3]):.3f}"
+                        for lang, c in sorted(counts.items())
+                    )
+                )
                 for language, (hits, _, false, ok) in counts.items():
                     rate = false / max(1, ok)
                     # Within MAX_FPR: the most risk caught; if nothing is, the fewest false alarms.
@@ -288,9 +328,14 @@ def tune(folds: list) -> tuple[dict[str, Thresholds], list[str]]:
                         chosen[language] = (key, concern)
             score = tuple(sum(key[i] for key, _ in chosen.values()) for i in range(3))
             if best is None or score > best[0]:
-                best = (score, {language: thresholds_for(concern, clause, gate)
-                                for language, (_, concern) in sorted(chosen.items())},
-                        [f"gate {gate}, clause bar {clause}", *curve])
+                best = (
+                    score,
+                    {
+                        language: thresholds_for(concern, clause, gate)
+                        for language, (_, concern) in sorted(chosen.items())
+                    },
+                    [f"gate {gate}, clause bar {clause}", *curve],
+                )
     if best is None or not best[1]:
         return {"en": thresholds_for(0.95, 0.995, 0.3)}, []
     return best[1], best[2]
@@ -310,17 +355,27 @@ def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[
     limits = by_language.get("en", next(iter(by_language.values())))
     everything = _unique([e for rows in sources.values() for e in rows] + legacy)
     arrays = fit(everything, C_VALUE, lexicon)
-    meta = {**base, "c": C_VALUE, "train": len(everything), "sources": sorted(sources),
-            "thresholds": vars(limits),
-            "language_thresholds": {key: vars(value) for key, value in by_language.items()}}
+    meta = {
+        **base,
+        "c": C_VALUE,
+        "train": len(everything),
+        "sources": sorted(sources),
+        "thresholds": vars(limits),
+        "language_thresholds": {key: vars(value) for key, value in by_language.items()},
+    }
     path = out or root / "content" / MODEL_FILE
     write_model(path, {**arrays, "meta": meta_array(meta)})
     lines.append(f"trained on {len(everything)} messages (C={C_VALUE:g})")
     lines += [f"thresholds {key}: {vars(value)}" for key, value in by_language.items()]
-    lines.append(f"model: {path} ({path.stat().st_size / 1024:.0f} KiB, "
-                 f"{len(arrays['idf'])} n-grams x {len(CLASSES)} classes)")
-    lines += ["", "HELD OUT BY SOURCE FILE (each file scored by a model trained without it; the "
-              "thresholds were chosen on these figures)"]
+    lines.append(
+        f"model: {path} ({path.stat().st_size / 1024:.0f} KiB, "
+        f"{len(arrays['idf'])} n-grams x {len(CLASSES)} classes)"
+    )
+    lines += [
+        "",
+        "HELD OUT BY SOURCE FILE (each file scored by a model trained without it; the "
+        "thresholds were chosen on these figures)",
+    ]
     pooled: list[Example] = []
     results = []
     for name, screen, held in folds:
@@ -329,8 +384,11 @@ def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[
         pooled += held
         results += found
         rates = figures(held, found)
-        summary = "  ".join(f"{key[0]} {key[1].split()[1]} {rate}" for key, rate in rates.items()
-                            if key[0] != "all" and key[1].startswith("ALL"))
+        summary = "  ".join(
+            f"{key[0]} {key[1].split()[1]} {rate}"
+            for key, rate in rates.items()
+            if key[0] != "all" and key[1].startswith("ALL")
+        )
         lines.append(f"{name:<20} {summary}")
     lines += ["", "TRADE-OFF ON THE HELD-OUT FILES", *curve, "", "ALL HELD-OUT ROWS"]
     lines += table(figures(pooled, results))

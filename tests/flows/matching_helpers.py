@@ -12,8 +12,9 @@ from storage import members
 from storage.members import Member
 
 
-async def make_member(sandbox: Sandbox, name: str, role: str, **profile: Any
-                      ) -> tuple[SandboxUser, Member]:
+async def make_member(
+    sandbox: Sandbox, name: str, role: str, **profile: Any
+) -> tuple[SandboxUser, Member]:
     """A consented member with a finished profile (as intake would leave it)."""
     person = sandbox.user(name)
     now = sandbox.clock.now()
@@ -21,14 +22,22 @@ async def make_member(sandbox: Sandbox, name: str, role: str, **profile: Any
         sandbox.db, telegram_id=person.id, language="en", country="US", timezone="UTC", now=now
     )
     values: dict[str, Any] = {
-        "role": role, "alias": name, "status": "waiting", "languages_spoken": ["en"],
-        "age_band": "25-34", "intake_done_at": to_db(now - timedelta(days=5)),
+        "role": role,
+        "alias": name,
+        "status": "waiting",
+        "languages_spoken": ["en"],
+        "age_band": "25-34",
+        "intake_done_at": to_db(now - timedelta(days=5)),
     }
     if role == "mentee":
         values["focus_areas"] = ["grief", "anxiety"]
     else:
-        values |= {"lived_experience": ["grief"], "approved_at": to_db(now),
-                   "trained_at": to_db(now), "capacity": 1}
+        values |= {
+            "lived_experience": ["grief"],
+            "approved_at": to_db(now),
+            "trained_at": to_db(now),
+            "capacity": 1,
+        }
     values.update(profile)
     member = await members.update_profile(sandbox.db, member.id, now, **values)
     return person, member

@@ -11,8 +11,15 @@ from storage.members import Member
 from storage.pairs import Pair
 
 
-async def make_member(sandbox: Sandbox, user: SandboxUser, role: str, alias: str,
-                      *, chose_sharing: bool = True, **profile: Any) -> Member:
+async def make_member(
+    sandbox: Sandbox,
+    user: SandboxUser,
+    role: str,
+    alias: str,
+    *,
+    chose_sharing: bool = True,
+    **profile: Any,
+) -> Member:
     """A consented member with a role and alias (quiet hours 21:00-08:00 UTC by default).
     A mentee has kept the programme's sharing defaults unless chose_sharing is False (then
     their first check-in asks)."""
@@ -23,14 +30,20 @@ async def make_member(sandbox: Sandbox, user: SandboxUser, role: str, alias: str
     if role == "mentee" and chose_sharing and sandbox.services is not None:
         for item, shared in sandbox.services.content.checkins.sharing.items():
             await sharing.choose(sandbox.db, member.id, item, shared, now)
-    return await members.update_profile(sandbox.db, member.id, now, role=role, alias=alias,
-                                        status="active", **profile)
+    return await members.update_profile(
+        sandbox.db, member.id, now, role=role, alias=alias, status="active", **profile
+    )
 
 
 async def make_pair(sandbox: Sandbox, mentee: Member, mentor: Member) -> Pair:
     """An active pair."""
-    pair = await pairs.create(sandbox.db, mentee_id=mentee.id, mentor_id=mentor.id,
-                              approved_by=None, now=sandbox.clock.now())
+    pair = await pairs.create(
+        sandbox.db,
+        mentee_id=mentee.id,
+        mentor_id=mentor.id,
+        approved_by=None,
+        now=sandbox.clock.now(),
+    )
     await set_pair_status(sandbox, pair.id, "active")
     fresh = await pairs.get(sandbox.db, pair.id)
     assert fresh is not None

@@ -13,7 +13,11 @@ from storage.members import Member
 
 
 async def make_member(
-    sandbox: Sandbox, user: SandboxUser, *, role: str = "mentee", status: str = "active",
+    sandbox: Sandbox,
+    user: SandboxUser,
+    *,
+    role: str = "mentee",
+    status: str = "active",
     **fields: Any,
 ) -> Member:
     """A consented member with a profile (the onboarding flows are other features' business)."""

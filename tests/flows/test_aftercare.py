@@ -23,7 +23,9 @@ def alerts(sandbox: Sandbox) -> list[SandboxMessage]:
     return [m for m in sandbox.group.bot_messages() if "Source:" in m.text]
 
 
-async def resolved_alert(sandbox: Sandbox, user: SandboxUser, outcome: str = "Reached, safe") -> None:
+async def resolved_alert(
+    sandbox: Sandbox, user: SandboxUser, outcome: str = "Reached, safe"
+) -> None:
     """The member writes something alarming; a coordinator takes it and resolves it."""
     await user.send(HIGH)
     cleo = sandbox.group.coordinator("Cleo")
@@ -57,8 +59,14 @@ async def test_next_day_check_after_resolve_and_its_answers(sandbox: Sandbox) ->
 async def test_next_day_check_waits_for_the_end_of_quiet_hours(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana")
     member = await joined(sandbox, ana)
-    await members.update_profile(sandbox.db, member.id, sandbox.clock.now(),
-                                 quiet_start="02:00", quiet_end="10:00", timezone="UTC")
+    await members.update_profile(
+        sandbox.db,
+        member.id,
+        sandbox.clock.now(),
+        quiet_start="02:00",
+        quiet_end="10:00",
+        timezone="UTC",
+    )
     await resolved_alert(sandbox, ana)  # resolved at 09:00 UTC: due 05:00 the next day
     await sandbox.advance(timedelta(hours=21))  # 06:00, inside quiet hours
     assert "checking in after yesterday" not in ana.last_message().text

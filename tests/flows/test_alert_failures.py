@@ -22,8 +22,10 @@ FALLBACK = 4242
 @pytest.fixture
 async def box(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A sandbox with one fallback coordinator who started the bot in private."""
-    sandbox = Sandbox(sandbox_settings(tmp_path, coordinator_fallback_ids=str(FALLBACK)),
-                      content=shipped_content())
+    sandbox = Sandbox(
+        sandbox_settings(tmp_path, coordinator_fallback_ids=str(FALLBACK)),
+        content=shipped_content(),
+    )
     await sandbox.start()
     yield sandbox
     await sandbox.stop()
@@ -31,7 +33,8 @@ async def box(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 async def test_removed_without_notice_logs_error_falls_back_and_status_fails(
-    box: Sandbox, caplog: pytest.LogCaptureFixture,
+    box: Sandbox,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     ana = box.user("Ana")
     await joined(box, ana)
@@ -40,8 +43,10 @@ async def test_removed_without_notice_logs_error_falls_back_and_status_fails(
         replies = await ana.send(HIGH)
     assert "988" in replies[0].text  # the member's reply came first, whatever the group
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert any("coordinator-side message failed" in r.getMessage() and "forbidden" in
-               r.getMessage() for r in errors)
+    assert any(
+        "coordinator-side message failed" in r.getMessage() and "forbidden" in r.getMessage()
+        for r in errors
+    )
     assert any("cannot be reached" in r.getMessage() for r in errors)
     [private] = box.fake.sent_to(FALLBACK)
     assert "cannot be reached" in private["text"] and "URGENT" in private["text"]
@@ -52,7 +57,8 @@ async def test_removed_without_notice_logs_error_falls_back_and_status_fails(
 
 
 async def test_removed_with_my_chat_member_then_added_back(
-    box: Sandbox, caplog: pytest.LogCaptureFixture,
+    box: Sandbox,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     ana = box.user("Ana")
     await joined(box, ana)
@@ -76,7 +82,8 @@ async def test_muted_in_the_group_counts_as_unreachable(box: Sandbox) -> None:
 
 
 async def test_group_migrated_to_a_supergroup_follows_it(
-    box: Sandbox, caplog: pytest.LogCaptureFixture,
+    box: Sandbox,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     ana = box.user("Ana")
     await joined(box, ana)

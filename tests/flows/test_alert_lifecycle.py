@@ -29,7 +29,10 @@ async def test_alert_shows_who_what_and_when_without_the_words(sandbox: Sandbox)
     [alert] = alerts(sandbox)
     rows = await escalation_rows(sandbox)
     assert rows[0]["member_code"] in alert.text and "Sunny" in alert.text and "mentee" in alert.text
-    assert "Source: something they wrote to the bot" in alert.text and "2026-03-02 09:00 UTC" in alert.text
+    assert (
+        "Source: something they wrote to the bot" in alert.text
+        and "2026-03-02 09:00 UTC" in alert.text
+    )
     assert "kill" not in alert.text
     assert alert.button_labels == ["I'm on it", "✉️ Message the member"]
     assert rows[0]["alert_message_id"] == alert.id  # remembered when the outbox sent it
@@ -152,11 +155,18 @@ async def test_a_long_list_of_open_alerts_fits_one_message(sandbox: Sandbox) -> 
     assert sandbox.services is not None
     for _ in range(25):
         await escalations.open_new(
-            sandbox.db, member_id=None, member_code=None, pair_id=None, severity="imminent",
-            source="relay", now=sandbox.services.clock.now(), realert_after=timedelta(minutes=15),
+            sandbox.db,
+            member_id=None,
+            member_code=None,
+            pair_id=None,
+            severity="imminent",
+            source="relay",
+            now=sandbox.services.clock.now(),
+            realert_after=timedelta(minutes=15),
         )
-    await escalations.claim(sandbox.db, 1, by=1, name="A" * 64 + " " + "B" * 64,
-                            now=sandbox.services.clock.now())
+    await escalations.claim(
+        sandbox.db, 1, by=1, name="A" * 64 + " " + "B" * 64, now=sandbox.services.clock.now()
+    )
     listing = (await sandbox.group.coordinator("Cleo").send("/escalations"))[0]
     assert "Open alerts (25)" in listing.text and "… and 5 more." in listing.text
     assert len(listing.button_labels) == 19  # one claim button per unclaimed alert shown

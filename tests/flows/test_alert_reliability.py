@@ -32,8 +32,9 @@ async def test_realerts_back_off_and_stop_at_the_daily_cap_over_days(sandbox: Sa
         await sandbox.advance(step)
         if len(alerts(sandbox)) > before:
             posted_at.append(sandbox.clock.now())
-    gaps = [(later - earlier).total_seconds() / 60
-            for earlier, later in itertools.pairwise(posted_at)]
+    gaps = [
+        (later - earlier).total_seconds() / 60 for earlier, later in itertools.pairwise(posted_at)
+    ]
     assert gaps[:3] == [30, 60, 60]  # 15, then 30, 60, then hourly
     # At most 8 a day (default), 104 in a weekend before: here 8 on each of the three days.
     per_day: dict[str, int] = {}
@@ -53,8 +54,13 @@ async def test_back_off_schedule_and_cap_are_configurable(tmp_path) -> None:  # 
     from conftest import shipped_content
 
     from bot.sandbox.harness import sandbox_settings
-    box = Sandbox(sandbox_settings(tmp_path, escalation_realert_minutes="10,20",
-                                   escalation_realerts_per_day=2), content=shipped_content())
+
+    box = Sandbox(
+        sandbox_settings(
+            tmp_path, escalation_realert_minutes="10,20", escalation_realerts_per_day=2
+        ),
+        content=shipped_content(),
+    )
     await box.start()
     try:
         ana = box.user("Ana")
@@ -140,11 +146,13 @@ async def test_forget_with_an_open_alert_keeps_only_the_way_to_reach_them(
     await cleo.click(alerts(sandbox)[-1], "I'm on it")
     await cleo.click(alerts(sandbox)[-1], "Resolved")
     await cleo.click(alerts(sandbox)[-1], "Reached, safe")
-    row = await sandbox.db.fetch_one("SELECT contact_chat_id, forget_pending, aftercare_at "
-                                     "FROM escalations")
+    row = await sandbox.db.fetch_one(
+        "SELECT contact_chat_id, forget_pending, aftercare_at FROM escalations"
+    )
     assert tuple(row) == (None, 0, None)  # the last link is gone; no aftercare either
-    assert str(ana.id) not in str([tuple(r) for r in await sandbox.db.fetch_all(
-        "SELECT * FROM escalations")])
+    assert str(ana.id) not in str(
+        [tuple(r) for r in await sandbox.db.fetch_all("SELECT * FROM escalations")]
+    )
     [escalation] = await escalations.open_escalations(sandbox.db) or [None]
     assert escalation is None
 
@@ -155,8 +163,11 @@ async def test_message_button_on_a_resolved_alert_says_it_is_closed(sandbox: San
     await ana.send(HIGH)
     cleo = sandbox.group.coordinator("Cleo")
     alert = alerts(sandbox)[-1]
-    write = next(data for label, data in
-                 [button for row in alert.buttons for button in row] if "Message" in label)
+    write = next(
+        data
+        for label, data in [button for row in alert.buttons for button in row]
+        if "Message" in label
+    )
     await cleo.click(alert, "I'm on it")
     await cleo.click(alerts(sandbox)[-1], "Resolved")
     await cleo.click(alerts(sandbox)[-1], "Reached, safe")

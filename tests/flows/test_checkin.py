@@ -12,13 +12,25 @@ from bot.sandbox.harness import Sandbox
 from storage import engagement, members, outbox
 from tests.flows.pairing_helpers import dump_tables, make_member, paired
 
-WHO5_ANCHORS = ["All of the time", "Most of the time", "More than half of the time",
-                "Less than half of the time", "Some of the time", "At no time"]
+WHO5_ANCHORS = [
+    "All of the time",
+    "Most of the time",
+    "More than half of the time",
+    "Less than half of the time",
+    "Some of the time",
+    "At no time",
+]
 
 
-async def answer_checkin(user: SandboxUser, first: SandboxMessage, *, mood: str = "🙂 4",
-                         note: str | None = "Work was a lot", share: bool = True,
-                         contact: bool = True) -> list[SandboxMessage]:
+async def answer_checkin(
+    user: SandboxUser,
+    first: SandboxMessage,
+    *,
+    mood: str = "🙂 4",
+    note: str | None = "Work was a lot",
+    share: bool = True,
+    contact: bool = True,
+) -> list[SandboxMessage]:
     """Answer the default questions; returns the bot's replies after the contact question.
     A first check-in's sharing choices, if asked, keep the programme's defaults."""
     first = await keep_default_sharing(user, first)
@@ -38,11 +50,22 @@ SHARING_QUESTIONS = ("May your mentor see your", "should I ask each time")
 
 async def keep_default_sharing(user: SandboxUser, message: SandboxMessage) -> SandboxMessage:
     """Answer the first check-in's sharing questions with the programme's defaults."""
-    defaults = {"mood": "Yes, they may", "sleep": "Yes, they may", "stress": "Yes, they may",
-                "note": "Ask me each time", "goals": "No, keep it"}
+    defaults = {
+        "mood": "Yes, they may",
+        "sleep": "Yes, they may",
+        "stress": "Yes, they may",
+        "note": "Ask me each time",
+        "goals": "No, keep it",
+    }
     while any(question in message.text for question in SHARING_QUESTIONS):
-        item = next((i for i in defaults if f"your {i}?" in message.text or
-                     (i == "note" and "a note" in message.text)), "mood")
+        item = next(
+            (
+                i
+                for i in defaults
+                if f"your {i}?" in message.text or (i == "note" and "a note" in message.text)
+            ),
+            "mood",
+        )
         message = (await user.click(message, defaults[item]))[-1]
     return message
 
@@ -58,14 +81,23 @@ async def answer_who5(user: SandboxUser, first: SandboxMessage, label: str) -> l
 async def test_prompt_button_checkin_who5_and_mentor_card(sandbox: Sandbox) -> None:
     mia, leo, mentee, _mentor, _pair = await paired(sandbox)
     assert sandbox.services is not None
-    await sandbox.db.execute("DELETE FROM sharing")  # Mia has not chosen yet: her first check-in asks
+    await sandbox.db.execute(
+        "DELETE FROM sharing"
+    )  # Mia has not chosen yet: her first check-in asks
     # The scheduling engineer's weekly prompt carries exactly this signed button.
     now = sandbox.clock.now()
     await outbox.enqueue(
-        sandbox.db, key="checkin:test", chat_id=mia.id, lane=Lane.SCHEDULED, kind="checkin_prompt",
-        payload=message_payload("Time for your check-in",
-                                [[("Check in", sandbox.services.signer.sign("checkin", "start"))]]),
-        not_before=now, now=now,
+        sandbox.db,
+        key="checkin:test",
+        chat_id=mia.id,
+        lane=Lane.SCHEDULED,
+        kind="checkin_prompt",
+        payload=message_payload(
+            "Time for your check-in",
+            [[("Check in", sandbox.services.signer.sign("checkin", "start"))]],
+        ),
+        not_before=now,
+        now=now,
     )
     await sandbox.flush_outbox()
     replies = await mia.click(mia.last_message(), "Check in")
@@ -82,8 +114,9 @@ async def test_prompt_button_checkin_who5_and_mentor_card(sandbox: Sandbox) -> N
     replies = await answer_who5(mia, replies[-1], "Most of the time")
     assert "Your check-in is saved" in replies[0].text
     assert not any("professional" in r.text for r in replies)  # 4*5*4 = 80: not low
-    score = await sandbox.db.fetch_value("SELECT score FROM measures WHERE member_id = ?",
-                                         (mentee.id,))
+    score = await sandbox.db.fetch_value(
+        "SELECT score FROM measures WHERE member_id = ?", (mentee.id,)
+    )
     assert score == 80
     card = leo.last_message()
     assert "Sunny checked in" in card.text and "Mood today: 🙂 4/5" in card.text
@@ -110,8 +143,9 @@ async def test_second_checkin_same_week_updates_and_trend_shows(sandbox: Sandbox
     await sandbox.advance(timedelta(minutes=5))
     replies = await mia.send("/checkin")  # same week again
     assert "already checked in this week" in replies[0].text
-    await answer_checkin(mia, replies[1], mood="😄 5", note="private words", share=False,
-                         contact=False)
+    await answer_checkin(
+        mia, replies[1], mood="😄 5", note="private words", share=False, contact=False
+    )
     rows = await sandbox.db.fetch_all("SELECT period, mood FROM checkins ORDER BY period")
     assert [r["mood"] for r in rows] == [2, 3, 5]
     assert len(await engagement.events(sandbox.db, "checkin_done")) == 3

@@ -53,8 +53,11 @@ async def test_export_with_no_data_is_a_csv_with_header_and_total(sandbox: Sandb
     document = sent_files(sandbox, "sendDocument")[-1]["document"]
     rows = list(csv.reader(io.StringIO(document.decode())))
     assert rows[0][0] == "week_start" and rows[1][0] == "total"
-    flows = [i for i, name in enumerate(rows[0]) if name not in
-             ("week_start", "active_pairs", "checkin_completion_pct", "mean_mood")]
+    flows = [
+        i
+        for i, name in enumerate(rows[0])
+        if name not in ("week_start", "active_pairs", "checkin_completion_pct", "mean_mood")
+    ]
     assert {rows[1][i] for i in flows} == {"0"}
 
 
@@ -75,22 +78,43 @@ async def _seed(db: aiosqlite.Connection, key: bytes, start: datetime, people: i
         await db.execute(  # a member row: events are recorded under the member's secret
             "INSERT INTO members (telegram_id, code, consented_at, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (telegram_id, f"T{index:04d}", to_db(start), to_db(start), to_db(start)))
+            (telegram_id, f"T{index:04d}", to_db(start), to_db(start), to_db(start)),
+        )
         role = "mentee" if index % 2 == 0 else "mentor"
-        await engagement.record(db, key, kind="consented", now=start,
-                                telegram_id=telegram_id, role=role)
+        await engagement.record(
+            db, key, kind="consented", now=start, telegram_id=telegram_id, role=role
+        )
         if role == "mentee":
             pair_code = f"P{index:04d}"
-            await engagement.record(db, key, kind="paired", now=start,
-                                    telegram_id=telegram_id, role=role, pair_code=pair_code)
-            await engagement.record(db, key, kind="message_relayed",
-                                    now=start + timedelta(hours=3), telegram_id=telegram_id,
-                                    role=role, pair_code=pair_code)
+            await engagement.record(
+                db,
+                key,
+                kind="paired",
+                now=start,
+                telegram_id=telegram_id,
+                role=role,
+                pair_code=pair_code,
+            )
+            await engagement.record(
+                db,
+                key,
+                kind="message_relayed",
+                now=start + timedelta(hours=3),
+                telegram_id=telegram_id,
+                role=role,
+                pair_code=pair_code,
+            )
             for week in range(3):
-                await engagement.record(db, key, kind="checkin_done",
-                                        now=start + timedelta(weeks=week, hours=1),
-                                        telegram_id=telegram_id, role=role,
-                                        pair_code=pair_code, value=2 + week)
+                await engagement.record(
+                    db,
+                    key,
+                    kind="checkin_done",
+                    now=start + timedelta(weeks=week, hours=1),
+                    telegram_id=telegram_id,
+                    role=role,
+                    pair_code=pair_code,
+                    value=2 + week,
+                )
 
 
 async def test_dashboard_and_export_with_data_suppress_small_counts(sandbox: Sandbox) -> None:
@@ -104,7 +128,9 @@ async def test_dashboard_and_export_with_data_suppress_small_counts(sandbox: San
     photo = sent_files(sandbox, "sendPhoto")[-1]["photo"]
     assert png_size(photo) == (1200, 750)
     await cleo.send("/export")
-    rows = list(csv.reader(io.StringIO(sent_files(sandbox, "sendDocument")[-1]["document"].decode())))
+    rows = list(
+        csv.reader(io.StringIO(sent_files(sandbox, "sendDocument")[-1]["document"].decode()))
+    )
     header, weekly = rows[0], rows[1:-2]
     checkins = [row[header.index("checkins")] for row in weekly]
     assert checkins[:3] == ["15", "15", "15"]
@@ -119,14 +145,22 @@ async def test_member_profile_and_audited_identity_lookup(sandbox: Sandbox) -> N
     member = await members.get_by_telegram_id(sandbox.db, ana.id)
     assert member is not None
     now = sandbox.clock.now()
-    member = await members.update_profile(sandbox.db, member.id, now, alias="Sunny", role="mentee",
-                                          focus_areas=["grief", "low_mood"], country="MX")
+    member = await members.update_profile(
+        sandbox.db,
+        member.id,
+        now,
+        alias="Sunny",
+        role="mentee",
+        focus_areas=["grief", "low_mood"],
+        country="MX",
+    )
     bo = sandbox.user("Bo")
     await bo.click((await bo.send("/start"))[1], "I agree")
     mentor = await members.get_by_telegram_id(sandbox.db, bo.id)
     assert mentor is not None
-    pair = await pairs.create(sandbox.db, mentee_id=member.id, mentor_id=mentor.id,
-                              approved_by=None, now=now)
+    pair = await pairs.create(
+        sandbox.db, mentee_id=member.id, mentor_id=mentor.id, approved_by=None, now=now
+    )
 
     cleo = sandbox.group.coordinator("Cleo")
     assert "Usage" in (await cleo.send("/member"))[0].text
@@ -144,7 +178,11 @@ async def test_member_profile_and_audited_identity_lookup(sandbox: Sandbox) -> N
     assert alert["show_alert"] is True
     assert "@ana_real" in alert["text"] and str(ana.id) in alert["text"]
     entry = (await audit.recent(sandbox.db))[0]
-    assert (entry.action, entry.target, entry.actor_name) == ("identity_lookup", member.code, "Cleo")
+    assert (entry.action, entry.target, entry.actor_name) == (
+        "identity_lookup",
+        member.code,
+        "Cleo",
+    )
     # The identity never went to the group chat itself.
     assert all(str(ana.id) not in m.text for m in sandbox.group.bot_messages())
 
@@ -160,8 +198,10 @@ async def test_audit_when_empty(sandbox: Sandbox) -> None:
 
 async def test_weekly_digest_is_posted_once_at_the_configured_time(tmp_path: Path) -> None:
     # The fake clock starts Monday 2026-03-02 09:00 UTC, the production default digest moment.
-    sandbox = Sandbox(sandbox_settings(tmp_path, digest_enabled=True, digest_weekday=0, digest_time="09:00"),
-                      content=shipped_content())
+    sandbox = Sandbox(
+        sandbox_settings(tmp_path, digest_enabled=True, digest_weekday=0, digest_time="09:00"),
+        content=shipped_content(),
+    )
     await sandbox.start()
     try:
         await _digest_weekly(sandbox)
@@ -193,8 +233,9 @@ async def test_digest_command_lists_pairs_needing_attention(sandbox: Sandbox) ->
     a = await members.get_by_telegram_id(sandbox.db, ana.id)
     b = await members.get_by_telegram_id(sandbox.db, bo.id)
     assert a is not None and b is not None
-    pair = await pairs.create(sandbox.db, mentee_id=a.id, mentor_id=b.id, approved_by=None,
-                              now=sandbox.clock.now())
+    pair = await pairs.create(
+        sandbox.db, mentee_id=a.id, mentor_id=b.id, approved_by=None, now=sandbox.clock.now()
+    )
     await sandbox.db.execute("UPDATE pairs SET status = 'active' WHERE id = ?", (pair.id,))
     sandbox.clock.advance(timedelta(days=8))
     cleo = sandbox.group.coordinator("Cleo")

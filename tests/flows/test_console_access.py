@@ -170,8 +170,12 @@ def anonymous_admin_message(sandbox: Sandbox, text: str, sender_chat: dict[str, 
     return {
         "message": {
             "message_id": sandbox.fake.next_message_id(group["id"]),
-            "from": {"id": 1087968824, "is_bot": True, "first_name": "Group",
-                     "username": "GroupAnonymousBot"},
+            "from": {
+                "id": 1087968824,
+                "is_bot": True,
+                "first_name": "Group",
+                "username": "GroupAnonymousBot",
+            },
             "sender_chat": sender_chat,
             "chat": group,
             "date": int(time.time()),

@@ -17,8 +17,12 @@ async def test_cope_feeling_strategy_and_another(sandbox: Sandbox) -> None:
     first = ana.bot_messages()[-1]
     assert first.id == menu.id  # edited in place
     assert "Slow breathing" in first.text and "1. " in first.text and "Source:" in first.text
-    assert first.button_labels == ["🔄 Another idea", "💚 This helped", "🙅 Not for me",
-                                   "↩️ Other feelings"]
+    assert first.button_labels == [
+        "🔄 Another idea",
+        "💚 This helped",
+        "🙅 Not for me",
+        "↩️ Other feelings",
+    ]
     await ana.click(first, "Another")
     second = ana.bot_messages()[-1]
     assert "5-4-3-2-1 grounding" in second.text
@@ -47,7 +51,8 @@ async def test_helpfulness_is_counted_once_anonymously_and_ranks_strategies(
         content_number("anxious-grounding-54321")
     ]
     rows = await sandbox.db.fetch_all(
-        "SELECT subject FROM engagement WHERE kind LIKE 'coping_%' ORDER BY id")
+        "SELECT subject FROM engagement WHERE kind LIKE 'coping_%' ORDER BY id"
+    )
     assert rows and all(row["subject"] is None for row in rows[1:])  # answers carry no pseudonym
     columns = {row[1] for row in await sandbox.db.fetch_all("PRAGMA table_info(coping_feedback)")}
     assert columns == {"strategy_id", "helpful", "not_helpful"}  # nobody's id is kept

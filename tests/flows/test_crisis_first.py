@@ -19,7 +19,9 @@ async def test_button_step_of_intake_keeps_its_place(sandbox: Sandbox) -> None:
     role = await consent(eva)
     replies = await eva.send(ES_HIGH)
     assert len(replies) == 1  # no "Elige uno de los botones" and no next question
-    assert "911" in replies[0].text and "Cuando quieras, seguimos donde lo dejamos" in replies[0].text
+    assert (
+        "911" in replies[0].text and "Cuando quieras, seguimos donde lo dejamos" in replies[0].text
+    )
     assert "botones" not in replies[0].text
     replies = await eva.click(role, "Me gustaría recibir apoyo")  # the same step carries on
     assert (await member_of(sandbox, eva)).role == "mentee"

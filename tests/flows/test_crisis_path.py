@@ -11,7 +11,11 @@ from bot.sandbox.harness import Sandbox, sandbox_settings
 from storage import members
 from tests.safety_helpers import active_pair, engagement_values, escalation_rows, joined
 
-CONCERN, HIGH, IMMINENT = "im so tired of everything", "i want to kill myself", "im going to end it tonight"
+CONCERN, HIGH, IMMINENT = (
+    "im so tired of everything",
+    "i want to kill myself",
+    "im going to end it tonight",
+)
 
 
 async def test_sos_command_answers_at_once_with_lines_and_question(sandbox: Sandbox) -> None:
@@ -159,8 +163,9 @@ async def test_same_message_five_times_in_a_minute_is_one_alert_updated(
     assert len(set(follow_ups)) == 4 and all(len(text) < 400 for text in follow_ups)
     assert all("988" in text and "911" in text for text in follow_ups)
     assert all(len(text) < len(answers[0].text) / 2 for text in follow_ups)
-    assert all(answer.button_labels == ["📞 Show the lines", "I'm not safe"]
-               for answer in answers[1:])
+    assert all(
+        answer.button_labels == ["📞 Show the lines", "I'm not safe"] for answer in answers[1:]
+    )
     rows = await escalation_rows(sandbox)
     assert len(rows) == 1 and rows[0]["detections"] == 5
     alerts = sandbox.group.bot_messages()
@@ -218,8 +223,10 @@ async def test_mentor_gets_the_crisis_protocol_card_once(sandbox: Sandbox) -> No
 
 
 async def test_members_words_are_shared_only_when_configured(tmp_path: Path) -> None:
-    box = Sandbox(sandbox_settings(tmp_path / "shared", share_crisis_text_with_coordinators=True),
-              content=shipped_content())
+    box = Sandbox(
+        sandbox_settings(tmp_path / "shared", share_crisis_text_with_coordinators=True),
+        content=shipped_content(),
+    )
     await box.start()
     try:
         ana = box.user("Ana")
@@ -238,7 +245,11 @@ async def test_help_now_button_during_consent_leaves_the_consent_step_waiting(
     consent = (await ana.send("/start"))[1]
     crisis = (await ana.click(help_message, "I need help now"))[0]
     assert "988" in crisis.text
-    assert (await ana.send("ok"))[-1].button_labels == ["I agree (I'm 18 or over)", "Not now", "I'm under 18"]
+    assert (await ana.send("ok"))[-1].button_labels == [
+        "I agree (I'm 18 or over)",
+        "Not now",
+        "I'm under 18",
+    ]
     await ana.click(consent, "I agree")
     assert await members.get_by_telegram_id(sandbox.db, ana.id) is not None
 
@@ -262,7 +273,10 @@ async def test_blocking_after_the_alert_updates_it_and_unblocking_clears_it(
     await ana.send(HIGH)
     await ana.block()
     [alert] = [m for m in sandbox.group.bot_messages() if "Source:" in m.text]
-    assert "cannot reach this member" in alert.text and alert.button_labels == ["I'm on it", "✉️ Message the member"]
+    assert "cannot reach this member" in alert.text and alert.button_labels == [
+        "I'm on it",
+        "✉️ Message the member",
+    ]
     await ana.unblock()
     refreshed = await members.get_by_id(sandbox.db, member.id)
     assert refreshed is not None and not refreshed.unreachable

@@ -25,13 +25,20 @@ async def test_mentee_declines_with_a_reason(sandbox: Sandbox) -> None:
     replies = await ana.click(intro, "Not for me")
     ask = replies[-1]
     assert "nobody's fault" in ask.text and "only the coordinators see it" in ask.text
-    assert ask.button_labels == ["Not the right time", "I'd like a different match",
-                                 "Something else", "Rather not say", "Go back"]
+    assert ask.button_labels == [
+        "Not the right time",
+        "I'd like a different match",
+        "Something else",
+        "Rather not say",
+        "Go back",
+    ]
     replies = await ana.click(ask, "Go back")  # changing her mind keeps the introduction
     assert "still open" in replies[-1].text
     ask = (await ana.click(intro, "Not for me"))[-1]
     replies = await ana.click(ask, "Not the right time")
-    assert "back on the waiting list" in replies[-1].text and "Nobody is at fault" in replies[-1].text
+    assert (
+        "back on the waiting list" in replies[-1].text and "Nobody is at fault" in replies[-1].text
+    )
     assert (await get_by_id(sandbox.db, ana_m.id)).status == "waiting"
     assert await pairs.current_pairs_of(sandbox.db, ana_m.id) == []
     assert await pairs.current_pairs_of(sandbox.db, ben_m.id) == []  # Ben's place is free again
@@ -59,6 +66,8 @@ async def test_mentor_declines_without_saying_why_in_spanish(sandbox: Sandbox) -
     assert "no es culpa de nadie" in ask.text
     replies = await ben.click(ask, "Prefiero no decirlo")
     assert "tu plaza vuelve a estar libre" in replies[-1].text
-    assert "Ben" in ana.last_message().text and "back on the waiting list" in ana.last_message().text
+    assert (
+        "Ben" in ana.last_message().text and "back on the waiting list" in ana.last_message().text
+    )
     assert "the mentor said" in sandbox.group.bot_messages()[-1].text
     assert (await get_by_id(sandbox.db, ana_m.id)).status == "waiting"

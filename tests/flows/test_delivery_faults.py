@@ -14,18 +14,34 @@ from tests.flows.scheduling_helpers import make_member
 NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)  # inside everyone's delivery window
 
 
-async def queue(sandbox: Sandbox, user: SandboxUser, key: str, *, lane: Lane = Lane.SCHEDULED,
-                text: str = "hello", member_id: int | None = None) -> None:
+async def queue(
+    sandbox: Sandbox,
+    user: SandboxUser,
+    key: str,
+    *,
+    lane: Lane = Lane.SCHEDULED,
+    text: str = "hello",
+    member_id: int | None = None,
+) -> None:
     """Queue one message for a user, due now."""
     now = sandbox.clock.now()
-    await outbox.enqueue(sandbox.db, key=key, chat_id=user.id, lane=lane, kind="test",
-                         payload=message_payload(text), not_before=now, now=now,
-                         member_id=member_id)
+    await outbox.enqueue(
+        sandbox.db,
+        key=key,
+        chat_id=user.id,
+        lane=lane,
+        kind="test",
+        payload=message_payload(text),
+        not_before=now,
+        now=now,
+        member_id=member_id,
+    )
 
 
 async def row(sandbox: Sandbox, key: str) -> outbox.OutboxItem:
     found = await sandbox.db.fetch_one(
-        f"SELECT {outbox.OUTBOX_COLUMNS} FROM outbox WHERE idempotency_key = ?", (key,))
+        f"SELECT {outbox.OUTBOX_COLUMNS} FROM outbox WHERE idempotency_key = ?", (key,)
+    )
     assert found is not None
     return outbox.item_from_row(found)
 
@@ -136,7 +152,8 @@ async def test_background_sender_delivers_and_stops_with_the_application(
     ana = sandbox.user("Ana")
     running = [True]
     sender = asyncio.create_task(
-        sandbox.services.outbox.run_forever(sandbox.app.bot, running=lambda: running[0]))
+        sandbox.services.outbox.run_forever(sandbox.app.bot, running=lambda: running[0])
+    )
     arrived = asyncio.Event()
     sandbox.fake.on_call.append(lambda method, params: arrived.set())
     await queue(sandbox, ana, "k")
@@ -158,10 +175,18 @@ async def test_relayed_copy_is_rechecked_at_send_time(sandbox: Sandbox) -> None:
     original = ana.messages()[0]  # what Ana sent, to be copied to her mentor
     # The relay queued the copy for now; Max paused a moment later (until 15:00).
     await members.update_profile(sandbox.db, mentor.id, NOON, paused_until="2026-03-04T15:00:00")
-    await outbox.enqueue(sandbox.db, key="relay:1", chat_id=max_.id, lane=Lane.RELAY,
-                         kind="relay", method="copyMessage", member_id=mentor.id,
-                         payload={"from_chat_id": ana.id, "message_id": original.id},
-                         not_before=NOON, now=NOON)
+    await outbox.enqueue(
+        sandbox.db,
+        key="relay:1",
+        chat_id=max_.id,
+        lane=Lane.RELAY,
+        kind="relay",
+        method="copyMessage",
+        member_id=mentor.id,
+        payload={"from_chat_id": ana.id, "message_id": original.id},
+        not_before=NOON,
+        now=NOON,
+    )
     await sandbox.flush_outbox()
     assert max_.bot_messages() == []
     await sandbox.advance(timedelta(hours=3))

@@ -25,8 +25,9 @@ def walkthrough(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Pat
     """Run examples/walkthrough.txt once for every test here (exit code, transcript, files)."""
     files = tmp_path_factory.mktemp("demo") / "demo-output"
     lines: list[str] = []
-    code = asyncio.run(run_demo(script=REPO / "examples" / "walkthrough.txt",
-                                out=lines.append, files=files))
+    code = asyncio.run(
+        run_demo(script=REPO / "examples" / "walkthrough.txt", out=lines.append, files=files)
+    )
     return code, "\n".join(lines), files
 
 
@@ -49,8 +50,9 @@ def test_walkthrough_runs_cleanly(walkthrough: tuple[int, str, Path]) -> None:
     assert "It's been about a week since you and Sam were last in touch" in output  # nudge
     assert "📋 Sam checked in" in output  # the mentor's card
     assert "Held until 08:00 Max's time" in output  # relay into quiet hours...
-    assert ("⏰ Tue 10 Mar 08:00\n\nbot → Max:\n  ✉️ From Sam:\n\nbot → Max:\n"
-            "  Thank you for last week.") in output  # released, and attributed (two mentees)
+    assert (
+        "⏰ Tue 10 Mar 08:00\n\nbot → Max:\n  ✉️ From Sam:\n\nbot → Max:\n  Thank you for last week."
+    ) in output  # released, and attributed (two mentees)
     assert "bot → Max:\n  ✉️ From Lea:\n\nbot → Max:\n  Hi Max, nice to meet you" in output
     assert "not for them (reason: Not the right time)" in output  # a declined introduction
     assert "Eva · waiting 0 days · Spanish · grief and loss" in output  # back in the pool
@@ -95,7 +97,9 @@ def test_the_tour_page_is_the_walkthrough_output(walkthrough: tuple[int, str, Pa
     """Every line of docs/tour.md's tour appears in the walkthrough's output, in the same order."""
     page = (REPO / "docs" / "tour.md").read_text("utf-8")
     block = re.search(r"<!-- tour:start -->\n```text\n(.*?)```\n<!-- tour:end -->", page, re.S)
-    assert block, "docs/tour.md needs a tour block between <!-- tour:start --> and <!-- tour:end -->"
+    assert block, (
+        "docs/tour.md needs a tour block between <!-- tour:start --> and <!-- tour:end -->"
+    )
     shown = [normalise(line) for line in block.group(1).splitlines()]
     shown = [line for line in shown if line.strip() and line.strip() != "…"]
     assert len(shown) > 30
@@ -127,7 +131,9 @@ async def test_unknown_person_and_bad_wait_fail_a_script(tmp_path: Path) -> None
     assert (await _run(tmp_path, "/wait soon\n"))[0] == 1
 
 
-async def test_handler_error_fails_a_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_handler_error_fails_a_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from handlers import fallback
 
     async def broken(*_: object) -> None:

@@ -14,8 +14,7 @@ async def demo(tmp_path: Path, name: str, lines: list[str], **options: object) -
     script = tmp_path / f"{name}.txt"
     script.write_text("\n".join(lines) + "\n", "utf-8")
     out: list[str] = []
-    code = await run_demo(script=script, out=out.append, files=tmp_path / "files",
-                          **options)  # type: ignore[arg-type]
+    code = await run_demo(script=script, out=out.append, files=tmp_path / "files", **options)  # type: ignore[arg-type]
     transcript = "\n".join(out)
     assert code == 0, transcript[-2000:]
     return transcript
@@ -25,8 +24,9 @@ async def test_resume_keeps_the_clock_and_hears_the_first_messages(tmp_path: Pat
     database = tmp_path / "demo.sqlite3"
     first = await demo(tmp_path, "one", ["/start", "1", "/wait 2h"], database=database)
     assert "It is Thursday 05 March 2026, 09:30 UTC" in first
-    second = await demo(tmp_path, "two", ["/as sam", "Hello Max, are you there?"],
-                        database=database)
+    second = await demo(
+        tmp_path, "two", ["/as sam", "Hello Max, are you there?"], database=database
+    )
     assert "It is Thursday 05 March 2026, 11:30 UTC" in second  # not back to the start
     assert "Ana (M" in second and "no role yet, intake" in second  # who is where, resumed
     # The very first message of the second run is handled, not dropped as a replay.
@@ -35,11 +35,27 @@ async def test_resume_keeps_the_clock_and_hears_the_first_messages(tmp_path: Pat
 
 
 async def test_pop_ups_button_changes_fresh_buttons_and_file_types(tmp_path: Path) -> None:
-    transcript = await demo(tmp_path, "three", [
-        "/start", "1", "1", "1", "Ana", "2", "1",
-        "/as ana", "i feel hopeless", "/as group", "/escalations", "1", "1",
-        "/as max", "/mydata",
-    ])
+    transcript = await demo(
+        tmp_path,
+        "three",
+        [
+            "/start",
+            "1",
+            "1",
+            "1",
+            "Ana",
+            "2",
+            "1",
+            "/as ana",
+            "i feel hopeless",
+            "/as group",
+            "/escalations",
+            "1",
+            "1",
+            "/as max",
+            "/mydata",
+        ],
+    )
     assert "bot → Ana (buttons changed):\n  [1] ✅ English" in transcript
     assert "bot → group (pop-up):\n  Thank you, it's yours." in transcript
     # After claiming from the list, "1" presses the claimed alert's new button (Resolved),

@@ -63,8 +63,11 @@ async def test_crisis_words_on_a_full_disk_still_reach_people(
     (alert,) = sandbox.group.bot_messages()
     assert NOT_SAVED in alert.text and member.code in alert.text and "URGENT" in alert.text
     assert alert.button_labels == []
-    assert any("sending it to the coordinators directly" in r.getMessage()
-               for r in caplog.records if r.levelno == logging.CRITICAL)
+    assert any(
+        "sending it to the coordinators directly" in r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.CRITICAL
+    )
     assert await escalations.open_escalations(sandbox.db) == []
 
     full["on"] = False  # space again: the next message takes the normal path, no restart
@@ -82,13 +85,25 @@ async def test_the_real_process_on_an_unwritable_disk(tmp_path: Path) -> None:
     every write to the database or its WAL fails), then succeed again."""
     fake = FakeTelegram()
     server = await SandboxHttpServer(fake).start()
-    env = {**os.environ, "BOT_TOKEN": SANDBOX_TOKEN, "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-           "TELEGRAM_BASE_URL": server.base_url, "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-           "PSEUDONYM_KEY_FILE": str(tmp_path / "key"), "PYTHONPATH": str(REPO),
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
+        "TELEGRAM_BASE_URL": server.base_url,
+        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
+        "PYTHONPATH": str(REPO),
+        "LOG_LEVEL": "WARNING",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
 
     async def until(condition: Any, limit: float = 60.0) -> None:
         for _ in range(int(limit / 0.02)):

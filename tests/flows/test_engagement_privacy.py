@@ -35,20 +35,33 @@ async def populate(sandbox: Sandbox) -> None:
         await person.click((await person.send("/start"))[1], "I agree")
         member = await members.get_by_telegram_id(sandbox.db, telegram_id)
         assert member is not None
-        await members.update_profile(sandbox.db, member.id, sandbox.clock.now(), alias=alias,
-                                     role="mentee")
+        await members.update_profile(
+            sandbox.db, member.id, sandbox.clock.now(), alias=alias, role="mentee"
+        )
         await person.send("i dont want to live anymore")  # raises an escalation (engagement row)
         for kind in sorted(engagement.KINDS):
-            await engagement.record(sandbox.db, services.pseudonym_key, kind=kind,
-                                    now=sandbox.clock.now(), telegram_id=telegram_id,
-                                    role="mentee", pair_code="P" + alias.upper(), value=3)
+            await engagement.record(
+                sandbox.db,
+                services.pseudonym_key,
+                kind=kind,
+                now=sandbox.clock.now(),
+                telegram_id=telegram_id,
+                role="mentee",
+                pair_code="P" + alias.upper(),
+                value=3,
+            )
 
 
 def needles() -> list[bytes]:
     found = []
     for telegram_id, username, alias in PEOPLE:
-        found += [str(telegram_id).encode(), username.encode(), alias.encode(),
-                  struct.pack(">q", telegram_id), struct.pack("<q", telegram_id)]
+        found += [
+            str(telegram_id).encode(),
+            username.encode(),
+            alias.encode(),
+            struct.pack(">q", telegram_id),
+            struct.pack("<q", telegram_id),
+        ]
     return found
 
 
@@ -67,12 +80,16 @@ async def test_engagement_table_holds_no_identity(sandbox: Sandbox, tmp_path: Pa
     copy = tmp_path / "copy.sqlite3"
     await sandbox.db.connection.execute(f"VACUUM INTO '{copy}'")
     with contextlib.closing(sqlite3.connect(copy)) as raw, raw:
-        assert raw.execute("SELECT COUNT(*) FROM members WHERE telegram_id = ?",
-                           (PEOPLE[0][0],)).fetchone() == (1,)
+        assert raw.execute(
+            "SELECT COUNT(*) FROM members WHERE telegram_id = ?", (PEOPLE[0][0],)
+        ).fetchone() == (1,)
         # ... so drop everything but the engagement table and scan the file itself.
-        tables = [name for (name,) in raw.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'engagement'"
-        )]
+        tables = [
+            name
+            for (name,) in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'engagement'"
+            )
+        ]
         raw.execute("PRAGMA foreign_keys = OFF")
         for name in tables:
             raw.execute(f"DROP TABLE {name}")
@@ -90,7 +107,9 @@ def brute_force(key: bytes, targets: set[bytes], candidates: int) -> list[int]:
     HMAC-SHA256 by hand with pre-keyed inner/outer states: each candidate costs two hash
     copies instead of a fresh HMAC object (about twice as fast as hmac.new in a loop).
     """
-    block = key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
+    block = (
+        key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
+    )
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy
     outer = hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy
     width = SUBJECT_HEX_CHARS // 2
@@ -110,10 +129,18 @@ async def test_a_million_ids_even_with_the_real_key_match_no_subject(sandbox: Sa
     services = sandbox.services
     assert services is not None
     key = services.pseudonym_key
-    stored = {row[0] for row in await sandbox.db.fetch_all(
-        "SELECT DISTINCT subject FROM engagement WHERE subject IS NOT NULL")}
-    secrets = [row[0] for row in await sandbox.db.fetch_all(
-        "SELECT s.secret FROM member_secrets AS s JOIN members AS m ON m.id = s.member_id")]
+    stored = {
+        row[0]
+        for row in await sandbox.db.fetch_all(
+            "SELECT DISTINCT subject FROM engagement WHERE subject IS NOT NULL"
+        )
+    }
+    secrets = [
+        row[0]
+        for row in await sandbox.db.fetch_all(
+            "SELECT s.secret FROM member_secrets AS s JOIN members AS m ON m.id = s.member_id"
+        )
+    ]
     assert stored == {member_subject(key, secret) for secret in secrets}
     assert len(stored) == len(PEOPLE)
     targets = {bytes.fromhex(value) for value in stored}

@@ -62,9 +62,15 @@ async def test_live_checkins_change_dashboard_export_and_evaluation(sandbox: San
         mentor = await make_member(sandbox, mentor_user, "mentor", f"Oak{index}")
         pair = await make_pair(sandbox, mentee, mentor)
         for member in (mentee, mentor):  # what bot.programme.pairing logs when a pair is formed
-            await engagement.record(sandbox.db, sandbox.services.pseudonym_key, kind="paired",
-                                    now=sandbox.clock.now(), telegram_id=member.telegram_id,
-                                    role=member.role, pair_code=pair.code)
+            await engagement.record(
+                sandbox.db,
+                sandbox.services.pseudonym_key,
+                kind="paired",
+                now=sandbox.clock.now(),
+                telegram_id=member.telegram_id,
+                role=member.role,
+                pair_code=pair.code,
+            )
         users.append(mentee_user)
     before_dashboard, before_export, pdf, before_csv = await reports(sandbox)
     assert pdf.startswith(b"%PDF")
@@ -83,20 +89,29 @@ async def test_live_checkins_change_dashboard_export_and_evaluation(sandbox: San
     assert "WHO-5 +40" in dashboard  # the live scores, not seeded ones
     assert total(export, "checkins") == str(2 * MENTEES)
     assert total(export, "who5_scores") == str(2 * MENTEES)
-    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") \
-        + pdf.count(b"/Type /Page ") >= 1
+    assert (
+        pdf.startswith(b"%PDF")
+        and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + pdf.count(b"/Type /Page ")
+        >= 1
+    )
     assert evaluation_figure(after_csv, "who5", "median_change") == "+40.00"
     assert evaluation_figure(after_csv, "who5", "improved") == str(MENTEES)
     assert evaluation_figure(after_csv, "who5", "improved_pct") == "100.0"
     assert evaluation_figure(after_csv, "who5", "wilcoxon_p") not in ("", "1.0000")
-    audit = await sandbox.db.fetch_value("SELECT COUNT(*) FROM audit_log WHERE action = 'evaluation'")
+    audit = await sandbox.db.fetch_value(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'evaluation'"
+    )
     assert audit == 2
 
 
 async def test_bad_dates_get_the_usage_and_members_cannot_ask(sandbox: Sandbox) -> None:
     cleo = sandbox.group.coordinator("Cleo")
-    for words in ("/evaluation 2026-13-01 2026-12-31", "/evaluation 2026-03-01",
-                  "/evaluation cohort", "/evaluation 2026-03-31 2026-03-01"):
+    for words in (
+        "/evaluation 2026-13-01 2026-12-31",
+        "/evaluation 2026-03-01",
+        "/evaluation cohort",
+        "/evaluation 2026-03-31 2026-03-01",
+    ):
         replies = await cleo.send(words)
         assert "couldn't read those dates" in replies[-1].text
     assert not sent_files(sandbox, "sendDocument")

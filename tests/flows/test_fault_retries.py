@@ -31,8 +31,7 @@ async def test_a_run_of_5xx_hands_the_reply_to_the_outbox_and_it_arrives(sandbox
     replies = await ana.send("/help")  # the harness runs the outbox after each update
     assert len(replies) == 1 and "/crisis" in replies[0].text
     assert "Sorry" not in replies[0].text  # no apology: nothing was lost
-    assert await sandbox.db.fetch_value(
-        "SELECT status FROM outbox WHERE kind = 'reply'") == "sent"
+    assert await sandbox.db.fetch_value("SELECT status FROM outbox WHERE kind = 'reply'") == "sent"
 
 
 async def test_the_crisis_reply_is_sent_again_after_a_timeout(sandbox: Sandbox) -> None:
@@ -78,11 +77,21 @@ async def test_an_edit_that_already_arrived_counts_as_sent(sandbox: Sandbox) -> 
     shown = (await ana.send("/help"))[0]
     now = sandbox.clock.now()
     payload = {"message_id": shown.id, "text": shown.html, "parse_mode": "HTML"}
-    await outbox.enqueue(sandbox.db, key="edit", chat_id=ana.id, lane=Lane.SCHEDULED, kind="t",
-                         payload=payload, not_before=now, now=now, method="editMessageText")
+    await outbox.enqueue(
+        sandbox.db,
+        key="edit",
+        chat_id=ana.id,
+        lane=Lane.SCHEDULED,
+        kind="t",
+        payload=payload,
+        not_before=now,
+        now=now,
+        method="editMessageText",
+    )
     await sandbox.flush_outbox()  # Telegram: "message is not modified"
     status = await sandbox.db.fetch_value(
-        "SELECT status FROM outbox WHERE idempotency_key = 'edit'")
+        "SELECT status FROM outbox WHERE idempotency_key = 'edit'"
+    )
     assert status == "sent"
 
 
@@ -105,5 +114,9 @@ async def test_an_edit_telegram_keeps_failing_is_handed_over_and_lands(sandbox: 
     await ana.click(menu, "Anxious")  # the harness runs the outbox after each update
     shown = ana.bot_messages()[-1]
     assert shown.id == menu.id and "Slow breathing" in shown.text  # edited in place, late
-    assert await sandbox.db.fetch_value(
-        "SELECT method || ':' || status FROM outbox WHERE kind = 'reply'") == "editMessageText:sent"
+    assert (
+        await sandbox.db.fetch_value(
+            "SELECT method || ':' || status FROM outbox WHERE kind = 'reply'"
+        )
+        == "editMessageText:sent"
+    )

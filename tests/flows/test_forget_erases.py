@@ -54,7 +54,8 @@ async def test_forget_after_relay_checkin_alert_and_report_leaves_no_trace(
     await sandbox.flush_outbox()
 
     secret = await sandbox.db.fetch_value(
-        "SELECT secret FROM member_secrets WHERE member_id = ?", (mentee.id,))
+        "SELECT secret FROM member_secrets WHERE member_id = ?", (mentee.id,)
+    )
     theirs = member_subject(key, secret)
     assert theirs in await subjects(sandbox)
     await sandbox.db.checkpoint()
@@ -63,7 +64,9 @@ async def test_forget_after_relay_checkin_alert_and_report_leaves_no_trace(
     # An event from before pseudonyms came from a secret (keyed on the Telegram id itself).
     await sandbox.db.execute(
         "INSERT INTO engagement (hour, kind, role, subject) VALUES ('2026-01-05T10:00:00', "
-        "'joined', 'mentee', ?)", (subject(key, TELEGRAM_ID),))
+        "'joined', 'mentee', ?)",
+        (subject(key, TELEGRAM_ID),),
+    )
     ask = (await zed.send("/forget"))[-1]
     replies = await zed.click(ask, "Yes, delete everything")
     assert "everything about you has been deleted" in replies[-1].text
@@ -78,5 +81,9 @@ async def test_forget_after_relay_checkin_alert_and_report_leaves_no_trace(
     secrets_left = await sandbox.db.fetch_all("SELECT secret FROM member_secrets")
     assert all(member_subject(key, row["secret"]) != theirs for row in secrets_left)
     assert subject(key, TELEGRAM_ID) not in left
-    assert await sandbox.db.fetch_value(
-        "SELECT COUNT(*) FROM member_secrets WHERE member_id = ?", (mentee.id,)) == 0
+    assert (
+        await sandbox.db.fetch_value(
+            "SELECT COUNT(*) FROM member_secrets WHERE member_id = ?", (mentee.id,)
+        )
+        == 0
+    )

@@ -16,8 +16,9 @@ async def make_pair(sandbox: Sandbox) -> pairs.Pair:
         member = await members.get_by_telegram_id(sandbox.db, person.id)
         assert member is not None
         ids.append(member.id)
-    return await pairs.create(sandbox.db, mentee_id=ids[0], mentor_id=ids[1], approved_by=None,
-                              now=sandbox.clock.now())
+    return await pairs.create(
+        sandbox.db, mentee_id=ids[0], mentor_id=ids[1], approved_by=None, now=sandbox.clock.now()
+    )
 
 
 def topic_calls(sandbox: Sandbox) -> int:

@@ -12,8 +12,16 @@ def test_a_few_hundred_generated_updates_break_nothing(tmp_path: Path) -> None:
     stats = run_fuzz(tmp_path, updates=300, seed_value=7, content=shipped_content())
     assert stats.updates >= 300
     assert stats.pairs_seeded >= 1  # pair and relay handlers are reachable
-    assert {"text", "command", "press_stale", "press_forged", "media", "edit",
-            "channel_post", "other_group"} <= set(stats.actions)
+    assert {
+        "text",
+        "command",
+        "press_stale",
+        "press_forged",
+        "media",
+        "edit",
+        "channel_post",
+        "other_group",
+    } <= set(stats.actions)
     assert stats.errors == []
     assert stats.harness_errors == []
     assert stats.violations == []

@@ -27,8 +27,13 @@ CRISIS = "i want to end it all"
 def message(chat: int, text: str, message_id: int = 1) -> dict[str, Any]:
     """A private text message update payload (commands carry their entity)."""
     user = {"id": chat, "is_bot": False, "first_name": "U", "language_code": "en"}
-    body: dict[str, Any] = {"message_id": message_id, "date": 0, "from": user, "text": text,
-                            "chat": {"id": chat, "type": "private"}}
+    body: dict[str, Any] = {
+        "message_id": message_id,
+        "date": 0,
+        "from": user,
+        "text": text,
+        "chat": {"id": chat, "type": "private"},
+    }
     if text.startswith("/"):
         body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
     return {"message": body}
@@ -41,8 +46,13 @@ async def drain(sandbox: Sandbox) -> int:
     tasks = []
     while not sandbox.app.update_queue.empty():
         update = sandbox.app.update_queue.get_nowait()
-        tasks.append(asyncio.create_task(sandbox.app.update_processor.process_update(
-            update, sandbox.app.process_update(update))))
+        tasks.append(
+            asyncio.create_task(
+                sandbox.app.update_processor.process_update(
+                    update, sandbox.app.process_update(update)
+                )
+            )
+        )
         handled += 1
     await asyncio.gather(*tasks)
     await sandbox.flush_outbox()
@@ -50,11 +60,21 @@ async def drain(sandbox: Sandbox) -> int:
 
 
 def test_replay_puts_crisis_chats_first_and_keeps_each_chats_order() -> None:
-    rows = [(1, message(10, "/help")), (2, message(20, "hello")), (3, message(10, "/start")),
-            (4, message(20, CRISIS)), (5, message(30, "/help"))]
+    rows = [
+        (1, message(10, "/help")),
+        (2, message(20, "hello")),
+        (3, message(10, "/start")),
+        (4, message(20, CRISIS)),
+        (5, message(30, "/help")),
+    ]
     ordered = replay_order(rows, lambda raw: raw["message"]["text"] == CRISIS)
     assert [(u["message"]["chat"]["id"], u["message"]["text"]) for u in ordered] == [
-        (20, "hello"), (20, CRISIS), (10, "/help"), (10, "/start"), (30, "/help")]
+        (20, "hello"),
+        (20, CRISIS),
+        (10, "/help"),
+        (10, "/start"),
+        (30, "/help"),
+    ]
 
 
 async def test_a_polled_batch_is_on_disk_before_it_is_confirmed(sandbox: Sandbox) -> None:
@@ -67,7 +87,9 @@ async def test_a_polled_batch_is_on_disk_before_it_is_confirmed(sandbox: Sandbox
     assert [update_id for update_id, _ in kept] == [u.update_id for u in batch]
     assert json.loads(kept[0][1])["message"]["chat"]["id"] == 7001
     for update in batch:
-        await sandbox.app.update_processor.process_update(update, sandbox.app.process_update(update))
+        await sandbox.app.update_processor.process_update(
+            update, sandbox.app.process_update(update)
+        )
     assert await updates.unhandled(sandbox.db) == []  # handled: gone from the inbox
     assert all([await updates.already_processed(sandbox.db, u.update_id) for u in batch])
 
@@ -87,8 +109,10 @@ async def test_updates_a_crash_cut_off_are_handled_first_and_once(sandbox: Sandb
     for update in batch:  # the same updates again (as a re-sent batch would bring them)
         await sandbox.app.update_queue.put(update)
     assert await drain(sandbox) == 4
-    assert len(sandbox.fake.sent_to(7101)) == 1 and "What I can do" in sandbox.fake.sent_to(
-        7101)[0]["text"]
+    assert (
+        len(sandbox.fake.sent_to(7101)) == 1
+        and "What I can do" in sandbox.fake.sent_to(7101)[0]["text"]
+    )
     assert len(sandbox.fake.sent_to(7102)) == 1  # the crisis reply, once
     assert len(sandbox.fake.sent_to(COORDINATOR_CHAT_ID)) == 1  # and one alert
     assert await updates.unhandled(sandbox.db) == []
@@ -101,8 +125,11 @@ async def test_the_webhook_keeps_an_update_before_answering(sandbox: Sandbox) ->
     body = json.dumps({"update_id": 901, **message(7201, CRISIS)})
     try:
         async with httpx.AsyncClient() as client:
-            answer = await client.post(f"http://127.0.0.1:{receiver.server.port}/telegram",
-                                       content=body, headers={SECRET_HEADER: "s3cret"})
+            answer = await client.post(
+                f"http://127.0.0.1:{receiver.server.port}/telegram",
+                content=body,
+                headers={SECRET_HEADER: "s3cret"},
+            )
     finally:
         await receiver.stop()
     assert answer.status_code == 200
@@ -114,18 +141,30 @@ async def test_kill_9_while_messages_are_handled_loses_none(tmp_path: Path) -> N
     fake = FakeTelegram()
     fake.faults.latency = 0.05  # every Bot API call takes a while, so handling is in flight
     server = await SandboxHttpServer(fake).start()
-    env = {**os.environ, "BOT_TOKEN": SANDBOX_TOKEN, "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-           "TELEGRAM_BASE_URL": server.base_url, "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-           "PSEUDONYM_KEY_FILE": str(tmp_path / "key"), "PYTHONPATH": str(REPO),
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
+        "TELEGRAM_BASE_URL": server.base_url,
+        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
+        "PYTHONPATH": str(REPO),
+        "LOG_LEVEL": "WARNING",
+    }
     chats = list(range(7301, 7317))
     for number, chat in enumerate(chats):
         fake.push_update(message(chat, CRISIS if number % 2 == 0 else "/help"))
 
     async def start() -> asyncio.subprocess.Process:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
 
     def answered() -> int:
         return sum(1 for chat in chats if fake.sent_to(chat))

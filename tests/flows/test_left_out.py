@@ -37,8 +37,9 @@ async def test_suggest_names_a_reason_for_every_waiting_mentee(sandbox: Sandbox)
 
 async def test_no_mentor_free_is_explained_with_counts(sandbox: Sandbox) -> None:
     _, ben = await mentor(sandbox, "Ben")
-    await members.update_profile(sandbox.db, ben.id, sandbox.clock.now(), paused_until=
-                                 "9999-12-31T00:00:00")
+    await members.update_profile(
+        sandbox.db, ben.id, sandbox.clock.now(), paused_until="9999-12-31T00:00:00"
+    )
     await mentee(sandbox, "Ana")
     cleo = sandbox.group.coordinator("Cleo")
     text = (await cleo.send("/suggest"))[0].text

@@ -20,8 +20,9 @@ async def test_manual_pair_clean_and_with_warning_needing_confirmation(sandbox: 
     assert f"Paired {ana_m.code} with {ben_m.code}" in replies[0].text
     assert "Meet your mentor: Ben" in ana.last_message().text
 
-    eva, eva_m = await mentee(sandbox, "Eva", languages_spoken=["es"],
-                              preferences={"mentor_gender": "woman"})
+    eva, eva_m = await mentee(
+        sandbox, "Eva", languages_spoken=["es"], preferences={"mentor_gender": "woman"}
+    )
     _, cai_m = await mentor(sandbox, "Cai", preferences={"gender": "man"})
     warning = (await coord.send(f"/pair {eva_m.code} {cai_m.code}"))[0]
     assert "no shared language" in warning.text
@@ -54,10 +55,14 @@ async def test_pair_refusals(sandbox: Sandbox) -> None:
     assert "Usage: /pair" in (await coord.send(f"/pair {ana_m.code}"))[0].text
     assert "No member has the code MZZZZ" in (await coord.send(f"/pair MZZZZ {ben_m.code}"))[0].text
     assert "No member has the code MZZZZ" in (await coord.send(f"/pair {ana_m.code} mzzzz"))[0].text
-    assert "first code is not a mentee" in (
-        await coord.send(f"/pair {ben_m.code} {ana_m.code}"))[0].text
-    assert "second code is not a mentor" in (
-        await coord.send(f"/pair {ana_m.code} {eva_m.code}"))[0].text
+    assert (
+        "first code is not a mentee"
+        in (await coord.send(f"/pair {ben_m.code} {ana_m.code}"))[0].text
+    )
+    assert (
+        "second code is not a mentor"
+        in (await coord.send(f"/pair {ana_m.code} {eva_m.code}"))[0].text
+    )
     await coord.send(f"/pair {ana_m.code} {ben_m.code}")
     assert "already has a mentor" in (await coord.send(f"/pair {ana_m.code} {cai_m.code}"))[0].text
     assert "at capacity" in (await coord.send(f"/pair {eva_m.code} {ben_m.code}"))[0].text
@@ -124,10 +129,12 @@ async def test_concurrent_approvals_in_one_transaction_make_one_pair(sandbox: Sa
     await coord.send("/suggest")
     suggestion_id = int(await sandbox.db.fetch_value("SELECT id FROM suggestions WHERE rank = 0"))
     assert sandbox.services is not None
-    outcomes = await asyncio.gather(*(
-        approve_suggestion(sandbox.services, suggestion_id, Actor(index, f"C{index}"))
-        for index in range(5)
-    ))
+    outcomes = await asyncio.gather(
+        *(
+            approve_suggestion(sandbox.services, suggestion_id, Actor(index, f"C{index}"))
+            for index in range(5)
+        )
+    )
     assert sum(outcome.pair is not None for outcome in outcomes) == 1
     assert {o.problem for o in outcomes if o.pair is None} == {"already_approved"}
     assert await count(sandbox, PAIRS) == 1

@@ -96,7 +96,9 @@ async def test_suggest_approve_introduce_accept_fitcheck_end_survey(sandbox: San
     assert ended is not None and ended.status == "ended" and ended.ended_by == "mentee"
     ana_msgs, ben_msgs = ana.bot_messages(), ben.bot_messages()
     assert "Your pairing with Ben has ended" in ana_msgs[-2].text
-    assert "Ana has ended your pairing" in ben_msgs[-2].text and "not a judgement" in ben_msgs[-2].text
+    assert (
+        "Ana has ended your pairing" in ben_msgs[-2].text and "not a judgement" in ben_msgs[-2].text
+    )
     survey = ana_msgs[-1]
     assert "(1/4)" in survey.text and survey.button_labels[:5] == ["1", "2", "3", "4", "5"]
     assert "ended by the mentee" in sandbox.group.bot_messages()[-1].text
@@ -112,7 +114,10 @@ async def test_suggest_approve_introduce_accept_fitcheck_end_survey(sandbox: San
     assert "Thank you" in ana.bot_messages()[-1].text
     answers = await surveys.answers(sandbox.db, "exit")
     assert [(q, v) for _, q, v in answers] == [
-        ("helpfulness", 4.0), ("relationship", 5.0), ("recommend", 2.0), ("continue", 1.0)
+        ("helpfulness", 4.0),
+        ("relationship", 5.0),
+        ("recommend", 2.0),
+        ("continue", 1.0),
     ]
     assert all(role == "mentee" for role, _, _ in answers)
     assert len(await engagement.events(sandbox.db, "exit_survey")) == 1

@@ -59,8 +59,9 @@ async def test_forget_erases_every_trace_from_the_file(sandbox: Sandbox) -> None
     await finish_training(sandbox, mentor)
     assert sandbox.services is not None
     zed, rob = await member_of(sandbox, mentee), await member_of(sandbox, mentor)
-    pair = await pairs.create(sandbox.db, mentee_id=zed.id, mentor_id=rob.id, approved_by=None,
-                              now=sandbox.clock.now())
+    pair = await pairs.create(
+        sandbox.db, mentee_id=zed.id, mentor_id=rob.id, approved_by=None, now=sandbox.clock.now()
+    )
     for person in (zed, rob):
         await members.update_profile(sandbox.db, person.id, sandbox.clock.now(), status="active")
     await mentee.send("/crisis")
@@ -79,8 +80,12 @@ async def test_forget_erases_every_trace_from_the_file(sandbox: Sandbox) -> None
 
     assert traces(database_bytes(sandbox), TELEGRAM_ID, ALIAS) == []
     assert await members.get_by_telegram_id(sandbox.db, TELEGRAM_ID) is None
-    assert await sandbox.db.fetch_value(
-        "SELECT COUNT(*) FROM outbox WHERE chat_id = ?", (TELEGRAM_ID,)) == 0
+    assert (
+        await sandbox.db.fetch_value(
+            "SELECT COUNT(*) FROM outbox WHERE chat_id = ?", (TELEGRAM_ID,)
+        )
+        == 0
+    )
     ended = await pairs.get(sandbox.db, pair.id)
     assert ended is not None and ended.status == "ended" and ended.mentee_id is None
     assert "Your mentee has left the programme" in mentor.last_message().text

@@ -33,8 +33,9 @@ async def test_every_setting_of_a_mentee_can_be_changed(sandbox: Sandbox) -> Non
     await join_as_mentee(ana)
     assert sandbox.services is not None
     member = await member_of(sandbox, ana)
-    await members.update_profile(sandbox.db, member.id, sandbox.clock.now(),
-                                 next_checkin_at="2026-03-04T17:00:00")
+    await members.update_profile(
+        sandbox.db, member.id, sandbox.clock.now(), next_checkin_at="2026-03-04T17:00:00"
+    )
     menu = (await ana.send("/settings"))[-1]
     assert "Alias: Sunny" in menu.text and "Check-in time: 18:00" in menu.text
     assert "Lived experience" not in menu.text and "Mentor preference" in menu.text
@@ -166,7 +167,8 @@ async def test_stepback_for_mentors(sandbox: Sandbox) -> None:
     assert ask.button_labels == ["Yes, step back", "Not now"]
     assert "nothing has changed" in (await rob.click(ask, "Not now"))[-1].text
     assert not (await member_of(sandbox, rob)).stepped_back and "stepped back" not in (
-        sandbox.group.bot_messages()[-1].text if sandbox.group.bot_messages() else "")
+        sandbox.group.bot_messages()[-1].text if sandbox.group.bot_messages() else ""
+    )
     ask = (await rob.send("/stepback"))[-1]
     await rob.click(ask, "Yes, step back")
     member = await member_of(sandbox, rob)
@@ -187,7 +189,7 @@ async def test_html_alias_shows_as_typed_and_other_country_asks_for_a_zone(
     sandbox: Sandbox,
 ) -> None:
     ana = sandbox.user("Ana")
-    await join_as_mentee(ana, alias="Jo & Mo's \"crew\"")
+    await join_as_mentee(ana, alias='Jo & Mo\'s "crew"')
     menu = (await ana.send("/settings"))[-1]
     assert 'Alias: Jo & Mo\'s "crew"' in menu.text
     assert "Welcome back, Jo & Mo's" in (await ana.send("/start"))[0].text

@@ -11,8 +11,9 @@ TABLES = ("members", "engagement", "conversations", "audit_log", "outbox", "esca
 
 
 async def rows(sandbox: Sandbox) -> int:
-    return sum([int(await sandbox.db.fetch_value(f"SELECT COUNT(*) FROM {table}"))
-                for table in TABLES])
+    return sum(
+        [int(await sandbox.db.fetch_value(f"SELECT COUNT(*) FROM {table}")) for table in TABLES]
+    )
 
 
 async def test_under_age_gets_youth_lines_and_nothing_is_stored(sandbox: Sandbox) -> None:

@@ -98,8 +98,11 @@ async def test_not_safe_in_spanish(sandbox: Sandbox) -> None:
     answer = (await eva.click(crisis, "No estoy a salvo"))[0]
     assert answer.text.startswith("🚨 Llama ya al 112")
     assert "He avisado a las personas coordinadoras" in answer.text
-    assert answer.button_labels == ["🌿 Un ejercicio para anclarte",
-                                    "☎️ Ya he llamado / Estoy con alguien", "📞 Ver las líneas"]
+    assert answer.button_labels == [
+        "🌿 Un ejercicio para anclarte",
+        "☎️ Ya he llamado / Estoy con alguien",
+        "📞 Ver las líneas",
+    ]
 
 
 async def test_a_crisis_reply_telegram_keeps_refusing_stays_in_the_crisis_lane(
@@ -111,7 +114,8 @@ async def test_a_crisis_reply_telegram_keeps_refusing_stays_in_the_crisis_lane(
     await ana.send(HIGH)  # the harness runs the outbox after each update
     assert sandbox.fake.faults.queued == []
     row = await sandbox.db.fetch_one(
-        "SELECT lane, status, expires_at FROM outbox WHERE kind = 'reply'")
+        "SELECT lane, status, expires_at FROM outbox WHERE kind = 'reply'"
+    )
     assert row is not None and tuple(row) == ("crisis", "sent", None)
     assert "988" in ana.bot_messages()[-1].text  # late, but it arrived
 

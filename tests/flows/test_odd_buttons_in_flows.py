@@ -20,8 +20,9 @@ def button_data(message: SandboxMessage, label: str) -> str:
     return next(data for row in message.buttons for text, data in row if label in text)
 
 
-def odd_versions(sandbox: Sandbox, data: str, *, values: tuple[str, ...] = (),
-                 argument: int = -1) -> list[str]:
+def odd_versions(
+    sandbox: Sandbox, data: str, *, values: tuple[str, ...] = (), argument: int = -1
+) -> list[str]:
     """Signed copies of a real button: its last argument missing, one argument too many, and
     `values` in place of argument number `argument` (counted among the arguments)."""
     assert sandbox.services is not None
@@ -35,8 +36,13 @@ def odd_versions(sandbox: Sandbox, data: str, *, values: tuple[str, ...] = (),
     return [sign(*version) for version in versions]
 
 
-async def press_all(sandbox: Sandbox, person: SandboxUser, message: SandboxMessage,
-                    payloads: list[str], caplog: pytest.LogCaptureFixture) -> None:
+async def press_all(
+    sandbox: Sandbox,
+    person: SandboxUser,
+    message: SandboxMessage,
+    payloads: list[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """Each press is answered once, logs no error and changes no row."""
     problems = []
     for data in payloads:
@@ -51,14 +57,20 @@ async def test_pulse_odd_values_keep_the_question_open(
     question = (await leo.send("/pulse"))[-1]
     real = button_data(question, "3")
     await press_all(sandbox, leo, question, odd_versions(sandbox, real, values=("0", "9")), caplog)
-    await press_all(sandbox, leo, question, odd_versions(sandbox, real, values=("sleep",),
-                                                         argument=0), caplog)
+    await press_all(
+        sandbox, leo, question, odd_versions(sandbox, real, values=("sleep",), argument=0), caplog
+    )
     assert "expired" in leo.answers()[-1]["text"]
     question = (await leo.press(question, real))[-1]
     assert question.button_labels == ["1", "2", "3", "4", "5"]  # on to the second question
     question = (await leo.click(question, "4"))[-1]
-    await press_all(sandbox, leo, question, odd_versions(sandbox, button_data(question, "No"),
-                                                         values=("2", "7")), caplog)
+    await press_all(
+        sandbox,
+        leo,
+        question,
+        odd_versions(sandbox, button_data(question, "No"), values=("2", "7")),
+        caplog,
+    )
     replies = await leo.click(question, "No")
     assert "Take care of yourself" in replies[-1].text
 
@@ -70,10 +82,16 @@ async def test_checkin_odd_buttons_then_the_real_one(
     question = (await mia.send("/checkin"))[1]
     real = button_data(question, "🙂 4")
     await press_all(sandbox, mia, question, odd_versions(sandbox, real, values=("9", "s")), caplog)
-    await press_all(sandbox, mia, question, odd_versions(sandbox, real, values=("2000-W01",),
-                                                         argument=0), caplog)
-    await press_all(sandbox, mia, question, odd_versions(sandbox, real, values=("7",),
-                                                         argument=1), caplog)
+    await press_all(
+        sandbox,
+        mia,
+        question,
+        odd_versions(sandbox, real, values=("2000-W01",), argument=0),
+        caplog,
+    )
+    await press_all(
+        sandbox, mia, question, odd_versions(sandbox, real, values=("7",), argument=1), caplog
+    )
     replies = await mia.press(question, real)
     assert "So-so" in replies[-1].button_labels
 
@@ -85,8 +103,9 @@ async def test_report_odd_kind_then_the_real_one(
     kinds = (await mia.send("/report"))[-1]
     real = button_data(kinds, "Boundaries")
     await press_all(sandbox, mia, kinds, odd_versions(sandbox, real, values=("rumours",)), caplog)
-    await press_all(sandbox, mia, kinds, odd_versions(sandbox, real, values=("0",), argument=0),
-                    caplog)
+    await press_all(
+        sandbox, mia, kinds, odd_versions(sandbox, real, values=("0",), argument=0), caplog
+    )
     await mia.press(kinds, real)
     assert len(sandbox.group.bot_messages()) == 1  # the coordinators are told, once
 
@@ -98,13 +117,15 @@ async def test_joining_odd_buttons_then_the_real_ones(
     privacy = (await zoe.send("/start"))[-1]
     agree = button_data(privacy, "I agree")
     assert sandbox.services is not None
-    await press_all(sandbox, zoe, privacy, [sandbox.services.signer.sign("start", "agree", "x")],
-                    caplog)
+    await press_all(
+        sandbox, zoe, privacy, [sandbox.services.signer.sign("start", "agree", "x")], caplog
+    )
     language = (await zoe.press(privacy, agree))[-1]
     real = button_data(language, "English")
     wrong_step = sandbox.services.signer.sign("in", "role", "mentee")
-    await press_all(sandbox, zoe, language, [*odd_versions(sandbox, real, values=("xx",)),
-                                             wrong_step], caplog)
+    await press_all(
+        sandbox, zoe, language, [*odd_versions(sandbox, real, values=("xx",)), wrong_step], caplog
+    )
     role = (await zoe.press(language, real))[-1]
     assert "support others" in " ".join(role.button_labels)
 
@@ -120,7 +141,12 @@ async def test_training_odd_answers_then_the_real_one(
     right = next(choice for choice in first.choices if choice.correct).text.en
     real = button_data(question, right)
     for argument, values in ((2, ("99",)), (3, ("7",)), (1, ("5",)), (0, ("42",))):
-        await press_all(sandbox, rob, question,
-                        odd_versions(sandbox, real, values=values, argument=argument), caplog)
+        await press_all(
+            sandbox,
+            rob,
+            question,
+            odd_versions(sandbox, real, values=values, argument=argument),
+            caplog,
+        )
     replies = await rob.press(question, real)
     assert replies[0].text.startswith("✅")  # the right answer is taken

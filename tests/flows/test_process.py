@@ -31,24 +31,53 @@ async def wait_for(condition, what: str, limit: float = 90.0) -> None:  # type: 
 async def test_real_process_polls_answers_and_stops_cleanly(tmp_path: Path) -> None:
     fake = FakeTelegram()
     server = await SandboxHttpServer(fake).start()
-    env = {**os.environ, "BOT_TOKEN": SANDBOX_TOKEN, "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-           "TELEGRAM_BASE_URL": server.base_url, "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-           "PSEUDONYM_KEY_FILE": str(tmp_path / "key"), "PYTHONPATH": str(REPO),
-           "LOG_LEVEL": "DEBUG"}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
+        "TELEGRAM_BASE_URL": server.base_url,
+        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
+        "PYTHONPATH": str(REPO),
+        "LOG_LEVEL": "DEBUG",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     try:
         user = {"id": 4242, "is_bot": False, "first_name": "Ana", "language_code": "en"}
-        update = fake.push_update({"message": {
-            "message_id": 1, "date": 0, "chat": {"id": 4242, "type": "private"}, "from": user,
-            "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}})
+        update = fake.push_update(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 4242, "type": "private"},
+                    "from": user,
+                    "text": "/start",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                }
+            }
+        )
         await wait_for(lambda: len(fake.sent_to(4242)) >= 2, "the welcome and consent messages")
         assert "not a crisis or emergency service" in fake.sent_to(4242)[0]["text"]
         assert any(method == "setMyCommands" for method, _ in fake.calls)
-        fake.push_update({"message": {"message_id": 2, "date": 0, "from": user,
-                                      "chat": {"id": 4242, "type": "private"},
-                                      "text": "my private words zebra-1234"}})
+        fake.push_update(
+            {
+                "message": {
+                    "message_id": 2,
+                    "date": 0,
+                    "from": user,
+                    "chat": {"id": 4242, "type": "private"},
+                    "text": "my private words zebra-1234",
+                }
+            }
+        )
         await wait_for(lambda: len(fake.sent_to(4242)) >= 3, "the re-ask after free text")
     finally:
         process.send_signal(signal.SIGTERM)
@@ -68,15 +97,25 @@ async def test_webhook_rejects_missing_or_wrong_secret(sandbox: Sandbox) -> None
     receiver = WebhookReceiver(sandbox.app, "s3cret-token", "127.0.0.1", 0)
     await receiver.start()
     url = f"http://127.0.0.1:{receiver.server.port}/telegram"
-    body = json.dumps({"update_id": 77, "message": {
-        "message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "hi"}})
+    body = json.dumps(
+        {
+            "update_id": 77,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 5, "type": "private"},
+                "text": "hi",
+            },
+        }
+    )
     try:
         async with httpx.AsyncClient() as client:
             missing = await client.post(url, content=body)
             wrong = await client.post(url, content=body, headers={SECRET_HEADER: "s3cret-tokeN"})
             right = await client.post(url, content=body, headers={SECRET_HEADER: "s3cret-token"})
-            elsewhere = await client.post(url + "x", content=body,
-                                          headers={SECRET_HEADER: "s3cret-token"})
+            elsewhere = await client.post(
+                url + "x", content=body, headers={SECRET_HEADER: "s3cret-token"}
+            )
     finally:
         await receiver.stop()
     assert (missing.status_code, wrong.status_code, right.status_code) == (403, 403, 200)

@@ -21,12 +21,24 @@ REPO = Path(__file__).resolve().parents[2]
 
 async def run_bot(tmp_path: Path, base_url: str, chat_id: int) -> tuple[int, str]:
     """Start the bot as a process and wait for it to exit by itself."""
-    env = {**os.environ, "BOT_TOKEN": SANDBOX_TOKEN, "COORDINATOR_CHAT_ID": str(chat_id),
-           "TELEGRAM_BASE_URL": base_url, "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-           "PSEUDONYM_KEY_FILE": str(tmp_path / "key"), "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "COORDINATOR_CHAT_ID": str(chat_id),
+        "TELEGRAM_BASE_URL": base_url,
+        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
+        "PYTHONPATH": str(REPO),
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     try:
         output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
     finally:
@@ -47,8 +59,9 @@ async def test_a_group_the_bot_is_not_in_stops_with_one_clear_message(tmp_path: 
         await server.stop()
     assert code == 2
     assert "Traceback" not in output and "BadRequest" not in output
-    assert f"cannot reach the coordinators' group COORDINATOR_CHAT_ID={COORDINATOR_CHAT_ID}" \
-        in output
+    assert (
+        f"cannot reach the coordinators' group COORDINATOR_CHAT_ID={COORDINATOR_CHAT_ID}" in output
+    )
     assert "chat not found" in output and "supergroup" in output
     assert not any(method == "getUpdates" for method, _ in fake.calls)  # never started polling
 
@@ -83,18 +96,35 @@ async def test_find_group_prints_the_id_of_the_group_the_bot_was_added_to(
     fake = FakeTelegram()
     group = {"id": -1009876543210, "type": "supergroup", "title": "Coordinators"}
     bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Companion"}
-    fake.push_update({"my_chat_member": {
-        "chat": group, "from": {"id": 5, "is_bot": False, "first_name": "Cleo"}, "date": 0,
-        "old_chat_member": {"status": "left", "user": bot_user},
-        "new_chat_member": {"status": "member", "user": bot_user}}})
+    fake.push_update(
+        {
+            "my_chat_member": {
+                "chat": group,
+                "from": {"id": 5, "is_bot": False, "first_name": "Cleo"},
+                "date": 0,
+                "old_chat_member": {"status": "left", "user": bot_user},
+                "new_chat_member": {"status": "member", "user": bot_user},
+            }
+        }
+    )
     server = await SandboxHttpServer(fake).start()
     env = {key: value for key, value in os.environ.items() if key != "COORDINATOR_CHAT_ID"}
-    env.update({"BOT_TOKEN": SANDBOX_TOKEN, "TELEGRAM_BASE_URL": server.base_url,
-                "PYTHONPATH": str(REPO)})
+    env.update(
+        {"BOT_TOKEN": SANDBOX_TOKEN, "TELEGRAM_BASE_URL": server.base_url, "PYTHONPATH": str(REPO)}
+    )
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "find-group", "--rounds", "2", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            sys.executable,
+            "-m",
+            "bot",
+            "find-group",
+            "--rounds",
+            "2",
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
     finally:
         await server.stop()

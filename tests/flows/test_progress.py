@@ -39,8 +39,9 @@ async def test_mentee_sees_own_trend_scores_and_reading(sandbox: Sandbox) -> Non
     replies = await leo.send("/progress")
     assert "Nothing to show yet" in replies[-1].text and "80" not in replies[-1].text
     now = sandbox.clock.now()
-    await pulses.save(sandbox.db, mentor.id, iso_week(now, "UTC"), now, going=4, wellbeing=2,
-                      wants_support=0)
+    await pulses.save(
+        sandbox.db, mentor.id, iso_week(now, "UTC"), now, going=4, wellbeing=2, wants_support=0
+    )
     replies = await leo.send("/progress")
     assert "Your weekly pulse" in replies[-1].text and "Mood" not in replies[-1].text
     assert sent_files(sandbox, "sendPhoto")[-1]["chat_id"] == leo.id

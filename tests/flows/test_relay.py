@@ -9,8 +9,20 @@ from storage import engagement, members
 from tests.flows.pairing_helpers import dump_tables, make_member, make_pair, paired
 from tests.flows.test_checkin import answer_checkin, answer_who5
 
-ALL_TABLES = ("members", "pairs", "outbox", "relay_messages", "checkins", "checkin_drafts",
-              "reachouts", "engagement", "audit_log", "escalations", "reports", "conversations")
+ALL_TABLES = (
+    "members",
+    "pairs",
+    "outbox",
+    "relay_messages",
+    "checkins",
+    "checkin_drafts",
+    "reachouts",
+    "engagement",
+    "audit_log",
+    "escalations",
+    "reports",
+    "conversations",
+)
 
 
 def copies(user_messages: list) -> list:
@@ -48,7 +60,10 @@ async def test_full_weekly_cycle_with_quiet_hours_hold(sandbox: Sandbox) -> None
     sandbox.clock.set(datetime(2026, 3, 2, 22, 30, tzinfo=UTC))
     before = len(copies(leo.messages()))
     replies = await mia.send("Can't sleep, thinking of our chat")
-    assert replies[-1].text == "⏸ Held until 08:00 Oak's time (their quiet hours). It will arrive then."
+    assert (
+        replies[-1].text
+        == "⏸ Held until 08:00 Oak's time (their quiet hours). It will arrive then."
+    )
     assert len(copies(leo.messages())) == before
     await sandbox.advance(timedelta(hours=9, minutes=31))  # 08:01
     assert copies(leo.messages())[-1].text == "Can't sleep, thinking of our chat"
@@ -57,8 +72,9 @@ async def test_full_weekly_cycle_with_quiet_hours_hold(sandbox: Sandbox) -> None
     dump = await dump_tables(sandbox, *ALL_TABLES)
     for words in ("holding up", "Better today", "Can't sleep"):
         assert words not in dump
-    assert await sandbox.db.fetch_value("SELECT last_contact_at FROM pairs WHERE id = ?",
-                                        (pair.id,))
+    assert await sandbox.db.fetch_value(
+        "SELECT last_contact_at FROM pairs WHERE id = ?", (pair.id,)
+    )
     relayed = await engagement.events(sandbox.db, "message_relayed")
     assert len(relayed) == 3 and all(e.value is None for e in relayed)
     assert mentee.id  # (the mentee exists; the mentor's quiet hours were the default)
@@ -72,15 +88,19 @@ async def test_media_album_long_text_and_edits(sandbox: Sandbox) -> None:
     long_text = "<i>not markup</i> & " + "x" * 5000
     await mia.send(long_text)
     received = copies(leo.messages())
-    assert [bool(m.raw.get(k)) for m, k in zip(received, ("photo", "voice", "sticker", "text"),
-                                               strict=True)] == [True] * 4
+    assert [
+        bool(m.raw.get(k))
+        for m, k in zip(received, ("photo", "voice", "sticker", "text"), strict=True)
+    ] == [True] * 4
     assert received[-1].text == long_text
     # An album: three photos with one media group id -> three copies, one acknowledgement.
     await sandbox.flush_outbox()
     before_acks = sum(m.text == "✓ Delivered" for m in mia.bot_messages())
     for _ in range(3):
-        await mia._message(photo=[{"file_id": "p", "file_unique_id": "p", "width": 9,
-                                   "height": 9}], media_group_id="album-1")
+        await mia._message(
+            photo=[{"file_id": "p", "file_unique_id": "p", "width": 9, "height": 9}],
+            media_group_id="album-1",
+        )
     assert len(copies(leo.messages())) == 7
     await sandbox.flush_outbox()
     assert sum(m.text == "✓ Delivered" for m in mia.bot_messages()) == before_acks + 1
@@ -167,8 +187,10 @@ async def test_crisis_language_is_delivered_with_a_note_to_the_mentor(sandbox: S
     assert copies(leo.messages())[-1].text == "I want to kill myself"
     # The protocol reaches the mentor: as the escalation's crisis card where that feature sends
     # one for this episode, otherwise as the relay's own note after the message.
-    assert any("crisis protocol" in m.text or "going through a crisis" in m.text
-               for m in leo.bot_messages())
+    assert any(
+        "crisis protocol" in m.text or "going through a crisis" in m.text
+        for m in leo.bot_messages()
+    )
 
 
 async def test_mentor_with_two_mentees_picks_or_replies(sandbox: Sandbox) -> None:

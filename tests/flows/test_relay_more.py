@@ -20,8 +20,9 @@ from tests.flows.test_relay import copies
 
 async def test_paused_partner_gets_messages_when_back(sandbox: Sandbox) -> None:
     mia, leo, _mentee, mentor, _pair = await paired(sandbox)
-    await members.update_profile(sandbox.db, mentor.id, sandbox.clock.now(),
-                                 paused_until=INDEFINITE)
+    await members.update_profile(
+        sandbox.db, mentor.id, sandbox.clock.now(), paused_until=INDEFINITE
+    )
     replies = await mia.send("thinking of you")
     assert "Oak has paused for now" in replies[-1].text
     await sandbox.advance(timedelta(days=2))
@@ -37,8 +38,10 @@ async def test_crisis_words_with_a_phone_number_still_get_the_note(sandbox: Sand
     assert any("988" in r.text for r in replies)
     await mia.click(mia.last_with_buttons(), "Send anyway")
     assert copies(leo.messages())[-1].text.startswith("I want to kill myself")
-    assert any("crisis protocol" in m.text or "going through a crisis" in m.text
-               for m in leo.bot_messages())
+    assert any(
+        "crisis protocol" in m.text or "going through a crisis" in m.text
+        for m in leo.bot_messages()
+    )
 
 
 async def test_mentor_card_waits_for_the_mentors_morning(sandbox: Sandbox) -> None:
@@ -70,17 +73,24 @@ async def test_phq2_when_switched_on(tmp_path: Path) -> None:
     measures = dict(content.checkins.measures)
     measures["phq2"] = measures["phq2"].model_copy(update={"enabled": True})
     checkins = content.checkins.model_copy(update={"measures": measures})
-    box = Sandbox(sandbox_settings(tmp_path), content=dataclasses.replace(content,
-                                                                          checkins=checkins))
+    box = Sandbox(
+        sandbox_settings(tmp_path), content=dataclasses.replace(content, checkins=checkins)
+    )
     await box.start()
     try:
         mia, *_ = await paired(box)
         replies = await mia.send("/checkin")
         replies = await answer_checkin(mia, replies[1], note=None, contact=False)
-        replies = await answer_who5(mia, replies[-1], "Most of the time")  # WHO-5 first (content order)
+        replies = await answer_who5(
+            mia, replies[-1], "Most of the time"
+        )  # WHO-5 first (content order)
         assert "how often have you been bothered" in replies[-1].text
-        assert replies[-1].button_labels == ["Not at all", "Several days",
-                                             "More than half the days", "Nearly every day"]
+        assert replies[-1].button_labels == [
+            "Not at all",
+            "Several days",
+            "More than half the days",
+            "Nearly every day",
+        ]
         replies = await mia.click(replies[-1], "More than half the days")
         replies = await mia.click(replies[-1], "Several days")  # 2 + 1 = 3: elevated
         assert any("talk with a professional" in r.text for r in replies)
@@ -97,8 +107,14 @@ async def test_no_second_protocol_note_when_a_crisis_card_went_out(sandbox: Sand
     mia, leo, *_ = await paired(sandbox)
     now = sandbox.clock.now()
     await outbox.enqueue(  # what the escalation's mentor card looks like in the outbox
-        sandbox.db, key="crisis_card:test", chat_id=leo.id, lane=Lane.CRISIS, kind="crisis_card",
-        payload=message_payload("card"), not_before=now, now=now,
+        sandbox.db,
+        key="crisis_card:test",
+        chat_id=leo.id,
+        lane=Lane.CRISIS,
+        kind="crisis_card",
+        payload=message_payload("card"),
+        not_before=now,
+        now=now,
     )
     await mia.send("I want to kill myself")
     assert copies(leo.messages())[-1].text == "I want to kill myself"
@@ -115,8 +131,13 @@ async def test_a_mentor_with_two_mentees_sees_who_wrote(sandbox: Sandbox) -> Non
     await mia.send("Hi Max, nice to meet you")
     await sandbox.advance(timedelta(minutes=1))
     shown = [m.text for m in leo.bot_messages()]
-    assert shown[-5:] == ["✉️ From Fern:", "Thank you for last week", "It really helped",
-                          "✉️ From Sunny:", "Hi Max, nice to meet you"]
+    assert shown[-5:] == [
+        "✉️ From Fern:",
+        "Thank you for last week",
+        "It really helped",
+        "✉️ From Sunny:",
+        "Hi Max, nice to meet you",
+    ]
     assert leo.bot_messages()[-2].html == "✉️ From <b>Sunny</b>:"
     assert not any(name in str(m.raw) for m in leo.bot_messages() for name in ("Mia", "Ivy"))
     # Later, the same partner again: attributed again; the mentees (one partner each) see none.

@@ -49,7 +49,9 @@ async def test_reload_swaps_in_valid_content(editable: tuple[Sandbox, Path]) -> 
     sandbox, content = editable
     crisis = content / "locales" / "en" / "crisis.yaml"
     crisis.write_text(
-        crisis.read_text("utf-8").replace("I'm really glad you reached out.", "Thank you for writing."),
+        crisis.read_text("utf-8").replace(
+            "I'm really glad you reached out.", "Thank you for writing."
+        ),
         "utf-8",
     )
     ana, cleo = sandbox.user("Ana"), sandbox.group.coordinator("Cleo")

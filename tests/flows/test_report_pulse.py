@@ -15,9 +15,13 @@ async def test_report_reaches_coordinators_with_pair_code_partner_never_told(
 ) -> None:
     mia, leo, _mentee, _mentor, pair = await paired(sandbox)
     replies = await mia.send("/report")
-    assert replies[-1].button_labels == ["Boundaries", "Disrespect",
-                                         "Worried about my partner's safety", "Something else",
-                                         "Cancel"]
+    assert replies[-1].button_labels == [
+        "Boundaries",
+        "Disrespect",
+        "Worried about my partner's safety",
+        "Something else",
+        "Cancel",
+    ]
     replies = await mia.send("typing instead")  # text where a button is expected
     assert replies[-1].text == "Please choose one of the buttons below."
     replies = await mia.click(mia.last_with_buttons(), "Boundaries")

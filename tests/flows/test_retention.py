@@ -33,8 +33,10 @@ async def test_notice_then_erasure_like_forget_and_pairs_are_spared(sandbox: San
     await sandbox.advance(timedelta(days=8))
     assert await members.get_by_id(sandbox.db, member.id) is None
     assert (await members.get_by_telegram_id(sandbox.db, mia.id)) is not None
-    assert any("inactive for the retention period" in m.text and member.code in m.text
-               for m in sandbox.group.bot_messages())
+    assert any(
+        "inactive for the retention period" in m.text and member.code in m.text
+        for m in sandbox.group.bot_messages()
+    )
     erased = await engagement.events(sandbox.db, "retention_erased")
     assert len(erased) == 1  # the anonymised log keeps its rows; nothing names her
     rows = await sandbox.db.fetch_all("SELECT * FROM engagement")
@@ -68,7 +70,8 @@ async def test_a_sweep_killed_mid_erasure_finishes_next_time(
         await make_member(sandbox, person, "mentee", "Alias", unreachable=True)
         await sandbox.db.execute(
             "INSERT INTO conversations (name, key, state) VALUES ('checkin', ?, '\"x\"')",
-            (f"[{person.id}, {person.id}]",))
+            (f"[{person.id}, {person.id}]",),
+        )
     real = bot.programme.data_rights.forget_conversations
 
     async def killed_after_the_delete(database, telegram_id):  # type: ignore[no-untyped-def]
@@ -85,8 +88,10 @@ async def test_a_sweep_killed_mid_erasure_finishes_next_time(
     for person in people:
         assert await members.get_by_telegram_id(sandbox.db, person.id) is None
     assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM conversations") == 0
-    assert await sandbox.db.fetch_value(
-        "SELECT COUNT(*) FROM kv WHERE key LIKE 'retention_erasing:%'") == 0
+    assert (
+        await sandbox.db.fetch_value("SELECT COUNT(*) FROM kv WHERE key LIKE 'retention_erasing:%'")
+        == 0
+    )
 
 
 def test_months_before_clamps_to_the_end_of_the_month() -> None:
@@ -97,8 +102,13 @@ def test_months_before_clamps_to_the_end_of_the_month() -> None:
 
 async def test_a_backlog_is_worked_through_batch_after_batch(sandbox: Sandbox) -> None:
     for number in range(BATCH + 10):
-        await make_member(sandbox, sandbox.user(f"P{number}", user_id=70_000 + number),
-                          "mentee", "Alias", unreachable=True)
+        await make_member(
+            sandbox,
+            sandbox.user(f"P{number}", user_id=70_000 + number),
+            "mentee",
+            "Alias",
+            unreachable=True,
+        )
     sandbox.clock.advance(timedelta(days=367))
     await sandbox.tick()
     assert await sandbox.db.fetch_value("SELECT COUNT(*) FROM members") == 10

@@ -46,9 +46,15 @@ asyncio.run(main())
 
 async def test_sigkill_mid_erasure_is_finished_by_the_next_sweep(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", KILLED_RUN, str(tmp_path), cwd=REPO,
+        sys.executable,
+        "-c",
+        KILLED_RUN,
+        str(tmp_path),
+        cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
     assert process.returncode == -signal.SIGKILL, output.decode()[-2000:]
 
@@ -56,16 +62,21 @@ async def test_sigkill_mid_erasure_is_finished_by_the_next_sweep(tmp_path: Path)
     try:
         db = sandbox.db
         assert await db.fetch_value("SELECT COUNT(*) FROM members") == len(PEOPLE) - 1
-        assert await db.fetch_value(
-            "SELECT COUNT(*) FROM kv WHERE key LIKE 'retention_erasing:%'") == 1
+        assert (
+            await db.fetch_value("SELECT COUNT(*) FROM kv WHERE key LIKE 'retention_erasing:%'")
+            == 1
+        )
         sandbox.clock.advance(timedelta(days=367))
         await sandbox.tick()
         for telegram_id in PEOPLE:
             assert await members.get_by_telegram_id(db, telegram_id) is None
         assert await db.fetch_value("SELECT COUNT(*) FROM conversations") == 0
+        assert (
+            await db.fetch_value("SELECT COUNT(*) FROM kv WHERE key LIKE 'retention_erasing:%'")
+            == 0
+        )
         assert await db.fetch_value(
-            "SELECT COUNT(*) FROM kv WHERE key LIKE 'retention_erasing:%'") == 0
-        assert await db.fetch_value(
-            "SELECT COUNT(*) FROM engagement WHERE kind = 'retention_erased'") == len(PEOPLE)
+            "SELECT COUNT(*) FROM engagement WHERE kind = 'retention_erased'"
+        ) == len(PEOPLE)
     finally:
         await sandbox.stop()

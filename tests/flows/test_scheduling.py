@@ -24,10 +24,12 @@ async def test_week_in_two_time_zones_across_a_dst_change(sandbox: Sandbox) -> N
     # Sunday 22 March 2026, 12:00 UTC. Madrid springs forward on Sunday 29 March.
     sandbox.clock.set(datetime(2026, 3, 22, 12, tzinfo=UTC))
     ana, ben = sandbox.user("Ana"), sandbox.user("Ben")
-    await make_member(sandbox, ana, timezone="Europe/Madrid", checkin_weekday=0,
-                      checkin_time="18:00")
-    await make_member(sandbox, ben, timezone="America/New_York", checkin_weekday=6,
-                      checkin_time="10:00")
+    await make_member(
+        sandbox, ana, timezone="Europe/Madrid", checkin_weekday=0, checkin_time="18:00"
+    )
+    await make_member(
+        sandbox, ben, timezone="America/New_York", checkin_weekday=6, checkin_time="10:00"
+    )
     log = SendLog(sandbox)
     await sandbox.tick()
     await walk(sandbox, datetime(2026, 3, 31, 12, tzinfo=UTC))
@@ -44,8 +46,12 @@ async def test_week_in_two_time_zones_across_a_dst_change(sandbox: Sandbox) -> N
     assert "weekly check-in" in prompt.text
     assert prompt.button_labels == ["Start my check-in"]
     assert prompt.buttons[0][0][1].startswith("checkin:start~")
-    keys = [row[0] for row in await sandbox.db.fetch_all(
-        "SELECT idempotency_key FROM outbox WHERE kind = 'checkin_prompt' ORDER BY id")]
+    keys = [
+        row[0]
+        for row in await sandbox.db.fetch_all(
+            "SELECT idempotency_key FROM outbox WHERE kind = 'checkin_prompt' ORDER BY id"
+        )
+    ]
     assert len(keys) == 4 and all(key.startswith("checkin:M") for key in keys)
     assert {key.rsplit(":", 1)[1] for key in keys} == {"2026-W12", "2026-W13", "2026-W14"}
 
@@ -67,8 +73,9 @@ async def test_only_waiting_or_active_mentees_get_prompts(sandbox: Sandbox) -> N
 async def test_quiet_hours_hold_a_prompt_until_morning(sandbox: Sandbox) -> None:
     sandbox.clock.set(datetime(2026, 3, 4, 12, tzinfo=UTC))  # Wednesday
     ana = sandbox.user("Ana")
-    await make_member(sandbox, ana, timezone="Europe/London", checkin_weekday=2,
-                      checkin_time="22:30")  # inside her quiet hours (21:00-08:00)
+    await make_member(
+        sandbox, ana, timezone="Europe/London", checkin_weekday=2, checkin_time="22:30"
+    )  # inside her quiet hours (21:00-08:00)
     log = SendLog(sandbox)
     await sandbox.tick()
     await walk(sandbox, datetime(2026, 3, 5, 12, tzinfo=UTC), step=timedelta(minutes=30))
@@ -86,8 +93,9 @@ async def test_pause_after_enqueue_holds_and_resume_delivers(sandbox: Sandbox) -
 
     assert sandbox.services is not None
     await run_sweeps(sandbox.services)
-    await members.update_profile(sandbox.db, member.id, sandbox.clock.now(),
-                                 paused_until=INDEFINITE)
+    await members.update_profile(
+        sandbox.db, member.id, sandbox.clock.now(), paused_until=INDEFINITE
+    )
     await sandbox.flush_outbox()
     assert ana.bot_messages() == []
     await walk(sandbox, datetime(2026, 3, 3, 12, tzinfo=UTC))
@@ -101,8 +109,9 @@ async def test_pause_after_enqueue_holds_and_resume_delivers(sandbox: Sandbox) -
 async def test_pause_past_the_week_skips_the_prompt_and_counts_it(sandbox: Sandbox) -> None:
     sandbox.clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
     ana = sandbox.user("Ana")
-    member = await make_member(sandbox, ana, checkin_weekday=0, checkin_time="09:00",
-                               paused_until="2026-03-10T12:00:00")
+    member = await make_member(
+        sandbox, ana, checkin_weekday=0, checkin_time="09:00", paused_until="2026-03-10T12:00:00"
+    )
     await sandbox.tick()
     await walk(sandbox, datetime(2026, 3, 10, 10, tzinfo=UTC))
     assert ana.bot_messages() == []  # week 10's prompt could only arrive after its week
@@ -141,9 +150,17 @@ async def test_claimed_rows_cut_off_by_a_crash_are_sent_after_restart(sandbox: S
     from bot.delivery.lanes import Lane
     from bot.delivery.outbox_hooks import message_payload
 
-    await outbox.enqueue(sandbox.db, key="k1", chat_id=ana.id, lane=Lane.SCHEDULED, kind="t",
-                         payload=message_payload("hello"), not_before=now, now=now,
-                         member_id=member.id)
+    await outbox.enqueue(
+        sandbox.db,
+        key="k1",
+        chat_id=ana.id,
+        lane=Lane.SCHEDULED,
+        kind="t",
+        payload=message_payload("hello"),
+        not_before=now,
+        now=now,
+        member_id=member.id,
+    )
     # The process died between claiming the row and recording the outcome.
     await sandbox.db.execute("UPDATE outbox SET status = 'sending' WHERE idempotency_key = 'k1'")
     await sandbox.flush_outbox()
@@ -180,8 +197,9 @@ async def test_quiet_pair_gets_kind_nudges_then_coordinators_hear(sandbox: Sandb
     assert len(nudges(ana)) == 1  # one nudge per quiet spell, not one per sweep
     # They talk again: a new quiet spell starts from the new contact.
     contact = sandbox.clock.now()
-    await sandbox.db.execute("UPDATE pairs SET last_contact_at = ? WHERE code = ?",
-                             (to_db(contact), code))
+    await sandbox.db.execute(
+        "UPDATE pairs SET last_contact_at = ? WHERE code = ?", (to_db(contact), code)
+    )
     await walk(sandbox, contact + timedelta(days=7, hours=6), step=timedelta(hours=6))
     assert len(nudges(ana)) == 2
 

@@ -84,8 +84,9 @@ async def test_a_concern_yesterday_raises_the_tier_of_today(box: Sandbox) -> Non
     assert box.services is not None
     assert (await ana.send("feeling low")) == [] or box.group.bot_messages() == []
     now = box.services.clock.now()
-    await risk_signals.record(box.db, member.id, RiskResult(Severity.CONCERN, "x", "en"),
-                              now - timedelta(hours=20))
+    await risk_signals.record(
+        box.db, member.id, RiskResult(Severity.CONCERN, "x", "en"), now - timedelta(hours=20)
+    )
     raised = (await ana.send("feeling low"))[0]
     assert "988" in raised.text
     assert [row["severity"] for row in await escalation_rows(box)] == ["concern"]

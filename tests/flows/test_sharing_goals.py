@@ -23,8 +23,9 @@ async def test_consent_text_states_the_defaults_exactly(sandbox: Sandbox) -> Non
 
 async def pair_up(sandbox: Sandbox, *, chose: bool) -> tuple[SandboxUser, SandboxUser]:
     mia, leo = sandbox.user("Mia"), sandbox.user("Leo")
-    mentee = await make_member(sandbox, mia, "mentee", "Sunny", chose_sharing=chose,
-                               intake_done_at="2026-01-01T00:00:00")
+    mentee = await make_member(
+        sandbox, mia, "mentee", "Sunny", chose_sharing=chose, intake_done_at="2026-01-01T00:00:00"
+    )
     mentor = await make_member(sandbox, leo, "mentor", "Oak")
     await make_pair(sandbox, mentee, mentor)
     return mia, leo
@@ -42,9 +43,17 @@ async def test_withheld_items_never_reach_the_mentors_card(sandbox: Sandbox) -> 
     replies = await mia.send("/checkin")
     assert "you decide what your mentor sees" in replies[-1].text
     assert "The programme's default: your mentor sees it" in replies[-1].text
-    mood = await choose(mia, replies[-1], ["No, keep it private", "No, keep it private",
-                                           "Yes, they may see it", "Never share my note",
-                                           "No, keep it private"])
+    mood = await choose(
+        mia,
+        replies[-1],
+        [
+            "No, keep it private",
+            "No, keep it private",
+            "Yes, they may see it",
+            "Never share my note",
+            "No, keep it private",
+        ],
+    )
     assert mood.text == "How has your mood been this week?"
     replies = await mia.click(mood, "🙂 4")
     replies = await mia.click(replies[-1], "So-so")
@@ -135,10 +144,19 @@ async def test_member_shows_why_a_pair_is_flagged(sandbox: Sandbox) -> None:
     pair = await make_pair(sandbox, mentee, mentor)
     now = sandbox.clock.now()
     for number in range(12):  # one-sided: twelve from the mentee, none back
-        await relay.record(sandbox.db, pair_id=pair.id, from_member_id=mentee.id,
-                           to_member_id=mentor.id, from_chat=mia.id, from_msg=500 + number,
-                           to_chat=leo.id, now=now, deliver_at=now, into_quiet=False,
-                           sender_night=False)
+        await relay.record(
+            sandbox.db,
+            pair_id=pair.id,
+            from_member_id=mentee.id,
+            to_member_id=mentor.id,
+            from_chat=mia.id,
+            from_msg=500 + number,
+            to_chat=leo.id,
+            now=now,
+            deliver_at=now,
+            into_quiet=False,
+            sender_night=False,
+        )
     cleo = sandbox.group.coordinator("Cleo")
     text = (await cleo.send(f"/member {mentee.code}"))[0].text
     assert "Signals this week" in text

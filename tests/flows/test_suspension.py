@@ -20,8 +20,10 @@ async def test_suspend_pauses_the_pair_keeps_crisis_and_mydata_and_is_audited(
     await sandbox.flush_outbox()
     assert "on hold" in mia.last_message().text and "/crisis" in mia.last_message().text
     assert "repeated boundary" not in mia.last_message().text  # the reason stays internal
-    assert "paused" in leo.last_message().text and "not about anything you did" in \
-        leo.last_message().text
+    assert (
+        "paused" in leo.last_message().text
+        and "not about anything you did" in leo.last_message().text
+    )
 
     # Other commands and messages get the kind note; /crisis and /mydata still work.
     assert "on hold" in (await mia.send("/checkin"))[-1].text
@@ -63,8 +65,9 @@ async def test_suspend_pauses_the_pair_keeps_crisis_and_mydata_and_is_audited(
     await sandbox.flush_outbox()
     texts = [m.text for m in mia.messages()[before:]]
     assert any("Welcome back" in text for text in texts)
-    assert any(name == "copyMessage" and params["chat_id"] == mia.id
-               for name, params in sandbox.fake.calls)
+    assert any(
+        name == "copyMessage" and params["chat_id"] == mia.id for name, params in sandbox.fake.calls
+    )
     assert (await members.get_by_id(sandbox.db, mentee.id)).suspended_at is None
 
 
@@ -76,8 +79,9 @@ async def test_suspend_bad_input_gets_one_clear_answer_each(sandbox: Sandbox) ->
     for usage in ("/suspend CODE REASON", "/unsuspend CODE", "/revoke CODE REASON", "/invite"):
         assert usage in help_text
     assert "reason is required" in (await cleo.send(f"/suspend {mentee.code}"))[-1].text
-    assert "No member has the code <b>MZZZZZ</b>" in (
-        await cleo.send("/suspend mzzzzz rude"))[-1].html
+    assert (
+        "No member has the code <b>MZZZZZ</b>" in (await cleo.send("/suspend mzzzzz rude"))[-1].html
+    )
     await cleo.send(f"/suspend {mentee.code} rude")
     assert "already suspended" in (await cleo.send(f"/suspend {mentee.code} again"))[-1].text
     assert "Usage: /unsuspend" in (await cleo.send("/unsuspend"))[-1].text
@@ -93,8 +97,9 @@ async def test_revoke_ends_pairs_without_fault_and_returns_mentees_to_waiting(
     sandbox: Sandbox,
 ) -> None:
     mia, leo, mentee, mentor, pair = await paired(sandbox)
-    await members.update_profile(sandbox.db, mentor.id, sandbox.clock.now(),
-                                 approved_at="2026-01-01T00:00:00")
+    await members.update_profile(
+        sandbox.db, mentor.id, sandbox.clock.now(), approved_at="2026-01-01T00:00:00"
+    )
     cleo = sandbox.group.coordinator("Cleo")
     assert "not an approved mentor" in (await cleo.send(f"/revoke {mentee.code} x"))[-1].text
     assert "Usage: /revoke" in (await cleo.send(f"/revoke {mentor.code}"))[-1].text
@@ -110,8 +115,7 @@ async def test_revoke_ends_pairs_without_fault_and_returns_mentees_to_waiting(
     assert fresh_mentor.approved_at is None and fresh_mentor.status == "awaiting_approval"
     entries = await audit.recent(sandbox.db, 5)
     assert any(e.action == "revoke_approval" and e.target == mentor.code for e in entries)
-    assert "not an approved mentor" in (
-        await cleo.send(f"/revoke {mentor.code} again"))[-1].text
+    assert "not an approved mentor" in (await cleo.send(f"/revoke {mentor.code} again"))[-1].text
 
 
 async def test_a_suspended_member_who_forgets_can_join_again(sandbox: Sandbox) -> None:
@@ -128,8 +132,9 @@ async def test_a_suspended_member_who_forgets_can_join_again(sandbox: Sandbox) -
 
 async def test_a_paused_pair_is_not_nudged_to_write(sandbox: Sandbox) -> None:
     _, _, mentee, _, pair = await paired(sandbox)
-    await sandbox.db.execute("UPDATE pairs SET started_at = ? WHERE id = ?",
-                             ("2026-03-01T09:00:00", pair.id))
+    await sandbox.db.execute(
+        "UPDATE pairs SET started_at = ? WHERE id = ?", ("2026-03-01T09:00:00", pair.id)
+    )
     await sandbox.group.coordinator("Cleo").send(f"/suspend {mentee.code} rude")
     await sandbox.advance(timedelta(days=9))
     nudges = await sandbox.db.fetch_value("SELECT COUNT(*) FROM outbox WHERE kind = 'nudge'")
@@ -146,8 +151,7 @@ async def test_the_check_after_a_crisis_reaches_a_suspended_member(sandbox: Sand
     cleo = sandbox.group.coordinator("Cleo")
     alert = sandbox.group.bot_messages()[-1]
     for label in ("I'm on it", "Resolved", "Reached, safe for now"):
-        await cleo.click(sandbox.group.bot_messages()[-1] if label != "I'm on it" else alert,
-                         label)
+        await cleo.click(sandbox.group.bot_messages()[-1] if label != "I'm on it" else alert, label)
     await sandbox.advance(timedelta(hours=30))
     rows = await sandbox.db.fetch_all("SELECT status FROM outbox WHERE kind = 'aftercare'")
     assert rows and {row[0] for row in rows} == {"sent"}

@@ -40,8 +40,14 @@ async def test_spanish_member_picks_a_city_and_types_a_time(sandbox: Sandbox) ->
 async def test_english_times_in_settings(sandbox: Sandbox) -> None:
     ana = sandbox.user("Ana")
     await join_as_mentee(ana)
-    for typed, stored in (("5pm", "17:00"), ("17h", "17:00"), ("5:30 pm", "17:30"),
-                          ("17.30", "17:30"), ("noon", "12:00"), ("7:15am", "07:15")):
+    for typed, stored in (
+        ("5pm", "17:00"),
+        ("17h", "17:00"),
+        ("5:30 pm", "17:30"),
+        ("17.30", "17:30"),
+        ("noon", "12:00"),
+        ("7:15am", "07:15"),
+    ):
         await open_setting(ana, "Check-in time")
         await ana.send(typed)
         assert (await member_of(sandbox, ana)).checkin_time == stored, typed

@@ -31,13 +31,16 @@ async def write(database: Path, *statements: tuple[str, tuple[object, ...]]) -> 
         await db.close()
 
 
-def outbox_row(key: str, chat_id: int, lane: str, status: str, attempts: int,
-               error: str | None) -> tuple[str, tuple[object, ...]]:
+def outbox_row(
+    key: str, chat_id: int, lane: str, status: str, attempts: int, error: str | None
+) -> tuple[str, tuple[object, ...]]:
     """An outbox row created a minute ago."""
     moment = to_db(now() - timedelta(minutes=1))
-    return ("INSERT INTO outbox (idempotency_key, chat_id, lane, kind, payload, not_before, "
-            "status, attempts, last_error, created_at) VALUES (?, ?, ?, 'test', '{}', ?, ?, ?, ?, ?)",
-            (key, chat_id, lane, moment, status, attempts, error, moment))
+    return (
+        "INSERT INTO outbox (idempotency_key, chat_id, lane, kind, payload, not_before, "
+        "status, attempts, last_error, created_at) VALUES (?, ?, ?, 'test', '{}', ?, ?, ?, ?, ?)",
+        (key, chat_id, lane, moment, status, attempts, error, moment),
+    )
 
 
 async def test_a_healthy_running_bot_exits_0(tmp_path: Path) -> None:
@@ -50,8 +53,13 @@ async def test_a_healthy_running_bot_exits_0(tmp_path: Path) -> None:
 
 async def test_a_stopped_sweep_exits_1_and_says_so(tmp_path: Path) -> None:
     database = tmp_path / "stale.sqlite3"
-    await write(database, ("UPDATE kv SET value = ? WHERE key = 'last_sweep_at'",
-                           (to_db(now() - timedelta(minutes=10)),)))
+    await write(
+        database,
+        (
+            "UPDATE kv SET value = ? WHERE key = 'last_sweep_at'",
+            (to_db(now() - timedelta(minutes=10)),),
+        ),
+    )
     code, output = await cli(tmp_path, database, "status")
     assert code == 1, output
     assert "NEEDS ATTENTION" in output and "sweep has not run for 10 min" in output
@@ -60,9 +68,14 @@ async def test_a_stopped_sweep_exits_1_and_says_so(tmp_path: Path) -> None:
 async def test_an_unclaimed_alert_past_two_realerts_exits_1(tmp_path: Path) -> None:
     database = tmp_path / "overdue.sqlite3"
     raised = to_db(now() - timedelta(minutes=31))  # ESCALATION_REALERT_MINUTES is 15
-    await write(database, (
-        "INSERT INTO escalations (member_code, severity, source, created_at, updated_at) "
-        "VALUES ('MABC12', 'high', 'chat', ?, ?)", (raised, raised)))
+    await write(
+        database,
+        (
+            "INSERT INTO escalations (member_code, severity, source, created_at, updated_at) "
+            "VALUES ('MABC12', 'high', 'chat', ?, ?)",
+            (raised, raised),
+        ),
+    )
     code, output = await cli(tmp_path, database, "status")
     assert code == 1, output
     assert "1 crisis alert(s) unclaimed for more than 30 min" in output
@@ -70,8 +83,11 @@ async def test_an_unclaimed_alert_past_two_realerts_exits_1(tmp_path: Path) -> N
 
 async def test_failing_outbox_rows_exit_1(tmp_path: Path) -> None:
     database = tmp_path / "failing.sqlite3"
-    await write(database, outbox_row("retrying", 42, "relay", "pending", 4, "network: NetworkError"),
-                outbox_row("gave-up", 43, "interactive", "failed", 1, "bad request"))
+    await write(
+        database,
+        outbox_row("retrying", 42, "relay", "pending", 4, "network: NetworkError"),
+        outbox_row("gave-up", 43, "interactive", "failed", 1, "bad request"),
+    )
     code, output = await cli(tmp_path, database, "status")
     assert code == 1, output
     assert "outbox: 1 message(s) gave up in the last 24 h, 1 still retrying" in output
@@ -107,16 +123,27 @@ async def test_a_failed_alert_and_an_unreachable_group_exit_1_until_it_is_back(
 
 def test_the_checks_are_one_pure_function() -> None:
     moment = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    facts = Facts(now=moment, last_sweep=None, sweep_interval_seconds=30, realert_minutes=15,
-                  failed_alerts=0, unclaimed_alerts_overdue=0, outbox_gave_up=0,
-                  outbox_retrying=0, coordinators_unreachable=None)
+    facts = Facts(
+        now=moment,
+        last_sweep=None,
+        sweep_interval_seconds=30,
+        realert_minutes=15,
+        failed_alerts=0,
+        unclaimed_alerts_overdue=0,
+        outbox_gave_up=0,
+        outbox_retrying=0,
+        coordinators_unreachable=None,
+    )
     assert evaluate(facts) == []  # no bot has run on this database yet: not "stopped"
     late = evaluate(Facts(**{**facts.__dict__, "last_sweep": moment - timedelta(seconds=91)}))
     assert [(p.check, p.restart_helps) for p in late] == [("sweep", True)]
     on_time = evaluate(Facts(**{**facts.__dict__, "last_sweep": moment - timedelta(seconds=90)}))
     assert on_time == []
-    gone = evaluate(Facts(**{**facts.__dict__,
-                             "coordinators_unreachable": "2026-03-02T08:00:00 chat not found"}))
+    gone = evaluate(
+        Facts(
+            **{**facts.__dict__, "coordinators_unreachable": "2026-03-02T08:00:00 chat not found"}
+        )
+    )
     assert [(p.check, p.restart_helps) for p in gone] == [("coordinators", False)]
     assert "since 2026-03-02T08:00:00 UTC (chat not found)" in gone[0].message
 
@@ -129,11 +156,21 @@ async def test_the_bot_removed_from_the_group_shows_at_once(tmp_path: Path) -> N
 
     async def membership(new: str, old: str) -> None:
         """Telegram telling the bot its status in the coordinators' group changed."""
-        await box.deliver({"my_chat_member": {
-            "chat": {"id": COORDINATOR_CHAT_ID, "type": "supergroup", "title": "Coordinators"},
-            "from": {"id": 7, "is_bot": False, "first_name": "Admin"}, "date": 0,
-            "old_chat_member": {"status": old, "user": bot},
-            "new_chat_member": {"status": new, "user": bot}}})
+        await box.deliver(
+            {
+                "my_chat_member": {
+                    "chat": {
+                        "id": COORDINATOR_CHAT_ID,
+                        "type": "supergroup",
+                        "title": "Coordinators",
+                    },
+                    "from": {"id": 7, "is_bot": False, "first_name": "Admin"},
+                    "date": 0,
+                    "old_chat_member": {"status": old, "user": bot},
+                    "new_chat_member": {"status": new, "user": bot},
+                }
+            }
+        )
 
     await membership("left", "member")
     problems = await check(box.db, settings, box.clock.now())

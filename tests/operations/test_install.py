@@ -23,8 +23,11 @@ def dockerfile() -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) of the Dockerfile, continuation lines joined."""
     text = re.sub(r"\\\n\s*", " ", (REPO / "Dockerfile").read_text())
     lines = [line.strip() for line in text.splitlines()]
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines
-            if line and not line.startswith("#")]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
 
 
 def final_stage() -> list[tuple[str, str]]:
@@ -36,8 +39,7 @@ def final_stage() -> list[tuple[str, str]]:
 
 def test_every_copy_source_exists() -> None:
     copies = [shlex.split(args) for op, args in dockerfile() if op == "COPY"]
-    sources = [part for args in copies if not args[0].startswith("--from")
-               for part in args[:-1]]
+    sources = [part for args in copies if not args[0].startswith("--from") for part in args[:-1]]
     assert sources, "the Dockerfile copies the project in"
     for source in sources:
         assert (REPO / source).exists(), f"COPY {source}: no such file in the repository"
@@ -77,10 +79,16 @@ def test_compose_mounts_the_volume_and_reads_the_env_file() -> None:
 
 def test_the_lock_pins_every_dependency_of_pyproject() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["metrics"] + \
-        project["optional-dependencies"]["sentry"]
-    pinned = dict(line.split("==", 1) for line in (REPO / "requirements.lock").read_text()
-                  .splitlines() if "==" in line and not line.startswith("#"))
+    wanted = (
+        project["dependencies"]
+        + project["optional-dependencies"]["metrics"]
+        + project["optional-dependencies"]["sentry"]
+    )
+    pinned = dict(
+        line.split("==", 1)
+        for line in (REPO / "requirements.lock").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
     for requirement in wanted:
         name = re.split(r"[\[~=<>! ]", requirement, maxsplit=1)[0].lower()
         assert name in pinned, f"{name} is not pinned in requirements.lock"

@@ -43,11 +43,23 @@ def value(registry: CollectorRegistry, name: str, **labels: str) -> float:
 
 def test_everything_is_off_by_default() -> None:
     settings = sandbox_settings(Path("/nonexistent"))
-    assert (settings.metrics_port, settings.sentry_dsn, settings.log_format) == (None, None, "plain")
-    code = ("import sys, bot.runner, bot.app, bot.__main__; "
-            "print(sorted(m for m in ('prometheus_client', 'sentry_sdk') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(REPO)}, check=True).stdout
+    assert (settings.metrics_port, settings.sentry_dsn, settings.log_format) == (
+        None,
+        None,
+        "plain",
+    )
+    code = (
+        "import sys, bot.runner, bot.app, bot.__main__; "
+        "print(sorted(m for m in ('prometheus_client', 'sentry_sdk') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    ).stdout
     assert out.strip() == "[]"  # neither library is even imported
     assert not metrics.enabled()
 
@@ -69,9 +81,17 @@ async def test_metrics_when_on(tmp_path: Path, registry: CollectorRegistry) -> N
         assert member is not None and box.services is not None
         alert = await raise_alert(box.services, member=member, severity="high", source="command")  # type: ignore[arg-type]
         await box.flush_outbox()
-        await outbox.enqueue(box.db, key="later:1", chat_id=ana.id, lane=Lane.SCHEDULED,
-                             kind="test", payload={"text": "later"}, now=box.clock.now(),
-                             not_before=box.clock.now(), member_id=member.id)
+        await outbox.enqueue(
+            box.db,
+            key="later:1",
+            chat_id=ana.id,
+            lane=Lane.SCHEDULED,
+            kind="test",
+            payload={"text": "later"},
+            now=box.clock.now(),
+            not_before=box.clock.now(),
+            member_id=member.id,
+        )
         await metrics.refresh(box.db, box.clock.now())
         assert value(registry, "companion_outbox_backlog", lane="scheduled") == 1
         assert value(registry, "companion_outbox_backlog", lane="crisis") == 0
@@ -85,8 +105,10 @@ async def test_metrics_when_on(tmp_path: Path, registry: CollectorRegistry) -> N
     assert value(registry, "companion_updates_handled_total", kind="callback_query") == 1
     assert value(registry, "companion_reply_latency_seconds_count", kind="message") == 3
     assert value(registry, "companion_bot_api_calls_total", method="sendMessage") >= 3
-    assert value(registry, "companion_bot_api_failures_total", method="sendMessage",
-                 error="Forbidden") >= 1
+    assert (
+        value(registry, "companion_bot_api_failures_total", method="sendMessage", error="Forbidden")
+        >= 1
+    )
     assert value(registry, "companion_alerts_open", status="claimed") == 1
     assert value(registry, "companion_alert_time_to_claim_seconds_count") == 1
     assert value(registry, "companion_alert_time_to_claim_seconds_sum") == 420
@@ -112,7 +134,8 @@ class Captured:
 
 
 async def test_error_reports_carry_neither_the_token_nor_member_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import sentry_sdk
 
@@ -129,8 +152,9 @@ async def test_error_reports_carry_neither_the_token_nor_member_text(
         ana = box.user("Ana")
         await ana.click((await ana.send("/start"))[1], "I agree")
         await ana.send("my private words zebra-1234")
-        logging.getLogger("bot.test").error("call to %s/bot%s/sendMessage failed",
-                                            "https://api.telegram.org", SANDBOX_TOKEN)
+        logging.getLogger("bot.test").error(
+            "call to %s/bot%s/sendMessage failed", "https://api.telegram.org", SANDBOX_TOKEN
+        )
     finally:
         await box.stop()
         sentry_sdk.flush()
@@ -144,8 +168,9 @@ async def test_error_reports_carry_neither_the_token_nor_member_text(
 
 
 def test_json_log_lines_are_masked_too() -> None:
-    record = logging.LogRecord("bot.x", logging.ERROR, __file__, 1, "token %s here", (SANDBOX_TOKEN,),
-                               None)
+    record = logging.LogRecord(
+        "bot.x", logging.ERROR, __file__, 1, "token %s here", (SANDBOX_TOKEN,), None
+    )
     RedactToken(SANDBOX_TOKEN).filter(record)
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "token [bot token] here"

@@ -25,12 +25,24 @@ REPO = Path(__file__).resolve().parents[2]
 
 async def cli(folder: Path, database: Path, *args: str) -> tuple[int, str]:
     """Run `python -m bot ...` as an operator would (own process, settings from the environment)."""
-    env = {**os.environ, "BOT_TOKEN": SANDBOX_TOKEN, "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-           "DATABASE_PATH": str(database), "PSEUDONYM_KEY_FILE": str(folder / "key"),
-           "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
+        "DATABASE_PATH": str(database),
+        "PSEUDONYM_KEY_FILE": str(folder / "key"),
+        "PYTHONPATH": str(REPO),
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=folder, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=folder,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
     return process.returncode, output.decode()
@@ -58,8 +70,10 @@ async def test_backup_while_the_bot_writes_is_a_consistent_copy(tmp_path: Path) 
         while not stop.is_set():
             async with db.transaction() as connection:
                 for half in ("a", "b"):
-                    await connection.execute("INSERT INTO kv (key, value) VALUES (?, ?)",
-                                             (f"w:{written}:{half}", "x" * 200))
+                    await connection.execute(
+                        "INSERT INTO kv (key, value) VALUES (?, ?)",
+                        (f"w:{written}:{half}", "x" * 200),
+                    )
             written += 1
             await asyncio.sleep(0)
 
@@ -98,19 +112,29 @@ async def test_restore_a_backup_then_status_reads_it_and_the_bot_resumes(tmp_pat
     ana_member = await members.get_by_telegram_id(box.db, ana.id)
     assert ana_member is not None
     await raise_alert(box.services, member=ana_member, severity="high", source="command")  # type: ignore[arg-type]
-    await outbox.enqueue(box.db, key="later:1", chat_id=ana.id, lane=Lane.SCHEDULED, kind="test",
-                         payload={"text": "later"}, not_before=box.clock.now() + timedelta(days=2),
-                         now=box.clock.now(), member_id=ana_member.id)
+    await outbox.enqueue(
+        box.db,
+        key="later:1",
+        chat_id=ana.id,
+        lane=Lane.SCHEDULED,
+        kind="test",
+        payload={"text": "later"},
+        not_before=box.clock.now() + timedelta(days=2),
+        now=box.clock.now(),
+        member_id=ana_member.id,
+    )
     await box.advance(timedelta(minutes=1))
-    code, output = await cli(tmp_path, Path(settings.database_path), "backup",
-                             str(tmp_path / "backup.sqlite3"))
+    code, output = await cli(
+        tmp_path, Path(settings.database_path), "backup", str(tmp_path / "backup.sqlite3")
+    )
     assert code == 0, output
     ben = box.user("Ben")  # joins after the backup: gone once it is restored
     await ben.click((await ben.send("/start"))[1], "I agree")
     await box.stop()  # restore only while stopped
 
-    code, output = await cli(tmp_path, Path(settings.database_path), "restore",
-                             str(tmp_path / "backup.sqlite3"))
+    code, output = await cli(
+        tmp_path, Path(settings.database_path), "restore", str(tmp_path / "backup.sqlite3")
+    )
     assert code == 0, output
     assert "previous database is kept" in output
     assert not exists(f"{settings.database_path}-wal")
@@ -167,11 +191,23 @@ async def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(tmp_
     await old.execute(
         "INSERT INTO members (telegram_id, code, language, country, timezone, consented_at, "
         "created_at, updated_at, alias, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (4242, "MOLD01", "es", "ES", "Europe/Madrid", "2025-01-01T00:00:00",
-         "2025-01-01T00:00:00", "2025-01-01T00:00:00", "Vieja", "mentee"))
+        (
+            4242,
+            "MOLD01",
+            "es",
+            "ES",
+            "Europe/Madrid",
+            "2025-01-01T00:00:00",
+            "2025-01-01T00:00:00",
+            "2025-01-01T00:00:00",
+            "Vieja",
+            "mentee",
+        ),
+    )
     await old.execute(
         "INSERT INTO pairs (code, mentee_id, status, created_at) VALUES (?, 1, 'active', ?)",
-        ("POLD01", "2025-01-02T00:00:00"))
+        ("POLD01", "2025-01-02T00:00:00"),
+    )
     await old.execute("INSERT INTO kv (key, value) VALUES ('last_sweep_at', '2025-01-03T00:00:00')")
     await old.close()
 
@@ -180,9 +216,14 @@ async def test_upgrading_a_database_made_by_the_first_schema_keeps_its_data(tmp_
         assert await upgraded.schema_version() == bundled_migrations()[-1].version
         member = await members.get_by_telegram_id(upgraded, 4242)
         assert member is not None and (member.code, member.alias, member.language) == (
-            "MOLD01", "Vieja", "es")
-        assert await upgraded.fetch_value("SELECT code FROM pairs WHERE mentee_id = ?",
-                                          (member.id,)) == "POLD01"
+            "MOLD01",
+            "Vieja",
+            "es",
+        )
+        assert (
+            await upgraded.fetch_value("SELECT code FROM pairs WHERE mentee_id = ?", (member.id,))
+            == "POLD01"
+        )
         assert await upgraded.fetch_value("PRAGMA integrity_check") == "ok"
         assert await upgraded.fetch_all("PRAGMA foreign_key_check") == []
     finally:
@@ -197,7 +238,8 @@ async def test_status_exits_non_zero_while_alerts_are_failing(tmp_path: Path) ->
     db = await Database.open(database)
     await db.execute(
         "INSERT INTO escalations (severity, source, created_at, updated_at, failures, last_error) "
-        "VALUES ('urgent', 'button', '2026-03-02T09:00:00', '2026-03-02T09:00:00', 1, 'forbidden')")
+        "VALUES ('urgent', 'button', '2026-03-02T09:00:00', '2026-03-02T09:00:00', 1, 'forbidden')"
+    )
     await db.close()
     code, output = await cli(tmp_path, database, "status")
     assert code == 1, output

@@ -18,16 +18,32 @@ REPO = Path(__file__).resolve().parents[2]
 
 async def command(folder: Path, database: Path, *args: str, token: bool = False) -> tuple[int, str]:
     """`python -m bot ...` in its own process; without BOT_TOKEN unless asked."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("BOT_TOKEN", "COORDINATOR_CHAT_ID")}
-    env |= {"DATABASE_PATH": str(database), "PSEUDONYM_KEY_FILE": str(folder / "key"),
-            "PYTHONPATH": str(REPO)}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("BOT_TOKEN", "COORDINATOR_CHAT_ID")
+    }
+    env |= {
+        "DATABASE_PATH": str(database),
+        "PSEUDONYM_KEY_FILE": str(folder / "key"),
+        "PYTHONPATH": str(REPO),
+    }
     if token:
-        env |= {"BOT_TOKEN": SANDBOX_TOKEN, "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-                "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot"}
+        env |= {
+            "BOT_TOKEN": SANDBOX_TOKEN,
+            "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
+            "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
+        }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=folder, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=folder,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
     return process.returncode, output.decode()
@@ -123,9 +139,11 @@ async def test_restore_keeps_the_last_commits_of_the_replaced_database(tmp_path:
     backup = tmp_path / "backup.sqlite3"
     assert (await command(tmp_path, database, "backup", str(backup)))[0] == 0
     # A bot that died by kill -9 right after a commit: that commit lives only in the WAL.
-    script = ("import os, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-              "c.execute(\"INSERT INTO kv (key, value) VALUES ('late', 'in the wal')\"); "
-              "c.commit(); os._exit(0)")
+    script = (
+        "import os, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute(\"INSERT INTO kv (key, value) VALUES ('late', 'in the wal')\"); "
+        "c.commit(); os._exit(0)"
+    )
     writer = await asyncio.create_subprocess_exec(sys.executable, "-c", script, str(database))
     assert await writer.wait() == 0
     assert wal_size(database) > 0
@@ -134,7 +152,8 @@ async def test_restore_keeps_the_last_commits_of_the_replaced_database(tmp_path:
     (aside,) = matching(tmp_path, "live.sqlite3.before-restore-*")
     with sqlite3.connect(aside) as connection:
         assert connection.execute("SELECT value FROM kv WHERE key = 'late'").fetchone() == (
-            "in the wal",)
+            "in the wal",
+        )
 
 
 async def test_status_without_a_token_still_runs_the_health_checks_and_writes_nothing(
@@ -145,7 +164,8 @@ async def test_status_without_a_token_still_runs_the_health_checks_and_writes_no
         connection.execute(
             "INSERT INTO escalations (severity, source, created_at, updated_at, failures, "
             "last_error) VALUES ('urgent', 'button', '2026-03-02T09:00:00', "
-            "'2026-03-02T09:00:00', 1, 'forbidden')")
+            "'2026-03-02T09:00:00', 1, 'forbidden')"
+        )
     connection.close()
     before = database.stat().st_mtime_ns, database.read_bytes()
     code, output = await command(tmp_path, database, "status")

@@ -47,13 +47,26 @@ async def test_the_real_process_says_ready_pings_and_says_stopping(tmp_path: Pat
     listener = NotifySocket(tmp_path / "notify")
     fake = FakeTelegram()
     server = await SandboxHttpServer(fake).start()
-    env = {**os.environ, "BOT_TOKEN": SANDBOX_TOKEN, "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-           "TELEGRAM_BASE_URL": server.base_url, "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-           "PSEUDONYM_KEY_FILE": str(tmp_path / "key"), "PYTHONPATH": str(REPO),
-           "NOTIFY_SOCKET": str(listener.path), "WATCHDOG_USEC": "400000"}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": SANDBOX_TOKEN,
+        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
+        "TELEGRAM_BASE_URL": server.base_url,
+        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
+        "PYTHONPATH": str(REPO),
+        "NOTIFY_SOCKET": str(listener.path),
+        "WATCHDOG_USEC": "400000",
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     try:
         assert (await listener.receive_until("READY=1"))[-1] == "READY=1"
         after_ready = await listener.receive_until("WATCHDOG=1")
@@ -68,12 +81,18 @@ async def test_the_real_process_says_ready_pings_and_says_stopping(tmp_path: Pat
     assert process.returncode == 0, output.decode()
 
 
-@pytest.mark.parametrize(("problem", "pinged"), [
-    (Problem("sweep", "the sweep has not run for 5 min", restart_helps=True), False),
-    (Problem("coordinators", "the coordinators' group cannot be reached"), True),
-])
+@pytest.mark.parametrize(
+    ("problem", "pinged"),
+    [
+        (Problem("sweep", "the sweep has not run for 5 min", restart_helps=True), False),
+        (Problem("coordinators", "the coordinators' group cannot be reached"), True),
+    ],
+)
 async def test_pings_stop_only_for_what_a_restart_can_fix(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, problem: Problem, pinged: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    problem: Problem,
+    pinged: bool,
 ) -> None:
     listener = NotifySocket(tmp_path / "notify")
     monkeypatch.setenv("NOTIFY_SOCKET", str(listener.path))

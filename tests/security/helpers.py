@@ -16,8 +16,12 @@ BOOKKEEPING = {"processed_updates", "kv", "conversations", "persistence", "ptb_p
 
 async def state(sandbox: Sandbox) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table except bookkeeping, for before/after comparisons."""
-    tables = [row[0] for row in await sandbox.db.fetch_all(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        row[0]
+        for row in await sandbox.db.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     snapshot = {}
     for table in tables:
         if table in BOOKKEEPING or "persist" in table or "conversation" in table:
@@ -28,13 +32,21 @@ async def state(sandbox: Sandbox) -> dict[str, list[tuple[Any, ...]]]:
 
 def sends(sandbox: Sandbox) -> list[tuple[str, dict[str, Any]]]:
     """Every call that puts something in a chat (answers to button presses excluded)."""
-    return [(m, p) for m, p in sandbox.fake.calls
-            if m.startswith(("send", "edit", "copy", "forward", "delete"))]
+    return [
+        (m, p)
+        for m, p in sandbox.fake.calls
+        if m.startswith(("send", "edit", "copy", "forward", "delete"))
+    ]
 
 
 async def press_problems(
-    sandbox: Sandbox, person: SandboxUser | GroupMember, message: SandboxMessage, data: str,
-    caplog: pytest.LogCaptureFixture, *, rows_may_change: bool = False,
+    sandbox: Sandbox,
+    person: SandboxUser | GroupMember,
+    message: SandboxMessage,
+    data: str,
+    caplog: pytest.LogCaptureFixture,
+    *,
+    rows_may_change: bool = False,
 ) -> list[str]:
     """Press `data`; what went wrong: an error logged, not answered exactly once, rows changed."""
     before, answered = await state(sandbox), len(person.answers())

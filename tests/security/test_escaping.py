@@ -19,10 +19,32 @@ from storage import members
 from tests.conftest import shipped_content
 from tests.flows.matching_helpers import mentee, mentor, with_button
 
-NASTY = ["<", ">", "&", "&amp;", "<b>", "</b>", "<i>", "<a href=\"javascript:x\">", "</a>",
-         "<script>", "&#0;", "&lt;", "\"", "'", "<tg-spoiler>", "<code>", "é", "🙂", " "]
-aliases = st.lists(st.sampled_from(NASTY + list("abcXYZ")), min_size=1, max_size=12).map(
-    "".join).filter(lambda text: text == text.strip() != "")
+NASTY = [
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "<b>",
+    "</b>",
+    "<i>",
+    '<a href="javascript:x">',
+    "</a>",
+    "<script>",
+    "&#0;",
+    "&lt;",
+    '"',
+    "'",
+    "<tg-spoiler>",
+    "<code>",
+    "é",
+    "🙂",
+    " ",
+]
+aliases = (
+    st.lists(st.sampled_from(NASTY + list("abcXYZ")), min_size=1, max_size=12)
+    .map("".join)
+    .filter(lambda text: text == text.strip() != "")
+)
 
 
 @asynccontextmanager
@@ -46,8 +68,9 @@ async def test_aliases_and_reasons_are_escaped_everywhere_they_are_shown(
         await _show_everywhere(sandbox, mentee_alias, mentor_alias, reason)
 
 
-async def _show_everywhere(sandbox: Sandbox, mentee_alias: str, mentor_alias: str,
-                           reason: str) -> None:
+async def _show_everywhere(
+    sandbox: Sandbox, mentee_alias: str, mentor_alias: str, reason: str
+) -> None:
     """Put the aliases through every screen that shows them, and a reason through the audit."""
     ana, ana_m = await mentee(sandbox, "Ana")
     ben, ben_m = await mentor(sandbox, "Ben")

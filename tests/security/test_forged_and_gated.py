@@ -17,11 +17,13 @@ from tests.security.helpers import sends, state
 INVALID = "isn't valid"
 lookalikes = st.one_of(
     st.text(max_size=64),
-    st.builds(lambda ns, action, arg, sig: f"{ns}:{action}:{arg}~{sig}",
-              st.sampled_from(["co", "start", "pair", "crisis", "ci", "relay", "x"]),
-              st.sampled_from(["reveal", "ok", "skip", "agree", "in", "end", "claim", ""]),
-              st.text(alphabet="MPA0123456789-", max_size=8),
-              st.text(alphabet="ABCDEFGHabcdefgh0123456789-_", min_size=0, max_size=10)),
+    st.builds(
+        lambda ns, action, arg, sig: f"{ns}:{action}:{arg}~{sig}",
+        st.sampled_from(["co", "start", "pair", "crisis", "ci", "relay", "x"]),
+        st.sampled_from(["reveal", "ok", "skip", "agree", "in", "end", "claim", ""]),
+        st.text(alphabet="MPA0123456789-", max_size=8),
+        st.text(alphabet="ABCDEFGHabcdefgh0123456789-_", min_size=0, max_size=10),
+    ),
 )
 
 
@@ -42,8 +44,9 @@ async def test_forged_callback_data_is_refused_and_changes_nothing(
     ana = sandbox.user("Ana", user_id=31_337)
     cleo = sandbox.group.coordinator("Cleo")
     anchor = SandboxMessage({"message_id": 1, "date": 0, "chat": sandbox.fake.chat(ana.id)})
-    group_anchor = SandboxMessage({"message_id": 1, "date": 0,
-                                   "chat": sandbox.fake.chat(sandbox.group.chat_id)})
+    group_anchor = SandboxMessage(
+        {"message_id": 1, "date": 0, "chat": sandbox.fake.chat(sandbox.group.chat_id)}
+    )
     before, sent_before = await state(sandbox), len(sends(sandbox))
     await ana.press(anchor, data)
     await cleo.press(group_anchor, data)
@@ -60,12 +63,22 @@ async def test_signatures_from_another_key_or_another_button_are_refused(sandbox
     payload, _, signature = genuine.rpartition("~")
     other_deployment = CallbackSigner(b"k" * 32).sign("co", "reveal", "MAAAAA")
     moved = f"co:reveal:MAAAAA~{signature}"  # a real signature lifted onto another payload
-    forged = [other_deployment, moved, payload, f"{payload}~", f"{payload}~{signature[:-1]}",
-              f"{payload}~{signature}x", f"{payload}:x~{signature}", genuine.upper(),
-              # Non-ASCII or unpaired surrogates once made the check raise, and an exception in
-              # the gate let the update through to the handlers.
-              f"{payload}~{'é' * 8}", f"{payload}~{signature[:-1]}é", f"{payload}\ud800~{signature}",
-              f"{payload}~\udc80{signature}"]
+    forged = [
+        other_deployment,
+        moved,
+        payload,
+        f"{payload}~",
+        f"{payload}~{signature[:-1]}",
+        f"{payload}~{signature}x",
+        f"{payload}:x~{signature}",
+        genuine.upper(),
+        # Non-ASCII or unpaired surrogates once made the check raise, and an exception in
+        # the gate let the update through to the handlers.
+        f"{payload}~{'é' * 8}",
+        f"{payload}~{signature[:-1]}é",
+        f"{payload}\ud800~{signature}",
+        f"{payload}~\udc80{signature}",
+    ]
     before, sent_before = await state(sandbox), len(sends(sandbox))
     for data in forged:
         await ana.press(message, data)
@@ -91,15 +104,21 @@ async def test_coordinator_commands_in_any_spelling_leak_nowhere(sandbox: Sandbo
             replies = await ana.send(text)
             assert [r.text for r in replies] in ([unknown], []), text
             assert await stranger.send(text) == [], text
-        typed = (await ana.send("hello"))
+        typed = await ana.send("hello")
         edit_replies = await ana.edit(
-            SandboxMessage({**typed[0].raw, "from": ana._user(), "text": "hello"}), f"/{name}")
+            SandboxMessage({**typed[0].raw, "from": ana._user(), "text": "hello"}), f"/{name}"
+        )
         assert {r.text for r in edit_replies} <= {unknown}, name
         await ana.send_photo(caption=f"/{name}")
-        await stranger._message(text=f"/{name}", entities=[
-            {"type": "bot_command", "offset": 0, "length": len(name) + 1}],
-            reply_to_message={"message_id": 1, "date": int(time.time()),
-                              "chat": sandbox.fake.chat(-1004444444444)})
+        await stranger._message(
+            text=f"/{name}",
+            entities=[{"type": "bot_command", "offset": 0, "length": len(name) + 1}],
+            reply_to_message={
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": sandbox.fake.chat(-1004444444444),
+            },
+        )
     assert len(sandbox.group.bot_messages()) == group_before
     assert stranger.bot_messages() == []
     assert await audit.recent(sandbox.db) == []

@@ -59,8 +59,12 @@ def debug_logs() -> Iterator[Collect]:
 async def test_debug_logs_of_a_whole_run_hold_no_token_and_no_member_words(
     sandbox: Sandbox, debug_logs: Collect
 ) -> None:
-    words = ["zebra-canary-4411", "<b>quokka-canary</b>", "i want to die tonight canary-77",
-             "my address is 12 canary lane"]
+    words = [
+        "zebra-canary-4411",
+        "<b>quokka-canary</b>",
+        "i want to die tonight canary-77",
+        "my address is 12 canary lane",
+    ]
     newcomer = sandbox.user("Nia")
     await newcomer.send(words[0])
     consent = (await newcomer.send("/start"))[1]
@@ -86,8 +90,17 @@ async def test_debug_logs_of_a_whole_run_hold_no_token_and_no_member_words(
     logs = "\n".join(debug_logs.lines)
     assert SANDBOX_TOKEN not in logs and SANDBOX_TOKEN.split(":")[1] not in logs
     assert "refused" in logs  # the refusals were logged (so the capture works)
-    for canary in ("zebra-canary", "quokka-canary", "canary-77", "canary lane", "reason-canary",
-                   "caption-canary", "canary-alias", "canary-arg", "forged-canary"):
+    for canary in (
+        "zebra-canary",
+        "quokka-canary",
+        "canary-77",
+        "canary lane",
+        "reason-canary",
+        "caption-canary",
+        "canary-alias",
+        "canary-arg",
+        "forged-canary",
+    ):
         assert canary not in logs, canary
 
 
@@ -105,8 +118,12 @@ async def test_database_wal_shm_key_and_backup_files_are_private(tmp_path: Path)
         ana = box.user("Ana")
         await ana.click((await ana.send("/start"))[1], "I agree")
         db_path = Path(settings.database_path)
-        live = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"),
-                Path(settings.pseudonym_key_file)]
+        live = [
+            db_path,
+            Path(f"{db_path}-wal"),
+            Path(f"{db_path}-shm"),
+            Path(settings.pseudonym_key_file),
+        ]
         assert {p.name for p in live} <= set(modes(*live))  # WAL and SHM exist while running
         assert set(modes(*live).values()) == {0o600}
         await backup(settings.database_path, tmp_path / "backups" / "copy.sqlite3")

@@ -17,8 +17,15 @@ from tests.security.helpers import press_problems
 # Arguments no button carries: missing, not a number, negative, beyond SQLite's integers,
 # empty, too many, and odd mixes of them.
 ODD_ARGUMENTS: list[list[str]] = [
-    [], ["abc"], ["-1"], ["99999999999999999999"], [""], ["1", "x", "2", "y", "3", "z"],
-    ["abc", "abc"], ["1", ""], ["1", "-1", "abc"],
+    [],
+    ["abc"],
+    ["-1"],
+    ["99999999999999999999"],
+    [""],
+    ["1", "x", "2", "y", "3", "z"],
+    ["abc", "abc"],
+    ["1", ""],
+    ["1", "-1", "abc"],
 ]
 
 
@@ -54,8 +61,11 @@ async def test_signed_odd_arguments_are_answered_and_change_nothing(
     assert sandbox.services is not None
     signer = sandbox.services.signer
     # Buttons with no arguments at all (pattern "^cope:b~"): their bare prefix is not odd.
-    bare = {handler.pattern.pattern[1:-1] for handler in callback_handlers(sandbox)
-            if handler.pattern is not None and re.fullmatch(r"\^[a-z:]+~", handler.pattern.pattern)}
+    bare = {
+        handler.pattern.pattern[1:-1]
+        for handler in callback_handlers(sandbox)
+        if handler.pattern is not None and re.fullmatch(r"\^[a-z:]+~", handler.pattern.pattern)
+    }
     prefixes = signed_prefixes(sandbox)
     assert len(prefixes) > 40
     problems, pressed = [], 0
@@ -72,8 +82,9 @@ async def test_signed_odd_arguments_are_answered_and_change_nothing(
             crisis = re.match(CRISIS_ANY, data) is not None
             sent = len(mia.bot_messages())
             # A crisis press of any shape opens the crisis path (and counts the visit).
-            problems += await press_problems(sandbox, person, anchor, data, caplog,
-                                             rows_may_change=crisis)
+            problems += await press_problems(
+                sandbox, person, anchor, data, caplog, rows_may_change=crisis
+            )
             if crisis and "988" not in mia.bot_messages()[sent].text:
                 problems.append(f"{data}: no crisis lines")
             pressed += 1

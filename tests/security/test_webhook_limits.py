@@ -12,14 +12,20 @@ from bot.sandbox.harness import Sandbox
 
 SECRET = "Secret_token-0123456789"
 FAST = Limits(max_body_bytes=1024, header_timeout=0.3, body_timeout=0.3, max_connections=2)
-UPDATE = json.dumps({"update_id": 5, "message": {
-    "message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "hi"}}).encode()
+UPDATE = json.dumps(
+    {
+        "update_id": 5,
+        "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "hi"},
+    }
+).encode()
 
 
 def head(length: int, secret: str = SECRET, path: str = "/telegram") -> bytes:
     """A POST's request line and headers."""
-    return (f"POST {path} HTTP/1.1\r\nHost: x\r\n{SECRET_HEADER}: {secret}\r\n"
-            f"Content-Length: {length}\r\n\r\n").encode()
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: x\r\n{SECRET_HEADER}: {secret}\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    ).encode()
 
 
 async def exchange(port: int, data: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
@@ -124,4 +130,6 @@ async def test_healthz_answers_from_the_health_checks(sandbox: Sandbox) -> None:
         await receiver.stop()
     assert text.startswith(b"HTTP/1.1 503")
     assert json.loads(text.split(b"\r\n\r\n", 1)[1]) == {
-        "ok": False, "problems": ["the sweep has not run for 5 min"]}
+        "ok": False,
+        "problems": ["the sweep has not run for 5 min"],
+    }

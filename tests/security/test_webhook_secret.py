@@ -15,8 +15,17 @@ from bot.delivery.webhook import SECRET_HEADER, WebhookReceiver
 from bot.sandbox.harness import Sandbox
 
 SECRET = "Secret_token-0123456789"
-NEAR_MISSES = ["", SECRET[:-1], SECRET + "x", SECRET[:-1] + "8", SECRET.lower(), SECRET.upper(),
-               "x" * len(SECRET), SECRET + SECRET, "Sécret_token-0123456789"]
+NEAR_MISSES = [
+    "",
+    SECRET[:-1],
+    SECRET + "x",
+    SECRET[:-1] + "8",
+    SECRET.lower(),
+    SECRET.upper(),
+    "x" * len(SECRET),
+    SECRET + SECRET,
+    "Sécret_token-0123456789",
+]
 
 
 async def test_near_misses_are_refused_and_every_check_is_constant_time(
@@ -34,8 +43,17 @@ async def test_near_misses_are_refused_and_every_check_is_constant_time(
     receiver = WebhookReceiver(sandbox.app, SECRET, "127.0.0.1", 0)
     await receiver.start()
     url = f"http://127.0.0.1:{receiver.server.port}/telegram"
-    body = json.dumps({"update_id": 5, "message": {
-        "message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "hi"}})
+    body = json.dumps(
+        {
+            "update_id": 5,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 5, "type": "private"},
+                "text": "hi",
+            },
+        }
+    )
     statuses = []
     try:
         async with httpx.AsyncClient() as client:

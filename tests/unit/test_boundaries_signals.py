@@ -81,8 +81,13 @@ THRESHOLDS = SignalThresholds()
 
 
 def week(**counts: int) -> PairWeek:
-    values = {"mentee_sent": 0, "mentor_sent": 0, "mentee_into_quiet": 0,
-              "mentor_into_quiet": 0, "mentor_night": 0} | counts
+    values = {
+        "mentee_sent": 0,
+        "mentor_sent": 0,
+        "mentee_into_quiet": 0,
+        "mentor_into_quiet": 0,
+        "mentor_night": 0,
+    } | counts
     return PairWeek(pair_id=1, pair_code="P1", **values)
 
 
@@ -93,10 +98,12 @@ def test_a_balanced_daytime_week_is_not_flagged() -> None:
 def test_each_signal() -> None:
     assert evaluate(week(mentee_sent=70, mentor_sent=40), THRESHOLDS) == ("volume",)
     assert evaluate(week(mentee_sent=30, mentor_sent=5), THRESHOLDS) == ("imbalance",)
-    assert evaluate(week(mentee_sent=20, mentor_sent=20, mentee_into_quiet=10),
-                    THRESHOLDS) == ("quiet_hours",)
-    assert evaluate(week(mentee_sent=5, mentor_sent=8, mentor_night=6),
-                    THRESHOLDS) == ("mentor_night",)
+    assert evaluate(week(mentee_sent=20, mentor_sent=20, mentee_into_quiet=10), THRESHOLDS) == (
+        "quiet_hours",
+    )
+    assert evaluate(week(mentee_sent=5, mentor_sent=8, mentor_night=6), THRESHOLDS) == (
+        "mentor_night",
+    )
     # Few messages: shares and ratios are not judged on tiny numbers.
     assert evaluate(week(mentee_sent=4, mentor_sent=0, mentee_into_quiet=4), THRESHOLDS) == ()
 

@@ -27,6 +27,8 @@ async def test_the_same_figures_are_drawn_once(monkeypatch: pytest.MonkeyPatch) 
     assert await charts.render_off_loop(build_report(programme(), now), {1: "Walk"}) == first
     assert len(drawn) == 1
     assert await charts.render_off_loop(report, {1: "Breathe"}) == b"png 2"  # a title changed
-    assert await charts.render_off_loop(build_report(programme(dropouts=3), now),
-                                        {1: "Breathe"}) == b"png 3"
+    assert (
+        await charts.render_off_loop(build_report(programme(dropouts=3), now), {1: "Breathe"})
+        == b"png 3"
+    )
     assert await charts.render_off_loop(report, {1: "Breathe"}) == b"png 4"  # only the last kept

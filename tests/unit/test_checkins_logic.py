@@ -36,8 +36,12 @@ def test_who5_official_items_and_anchors() -> None:
         "My daily life has been filled with things that interest me",
     ]
     assert [(o.value, o.label.en) for o in WHO5.answers] == [
-        (5, "All of the time"), (4, "Most of the time"), (3, "More than half of the time"),
-        (2, "Less than half of the time"), (1, "Some of the time"), (0, "At no time"),
+        (5, "All of the time"),
+        (4, "Most of the time"),
+        (3, "More than half of the time"),
+        (2, "Less than half of the time"),
+        (1, "Some of the time"),
+        (0, "At no time"),
     ]
 
 
@@ -52,8 +56,9 @@ def test_who5_official_items_and_anchors() -> None:
         ([5, 5, 5, 5, 5], 100, "good", False),
     ],
 )
-def test_who5_score_times_four_and_bands(answers: list[int], score: int, band: str,
-                                         low: bool) -> None:
+def test_who5_score_times_four_and_bands(
+    answers: list[int], score: int, band: str, low: bool
+) -> None:
     assert WHO5.score(answers) == score
     assert WHO5.band(score).name == band and WHO5.band(score).low is low
 

@@ -12,10 +12,23 @@ from bot.delivery import sweep
 from bot.delivery.outbox_hooks import EVERY_KIND, HOOKS
 
 EXPECTED_SWEEPS = [
-    "checkin_prompts", "pair_nudges", "crisis_aftercare", "checkin_drafts", "reachout_reminders",
-    "mentor_pulse", "relay_release", "relay_failures", "pruning", "retention",
-    "escalation_realert", "escalation_claimed_reminder", "coordinator_digest",
-    "pair_intro_reminder", "pair_fit_check", "pair_end_reminder", "pair_programme_end",
+    "checkin_prompts",
+    "pair_nudges",
+    "crisis_aftercare",
+    "checkin_drafts",
+    "reachout_reminders",
+    "mentor_pulse",
+    "relay_release",
+    "relay_failures",
+    "pruning",
+    "retention",
+    "escalation_realert",
+    "escalation_claimed_reminder",
+    "coordinator_digest",
+    "pair_intro_reminder",
+    "pair_fit_check",
+    "pair_end_reminder",
+    "pair_programme_end",
     "processed_updates",
 ]
 EXPECTED_SENT = {

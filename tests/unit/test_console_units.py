@@ -38,8 +38,17 @@ def test_every_kind_in_the_vocabulary_is_written_by_the_live_bot() -> None:
 def test_record_has_no_way_to_store_text() -> None:
     parameters = set(inspect.signature(engagement.record).parameters)
     # `secret` is bytes that only ever go into the HMAC, never into the row.
-    assert parameters == {"target", "key", "kind", "now", "telegram_id", "role", "pair_code",
-                          "value", "secret"}
+    assert parameters == {
+        "target",
+        "key",
+        "kind",
+        "now",
+        "telegram_id",
+        "role",
+        "pair_code",
+        "value",
+        "secret",
+    }
 
 
 async def test_record_refuses_unknown_kinds_and_roles(tmp_path: Path) -> None:
@@ -52,8 +61,10 @@ async def test_record_refuses_unknown_kinds_and_roles(tmp_path: Path) -> None:
     await engagement.record(db, b"k" * 32, kind="consented", now=now, telegram_id=5)
     (event,) = await engagement.events(db)
     assert event.hour == "2026-03-02T09:00:00" and event.subject is None  # not a member
-    await db.execute("INSERT INTO members (telegram_id, code, consented_at, created_at, "
-                     "updated_at) VALUES (5, 'M5', '', '', '')")
+    await db.execute(
+        "INSERT INTO members (telegram_id, code, consented_at, created_at, "
+        "updated_at) VALUES (5, 'M5', '', '', '')"
+    )
     await engagement.record(db, b"k" * 32, kind="consented", now=now, telegram_id=5)
     event = (await engagement.events(db))[-1]
     assert event.subject and event.subject != "5"
@@ -76,19 +87,30 @@ async def test_digest_shows_flagged_signals_when_that_module_exists(
 ) -> None:
     settings = sandbox_settings(tmp_path)
     db = await Database.open(settings.database_path)
-    services = Services(settings=settings, db=db, clock=FakeClock(),
-                        content_store=ContentStore(load_content()), pseudonym_key=b"k" * 32)
+    services = Services(
+        settings=settings,
+        db=db,
+        clock=FakeClock(),
+        content_store=ContentStore(load_content()),
+        pseudonym_key=b"k" * 32,
+    )
     now = services.clock.now()
     assert "Flagged signals: none" in await digest_text(services, now)
     seen = []
 
-    week = PairWeek(1, "PSIG1", mentee_sent=90, mentor_sent=4, mentee_into_quiet=30,
-                    mentor_into_quiet=0, mentor_night=7)
+    week = PairWeek(
+        1,
+        "PSIG1",
+        mentee_sent=90,
+        mentor_sent=4,
+        mentee_into_quiet=30,
+        mentor_into_quiet=0,
+        mentor_night=7,
+    )
 
     async def flagged_pairs(services: Services, since: datetime) -> list[PairFlag]:
         seen.append(since)
-        return [PairFlag(1, "PSIG1", ("volume", "imbalance", "quiet_hours", "mentor_night"),
-                         week)]
+        return [PairFlag(1, "PSIG1", ("volume", "imbalance", "quiet_hours", "mentor_night"), week)]
 
     monkeypatch.setattr("bot.programme.signals.flagged_pairs", flagged_pairs)
     text = await digest_text(services, now)

@@ -47,13 +47,18 @@ def test_alerts_by_tier_and_kind() -> None:
     assert alert_severity(result(Severity.IMMINENT, RiskKind.DANGER)) == "imminent"
     assert remember("check", result(Severity.CHECK), None, NOW) is None
     assert remember("guidance", result(Severity.HIGH), Recent(NOW, Severity.HIGH), NOW) == Recent(
-        NOW, Severity.HIGH)
+        NOW, Severity.HIGH
+    )
 
 
 def test_realert_and_fallback_settings_are_validated() -> None:
     base = {"bot_token": "1:x", "coordinator_chat_id": -1}
-    settings = Settings(_env_file=None, **base, escalation_realert_minutes=" 10, 20 ",  # type: ignore[call-arg]
-                        coordinator_fallback_ids="11, 22")
+    settings = Settings(
+        _env_file=None,
+        **base,
+        escalation_realert_minutes=" 10, 20 ",  # type: ignore[call-arg]
+        coordinator_fallback_ids="11, 22",
+    )
     assert settings.realert_gaps == [10, 20] and settings.fallback_ids == [11, 22]
     with pytest.raises(ValueError, match="comma-separated"):
         Settings(_env_file=None, **base, escalation_realert_minutes="15,0")  # type: ignore[call-arg]

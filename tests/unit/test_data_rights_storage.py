@@ -20,8 +20,10 @@ async def test_tables_referencing_members_come_from_foreign_keys(tmp_path: Path)
         assert found["training_progress"] == ["member_id"]
         assert found["outbox"] == ["member_id"] and found["escalations"] == ["member_id"]
         assert "engagement" not in found and "audit_log" not in found
-        await db.execute("CREATE TABLE extra (id INTEGER PRIMARY KEY, who INTEGER "
-                         "REFERENCES members (id) ON DELETE CASCADE, note TEXT)")
+        await db.execute(
+            "CREATE TABLE extra (id INTEGER PRIMARY KEY, who INTEGER "
+            "REFERENCES members (id) ON DELETE CASCADE, note TEXT)"
+        )
         assert (await data_rights.tables_referencing_members(db))["extra"] == ["who"]
     finally:
         await db.close()
@@ -30,14 +32,22 @@ async def test_tables_referencing_members_come_from_foreign_keys(tmp_path: Path)
 async def test_rows_leave_out_other_peoples_ids_and_delete_cascades(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "bot.sqlite3")
     try:
-        member = await members.create_on_consent(db, telegram_id=42, language="en", country="US",
-                                                 timezone="UTC", now=NOW)
+        member = await members.create_on_consent(
+            db, telegram_id=42, language="en", country="US", timezone="UTC", now=NOW
+        )
         await training.record_answer(db, member.id, "m", "q", correct=False, now=NOW)
         await training.record_answer(db, member.id, "m", "q", correct=True, now=NOW)
         await training.record_answer(db, member.id, "m", "q", correct=False, now=NOW)
         rows = await data_rights.rows_of(db, "training_progress", ["member_id"], member.id)
-        assert rows == [{"member_id": member.id, "module_id": "m", "question_id": "q",
-                         "attempts": 3, "passed_at": "2026-03-02T09:00:00"}]
+        assert rows == [
+            {
+                "member_id": member.id,
+                "module_id": "m",
+                "question_id": "q",
+                "attempts": 3,
+                "passed_at": "2026-03-02T09:00:00",
+            }
+        ]
         await db.execute(
             "INSERT INTO escalations (member_id, member_code, severity, source, created_at, "
             "updated_at, claimed_by, claimed_by_name) VALUES (?, ?, 'high', 'chat', ?, ?, 7, 'Cleo')",

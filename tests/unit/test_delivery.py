@@ -19,7 +19,9 @@ from bot.delivery.limiter import PriorityRateLimiter
 
 
 async def run_requests(
-    limiter: PriorityRateLimiter, requests: list[tuple[str, int, Lane]], fail_once: frozenset[str] = frozenset()
+    limiter: PriorityRateLimiter,
+    requests: list[tuple[str, int, Lane]],
+    fail_once: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Submit requests (label, chat, lane) in order; returns labels in the order they were sent."""
     sent: list[str] = []
@@ -37,11 +39,14 @@ async def run_requests(
 
     await limiter.initialize()
     try:
-        await asyncio.gather(*(
-            limiter.process_request(callback_for(label), (), {}, "sendMessage",
-                                    {"chat_id": chat}, lane_args(lane))
-            for label, chat, lane in requests
-        ))
+        await asyncio.gather(
+            *(
+                limiter.process_request(
+                    callback_for(label), (), {}, "sendMessage", {"chat_id": chat}, lane_args(lane)
+                )
+                for label, chat, lane in requests
+            )
+        )
     finally:
         await limiter.shutdown()
     return sent
@@ -51,8 +56,12 @@ async def test_crisis_overtakes_everything_waiting() -> None:
     limiter = PriorityRateLimiter(global_per_second=100, chat_per_second=100)
     limiter.global_bucket.tokens = 0  # a wave is in progress: every slot is contended
     requests = [(f"b{i}", 10 + i, Lane.BROADCAST) for i in range(4)]
-    requests += [("s", 20, Lane.SCHEDULED), ("r", 21, Lane.RELAY), ("i", 22, Lane.INTERACTIVE),
-                 ("c", 23, Lane.CRISIS)]
+    requests += [
+        ("s", 20, Lane.SCHEDULED),
+        ("r", 21, Lane.RELAY),
+        ("i", 22, Lane.INTERACTIVE),
+        ("c", 23, Lane.CRISIS),
+    ]
     order = await run_requests(limiter, requests)
     assert order == ["c", "i", "r", "s", "b0", "b1", "b2", "b3"]
 
@@ -60,15 +69,22 @@ async def test_crisis_overtakes_everything_waiting() -> None:
 async def test_a_busy_chat_waits_while_others_go() -> None:
     # 10 a second with at most 12 in any second: a burst of 2, then one every 0.1 s.
     limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=10, chat_burst=12)
-    requests = [("a1", 1, Lane.SCHEDULED), ("a2", 1, Lane.SCHEDULED), ("a3", 1, Lane.SCHEDULED),
-                ("a4", 1, Lane.SCHEDULED), ("b1", 2, Lane.SCHEDULED), ("b2", 2, Lane.SCHEDULED)]
+    requests = [
+        ("a1", 1, Lane.SCHEDULED),
+        ("a2", 1, Lane.SCHEDULED),
+        ("a3", 1, Lane.SCHEDULED),
+        ("a4", 1, Lane.SCHEDULED),
+        ("b1", 2, Lane.SCHEDULED),
+        ("b2", 2, Lane.SCHEDULED),
+    ]
     order = await run_requests(limiter, requests)
     assert order == ["a1", "a2", "b1", "b2", "a3", "a4"]
 
 
 async def test_group_is_paced_per_minute_and_private_chats_pass() -> None:
-    limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=1000,
-                                  group_per_minute=1200, chat_burst=3)  # 20 a second, evenly
+    limiter = PriorityRateLimiter(
+        global_per_second=1000, chat_per_second=1000, group_per_minute=1200, chat_burst=3
+    )  # 20 a second, evenly
     group = -100123
     requests = [(f"g{i}", group, Lane.SCHEDULED) for i in range(1, 6)]
     requests += [("p1", 5, Lane.SCHEDULED), ("p2", 6, Lane.SCHEDULED)]
@@ -137,10 +153,13 @@ async def test_gated_requests_go_one_at_a_time_and_ungated_ones_pass() -> None:
 @settings(max_examples=300)
 @example([(0.0, 0.25)] + [(0.0, 0.0)] * 25, True)  # a minute's steady pace after a late first
 @example([(0.0, 0.25)] * 3 + [(0.0, 0.0)] * 3, False)  # a burst that reaches Telegram late
-@given(st.lists(st.tuples(st.floats(0, 240), st.floats(0, 0.25)), min_size=1, max_size=300),
-       st.booleans())
-def test_pacing_never_passes_telegrams_windows(asks: list[tuple[float, float]],
-                                               group: bool) -> None:
+@given(
+    st.lists(st.tuples(st.floats(0, 240), st.floats(0, 0.25)), min_size=1, max_size=300),
+    st.booleans(),
+)
+def test_pacing_never_passes_telegrams_windows(
+    asks: list[tuple[float, float]], group: bool
+) -> None:
     """However requests arrive, and however late each reaches Telegram (up to 0.25 s after its
     grant), Telegram counts at most 3 in any second for a chat, and for a group also at most
     20 in any minute (its burst included)."""
@@ -165,8 +184,14 @@ def test_pacing_never_passes_telegrams_windows(asks: list[tuple[float, float]],
 
 async def test_a_button_answer_that_is_too_old_or_keeps_failing_counts_as_answered() -> None:
     limiter = PriorityRateLimiter()
-    failures = iter([BadRequest("Query is too old and response timeout expired or query id is "
-                                "invalid"), TimedOut(), TimedOut(), TimedOut()])
+    failures = iter(
+        [
+            BadRequest("Query is too old and response timeout expired or query id is invalid"),
+            TimedOut(),
+            TimedOut(),
+            TimedOut(),
+        ]
+    )
 
     async def answer() -> bool:
         raise next(failures)

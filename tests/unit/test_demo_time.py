@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from bot.sandbox.demo_time import WEEKDAYS, parse_duration, parse_until, steps, target_of
 
 THURSDAY = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
-moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 1, 1),
-                       timezones=st.just(UTC))
+moments = st.datetimes(
+    min_value=datetime(2025, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)
+)
 
 
 def test_durations() -> None:
@@ -37,8 +38,9 @@ def test_until_examples() -> None:
             parse_until(bad, THURSDAY)
 
 
-@given(now=moments, day=st.sampled_from(WEEKDAYS), hour=st.integers(0, 23),
-       minute=st.integers(0, 59))
+@given(
+    now=moments, day=st.sampled_from(WEEKDAYS), hour=st.integers(0, 23), minute=st.integers(0, 59)
+)
 def test_until_is_the_next_matching_moment(now: datetime, day: str, hour: int, minute: int) -> None:
     target = parse_until(f"{day} {hour}:{minute:02d}", now)
     assert now < target <= now + timedelta(days=7)

@@ -134,9 +134,18 @@ def test_no_suppressed_cell_can_be_recovered_from_the_totals(
 @st.composite
 def engagement_logs(draw: st.DrawFn) -> list[EngagementEvent]:
     start = datetime(2026, 1, 5, tzinfo=UTC)
-    kinds = ["consented", "paired", "ended", "checkin_done", "escalation_raised",
-             "escalation_claimed", "message_relayed", "coping_helpful", "crisis_entered",
-             "who5_score"]
+    kinds = [
+        "consented",
+        "paired",
+        "ended",
+        "checkin_done",
+        "escalation_raised",
+        "escalation_claimed",
+        "message_relayed",
+        "coping_helpful",
+        "crisis_entered",
+        "who5_score",
+    ]
     events = []
     for _ in range(draw(st.integers(0, 120))):
         hour = start + timedelta(hours=draw(st.integers(0, 24 * 7 * 6)))

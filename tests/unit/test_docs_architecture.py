@@ -40,7 +40,9 @@ def test_the_map_names_only_real_paths() -> None:
         assert "<" in folder or (REPO / folder).is_dir(), f"no such folder: {folder}/"
     # a module is named by its path, so a bare "outbox.py" cannot hide a move to a sub-package
     bare = sorted(set(re.findall(r"(?<![\w/])([a-z_][a-z0-9_]*\.py)\b", text)))
-    assert not bare, f"name these by path (e.g. bot/delivery/outbox.py) in docs/architecture.md: {bare}"
+    assert not bare, (
+        f"name these by path (e.g. bot/delivery/outbox.py) in docs/architecture.md: {bare}"
+    )
 
 
 def test_paths_in_sub_packages_are_read() -> None:
@@ -61,4 +63,6 @@ def test_every_dependency_is_justified() -> None:
     table = page.split("\n## Dependencies\n", 1)[1].lower()
     names = {re.split(r"[\[~=<>! ]", requirement, maxsplit=1)[0].lower() for requirement in wanted}
     missing = sorted(name for name in names if name not in table)
-    assert not missing, f"say why these are needed under '## Dependencies' in docs/architecture.md: {missing}"
+    assert not missing, (
+        f"say why these are needed under '## Dependencies' in docs/architecture.md: {missing}"
+    )

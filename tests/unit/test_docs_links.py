@@ -41,7 +41,7 @@ def test_the_readme_is_short_and_its_test_command_is_ci() -> None:
     commands = re.findall(r"```bash\n(.*?)\n```", readme, re.S)
     ci = (REPO / ".ci" / "run").read_text("utf-8").strip().splitlines()[-1]
     assert commands[:2] == [
-        'python3 -m venv .venv && . .venv/bin/activate && pip install -q -e . && python -m bot demo',
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -q -e . && python -m bot demo",
         ci,
     ]
     assert ci.endswith("python -m pytest -q")

@@ -24,8 +24,14 @@ def hour(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:00:00")
 
 
-def event(kind: str, moment: datetime, subject: str | None = None, role: str | None = None,
-          pair: str | None = None, value: float | None = None) -> EngagementEvent:
+def event(
+    kind: str,
+    moment: datetime,
+    subject: str | None = None,
+    role: str | None = None,
+    pair: str | None = None,
+    value: float | None = None,
+) -> EngagementEvent:
     return EngagementEvent(hour(moment), kind, role, subject, pair, value)
 
 
@@ -36,21 +42,50 @@ def programme(people: int, *, scores: int = 2) -> list[EngagementEvent]:
         mentee, mentor, pair = f"e{index}", f"o{index}", f"p{index}"
         joined = START + timedelta(days=index)
         paired = joined + timedelta(days=3)
-        events += [event("consented", joined, mentee), event("consented", joined, mentor),
-                   event("intake_done", joined, mentor, "mentor"), event("trained", joined, mentor,
-                                                                         "mentor")]
+        events += [
+            event("consented", joined, mentee),
+            event("consented", joined, mentor),
+            event("intake_done", joined, mentor, "mentor"),
+            event("trained", joined, mentor, "mentor"),
+        ]
         for who, role in ((mentee, "mentee"), (mentor, "mentor")):
-            events += [event("paired", paired, who, role, pair),
-                       event("accepted", paired, who, role, pair)]
+            events += [
+                event("paired", paired, who, role, pair),
+                event("accepted", paired, who, role, pair),
+            ]
         for week in range(12):
-            events.append(event("checkin_done", paired + timedelta(weeks=week, days=1), mentee,
-                                "mentee", pair, 3))
+            events.append(
+                event(
+                    "checkin_done",
+                    paired + timedelta(weeks=week, days=1),
+                    mentee,
+                    "mentee",
+                    pair,
+                    3,
+                )
+            )
         for number in range(scores):
-            events.append(event("who5_score", paired + timedelta(weeks=4 * number, days=1),
-                                mentee, "mentee", pair, 40 + 12 * number))
+            events.append(
+                event(
+                    "who5_score",
+                    paired + timedelta(weeks=4 * number, days=1),
+                    mentee,
+                    "mentee",
+                    pair,
+                    40 + 12 * number,
+                )
+            )
         if index % 2:
-            events.append(event("ended", paired + timedelta(weeks=12), mentee, "mentee", pair,
-                                END_REASONS["completed"]))
+            events.append(
+                event(
+                    "ended",
+                    paired + timedelta(weeks=12),
+                    mentee,
+                    "mentee",
+                    pair,
+                    END_REASONS["completed"],
+                )
+            )
     return events
 
 
@@ -91,9 +126,11 @@ def test_members_with_one_score_are_counted_not_compared() -> None:
 
 
 def test_corrupt_and_unknown_rows_are_left_out_and_counted() -> None:
-    bad = [EngagementEvent("yesterday", "who5_score", "mentee", "x", None, 50),
-           EngagementEvent(hour(NOW), "made_up_kind", None, "x", None, 1),
-           EngagementEvent(hour(NOW), "who5_score", "mentee", "x", None, float("nan"))]
+    bad = [
+        EngagementEvent("yesterday", "who5_score", "mentee", "x", None, 50),
+        EngagementEvent(hour(NOW), "made_up_kind", None, "x", None, 1),
+        EngagementEvent(hour(NOW), "who5_score", "mentee", "x", None, float("nan")),
+    ]
     report = build_evaluation(programme(12) + bad, [], {}, Scope(), NOW)
     assert report.skipped_rows == 3 and report.outcomes["who5"].n_paired == 12
     assert "3 unreadable log rows" in report_csv(report, "s").decode()
@@ -181,8 +218,16 @@ def test_phq2_counts_a_fall_as_better() -> None:
     events = []
     for index in range(12):
         for number, score in enumerate((4, 1)):
-            events.append(event("phq2_score", START + timedelta(weeks=4 * number), f"e{index}",
-                                "mentee", None, score))
+            events.append(
+                event(
+                    "phq2_score",
+                    START + timedelta(weeks=4 * number),
+                    f"e{index}",
+                    "mentee",
+                    None,
+                    score,
+                )
+            )
     report = build_evaluation(events, [], {}, Scope(), NOW)
     phq2 = report.outcomes["phq2"]
     assert phq2.median_change == -3 and phq2.changed is not None
@@ -204,8 +249,21 @@ def test_command_line_writes_pdf_and_csv_and_refuses_bad_input(tmp_path, capsys)
 
     asyncio.run(create())
     out = tmp_path / "reports" / "evaluation.pdf"
-    code = main(["evaluation", "--database", str(tmp_path / "bot.sqlite3"), "--out", str(out),
-                 "--from", "2026-01-01", "--to", "2026-03-31", "--language", "es"])
+    code = main(
+        [
+            "evaluation",
+            "--database",
+            str(tmp_path / "bot.sqlite3"),
+            "--out",
+            str(out),
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+            "--language",
+            "es",
+        ]
+    )
     assert code == 0
     assert out.read_bytes().startswith(b"%PDF")
     assert out.with_suffix(".csv").read_text("utf-8").startswith("section,measure")

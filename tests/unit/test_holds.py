@@ -14,8 +14,22 @@ from bot.delivery.holds import RECHECK, RELAY_ACK, plan
 from storage.outbox import DueItem, OutboxItem, Recipient
 
 NOON = datetime(2026, 3, 4, 12, tzinfo=UTC)
-ITEM = OutboxItem(1, "k", 5, 7, "scheduled", "t", "sendMessage", {}, to_db(NOON), "pending", 0,
-                  None, to_db(NOON), None)
+ITEM = OutboxItem(
+    1,
+    "k",
+    5,
+    7,
+    "scheduled",
+    "t",
+    "sendMessage",
+    {},
+    to_db(NOON),
+    "pending",
+    0,
+    None,
+    to_db(NOON),
+    None,
+)
 PERSON = Recipient(5, "mentee", "UTC", "21:00", "08:00", None, False)
 
 
@@ -50,11 +64,14 @@ def test_pause_and_unreachable() -> None:
     assert plan(due(person=None), datetime(2026, 3, 4, 23, tzinfo=UTC)) == ("send", None)
 
 
-@given(st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 1, 1)),
-       st.sampled_from(["UTC", "Europe/Madrid", "America/New_York", "Asia/Tokyo"]),
-       st.sampled_from([("21:00", "08:00"), ("22:30", "07:15"), ("00:00", "00:00")]))
-def test_a_hold_always_lands_in_an_open_window(moment: datetime, zone: str,
-                                               quiet: tuple[str, str]) -> None:
+@given(
+    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 1, 1)),
+    st.sampled_from(["UTC", "Europe/Madrid", "America/New_York", "Asia/Tokyo"]),
+    st.sampled_from([("21:00", "08:00"), ("22:30", "07:15"), ("00:00", "00:00")]),
+)
+def test_a_hold_always_lands_in_an_open_window(
+    moment: datetime, zone: str, quiet: tuple[str, str]
+) -> None:
     now = moment.replace(tzinfo=UTC)
     person = replace(PERSON, timezone=zone, quiet_start=quiet[0], quiet_end=quiet[1])
     action, until = plan(due(person=person), now)

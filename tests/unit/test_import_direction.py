@@ -33,7 +33,11 @@ def module_name(path: Path) -> str:
 
 def all_modules() -> dict[str, Path]:
     """Every module of the three packages, by dotted name."""
-    return {module_name(path): path for package in PACKAGES for path in sorted((REPO / package).rglob("*.py"))}
+    return {
+        module_name(path): path
+        for package in PACKAGES
+        for path in sorted((REPO / package).rglob("*.py"))
+    }
 
 
 def resolve(name: str, known: dict[str, Path]) -> str | None:
@@ -187,7 +191,10 @@ def test_bot_never_imports_handlers() -> None:
 def test_no_import_cycles() -> None:
     graph = import_graph()
     found = [group for group in cycles(graph) if frozenset(group) not in ALLOWED_CYCLES]
-    report = ["  " + " -> ".join(cycle_path(group, graph)) + f"  (group: {', '.join(group)})" for group in found]
+    report = [
+        "  " + " -> ".join(cycle_path(group, graph)) + f"  (group: {', '.join(group)})"
+        for group in found
+    ]
     assert not found, "import cycles:\n" + "\n".join(report)
 
 
@@ -205,7 +212,12 @@ def test_the_checker_sees_hidden_imports_and_cycles(tmp_path: Path) -> None:
     assert imports_of("bot.core.clock", probe, known) == {"bot.services", "storage.db"}
     loop = cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
     assert loop == [["a", "b", "c"]]
-    assert cycle_path(loop[0], {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert cycle_path(loop[0], {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [
+        "a",
+        "b",
+        "c",
+        "a",
+    ]
 
 
 # ---------------------------------------------------------------- packages
@@ -216,8 +228,16 @@ def test_the_checker_sees_hidden_imports_and_cycles(tmp_path: Path) -> None:
 # programme, console) and the operator's side (ops) use all of that; handlers adapt Telegram to
 # them; the composition root (composition, app, runner, __main__) wires everything. A new
 # sub-package, or a new module at bot/'s top level, fails here until it is placed on purpose.
-BELOW_FEATURES = {"storage", "bot.core", "bot.catalog", "bot.screen", "bot.content",
-                  "bot.settings", "bot.delivery", "bot.services"}
+BELOW_FEATURES = {
+    "storage",
+    "bot.core",
+    "bot.catalog",
+    "bot.screen",
+    "bot.content",
+    "bot.settings",
+    "bot.delivery",
+    "bot.services",
+}
 MAY_IMPORT: dict[str, set[str]] = {
     "storage": set(),
     "bot": set(),  # bot/__init__.py: the version, nothing else
@@ -227,8 +247,15 @@ MAY_IMPORT: dict[str, set[str]] = {
     "bot.content": {"bot.catalog", "bot.screen"},
     "bot.settings": set(),
     "bot.delivery": {"storage", "bot.core", "bot.settings"},
-    "bot.services": {"storage", "bot.core", "bot.catalog", "bot.screen", "bot.content",
-                     "bot.settings", "bot.delivery"},
+    "bot.services": {
+        "storage",
+        "bot.core",
+        "bot.catalog",
+        "bot.screen",
+        "bot.content",
+        "bot.settings",
+        "bot.delivery",
+    },
     "bot.safety": BELOW_FEATURES,
     "bot.programme": BELOW_FEATURES | {"bot.safety"},
     "bot.console": BELOW_FEATURES | {"bot.safety", "bot.programme"},
@@ -236,14 +263,23 @@ MAY_IMPORT: dict[str, set[str]] = {
     "handlers": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops"},
     # The one list of sweeps and hooks: it knows every feature, and nothing imports it but the app.
     "bot.composition": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops"},
-    "bot.app": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops",
-                                 "bot.composition", "handlers"},
-    "bot.sandbox": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops",
-                                     "handlers", "bot.app"},
-    "bot.runner": BELOW_FEATURES | {"bot.safety", "bot.programme", "bot.console", "bot.ops",
-                                    "bot.app"},
-    "bot.__main__": BELOW_FEATURES | {"bot", "bot.safety", "bot.programme", "bot.console",
-                                      "bot.ops", "bot.app", "bot.runner", "bot.sandbox"},
+    "bot.app": BELOW_FEATURES
+    | {"bot.safety", "bot.programme", "bot.console", "bot.ops", "bot.composition", "handlers"},
+    "bot.sandbox": BELOW_FEATURES
+    | {"bot.safety", "bot.programme", "bot.console", "bot.ops", "handlers", "bot.app"},
+    "bot.runner": BELOW_FEATURES
+    | {"bot.safety", "bot.programme", "bot.console", "bot.ops", "bot.app"},
+    "bot.__main__": BELOW_FEATURES
+    | {
+        "bot",
+        "bot.safety",
+        "bot.programme",
+        "bot.console",
+        "bot.ops",
+        "bot.app",
+        "bot.runner",
+        "bot.sandbox",
+    },
 }
 FEATURES = ("bot.safety", "bot.programme", "bot.console")
 
@@ -280,8 +316,7 @@ def test_parts_import_only_what_the_map_allows() -> None:
     for (source, target), imports in sorted(part_edges(import_graph()).items()):
         if target in MAY_IMPORT.get(source, set()):
             continue
-        unexplained = [line for line in imports
-                       if tuple(line.split(" -> ")) not in KNOWN_WRONG_WAY]
+        unexplained = [line for line in imports if tuple(line.split(" -> ")) not in KNOWN_WRONG_WAY]
         if unexplained:
             wrong.append(f"{source} -> {target}: " + "; ".join(sorted(unexplained)))
     assert not wrong, "imports against the package map:\n" + "\n".join(wrong)
@@ -292,8 +327,9 @@ def test_the_map_is_a_dag_that_keeps_the_rules() -> None:
     assert cycles(MAY_IMPORT) == []
     assert MAY_IMPORT["storage"] == set(), "storage never imports bot"
     assert MAY_IMPORT["bot.core"] <= {"storage"}, "core imports no other bot package"
-    assert MAY_IMPORT["bot.delivery"] <= {"storage", "bot.core", "bot.settings"}, \
+    assert MAY_IMPORT["bot.delivery"] <= {"storage", "bot.core", "bot.settings"}, (
         "delivery knows no feature (settings: validated configuration, imports nothing of bot)"
+    )
     assert MAY_IMPORT["bot.settings"] == set()
     for part, allowed in MAY_IMPORT.items():
         if part in FEATURES or part in BELOW_FEATURES:
@@ -306,5 +342,6 @@ def test_the_map_is_a_dag_that_keeps_the_rules() -> None:
 def test_the_package_checker_sees_a_wrong_way_import() -> None:
     graph = {"bot.delivery.outbox": {"bot.console.broadcast"}, "bot.console.broadcast": set()}
     assert part_edges(graph) == {
-        ("bot.delivery", "bot.console"): ["bot.delivery.outbox -> bot.console.broadcast"]}
+        ("bot.delivery", "bot.console"): ["bot.delivery.outbox -> bot.console.broadcast"]
+    }
     assert "bot.console" not in MAY_IMPORT["bot.delivery"]

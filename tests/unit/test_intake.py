@@ -114,8 +114,16 @@ def test_shipped_intake_content() -> None:
     catalog = intake_catalog.load(default_content_dir())
     crisis = load_content().crisis
     assert set(catalog.country_names_es) == set(crisis.countries)
-    assert {"anxiety", "low_mood", "substance_recovery", "grief", "loneliness",
-            "work_study_stress", "identity", "family"} <= {o.id for o in catalog.focus_areas}
+    assert {
+        "anxiety",
+        "low_mood",
+        "substance_recovery",
+        "grief",
+        "loneliness",
+        "work_study_stress",
+        "identity",
+        "family",
+    } <= {o.id for o in catalog.focus_areas}
     assert catalog.label("focus_areas", "grief", "es") == "Duelo y pérdida"
     assert catalog.label("focus_areas", "gone", "en") == "gone"
 
@@ -147,14 +155,31 @@ def test_intake_problems_are_reported_by_file_entry_field(tmp_path: Path) -> Non
     assert "25:00" in text and "genders" in text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("5pm", "17:00"), ("5 PM", "17:00"), ("5:30 pm", "17:30"), ("5.30pm", "17:30"),
-    ("5 p.m.", "17:00"), ("12am", "00:00"), ("12pm", "12:00"), ("17h", "17:00"),
-    ("17h30", "17:30"), ("17.30", "17:30"), ("noon", "12:00"), ("midnight", "00:00"),
-    ("a las 5 de la tarde", "17:00"), ("las 9 de la noche", "21:00"), ("9 de la mañana", "09:00"),
-    ("las 8 y media", "08:30"), ("las 6 menos cuarto de la tarde", "17:45"),
-    ("a las 12 de la noche", "00:00"), ("mediodía", "12:00"), ("18 hs", "18:00"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5pm", "17:00"),
+        ("5 PM", "17:00"),
+        ("5:30 pm", "17:30"),
+        ("5.30pm", "17:30"),
+        ("5 p.m.", "17:00"),
+        ("12am", "00:00"),
+        ("12pm", "12:00"),
+        ("17h", "17:00"),
+        ("17h30", "17:30"),
+        ("17.30", "17:30"),
+        ("noon", "12:00"),
+        ("midnight", "00:00"),
+        ("a las 5 de la tarde", "17:00"),
+        ("las 9 de la noche", "21:00"),
+        ("9 de la mañana", "09:00"),
+        ("las 8 y media", "08:30"),
+        ("las 6 menos cuarto de la tarde", "17:45"),
+        ("a las 12 de la noche", "00:00"),
+        ("mediodía", "12:00"),
+        ("18 hs", "18:00"),
+    ],
+)
 def test_times_as_people_type_them(text: str, expected: str) -> None:
     assert parse_time(text) == expected
 
@@ -174,4 +199,6 @@ def test_cities_and_country_zones() -> None:
     assert zones_to_offer("VE", ["UTC"]) == ["America/Caracas"]
     assert zones_to_offer("ZZ", ["UTC"]) == ["UTC"]  # unknown country: the general list
     assert zones_to_offer("US", ["America/Chicago", "America/New_York", "Europe/Madrid"]) == [
-        "America/Chicago", "America/New_York"]  # too many of its own: the common ones
+        "America/Chicago",
+        "America/New_York",
+    ]  # too many of its own: the common ones

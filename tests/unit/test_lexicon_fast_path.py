@@ -62,15 +62,19 @@ def test_the_screen_is_complete_while_the_fast_path_waits(tmp_path: Path) -> Non
     finally:
         risk_lexicon.release_refinement()
     assert dispatch.ready.wait(30)
-    assert early == found(screen) == [
-        (Severity.IMMINENT, "plan.place"),
-        (Severity.HIGH, "wish.die"),
-        (Severity.CONCERN, "wish.die"),  # negated: lowered, never dropped
-        None,
-        None,
-        None,
-        (Severity.HIGH, "wish.die"),
-    ]
+    assert (
+        early
+        == found(screen)
+        == [
+            (Severity.IMMINENT, "plan.place"),
+            (Severity.HIGH, "wish.die"),
+            (Severity.CONCERN, "wish.die"),  # negated: lowered, never dropped
+            None,
+            None,
+            None,
+            (Severity.HIGH, "wish.die"),
+        ]
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -79,12 +83,18 @@ def test_coarse_and_exact_dispatch_find_the_same(language: str) -> None:
     screen = LexiconScreen.from_lexicons(lexicons)
     compiled = next(lang for lang in screen._languages if lang.code == language)
     lexicon = lexicons[language]
-    alternatives = [alt for rule in lexicon.rules
-                    for alt in rule_alternatives(rule.id, rule.patterns, rule.regex,
-                                                      lexicon.words)]
+    alternatives = [
+        alt
+        for rule in lexicon.rules
+        for alt in rule_alternatives(rule.id, rule.patterns, rule.regex, lexicon.words)
+    ]
     coarse, exact = (
-        dataclasses.replace(compiled, any_rule=types.SimpleNamespace(  # type: ignore[arg-type]
-            regex=dispatching(alternatives, exact=flag)))
+        dataclasses.replace(
+            compiled,
+            any_rule=types.SimpleNamespace(  # type: ignore[arg-type]
+                regex=dispatching(alternatives, exact=flag)
+            ),
+        )
         for flag in (False, True)
     )
     assert coarse.any_rule.regex.pattern != exact.any_rule.regex.pattern
@@ -100,7 +110,8 @@ def test_coarse_and_exact_dispatch_find_the_same(language: str) -> None:
 
 def test_patterns_checked_together_are_still_named_one_by_one(tmp_path: Path) -> None:
     (tmp_path / "risk").mkdir()
-    (tmp_path / "risk" / "en.yaml").write_text("""
+    (tmp_path / "risk" / "en.yaml").write_text(
+        """
 language: en
 rules:
   - id: mixed
@@ -111,7 +122,9 @@ rules:
     severity: high
     patterns: [fine]
 exclusions: ["{0,2}", dying to see]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     with pytest.raises(ContentError) as caught:
         risk_catalog.load(tmp_path)
     assert [(p.entry, p.field, p.message.split(":")[0]) for p in caught.value.problems] == [

@@ -65,7 +65,10 @@ def test_no_hard_line_break_in_the_middle_of_a_sentence() -> None:
         for key, text in texts.items():
             lines = text.split("\n")
             for first, second in itertools.pairwise(lines):
-                if (re.search(r"[\w,;]$", first.rstrip()) and second.strip()
-                        and not second.lstrip().startswith(("•", "-", "<", "{", "📞"))):
+                if (
+                    re.search(r"[\w,;]$", first.rstrip())
+                    and second.strip()
+                    and not second.lstrip().startswith(("•", "-", "<", "{", "📞"))
+                ):
                     found.append(f"{language}:{key}: {first[-30:]!r}")
     assert not found, found

@@ -24,9 +24,14 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def a_mentee(**fields: object) -> Mentee:
     values: dict[str, object] = {
-        "id": 1, "code": "MA", "languages": frozenset({"en"}),
-        "focus_areas": frozenset({"grief", "anxiety"}), "age_band": "25-34",
-        "timezone": "UTC", "checkin_time": "18:00", "waiting_since": NOW - timedelta(days=30),
+        "id": 1,
+        "code": "MA",
+        "languages": frozenset({"en"}),
+        "focus_areas": frozenset({"grief", "anxiety"}),
+        "age_band": "25-34",
+        "timezone": "UTC",
+        "checkin_time": "18:00",
+        "waiting_since": NOW - timedelta(days=30),
     }
     values.update(fields)
     return Mentee(**values)  # type: ignore[arg-type]
@@ -34,8 +39,11 @@ def a_mentee(**fields: object) -> Mentee:
 
 def a_mentor(**fields: object) -> Mentor:
     values: dict[str, object] = {
-        "id": 2, "code": "MB", "languages": frozenset({"en", "es"}),
-        "lived_experience": frozenset({"grief", "anxiety", "sleep"}), "age_band": "25-34",
+        "id": 2,
+        "code": "MB",
+        "languages": frozenset({"en", "es"}),
+        "lived_experience": frozenset({"grief", "anxiety", "sleep"}),
+        "age_band": "25-34",
         "timezone": "UTC",
     }
     values.update(fields)
@@ -86,13 +94,19 @@ def test_time_zone_offsets_follow_daylight_saving() -> None:
         ({}, {"unreachable": True}, ("unreachable",)),
         ({}, {"free_slots": 0}, ("full",)),
         ({"past_mentors": frozenset({2})}, {}, ("paired_before",)),
-        ({"wishes": {"mentor_gender": "woman"}}, {"attributes": {"gender": "man"}},
-         ("preference:mentor_gender",)),
+        (
+            {"wishes": {"mentor_gender": "woman"}},
+            {"attributes": {"gender": "man"}},
+            ("preference:mentor_gender",),
+        ),
         ({"wishes": {"mentor_gender": "woman"}}, {}, ("preference:mentor_gender",)),
         ({"wishes": {"mentor_gender": "Woman"}}, {"attributes": {"gender": "woman"}}, ()),
         ({"wishes": {"mentor_gender": "no_preference"}}, {}, ()),
-        ({"wishes": {"mentor_age_band": "65+"}}, {"age_band": "25-34"},
-         ("preference:mentor_age_band",)),
+        (
+            {"wishes": {"mentor_age_band": "65+"}},
+            {"age_band": "25-34"},
+            ("preference:mentor_age_band",),
+        ),
         ({"wishes": {"unsupported_key": "x"}}, {}, ()),
     ],
 )
@@ -110,25 +124,41 @@ BANDS = st.one_of(st.none(), st.sampled_from(CONFIG.age_bands))
 ZONES = st.sampled_from(["UTC", "Europe/Madrid", "America/New_York", "Asia/Kolkata"])
 TIMES = st.one_of(st.none(), st.sampled_from(["07:30", "12:00", "21:30", "23:00"]))
 mentees = st.builds(
-    Mentee, id=st.integers(1, 50), code=st.just("E"), languages=LANGS, focus_areas=AREAS,
-    age_band=BANDS, timezone=ZONES, checkin_time=TIMES,
-    wishes=st.dictionaries(st.just("mentor_gender"), st.sampled_from(["woman", "man", "any"]),
-                           max_size=1),
+    Mentee,
+    id=st.integers(1, 50),
+    code=st.just("E"),
+    languages=LANGS,
+    focus_areas=AREAS,
+    age_band=BANDS,
+    timezone=ZONES,
+    checkin_time=TIMES,
+    wishes=st.dictionaries(
+        st.just("mentor_gender"), st.sampled_from(["woman", "man", "any"]), max_size=1
+    ),
     waiting_since=st.one_of(st.none(), st.integers(0, 90).map(lambda d: NOW - timedelta(days=d))),
     past_mentors=st.frozensets(st.integers(100, 105), max_size=2),
 )
 mentors = st.builds(
-    Mentor, id=st.integers(100, 105), code=st.just("R"), languages=LANGS, lived_experience=AREAS,
-    age_band=BANDS, timezone=ZONES,
+    Mentor,
+    id=st.integers(100, 105),
+    code=st.just("R"),
+    languages=LANGS,
+    lived_experience=AREAS,
+    age_band=BANDS,
+    timezone=ZONES,
     attributes=st.dictionaries(st.just("gender"), st.sampled_from(["woman", "man"]), max_size=1),
-    approved=st.booleans(), trained=st.booleans(), paused=st.booleans(),
+    approved=st.booleans(),
+    trained=st.booleans(),
+    paused=st.booleans(),
     free_slots=st.integers(0, 3),
 )
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(mentees, min_size=1, max_size=4),
-       st.lists(mentors, min_size=1, max_size=4, unique_by=lambda mentor: mentor.id))
+@given(
+    st.lists(mentees, min_size=1, max_size=4),
+    st.lists(mentors, min_size=1, max_size=4, unique_by=lambda mentor: mentor.id),
+)
 def test_matrix_agrees_with_single_pair_assessment(es: list[Mentee], rs: list[Mentor]) -> None:
     scores = score_matrix(es, rs, CONFIG, NOW)
     for (i, mentee), (j, mentor) in itertools.product(enumerate(es), enumerate(rs)):
@@ -149,11 +179,18 @@ def brute_force(values: np.ndarray, capacity: np.ndarray) -> float:
     return best
 
 
-matrices = st.integers(1, 7).flatmap(lambda rows: st.integers(1, 5).flatmap(lambda cols: st.tuples(
-    st.lists(st.lists(st.one_of(st.just(0.0), st.floats(1, 100)), min_size=cols, max_size=cols),
-             min_size=rows, max_size=rows),
-    st.lists(st.integers(0, 3), min_size=cols, max_size=cols),
-)))
+matrices = st.integers(1, 7).flatmap(
+    lambda rows: st.integers(1, 5).flatmap(
+        lambda cols: st.tuples(
+            st.lists(
+                st.lists(st.one_of(st.just(0.0), st.floats(1, 100)), min_size=cols, max_size=cols),
+                min_size=rows,
+                max_size=rows,
+            ),
+            st.lists(st.integers(0, 3), min_size=cols, max_size=cols),
+        )
+    )
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -24,13 +24,23 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 async def put(db: Database, key: str, chat_id: int, lane: Lane, minutes_ago: int = 0) -> None:
-    await outbox.enqueue(db, key=key, chat_id=chat_id, lane=lane, kind="t",
-                         payload={"text": key}, not_before=NOON - timedelta(minutes=minutes_ago),
-                         now=NOON)
+    await outbox.enqueue(
+        db,
+        key=key,
+        chat_id=chat_id,
+        lane=lane,
+        kind="t",
+        payload={"text": key},
+        not_before=NOON - timedelta(minutes=minutes_ago),
+        now=NOON,
+    )
 
 
-async def keys(db: Database, limit: int = 50,
-               lanes: tuple[str, ...] = outbox_sending.URGENT_LANES + outbox_sending.LOW_LANES) -> list[str]:
+async def keys(
+    db: Database,
+    limit: int = 50,
+    lanes: tuple[str, ...] = outbox_sending.URGENT_LANES + outbox_sending.LOW_LANES,
+) -> list[str]:
     due = await outbox_sending.due_with_recipients(db, NOON, limit, lanes)
     return [entry.item.idempotency_key for entry in due]
 
@@ -91,4 +101,6 @@ async def test_a_nudge_in_flight_does_not_hold_back_the_chats_reply(db: Database
     await claim(db, "ana-nudge")  # waiting its turn in the limiter behind busier lanes
     await put(db, "ana-reply", 1, Lane.INTERACTIVE)
     assert await keys(db, lanes=outbox_sending.URGENT_LANES) == ["ana-reply"]
-    assert await keys(db, lanes=outbox_sending.LOW_LANES) == []  # her next nudge still waits its turn
+    assert (
+        await keys(db, lanes=outbox_sending.LOW_LANES) == []
+    )  # her next nudge still waits its turn

@@ -30,8 +30,9 @@ def member(**fields: Any) -> Member:
 
 
 def answer(step: str, value: str, who: Member | None = None) -> Answer:
-    return button_answer(step, value, who or member(), content().intake,
-                         content().crisis.countries, LANGUAGES, NOW)
+    return button_answer(
+        step, value, who or member(), content().intake, content().crisis.countries, LANGUAGES, NOW
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,8 +43,11 @@ def answer(step: str, value: str, who: Member | None = None) -> Answer:
         ("country", "ES", Answer("goto", {"country": "ES"}, "tz")),
         ("country", "ZZ", Answer("goto", {"country": "ZZ"}, "tzpick")),
         ("tz", "pick", Answer("goto", step="tzpick")),
-        ("tzpick", "Europe/Madrid",
-         Answer("advance", {"timezone": "Europe/Madrid", "next_checkin_at": None})),
+        (
+            "tzpick",
+            "Europe/Madrid",
+            Answer("advance", {"timezone": "Europe/Madrid", "next_checkin_at": None}),
+        ),
         ("cap", "2", Answer("advance", {"capacity": 2})),
         ("day", "6", Answer("advance", {"checkin_weekday": 6, "next_checkin_at": None})),
         ("time", "1830", Answer("advance", {"checkin_time": "18:30", "next_checkin_at": None})),
@@ -55,22 +59,36 @@ def answer(step: str, value: str, who: Member | None = None) -> Answer:
         ("lang", "es", Answer("advance", {"language": "es"})),
     ],
 )
-def test_a_valid_button_says_what_to_store_and_where_to_go(step: str, value: str,
-                                                           expected: Answer) -> None:
+def test_a_valid_button_says_what_to_store_and_where_to_go(
+    step: str, value: str, expected: Answer
+) -> None:
     assert answer(step, value) == expected
 
 
 @pytest.mark.parametrize(
     ("step", "value"),
     [
-        ("role", "admin"), ("age", "12-15"), ("gender", "robot"), ("langs", "xx"),
-        ("country", "XX"), ("tzpick", "Mars/Olympus"), ("cap", "9"), ("day", "7"),
-        ("time", "2561"), ("time", "18"), ("quiet", "maybe"), ("qstart", "1234"),
-        ("qend", "07"), ("code", "no"), ("lang", "fr"), ("nosuchstep", "x"),
+        ("role", "admin"),
+        ("age", "12-15"),
+        ("gender", "robot"),
+        ("langs", "xx"),
+        ("country", "XX"),
+        ("tzpick", "Mars/Olympus"),
+        ("cap", "9"),
+        ("day", "7"),
+        ("time", "2561"),
+        ("time", "18"),
+        ("quiet", "maybe"),
+        ("qstart", "1234"),
+        ("qend", "07"),
+        ("code", "no"),
+        ("lang", "fr"),
+        ("nosuchstep", "x"),
     ],
 )
-def test_a_value_the_content_does_not_offer_is_refused_and_nothing_is_stored(step: str,
-                                                                           value: str) -> None:
+def test_a_value_the_content_does_not_offer_is_refused_and_nothing_is_stored(
+    step: str, value: str
+) -> None:
     result = answer(step, value)
     assert result.kind == "invalid" and result.message == "common.invalid_button"
     assert not result.changes
@@ -79,12 +97,14 @@ def test_a_value_the_content_does_not_offer_is_refused_and_nothing_is_stored(ste
 def test_gender_and_partner_preference_keep_the_other_preferences() -> None:
     who = member(preferences={"gender": "woman"})
     assert answer("pref", "any", who) == Answer(
-        "advance", {"preferences": {"gender": "woman", "mentor_gender": "any"}})
+        "advance", {"preferences": {"gender": "woman", "mentor_gender": "any"}}
+    )
 
 
 def test_a_multiple_choice_toggles_and_done_needs_one_chosen() -> None:
     assert answer("langs", "es") == Answer("stay", {"languages_spoken": ["es"]})
     assert answer("langs", "es", member(languages_spoken=["en", "es"])) == Answer(
-        "stay", {"languages_spoken": ["en"]})
+        "stay", {"languages_spoken": ["en"]}
+    )
     assert answer("focus", "done") == Answer("invalid", message="intake.pick_at_least_one")
     assert answer("lived", "done", member(lived_experience=["grief"])) == Answer("advance")

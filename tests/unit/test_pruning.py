@@ -42,20 +42,29 @@ async def test_old_sent_rows_go_in_batches_and_everything_else_stays(
     now = sandbox.clock.now()
     old, recent = to_db(now - KEEP - timedelta(days=1)), to_db(now - KEEP + timedelta(days=1))
     path = sandbox.db.path
-    add_outbox(path, [(f"old{n}", "sent", old) for n in range(7)]
-               + [("recent", "sent", recent), ("old-failed", "failed", old),
-                  ("old-pending", "pending", old)])
-    pair = (await seed_pairs(sandbox.db, count=1, now=now, first_telegram_id=8_000_000,
-                             approved_by=1))[0]
+    add_outbox(
+        path,
+        [(f"old{n}", "sent", old) for n in range(7)]
+        + [
+            ("recent", "sent", recent),
+            ("old-failed", "failed", old),
+            ("old-pending", "pending", old),
+        ],
+    )
+    pair = (
+        await seed_pairs(sandbox.db, count=1, now=now, first_telegram_id=8_000_000, approved_by=1)
+    )[0]
     connection = sqlite3.connect(path)
     with connection:
         pair_id = connection.execute("SELECT id FROM pairs").fetchone()[0]
         connection.executemany(
             "INSERT INTO relay_messages (pair_id, from_chat, from_msg, to_chat, to_msg, sent_at, "
             "deliver_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(pair_id, pair.mentee, 1, pair.mentor, 11, old, old, old),  # settled, old
-             (pair_id, pair.mentee, 2, pair.mentor, None, old, old, None),  # never settled
-             (pair_id, pair.mentee, 3, pair.mentor, 13, recent, recent, recent)],
+            [
+                (pair_id, pair.mentee, 1, pair.mentor, 11, old, old, old),  # settled, old
+                (pair_id, pair.mentee, 2, pair.mentor, None, old, old, None),  # never settled
+                (pair_id, pair.mentee, 3, pair.mentor, 13, recent, recent, recent),
+            ],
         )
     connection.close()
 

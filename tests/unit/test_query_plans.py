@@ -15,12 +15,36 @@ from storage.report_queries import read_inputs
 from tests.unit.test_report_sql import insert, random_history
 
 # Tables whose size grows with history or membership (the small ones may be scanned).
-GROWING = ("outbox", "relay_messages", "engagement", "members", "checkins", "audit_log",
-           "escalations")
+GROWING = (
+    "outbox",
+    "relay_messages",
+    "engagement",
+    "members",
+    "checkins",
+    "audit_log",
+    "escalations",
+)
 SCAN = re.compile(r"\bSCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?")
 TABLE = re.compile(r"\b(?:FROM|JOIN|UPDATE|INTO)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.IGNORECASE)
-KEYWORDS = {"where", "join", "left", "inner", "on", "order", "group", "limit", "set", "using",
-            "values", "as", "natural", "cross", "select", "union", "returning"}
+KEYWORDS = {
+    "where",
+    "join",
+    "left",
+    "inner",
+    "on",
+    "order",
+    "group",
+    "limit",
+    "set",
+    "using",
+    "values",
+    "as",
+    "natural",
+    "cross",
+    "select",
+    "union",
+    "returning",
+}
 
 
 def _tables(sql: str) -> dict[str, str]:
@@ -40,14 +64,21 @@ def scans_of_growing_tables(connection: sqlite3.Connection, sql: str) -> list[st
     names = _tables(sql)
     # A partial index holds only the rows it is for (e.g. copies not yet delivered): reading it
     # whole is reading the few that matter.
-    partial = {name for name, text in connection.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'")}
+    partial = {
+        name
+        for name, text in connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"
+        )
+    }
     found = []
     for row in plan:
         detail = row[-1]
         match = SCAN.search(detail)
-        if match and names.get(match.group(1), match.group(1)) in GROWING \
-                and match.group(2) not in partial:
+        if (
+            match
+            and names.get(match.group(1), match.group(1)) in GROWING
+            and match.group(2) not in partial
+        ):
             found.append(detail)
     return found
 
@@ -79,8 +110,11 @@ async def test_sweeps_and_data_rights_read_through_indexes(sandbox: Sandbox) -> 
         await data_rights.delete_member(connection, 10**9, 10**9)
     await db.connection.set_trace_callback(None)
 
-    checked = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "UPDATE",
-                                                                        "DELETE", "WITH"))]
+    checked = [
+        s
+        for s in statements
+        if s.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH"))
+    ]
     assert len(checked) > 20  # the trace really saw the sweeps
     plans = sqlite3.connect(db.path)
     offenders = {sql: scans for sql in checked if (scans := scans_of_growing_tables(plans, sql))}
@@ -106,8 +140,9 @@ async def test_every_reference_to_a_member_is_indexed(sandbox: Sandbox) -> None:
     """/forget deletes the member row: each ON DELETE CASCADE / SET NULL that follows finds the
     rows through an index on the referencing column, never by scanning the table."""
     connection = sqlite3.connect(sandbox.db.path)
-    tables = [row[0] for row in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    tables = [
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    ]
     unindexed = []
     for table in tables:
         for reference in connection.execute(f"PRAGMA foreign_key_list({table})"):
@@ -118,8 +153,9 @@ async def test_every_reference_to_a_member_is_indexed(sandbox: Sandbox) -> None:
                 next(iter(connection.execute(f"PRAGMA index_info({index[1]})")), (0, 0, None))[2]
                 for index in connection.execute(f"PRAGMA index_list({table})")
             }
-            primary = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")
-                       if row[5] == 1]
+            primary = [
+                row[1] for row in connection.execute(f"PRAGMA table_info({table})") if row[5] == 1
+            ]
             if column not in leading and primary[:1] != [column]:
                 unindexed.append(f"{table}.{column}")
     connection.close()

@@ -18,9 +18,20 @@ from storage.engagement import EngagementEvent
 from storage.report_queries import open_read_only, read_inputs
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
-KINDS = ("consented", "intake_done", "paired", "ended", "checkin_done", "who5_score",
-         "message_relayed", "escalation_raised", "escalation_claimed", "crisis_entered",
-         "coping_helpful", "coping_opened")
+KINDS = (
+    "consented",
+    "intake_done",
+    "paired",
+    "ended",
+    "checkin_done",
+    "who5_score",
+    "message_relayed",
+    "escalation_raised",
+    "escalation_claimed",
+    "crisis_entered",
+    "coping_helpful",
+    "coping_opened",
+)
 
 
 def test_both_paths_use_the_event_vocabulary() -> None:
@@ -41,12 +52,16 @@ def random_history(seed: int, size: int) -> list[EngagementEvent]:
         value = None
         if kind in ("checkin_done", "who5_score", "escalation_claimed", "coping_helpful", "ended"):
             value = None if rng.random() < 0.1 else float(rng.randint(1, 9))
-        events.append(EngagementEvent(
-            hour=hour.strftime("%Y-%m-%dT%H:%M:%S"), kind=kind,
-            role=rng.choice(("mentee", "mentee", "mentor", "coordinator", None)),
-            subject=rng.choice(subjects) if rng.random() < 0.9 else None,
-            pair_ref=rng.choice(pairs) if rng.random() < 0.8 else None, value=value,
-        ))
+        events.append(
+            EngagementEvent(
+                hour=hour.strftime("%Y-%m-%dT%H:%M:%S"),
+                kind=kind,
+                role=rng.choice(("mentee", "mentee", "mentor", "coordinator", None)),
+                subject=rng.choice(subjects) if rng.random() < 0.9 else None,
+                pair_ref=rng.choice(pairs) if rng.random() < 0.8 else None,
+                value=value,
+            )
+        )
     return events
 
 
@@ -96,7 +111,9 @@ def assert_same(path: Path, events: list[EngagementEvent]) -> None:
     assert from_sql.weekly_mood == pytest.approx(in_memory.weekly_mood)
     for name, stat in in_memory.stats.items():
         assert (from_sql.stats[name].n, from_sql.stats[name].value) == (
-            stat.n, pytest.approx(stat.value))
+            stat.n,
+            pytest.approx(stat.value),
+        )
 
 
 async def test_the_roll_ups_are_built_from_an_existing_log(tmp_path: Path) -> None:

@@ -14,8 +14,14 @@ from storage.engagement import END_REASONS, EngagementEvent
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)  # a Monday
 
 
-def event(at: datetime, kind: str, subject: str | None = None, pair: str | None = None,
-          value: float | None = None, role: str | None = "mentee") -> EngagementEvent:
+def event(
+    at: datetime,
+    kind: str,
+    subject: str | None = None,
+    pair: str | None = None,
+    value: float | None = None,
+    role: str | None = "mentee",
+) -> EngagementEvent:
     return EngagementEvent(at.strftime("%Y-%m-%dT%H:00:00"), kind, role, subject, pair, value)
 
 
@@ -29,27 +35,47 @@ def programme(pairs: int = 12, dropouts: int = 0) -> list[EngagementEvent]:
     events = []
     for i in range(pairs):
         mentee, pair = f"m{i}", f"p{i}"
-        events += [event(START, "consented", mentee), event(START, "consented", f"t{i}",
-                                                               role="mentor")]
+        events += [
+            event(START, "consented", mentee),
+            event(START, "consented", f"t{i}", role="mentor"),
+        ]
         events.append(event(START, "paired", mentee, pair))
         events.append(event(START + timedelta(hours=2 + i), "message_relayed", mentee, pair))
         events.append(event(START + timedelta(hours=1), "who5_score", mentee, pair, 40))
         events.append(event(START + timedelta(weeks=4), "who5_score", mentee, pair, 52))
         for week in range(6):
-            events.append(event(START + timedelta(weeks=week, hours=1), "checkin_done", mentee,
-                                pair, 3 + (week == 5)))
-        events.append(event(START + timedelta(minutes=30), "coping_helpful", mentee, None,
-                            content_number("low-one-tiny-step")))
+            events.append(
+                event(
+                    START + timedelta(weeks=week, hours=1),
+                    "checkin_done",
+                    mentee,
+                    pair,
+                    3 + (week == 5),
+                )
+            )
+        events.append(
+            event(
+                START + timedelta(minutes=30),
+                "coping_helpful",
+                mentee,
+                None,
+                content_number("low-one-tiny-step"),
+            )
+        )
         if i < dropouts:
-            events.append(event(START + timedelta(weeks=2), "ended", mentee, pair,
-                                END_REASONS["mentee_left"]))
+            events.append(
+                event(START + timedelta(weeks=2), "ended", mentee, pair, END_REASONS["mentee_left"])
+            )
     return sorted(events, key=lambda e: e.hour)
 
 
 def test_weeks_are_mondays() -> None:
     assert week_of(datetime(2026, 1, 7, tzinfo=UTC)) == "2026-01-05"
     assert weeks_between(START, START + timedelta(days=15)) == [
-        "2026-01-05", "2026-01-12", "2026-01-19"]
+        "2026-01-05",
+        "2026-01-12",
+        "2026-01-19",
+    ]
 
 
 def test_figures_of_a_programme() -> None:
@@ -76,8 +102,9 @@ def test_small_groups_hide_means_and_percentages() -> None:
 def test_dropouts_count_against_retention_but_completion_does_not() -> None:
     events = programme(pairs=30, dropouts=12)
     for i in range(12, 20):  # these completed the programme early: still "together"
-        events.append(event(START + timedelta(weeks=3), "ended", f"m{i}", f"p{i}",
-                            END_REASONS["completed"]))
+        events.append(
+            event(START + timedelta(weeks=3), "ended", f"m{i}", f"p{i}", END_REASONS["completed"])
+        )
     report = build_report(sorted(events, key=lambda e: e.hour), START + timedelta(weeks=5))
     assert report.retention == {4: 60.0}
 

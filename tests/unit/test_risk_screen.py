@@ -42,7 +42,10 @@ def tier(text: str, **kwargs: object) -> tuple[Severity, RiskKind] | None:
         ("we had cake", None),
         ("feeling low", None),  # P(risk) about 0.5: under the concern bar
         # risk in the middle of ordinary news: the clause alone crosses its bar
-        ("cake cake cake cake cake cake cake, i want to die, cake cake cake cake", (HIGH, RiskKind.SELF)),
+        (
+            "cake cake cake cake cake cake cake, i want to die, cake cake cake cake",
+            (HIGH, RiskKind.SELF),
+        ),
         # the lexicon is a floor when the model gives it some weight...
         ("im going to kill myself tonight", (IMMINENT, RiskKind.SELF)),
         ("i want to kill myself", (HIGH, RiskKind.SELF)),
@@ -140,8 +143,9 @@ def test_one_or_two_words_are_too_little_for_the_model_alone() -> None:
 
 
 def test_recent_concern_raises_a_new_concern_to_high() -> None:
-    screen = RiskScreen(tiny_screen().lexicon, tiny_model(dataclasses.replace(
-        tiny_model().thresholds, high=0.999)))
+    screen = RiskScreen(
+        tiny_screen().lexicon, tiny_model(dataclasses.replace(tiny_model().thresholds, high=0.999))
+    )
     alone = screen.screen("die die die")
     after = screen.screen("die die die", recent=[CONCERN, CHECK])
     assert alone is not None and alone.severity is CONCERN
@@ -153,9 +157,20 @@ def test_recent_concern_raises_a_new_concern_to_high() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", " ", "😭" * 200, "\u200b\u200c\u200d\ufeff", "x" * 4096, "kill myself " * 400,
-     "我想死 я хочу умереть أريد أن أموت", "ich will sterben", "\x00\x01\x02", "ä" * 10_000,
-     "i want to die\u200b tonight", "ＩＷＡＮＴＴＯＤＩＥ"],
+    [
+        "",
+        " ",
+        "😭" * 200,
+        "\u200b\u200c\u200d\ufeff",
+        "x" * 4096,
+        "kill myself " * 400,
+        "我想死 я хочу умереть أريد أن أموت",
+        "ich will sterben",
+        "\x00\x01\x02",
+        "ä" * 10_000,
+        "i want to die\u200b tonight",
+        "ＩＷＡＮＴＴＯＤＩＥ",
+    ],
 )
 def test_bad_input_never_raises(text: str) -> None:
     for screen in (tiny_screen(), shipped_screen()):
@@ -169,16 +184,41 @@ def shipped_screen() -> RiskScreen:
     return load_content().risk
 
 
-WORDS = ["kill", "myself", "die", "not", "tonight", "quiero", "morir", "no", "years", "ago",
-         "my", "mentee", "said", "hace", "años", "now", "ahora", "gracias", "por", "todo"]
+WORDS = [
+    "kill",
+    "myself",
+    "die",
+    "not",
+    "tonight",
+    "quiero",
+    "morir",
+    "no",
+    "years",
+    "ago",
+    "my",
+    "mentee",
+    "said",
+    "hace",
+    "años",
+    "now",
+    "ahora",
+    "gracias",
+    "por",
+    "todo",
+]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(
-    st.text(max_size=4096),
-    st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=300).map(" ".join),
-), st.sampled_from([None, "mentor", "mentee"]),
-   st.lists(st.sampled_from(list(Severity)), max_size=3))
+@given(
+    st.one_of(
+        st.text(max_size=4096),
+        st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=300).map(
+            " ".join
+        ),
+    ),
+    st.sampled_from([None, "mentor", "mentee"]),
+    st.lists(st.sampled_from(list(Severity)), max_size=3),
+)
 def test_screen_never_raises_and_never_returns_text(
     text: str, role: str | None, recent: list[Severity]
 ) -> None:
@@ -186,7 +226,13 @@ def test_screen_never_raises_and_never_returns_text(
     result = screen.screen(text, role=role, recent=recent)
     if result is not None:
         assert {f.name for f in dataclasses.fields(result)} == {
-            "severity", "rule_id", "language", "score", "source", "kind"}
+            "severity",
+            "rule_id",
+            "language",
+            "score",
+            "source",
+            "kind",
+        }
         assert isinstance(result.severity, Severity) and isinstance(result.kind, RiskKind)
         assert result.rule_id in screen.rule_ids and result.language in {"en", "es"}
         assert 0.0 <= result.score <= 1.0 and result.source in {"lexicon", "model", "context"}
@@ -204,9 +250,13 @@ def test_callers_passing_only_text_still_work() -> None:
 
 def test_clauses_split_at_punctuation_emoji_and_new_thoughts() -> None:
     assert clauses("two years ago I wanted to die, now im well") == [
-        "two years ago i wanted to die", "now im well"]
+        "two years ago i wanted to die",
+        "now im well",
+    ]
     assert clauses("got the job 😊 also been giving my stuff away. see u") == [
-        "got the job", "also been giving my stuff away see u"]  # "see u" is too short alone
+        "got the job",
+        "also been giving my stuff away see u",
+    ]  # "see u" is too short alone
     assert clauses("lol") == ["lol"] and clauses("") == []
 
 
@@ -228,10 +278,13 @@ def test_missing_model_is_a_content_error_naming_the_file(tmp_path: Path) -> Non
 
 def test_model_file_is_written_byte_for_byte_the_same(tmp_path: Path) -> None:
     model = tiny_model()
-    arrays = {"vocabulary": np.frombuffer(b"=a\n=b", dtype=np.uint8),
-              "idf": np.ones(2, dtype=np.float32), "coef": np.ones((2, 6), dtype=np.float16),
-              "intercept": model.intercept.astype(np.float32),
-              "meta": np.frombuffer(b'{"format": 1}', dtype=np.uint8)}
+    arrays = {
+        "vocabulary": np.frombuffer(b"=a\n=b", dtype=np.uint8),
+        "idf": np.ones(2, dtype=np.float32),
+        "coef": np.ones((2, 6), dtype=np.float16),
+        "intercept": model.intercept.astype(np.float32),
+        "meta": np.frombuffer(b'{"format": 1}', dtype=np.uint8),
+    }
     write_model(tmp_path / "a.npz", arrays)
     write_model(tmp_path / "b.npz", arrays)
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
@@ -242,7 +295,8 @@ def test_model_file_is_written_byte_for_byte_the_same(tmp_path: Path) -> None:
 def test_shipped_model_loads_without_pickle() -> None:
     model = RiskModel.load(CONTENT / "risk" / "model.npz")
     assert {"self", "danger", "imminent", "framed", "mentor", "ok"} <= set(
-        model.meta["groups"].values())
+        model.meta["groups"].values()
+    )
     assert 0 < model.thresholds.concern < 1
 
 
@@ -254,13 +308,20 @@ def test_wilson_interval_and_figures(tmp_path: Path) -> None:
     low, high = wilson(5, 10)
     assert low < 0.5 < high and round(low, 3) == 0.237
     path = tmp_path / "set.tsv"
-    path.write_text("label\tlanguage\tcategory\ttext\nrisk\ten\tfarewell\tbye all\n"
-                    "ok\ten\tidiom\tkilling it\nnone\tes\tx\thola\n", encoding="utf-8")
+    path.write_text(
+        "label\tlanguage\tcategory\ttext\nrisk\ten\tfarewell\tbye all\n"
+        "ok\ten\tidiom\tkilling it\nnone\tes\tx\thola\n",
+        encoding="utf-8",
+    )
     examples = read_labelled(path)
     assert [e.risk for e in examples] == [True, False, False]
     hit = RiskResult(HIGH, "model:self", "en", 0.9, "model")
     rates = figures(examples, [hit, hit, None])
-    assert (rates[("all", "ALL risk (recall)")].hits, rates[("all", "ALL ok (false positives)")].hits) == (1, 1)
+    assert (
+        rates[("all", "ALL risk (recall)")].hits,
+        rates[("all", "ALL ok (false positives)")].hits,
+    ) == (1, 1)
     assert not crisis(RiskResult(CHECK, "x", "en")) and not crisis(
-        RiskResult(HIGH, "x", "en", kind=RiskKind.GUIDANCE))
+        RiskResult(HIGH, "x", "en", kind=RiskKind.GUIDANCE)
+    )
     assert isinstance(examples[0], Example)

@@ -38,10 +38,17 @@ def test_bad_corpus_rows_are_dropped_and_counted(tmp_path: Path) -> None:
     )
     rows, dropped = read_corpus(path, GROUPS)
     assert [(r.risk, r.language, r.category) for r in rows] == [
-        (True, "en", "explicit_suicidal"), (False, "es", "idiom"), (False, "en", "everyday")]
+        (True, "en", "explicit_suicidal"),
+        (False, "es", "idiom"),
+        (False, "en", "everyday"),
+    ]
     assert dropped == {
-        "label disagrees with category": 1, "label not risk/ok": 1, "language not en/es": 1,
-        "unknown category": 1, "3 fields instead of 4": 1, "5 fields instead of 4": 1,
+        "label disagrees with category": 1,
+        "label not risk/ok": 1,
+        "language not en/es": 1,
+        "unknown category": 1,
+        "3 fields instead of 4": 1,
+        "5 fields instead of 4": 1,
         "empty or undecodable text": 1,
     }
 
@@ -71,7 +78,9 @@ def test_chat_spellings_are_written_out(text: str, expected: str) -> None:
     "text",
     [
         "work was fine. gave my neighbour my plants, i won't be here next week 😭 then a film",
-        "ok", "lol", "hola, ¿qué tal? bien, pero ahora no sé... 🙃🙃 ya veremos",
+        "ok",
+        "lol",
+        "hola, ¿qué tal? bien, pero ahora no sé... 🙃🙃 ya veremos",
         "a\u200bb c. d, e! f g h i j k, but now l m n",
     ],
 )
@@ -99,7 +108,9 @@ def test_train_with_sealed_but_no_sealed_file_exits_2(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("bot.screen.risk_train.SEALED", "no_such_sealed_file.tsv")
-    monkeypatch.setattr("bot.screen.risk_train.train", lambda *a, **k: pytest.fail("trained anyway"))
+    monkeypatch.setattr(
+        "bot.screen.risk_train.train", lambda *a, **k: pytest.fail("trained anyway")
+    )
     assert run_train(sealed=True) == 2
     assert "no_such_sealed_file.tsv" in capsys.readouterr().err
 
@@ -110,12 +121,26 @@ def _corpus_root(tmp_path: Path) -> Path:
     (risk / "corpus").mkdir(parents=True)
     for lexicon in (CONTENT / "risk").glob("*.yaml"):
         (risk / lexicon.name).write_text(lexicon.read_text("utf-8"), "utf-8")
-    risky = ["i want to die", "i wanna end it all tonight", "nobody would miss me if i was gone",
-             "i gave my things away, this is goodbye", "i cant go on living like this"]
-    fine = ["what a lovely day at the park", "i burned my hand on the oven", "this film killed me lol",
-            "my exam went badly but ill be ok", "we had pizza and watched football"]
-    for name, suffix in (("train_en.tsv", ""), ("train_en_2.tsv", " honestly"),
-                         ("train_es.tsv", " hoy"), ("round1_test.tsv", " ok")):
+    risky = [
+        "i want to die",
+        "i wanna end it all tonight",
+        "nobody would miss me if i was gone",
+        "i gave my things away, this is goodbye",
+        "i cant go on living like this",
+    ]
+    fine = [
+        "what a lovely day at the park",
+        "i burned my hand on the oven",
+        "this film killed me lol",
+        "my exam went badly but ill be ok",
+        "we had pizza and watched football",
+    ]
+    for name, suffix in (
+        ("train_en.tsv", ""),
+        ("train_en_2.tsv", " honestly"),
+        ("train_es.tsv", " hoy"),
+        ("round1_test.tsv", " ok"),
+    ):
         lines = [f"risk\ten\texplicit_suicidal\t{t}{suffix}" for t in risky]
         lines += [f"ok\ten\teveryday\t{t}{suffix}" for t in fine]
         lines += [f"ok\ten\tpast_recovery\ttwo years ago {t}{suffix}" for t in risky]
@@ -131,6 +156,13 @@ def test_training_is_reproducible_and_reports_dropped_rows(tmp_path: Path) -> No
     train(root, out=second)
     assert first.read_bytes() == second.read_bytes()
     assert "train_en_2.tsv: 15 rows kept, 1 DROPPED (1 label disagrees with category)" in lines
-    held = [line.split()[0] for line in lines if line.startswith(("train_", "round1")) and "risk" in line]
-    assert held == ["train_en_2.tsv", "round1_test.tsv"]  # the original author's files are not held out
+    held = [
+        line.split()[0]
+        for line in lines
+        if line.startswith(("train_", "round1")) and "risk" in line
+    ]
+    assert held == [
+        "train_en_2.tsv",
+        "round1_test.tsv",
+    ]  # the original author's files are not held out
     RiskModel.load(first)

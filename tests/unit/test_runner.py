@@ -37,12 +37,18 @@ class FlakyTelegram(FakeTelegram):
         return await super().handle(method, params)
 
 
-async def test_startup_retries_until_telegram_answers(tmp_path: Path,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+async def test_startup_retries_until_telegram_answers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = sandbox_settings(tmp_path)
     db = await Database.open(settings.database_path)
-    services = Services(settings=settings, db=db, clock=FakeClock(),
-                        content_store=ContentStore(shipped_content()), pseudonym_key=b"k" * 32)
+    services = Services(
+        settings=settings,
+        db=db,
+        clock=FakeClock(),
+        content_store=ContentStore(shipped_content()),
+        pseudonym_key=b"k" * 32,
+    )
     app = build_application(services, request=SandboxRequest(FlakyTelegram(failures=3)))
     with caplog.at_level(logging.WARNING):
         assert await initialise_with_retry(app, asyncio.Event(), delays=(0.0,))
@@ -52,8 +58,9 @@ async def test_startup_retries_until_telegram_answers(tmp_path: Path,
 
 
 def test_token_is_redacted_from_any_log_line() -> None:
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "url %s", ("https://t/bot12:AB/x",),
-                               None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "url %s", ("https://t/bot12:AB/x",), None
+    )
     RedactToken("12:AB").filter(record)
     assert record.getMessage() == "url https://t/bot[bot token]/x"
 
@@ -70,12 +77,17 @@ async def test_the_first_sweep_runs_at_start_not_one_interval_later(tmp_path: Pa
         first = start_background_work(box.app)
         await first  # the first sweep, run directly (no scheduler tick needed)
         assert await box.db.fetch_value(
-            "SELECT value FROM kv WHERE key = 'last_sweep_at'") == to_db(started)
+            "SELECT value FROM kv WHERE key = 'last_sweep_at'"
+        ) == to_db(started)
         assert box.app.job_queue is not None
         (job,) = box.app.job_queue.get_jobs_by_name("sweep")
         assert job.next_t is not None
         # The scheduler's own rounds follow every interval after that one.
-        assert 0 < (job.next_t - datetime.now(UTC)).total_seconds() <= app_module.SWEEP_INTERVAL_SECONDS
+        assert (
+            0
+            < (job.next_t - datetime.now(UTC)).total_seconds()
+            <= app_module.SWEEP_INTERVAL_SECONDS
+        )
     finally:
         await box.app.stop()
         await box.stop()

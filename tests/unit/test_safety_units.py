@@ -32,8 +32,9 @@ def test_crisis_message_for_every_country_in_every_language(content: Content) ->
     for language in t.languages:
         for code, country in content.crisis.countries.items():
             for not_safe, gentle in ((False, False), (True, False), (False, True)):
-                html = render_crisis(t, language, content.crisis, code, not_safe=not_safe,
-                                     gentle=gentle)
+                html = render_crisis(
+                    t, language, content.crisis, code, not_safe=not_safe, gentle=gentle
+                )
                 shown = parse_html(html)
                 assert utf16_length(shown) < TELEGRAM_MAX, (language, code)
                 emergency = shown.index(country.emergency)
@@ -103,8 +104,11 @@ def test_more_helpful_answers_never_score_lower(helpful: int, not_helpful: int, 
     assert score(helpful, not_helpful + extra) < base
 
 
-@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]),
-                       st.tuples(st.integers(0, 50), st.integers(0, 50))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["a", "b", "c", "d"]), st.tuples(st.integers(0, 50), st.integers(0, 50))
+    )
+)
 def test_ranking_is_a_permutation(feedback: dict[str, tuple[int, int]]) -> None:
     """Ranking never drops or repeats a strategy."""
     feeling = shipped_content().coping.feelings["low"]
@@ -118,8 +122,12 @@ def test_ranking_is_a_permutation(feedback: dict[str, tuple[int, int]]) -> None:
 def test_unverified_lines_are_shown_with_a_caution(content: Content) -> None:
     """Every line marked unverified carries the caution next to it, in every language."""
     t = Translator(content.locales)
-    flagged = [(code, line) for code, country in content.crisis.countries.items()
-               for line in country.lines if line.unverified]
+    flagged = [
+        (code, line)
+        for code, country in content.crisis.countries.items()
+        for line in country.lines
+        if line.unverified
+    ]
     assert flagged, "the shipped file marks its uncertain lines"
     for language in t.languages:
         caution = parse_html(t(language, "crisis.unverified"))

@@ -92,8 +92,9 @@ async def test_injected_faults_map_to_ptb_errors() -> None:
         await send(fake, chat_id=2, text="e")
 
 
-async def test_a_press_answered_twice_is_refused_and_recorded_unless_a_timeout_hid_the_first(
-) -> None:
+async def test_a_press_answered_twice_is_refused_and_recorded_unless_a_timeout_hid_the_first() -> (
+    None
+):
     fake = FakeTelegram()
     assert (await fake.handle("answerCallbackQuery", {"callback_query_id": "1"}))[0] == 200
     status, body = await fake.handle("answerCallbackQuery", {"callback_query_id": "1"})

@@ -9,14 +9,22 @@ import pytest
 from bot.core.clock import ScaledClock, SystemClock, clock_for
 
 
-@pytest.mark.parametrize("url", ["https://api.telegram.org/bot", "http://10.0.0.5:8081/bot",
-                                 "http://127.0.0.1.evil.example/bot", "http://example.com/bot"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.telegram.org/bot",
+        "http://10.0.0.5:8081/bot",
+        "http://127.0.0.1.evil.example/bot",
+        "http://example.com/bot",
+    ],
+)
 def test_the_speed_up_is_ignored_unless_the_bot_api_is_on_loopback(url: str) -> None:
     assert isinstance(clock_for(url, {"SANDBOX_TIME_SCALE": "2000"}), SystemClock)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8081/bot", "http://localhost:1/bot",
-                                 "http://[::1]:8081/bot"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8081/bot", "http://localhost:1/bot", "http://[::1]:8081/bot"]
+)
 def test_on_loopback_the_clock_runs_faster(url: str) -> None:
     clock = clock_for(url, {"SANDBOX_TIME_SCALE": "1000"})
     assert isinstance(clock, ScaledClock) and clock.scale == 1000

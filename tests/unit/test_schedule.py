@@ -45,16 +45,23 @@ def test_pause_holds_until_resumed() -> None:
     kwargs = {"timezone": "UTC", "quiet_start": "21:00", "quiet_end": "08:00"}
     assert next_deliverable(now, paused_until=INDEFINITE, **kwargs) is None
     assert next_deliverable(now, paused_until="2026-01-12T22:00:00", **kwargs) == datetime(
-        2026, 1, 13, 8, tzinfo=UTC)
+        2026, 1, 13, 8, tzinfo=UTC
+    )
     assert next_deliverable(now, paused_until=None, **kwargs) == now
 
 
-@given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1)),
-       st.sampled_from(["UTC", "Europe/Madrid", "America/New_York", "Australia/Sydney",
-                        "Asia/Kolkata"]),
-       st.integers(0, 6), st.integers(0, 23), st.sampled_from([0, 15, 30, 45]))
-def test_next_weekly_is_after_and_within_eight_days(moment: datetime, zone: str, weekday: int,
-                                                    hour: int, minute: int) -> None:
+@given(
+    st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1)),
+    st.sampled_from(
+        ["UTC", "Europe/Madrid", "America/New_York", "Australia/Sydney", "Asia/Kolkata"]
+    ),
+    st.integers(0, 6),
+    st.integers(0, 23),
+    st.sampled_from([0, 15, 30, 45]),
+)
+def test_next_weekly_is_after_and_within_eight_days(
+    moment: datetime, zone: str, weekday: int, hour: int, minute: int
+) -> None:
     after = moment.replace(tzinfo=UTC)
     slot = next_weekly(after, zone, weekday, f"{hour:02d}:{minute:02d}")
     assert after < slot <= after + timedelta(days=8)

@@ -23,5 +23,7 @@ def test_plurals_dates_lists_and_names() -> None:
     assert words.moment("en", NOW, "Europe/Madrid") == "Mon 2 Mar, 10:00"
     assert words.moment("es", NOW, "Europe/Madrid") == "lun 2 mar, 10:00"
     assert words.listing("es", ["Duelo", "Ansiedad"]) == "Duelo y Ansiedad"
-    assert words.country_name("es", "MX") == "México" and words.language_name("en", "es") == "Spanish"
+    assert (
+        words.country_name("es", "MX") == "México" and words.language_name("en", "es") == "Spanish"
+    )
     assert (words.plural_form("en", 1), words.plural_form("es", 3)) == ("one", "other")
