@@ -17,7 +17,7 @@ from bot.delivery.outbox_hooks import message_payload, queue
 from bot.programme import checkin_extras
 from bot.programme.checkins import MOOD_EMOJI, measure_answers, measure_due, trend
 from bot.programme.relay import deliver_time, relay_pairs
-from storage import checkins, engagement, members, pairs, pulses, sharing
+from storage import checkins, engagement, members, pairs, pulses, reachouts, sharing
 from storage.checkins import Checkin, Draft
 from storage.members import Member
 from storage.pairs import Pair
@@ -112,7 +112,7 @@ async def finish(services: Services, member: Member, draft: Draft) -> list[Reply
         if mentor is not None:
             await send_mentor_card(services, member, mentor, pair, checkin, shared_note, shown)
             if wants_contact:
-                await checkins.request_reachout(services.db, pair.id, checkin.id, now)
+                await reachouts.request_reachout(services.db, pair.id, checkin.id, now)
             replies.append(
                 (t(language, "checkin.mentor_will_see", alias=mentor.display_alias), None)
             )
