@@ -118,7 +118,9 @@ async def queue_copy(
         role=sender.role,
         pair_code=pair.code,
     )
-    if sender.id == pair.mentor_id and await reachouts.complete_reachouts(services.db, pair.id, now):
+    if sender.id == pair.mentor_id and await reachouts.complete_reachouts(
+        services.db, pair.id, now
+    ):
         await engagement.record(
             services.db,
             services.pseudonym_key,
