@@ -10,7 +10,7 @@ from bot.console import broadcast, digest
 from bot.delivery import inbox, pruning, sweep
 from bot.delivery.outbox_hooks import EVERY_KIND, HOOKS, BatchHook, FailedHook, SentHook
 from bot.ops import health
-from bot.programme import closure, delivery_notices, pair_sweeps, reminders, retention
+from bot.programme import delivery_notices, pair_sweeps, pair_timeline, reminders, retention
 from bot.programme.relay import RELAY_KIND, copy_sent
 from bot.safety import aftercare, alert_health, escalation, escalation_lifecycle
 
@@ -29,10 +29,10 @@ SWEEPS: list[tuple[str, sweep.SweepFunction]] = [
     ("escalation_realert", escalation_lifecycle.realert_unclaimed),
     ("escalation_claimed_reminder", escalation_lifecycle.remind_claimed),
     ("coordinator_digest", digest.digest_sweep),
-    ("pair_intro_reminder", closure.remind_unaccepted),
-    ("pair_fit_check", closure.ask_fit_check),
-    ("pair_end_reminder", closure.remind_end),
-    ("pair_programme_end", closure.end_programme),
+    ("pair_intro_reminder", pair_timeline.remind_unaccepted),
+    ("pair_fit_check", pair_timeline.ask_fit_check),
+    ("pair_end_reminder", pair_timeline.remind_end),
+    ("pair_programme_end", pair_timeline.end_programme),
     ("processed_updates", inbox.forget_old_update_ids),
 ]
 

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.core.callbacks import NUMBER, choice, payload_parts, shape
-from bot.programme import closure, decline, pairing
+from bot.programme import closure, decline, pair_start
 from bot.services import BotContext
 from handlers._common import Button, answer_expired_press, current_member, reply
 from handlers._edits import drop_buttons, edit_pressed
@@ -66,7 +66,7 @@ async def accept_button(update: Update, context: BotContext) -> None:
         await answer_expired_press(update, context)
         return
     services, t = context.services, context.services.t
-    outcome, pair = await pairing.accept(services, pair.id, member)
+    outcome, pair = await pair_start.accept(services, pair.id, member)
     if outcome == "stale" or pair is None:
         await answer_expired_press(update, context)
         return

@@ -14,8 +14,8 @@ from telegram.ext import (
 )
 
 from bot.core.callbacks import choice, payload_parts, shape
-from bot.programme.checkin_summary import finish_pulse
 from bot.programme.checkins import iso_week
+from bot.programme.pulse import finish_pulse
 from bot.services import BotContext
 from handlers._common import Button, answer_expired, current_member, language_of, reply
 from handlers._edits import remove_buttons

@@ -7,7 +7,8 @@ from datetime import datetime
 import aiosqlite
 
 from storage.db import Database
-from storage.escalations import Escalation, due_by
+from storage.escalation_timers import due_by
+from storage.escalations import Escalation
 from storage.timecodec import to_db
 
 

@@ -5,7 +5,6 @@ Telegram-free: returns the texts to show the mentee; everything for others goes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,7 @@ from bot.delivery.outbox_hooks import message_payload, queue
 from bot.programme import checkin_extras
 from bot.programme.checkins import MOOD_EMOJI, measure_answers, measure_due, trend
 from bot.programme.relay import deliver_time, relay_pairs
-from storage import checkins, engagement, members, pairs, pulses, sharing
+from storage import checkins, engagement, members, pairs, reachouts, sharing
 from storage.checkins import Checkin, Draft
 from storage.members import Member
 from storage.pairs import Pair
@@ -112,7 +111,7 @@ async def finish(services: Services, member: Member, draft: Draft) -> list[Reply
         if mentor is not None:
             await send_mentor_card(services, member, mentor, pair, checkin, shared_note, shown)
             if wants_contact:
-                await checkins.request_reachout(services.db, pair.id, checkin.id, now)
+                await reachouts.request_reachout(services.db, pair.id, checkin.id, now)
             replies.append(
                 (t(language, "checkin.mentor_will_see", alias=mentor.display_alias), None)
             )
@@ -278,60 +277,3 @@ async def send_mentor_card(
         not_before=deliver_time(mentor, now),
         now=now,
     )
-
-
-@dataclass(frozen=True)
-class PulseFlags:
-    """A finished pulse: a low answer, and whether the mentor asked for support."""
-
-    low: bool
-    wants_support: bool
-
-
-async def finish_pulse(services: Services, member: Member, period: str) -> PulseFlags:
-    """Count the pulse (anonymised) and tell coordinators about a low answer or a request."""
-    t, now = services.t, services.clock.now()
-    pulse = await pulses.get(services.db, member.id, period) or {}
-    await engagement.record(
-        services.db,
-        services.pseudonym_key,
-        kind="pulse_done",
-        now=now,
-        telegram_id=member.telegram_id,
-        role="mentor",
-        value=pulse.get("wellbeing"),
-    )
-    await engagement.record(
-        services.db,
-        services.pseudonym_key,
-        kind="pulse_going",
-        now=now,
-        telegram_id=member.telegram_id,
-        role="mentor",
-        value=pulse.get("going"),
-    )
-    low_at = services.content.checkins.pulse.low_at_or_below
-    flags = PulseFlags(
-        low=any((pulse.get(key) or 5) <= low_at for key in ("going", "wellbeing")),
-        wants_support=bool(pulse.get("wants_support")),
-    )
-    if flags.low or flags.wants_support:
-        language = services.settings.default_language
-        reasons = [t(language, "pulse.reason_low")] if flags.low else []
-        if flags.wants_support:
-            reasons.append(t(language, "pulse.reason_support"))
-        await notify_coordinators(
-            services,
-            key=f"pulse_flag:{member.code}:{period}",
-            kind="pulse_flag",
-            text=t(
-                language,
-                "pulse.coord",
-                code=member.code,
-                alias=member.display_alias,
-                going=pulse.get("going") or "-",
-                wellbeing=pulse.get("wellbeing") or "-",
-                reasons=", ".join(reasons),
-            ),
-        )
-    return flags

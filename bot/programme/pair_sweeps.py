@@ -14,7 +14,7 @@ from bot.delivery.outbox_hooks import message_payload, queue
 from bot.delivery.sweep import SweepContext
 from bot.programme.checkins import iso_week
 from bot.programme.relay import HOLD, deliver_time, tell_failures
-from storage import checkins, members, outbox_sending, pairs, pulses, relay
+from storage import checkins, members, outbox_sending, pairs, pulses, reachouts, relay
 from storage.outbox import NewMessage, enqueue_many
 
 
@@ -29,7 +29,7 @@ async def remind_reachouts(ctx: SweepContext) -> int:
     services, now = ctx.services, ctx.now
     settings = services.content.checkins.reachout
     t, sent = services.t, 0
-    for request in await checkins.due_mentor_reminders(
+    for request in await reachouts.due_mentor_reminders(
         services.db, now - timedelta(hours=settings.remind_mentor_hours)
     ):
         pair = await pairs.get(services.db, request.pair_id)
@@ -61,8 +61,8 @@ async def remind_reachouts(ctx: SweepContext) -> int:
                 not_before=deliver_time(mentor, now),
                 now=now,
             )
-        await checkins.mark_reachout(services.db, request.id, "mentor_reminded_at", now)
-    for request in await checkins.due_coordinator_notices(
+        await reachouts.mark_reachout(services.db, request.id, "mentor_reminded_at", now)
+    for request in await reachouts.due_coordinator_notices(
         services.db, now - timedelta(hours=settings.tell_coordinators_hours)
     ):
         pair = await pairs.get(services.db, request.pair_id)
@@ -80,7 +80,7 @@ async def remind_reachouts(ctx: SweepContext) -> int:
                     ),
                 ),
             )
-        await checkins.mark_reachout(services.db, request.id, "coordinators_told_at", now)
+        await reachouts.mark_reachout(services.db, request.id, "coordinators_told_at", now)
     if sent:
         services.outbox.wake()
     return sent

@@ -1,4 +1,4 @@
-"""Making pairs: approval, manual pairing, introductions, [I'm in].
+"""Making pairs: approval, manual pairing, and the helpers a pair's transactions share.
 
 Every pair is created inside ONE transaction that re-checks both members (so two coordinators
 approving at once, or a suggestion gone stale, can never make a second pair) and queues the
@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from bot.core.clock import from_db, to_db
-from bot.core.i18n import Html
 from bot.delivery.lanes import Lane
 from bot.delivery.outbox_hooks import message_payload, queue
+from bot.programme.introductions import introduce
 from bot.programme.proposals import mentor_profile
 from storage import audit, engagement, pairs, suggestions
 from storage.members import MEMBER_COLUMNS, Member, member_from_row
@@ -228,56 +228,8 @@ async def _create(
             role=member.role,
             pair_code=pair.code,
         )
-    await _introduce(services, connection, pair, mentee, mentor, now)
+    await introduce(services, connection, pair, mentee, mentor, now)
     return pair
-
-
-def shared_text(services: Services, language: str, mentee: Member, mentor: Member) -> Html:
-    """What the two have in common, for the introductions (labels, in the reader's words)."""
-    areas = sorted(set(mentee.focus_areas) & set(mentor.lived_experience))
-    labels = [services.content.intake.label("focus_areas", a, language).lower() for a in areas]
-    return (
-        services.t(language, "pair.shared_areas", areas=", ".join(labels))
-        if labels
-        else services.t(language, "pair.shared_none")
-    )
-
-
-async def _introduce(
-    services: Services,
-    connection: aiosqlite.Connection,
-    pair: pairs.Pair,
-    mentee: Member,
-    mentor: Member,
-    now: datetime,
-) -> None:
-    """Queue both introductions with [I'm in] [Not for me] (in the pair's transaction)."""
-    t, weeks = services.t, services.settings.program_weeks
-    sign = services.signer.sign
-    button, decline = sign("pair", "in", pair.id), sign("pair", "no", pair.id)
-    for member, partner in ((mentee, mentor), (mentor, mentee)):
-        language = member.language
-        text = t(
-            language,
-            f"pair.intro_{member.role}",
-            partner=partner.display_alias,
-            shared=shared_text(services, language, mentee, mentor),
-            weeks=weeks,
-        )
-        await queue(
-            services,
-            key=f"pair:{pair.code}:intro:{member.role}",
-            chat_id=member.telegram_id,
-            member_id=member.id,
-            lane=Lane.INTERACTIVE,
-            kind="introduction",
-            payload=message_payload(
-                text,
-                [[(t(language, "pair.im_in"), button), (t(language, "pair.not_for_me"), decline)]],
-            ),
-            now=now,
-            connection=connection,
-        )
 
 
 async def set_status(
@@ -288,61 +240,6 @@ async def set_status(
         "UPDATE members SET status = ?, updated_at = ? WHERE id = ?",
         (status, to_db(now), member_id),
     )
-
-
-async def accept(services: Services, pair_id: int, member: Member) -> tuple[str, pairs.Pair | None]:
-    """[I'm in]: 'waiting' (partner not yet), 'started' (both in), 'already' or 'stale'."""
-    now = services.clock.now()
-    config = services.content.matching
-    async with services.db.transaction() as connection:
-        pair = await pairs.get(connection, pair_id)
-        role = pair.role_of(member.id) if pair else None
-        if pair is None or role is None or pair.status != "introduced":
-            return "stale", pair
-        if pair.accepted_by(member.id):
-            return "already", pair
-        await pairs.record_acceptance(connection, pair, role, now)
-        await engagement.record(
-            connection,
-            services.pseudonym_key,
-            kind="accepted",
-            now=now,
-            telegram_id=member.telegram_id,
-            role=role,
-            pair_code=pair.code,
-        )
-        pair = await pairs.get(connection, pair_id)
-        assert pair is not None
-        if not (pair.mentee_accepted_at and pair.mentor_accepted_at):
-            return "waiting", pair
-        await pairs.activate(
-            connection,
-            pair.id,
-            now=now,
-            ends_at=now + timedelta(weeks=services.settings.program_weeks),
-            fit_check_at=now + timedelta(days=config.fit_check_days),
-        )
-        assert pair.mentee_id is not None
-        await set_status(connection, pair.mentee_id, "active", now)
-        partner = await member_in(connection, pair.partner_of(member.id) or 0)
-        if partner is not None:
-            await queue_to_member(
-                services,
-                connection,
-                partner,
-                key=f"pair:{pair.code}:started",
-                text=services.t(
-                    partner.language,
-                    "pair.started",
-                    partner=member.display_alias,
-                    weeks=services.settings.program_weeks,
-                ),
-                kind="pair_started",
-                now=now,
-            )
-        pair = await pairs.get(connection, pair_id)
-    services.outbox.wake()
-    return "started", pair
 
 
 async def queue_to_member(

@@ -17,7 +17,7 @@ from bot.delivery.lanes import Lane
 from bot.delivery.notify import notify_coordinators
 from bot.delivery.outbox_hooks import message_payload, queue
 from bot.programme.signals import is_night
-from storage import checkins, engagement, members, pairs, relay
+from storage import engagement, members, pairs, reachouts, relay
 from storage.members import Member
 from storage.outbox import DueItem
 from storage.pairs import Pair
@@ -118,7 +118,9 @@ async def queue_copy(
         role=sender.role,
         pair_code=pair.code,
     )
-    if sender.id == pair.mentor_id and await checkins.complete_reachouts(services.db, pair.id, now):
+    if sender.id == pair.mentor_id and await reachouts.complete_reachouts(
+        services.db, pair.id, now
+    ):
         await engagement.record(
             services.db,
             services.pseudonym_key,
@@ -267,7 +269,7 @@ async def reached_out(services: Services, mentor: Member, pair: Pair) -> bool:
     """The mentor says they reached out: close the mentee's open requests for contact (and
     count it, anonymised); False if none was open."""
     now = services.clock.now()
-    closed = await checkins.complete_reachouts(services.db, pair.id, now)
+    closed = await reachouts.complete_reachouts(services.db, pair.id, now)
     if closed:
         await engagement.record(
             services.db,

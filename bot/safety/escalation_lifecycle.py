@@ -20,7 +20,7 @@ from bot.delivery.notify import notify_coordinators
 from bot.delivery.outbox_hooks import message_payload, queue
 from bot.delivery.sweep import SweepContext
 from bot.safety.escalation import edit_alert, member_of, minutes_between, send_alert
-from storage import audit, coordinator_group, engagement, escalations
+from storage import audit, coordinator_group, engagement, escalation_timers, escalations
 from storage.escalations import Escalation
 
 if TYPE_CHECKING:
@@ -151,11 +151,11 @@ async def realert_unclaimed(context: SweepContext) -> int:
     t, language = services.t, services.settings.default_language
     cap = services.settings.escalation_realerts_per_day
     count = 0
-    for escalation in await escalations.due_realerts(services.db, now):
+    for escalation in await escalation_timers.due_realerts(services.db, now):
         day = _local_day(services, now)
         today = escalation.realerts_that_day if escalation.realert_day == day else 0
         if today >= cap:
-            await escalations.postpone_realert(
+            await escalation_timers.postpone_realert(
                 services.db, escalation.id, next_morning(services, now)
             )
             continue
@@ -175,7 +175,7 @@ async def realert_unclaimed(context: SweepContext) -> int:
         # The message and the new due time commit together: a crash re-sends at most once,
         # and an alert claimed since it was selected is not posted again.
         async with services.db.transaction() as connection:
-            if not await escalations.mark_realerted(
+            if not await escalation_timers.mark_realerted(
                 connection, escalation.id, next_at=following, now=now, day=day
             ):
                 continue
@@ -206,13 +206,15 @@ async def remind_claimed(context: SweepContext) -> int:
     t, language = services.t, services.settings.default_language
     every = timedelta(minutes=services.settings.escalation_claimed_remind_minutes)
     count = 0
-    for escalation in await escalations.due_claim_reminders(services.db, now):
+    for escalation in await escalation_timers.due_claim_reminders(services.db, now):
         hours = minutes_between(escalation.claimed_at, now) // 60
         code = escalation.member_code or "?"
         to_claimer = escalation.reminders == 0 and escalation.claimed_by is not None
         following = now + (every if to_claimer else timedelta(days=1))
         async with services.db.transaction() as connection:
-            if not await escalations.mark_reminded(connection, escalation.id, next_at=following):
+            if not await escalation_timers.mark_reminded(
+                connection, escalation.id, next_at=following
+            ):
                 continue
             if to_claimer:
                 assert escalation.claimed_by is not None
