@@ -14,12 +14,8 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.services import BotContext
-from handlers._common import (
-    answer_unknown_command,
-    is_coordinator,
-    is_coordinator_button,
-    is_coordinator_command,
-)
+from handlers._common import answer_unknown_command
+from handlers._coordinators import is_coordinator, is_coordinator_button, is_coordinator_command
 
 if TYPE_CHECKING:  # annotations only
     from handlers._common import Handlers, Wiring

@@ -16,13 +16,8 @@ from bot.safety import alert_contact
 from bot.safety import escalation_lifecycle as lifecycle
 from bot.safety.escalation import alert_view, member_of
 from bot.services import BotContext
-from handlers._common import (
-    Button,
-    answer_expired,
-    coordinator_commands,
-    coordinator_language,
-    reply,
-)
+from handlers._common import Button, answer_expired, reply
+from handlers._coordinators import coordinator_commands, coordinator_language
 from handlers._edits import edit_pressed
 from storage import escalations, pairs
 from storage.escalations import Escalation

@@ -10,7 +10,8 @@ from telegram.ext import CommandHandler
 from bot.core.codes import normalise_code
 from bot.programme.approval import approve
 from bot.services import BotContext
-from handlers._common import coordinator_commands, reply
+from handlers._common import reply
+from handlers._coordinators import coordinator_commands
 from storage import members
 
 if TYPE_CHECKING:  # annotations only

@@ -11,7 +11,8 @@ from bot.console import broadcast
 from bot.core.callbacks import NUMBER, choice, payload_parts, shape
 from bot.core.i18n import escape
 from bot.services import BotContext
-from handlers._common import answer_expired, coordinator_commands, reply
+from handlers._common import answer_expired, reply
+from handlers._coordinators import coordinator_commands
 from handlers._edits import remove_buttons
 from storage import broadcasts
 

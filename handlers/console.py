@@ -18,7 +18,7 @@ from bot.core.i18n import Html
 from bot.delivery.lanes import Lane, lane_args
 from bot.programme import help_menu
 from bot.services import BotContext
-from handlers._common import actor, coordinator_commands, is_coordinator, say, thread_of
+from handlers._coordinators import actor, coordinator_commands, is_coordinator, say, thread_of
 from storage import audit
 
 if TYPE_CHECKING:  # annotations only

@@ -17,7 +17,7 @@ from bot.core import words
 from bot.core.callbacks import CODE, payload_parts, shape
 from bot.core.i18n import Html
 from bot.services import BotContext
-from handlers._common import actor, is_coordinator, say
+from handlers._coordinators import actor, is_coordinator, say
 from storage import audit, console, members
 from storage.members import Member
 

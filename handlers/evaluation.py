@@ -12,7 +12,7 @@ from telegram.ext import CommandHandler
 from bot.console.evaluation_report import BadScope, Busy, build, parse_scope, words_for
 from bot.delivery.lanes import Lane, lane_args
 from bot.services import BotContext
-from handlers._common import actor, coordinator_commands, say, thread_of
+from handlers._coordinators import actor, coordinator_commands, say, thread_of
 from storage import audit
 
 if TYPE_CHECKING:  # annotations only

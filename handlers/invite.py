@@ -10,7 +10,8 @@ from telegram.ext import CommandHandler
 
 from bot.programme import invites
 from bot.services import BotContext
-from handlers._common import actor, coordinator_commands, reply
+from handlers._common import reply
+from handlers._coordinators import actor, coordinator_commands
 
 if TYPE_CHECKING:  # annotations only
     from handlers._common import Handlers, Wiring

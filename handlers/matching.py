@@ -16,13 +16,8 @@ from bot.core.callbacks import NUMBER, payload_parts, shape
 from bot.core.i18n import Html
 from bot.programme import pairing, proposals
 from bot.services import BotContext
-from handlers._common import (
-    Button,
-    actor_of,
-    coordinator_commands,
-    coordinator_language,
-    reply,
-)
+from handlers._common import Button, reply
+from handlers._coordinators import actor_of, coordinator_commands, coordinator_language
 from handlers._edits import edit_pressed, remove_buttons
 from storage import members, suggestions
 

@@ -14,12 +14,8 @@ from bot.core.clock import from_db
 from bot.programme import closure, pairing, proposals
 from bot.programme.left_out import render_broken
 from bot.services import BotContext
-from handlers._common import (
-    actor_of,
-    coordinator_commands,
-    coordinator_language,
-    reply,
-)
+from handlers._common import reply
+from handlers._coordinators import actor_of, coordinator_commands, coordinator_language
 from handlers._edits import drop_buttons
 from storage import members, pairs
 from storage.members import Member

@@ -13,7 +13,8 @@ from bot.catalog._base import ContentError
 from bot.core import words
 from bot.core.i18n import escape
 from bot.services import BotContext
-from handlers._common import coordinator_commands, reply
+from handlers._common import reply
+from handlers._coordinators import coordinator_commands
 from storage import audit
 
 if TYPE_CHECKING:  # annotations only

@@ -12,7 +12,8 @@ from telegram.ext import CommandHandler
 from bot.core.codes import normalise_code
 from bot.programme.suspension import Actor, revoke, suspend, unsuspend
 from bot.services import BotContext
-from handlers._common import actor, coordinator_commands, reply
+from handlers._common import reply
+from handlers._coordinators import actor, coordinator_commands
 from storage import members
 
 if TYPE_CHECKING:  # annotations only

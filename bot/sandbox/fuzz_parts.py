@@ -239,7 +239,7 @@ def signed_prefixes(sandbox: Sandbox) -> list[list[str]]:
 def command_names() -> list[str]:
     """Every member and coordinator command the bot declares, plus a few it does not."""
     from bot.programme.help_menu import COORDINATOR_COMMANDS, ROLE_COMMANDS
-    from handlers._common import COORDINATOR_ONLY
+    from handlers._coordinators import COORDINATOR_ONLY
 
     names = {name for names in ROLE_COMMANDS.values() for name in names}
     names |= set(COORDINATOR_COMMANDS) | set(COORDINATOR_ONLY)

@@ -11,7 +11,7 @@ import pytest
 from bot.programme.help_menu import COORDINATOR_COMMANDS
 from bot.sandbox.client import GroupMember
 from bot.sandbox.harness import Sandbox
-from handlers._common import COORDINATOR_ONLY
+from handlers._coordinators import COORDINATOR_ONLY
 from storage import audit, members
 
 OTHER_GROUP = -1009999999999

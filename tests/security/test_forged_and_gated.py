@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.core.callbacks import CallbackSigner
 from bot.sandbox.client import GroupMember, SandboxMessage
 from bot.sandbox.harness import Sandbox
-from handlers._common import COORDINATOR_ONLY
+from handlers._coordinators import COORDINATOR_ONLY
 from storage import audit
 from tests.security.helpers import sends, state
 
