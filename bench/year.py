@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.year_seed import FIRST_ID, seed_year
-from bot.console import charts
+from bot.console import chart_worker
 from bot.console.dashboard import build_dashboard, build_export
 from bot.delivery.sweep import SweepContext, registered
 from bot.sandbox.harness import Sandbox, sandbox_settings
@@ -133,7 +133,7 @@ async def main() -> None:
         print(f"{table:<16} {await db.fetch_value(f'SELECT COUNT(*) FROM {table}'):>9,} rows")
     size = sum(path.stat().st_size for path in folder.glob("companion.sqlite3*"))
     print(f"database size {size / 2**20:.0f} MiB; fake round trip {args.latency * 1000:.0f} ms")
-    worker = None if args.cold_chart else charts.start_worker()
+    worker = None if args.cold_chart else chart_worker.start_worker()
     if worker is not None:  # what the bot's warm-up does after start-up
         await asyncio.wrap_future(worker.submit(int))
     lag = LoopLag()

@@ -12,7 +12,7 @@ from telegram.error import NetworkError, TimedOut
 
 import bot.app as app_module
 from bot.app import build_application, set_command_menus, start_background_work
-from bot.console import charts
+from bot.console import chart_worker
 from bot.content import ContentStore, load_content
 from bot.core.clock import ScaledClock, clock_for
 from bot.delivery.inbox import replay_unhandled
@@ -222,7 +222,7 @@ async def _run_locked(settings: Settings) -> int:
             await app.shutdown()  # flushes persistence
         await db.close()
         risk_lexicon.release_refinement()
-        charts.stop_worker()
+        chart_worker.stop_worker()
     return 0
 
 
@@ -231,4 +231,4 @@ def warm_up() -> None:
     screen is complete without it) and the chart worker process (the first /dashboard would
     otherwise wait for it to start and import matplotlib)."""
     risk_lexicon.release_refinement()
-    charts.start_worker()
+    chart_worker.start_worker()

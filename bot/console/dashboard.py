@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.console.charts import render_off_loop
+from bot.console.chart_worker import render_off_loop
 from bot.console.export import report_csv
 from bot.console.reports import Report, Stat, build_report, report_from_inputs
 from bot.core.i18n import Html

@@ -21,7 +21,7 @@ from storage import evaluation as rows
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.console.evaluation_pdf import Words
+    from bot.console.evaluation_panels import Words
     from bot.core.i18n import Translator
 
 

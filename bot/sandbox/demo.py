@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.clock import FakeClock
+from bot.sandbox.demo_cast import CAST, COORDINATOR_ID, DEMO_START
 from bot.sandbox.demo_resume import resume, save_point
-from bot.sandbox.demo_seed import CAST, COORDINATOR_ID, DEMO_START, seed_programme
+from bot.sandbox.demo_seed import seed_programme
 from bot.sandbox.demo_session import Demo, StepFailed
 from bot.sandbox.harness import Sandbox, sandbox_settings
 

@@ -1,139 +1,22 @@
-"""The demo's programme: a cast of members at different stages, one pair with history, a past cohort.
+"""The demo's programme: the cast as members, one pair with history, then the past cohort.
 
 Everything is written through the storage functions the bot itself uses, so the demo starts from
-a state the real flows could have produced. The past cohort exists only as anonymised engagement
-events (its members finished and were forgotten), so /dashboard has enough people to show figures
-that small-cell suppression would otherwise hide.
+a state the real flows could have produced. Who the cast are lives in bot/sandbox/demo_cast.py,
+the anonymised past cohort in bot/sandbox/demo_seed_past.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from bot.content import Content
-from bot.core.clock import from_db, to_db
-from bot.core.pseudonym import content_number
+from bot.core.clock import from_db
 from bot.programme.checkins import iso_week
+from bot.sandbox.demo_cast import CAST, COORDINATOR_ID, DEMO_START
+from bot.sandbox.demo_seed_past import seed_past_cohort
 from storage import audit, checkins, engagement, members, pairs, relay, training
 from storage.db import Database
-
-# The demo always starts at the same moment, so a scripted run prints the same transcript.
-DEMO_START = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)  # a Thursday morning
-PAST_COHORT_PAIRS = 36
-COORDINATOR_ID = 999
-
-
-@dataclass(frozen=True)
-class Persona:
-    """Someone you can act as in the demo."""
-
-    key: str
-    name: str
-    telegram_id: int
-    language: str
-    story: str  # who they are, for the who-is-who table
-    profile: dict[str, Any] | None = None  # None: not a member yet (they will /start)
-    joined_days_ago: float = 0.02  # when they consented
-
-
-def _days(n: float) -> str:
-    return to_db(DEMO_START - timedelta(days=n))
-
-
-CAST: tuple[Persona, ...] = (
-    Persona("ana", "Ana", 111, "en", "new here: has never talked to the bot (try /start)"),
-    Persona(
-        "eva",
-        "Eva",
-        222,
-        "es",
-        "mentee, just consented, stopped intake at the alias question (speaks Spanish)",
-        {"role": "mentee", "status": "intake", "intake_step": "alias"},
-    ),
-    Persona(
-        "lea",
-        "Lea",
-        333,
-        "en",
-        "mentee, intake done, waiting for a match for 12 days",
-        {
-            "role": "mentee",
-            "status": "waiting",
-            "alias": "Lea",
-            "age_band": "25-34",
-            "languages_spoken": ["en"],
-            "focus_areas": ["anxiety", "loneliness"],
-            "checkin_weekday": 2,
-            "checkin_time": "18:00",
-            "intake_done_at": _days(12),
-        },
-        13,
-    ),
-    Persona(
-        "sam",
-        "Sam",
-        444,
-        "en",
-        "mentee, paired with Max for 3 weeks, check-ins Mondays 18:00, last message 6 days ago",
-        {
-            "role": "mentee",
-            "status": "active",
-            "alias": "Sam",
-            "age_band": "35-44",
-            "languages_spoken": ["en"],
-            "focus_areas": ["grief", "low_mood"],
-            "checkin_weekday": 0,
-            "checkin_time": "18:00",
-            "intake_done_at": _days(30),
-        },
-        31,
-    ),
-    Persona(
-        "max",
-        "Max",
-        555,
-        "en",
-        "mentor, approved, mentoring Sam, room for one more (quiet hours 21:00-08:00)",
-        {
-            "role": "mentor",
-            "status": "active",
-            "alias": "Max",
-            "age_band": "35-44",
-            "languages_spoken": ["en", "es"],
-            "focus_areas": ["grief", "low_mood", "anxiety"],
-            "lived_experience": ["grief", "low_mood"],
-            "capacity": 2,
-            "intake_done_at": _days(60),
-            "code_agreed_at": _days(60),
-            "trained_at": _days(55),
-            "approved_at": _days(54),
-        },
-        61,
-    ),
-    Persona(
-        "tom",
-        "Tom",
-        666,
-        "en",
-        "mentor in training: 5 of 6 modules done (try /training)",
-        {
-            "role": "mentor",
-            "status": "training",
-            "alias": "Tom",
-            "age_band": "25-34",
-            "languages_spoken": ["en"],
-            "focus_areas": ["anxiety", "loneliness"],
-            "lived_experience": ["anxiety", "loneliness"],
-            "capacity": 1,
-            "intake_done_at": _days(6),
-            "code_agreed_at": _days(6),
-        },
-        7,
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -172,7 +55,7 @@ async def seed_programme(db: Database, key: bytes, content: Content) -> Seeded:
         )
     await _training_progress(db, created["tom"].id, content, now)
     pair = await _active_pair(db, key, created["sam"], created["max"], now)
-    await _past_cohort(db, key, now, content)
+    await seed_past_cohort(db, key, now, content)
     codes = {p.key: (created[p.key].code if p.key in created else None) for p in CAST}
     return Seeded(codes, pair.code)
 
@@ -358,89 +241,3 @@ async def _pair_records(
         await relay.mark_delivered(
             db, sender.telegram_id, 90_000 + number, receiver.telegram_id, 90_100 + number, moment
         )
-
-
-COPING_VOTES = {"anxious": 14, "low": 12, "cant_sleep": 11, "lonely": 6}
-
-
-async def _past_cohort(db: Database, key: bytes, now: datetime, content: Content) -> None:
-    """Anonymised events of 24 earlier pairs (12 weeks each, staggered), for the dashboard."""
-    first_id = 8_000_000
-    async with db.transaction() as connection:
-
-        async def event(
-            kind: str,
-            moment: datetime,
-            who: int | None = None,
-            role: str | None = None,
-            pair: str | None = None,
-            value: float | None = None,
-        ) -> None:
-            # They have left the programme: no member row, only the secret their events had.
-            secret = hashlib.sha256(b"past member %d" % who).digest() if who else None
-            await engagement.record(
-                connection,
-                key,
-                kind=kind,
-                now=moment,
-                secret=secret,
-                role=role,
-                pair_code=pair,
-                value=value,
-            )
-
-        for index in range(PAST_COHORT_PAIRS):
-            mentee, mentor = first_id + 2 * index, first_id + 2 * index + 1
-            code = f"PAST{index:02d}"
-            joined = now - timedelta(weeks=15) + timedelta(days=2 * index)
-            paired = joined + timedelta(days=5 + index % 4)
-            await event("consented", joined, mentee, "mentee")
-            await event("consented", joined - timedelta(days=20), mentor, "mentor")
-            for who, role in ((mentee, "mentee"), (mentor, "mentor")):
-                await event("paired", paired, who, role, code)
-                await event("accepted", paired + timedelta(hours=20), who, role, code)
-            await event(
-                "message_relayed", paired + timedelta(hours=6 + index % 20), mentor, "mentor", code
-            )
-            drops_out = index % 3 == 2
-            weeks = 3 if drops_out else 12
-            for week in range(weeks):
-                moment = paired + timedelta(weeks=week, days=1)
-                if moment >= now:
-                    break
-                if (index + week) % 5:  # most weeks, not all
-                    mood = min(5, 2 + (week + index % 3) // 4)
-                    await event("checkin_done", moment, mentee, "mentee", code, mood)
-                await event("message_relayed", moment + timedelta(hours=3), mentee, "mentee", code)
-                if week in (0, 6):
-                    await event(
-                        "who5_score",
-                        moment,
-                        mentee,
-                        "mentee",
-                        code,
-                        36 + 4 * (index % 5) + (4 * (index % 7) if week else 0),
-                    )
-            end = paired + timedelta(weeks=weeks)
-            if end < now:
-                reason = "mentee_left" if drops_out else "completed"
-                for who, role in ((mentee, "mentee"), (mentor, "mentor")):
-                    await event("ended", end, who, role, code, engagement.END_REASONS[reason])
-            if index % 3 == 0:
-                raised = paired + timedelta(weeks=2, hours=20)
-                await event("escalation_raised", raised, mentee, "mentee", code, 2)
-                await event(
-                    "escalation_claimed",
-                    raised + timedelta(minutes=4 + index % 9),
-                    None,
-                    "coordinator",
-                    None,
-                    4 + index % 9,
-                )
-        vote = 0
-        for feeling, votes in COPING_VOTES.items():
-            for _ in range(votes):
-                vote += 1
-                moment = now - timedelta(weeks=10) + timedelta(hours=37 * vote)
-                strategy = content.coping.feelings[feeling].strategies[0].id
-                await event("coping_helpful", moment, None, None, None, content_number(strategy))

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.console.evaluation import Scope, build_evaluation
-from bot.console.evaluation_pdf import DPI, HEIGHT_IN, WIDTH_IN, pages, render_pdf, render_png
+from bot.console.evaluation_panels import DPI, HEIGHT_IN, WIDTH_IN
+from bot.console.evaluation_pdf import pages, render_pdf, render_png
 from bot.console.evaluation_report import BadScope, Busy, build, parse_scope, report_csv, words_for
 from bot.console.evaluation_stats import survival
 from bot.content import load_content
