@@ -19,6 +19,8 @@ from storage import audit, data_rights, engagement, pairs, suspensions
 from storage.members import Member
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.services import Services
 
 
@@ -75,45 +77,17 @@ async def _partners(services: Services, member: Member) -> list[tuple[Member, st
 
 async def suspend(services: Services, member: Member, reason: str, actor: Actor) -> bool:
     """Suspend the member and pause their pairs; False if they already were suspended."""
-    now, t = services.clock.now(), services.t
+    now = services.clock.now()
     partners = await _partners(services, member)
-    stamp = now.strftime("%Y%m%d%H%M%S")
     async with services.db.transaction() as connection:
         if not await suspensions.mark_suspended(connection, member.id, reason, now):
             return False
-        await audit.record(
-            connection,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            action="suspend",
-            now=now,
-            subject=member.code,
-            detail=reason[:300],
-        )
-        await engagement.record(
-            connection,
-            services.pseudonym_key,
-            kind="suspended",
-            now=now,
-            telegram_id=member.telegram_id,
-            role=member.role,
-        )
-        await _tell(
-            connection,
-            services,
-            member,
-            f"suspended:{member.code}:{stamp}",
-            t(member.language, "suspend.to_member"),
-            ACCOUNT_NOTICE,
-        )
-        for partner, pair_code in partners:
-            await _tell(
-                connection,
-                services,
-                partner,
-                f"pair_paused:{pair_code}:{stamp}",
-                t(partner.language, "suspend.to_partner", alias=member.display_alias),
-            )
+        await _record_and_tell(
+            connection, services, member, partners, actor, now, action="suspend",
+            kind="suspended", detail=reason[:300],
+            member_words=("suspended", "suspend.to_member"),
+            partner_words=("pair_paused", "suspend.to_partner"),
+        )  # fmt: skip
     (await suspended_ids(services)).add(member.telegram_id)
     services.outbox.wake()
     return True
@@ -121,46 +95,67 @@ async def suspend(services: Services, member: Member, reason: str, actor: Actor)
 
 async def unsuspend(services: Services, member: Member, actor: Actor) -> bool:
     """Lift the suspension; held messages go out at the next sweep. False if not suspended."""
-    now, t = services.clock.now(), services.t
+    now = services.clock.now()
     partners = await _partners(services, member)
-    stamp = now.strftime("%Y%m%d%H%M%S")
     async with services.db.transaction() as connection:
         if not await suspensions.mark_unsuspended(connection, member.id, now):
             return False
-        await audit.record(
-            connection,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            action="unsuspend",
-            now=now,
-            subject=member.code,
-        )
-        await engagement.record(
-            connection,
-            services.pseudonym_key,
-            kind="unsuspended",
-            now=now,
-            telegram_id=member.telegram_id,
-            role=member.role,
-        )
-        await _tell(
-            connection,
-            services,
-            member,
-            f"unsuspended:{member.code}:{stamp}",
-            t(member.language, "suspend.lifted_member"),
-        )
-        for partner, pair_code in partners:
-            await _tell(
-                connection,
-                services,
-                partner,
-                f"pair_resumed:{pair_code}:{stamp}",
-                t(partner.language, "suspend.lifted_partner", alias=member.display_alias),
-            )
+        await _record_and_tell(
+            connection, services, member, partners, actor, now, action="unsuspend",
+            kind="unsuspended", detail=None,
+            member_words=("unsuspended", "suspend.lifted_member"),
+            partner_words=("pair_resumed", "suspend.lifted_partner"),
+        )  # fmt: skip
     (await suspended_ids(services)).discard(member.telegram_id)
     services.outbox.wake()
     return True
+
+
+async def _record_and_tell(
+    connection: aiosqlite.Connection,
+    services: Services,
+    member: Member,
+    partners: list[tuple[Member, str]],
+    actor: Actor,
+    now: datetime,
+    *,
+    action: str,
+    kind: str,
+    detail: str | None,
+    member_words: tuple[str, str],
+    partner_words: tuple[str, str],
+) -> None:
+    """Audit a suspension change, count it (anonymised) and tell the member and their partners.
+
+    ``member_words`` and ``partner_words`` are (idempotency key prefix, text key).
+    """
+    stamp = now.strftime("%Y%m%d%H%M%S")
+    await audit.record(
+        connection,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        action=action,
+        now=now,
+        subject=member.code,
+        detail=detail,
+    )
+    await engagement.record(
+        connection,
+        services.pseudonym_key,
+        kind=kind,
+        now=now,
+        telegram_id=member.telegram_id,
+        role=member.role,
+    )
+    prefix, text = member_words
+    message = services.t(member.language, text)
+    await _tell(
+        connection, services, member, f"{prefix}:{member.code}:{stamp}", message, ACCOUNT_NOTICE
+    )
+    prefix, text = partner_words
+    for partner, pair_code in partners:
+        words = services.t(partner.language, text, alias=member.display_alias)
+        await _tell(connection, services, partner, f"{prefix}:{pair_code}:{stamp}", words)
 
 
 async def revoke(services: Services, mentor: Member, reason: str, actor: Actor) -> list[str]:
