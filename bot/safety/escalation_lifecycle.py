@@ -53,24 +53,42 @@ async def claim(services: Services, escalation_id: int, *, by: int, name: str) -
         raised = from_db(escalation.created_at)
         if raised is not None:
             metrics.claimed((now - raised).total_seconds())
-        await engagement.record(
-            db,
-            services.pseudonym_key,
-            kind="escalation_claimed",
-            now=now,
-            role="coordinator",
-            value=minutes,
-        )
-        await audit.record(
-            db,
-            actor_id=by,
-            actor_name=name,
-            action="escalation_claimed",
-            now=now,
-            subject=escalation.member_code,
+        await _log_step(
+            services, escalation, "escalation_claimed", by, name, minutes, now=now,
             detail=f"escalation {escalation_id}, {minutes} min",
-        )
+        )  # fmt: skip
     return StepResult(changed, escalation)
+
+
+async def _log_step(
+    services: Services,
+    escalation: Escalation,
+    step: str,
+    by: int,
+    name: str,
+    minutes: int,
+    *,
+    now: datetime,
+    detail: str,
+) -> None:
+    """A claim or resolution: minutes since the alert (anonymised) and the coordinator's audit line."""
+    await engagement.record(
+        services.db,
+        services.pseudonym_key,
+        kind=step,
+        now=now,
+        role="coordinator",
+        value=minutes,
+    )
+    await audit.record(
+        services.db,
+        actor_id=by,
+        actor_name=name,
+        action=step,
+        now=now,
+        subject=escalation.member_code,
+        detail=detail,
+    )
 
 
 async def resolve(
@@ -93,23 +111,10 @@ async def resolve(
     escalation = await escalations.get(db, escalation_id)
     if changed and escalation is not None:
         minutes = minutes_between(escalation.created_at, now)
-        await engagement.record(
-            db,
-            services.pseudonym_key,
-            kind="escalation_resolved",
-            now=now,
-            role="coordinator",
-            value=minutes,
-        )
-        await audit.record(
-            db,
-            actor_id=by,
-            actor_name=name,
-            action="escalation_resolved",
-            now=now,
-            subject=escalation.member_code,
+        await _log_step(
+            services, escalation, "escalation_resolved", by, name, minutes, now=now,
             detail=f"escalation {escalation_id}: {outcome}",
-        )
+        )  # fmt: skip
         services.crisis.alert_words.pop(escalation_id, None)
     return StepResult(changed, escalation)
 
