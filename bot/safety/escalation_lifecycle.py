@@ -54,7 +54,7 @@ async def claim(services: Services, escalation_id: int, *, by: int, name: str) -
         if raised is not None:
             metrics.claimed((now - raised).total_seconds())
         await _log_step(
-            services, escalation, "escalation_claimed", by, name, minutes, now=now,
+            services, escalation, by, name, minutes, kind="escalation_claimed", now=now,
             detail=f"escalation {escalation_id}, {minutes} min",
         )  # fmt: skip
     return StepResult(changed, escalation)
@@ -63,11 +63,11 @@ async def claim(services: Services, escalation_id: int, *, by: int, name: str) -
 async def _log_step(
     services: Services,
     escalation: Escalation,
-    step: str,
     by: int,
     name: str,
     minutes: int,
     *,
+    kind: str,
     now: datetime,
     detail: str,
 ) -> None:
@@ -75,7 +75,7 @@ async def _log_step(
     await engagement.record(
         services.db,
         services.pseudonym_key,
-        kind=step,
+        kind=kind,
         now=now,
         role="coordinator",
         value=minutes,
@@ -84,7 +84,7 @@ async def _log_step(
         services.db,
         actor_id=by,
         actor_name=name,
-        action=step,
+        action=kind,
         now=now,
         subject=escalation.member_code,
         detail=detail,
@@ -112,7 +112,7 @@ async def resolve(
     if changed and escalation is not None:
         minutes = minutes_between(escalation.created_at, now)
         await _log_step(
-            services, escalation, "escalation_resolved", by, name, minutes, now=now,
+            services, escalation, by, name, minutes, kind="escalation_resolved", now=now,
             detail=f"escalation {escalation_id}: {outcome}",
         )  # fmt: skip
         services.crisis.alert_words.pop(escalation_id, None)
