@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         "train-risk", help="rebuild content/risk/model.npz from the corpus and print held-out figures"
     )
     train.add_argument("--sealed", action="store_true",
-                       help="also report the sealed test (content/risk/corpus/sealed_test.tsv), once")
+                       help="also report the sealed test (content/risk/corpus/sealed_test_3.tsv), once")
     return parser
 
 

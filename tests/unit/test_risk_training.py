@@ -115,7 +115,8 @@ def _corpus_root(tmp_path: Path) -> Path:
     fine = ["what a lovely day at the park", "i burned my hand on the oven", "this film killed me lol",
             "my exam went badly but ill be ok", "we had pizza and watched football"]
     for name, suffix in (("train_en.tsv", ""), ("train_en_2.tsv", " honestly"),
-                         ("train_es.tsv", " hoy"), ("round1_test.tsv", " ok")):
+                         ("train_es.tsv", " hoy"), ("round1_test.tsv", " ok"),
+                         ("round2_test.tsv", " yes")):
         lines = [f"risk\ten\texplicit_suicidal\t{t}{suffix}" for t in risky]
         lines += [f"ok\ten\teveryday\t{t}{suffix}" for t in fine]
         lines += [f"ok\ten\tpast_recovery\ttwo years ago {t}{suffix}" for t in risky]
@@ -131,6 +132,6 @@ def test_training_is_reproducible_and_reports_dropped_rows(tmp_path: Path) -> No
     train(root, out=second)
     assert first.read_bytes() == second.read_bytes()
     assert "train_en_2.tsv: 15 rows kept, 1 DROPPED (1 label disagrees with category)" in lines
-    held = [line.split()[0] for line in lines if line.startswith(("train_", "round1")) and "risk" in line]
-    assert held == ["train_en_2.tsv", "round1_test.tsv"]  # the original author's files are not held out
+    held = [line.split()[0] for line in lines if line.startswith(("train_", "round")) and "risk" in line]
+    assert held == ["train_en_2.tsv", "round1_test.tsv", "round2_test.tsv"]  # the original author's files are not held out
     RiskModel.load(first)
