@@ -133,5 +133,6 @@ def test_training_is_reproducible_and_reports_dropped_rows(tmp_path: Path) -> No
     assert first.read_bytes() == second.read_bytes()
     assert "train_en_2.tsv: 15 rows kept, 1 DROPPED (1 label disagrees with category)" in lines
     held = [line.split()[0] for line in lines if line.startswith(("train_", "round")) and "risk" in line]
-    assert held == ["train_en_2.tsv", "round1_test.tsv", "round2_test.tsv"]  # the original author's files are not held out
+    # the original author's files are not held out
+    assert held == ["train_en_2.tsv", "round1_test.tsv", "round2_test.tsv"]
     RiskModel.load(first)
