@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--sealed",
         action="store_true",
-        help="also report the sealed test (content/risk/corpus/sealed_test.tsv), once",
+        help="also report the sealed test (content/risk/corpus/sealed_test_3.tsv), once",
     )
     return parser
 

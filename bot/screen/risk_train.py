@@ -3,13 +3,14 @@
 Data (content/risk/corpus/README.md says who wrote what):
 - ``train_*.tsv``: training rows, one file per author and language (every file matching the glob
   is read; rows with a bad format, label, language or category are dropped and counted aloud);
-- ``round1_test.tsv``: the first sealed test, reported once on 2026-12-06, then used for
-  development: another author's words, held out like the other authors' files;
+- ``round1_test.tsv``, ``round2_test.tsv``: the first two sealed tests, each reported once on
+  2026-12-06 (the second: recall 0.920, FPR 0.028), then used for development: other authors'
+  words, held out like the other authors' files;
 - ``tests/data/risk_eval_*.tsv``: older lexicon sets, always in training, never held out;
-- ``sealed_test.tsv``: the sealed test, read only with ``--sealed``, after the model is written.
+- ``sealed_test_3.tsv``: the sealed test, read only with ``--sealed``, after the model is written.
 
 Measurement is grouped cross-validation by source file: each file by another author than the
-original corpus author (``round1_test.tsv`` and the later ``train_*_2.tsv`` ...) is held out in
+original corpus author (the ``round*_test.tsv`` and the later ``train_*.tsv`` ...) is held out in
 turn and the model is trained on all the others, so every figure is on words their author never
 lent to the model. The thresholds are the ones with the highest pooled held-out
 recall whose false-positive rate stays within MAX_FPR in each language (three numbers chosen on
@@ -65,17 +66,18 @@ GROUP_NAMES = ("danger", "framed", "imminent", "mentor", "ok", "self")
 CLASSES = tuple(sorted(set(GROUPS) | set(GROUP_NAMES)))
 CLASS_GROUPS = {**{name: name for name in GROUP_NAMES}, **GROUPS}
 CORPUS = Path("content/risk/corpus")
-ROUND1 = "round1_test.tsv"
-SEALED = "sealed_test.tsv"
+# Former sealed tests, each reported once and then used for development.
+ROUNDS = ("round1_test.tsv", "round2_test.tsv")
+SEALED = "sealed_test_3.tsv"
 # The original authors' files are always trained on: held out, each leaves its language with
 # too little data for the figure to say anything about the shipped model (recall fell to 0.67
 # English and 0.74 Spanish). Every other file (other authors) is held out in turn.
 ANCHORS = frozenset({"train_en.tsv", "train_es.tsv"})
 MIN_DF = 2
-# Chosen on the held-out files (pooled recall at <= 5% false positives, both languages): C=0.3
-# 0.61, 1: 0.74, 3: 0.84, 10: 0.81, 30: 0.81 (stronger regularisation carries over to other authors
-# better, down to a point).
-C_VALUE = 3.0
+# Chosen on the held-out files (pooled recall at <= 5% false positives, both languages). With
+# the first three held-out files: C=0.3 0.61, 1: 0.74, 3: 0.84, 10: 0.81, 30: 0.81. With all
+# five (more data): C=3 0.878 at 4.7% false positives, 10: 0.887 at 4.9%, 30: 0.883 at 4.6%.
+C_VALUE = 10.0
 MAX_FPR = 0.05  # the target false-positive rate; the thresholds maximise recall within it
 # Finer where the false-positive target usually binds.
 CONCERN_GRID = (
@@ -102,7 +104,7 @@ def class_of(example: Example) -> str:
 def load_sources(root: Path) -> tuple[dict[str, list[Example]], list[Example], list[str]]:
     """(rows by corpus file name, the older always-train rows, lines saying what was dropped)."""
     corpus = root / CORPUS
-    paths = [*sorted(corpus.glob("train_*.tsv")), corpus / ROUND1]
+    paths = [*sorted(corpus.glob("train_*.tsv")), *(corpus / name for name in ROUNDS)]
     sources: dict[str, list[Example]] = {}
     lines: list[str] = []
     for path in paths:

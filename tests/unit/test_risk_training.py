@@ -140,6 +140,7 @@ def _corpus_root(tmp_path: Path) -> Path:
         ("train_en_2.tsv", " honestly"),
         ("train_es.tsv", " hoy"),
         ("round1_test.tsv", " ok"),
+        ("round2_test.tsv", " yes"),
     ):
         lines = [f"risk\ten\texplicit_suicidal\t{t}{suffix}" for t in risky]
         lines += [f"ok\ten\teveryday\t{t}{suffix}" for t in fine]
@@ -157,12 +158,8 @@ def test_training_is_reproducible_and_reports_dropped_rows(tmp_path: Path) -> No
     assert first.read_bytes() == second.read_bytes()
     assert "train_en_2.tsv: 15 rows kept, 1 DROPPED (1 label disagrees with category)" in lines
     held = [
-        line.split()[0]
-        for line in lines
-        if line.startswith(("train_", "round1")) and "risk" in line
+        line.split()[0] for line in lines if line.startswith(("train_", "round")) and "risk" in line
     ]
-    assert held == [
-        "train_en_2.tsv",
-        "round1_test.tsv",
-    ]  # the original author's files are not held out
+    # the original author's files are not held out
+    assert held == ["train_en_2.tsv", "round1_test.tsv", "round2_test.tsv"]
     RiskModel.load(first)
