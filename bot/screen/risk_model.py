@@ -49,9 +49,9 @@ class RiskModel:
         if meta.get("format") != FORMAT:
             raise ModelError(f"{name}: unknown model format {meta.get('format')!r}")
         vocabulary = bytes(arrays["vocabulary"]).decode("utf-8").split("\n")
-        # Kept as stored (float16: half the memory); the few rows a message uses are widened
-        # to float32 when it is scored, which is exact, so scores are the same as before.
-        self.coef = np.asarray(arrays["coef"])
+        # Widened from the stored float16 once (exact): widening the rows each message uses
+        # instead would save ~4 MB but cost ~8% of the screen's time, and speed matters more here.
+        self.coef = np.asarray(arrays["coef"], dtype=np.float32)
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
         idf = np.asarray(arrays["idf"], dtype=np.float64)
         self.classes: tuple[str, ...] = tuple(meta["classes"])
@@ -106,7 +106,7 @@ class RiskModel:
         indices, values = self.vectoriser.transform(normalised)
         scores = self.intercept.copy()
         if len(indices):
-            scores += values @ self.coef[indices].astype(np.float32)
+            scores += values @ self.coef[indices]
         scores -= scores.max()
         exp = np.exp(scores)
         found = exp / exp.sum()
@@ -125,7 +125,7 @@ class RiskModel:
         scores = np.tile(self.intercept, (len(spans), 1))
         if len(indices):
             present, first = np.unique(units, return_index=True)
-            weighted = self.coef[indices].astype(np.float32) * values.astype(np.float32)[:, None]
+            weighted = self.coef[indices] * values.astype(np.float32)[:, None]
             scores[present] += np.add.reduceat(weighted, first, axis=0)
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
