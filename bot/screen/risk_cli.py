@@ -73,7 +73,7 @@ def run_train(sealed: bool) -> int:
     except ImportError as exc:  # scikit-learn is a training extra only
         print(f"Training needs scikit-learn: pip install -e '.[train]' ({exc})", file=sys.stderr)
         return 2
-    from bot.screen.risk_train import CORPUS, SEALED
+    from bot.screen.risk_corpus import CORPUS, SEALED
 
     root = Path(__file__).resolve().parents[2]
     if sealed and not (root / CORPUS / SEALED).is_file():

@@ -22,58 +22,30 @@ Needs scikit-learn (the ``train`` extra); the running bot does not.
 
 from __future__ import annotations
 
-import math
 import sys
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bot.screen.risk_features import WORD_PREFIX, clauses, expand, term_counts, weights
+from bot.screen.risk_corpus import (
+    ANCHORS,
+    CLASS_GROUPS,
+    CLASSES,
+    CORPUS,
+    SEALED,
+    class_of,
+    clause_rows,
+    load_sources,
+    matrix,
+    unique,
+    vocabulary,
+)
+from bot.screen.risk_features import expand
 from bot.screen.risk_lexicon import LexiconScreen, normalise
 from bot.screen.risk_model import FORMAT, MODEL_FILE, RiskModel, Thresholds, meta_array, write_model
-from bot.screen.risk_report import Example, crisis, figures, read_corpus, read_labelled, table
+from bot.screen.risk_report import Example, crisis, figures, read_labelled, table
 
-GROUPS = {
-    "explicit_suicidal": "self",
-    "passive_death_wish": "self",
-    "hopelessness_burden": "self",
-    "plan_preparation": "self",
-    "farewell": "self",
-    "last_message": "self",
-    "self_harm": "self",
-    "overdose_relapse": "self",
-    "psychosis_commands": "self",
-    "hidden_in_ordinary": "self",
-    "danger_from_others": "danger",
-    "imminent_act": "imminent",
-    "past_recovery": "framed",
-    "media_news": "framed",
-    "reported_speech": "framed",
-    "mentor_question": "mentor",
-    "idiom": "ok",
-    "ordinary_sadness": "ok",
-    "literal_injury": "ok",
-    "everyday": "ok",
-}
-LEGACY = {"none": "ok", "concern": "self", "high": "self", "imminent": "imminent"}
-GROUP_NAMES = ("danger", "framed", "imminent", "mentor", "ok", "self")
-# One class per corpus category (the older sets' rows are classed by group): finer classes
-# separate a farewell from a holiday greeting better than one broad "self" class would.
-CLASSES = tuple(sorted(set(GROUPS) | set(GROUP_NAMES)))
-CLASS_GROUPS = {**{name: name for name in GROUP_NAMES}, **GROUPS}
-CORPUS = Path("content/risk/corpus")
-# Former sealed tests, each reported once and then used for development.
-ROUNDS = ("round1_test.tsv", "round2_test.tsv")
-SEALED = "sealed_test_3.tsv"
-# The original authors' files are always trained on: held out, each leaves its language with
-# too little data for the figure to say anything about the shipped model (recall fell to 0.67
-# English and 0.74 Spanish). Every other file (other authors) is held out in turn.
-ANCHORS = frozenset({"train_en.tsv", "train_es.tsv"})
-MIN_DF = 2
 # Chosen on the held-out files (pooled recall at <= 5% false positives, both languages). With
 # the first three held-out files: C=0.3 0.61, 1: 0.74, 3: 0.84, 10: 0.81, 30: 0.81. With all
 # five (more data): C=3 0.878 at 4.7% false positives, 10: 0.887 at 4.9%, 30: 0.883 at 4.6%.
@@ -90,99 +62,7 @@ CONCERN_GRID = (
 CLAUSE_GRID = (0.95, 0.98, 0.995)
 GATE_GRID = (0.3, 0.5, 0.7)
 SEED = 20261206
-AUGMENTED = frozenset({"everyday", "ordinary_sadness", "literal_injury", "past_recovery"})
 CLAUSE_WEIGHT = 0.5
-
-
-def class_of(example: Example) -> str:
-    """The model's class for a corpus row."""
-    if example.category in GROUPS:
-        return example.category
-    return LEGACY.get(example.category, "self" if example.risk else "ok")
-
-
-def load_sources(root: Path) -> tuple[dict[str, list[Example]], list[Example], list[str]]:
-    """(rows by corpus file name, the older always-train rows, lines saying what was dropped)."""
-    corpus = root / CORPUS
-    paths = [*sorted(corpus.glob("train_*.tsv")), *(corpus / name for name in ROUNDS)]
-    sources: dict[str, list[Example]] = {}
-    lines: list[str] = []
-    for path in paths:
-        if not path.is_file():
-            continue
-        rows, dropped = read_corpus(path, GROUPS)
-        sources[path.name] = rows
-        if dropped:
-            reasons = ", ".join(f"{count} {reason}" for reason, count in sorted(dropped.items()))
-            lines.append(
-                f"{path.name}: {len(rows)} rows kept, {sum(dropped.values())} DROPPED ({reasons})"
-            )
-        else:
-            lines.append(f"{path.name}: {len(rows)} rows")
-    legacy: list[Example] = []
-    for path in sorted((root / "tests" / "data").glob("risk_eval_*.tsv")):
-        language = path.stem.rsplit("_", 1)[-1]
-        legacy += [replace(e, language=language) for e in read_labelled(path)]
-    return sources, legacy, lines
-
-
-def _unique(examples: list[Example]) -> list[Example]:
-    """One row per normalised text (the first one), in a stable order."""
-    seen: set[str] = set()
-    kept = []
-    for example in examples:
-        key = normalise(expand(example.text))
-        if key and key not in seen:
-            seen.add(key)
-            kept.append(example)
-    return kept
-
-
-def vocabulary(texts: Sequence[str]) -> tuple[list[str], list[float]]:
-    """Terms in at least MIN_DF texts, sorted, with smoothed IDF as in scikit-learn."""
-    document_frequency: Counter[str] = Counter()
-    for text in texts:
-        document_frequency.update(set(term_counts(text)))
-    terms = sorted(term for term, df in document_frequency.items() if df >= MIN_DF)
-    total = len(texts)
-    idf = [math.log((1 + total) / (1 + document_frequency[t])) + 1.0 for t in terms]
-    return terms, idf
-
-
-def matrix(texts: Sequence[str], terms: list[str], idf: list[float]):  # -> scipy csr_matrix
-    """TF-IDF rows exactly as the running model computes them."""
-    from scipy.sparse import csr_matrix
-
-    index = {term: position for position, term in enumerate(terms)}
-    is_word = [term.startswith(WORD_PREFIX) for term in terms]
-    data: list[float] = []
-    columns: list[int] = []
-    pointers = [0]
-    for text in texts:
-        counts = Counter({index[t]: c for t, c in term_counts(text).items() if t in index})
-        found, values = weights(counts, idf, is_word)
-        columns += found
-        data += values
-        pointers.append(len(columns))
-    return csr_matrix((data, columns, pointers), shape=(len(texts), len(terms)))
-
-
-def clause_rows(train: list[Example], lexicon: LexiconScreen) -> list[tuple[str, str]]:
-    """(clause, class) for the clauses of ordinary messages that hold no lexicon phrase.
-
-    The running screen scores every clause on its own, so the model must know that "now I'm
-    studying nursing" or "thanks" alone is ordinary; risk messages are not split (which of
-    their clauses holds the risk is not labelled), nor are idioms and reported speech (their
-    clauses can read as risk once cut from what frames them).
-    """
-    rows = []
-    for example in train:
-        if example.category not in AUGMENTED:
-            continue
-        parts = clauses(expand(example.text))
-        if len(parts) > 1:
-            rows += [(part, class_of(example)) for part in parts if lexicon.screen(part) is None]
-    return rows
 
 
 def fit(
@@ -273,7 +153,7 @@ def cross_validate(
     for name in sources:
         if name in ANCHORS:
             continue
-        rows = _unique(
+        rows = unique(
             [e for other, found in sources.items() if other != name for e in found] + legacy
         )
         seen = {normalise(expand(e.text)) for e in rows}
@@ -355,7 +235,7 @@ def train(root: Path, *, sealed: bool = False, out: Path | None = None) -> list[
     by_language, curve = tune(folds)
     print("training the model on everything", file=sys.stderr, flush=True)
     limits = by_language.get("en", next(iter(by_language.values())))
-    everything = _unique([e for rows in sources.values() for e in rows] + legacy)
+    everything = unique([e for rows in sources.values() for e in rows] + legacy)
     arrays = fit(everything, C_VALUE, lexicon)
     meta = {
         **base,

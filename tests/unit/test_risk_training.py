@@ -9,11 +9,12 @@ import pytest
 from risk_helpers import tiny_model
 
 from bot.screen.risk_cli import run_train
+from bot.screen.risk_corpus import GROUPS
 from bot.screen.risk_features import clause_spans, clauses, expand
 from bot.screen.risk_lexicon import normalise
 from bot.screen.risk_model import RiskModel
 from bot.screen.risk_report import read_corpus
-from bot.screen.risk_train import GROUPS, train
+from bot.screen.risk_train import train
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 HEADER = "label\tlanguage\tcategory\ttext\n"
