@@ -108,7 +108,7 @@ def test_clause_vectors_from_spans_equal_scoring_each_clause_alone() -> None:
 def test_train_with_sealed_but_no_sealed_file_exits_2(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("bot.screen.risk_train.SEALED", "no_such_sealed_file.tsv")
+    monkeypatch.setattr("bot.screen.risk_corpus.SEALED", "no_such_sealed_file.tsv")
     monkeypatch.setattr(
         "bot.screen.risk_train.train", lambda *a, **k: pytest.fail("trained anyway")
     )
