@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import resource
 import signal
 import sqlite3
@@ -18,11 +17,12 @@ from typing import Any
 import pytest
 
 from bot.sandbox.fake_telegram import FakeTelegram
-from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN, Sandbox
+from bot.sandbox.harness import COORDINATOR_CHAT_ID, Sandbox
 from bot.sandbox.http import SandboxHttpServer
 from storage import escalations
 from tests.flows.pairing_helpers import make_member
 from tests.flows.test_inbox import message
+from tests.process_helpers import bot_env
 
 REPO = Path(__file__).resolve().parents[2]
 NOT_HANDLED = "was not handled"
@@ -85,16 +85,13 @@ async def test_the_real_process_on_an_unwritable_disk(tmp_path: Path) -> None:
     every write to the database or its WAL fails), then succeed again."""
     fake = FakeTelegram()
     server = await SandboxHttpServer(fake).start()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": SANDBOX_TOKEN,
-        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-        "TELEGRAM_BASE_URL": server.base_url,
-        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
-        "PYTHONPATH": str(REPO),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = bot_env(
+        server.base_url,
+        tmp_path,
+        {
+            "LOG_LEVEL": "WARNING",
+        },
+    )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

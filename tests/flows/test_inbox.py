@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -16,9 +15,10 @@ import httpx
 from bot.delivery.inbox import replay_order, replay_unhandled
 from bot.delivery.webhook import SECRET_HEADER, WebhookReceiver
 from bot.sandbox.fake_telegram import FakeTelegram
-from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN, Sandbox
+from bot.sandbox.harness import COORDINATOR_CHAT_ID, Sandbox
 from bot.sandbox.http import SandboxHttpServer
 from storage import updates
+from tests.process_helpers import bot_env
 
 REPO = Path(__file__).resolve().parents[2]
 CRISIS = "i want to end it all"
@@ -141,16 +141,13 @@ async def test_kill_9_while_messages_are_handled_loses_none(tmp_path: Path) -> N
     fake = FakeTelegram()
     fake.faults.latency = 0.05  # every Bot API call takes a while, so handling is in flight
     server = await SandboxHttpServer(fake).start()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": SANDBOX_TOKEN,
-        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-        "TELEGRAM_BASE_URL": server.base_url,
-        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
-        "PYTHONPATH": str(REPO),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = bot_env(
+        server.base_url,
+        tmp_path,
+        {
+            "LOG_LEVEL": "WARNING",
+        },
+    )
     chats = list(range(7301, 7317))
     for number, chat in enumerate(chats):
         fake.push_update(message(chat, CRISIS if number % 2 == 0 else "/help"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -13,8 +12,9 @@ import httpx
 
 from bot.delivery.webhook import SECRET_HEADER, WebhookReceiver
 from bot.sandbox.fake_telegram import FakeTelegram
-from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN, Sandbox
+from bot.sandbox.harness import SANDBOX_TOKEN, Sandbox
 from bot.sandbox.http import SandboxHttpServer
+from tests.process_helpers import bot_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,16 +31,13 @@ async def wait_for(condition, what: str, limit: float = 90.0) -> None:  # type: 
 async def test_real_process_polls_answers_and_stops_cleanly(tmp_path: Path) -> None:
     fake = FakeTelegram()
     server = await SandboxHttpServer(fake).start()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": SANDBOX_TOKEN,
-        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-        "TELEGRAM_BASE_URL": server.base_url,
-        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
-        "PYTHONPATH": str(REPO),
-        "LOG_LEVEL": "DEBUG",
-    }
+    env = bot_env(
+        server.base_url,
+        tmp_path,
+        {
+            "LOG_LEVEL": "DEBUG",
+        },
+    )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

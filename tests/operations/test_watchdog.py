@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -14,8 +13,8 @@ import pytest
 from bot.ops.health import Problem
 from bot.ops.watchdog import ping_interval, run_watchdog
 from bot.sandbox.fake_telegram import FakeTelegram
-from bot.sandbox.harness import COORDINATOR_CHAT_ID, SANDBOX_TOKEN
 from bot.sandbox.http import SandboxHttpServer
+from tests.process_helpers import bot_env
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -47,17 +46,14 @@ async def test_the_real_process_says_ready_pings_and_says_stopping(tmp_path: Pat
     listener = NotifySocket(tmp_path / "notify")
     fake = FakeTelegram()
     server = await SandboxHttpServer(fake).start()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": SANDBOX_TOKEN,
-        "COORDINATOR_CHAT_ID": str(COORDINATOR_CHAT_ID),
-        "TELEGRAM_BASE_URL": server.base_url,
-        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-        "PSEUDONYM_KEY_FILE": str(tmp_path / "key"),
-        "PYTHONPATH": str(REPO),
-        "NOTIFY_SOCKET": str(listener.path),
-        "WATCHDOG_USEC": "400000",
-    }
+    env = bot_env(
+        server.base_url,
+        tmp_path,
+        {
+            "NOTIFY_SOCKET": str(listener.path),
+            "WATCHDOG_USEC": "400000",
+        },
+    )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
