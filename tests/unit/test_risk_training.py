@@ -9,8 +9,8 @@ import pytest
 from risk_helpers import tiny_model
 
 from bot.screen.risk_cli import run_train
-from bot.screen.risk_corpus import GROUPS
-from bot.screen.risk_features import clause_spans, clauses, expand
+from bot.screen.risk_corpus import GROUPS, matrix, vocabulary
+from bot.screen.risk_features import Vectoriser, clause_spans, clauses, expand
 from bot.screen.risk_lexicon import normalise
 from bot.screen.risk_model import RiskModel
 from bot.screen.risk_report import read_corpus
@@ -103,6 +103,32 @@ def test_clause_vectors_from_spans_equal_scoring_each_clause_alone() -> None:
     together = model.unit_probabilities(words, [(0, len(words)), *spans])
     alone = [model.probabilities(whole), *(model.probabilities(c) for c in clauses(text))]
     np.testing.assert_allclose(together, np.array(alone), rtol=1e-6, atol=1e-9)
+
+
+def test_the_running_vectoriser_computes_the_training_features() -> None:
+    # The bot looks n-grams up by hash; training builds them as strings: both must agree.
+    texts = [
+        normalise(expand(text))
+        for text in (
+            "i want to die tonight",
+            "i want to go home tonight",
+            "no quiero vivir mas, quiero morir",
+            "quiero ir a casa",
+            "had a long day at work but i want to go home",
+            "kms lol",
+            "the dog wants to go home to die",
+        )
+    ]
+    terms, idf = vocabulary(texts)
+    screened = [*texts, "zzz unknown words only", "i want to die " * 300]
+    expected = matrix(screened, terms, idf)
+    vectoriser = Vectoriser(terms, idf)
+    for row, text in enumerate(screened):
+        indices, values = vectoriser.transform(text)
+        wanted = expected.getrow(row)
+        assert indices.tolist() == wanted.indices.tolist()
+        np.testing.assert_allclose(values, wanted.data, rtol=1e-12)
+    assert vectoriser.transform("8 88")[0].tolist() == vectoriser.transform("")[0].tolist() == []
 
 
 def test_train_with_sealed_but_no_sealed_file_exits_2(
