@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.core.clock import to_db
+from bot.delivery import pruning as pruning_sweep
 from bot.delivery.pruning import KEEP, prune_old_rows
 from bot.delivery.sweep import SweepContext
 from bot.sandbox.harness import Sandbox
@@ -85,3 +86,19 @@ async def test_a_round_stops_after_its_batches(
     add_outbox(sandbox.db.path, [(f"old{n}", "sent", old) for n in range(9)])
     assert await pruning.prune_sent_outbox(sandbox.db, now - KEEP, batches=3) == 6
     assert await pruning.prune_sent_outbox(sandbox.db, now - KEEP, batches=3) == 3
+
+
+async def test_a_round_ends_when_its_time_is_spent_and_the_next_goes_on(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pruning, "BATCH", 2)
+    monkeypatch.setattr(pruning_sweep, "ROUND_BUDGET", 0.0)  # every batch overruns it
+    now = sandbox.clock.now()
+    old = to_db(now - KEEP - timedelta(days=3))
+    add_outbox(sandbox.db.path, [(f"old{n}", "sent", old) for n in range(5)])
+    context = SweepContext(sandbox.services, now)
+    # One batch per table a round: 2 outbox rows (the relay map has nothing to prune).
+    assert [await prune_old_rows(context) for _ in range(4)] == [2, 2, 1, 0]
+    assert keys(sandbox.db.path, "outbox", "idempotency_key").isdisjoint(
+        {f"old{n}" for n in range(5)}
+    )
