@@ -82,8 +82,6 @@ class Watch:
         self.by_kind: dict[str, list[float]] = {}
         self.callbacks: dict[str, int] = {}  # callback query id -> chat id
         self.latencies: list[float] = []
-        self.texts: dict[int, float] = {}  # sender's chat id -> when their text was queued
-        self.to_copy: list[float] = []  # a text queued -> its copy sent to the partner
         self.sends = 0
         fake.on_call.append(self.on_call)
 
@@ -94,8 +92,6 @@ class Watch:
             chat = self.callbacks.pop(str(params.get("callback_query_id")), None)
         if method.startswith(("send", "copy")):
             self.sends += 1
-        if method == "copyMessage" and params.get("from_chat_id") in self.texts:
-            self.to_copy.append(time.perf_counter() - self.texts.pop(params["from_chat_id"]))
         if isinstance(chat, int) and chat in self.waiting:
             latency = time.perf_counter() - self.waiting.pop(chat)
             self.latencies.append(latency)
@@ -263,8 +259,6 @@ class Driver:
         if chat_id not in self.watch.waiting:
             self.watch.waiting[chat_id] = time.perf_counter()
             self.watch.waiting_kind[chat_id] = kind
-            if kind == "text":
-                self.watch.texts[chat_id] = self.watch.waiting[chat_id]
         self.fake.push_update(payload)
 
 
@@ -412,13 +406,6 @@ async def soak(args: argparse.Namespace) -> int:
         print(
             f"  {kind + ':':21s}p50 {statistics.median(kind_ms):.0f} ms, "
             f"p99 {percentile(kind_ms, 0.99):.0f} ms ({len(kind_ms):,})"
-        )
-    if watch.to_copy:
-        copy_ms = [value * 1000 for value in watch.to_copy]
-        print(
-            f"  {'text to the copy:':21s}p50 {statistics.median(copy_ms):.0f} ms, "
-            f"p99 {percentile(copy_ms, 0.99):.0f} ms ({len(copy_ms):,}; the reply is the "
-            "'delivered' after it)"
         )
     print(
         f"memory (VmRSS):        start {rss[0] / 1024:.0f} MiB, peak {max(rss) / 1024:.0f} MiB "

@@ -43,6 +43,8 @@ NETWORK_RETRY_PAUSE = 0.25  # seconds, doubled each time
 # then put a 31st into one of Telegram's one-second windows. At 25/s this is one token: grants
 # stay 40 ms apart, at most 26 in any second, so arrivals may bunch by four without a 429.
 GLOBAL_BURST = 0.04
+LOW_LANES = (Lane.SCHEDULED, Lane.BROADCAST)
+LOW_LANE_CHAT_RESERVE = 1.0  # of a private chat's burst of 2; a group's burst is 1 (no reserve)
 WINDOW_MARGIN = 0.5  # seconds: a grant reaches Telegram a little later than it is made
 
 
@@ -249,7 +251,11 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         paused = max(0.0, self.paused_until.get(waiter.chat_id, 0.0) - now)
         if lane is Lane.CRISIS:
             return paused  # a crisis reply is never held back by the chat's own pacing
-        return max(paused, self._chat_bucket(waiter.chat_id).wait_time(now))
+        # Scheduled and broadcast messages leave one of the chat's burst in reserve, so a reply
+        # to what the member does next (or a partner's relayed message) never waits for the
+        # chat's pacing because a nudge just went: nudges to one chat still go at its 1/s.
+        reserve = LOW_LANE_CHAT_RESERVE if lane in LOW_LANES else 0.0
+        return max(paused, self._chat_bucket(waiter.chat_id).wait_time(now, reserve))
 
     def _pick(self, now: float) -> tuple[Lane, _Waiter] | float:
         """The best waiter that may go now, or how long until one might."""

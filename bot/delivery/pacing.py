@@ -26,11 +26,12 @@ class Bucket:
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
 
-    def wait_time(self, now: float) -> float:
-        """Seconds until a token is available (0 if now)."""
+    def wait_time(self, now: float, reserve: float = 0.0) -> float:
+        """Seconds until a token is available with `reserve` tokens left over (0 if now)."""
         self._refill(now)
+        needed = 1 + min(reserve, self.burst - 1)
         # The epsilon: refill arithmetic can land a hair under a whole token at the due moment.
-        return 0.0 if self.tokens >= 1 - 1e-9 else (1 - self.tokens) / self.rate
+        return 0.0 if self.tokens >= needed - 1e-9 else (needed - self.tokens) / self.rate
 
     def take(self, now: float) -> None:
         """Spend one token (may go negative after a forced send)."""
@@ -65,9 +66,9 @@ class ChatPace:
     bucket: Bucket
     window: SlidingWindow | None = None
 
-    def wait_time(self, now: float) -> float:
-        """Seconds until this chat may receive (0 if now)."""
-        wait = self.bucket.wait_time(now)
+    def wait_time(self, now: float, reserve: float = 0.0) -> float:
+        """Seconds until this chat may receive (0 if now), `reserve` tokens left over."""
+        wait = self.bucket.wait_time(now, reserve)
         return wait if self.window is None else max(wait, self.window.wait_time(now))
 
     def take(self, now: float) -> None:

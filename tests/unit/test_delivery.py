@@ -70,15 +70,36 @@ async def test_a_busy_chat_waits_while_others_go() -> None:
     # 10 a second with at most 12 in any second: a burst of 2, then one every 0.1 s.
     limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=10, chat_burst=12)
     requests = [
-        ("a1", 1, Lane.SCHEDULED),
-        ("a2", 1, Lane.SCHEDULED),
-        ("a3", 1, Lane.SCHEDULED),
-        ("a4", 1, Lane.SCHEDULED),
-        ("b1", 2, Lane.SCHEDULED),
-        ("b2", 2, Lane.SCHEDULED),
+        ("a1", 1, Lane.RELAY),
+        ("a2", 1, Lane.RELAY),
+        ("a3", 1, Lane.RELAY),
+        ("a4", 1, Lane.RELAY),
+        ("b1", 2, Lane.RELAY),
+        ("b2", 2, Lane.RELAY),
     ]
     order = await run_requests(limiter, requests)
     assert order == ["a1", "a2", "b1", "b2", "a3", "a4"]
+
+
+async def test_nudges_leave_a_chat_room_for_the_reply_that_follows() -> None:
+    # A burst of 2 a chat: a nudge never takes the last one, so a reply or a relayed message
+    # right after it goes at once, while a second nudge to that chat waits for the refill.
+    limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=10, chat_burst=12)
+    requests = [
+        ("n1", 1, Lane.SCHEDULED),
+        ("n2", 1, Lane.BROADCAST),
+        ("n3", 1, Lane.SCHEDULED),
+        ("other", 2, Lane.SCHEDULED),
+    ]
+    assert await run_requests(limiter, requests) == ["n1", "other", "n3", "n2"]
+    limiter = PriorityRateLimiter(global_per_second=1000, chat_per_second=1, chat_burst=3)
+    assert await run_requests(limiter, [("nudge", 1, Lane.SCHEDULED)]) == ["nudge"]
+    # The chat has one token left: the reply takes it now (a second nudge would wait 1 s).
+    pace = limiter.chat_buckets[1]
+    sent_at = pace.bucket.stamp  # read the bucket as it was right after the nudge
+    assert pace.wait_time(sent_at) == 0.0
+    assert pace.wait_time(sent_at, reserve=1.0) == pytest.approx(1.0)
+    assert await run_requests(limiter, [("reply", 1, Lane.INTERACTIVE)]) == ["reply"]
 
 
 async def test_group_is_paced_per_minute_and_private_chats_pass() -> None:
