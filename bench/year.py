@@ -85,18 +85,29 @@ def median_row(name: str, runs: list[tuple[float, float, float]]) -> str:
 
 
 async def crisis_during(box: Sandbox, command: str | None, lag: LoopLag) -> float:
-    """Seconds from a member's /crisis to the bot's reply, sent 50 ms after `command` starts."""
+    """Seconds from a member's /crisis to the bot's reply reaching Telegram, sent 50 ms after
+    `command` starts. Timed to the reply itself: the sandbox's `send` also flushes the outbox
+    (after the sweeps above, the messages they queued), which is not the crisis reply."""
     member = box.user("Mia", user_id=FIRST_ID)  # a seeded mentee
     coordinator = box.group.coordinator("Cleo")
     running = asyncio.create_task(coordinator.send(command)) if command else None
     await asyncio.sleep(0.05)
-    started = time.perf_counter()
-    replies = await member.send("/crisis")
-    took = time.perf_counter() - started
-    assert replies, "no crisis reply"
+    replied: list[float] = []
+
+    def reply_arrived(method: str, params: dict[str, object]) -> None:
+        if not replied and method.startswith("send") and params.get("chat_id") == FIRST_ID:
+            replied.append(time.perf_counter())
+
+    box.fake.on_call.append(reply_arrived)
+    try:
+        started = time.perf_counter()
+        replies = await member.send("/crisis")
+    finally:
+        box.fake.on_call.remove(reply_arrived)
+    assert replies and replied, "no crisis reply"
     if running is not None:
         await running
-    return took
+    return replied[0] - started
 
 
 async def main() -> None:
