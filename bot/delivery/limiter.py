@@ -22,7 +22,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.core import metrics
-from bot.delivery.lanes import Lane
+from bot.delivery.lanes import LOW_LANES, Lane
 from bot.delivery.pacing import Bucket, ChatPace, GateTicket, SlidingWindow
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ NETWORK_RETRY_PAUSE = 0.25  # seconds, doubled each time
 # then put a 31st into one of Telegram's one-second windows. At 25/s this is one token: grants
 # stay 40 ms apart, at most 26 in any second, so arrivals may bunch by four without a 429.
 GLOBAL_BURST = 0.04
-LOW_LANES = (Lane.SCHEDULED, Lane.BROADCAST)
 LOW_LANE_CHAT_RESERVE = 1.0  # of a private chat's burst of 2; a group's burst is 1 (no reserve)
 WINDOW_MARGIN = 0.5  # seconds: a grant reaches Telegram a little later than it is made
 

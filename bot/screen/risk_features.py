@@ -230,7 +230,7 @@ class Vectoriser:
         hit = self._keys[found] == candidates
         return maybe[hit], self._positions[found[hit]]
 
-    def lookup(self, keys: list[int]) -> np.ndarray:
+    def _lookup(self, keys: list[int]) -> np.ndarray:
         """Feature indices of the known n-grams among hashed ``keys`` (unknown ones dropped)."""
         return self._known(np.asarray(keys, dtype=np.int64))[1]
 
@@ -253,7 +253,7 @@ class Vectoriser:
         """Known n-gram indices of one word (bounded cache: text is never kept beyond it)."""
         found = self._words.get(word)
         if found is None:
-            found = self.lookup([hash(term) for term in (*char_ngrams(word), WORD_PREFIX + word)])
+            found = self._lookup([hash(term) for term in (*char_ngrams(word), WORD_PREFIX + word)])
             if len(self._words) > 50_000:
                 self._words.clear()
             self._words[word] = found
